@@ -1,0 +1,775 @@
+"""Chalice app: REST routes and WebSocket handlers. Each handler parses its input with pydantic,
+calls one service function and shapes the answer; errors are mapped in `_error_response`."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from typing import Annotated, Literal
+
+from chalice import Chalice, CORSConfig, Rate, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from chalicelib import schemas as s
+from chalicelib.errors import DomainError, Forbidden, InvalidInput
+from chalicelib.openapi import Operation, build_document
+from chalicelib.services import (
+    agents,
+    contacts,
+    departments,
+    messages,
+    presence,
+    rooms,
+    visitors,
+)
+from chalicelib.services.context import Context, build_context
+from chalicelib.services.maintenance import run_sweep, setup_stack
+from chalicelib.services.principals import (
+    authenticate_agent,
+    authenticate_visitor,
+    principal_of_connection,
+)
+from chalicelib.services.views import public_agent_view
+from chalicelib.settings import get_settings
+
+app = Chalice(app_name="livechat")
+app.experimental_feature_flags.update(["WEBSOCKETS"])
+log = logging.getLogger("livechat")
+
+CORS = CORSConfig(
+    allow_origin="*",
+    allow_headers=["Authorization", "Content-Type", "X-Visitor-Token"],
+    max_age=600,
+)
+OPERATIONS: list[Operation] = []
+_context: Context | None = None
+
+
+def context() -> Context:
+    """Built on first use, so that importing this module touches neither env nor AWS."""
+    global _context
+    if _context is None:
+        _context = build_context(get_settings())
+    return _context
+
+
+# ---- the adapter: parse, authenticate, call, shape, map errors ---------------------------------
+
+
+def _json(status: int, body: object, headers: dict | None = None) -> Response:
+    return Response(
+        body=json.dumps(body, ensure_ascii=False) if body is not None else "",
+        status_code=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+def _error_response(exc: Exception) -> Response:
+    if isinstance(exc, DomainError):
+        return _json(exc.status, {"error": {"code": exc.code, "message": exc.message}})
+    if isinstance(exc, ValidationError):
+        return _json(400, {"error": {"code": "invalid_input", "message": _describe(exc)}})
+    log.exception("unexpected error")
+    return _json(500, {"error": {"code": "internal_error", "message": "something went wrong"}})
+
+
+def _describe(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"] if part != "frame") or "body"
+    return f"{where}: {first['msg']}"
+
+
+def _parse_body(model: type[BaseModel]) -> BaseModel:
+    raw = app.current_request.raw_body or b""
+    try:
+        data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"body: not valid JSON ({exc})", "invalid_json") from exc
+    if not isinstance(data, dict):
+        raise InvalidInput("body: must be a JSON object", "invalid_json")
+    return model.model_validate(data)
+
+
+def _principal(auth: str, ctx: Context):
+    headers = app.current_request.headers
+    bearer = headers.get("authorization", "")
+    token = bearer[7:].strip() if bearer.lower().startswith("bearer ") else None
+    if auth == "visitor" or (auth == "any" and token is None):
+        return authenticate_visitor(ctx, headers.get("x-visitor-token"))
+    principal = authenticate_agent(ctx, token)
+    if auth == "admin" and not principal.is_admin:
+        raise Forbidden("only administrators may do this", "admin_only")
+    return principal
+
+
+def route(
+    path: str,
+    method: str,
+    summary: str,
+    *,
+    auth: str | None = None,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    status: int = 200,
+    errors: tuple[int, ...] = (400,),
+) -> Callable:
+    """Register a REST route and its OpenAPI operation. The view function receives
+    (ctx, principal, body, query, **path params) and returns the answer's dict, or a
+    (status, dict) pair when the status depends on the outcome, or None for 204."""
+
+    def register(view: Callable) -> Callable:
+        OPERATIONS.append(
+            Operation(path, method, summary, auth, status, body, query, response, errors)
+        )
+
+        def handler(**path_params: str) -> Response:
+            try:
+                ctx = context()
+                principal = _principal(auth, ctx) if auth else None
+                parsed_body = _parse_body(body) if body else None
+                parsed_query = (
+                    query.model_validate(app.current_request.query_params or {}) if query else None
+                )
+                result = view(ctx, principal, parsed_body, parsed_query, **path_params)
+            except (DomainError, ValidationError) as exc:
+                return _error_response(exc)
+            except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into a 500
+                return _error_response(exc)
+            code = status
+            if isinstance(result, tuple):
+                code, result = result
+            if result is None:
+                return Response(body="", status_code=204)
+            shaped = response.model_validate(result).model_dump(mode="json") if response else result
+            return _json(code, shaped)
+
+        handler.__name__ = view.__name__
+        app.route(path, methods=[method], cors=CORS)(handler)
+        return view
+
+    return register
+
+
+class Query(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+Limit = Annotated[int, Field(ge=1, le=200)]
+
+
+class PageQuery(Query):
+    limit: Limit = 50
+    next: str | None = None
+
+
+class RoomsQuery(PageQuery):
+    state: s.RoomState | None = None
+
+
+class DeleteRoomsQuery(Query):
+    state: Literal["closed"]
+
+
+class MessagesQuery(Query):
+    after: Annotated[int, Field(ge=0)] = 0
+    limit: Limit = 100
+
+
+class AgentsQuery(Query):
+    department_id: s.DepartmentId
+
+
+class AdminAgentsQuery(PageQuery):
+    state: Literal["pending", "active", "disabled"] = "pending"
+
+
+def _encode_cursor(value: object | None) -> str | None:
+    if value is None:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None) -> object | None:
+    if not cursor:
+        return None
+    try:
+        return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput("next: not a cursor this API gave out", "invalid_cursor") from exc
+
+
+def _client_ip() -> str:
+    identity = (app.current_request.context or {}).get("identity") or {}
+    return identity.get("sourceIp") or "unknown"
+
+
+# ---- visitor side ------------------------------------------------------------------------------
+
+
+@route("/config", "GET", "Settings the widget and console need", response=s.ConfigOut)
+def get_config(ctx, _principal, _body, _query):
+    return {
+        "ws_url": ctx.settings.ws_url,
+        "max_message_length": ctx.settings.max_message_length,
+        "languages": list(ctx.settings.languages),
+    }
+
+
+@app.route("/departments/{department_id}/availability", methods=["GET"], cors=CORS)
+def get_availability(department_id: str) -> Response:
+    """The page-view path: one GetItem, cacheable by browsers and the CDN."""
+    try:
+        available = departments.availability(context(), department_id)
+    except DomainError as exc:
+        return _error_response(exc)
+    body = json.dumps({"department_id": department_id, "available": available})
+    etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:16] + '"'
+    headers = {"Cache-Control": "public, max-age=15", "ETag": etag}
+    if app.current_request.headers.get("if-none-match") == etag:
+        return Response(body="", status_code=304, headers=headers)
+    return Response(
+        body=body, status_code=200, headers={"Content-Type": "application/json", **headers}
+    )
+
+
+OPERATIONS.append(
+    Operation(
+        "/departments/{department_id}/availability",
+        "GET",
+        "Whether someone of the department can answer (the chat button)",
+        None,
+        200,
+        response=s.AvailabilityOut,
+        errors=(404,),
+    )
+)
+
+
+@route(
+    "/visitors",
+    "POST",
+    "Start an anonymous visitor identity (Guest-N)",
+    response=s.VisitorCreatedOut,
+    status=201,
+    errors=(429,),
+)
+def create_visitor(ctx, _principal, _body, _query):
+    visitor, token = visitors.create(ctx, _client_ip())
+    return {"visitor_id": visitor.visitor_id, "name": visitor.name, "token": token}
+
+
+@route("/visitors/me", "GET", "The visitor's identity", auth="visitor", response=s.VisitorOut)
+def get_visitor_me(ctx, principal, _body, _query):
+    visitors.keep_alive(ctx, principal)
+    return {"visitor_id": principal.id, "name": principal.visitor.name}
+
+
+@route(
+    "/visitors/me", "DELETE", "Delete all of the visitor's data at once", auth="visitor", status=204
+)
+def delete_visitor_me(ctx, principal, _body, _query):
+    visitors.delete(ctx, principal)
+
+
+@route(
+    "/rooms",
+    "POST",
+    "Ask for a chat in a department",
+    auth="visitor",
+    body=s.StartChatIn,
+    response=s.RoomOut,
+    status=201,
+    errors=(400, 404, 409, 413, 429),
+)
+def start_chat(ctx, principal, body, _query):
+    visitors.check_rate(ctx, "rooms", _client_ip())
+    room, created = rooms.start(ctx, principal, body.department_id, body.text, body.client_id)
+    return (201 if created else 200), room
+
+
+@route("/rooms/{room_id}", "GET", "A room", auth="any", response=s.RoomOut, errors=(404,))
+def get_room(ctx, principal, _body, _query, room_id):
+    return rooms.get(ctx, principal, room_id)
+
+
+@route(
+    "/rooms/{room_id}/messages",
+    "GET",
+    "Messages in seq order, after a seq",
+    auth="any",
+    query=MessagesQuery,
+    response=s.MessagePageOut,
+    errors=(400, 404),
+)
+def list_messages(ctx, principal, _body, query, room_id):
+    found, next_after = messages.page(ctx, principal, room_id, query.after, query.limit)
+    return {"messages": found, "next": next_after}
+
+
+@route(
+    "/rooms/{room_id}/messages",
+    "POST",
+    "Send a message (idempotent by client_id)",
+    auth="any",
+    body=s.SendMessageIn,
+    response=s.MessageOut,
+    status=201,
+    errors=(400, 404, 409, 413),
+)
+def send_message(ctx, principal, body, _query, room_id):
+    message, created = messages.send(ctx, principal, room_id, body.text, body.client_id)
+    return (201 if created else 200), message
+
+
+@route(
+    "/rooms/{room_id}/close",
+    "POST",
+    "Close the chat",
+    auth="any",
+    body=s.CloseIn,
+    response=s.RoomOut,
+    errors=(400, 404, 409),
+)
+def close_room(ctx, principal, body, _query, room_id):
+    return rooms.close(ctx, principal, room_id, body.comment)
+
+
+# ---- agent accounts ----------------------------------------------------------------------------
+
+
+@route(
+    "/auth/register",
+    "POST",
+    "Register as an agent (pending until approved)",
+    body=s.RegisterIn,
+    response=s.RegisteredOut,
+    status=202,
+    errors=(400, 409, 429),
+)
+def register(ctx, _principal, body, _query):
+    visitors.check_rate(ctx, "register", _client_ip())
+    agent = agents.register(ctx, body.email, body.name, body.password)
+    return {"agent_id": agent.agent_id, "state": agent.state}
+
+
+@route(
+    "/auth/login",
+    "POST",
+    "Sign in",
+    body=s.LoginIn,
+    response=s.LoginOut,
+    errors=(400, 401, 403, 429),
+)
+def login(ctx, _principal, body, _query):
+    visitors.check_rate(ctx, "login", _client_ip())
+    token, agent = agents.login(ctx, body.email, body.password)
+    return {"token": token, "agent": agents.view(agent)}
+
+
+@route(
+    "/auth/logout", "POST", "Sign out; the token stops working at once", auth="agent", status=204
+)
+def logout(ctx, principal, _body, _query):
+    agents.logout(ctx, principal)
+
+
+@route("/me", "GET", "The signed-in agent", auth="agent", response=s.AgentOut)
+def get_me(_ctx, principal, _body, _query):
+    return agents.view(principal.agent)
+
+
+@route(
+    "/me", "PATCH", "Change name and settings", auth="agent", body=s.MePatch, response=s.AgentOut
+)
+def patch_me(ctx, principal, body, _query):
+    settings = body.settings.model_dump(exclude_unset=True) if body.settings else None
+    return agents.view(agents.update_me(ctx, principal, body.name, settings))
+
+
+@route(
+    "/me/status",
+    "PUT",
+    "Set online, away, busy or offline",
+    auth="agent",
+    body=s.StatusIn,
+    response=s.AgentOut,
+)
+def put_status(ctx, principal, body, _query):
+    return agents.view(agents.set_status(ctx, principal, body.status))
+
+
+@route(
+    "/me/availability",
+    "PUT",
+    "The livechat toggle",
+    auth="agent",
+    body=s.AvailabilityIn,
+    response=s.AgentOut,
+)
+def put_availability(ctx, principal, body, _query):
+    return agents.view(agents.set_availability(ctx, principal, body.available))
+
+
+# ---- agent omnichannel -------------------------------------------------------------------------
+
+
+class QueueQuery(Query):
+    limit: Limit = 100
+
+
+class QueueOut(BaseModel):
+    rooms: list[s.RoomOut]
+
+
+@route(
+    "/queue",
+    "GET",
+    "Queued rooms of the agent's departments, oldest first",
+    auth="agent",
+    query=QueueQuery,
+    response=QueueOut,
+)
+def get_queue(ctx, principal, _body, query):
+    return {"rooms": rooms.queue(ctx, principal, query.limit)}
+
+
+@route(
+    "/departments",
+    "GET",
+    "Every department, for forwarding",
+    auth="agent",
+    response=s.DepartmentListOut,
+)
+def list_departments(ctx, _principal, _body, _query):
+    return {"departments": [departments.view(ctx, d) for d in departments.list_all()]}
+
+
+@route(
+    "/agents",
+    "GET",
+    "A department's active agents, for forwarding",
+    auth="agent",
+    query=AgentsQuery,
+    response=s.PublicAgentListOut,
+    errors=(400, 404),
+)
+def list_department_agents(_ctx, _principal, _body, query):
+    return {"agents": [public_agent_view(a) for a in agents.active_agents_of(query.department_id)]}
+
+
+@route(
+    "/rooms/{room_id}/preview",
+    "POST",
+    "Look at a queued request (the visitor is told)",
+    auth="agent",
+    response=s.RoomWithMessagesOut,
+    errors=(404, 409),
+)
+def preview_room(ctx, principal, _body, _query, room_id):
+    return rooms.preview(ctx, principal, room_id)
+
+
+@route(
+    "/rooms/{room_id}/take",
+    "POST",
+    "Take a queued chat",
+    auth="agent",
+    response=s.RoomOut,
+    errors=(404, 409),
+)
+def take_room(ctx, principal, _body, _query, room_id):
+    return rooms.take(ctx, principal, room_id)
+
+
+@route(
+    "/rooms/{room_id}/return",
+    "POST",
+    "Return the chat to the queue",
+    auth="agent",
+    response=s.RoomOut,
+    errors=(404, 409),
+)
+def return_room(ctx, principal, _body, _query, room_id):
+    return rooms.return_to_queue(ctx, principal, room_id)
+
+
+@route(
+    "/rooms/{room_id}/forward",
+    "POST",
+    "Forward to an agent or a department",
+    auth="agent",
+    body=s.ForwardIn,
+    response=s.RoomOut,
+    errors=(400, 404, 409),
+)
+def forward_room(ctx, principal, body, _query, room_id):
+    return rooms.forward(ctx, principal, room_id, body.agent_id, body.department_id)
+
+
+@route(
+    "/rooms",
+    "GET",
+    "The agent's chats (admins: all), newest first",
+    auth="agent",
+    query=RoomsQuery,
+    response=s.RoomPageOut,
+)
+def list_rooms(ctx, principal, _body, query):
+    found, last_key = rooms.list_for_agent(
+        ctx, principal, query.state, query.limit, _decode_cursor(query.next)
+    )
+    return {"rooms": found, "next": _encode_cursor(last_key)}
+
+
+@route(
+    "/rooms/{room_id}",
+    "DELETE",
+    "Delete a closed chat",
+    auth="agent",
+    status=204,
+    errors=(404, 409),
+)
+def delete_room(ctx, principal, _body, _query, room_id):
+    rooms.delete(ctx, principal, room_id)
+
+
+@route(
+    "/rooms",
+    "DELETE",
+    "Delete every closed chat the agent may see",
+    auth="agent",
+    query=DeleteRoomsQuery,
+    response=s.DeletedOut,
+)
+def delete_closed_rooms(ctx, principal, _body, _query):
+    return {"deleted": rooms.delete_closed(ctx, principal)}
+
+
+@route(
+    "/contacts",
+    "GET",
+    "Visitors who chatted with the agent's departments",
+    auth="agent",
+    query=PageQuery,
+    response=s.ContactListOut,
+)
+def list_contacts(ctx, principal, _body, query):
+    found, last_key = contacts.list_for_agent(
+        ctx, principal, query.limit, _decode_cursor(query.next)
+    )
+    return {"contacts": found, "next": _encode_cursor(last_key)}
+
+
+@route(
+    "/contacts/{visitor_id}",
+    "GET",
+    "One contact with their rooms",
+    auth="agent",
+    response=s.ContactOut,
+    errors=(404,),
+)
+def get_contact(ctx, principal, _body, _query, visitor_id):
+    return contacts.get(ctx, principal, visitor_id)
+
+
+@route(
+    "/contacts/{visitor_id}",
+    "PUT",
+    "Add contact information",
+    auth="agent",
+    body=s.ContactIn,
+    response=s.ContactOut,
+    errors=(400, 404),
+)
+def put_contact(ctx, principal, body, _query, visitor_id):
+    return contacts.put(ctx, principal, visitor_id, body.model_dump(exclude_unset=True))
+
+
+# ---- admin -------------------------------------------------------------------------------------
+
+
+@route(
+    "/admin/agents",
+    "GET",
+    "Agents by state",
+    auth="admin",
+    query=AdminAgentsQuery,
+    response=s.AgentListOut,
+)
+def admin_list_agents(_ctx, _principal, _body, query):
+    found, last_key = agents.list_agents(query.state, query.limit, _decode_cursor(query.next))
+    return {"agents": [agents.view(a) for a in found], "next": _encode_cursor(last_key)}
+
+
+@route(
+    "/admin/agents/{agent_id}/approve",
+    "POST",
+    "Approve a registration",
+    auth="admin",
+    body=s.ApproveIn,
+    response=s.AgentOut,
+    errors=(400, 404, 409),
+)
+def admin_approve(ctx, _principal, body, _query, agent_id):
+    return agents.view(agents.approve(ctx, agent_id, body.role, body.departments))
+
+
+@route(
+    "/admin/agents/{agent_id}",
+    "PATCH",
+    "Change role and departments",
+    auth="admin",
+    body=s.AgentPatchIn,
+    response=s.AgentOut,
+    errors=(400, 404),
+)
+def admin_patch_agent(ctx, _principal, body, _query, agent_id):
+    return agents.view(agents.patch_agent(ctx, agent_id, body.role, body.departments))
+
+
+@route(
+    "/admin/agents/{agent_id}/disable",
+    "POST",
+    "Disable an account at once",
+    auth="admin",
+    response=s.AgentOut,
+    errors=(404,),
+)
+def admin_disable(ctx, _principal, _body, _query, agent_id):
+    return agents.view(agents.disable(ctx, agent_id))
+
+
+@route("/admin/departments", "GET", "Every department", auth="admin", response=s.DepartmentListOut)
+def admin_list_departments(ctx, principal, body, query):
+    return list_departments(ctx, principal, body, query)
+
+
+@route(
+    "/admin/departments",
+    "POST",
+    "Create a department",
+    auth="admin",
+    body=s.DepartmentIn,
+    response=s.DepartmentOut,
+    status=201,
+    errors=(400, 409),
+)
+def admin_create_department(ctx, _principal, body, _query):
+    return departments.view(
+        ctx,
+        departments.create(
+            ctx, body.department_id, body.name, body.allowed_origins, body.retention_hours
+        ),
+    )
+
+
+@route(
+    "/admin/departments/{department_id}",
+    "PATCH",
+    "Change a department",
+    auth="admin",
+    body=s.DepartmentPatchIn,
+    response=s.DepartmentOut,
+    errors=(400, 404),
+)
+def admin_patch_department(ctx, _principal, body, _query, department_id):
+    return departments.view(
+        ctx,
+        departments.update(department_id, body.name, body.allowed_origins, body.retention_hours),
+    )
+
+
+@route(
+    "/admin/departments/{department_id}",
+    "DELETE",
+    "Delete a department",
+    auth="admin",
+    status=204,
+    errors=(404,),
+)
+def admin_delete_department(_ctx, _principal, _body, _query, department_id):
+    departments.delete(department_id)
+
+
+@app.route("/openapi.json", methods=["GET"], cors=CORS)
+def openapi() -> Response:
+    return _json(200, build_document(OPERATIONS, "Livechat API", "1"))
+
+
+# ---- WebSocket ---------------------------------------------------------------------------------
+
+
+@app.on_ws_connect()
+def ws_connect(event) -> Response:
+    query = event.to_dict().get("queryStringParameters") or {}
+    try:
+        ctx = context()
+        if "token" in query:
+            principal = authenticate_agent(ctx, query["token"])
+            presence.connect(ctx, event.connection_id, "agent", principal.id, principal.session_id)
+        else:
+            principal = authenticate_visitor(ctx, query.get("visitor_token"))
+            presence.connect(ctx, event.connection_id, "visitor", principal.id)
+    except DomainError as exc:
+        return Response(body=exc.message, status_code=exc.status)
+    return Response(body="", status_code=200)
+
+
+@app.on_ws_message()
+def ws_message(event) -> None:
+    ctx = context()
+    try:
+        frame = s.ClientFrame.model_validate({"frame": json.loads(event.body)}).frame
+    except json.JSONDecodeError:
+        _ws_error(ctx, event.connection_id, InvalidInput("frame: not valid JSON", "invalid_json"))
+        return
+    except ValidationError as exc:
+        _ws_error(ctx, event.connection_id, InvalidInput(_describe(exc), "invalid_frame"))
+        return
+    try:
+        if isinstance(frame, s.HeartbeatFrame):
+            presence.heartbeat(ctx, event.connection_id)
+            return
+        principal = principal_of_connection(ctx, event.connection_id)
+        if isinstance(frame, s.SendFrame):
+            message, created = messages.send(
+                ctx, principal, frame.room_id, frame.text, frame.client_id
+            )
+            if not created:  # a resend: echo it to the sender, who is matching client_ids
+                ctx.pusher.post(event.connection_id, {"type": "message", "message": message})
+        else:
+            messages.typing(ctx, principal, frame.room_id, frame.typing)
+    except DomainError as exc:
+        _ws_error(ctx, event.connection_id, exc)
+
+
+def _ws_error(ctx: Context, connection_id: str, exc: DomainError) -> None:
+    ctx.pusher.post(connection_id, {"type": "error", "code": exc.code, "message": exc.message})
+
+
+@app.on_ws_disconnect()
+def ws_disconnect(event) -> None:
+    presence.disconnect(context(), event.connection_id)
+
+
+# ---- setup and schedule ------------------------------------------------------------------------
+
+
+@app.lambda_function(name="setup")
+def setup(event, _context) -> dict:
+    return setup_stack(
+        context(),
+        create_tables=bool(event.get("create_tables")),
+        admin_email=event.get("admin_email"),
+        admin_password=event.get("admin_password"),
+        department_specs=event.get("departments", []),
+    )
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def maintenance(_event) -> dict:
+    return run_sweep(context())

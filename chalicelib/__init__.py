@@ -1,0 +1,1 @@
+"""The code that ships to Lambda: settings, schemas, services, store, push."""

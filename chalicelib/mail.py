@@ -1,0 +1,35 @@
+"""Outgoing email: SES in AWS, .eml files in an outbox directory locally."""
+
+from __future__ import annotations
+
+import re
+from email.message import EmailMessage
+from pathlib import Path
+
+import boto3
+
+
+class Mailer:
+    def __init__(self, sender: str, outbox_dir: str | None, region: str) -> None:
+        self._sender = sender
+        self._outbox_dir = outbox_dir
+        self._region = region
+
+    def send(self, to: str, subject: str, body: str, at: str) -> None:
+        message = EmailMessage()
+        message["From"] = self._sender
+        message["To"] = to
+        message["Subject"] = subject
+        message.set_content(body)
+        if self._outbox_dir:
+            outbox = Path(self._outbox_dir)
+            outbox.mkdir(parents=True, exist_ok=True)
+            safe_to = re.sub(r"[^A-Za-z0-9@._-]", "_", to)
+            stamp = re.sub(r"[^0-9]", "", at)
+            (outbox / f"{stamp}-{safe_to}.eml").write_bytes(bytes(message))
+            return
+        boto3.client("sesv2", region_name=self._region).send_email(
+            FromEmailAddress=self._sender,
+            Destination={"ToAddresses": [to]},
+            Content={"Raw": {"Data": bytes(message)}},
+        )

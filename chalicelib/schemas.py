@@ -1,0 +1,313 @@
+"""pydantic models for every request body, WebSocket frame and answer (the edges only)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")]
+DepartmentId = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+ClientId = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+]
+Status = Literal["online", "away", "busy", "offline"]
+Role = Literal["agent", "admin"]
+RoomState = Literal["queued", "open", "closed"]
+# Message text: its length is checked by the service against MAX_MESSAGE_LENGTH (413, not 400).
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---- requests ---------------------------------------------------------------------------------
+
+
+class RegisterIn(Strict):
+    email: EmailStr
+    name: Name
+    password: Annotated[str, StringConstraints(min_length=8, max_length=256)]
+
+
+class LoginIn(Strict):
+    email: EmailStr
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class AgentSettings(Strict):
+    away_after_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 5
+    sound: bool = True
+    theme: Literal["light", "dark", "system"] = "system"
+    avatar: Annotated[str, StringConstraints(max_length=60_000)] | None = None
+    density: Literal["comfortable", "compact"] = "comfortable"
+    language: Literal["de", "en"] | None = None
+
+
+class AgentSettingsPatch(Strict):
+    away_after_minutes: Annotated[int, Field(ge=0, le=24 * 60)] | None = None
+    sound: bool | None = None
+    theme: Literal["light", "dark", "system"] | None = None
+    avatar: Annotated[str, StringConstraints(max_length=60_000)] | None = None
+    density: Literal["comfortable", "compact"] | None = None
+    language: Literal["de", "en"] | None = None
+
+
+class MePatch(Strict):
+    name: Name | None = None
+    settings: AgentSettingsPatch | None = None
+
+
+class StatusIn(Strict):
+    status: Status
+
+
+class AvailabilityIn(Strict):
+    available: bool
+
+
+class StartChatIn(Strict):
+    department_id: DepartmentId
+    text: Text | None = None
+    client_id: ClientId | None = None
+
+
+class SendMessageIn(Strict):
+    text: Text
+    client_id: ClientId
+
+
+class CloseIn(Strict):
+    comment: Annotated[str, StringConstraints(max_length=1000)] | None = None
+
+
+class ForwardIn(Strict):
+    agent_id: Id | None = None
+    department_id: DepartmentId | None = None
+
+
+class ContactIn(Strict):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = None
+    email: EmailStr | None = None
+    phone: Annotated[str, StringConstraints(max_length=40, pattern=r"^[0-9+()./ -]*$")] | None = (
+        None
+    )
+    note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class ApproveIn(Strict):
+    role: Role = "agent"
+    departments: list[DepartmentId] = Field(default_factory=list, max_length=50)
+
+
+class AgentPatchIn(Strict):
+    role: Role | None = None
+    departments: list[DepartmentId] | None = Field(default=None, max_length=50)
+
+
+Origin = Annotated[
+    str, StringConstraints(max_length=200, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
+]
+
+
+class DepartmentIn(Strict):
+    department_id: DepartmentId
+    name: Name
+    allowed_origins: list[Origin] = Field(default_factory=list, max_length=100)
+    retention_hours: Annotated[int, Field(ge=1, le=24 * 365)] = 24
+
+
+class DepartmentPatchIn(Strict):
+    name: Name | None = None
+    allowed_origins: list[Origin] | None = Field(default=None, max_length=100)
+    retention_hours: Annotated[int, Field(ge=1, le=24 * 365)] | None = None
+
+
+# ---- WebSocket frames: one discriminated union on "action" --------------------------------------
+
+
+class HeartbeatFrame(Strict):
+    action: Literal["heartbeat"]
+
+
+class SendFrame(Strict):
+    action: Literal["send"]
+    room_id: Id
+    text: Text
+    client_id: ClientId
+
+
+class TypingFrame(Strict):
+    action: Literal["typing"]
+    room_id: Id
+    typing: bool
+
+
+class ClientFrame(BaseModel):
+    frame: Annotated[HeartbeatFrame | SendFrame | TypingFrame, Field(discriminator="action")]
+
+
+# ---- answers ------------------------------------------------------------------------------------
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+class ConfigOut(BaseModel):
+    ws_url: str
+    max_message_length: int
+    languages: list[str]
+
+
+class AvailabilityOut(BaseModel):
+    department_id: str
+    available: bool
+
+
+class VisitorCreatedOut(BaseModel):
+    visitor_id: str
+    name: str
+    token: str
+
+
+class VisitorOut(BaseModel):
+    visitor_id: str
+    name: str
+
+
+class RoomAgentOut(BaseModel):
+    agent_id: str
+    name: str
+    status: str
+
+
+class RoomOut(BaseModel):
+    room_id: str
+    department_id: str
+    state: RoomState
+    visitor: VisitorOut
+    agent: RoomAgentOut | None
+    position: int | None = None
+    created_at: str
+    taken_at: str | None = None
+    closed_at: str | None = None
+    expires_at: str | None = None
+    closed_by: str | None = None
+    comment: str | None = None
+    last_seq: int = 0
+
+
+class AuthorOut(BaseModel):
+    kind: Literal["visitor", "agent", "system"]
+    id: str
+    name: str
+
+
+class MessageOut(BaseModel):
+    message_id: str
+    room_id: str
+    seq: int
+    author: AuthorOut
+    text: str
+    created_at: str
+    client_id: str
+    event: str | None = None
+
+
+class MessagePageOut(BaseModel):
+    messages: list[MessageOut]
+    next: str | None
+
+
+class RoomWithMessagesOut(RoomOut):
+    messages: list[MessageOut]
+
+
+class RoomPageOut(BaseModel):
+    rooms: list[RoomOut]
+    next: str | None
+
+
+class AgentOut(BaseModel):
+    agent_id: str
+    email: str
+    name: str
+    role: Role
+    state: str
+    departments: list[str]
+    status: Status
+    available: bool
+    settings: AgentSettings
+    created_at: str
+
+
+class AgentListOut(BaseModel):
+    agents: list[AgentOut]
+    next: str | None = None
+
+
+class RegisteredOut(BaseModel):
+    agent_id: str
+    state: str
+
+
+class LoginOut(BaseModel):
+    token: str
+    agent: AgentOut
+
+
+class DepartmentOut(BaseModel):
+    department_id: str
+    name: str
+    allowed_origins: list[str]
+    retention_hours: int
+    available: bool
+
+
+class DepartmentListOut(BaseModel):
+    departments: list[DepartmentOut]
+
+
+class PublicAgentOut(BaseModel):
+    agent_id: str
+    name: str
+    status: Status
+    available: bool
+
+
+class PublicAgentListOut(BaseModel):
+    agents: list[PublicAgentOut]
+
+
+class ContactInfoOut(BaseModel):
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    note: str | None = None
+    updated_at: str | None = None
+
+
+class ContactOut(BaseModel):
+    visitor_id: str
+    name: str
+    contact: ContactInfoOut | None
+    rooms: list[RoomOut]
+
+
+class ContactListOut(BaseModel):
+    contacts: list[ContactOut]
+    next: str | None
+
+
+class DeletedOut(BaseModel):
+    deleted: int

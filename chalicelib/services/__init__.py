@@ -1,0 +1,1 @@
+"""The domain. Plain functions taking a `Context` and plain values; no Chalice, no HTTP."""

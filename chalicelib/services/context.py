@@ -1,0 +1,37 @@
+"""What every service function needs: settings, the clock, the pusher and the mailer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from chalicelib.clock import Clock
+from chalicelib.mail import Mailer
+from chalicelib.push import Pusher
+from chalicelib.settings import Settings
+from chalicelib.store import bind
+
+
+@dataclass
+class Context:
+    settings: Settings
+    pusher: Pusher
+    mailer: Mailer
+    clock: Clock = field(default_factory=Clock)
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    def iso(self, at: float | None = None) -> str:
+        return self.clock.iso(at)
+
+    def epoch_in(self, hours: float = 0, seconds: float = 0) -> int:
+        return int(self.now() + hours * 3600 + seconds)
+
+
+def build_context(settings: Settings) -> Context:
+    bind(settings)
+    return Context(
+        settings=settings,
+        pusher=Pusher(settings.ws_management_endpoint, settings.region),
+        mailer=Mailer(settings.mail_sender, settings.mail_outbox_dir, settings.region),
+    )

@@ -1,0 +1,56 @@
+"""Live events to the people concerned. A push never undoes the change that caused it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from chalicelib.services.context import Context
+from chalicelib.services.views import room_view
+from chalicelib.store import repo
+from chalicelib.store.models import AgentItem, RoomItem
+
+
+def notify(ctx: Context, principal_ids: Iterable[str], payload: dict) -> None:
+    """Send to every live connection of these agents or visitors; forget gone connections."""
+    now = ctx.now()
+    for principal_id in dict.fromkeys(p for p in principal_ids if p):
+        for connection in repo.connections_of(principal_id, now):
+            if not ctx.pusher.post(connection.connection_id, payload):
+                repo.delete_connection(connection.connection_id)
+
+
+def room_event(
+    ctx: Context,
+    room: RoomItem,
+    event: str,
+    also: Iterable[str] = (),
+    agent: AgentItem | None = None,
+    position: int | None = None,
+) -> None:
+    """`room` event to the room's visitor, its current agent and anyone in `also`."""
+    payload = {"type": "room", "event": event, "room": room_view(room, agent, position)}
+    notify(ctx, [room.visitor_id, room.agent_id, *also], payload)
+
+
+def queue_event(ctx: Context, department_id: str, event: str, room: RoomItem) -> None:
+    """`queue` event to the department's connected agents."""
+    department = repo.get_department(department_id)
+    if department is None:
+        return
+    payload = {"type": "queue", "event": event, "room": room_view(room)}
+    notify(ctx, sorted(department.online_agents or ()), payload)
+
+
+def queue_moved(ctx: Context, department_id: str) -> None:
+    """Tell each visitor still queued in the department their new position."""
+    rooms, _ = repo.queued_rooms(department_id, limit=100, start=None, now=ctx.now())
+    for position, room in enumerate(rooms, start=1):
+        notify(
+            ctx,
+            [room.visitor_id],
+            {
+                "type": "room",
+                "event": "queued",
+                "room": room_view(room, position=position),
+            },
+        )

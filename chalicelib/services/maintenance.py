@@ -1,0 +1,40 @@
+"""Setup of a fresh stack and the scheduled sweep."""
+
+from __future__ import annotations
+
+from chalicelib.services import agents, departments, presence
+from chalicelib.services.context import Context
+from chalicelib.store import create_missing_tables
+
+
+def setup_stack(
+    ctx: Context,
+    create_tables: bool,
+    admin_email: str | None,
+    admin_password: str | None,
+    department_specs: list[dict],
+) -> dict:
+    created_tables = create_missing_tables() if create_tables else []
+    created_departments = [
+        spec["department_id"]
+        for spec in department_specs
+        if departments.ensure(
+            ctx,
+            spec["department_id"],
+            spec.get("name", spec["department_id"]),
+            spec.get("allowed_origins", []),
+            int(spec.get("retention_hours", ctx.settings.default_retention_hours)),
+        )
+    ]
+    admin_created = bool(admin_email and admin_password) and agents.ensure_admin(
+        ctx, admin_email, admin_password
+    )
+    return {
+        "created_tables": created_tables,
+        "created_departments": created_departments,
+        "admin_created": admin_created,
+    }
+
+
+def run_sweep(ctx: Context) -> dict:
+    return {"agents_checked": presence.sweep(ctx)}

@@ -1,0 +1,110 @@
+"""Presence and availability (S3, S10, S24).
+
+A department is available while at least one active agent of it is available (the livechat
+toggle), online or away, and has a live connection (a heartbeat within the presence timeout).
+The department item maps each such agent to the moment their presence runs out, so that the
+widget's check is one GetItem and turns false by itself when heartbeats stop, even if no
+`$disconnect` ever comes. Every change that can flip an agent's readiness, and every agent
+heartbeat, calls `refresh_agent`; the scheduled sweep tidies entries that ran out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from chalicelib.services.context import Context
+from chalicelib.services.events import notify
+from chalicelib.store import repo
+from chalicelib.store.models import ConnectionItem, DepartmentItem
+
+COUNTING_STATUSES = ("online", "away")
+
+
+def refresh_agent(ctx: Context, agent_id: str, former_departments: Iterable[str] = ()) -> bool:
+    """Recompute whether the agent counts for its departments; returns whether it is ready."""
+    agent = repo.get_agent(agent_id)
+    now = ctx.now()
+    timeout = ctx.settings.presence_timeout_seconds
+    last_seen = max((c.last_seen for c in repo.connections_of(agent_id, now)), default=0)
+    online = agent is not None and agent.state == "active" and last_seen > now - timeout
+    ready = online and agent.available and agent.status in COUNTING_STATUSES
+    ready_until = int(last_seen + timeout) if ready else None
+    current = set(agent.departments or []) if agent is not None else set()
+    for department_id in sorted(current | set(former_departments)):
+        member = department_id in current
+        repo.set_agent_membership(
+            department_id, agent_id, ready_until if member else None, online and member
+        )
+    return ready
+
+
+def connect(
+    ctx: Context, connection_id: str, kind: str, principal_id: str, session_id: str | None = None
+) -> None:
+    now = ctx.now()
+    repo.save_connection(
+        ConnectionItem(
+            connection_id,
+            principal_id=principal_id,
+            kind=kind,
+            session_id=session_id,
+            last_seen=now,
+            expires_at=_connection_expiry(ctx),
+        )
+    )
+    if kind == "agent":
+        refresh_agent(ctx, principal_id)
+
+
+def heartbeat(ctx: Context, connection_id: str) -> None:
+    """Keep the connection live; an agent's heartbeat moves their `ready_until` forward."""
+    before = repo.touch_connection(connection_id, ctx.now(), _connection_expiry(ctx))
+    if before is not None and before.kind == "agent":
+        refresh_agent(ctx, before.principal_id)
+
+
+def disconnect(ctx: Context, connection_id: str) -> None:
+    gone = repo.delete_connection(connection_id)
+    if gone is not None and gone.kind == "agent":
+        refresh_agent(ctx, gone.principal_id)
+
+
+def close_connections(ctx: Context, principal_id: str, session_id: str | None = None) -> None:
+    """Close the sockets of an agent (or of one of its sessions) or of a visitor."""
+    for connection in repo.connections_of(principal_id, ctx.now()):
+        if session_id is None or connection.session_id == session_id:
+            ctx.pusher.disconnect(connection.connection_id)
+            repo.delete_connection(connection.connection_id)
+
+
+def announce_status(ctx: Context, agent_id: str, status: str) -> None:
+    """`presence` to the visitors whose open rooms this agent serves."""
+    now = ctx.now()
+    links = repo.rooms_of_agent(agent_id, before_key=None, limit=50)
+    rooms = repo.get_rooms((link.room_id for link in links), now)
+    visitors = [r.visitor_id for r in rooms if r.state == "open" and r.agent_id == agent_id]
+    notify(ctx, visitors, {"type": "presence", "agent_id": agent_id, "status": status})
+
+
+def sweep(ctx: Context) -> int:
+    """Tidy what lost `$disconnect`s left behind: re-count every agent listed as present."""
+    agents: set[str] = set()
+    for department in repo.all_departments():
+        agents |= set(_ready_until(department)) | set(department.online_agents or ())
+    for agent_id in sorted(agents):
+        refresh_agent(ctx, agent_id)
+    return len(agents)
+
+
+def _ready_until(department: DepartmentItem) -> dict:
+    raw = department.ready_until
+    return dict(raw.as_dict() if hasattr(raw, "as_dict") else raw or {})
+
+
+def is_available(department: DepartmentItem, now: float) -> bool:
+    return any(until > now for until in _ready_until(department).values())
+
+
+def _connection_expiry(ctx: Context) -> int:
+    # A connection item outlives its last heartbeat a little; TTL then removes leftovers.
+    return ctx.epoch_in(hours=2)

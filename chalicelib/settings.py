@@ -1,0 +1,70 @@
+"""Typed configuration, read from the environment once, on first use (never at import)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Settings:
+    table_prefix: str
+    dynamodb_endpoint: str | None
+    region: str
+    ws_url: str
+    ws_management_endpoint: str | None
+    mail_outbox_dir: str | None
+    mail_sender: str
+    public_origin: str
+    presence_timeout_seconds: int
+    max_message_length: int
+    session_hours: int
+    visitor_idle_hours: int
+    room_idle_hours: int
+    default_retention_hours: int
+    rate_limit_per_minute: int
+    languages: tuple[str, ...] = ("de", "en")
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(
+            f"environment variable {name} must be a whole number, got {raw!r}"
+        ) from exc
+
+
+def load_settings() -> Settings:
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-central-1"
+    return Settings(
+        table_prefix=os.environ.get("TABLE_PREFIX", "livechat-"),
+        dynamodb_endpoint=os.environ.get("DYNAMODB_ENDPOINT") or None,
+        region=region,
+        ws_url=os.environ.get("WS_URL", ""),
+        ws_management_endpoint=os.environ.get("WS_MANAGEMENT_ENDPOINT") or None,
+        mail_outbox_dir=os.environ.get("MAIL_OUTBOX_DIR") or None,
+        mail_sender=os.environ.get("MAIL_SENDER", "livechat@example.org"),
+        public_origin=os.environ.get("PUBLIC_ORIGIN", ""),
+        presence_timeout_seconds=_int("PRESENCE_TIMEOUT_SECONDS", 90),
+        max_message_length=_int("MAX_MESSAGE_LENGTH", 2000),
+        session_hours=_int("SESSION_HOURS", 12),
+        visitor_idle_hours=_int("VISITOR_IDLE_HOURS", 24),
+        room_idle_hours=_int("ROOM_IDLE_HOURS", 24),
+        default_retention_hours=_int("DEFAULT_RETENTION_HOURS", 24),
+        rate_limit_per_minute=_int("RATE_LIMIT_PER_MINUTE", 60),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests change the environment between cases)."""
+    get_settings.cache_clear()

@@ -1,0 +1,248 @@
+"""PynamoDB models: one table each. Keys follow the access patterns in docs/data-model.md.
+
+Table names and the endpoint are bound at run time by `chalicelib.store.bind` (nothing is read
+at import). Every item holding personal data carries `expires_at`, DynamoDB's TTL attribute;
+reads filter expired items themselves because DynamoDB deletes them late.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+
+class _Meta:
+    table_name = "unbound"
+    region = None
+    host = None
+    billing_mode = "PAY_PER_REQUEST"
+
+
+def _meta(base: str) -> type:
+    return type("Meta", (_Meta,), {"base_name": base})
+
+
+class TtlNumberAttribute(NumberAttribute):
+    """Epoch seconds; DynamoDB TTL is enabled on `expires_at` of every table that has it."""
+
+
+class KeyItem(Model):
+    """Small keyed values: unique emails, client_id idempotency, counters, rate windows."""
+
+    Meta = _meta("keys")
+    key = UnicodeAttribute(hash_key=True)
+    ref = UnicodeAttribute(null=True)
+    number = NumberAttribute(null=True)
+    expires_at = TtlNumberAttribute(null=True)
+
+
+class AgentStateIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "state-index"
+        projection = AllProjection()
+
+    state = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class AgentItem(Model):
+    Meta = _meta("agents")
+    agent_id = UnicodeAttribute(hash_key=True)
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    state = UnicodeAttribute()  # pending | active | disabled
+    role = UnicodeAttribute(default="agent")
+    departments = ListAttribute(of=UnicodeAttribute, default=list)
+    status = UnicodeAttribute(default="offline")
+    available = BooleanAttribute(default=False)
+    settings = MapAttribute(default=dict)
+    created_at = UnicodeAttribute()
+    state_index = AgentStateIndex()
+
+
+class SessionItem(Model):
+    Meta = _meta("sessions")
+    session_id = UnicodeAttribute(hash_key=True)
+    agent_id = UnicodeAttribute()
+    secret_hash = UnicodeAttribute()
+    expires_at = TtlNumberAttribute()
+
+
+class PrincipalIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "principal-index"
+        projection = AllProjection()
+
+    principal_id = UnicodeAttribute(hash_key=True)
+
+
+class ConnectionItem(Model):
+    Meta = _meta("connections")
+    connection_id = UnicodeAttribute(hash_key=True)
+    principal_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # agent | visitor
+    session_id = UnicodeAttribute(null=True)  # agents: logout closes this session's sockets
+    last_seen = NumberAttribute()
+    expires_at = TtlNumberAttribute()
+    principal_index = PrincipalIndex()
+
+
+class DepartmentListingIndex(GlobalSecondaryIndex):
+    """Every department under one key, keys only: listing them is a Query, not a Scan, and the
+    frequent presence updates of a department never write to this index."""
+
+    class Meta:
+        index_name = "listing-index"
+        projection = KeysOnlyProjection()
+
+    listing = UnicodeAttribute(hash_key=True)
+    department_id = UnicodeAttribute(range_key=True)
+
+
+class DepartmentItem(Model):
+    """Configuration plus the availability the widget reads.
+
+    `ready_until` maps each agent who counts for the button to the moment (epoch seconds) their
+    presence runs out unless another heartbeat comes; the button shows while any lies ahead.
+    """
+
+    Meta = _meta("departments")
+    department_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    allowed_origins = ListAttribute(of=UnicodeAttribute, default=list)
+    retention_hours = NumberAttribute()
+    ready_until = MapAttribute(default=dict)
+    online_agents = UnicodeSetAttribute(
+        null=True
+    )  # agents with a live socket: queue events go to them
+    created_at = UnicodeAttribute()
+    listing = UnicodeAttribute(default="department")
+    listing_index = DepartmentListingIndex()
+
+
+class VisitorItem(Model):
+    Meta = _meta("visitors")
+    visitor_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    secret_hash = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    expires_at = TtlNumberAttribute()
+
+
+class ContactItem(Model):
+    Meta = _meta("contacts")
+    visitor_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute()
+    expires_at = TtlNumberAttribute()
+
+
+class RoomDepartmentIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "department-index"
+        projection = AllProjection()
+
+    department_id = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class RoomQueueIndex(GlobalSecondaryIndex):
+    """Sparse: only queued rooms carry `queue_department`."""
+
+    class Meta:
+        index_name = "queue-index"
+        projection = AllProjection()
+
+    queue_department = UnicodeAttribute(hash_key=True)
+    queued_key = UnicodeAttribute(range_key=True)
+
+
+class RoomVisitorIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "visitor-index"
+        projection = KeysOnlyProjection()
+
+    visitor_id = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class RoomItem(Model):
+    Meta = _meta("rooms")
+    room_id = UnicodeAttribute(hash_key=True)
+    department_id = UnicodeAttribute()
+    state = UnicodeAttribute()  # queued | open | closed
+    visitor_id = UnicodeAttribute()
+    visitor_name = UnicodeAttribute()
+    agent_id = UnicodeAttribute(null=True)
+    agent_name = UnicodeAttribute(null=True)
+    served_by = UnicodeSetAttribute(null=True)
+    created_at = UnicodeAttribute()
+    created_key = UnicodeAttribute()
+    taken_at = UnicodeAttribute(null=True)
+    closed_at = UnicodeAttribute(null=True)
+    closed_by = UnicodeAttribute(null=True)
+    comment = UnicodeAttribute(null=True)
+    queue_department = UnicodeAttribute(null=True)
+    queued_key = UnicodeAttribute(null=True)
+    last_seq = NumberAttribute(default=0)
+    retention_hours = NumberAttribute(default=24)
+    version = NumberAttribute(default=0)
+    expires_at = TtlNumberAttribute()
+    department_index = RoomDepartmentIndex()
+    queue_index = RoomQueueIndex()
+    visitor_index = RoomVisitorIndex()
+
+
+class AgentRoomItem(Model):
+    """Rooms an agent serves or has served, newest first (S12's list of an agent's chats)."""
+
+    Meta = _meta("agent-rooms")
+    agent_id = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+    room_id = UnicodeAttribute()
+    expires_at = TtlNumberAttribute()
+
+
+class MessageItem(Model):
+    Meta = _meta("messages")
+    room_id = UnicodeAttribute(hash_key=True)
+    seq = NumberAttribute(range_key=True)
+    message_id = UnicodeAttribute()
+    author_kind = UnicodeAttribute()
+    author_id = UnicodeAttribute()
+    author_name = UnicodeAttribute()
+    text = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    event = UnicodeAttribute(null=True)  # system lines: what happened, for the widget's language
+    created_at = UnicodeAttribute()
+    expires_at = TtlNumberAttribute()
+
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    KeyItem,
+    AgentItem,
+    SessionItem,
+    ConnectionItem,
+    DepartmentItem,
+    VisitorItem,
+    ContactItem,
+    RoomItem,
+    AgentRoomItem,
+    MessageItem,
+)
+
+TTL_MODELS: tuple[type[Model], ...] = tuple(
+    model for model in ALL_MODELS if "expires_at" in model.get_attributes()
+)

@@ -1,0 +1,85 @@
+"""The DynamoDB Local launcher and `python -m devserver` as a whole."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import boto3
+import botocore.exceptions
+import httpx
+import pytest
+from devserver_support import FIXTURE_APP, WAIT_SECONDS, Journal
+
+from devserver.dynamodb_local import DynamoDBLocal, DynamoDBLocalError, find_jar
+from devserver.testing import devserver_in_thread, devserver_process
+
+
+def dynamodb_client(endpoint: str):
+    return boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-central-1",
+                        aws_access_key_id="test", aws_secret_access_key="test")
+
+
+def test_dynamodb_local_keeps_data_in_its_folder(tmp_path: Path):
+    with DynamoDBLocal(port=0, db_dir=tmp_path / "db") as dynamodb:
+        dynamodb_client(dynamodb.endpoint).create_table(
+            TableName="kept",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    assert not dynamodb.running
+
+    with DynamoDBLocal(port=0, db_dir=tmp_path / "db") as dynamodb:
+        assert dynamodb_client(dynamodb.endpoint).list_tables()["TableNames"] == ["kept"]
+
+
+def test_dynamodb_local_explains_what_is_missing(tmp_path: Path):
+    with pytest.raises(DynamoDBLocalError, match="npm ci"):
+        find_jar(tmp_path)
+    with pytest.raises(DynamoDBLocalError, match="Java"):
+        DynamoDBLocal(java="no-such-java-here").start()
+
+
+def test_in_thread_server_restores_the_environment(dynamodb_endpoint: str):
+    before = os.environ.get("WS_URL")
+    with devserver_in_thread(app_path=FIXTURE_APP, dynamodb_endpoint=dynamodb_endpoint,
+                             pool_size=1) as urls:
+        assert os.environ["WS_URL"] == urls.ws_url
+        with pytest.raises(RuntimeError, match="another in-thread devserver"), \
+                devserver_in_thread(app_path=FIXTURE_APP, dynamodb_endpoint=dynamodb_endpoint):
+            pass
+    assert os.environ.get("WS_URL") == before
+
+
+def test_python_m_devserver_sets_up_the_app_and_sweeps():
+    with devserver_process(app_path=FIXTURE_APP, sweep_interval=0.2,
+                           admin_email="boss@example.org", admin_password="s3cret-pass") as urls:
+        with httpx.Client(base_url=urls.base_url, timeout=WAIT_SECONDS + 5) as http:
+            # The journal lives in the child process: setup is in it from the start.
+            journal = Journal(http, from_start=True)
+            setup = journal.wait_for("setup")["event"]
+            assert setup["create_tables"] is True
+            assert setup["admin_email"] == "boss@example.org"
+            assert setup["admin_password"] == "s3cret-pass"
+            [department] = setup["departments"]
+            assert department["department_id"] == "demo"
+            port = urls.base_url.rsplit(":", 1)[1]
+            assert urls.base_url in department["allowed_origins"]
+            assert f"http://localhost:{port}" in department["allowed_origins"]
+
+            sweep = journal.wait_for("maintenance")["event"]
+            assert sweep["detail-type"] == "Scheduled Event"
+            assert sweep["source"] == "aws.events"
+
+            env = http.get("/api/env").json()
+            assert env["DYNAMODB_ENDPOINT"] == urls.dynamodb_endpoint
+            assert env["MAIL_OUTBOX_DIR"] == str(urls.data_dir / "outbox")
+            assert http.get("/dev/health").json() == {"ok": True}
+
+        # setup ran after DynamoDB Local was up and the environment pointed at it.
+        tables = dynamodb_client(urls.dynamodb_endpoint).list_tables()["TableNames"]
+        assert tables == ["fixture-table"]
+
+    with pytest.raises(botocore.exceptions.EndpointConnectionError):
+        dynamodb_client(urls.dynamodb_endpoint).list_tables()

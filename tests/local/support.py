@@ -1,0 +1,197 @@
+"""Clients for the local suite: HTTP through httpx, real WebSockets with an event inbox."""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
+
+EVENT_TIMEOUT = 10.0
+
+
+class Api:
+    """The REST API of one running stack."""
+
+    def __init__(self, api_url: str) -> None:
+        self.http = httpx.Client(base_url=api_url, timeout=30.0)
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: object | None = None,
+        token: str | None = None,
+        visitor: str | None = None,
+        expect: int | tuple[int, ...] | None = None,
+    ) -> httpx.Response:
+        headers = {}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        if visitor:
+            headers["X-Visitor-Token"] = visitor
+        response = self.http.request(
+            method,
+            path,
+            headers=headers,
+            content=json.dumps(body) if body is not None else None,
+        )
+        if expect is not None:
+            expected = expect if isinstance(expect, tuple) else (expect,)
+            assert response.status_code in expected, (method, path, response.text)
+        return response
+
+
+class Socket:
+    """A real WebSocket client; a reader thread files every event into an inbox."""
+
+    def __init__(self, ws_url: str, query: str) -> None:
+        self.url = f"{ws_url}?{query}"
+        self.inbox: queue.Queue[dict | None] = queue.Queue()
+        self.seen: list[dict] = []
+        # Entered by hand: the socket outlives this constructor and is closed by close().
+        self.connection: ClientConnection = connect(self.url, open_timeout=10).__enter__()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        try:
+            for frame in self.connection:
+                self.inbox.put(json.loads(frame))
+        except ConnectionClosed:
+            pass
+        self.inbox.put(None)
+
+    def send(self, **frame: object) -> None:
+        self.connection.send(json.dumps(frame))
+
+    def wait_for(self, matches: Callable[[dict], bool], timeout: float = EVENT_TIMEOUT) -> dict:
+        """The first event (seen before or arriving now) that matches; fails after `timeout`."""
+        for event in self.seen:
+            if matches(event):
+                self.seen.remove(event)
+                return event
+        while True:
+            try:
+                event = self.inbox.get(timeout=timeout)
+            except queue.Empty:
+                raise AssertionError(
+                    f"no matching event within {timeout}s; saw {self.seen}"
+                ) from None
+            if event is None:
+                raise AssertionError(f"the socket closed; saw {self.seen}")
+            if matches(event):
+                return event
+            self.seen.append(event)
+
+    def events_so_far(self) -> list[dict]:
+        """Everything the server sent before now: a bad frame's `error` answer comes after
+        every event pushed earlier on this socket, so waiting for it drains them all."""
+        self.send(action="sync-marker")
+        self.wait_for(lambda e: e.get("type") == "error" and e.get("code") == "invalid_frame")
+        drained, self.seen = self.seen, []
+        return drained
+
+    def wait_closed(self, timeout: float = EVENT_TIMEOUT) -> None:
+        self.reader.join(timeout)
+        assert not self.reader.is_alive(), "the server did not close the socket"
+
+    def close(self) -> None:
+        self.connection.close()
+        self.reader.join(5)
+
+
+def is_room_event(name: str, room_id: str | None = None) -> Callable[[dict], bool]:
+    return lambda e: (
+        e.get("type") == "room"
+        and e.get("event") == name
+        and (room_id is None or e["room"]["room_id"] == room_id)
+    )
+
+
+def is_queue_event(name: str, room_id: str) -> Callable[[dict], bool]:
+    return lambda e: (
+        e.get("type") == "queue" and e.get("event") == name and (e["room"]["room_id"] == room_id)
+    )
+
+
+def is_message(text: str) -> Callable[[dict], bool]:
+    return lambda e: e.get("type") == "message" and e["message"]["text"] == text
+
+
+@dataclass
+class Agent:
+    agent_id: str
+    email: str
+    token: str
+    sockets: list[Socket] = field(default_factory=list)
+
+
+@dataclass
+class Visitor:
+    visitor_id: str
+    name: str
+    token: str
+
+
+def sign_in_admin(api: Api, email: str, password: str) -> str:
+    return api.call(
+        "POST", "/auth/login", {"email": email, "password": password}, expect=200
+    ).json()["token"]
+
+
+def approved_agent(api: Api, admin_token: str, name: str, departments: list[str]) -> Agent:
+    """Register, approve with departments, sign in: the S1/S2 path of a new agent."""
+    email = f"{name.lower()}-{uuid.uuid4().hex[:6]}@example.org"
+    password = "a-long-password"
+    agent_id = api.call(
+        "POST", "/auth/register", {"email": email, "name": name, "password": password}, expect=202
+    ).json()["agent_id"]
+    api.call(
+        "POST",
+        f"/admin/agents/{agent_id}/approve",
+        {"role": "agent", "departments": departments},
+        token=admin_token,
+        expect=200,
+    )
+    token = api.call(
+        "POST", "/auth/login", {"email": email, "password": password}, expect=200
+    ).json()["token"]
+    return Agent(agent_id=agent_id, email=email, token=token)
+
+
+def go_online(api: Api, ws_url: str, agent: Agent) -> Socket:
+    """Connect, switch the livechat toggle on and the status to online."""
+    socket = Socket(ws_url, f"token={agent.token}")
+    agent.sockets.append(socket)
+    api.call("PUT", "/me/availability", {"available": True}, token=agent.token, expect=200)
+    api.call("PUT", "/me/status", {"status": "online"}, token=agent.token, expect=200)
+    return socket
+
+
+def new_visitor(api: Api) -> Visitor:
+    body = api.call("POST", "/visitors", expect=201).json()
+    return Visitor(visitor_id=body["visitor_id"], name=body["name"], token=body["token"])
+
+
+def available(api: Api, department_id: str) -> bool:
+    return api.call("GET", f"/departments/{department_id}/availability", expect=200).json()[
+        "available"
+    ]
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll a server-side condition that no event announces (e.g. availability after a timeout)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{what} did not happen within {timeout}s")
