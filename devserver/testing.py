@@ -64,8 +64,10 @@ def devserver_process(
     admin_password: str = DEFAULT_ADMIN_PASSWORD,
     extra_env: dict[str, str] | None = None,
     startup_timeout: float = 90.0,
+    in_memory: bool = True,
 ) -> Iterator[DevServerURLs]:
-    """Run `python -m devserver` on a free port; its output goes to DATA_DIR/devserver.log."""
+    """Run `python -m devserver` on a free port; its output goes to DATA_DIR/devserver.log.
+    With `in_memory=False` DynamoDB Local keeps its data under DATA_DIR, as `make run` does."""
     with _data_dir(data_dir) as directory:
         directory.mkdir(parents=True, exist_ok=True)
         command = [
@@ -80,7 +82,7 @@ def devserver_process(
             command += ["--app", str(Path(app_path).resolve())]
         if dynamodb_endpoint is not None:
             command += ["--dynamodb-endpoint", dynamodb_endpoint]
-        else:
+        elif in_memory:
             command.append("--in-memory")
         env = {
             **os.environ,

@@ -26,14 +26,15 @@ def table_names() -> list[str]:
     return [model.Meta.table_name for model in ALL_MODELS]
 
 
-def create_missing_tables() -> list[str]:
-    """Create the tables that do not exist yet (local runs and tests; AWS uses infra/)."""
+def create_missing_tables(ttl_models: tuple = TTL_MODELS) -> list[str]:
+    """Create the tables that do not exist yet (local runs and tests; AWS uses infra/).
+    `ttl_models` narrows where TTL is switched on: DynamoDB Local runs TTL on 7 tables at most."""
     created = []
     for model in ALL_MODELS:
         if not model.exists():
             model.create_table(wait=True, billing_mode="PAY_PER_REQUEST")
             created.append(model.Meta.table_name)
-            if model in TTL_MODELS:
+            if model in ttl_models:
                 model._get_connection().connection.client.update_time_to_live(
                     TableName=model.Meta.table_name,
                     TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"},

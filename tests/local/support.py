@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import boto3
 import httpx
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
@@ -195,3 +196,24 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None
             return
         time.sleep(0.2)
     raise AssertionError(f"{what} did not happen within {timeout}s")
+
+
+def start_chat(api: Api, visitor: Visitor, department_id: str, text: str | None = None) -> str:
+    """The visitor asks for a chat (S14); returns the new room's id."""
+    body = (
+        {"department_id": department_id}
+        if text is None
+        else {"department_id": department_id, "text": text}
+    )
+    return api.call("POST", "/rooms", body, visitor=visitor.token, expect=201).json()["room_id"]
+
+
+def raw_dynamodb(urls):
+    """A plain boto3 client on the stack's DynamoDB Local, for looking behind the API."""
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=urls.dynamodb_endpoint,
+        region_name="eu-central-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )

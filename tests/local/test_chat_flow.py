@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 
-import boto3
 import httpx
 
 from tests.local.support import (
@@ -15,6 +14,8 @@ from tests.local.support import (
     is_queue_event,
     is_room_event,
     new_visitor,
+    raw_dynamodb,
+    start_chat,
 )
 
 
@@ -144,9 +145,7 @@ def test_exactly_one_of_several_concurrent_takes_wins(stack):
     agents = [approved_agent(api, stack.admin_token, f"Agent{i}", [department]) for i in range(4)]
     go_online(api, ws, agents[0])
     visitor = new_visitor(api)
-    room_id = api.call(
-        "POST", "/rooms", {"department_id": department}, visitor=visitor.token, expect=201
-    ).json()["room_id"]
+    room_id = start_chat(api, visitor, department)
     start = threading.Barrier(len(agents))
     answers: dict[str, int] = {}
 
@@ -180,13 +179,7 @@ def test_a_visitor_who_loses_the_connection_resumes_with_after_and_nothing_is_lo
     anna_socket = go_online(api, ws, anna)
     visitor = new_visitor(api)
     visitor_socket = Socket(ws, f"visitor_token={visitor.token}")
-    room_id = api.call(
-        "POST",
-        "/rooms",
-        {"department_id": department, "text": "Hallo"},
-        visitor=visitor.token,
-        expect=201,
-    ).json()["room_id"]
+    room_id = start_chat(api, visitor, department, "Hallo")
     api.call("POST", f"/rooms/{room_id}/take", token=anna.token, expect=200)
     joined = visitor_socket.wait_for(
         lambda e: e.get("type") == "message" and e["message"].get("event") == "taken"
@@ -236,13 +229,7 @@ def test_a_visitor_who_loses_the_connection_resumes_with_after_and_nothing_is_lo
 
 def _connection_id_of(stack, principal_id: str) -> str:
     """Read the connection id the devserver gave the visitor, straight from DynamoDB Local."""
-    client = boto3.client(
-        "dynamodb",
-        endpoint_url=stack.urls.dynamodb_endpoint,
-        region_name="eu-central-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    client = raw_dynamodb(stack.urls)
     found = client.query(
         TableName="livechat-connections",
         IndexName="principal-index",
@@ -260,13 +247,7 @@ def test_an_agent_of_another_department_never_sees_the_request(stack):
     carl = approved_agent(api, stack.admin_token, "Carl", [theirs])
     anna_socket, carl_socket = go_online(api, ws, anna), go_online(api, ws, carl)
     visitor = new_visitor(api)
-    room_id = api.call(
-        "POST",
-        "/rooms",
-        {"department_id": ours, "text": "Frage"},
-        visitor=visitor.token,
-        expect=201,
-    ).json()["room_id"]
+    room_id = start_chat(api, visitor, ours, "Frage")
     anna_socket.wait_for(is_queue_event("added", room_id))
     queue = api.call("GET", "/queue", token=carl.token, expect=200).json()["rooms"]
     assert room_id not in [r["room_id"] for r in queue]
