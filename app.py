@@ -7,6 +7,7 @@ import base64
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable
 from typing import Annotated, Literal
 
@@ -14,7 +15,7 @@ from chalice import Chalice, CORSConfig, Rate, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from chalicelib import schemas as s
-from chalicelib.errors import DomainError, Forbidden, InvalidInput
+from chalicelib.errors import DomainError, Forbidden, InvalidInput, NotFound
 from chalicelib.openapi import Operation, build_document
 from chalicelib.services import (
     agents,
@@ -93,6 +94,23 @@ def _parse_body(model: type[BaseModel]) -> BaseModel:
     return model.model_validate(data)
 
 
+# Ids this API gives out (and department ids) are short and plain; anything else in a path can
+# name nothing, and must not reach DynamoDB, which refuses keys over 2048 bytes with an error.
+_PATH_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
+_NOT_FOUND_CODES = {
+    "room_id": "room_not_found",
+    "agent_id": "agent_not_found",
+    "department_id": "department_not_found",
+    "visitor_id": "contact_not_found",
+}
+
+
+def _check_path_ids(path_params: dict[str, str]) -> None:
+    for name, value in path_params.items():
+        if not _PATH_ID.fullmatch(value):
+            raise NotFound(f"{name}: no such id", _NOT_FOUND_CODES.get(name, "not_found"))
+
+
 def _principal(auth: str, ctx: Context):
     headers = app.current_request.headers
     bearer = headers.get("authorization", "")
@@ -130,6 +148,7 @@ def route(
             try:
                 ctx = context()
                 principal = _principal(auth, ctx) if auth else None
+                _check_path_ids(path_params)
                 parsed_body = _parse_body(body) if body else None
                 parsed_query = (
                     query.model_validate(app.current_request.query_params or {}) if query else None
@@ -148,7 +167,8 @@ def route(
             return _json(code, shaped)
 
         handler.__name__ = view.__name__
-        app.route(path, methods=[method], cors=CORS)(handler)
+        # Any content type: the body is parsed as JSON here, so a wrong one gets our 400.
+        app.route(path, methods=[method], cors=CORS, content_types=["*/*"])(handler)
         return view
 
     return register
@@ -223,10 +243,11 @@ def get_config(ctx, _principal, _body, _query):
 def get_availability(department_id: str) -> Response:
     """The page-view path: one GetItem, cacheable by browsers and the CDN."""
     try:
-        available = departments.availability(context(), department_id)
+        _check_path_ids({"department_id": department_id})
+        answer = departments.public_availability(context(), department_id)
     except DomainError as exc:
         return _error_response(exc)
-    body = json.dumps({"department_id": department_id, "available": available})
+    body = json.dumps(answer)
     etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:16] + '"'
     headers = {"Cache-Control": "public, max-age=15", "ETag": etag}
     if app.current_request.headers.get("if-none-match") == etag:
@@ -612,7 +633,7 @@ def admin_list_agents(_ctx, _principal, _body, query):
     auth="admin",
     body=s.ApproveIn,
     response=s.AgentOut,
-    errors=(400, 404, 409),
+    errors=(400, 404, 409, 502),
 )
 def admin_approve(ctx, _principal, body, _query, agent_id):
     return agents.view(agents.approve(ctx, agent_id, body.role, body.departments))
@@ -698,6 +719,19 @@ def admin_delete_department(_ctx, _principal, _body, _query, department_id):
 @app.route("/openapi.json", methods=["GET"], cors=CORS)
 def openapi() -> Response:
     return _json(200, build_document(OPERATIONS, "Livechat API", "1"))
+
+
+OPERATIONS.append(
+    Operation(
+        "/openapi.json",
+        "GET",
+        "This API's description (OpenAPI 3.1)",
+        None,
+        200,
+        response=s.OpenApiDocumentOut,
+        errors=(),
+    )
+)
 
 
 # ---- WebSocket ---------------------------------------------------------------------------------

@@ -49,3 +49,10 @@ class TooLarge(DomainError):
 class TooManyRequests(DomainError):
     status = 429
     code = "too_many_requests"
+
+
+class DeliveryFailed(DomainError):
+    """The change was made, but a message about it could not be delivered (e.g. an email)."""
+
+    status = 502
+    code = "delivery_failed"

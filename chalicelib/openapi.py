@@ -18,6 +18,7 @@ ERROR_TEXT = {
     409: "state conflict",
     413: "too large",
     429: "too many requests",
+    502: "the change was made, but a message about it (an email) could not be delivered",
 }
 
 

@@ -22,7 +22,10 @@ Text = Annotated[str, StringConstraints(min_length=1)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Request bodies: unknown fields and loose types ("yes" for a bool, "5" for a number) are
+    refused with a 400 that names the field."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 # ---- requests ---------------------------------------------------------------------------------
@@ -172,6 +175,8 @@ class ConfigOut(BaseModel):
 class AvailabilityOut(BaseModel):
     department_id: str
     available: bool
+    # The page origins the loader may show the button on; it checks its page against them.
+    allowed_origins: list[str]
 
 
 class VisitorCreatedOut(BaseModel):
@@ -311,3 +316,13 @@ class ContactListOut(BaseModel):
 
 class DeletedOut(BaseModel):
     deleted: int
+
+
+class OpenApiDocumentOut(BaseModel):
+    """This API's own description (OpenAPI 3.1); only its frame is fixed here."""
+
+    model_config = ConfigDict(extra="allow")
+    openapi: str
+    info: dict
+    paths: dict
+    components: dict

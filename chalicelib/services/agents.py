@@ -6,7 +6,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from chalicelib.clock import new_id, new_secret
-from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+from chalicelib.errors import (
+    Conflict,
+    DeliveryFailed,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unauthorized,
+)
 from chalicelib.services import presence
 from chalicelib.services.context import Context
 from chalicelib.services.principals import AgentPrincipal, hash_secret
@@ -88,8 +95,7 @@ def login(ctx: Context, email: str, password: str) -> tuple[str, AgentItem]:
 
 def logout(ctx: Context, principal: AgentPrincipal) -> None:
     repo.delete_session(principal.session_id)
-    presence.close_connections(ctx, principal.id, principal.session_id)
-    presence.refresh_agent(ctx, principal.id)
+    presence.sign_off(ctx, principal.id, principal.session_id)
 
 
 def update_me(
@@ -169,12 +175,19 @@ def approve(ctx: Context, agent_id: str, role: str, departments: list[str]) -> A
         raise Conflict(
             "this registration was approved or changed meanwhile", "not_pending"
         ) from exc
-    ctx.mailer.send(
-        agent.email,
-        "Ihr Zugang zum Livechat ist freigeschaltet / Your live chat account is approved",
-        _approval_text(ctx, agent),
-        at=ctx.iso(),
-    )
+    try:
+        ctx.mailer.send(
+            agent.email,
+            "Ihr Zugang zum Livechat ist freigeschaltet / Your live chat account is approved",
+            _approval_text(ctx, agent),
+            at=ctx.iso(),
+        )
+    except Exception as exc:  # SES refusals and outbox write errors alike
+        raise DeliveryFailed(
+            f"the account is approved, but the confirmation email to {agent.email} could not "
+            f"be sent ({exc.__class__.__name__}); tell the agent yourself",
+            "email_not_sent",
+        ) from exc
     return agent
 
 
@@ -213,9 +226,8 @@ def disable(ctx: Context, agent_id: str) -> AgentItem:
     """Stop an account at once; a pending registration that is turned down is disabled too."""
     agent = _existing_agent(agent_id)
     repo.update_agent(agent, [AgentItem.state.set("disabled"), AgentItem.available.set(False)])
-    presence.close_connections(ctx, agent_id)
-    presence.refresh_agent(ctx, agent_id)
-    return agent
+    presence.sign_off(ctx, agent_id)
+    return repo.get_agent(agent_id)
 
 
 def ensure_admin(ctx: Context, email: str, password: str) -> bool:

@@ -26,9 +26,13 @@ def _rooms_of(ctx: Context, principal: AgentPrincipal, visitor_id: str) -> list[
 
 
 def _contact(
-    ctx: Context, principal: AgentPrincipal, visitor_id: str, contact: ContactItem | None
+    ctx: Context,
+    principal: AgentPrincipal,
+    visitor_id: str,
+    contact: ContactItem | None,
+    rooms: list[RoomItem] | None = None,
 ) -> dict:
-    rooms = _rooms_of(ctx, principal, visitor_id)
+    rooms = _rooms_of(ctx, principal, visitor_id) if rooms is None else rooms
     return {
         "visitor_id": visitor_id,
         "name": rooms[0].visitor_name if rooms else visitor_id,
@@ -40,21 +44,27 @@ def _contact(
 def list_for_agent(
     ctx: Context, principal: AgentPrincipal, limit: int, before_key: str | None
 ) -> tuple[list[dict], str | None]:
-    """Newest contact first: one entry per visitor, found through the rooms the agent may see."""
-    visitor_ids: list[str] = []
+    """Newest contact first: one entry per visitor, found through the rooms the agent may see.
+    A visitor whose newest room lies before the cursor was listed on an earlier page."""
+    seen: set[str] = set()
+    chosen: list[tuple[str, list[RoomItem]]] = []
     last_key = None
     has_more = False
     for room in accessible_rooms(ctx, principal, before_key):
-        if room.visitor_id in visitor_ids:
+        if room.visitor_id in seen:
             last_key = room.created_key
             continue
-        if len(visitor_ids) == limit:
+        if len(chosen) == limit:
             has_more = True
             break
-        visitor_ids.append(room.visitor_id)
+        seen.add(room.visitor_id)
         last_key = room.created_key
-    infos = repo.get_contacts(visitor_ids, ctx.now())
-    contacts = [_contact(ctx, principal, v, infos.get(v)) for v in visitor_ids]
+        rooms = _rooms_of(ctx, principal, room.visitor_id)
+        if before_key and rooms and rooms[0].created_key >= before_key:
+            continue
+        chosen.append((room.visitor_id, rooms))
+    infos = repo.get_contacts((v for v, _ in chosen), ctx.now())
+    contacts = [_contact(ctx, principal, v, infos.get(v), rooms) for v, rooms in chosen]
     return contacts, (last_key if has_more else None)
 
 

@@ -23,6 +23,18 @@ def availability(ctx: Context, department_id: str) -> bool:
     return is_available(get(department_id), ctx.now())
 
 
+def public_availability(ctx: Context, department_id: str) -> dict:
+    """What the loader asks on every page view, from the same one GetItem: whether someone can
+    answer, and the page origins the department allows the chat on (the loader compares its
+    page's origin itself, so that the cached answer never varies by Origin)."""
+    department = get(department_id)
+    return {
+        "department_id": department_id,
+        "available": is_available(department, ctx.now()),
+        "allowed_origins": list(department.allowed_origins or []),
+    }
+
+
 def list_all() -> list[DepartmentItem]:
     return repo.all_departments()
 

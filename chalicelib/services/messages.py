@@ -122,7 +122,7 @@ def page(
     ctx: Context, principal: Principal, room_id: str, after: int, limit: int
 ) -> tuple[list[dict], str | None]:
     room = load_room(ctx, principal, room_id)
-    found = repo.messages_after(room.room_id, after, limit + 1)
+    found = repo.messages_after(room.room_id, after, limit + 1, ctx.now())
     messages = [message_view(m) for m in found[:limit]]
     next_after = str(messages[-1]["seq"]) if len(found) > limit else None
     return messages, next_after

@@ -54,6 +54,23 @@ def connect(
     )
     if kind == "agent":
         refresh_agent(ctx, principal_id)
+    else:
+        keep_visitor_alive(ctx, principal_id)
+
+
+def keep_visitor_alive(ctx: Context, visitor_id: str) -> None:
+    """A visitor who is active keeps their identity for another idle period."""
+    repo.extend_visitor(visitor_id, ctx.epoch_in(hours=ctx.settings.visitor_idle_hours))
+
+
+def sign_off(ctx: Context, agent_id: str, session_id: str | None = None) -> None:
+    """Close the agent's sockets (of one session, or all); with none left the agent is offline,
+    and the visitors they serve see it."""
+    close_connections(ctx, agent_id, session_id)
+    if not repo.connections_of(agent_id, ctx.now()):
+        repo.set_agent_status(agent_id, "offline")
+        announce_status(ctx, agent_id, "offline")
+    refresh_agent(ctx, agent_id)
 
 
 def heartbeat(ctx: Context, connection_id: str) -> None:

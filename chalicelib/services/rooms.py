@@ -8,10 +8,9 @@ from collections.abc import Iterator
 
 from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from chalicelib.services import events, messages
+from chalicelib.services import events, messages, presence
 from chalicelib.services.access import is_room_agent, load_room
 from chalicelib.services.context import Context
-from chalicelib.services.presence import is_available
 from chalicelib.services.principals import AgentPrincipal, Principal, VisitorPrincipal
 from chalicelib.services.views import room_view, room_views
 from chalicelib.store import repo
@@ -29,7 +28,7 @@ def _department(department_id: str):
 
 
 def _require_available(ctx: Context, department) -> None:
-    if not is_available(department, ctx.now()):
+    if not presence.is_available(department, ctx.now()):
         raise Conflict("nobody in this department can answer right now", "department_unavailable")
 
 
@@ -74,6 +73,7 @@ def start(
     )
     room.queued_key = room.created_key
     repo.create_room(room)
+    presence.keep_visitor_alive(ctx, principal.id)
     if text:
         messages.append(ctx, room, messages.author_of(principal), text, client_id or new_id("c"))
     view = view_with_position(ctx, room)
@@ -363,6 +363,7 @@ def erase(ctx: Context, room: RoomItem, only_if_closed: bool = False) -> None:
     events.room_event(ctx, room, "deleted")
     if room.state == "queued":
         events.queue_event(ctx, room.department_id, "removed", room)
+        events.queue_moved(ctx, room.department_id)
 
 
 def delete(ctx: Context, principal: AgentPrincipal, room_id: str) -> None:

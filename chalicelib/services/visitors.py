@@ -41,10 +41,7 @@ def create(ctx: Context, client_ip: str) -> tuple[VisitorItem, str]:
 
 
 def keep_alive(ctx: Context, principal: VisitorPrincipal) -> None:
-    """A visitor who is active again keeps their identity for another idle period."""
-    visitor = principal.visitor
-    visitor.expires_at = ctx.epoch_in(hours=ctx.settings.visitor_idle_hours)
-    repo.save_visitor(visitor)
+    presence.keep_visitor_alive(ctx, principal.id)
 
 
 def delete(ctx: Context, principal: VisitorPrincipal) -> None:

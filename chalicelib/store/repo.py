@@ -156,6 +156,11 @@ def update_agent(agent: AgentItem, actions) -> None:
     _update(agent, actions, AgentItem.agent_id.exists())
 
 
+def set_agent_status(agent_id: str, status: str) -> None:
+    with contextlib.suppress(ConditionFailed):
+        _update(AgentItem(agent_id), [AgentItem.status.set(status)], AgentItem.agent_id.exists())
+
+
 def agents_by_state(
     state: str, limit: int, start: dict | None
 ) -> tuple[list[AgentItem], dict | None]:
@@ -274,6 +279,15 @@ def save_visitor(visitor: VisitorItem) -> None:
 
 def get_visitor(visitor_id: str, now: float) -> VisitorItem | None:
     return _get(VisitorItem, visitor_id, now)
+
+
+def extend_visitor(visitor_id: str, expires_at: int) -> None:
+    with contextlib.suppress(ConditionFailed):  # deleted meanwhile: nothing to extend
+        _update(
+            VisitorItem(visitor_id),
+            [VisitorItem.expires_at.set(expires_at)],
+            VisitorItem.visitor_id.exists(),
+        )
 
 
 def delete_visitor(visitor_id: str) -> None:
@@ -413,10 +427,9 @@ def get_message(room_id: str, seq: int) -> MessageItem | None:
     return _get(MessageItem, room_id, range_key=seq)
 
 
-def messages_after(room_id: str, after: int, limit: int) -> list[MessageItem]:
-    return list(
-        MessageItem.query(room_id, range_key_condition=MessageItem.seq > after, limit=limit)
-    )
+def messages_after(room_id: str, after: int, limit: int, now: float) -> list[MessageItem]:
+    found = MessageItem.query(room_id, range_key_condition=MessageItem.seq > after, limit=limit)
+    return [message for message in found if _alive(message, now)]
 
 
 def delete_messages(room_id: str) -> int:

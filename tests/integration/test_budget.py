@@ -1,0 +1,159 @@
+"""DynamoDB calls per request, counted on the botocore sessions PynamoDB uses (DESIGN.md: the
+availability check is one GetItem; request paths are a handful of key operations, never a Scan)."""
+
+from __future__ import annotations
+
+# Measured: a visitor's message into an open chat whose visitor and agent each have a socket.
+#   GetItem 2     the visitor (token check), the room (access and state)
+#   UpdateItem 1  the room's next seq (conditional on not closed; keeps the room alive)
+#   TransactWriteItems 1  the message together with its client_id claim (idempotency)
+#   Query 2       the live connections of the visitor and of the agent (principal index)
+MESSAGE_SEND_CALL_BUDGET = 6
+
+SCHEDULED_EVENT = {
+    "version": "0",
+    "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
+    "detail-type": "Scheduled Event",
+    "source": "aws.events",
+    "account": "123456789012",
+    "time": "2026-02-02T02:40:00Z",
+    "region": "eu-central-1",
+    "resources": ["arn:aws:events:eu-central-1:123456789012:rule/livechat-maintenance"],
+    "detail": {},
+}
+
+
+def measured(api, counter, method, path, **kwargs):
+    with counter.measure():
+        reply = api.call(method, path, **kwargs)
+    return reply, list(counter.calls)
+
+
+def test_the_availability_check_is_exactly_one_getitem(api, dynamodb_calls):
+    api.agent("Paula")
+
+    for department_id, available in (("sales", True), ("library", False)):
+        reply, calls = measured(
+            api, dynamodb_calls, "GET", f"/departments/{department_id}/availability"
+        )
+        assert reply.status == 200 and reply.json["available"] is available
+        assert calls == ["GetItem"]
+    reply, calls = measured(api, dynamodb_calls, "GET", "/departments/nope/availability")
+    assert reply.status == 404 and calls == ["GetItem"]
+
+
+def test_a_visitor_message_stays_within_its_call_budget(api, dynamodb_calls):
+    paula = api.agent("Paula")
+    visitor = api.visitor()
+    room_id = api.taken(visitor, paula)["room_id"]
+    path = f"/rooms/{room_id}/messages"
+
+    reply, calls = measured(
+        api,
+        dynamodb_calls,
+        "POST",
+        path,
+        body={"text": "Wie lange hat die Bibliothek auf?", "client_id": "b1"},
+        auth=visitor.auth,
+    )
+
+    assert reply.status == 201
+    breakdown = {op: calls.count(op) for op in sorted(set(calls))}
+    assert len(calls) <= MESSAGE_SEND_CALL_BUDGET, breakdown
+    assert breakdown == {"GetItem": 2, "Query": 2, "TransactWriteItems": 1, "UpdateItem": 1}
+    assert [p["message"]["client_id"] for p in api.pushed(paula, "message")][-1] == "b1"
+
+
+def test_no_request_path_scans(api, dynamodb_calls):
+    """Every route of a whole day's work, as agents, visitors and admins use them."""
+    scans = {}
+
+    def call(method, path, **kwargs):
+        reply, calls = measured(api, dynamodb_calls, method, path, **kwargs)
+        assert reply.status < 400, (method, path, reply.body)
+        route = api.log[-1][1]
+        if "Scan" in calls:
+            scans[(method, route)] = calls.count("Scan")
+        return reply
+
+    with dynamodb_calls.measure():
+        paula = api.agent("Paula", ("sales",))
+        lars = api.agent("Lars", ("library",))
+        admin = api.admin
+    ute_id = call(
+        "POST",
+        "/auth/register",
+        body={"email": "ute@uni.example", "name": "Ute", "password": api.password},
+    ).json["agent_id"]
+    call(
+        "POST", f"/admin/agents/{ute_id}/approve", body={"departments": ["sales"]}, auth=admin.auth
+    )
+    call("POST", "/auth/login", body={"email": "ute@uni.example", "password": api.password})
+    call("GET", "/config")
+    call("GET", "/departments/sales/availability")
+    visitor_id = call("POST", "/visitors").json
+    visitor = {"X-Visitor-Token": visitor_id["token"]}
+    call("GET", "/visitors/me", auth=visitor)
+    room = call(
+        "POST", "/rooms", body={"department_id": "sales", "text": "Hallo"}, auth=visitor
+    ).json["room_id"]
+    call("GET", "/queue", auth=paula.auth)
+    call("POST", f"/rooms/{room}/preview", auth=paula.auth)
+    call("POST", f"/rooms/{room}/take", auth=paula.auth)
+    call(
+        "POST",
+        f"/rooms/{room}/messages",
+        body={"text": "Guten Tag", "client_id": "a1"},
+        auth=paula.auth,
+    )
+    call("GET", f"/rooms/{room}/messages?after=0", auth=visitor)
+    call("GET", f"/rooms/{room}", auth=visitor)
+    call("GET", "/agents?department_id=library", auth=paula.auth)
+    call("POST", f"/rooms/{room}/forward", body={"agent_id": lars.agent_id}, auth=paula.auth)
+    call("POST", f"/rooms/{room}/return", auth=lars.auth)
+    call("POST", f"/rooms/{room}/take", auth=paula.auth)
+    call(
+        "PUT",
+        f"/contacts/{visitor_id['visitor_id']}",
+        body={"note": "Erstsemester"},
+        auth=paula.auth,
+    )
+    call("GET", "/contacts", auth=paula.auth)
+    call("GET", f"/contacts/{visitor_id['visitor_id']}", auth=paula.auth)
+    call("PUT", "/me/status", body={"status": "away"}, auth=paula.auth)
+    call("PATCH", "/me", body={"settings": {"sound": False}}, auth=paula.auth)
+    call("GET", "/me", auth=paula.auth)
+    call("POST", f"/rooms/{room}/close", body={}, auth=visitor)
+    call("GET", "/rooms?state=closed", auth=paula.auth)
+    call("DELETE", f"/rooms/{room}", auth=paula.auth)
+    call("DELETE", "/rooms?state=closed", auth=paula.auth)
+    call("GET", "/admin/agents?state=active", auth=admin.auth)
+    call(
+        "PATCH",
+        f"/admin/agents/{lars.agent_id}",
+        body={"departments": ["library", "sales"]},
+        auth=admin.auth,
+    )
+    call("POST", "/admin/departments", body={"department_id": "it", "name": "IT"}, auth=admin.auth)
+    call("PATCH", "/admin/departments/it", body={"name": "IT-Service"}, auth=admin.auth)
+    call("DELETE", "/admin/departments/it", auth=admin.auth)
+    call("GET", "/departments", auth=paula.auth)
+    call("GET", "/admin/departments", auth=admin.auth)
+    call("PUT", "/me/availability", body={"available": False}, auth=paula.auth)
+    call("DELETE", "/visitors/me", auth=visitor)
+    call("POST", "/auth/logout", auth=lars.auth)
+    call("POST", f"/admin/agents/{lars.agent_id}/disable", auth=admin.auth)
+    call("GET", "/openapi.json")
+    with dynamodb_calls.measure():
+        for connection_id in (paula.connection_id, lars.connection_id):
+            api.ws_send(connection_id, {"action": "heartbeat"})
+            api.ws_disconnect(connection_id)
+        api.app.maintenance(SCHEDULED_EVENT, None)  # the sweep lists departments by their index
+    assert "Scan" not in dynamodb_calls.calls
+
+    assert scans == {}
+    succeeded = {(method, route) for method, route, status in api.log if status < 400}
+    every_route = {
+        (path, method) for path, entries in api.app.app.routes.items() for method in entries
+    }
+    assert {(route, method) for method, route in succeeded} == every_route

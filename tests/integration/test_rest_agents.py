@@ -1,0 +1,130 @@
+"""Agent accounts and administration through the Chalice test client."""
+
+from __future__ import annotations
+
+from email import message_from_bytes
+
+
+def test_register_approve_sign_in_and_sign_out(api, app_env):
+    registered = api.post(
+        "/auth/register", {"email": "Paula@Uni.example", "name": "Paula", "password": api.password}
+    )
+    assert registered.status == 202 and registered.json["state"] == "pending"
+    agent_id = registered.json["agent_id"]
+    pending = api.get("/admin/agents?state=pending", auth=api.admin.auth).json["agents"]
+    assert [a["agent_id"] for a in pending] == [agent_id]
+
+    approved = api.post(
+        f"/admin/agents/{agent_id}/approve",
+        {"role": "agent", "departments": ["sales"]},
+        auth=api.admin.auth,
+    )
+    assert approved.status == 200
+    assert (approved.json["state"], approved.json["departments"]) == ("active", ["sales"])
+    mails = [message_from_bytes(p.read_bytes()) for p in (app_env / "outbox").glob("*.eml")]
+    assert [m["To"] for m in mails] == ["paula@uni.example"]
+
+    login = api.post("/auth/login", {"email": "paula@uni.example", "password": api.password})
+    assert login.status == 200 and login.json["agent"]["agent_id"] == agent_id
+    auth = {"Authorization": f"Bearer {login.json['token']}"}
+    me = api.get("/me", auth=auth).json
+    assert set(me) >= {
+        "agent_id",
+        "email",
+        "name",
+        "role",
+        "departments",
+        "status",
+        "available",
+        "settings",
+    }
+    assert set(me["settings"]) >= {"away_after_minutes", "sound", "theme", "avatar"}
+
+    out = api.post("/auth/logout", auth=auth)
+    assert out.status == 204 and out.body == b""
+    assert api.get("/me", auth=auth).status == 401
+
+
+def test_profile_status_and_toggle(api):
+    paula = api.agent("Paula", online=False)
+
+    patched = api.patch(
+        "/me",
+        {"name": "Paula P.", "settings": {"away_after_minutes": 0, "theme": "dark"}},
+        auth=paula.auth,
+    )
+    status = api.put("/me/status", {"status": "away"}, auth=paula.auth)
+    toggle = api.put("/me/availability", {"available": True}, auth=paula.auth)
+
+    assert patched.status == status.status == toggle.status == 200
+    me = api.get("/me", auth=paula.auth).json
+    assert (me["name"], me["status"], me["available"]) == ("Paula P.", "away", True)
+    assert (me["settings"]["away_after_minutes"], me["settings"]["theme"]) == (0, "dark")
+    assert me["settings"]["sound"] is True
+
+
+def test_admin_lists_changes_and_disables_agents(api):
+    paula = api.agent("Paula", ("sales",))
+    active = api.get("/admin/agents?state=active", auth=api.admin.auth).json["agents"]
+    assert paula.agent_id in [a["agent_id"] for a in active]
+
+    patched = api.patch(
+        f"/admin/agents/{paula.agent_id}", {"departments": ["library"]}, auth=api.admin.auth
+    )
+    assert patched.status == 200 and patched.json["departments"] == ["library"]
+    assert api.get("/departments/sales/availability").json["available"] is False
+    assert api.get("/departments/library/availability").json["available"] is True
+
+    disabled = api.post(f"/admin/agents/{paula.agent_id}/disable", auth=api.admin.auth)
+    assert disabled.status == 200 and disabled.json["state"] == "disabled"
+    assert api.get("/me", auth=paula.auth).status == 401
+    assert api.get("/departments/library/availability").json["available"] is False
+    assert paula.connection_id in api.pusher.disconnected
+    listed = api.get("/admin/agents?state=disabled", auth=api.admin.auth).json["agents"]
+    assert [a["agent_id"] for a in listed] == [paula.agent_id]
+
+
+def test_admin_agent_lists_are_paginated(api):
+    ids = [api.register(f"P{n}")[0] for n in range(3)]
+
+    first = api.get("/admin/agents?state=pending&limit=2", auth=api.admin.auth).json
+    rest = api.get(
+        f"/admin/agents?state=pending&limit=2&next={first['next']}", auth=api.admin.auth
+    ).json
+
+    assert first["next"] and rest["next"] is None
+    assert sorted(a["agent_id"] for a in first["agents"] + rest["agents"]) == sorted(ids)
+
+
+def test_admin_manages_departments(api):
+    admin = api.admin.auth
+    created = api.post(
+        "/admin/departments",
+        {
+            "department_id": "it",
+            "name": "IT-Service",
+            "allowed_origins": ["https://www.uni.example"],
+            "retention_hours": 12,
+        },
+        auth=admin,
+    )
+    assert created.status == 201
+    assert created.json == {
+        "department_id": "it",
+        "name": "IT-Service",
+        "allowed_origins": ["https://www.uni.example"],
+        "retention_hours": 12,
+        "available": False,
+    }
+
+    patched = api.patch("/admin/departments/it", {"name": "IT", "retention_hours": 1}, auth=admin)
+    assert patched.status == 200 and (patched.json["name"], patched.json["retention_hours"]) == (
+        "IT",
+        1,
+    )
+    listed = api.get("/admin/departments", auth=admin).json["departments"]
+    assert [d["department_id"] for d in listed] == ["it", "library", "sales"]
+
+    deleted = api.delete("/admin/departments/it", auth=admin)
+    assert deleted.status == 204
+    assert api.get("/departments/it/availability").status == 404

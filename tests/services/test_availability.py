@@ -1,0 +1,196 @@
+"""S3, S10, S24: the chat button shows exactly while someone of the department can answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.errors import Conflict, NotFound
+from chalicelib.services import agents, departments, presence, rooms
+from chalicelib.services.maintenance import run_sweep
+from chalicelib.store import repo
+
+
+def test_nobody_signed_in_means_no_button(world):
+    assert world.available("sales") is False
+
+
+def test_the_button_shows_as_soon_as_one_agent_of_the_department_is_available(world):
+    world.agent("Paula", ("sales",))
+
+    assert world.available("sales") is True
+    assert world.available("library") is False
+
+
+def test_the_button_disappears_when_the_last_agent_turns_busy(world):
+    paula, piet = world.agent("Paula"), world.agent("Piet")
+
+    agents.set_status(world.ctx, paula.p, "busy")
+    assert world.available("sales") is True  # Piet still answers
+
+    agents.set_status(world.ctx, piet.p, "busy")
+    assert world.available("sales") is False
+
+    agents.set_status(world.ctx, piet.p, "online")  # S24: and comes back when someone can answer
+    assert world.available("sales") is True
+
+
+def test_away_still_counts_for_the_button(world):
+    paula = world.agent("Paula")
+
+    agents.set_status(world.ctx, paula.p, "away")
+
+    assert world.available("sales") is True
+
+
+def test_offline_hides_the_button(world):
+    paula = world.agent("Paula")
+
+    agents.set_status(world.ctx, paula.p, "offline")
+
+    assert world.available("sales") is False
+
+
+def test_the_livechat_toggle_counts_as_well_as_the_status(world):
+    paula = world.agent("Paula")
+
+    agents.set_availability(world.ctx, paula.p, False)
+    assert world.available("sales") is False
+    assert repo.get_agent(paula.agent_id).status == "online"
+
+    agents.set_availability(world.ctx, paula.p, True)
+    assert world.available("sales") is True
+
+
+def test_an_agent_without_a_connection_does_not_count(world):
+    paula = world.agent("Paula", connect=False)
+    assert world.available("sales") is False
+
+    principal = paula.p
+    presence.connect(world.ctx, "ws-late", "agent", principal.id, principal.session_id)
+    assert world.available("sales") is True
+
+    presence.disconnect(world.ctx, "ws-late")
+    assert world.available("sales") is False
+
+
+def test_one_of_two_tabs_closing_keeps_the_agent_available(world):
+    paula = world.agent("Paula")
+    principal = paula.p
+    presence.connect(world.ctx, "ws-second-tab", "agent", principal.id, principal.session_id)
+
+    presence.disconnect(world.ctx, paula.connection_id)
+
+    assert world.available("sales") is True
+
+
+def test_logging_out_the_last_agent_hides_the_button(world):
+    paula = world.agent("Paula")
+
+    agents.logout(world.ctx, paula.p)
+
+    assert world.available("sales") is False
+
+
+def test_an_agent_in_two_departments_counts_for_both(world):
+    sam = world.agent("Sam", ("sales", "library"))
+    assert world.available("sales") and world.available("library")
+
+    agents.set_status(world.ctx, sam.p, "busy")
+
+    assert not world.available("sales") and not world.available("library")
+
+
+def test_a_silent_agent_stops_counting_once_the_presence_timeout_passes(world):
+    world.agent("Paula")
+
+    world.clock.advance(world.ctx.settings.presence_timeout_seconds + 1)
+
+    assert world.available("sales") is False
+
+
+def test_heartbeats_keep_an_agent_available(world):
+    paula = world.agent("Paula")
+
+    for _ in range(5):
+        world.clock.advance(60)
+        presence.heartbeat(world.ctx, paula.connection_id)
+
+    assert world.available("sales") is True
+
+
+def test_the_sweep_removes_an_agent_whose_connection_went_silent(world):
+    paula, piet = world.agent("Paula"), world.agent("Piet")
+    world.clock.advance(world.ctx.settings.presence_timeout_seconds - 10)
+    presence.heartbeat(world.ctx, piet.connection_id)  # Piet is alive, Paula's socket went silent
+    world.clock.advance(20)
+
+    run_sweep(world.ctx)
+
+    stored = repo.get_department("sales")
+    assert set(stored.online_agents or ()) == {piet.agent_id}
+    assert world.available("sales") is True
+    world.pusher.clear()
+    visitor = world.visitor()
+    world.ask(visitor)
+    assert paula.pushed("queue") == []  # nobody pushes to the silent socket any more
+    assert [p["event"] for p in piet.pushed("queue")] == ["added"]
+
+
+def test_the_sweep_hides_the_button_when_every_agent_went_silent(world):
+    world.agent("Paula")
+    world.clock.advance(world.ctx.settings.presence_timeout_seconds + 1)
+
+    run_sweep(world.ctx)
+
+    stored = repo.get_department("sales")
+    assert not stored.online_agents
+    assert world.available("sales") is False
+
+
+def test_a_heartbeat_after_silence_brings_the_agent_back(world):
+    paula = world.agent("Paula")
+    world.clock.advance(world.ctx.settings.presence_timeout_seconds + 1)
+    run_sweep(world.ctx)
+    assert world.available("sales") is False
+
+    presence.heartbeat(world.ctx, paula.connection_id)
+
+    assert world.available("sales") is True
+
+
+def test_a_disabled_agent_no_longer_counts(world):
+    paula = world.agent("Paula")
+
+    agents.disable(world.ctx, paula.agent_id)
+
+    assert world.available("sales") is False
+
+
+def test_no_new_chat_can_start_when_nobody_can_answer(world):
+    paula = world.agent("Paula")
+    agents.set_status(world.ctx, paula.p, "busy")
+    visitor = world.visitor()
+
+    with pytest.raises(Conflict) as refused:
+        world.ask(visitor)
+
+    assert refused.value.code == "department_unavailable"
+    assert repo.room_ids_of_visitor(visitor.visitor_id) == []
+
+
+def test_busy_keeps_ongoing_conversations_going(world):
+    paula = world.agent("Paula")
+    visitor = world.visitor()
+    room = world.taken(visitor, paula)
+    agents.set_status(world.ctx, paula.p, "busy")
+
+    from chalicelib.services import messages
+
+    message, _ = messages.send(world.ctx, paula.p, room["room_id"], "Noch da", "c-1")
+    assert message["text"] == "Noch da"
+    assert rooms.get(world.ctx, visitor.p, room["room_id"])["agent"]["status"] == "busy"
+
+
+def test_the_availability_of_an_unknown_department_is_not_found(world):
+    with pytest.raises(NotFound):
+        departments.availability(world.ctx, "nope")
