@@ -18,11 +18,6 @@ def get(department_id: str) -> DepartmentItem:
     return department
 
 
-def availability(ctx: Context, department_id: str) -> bool:
-    """The page-view path: exactly one GetItem."""
-    return is_available(get(department_id), ctx.now())
-
-
 def public_availability(ctx: Context, department_id: str) -> dict:
     """What the loader asks on every page view, from the same one GetItem: whether someone can
     answer, and the page origins the department allows the chat on (the loader compares its

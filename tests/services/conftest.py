@@ -156,7 +156,7 @@ class World:
         return rooms.take(self.ctx, agent.p, room["room_id"])
 
     def available(self, department_id: str) -> bool:
-        return departments.availability(self.ctx, department_id)
+        return departments.public_availability(self.ctx, department_id)["available"]
 
     def stored_room(self, room_id: str):
         return repo.get_room(room_id, self.ctx.now())

@@ -193,4 +193,4 @@ def test_busy_keeps_ongoing_conversations_going(world):
 
 def test_the_availability_of_an_unknown_department_is_not_found(world):
     with pytest.raises(NotFound):
-        departments.availability(world.ctx, "nope")
+        departments.public_availability(world.ctx, "nope")
