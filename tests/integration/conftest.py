@@ -15,6 +15,8 @@ import boto3
 import pytest
 from chalice.test import Client
 
+from tests.accounts import store_active_agent
+
 ADMIN_EMAIL = "admin@uni.example"
 ADMIN_PASSWORD = "admin password 1"
 PASSWORD = "agent password 1"
@@ -216,22 +218,17 @@ class Api:
         """An active agent who signed in over HTTP and, by default, connected their socket with
         the toggle green and status online. The account is stored active at once: registration
         and approval over HTTP are tested in test_rest_agents, and each test stays short."""
-        from chalicelib.services import agents
-        from chalicelib.store import repo
-        from chalicelib.store.models import AgentItem
-
         email = f"{name.lower()}{next(self._numbers)}@uni.example"
-        item = agents.register(
+        item = store_active_agent(
             self.ctx,
             email,
             name,
             PASSWORD,
+            departments,
             role=role,
-            state="active",
-            departments=list(departments),
+            available=online,
+            status="online" if online else "offline",
         )
-        if online:
-            repo.update_agent(item, [AgentItem.available.set(True), AgentItem.status.set("online")])
         login = self.post("/auth/login", {"email": email, "password": PASSWORD})
         assert login.status == 200, login.body
         handle = AgentHandle(item.agent_id, email, name, login.json["token"])

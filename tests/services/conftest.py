@@ -21,7 +21,7 @@ from chalicelib.services.principals import (
     authenticate_visitor,
 )
 from chalicelib.store import repo
-from chalicelib.store.models import AgentItem
+from tests.accounts import store_active_agent
 
 PASSWORD = "correct horse battery"
 
@@ -102,16 +102,16 @@ class World:
         (Registration, approval and the status calls are exercised in test_accounts; here the
         account is stored active at once, which keeps each test to a few DynamoDB calls.)"""
         email = f"{name.lower()}{next(self._numbers)}@uni.example"
-        item = agents.register(
+        item = store_active_agent(
             self.ctx,
             email,
             name,
             PASSWORD,
+            departments_,
             role=role,
-            state="active",
-            departments=list(departments_),
+            available=available,
+            status=status,
         )
-        repo.update_agent(item, [AgentItem.available.set(available), AgentItem.status.set(status)])
         token, _ = agents.login(self.ctx, email, PASSWORD)
         handle = Agent(self, item.agent_id, email, name, token, None)
         if connect:
