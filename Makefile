@@ -1,7 +1,18 @@
 # make run   - the app with DynamoDB Local on http://127.0.0.1:$(PORT)/ (data under $(DATA_DIR))
 # make test  - the test suite; extra pytest arguments via PYTEST_ARGS="..."
 # make lint  - ruff
-# Each target first installs what is missing: .venv, Python packages, node_modules, Chromium.
+# make widget - builds the visitor widget (widget/src -> widget/loader.js, chat.*) when changed
+# Each target first installs what is missing: .venv, Python packages, node_modules, Chromium,
+# and builds the widget.
+#
+# AWS (docs/deploy.md):
+# make package     - CloudFormation template + Lambda zip in build/package/$(STAGE)/; needs no
+#                    AWS account or credentials (only PyPI, for the Lambda wheels)
+# make lint-infra  - cfn-lint and checkov on the packaged template (the tests do the same)
+# make deploy      - package, then deploy as stack $(STACK) with your AWS credentials and upload
+#                    the widget and console; DOMAIN, CERTIFICATE_ARN, MAIL_SENDER, MAIL_IDENTITY
+# make setup-admin - first admin account (ADMIN_EMAIL) and departments (DEPARTMENTS) in AWS
+# make destroy     - delete the stack, its tables and files
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -9,30 +20,63 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DATA_DIR ?= .data
 PYTEST_ARGS ?=
+STAGE ?= prod
+STACK ?= livechat-$(STAGE)
+TOOLS_VENV := .venv-tools
 
 # Kept inside .venv so that a new .venv also reinstalls the packages.
 REQUIREMENTS_STAMP := $(VENV)/requirements.stamp
 NODE_STAMP := node_modules/.package-lock.json
+TOOLS_STAMP := $(TOOLS_VENV)/requirements.stamp
 
-.PHONY: run test lint setup chromium
+.PHONY: run test lint setup chromium widget tools package lint-infra deploy setup-admin destroy
 
 run: setup
 	PORT=$(PORT) DATA_DIR=$(DATA_DIR) $(PY) -m devserver
 
-test: setup
+test: setup tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(REQUIREMENTS_STAMP)
 	$(VENV)/bin/ruff check .
 
-setup: $(REQUIREMENTS_STAMP) $(NODE_STAMP) chromium
+setup: $(REQUIREMENTS_STAMP) $(NODE_STAMP) chromium widget
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(REQUIREMENTS_STAMP): requirements.txt requirements-dev.txt | $(PY)
+$(REQUIREMENTS_STAMP): requirements.txt requirements-dev.txt constraints.txt | $(PY)
 	$(PY) -m pip install -r requirements-dev.txt
 	touch $@
+
+tools: $(TOOLS_STAMP)
+
+$(TOOLS_VENV)/bin/python:
+	$(PYTHON) -m venv $(TOOLS_VENV)
+
+$(TOOLS_STAMP): requirements-tools.txt | $(TOOLS_VENV)/bin/python
+	$(TOOLS_VENV)/bin/python -m pip install -r requirements-tools.txt
+	touch $@
+
+package: $(REQUIREMENTS_STAMP)
+	$(PY) -m infra.package --stage $(STAGE)
+
+lint-infra: package tools
+	$(PY) -m infra.lint build/package/$(STAGE)/sam.json
+
+deploy: package widget
+	$(PY) -m infra.deploy deploy --stack $(STACK) --stage $(STAGE) \
+		$(if $(DOMAIN),--domain $(DOMAIN)) \
+		$(if $(CERTIFICATE_ARN),--certificate-arn $(CERTIFICATE_ARN)) \
+		$(if $(MAIL_SENDER),--mail-sender $(MAIL_SENDER)) \
+		$(if $(MAIL_IDENTITY),--mail-identity $(MAIL_IDENTITY))
+
+setup-admin: $(REQUIREMENTS_STAMP)
+	$(PY) -m infra.deploy setup --stack $(STACK) --admin-email "$(ADMIN_EMAIL)" \
+		$(foreach department,$(DEPARTMENTS),--department "$(department)")
+
+destroy: $(REQUIREMENTS_STAMP)
+	$(PY) -m infra.deploy destroy --stack $(STACK)
 
 # npm writes node_modules/.package-lock.json on every install; touch it so that it is newer
 # than package-lock.json even when npm left it unchanged.
@@ -49,3 +93,12 @@ chromium:
 		echo "note: /usr/bin/chromium is missing and installing it needs root;" \
 			"browser tests need it (apt-get install chromium)"; \
 	fi
+
+# The visitor widget: sources in widget/src, built by esbuild into the files the snippet and the
+# iframe load (not committed). The tests assert the loader's gzip budget.
+WIDGET_OUTPUTS := widget/loader.js widget/chat.html widget/chat.js widget/chat.css
+
+widget: $(WIDGET_OUTPUTS)
+
+$(WIDGET_OUTPUTS) &: widget/build.mjs $(wildcard widget/src/*) $(NODE_STAMP)
+	node widget/build.mjs

@@ -227,6 +227,7 @@ class MessageOut(BaseModel):
     created_at: str
     client_id: str
     event: str | None = None
+    event_name: str | None = None
 
 
 class MessagePageOut(BaseModel):

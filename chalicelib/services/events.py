@@ -9,13 +9,21 @@ from chalicelib.services.views import room_view
 from chalicelib.store import repo
 from chalicelib.store.models import AgentItem, RoomItem
 
+# $connect stores the connection before API Gateway completes the handshake, and until then
+# API Gateway answers Gone. Forgetting such a connection would leave its client with an open
+# socket that never hears anything again; the client fetches what it missed once it is open.
+CONNECTING_GRACE_SECONDS = 10.0
+
 
 def notify(ctx: Context, principal_ids: Iterable[str], payload: dict) -> None:
     """Send to every live connection of these agents or visitors; forget gone connections."""
     now = ctx.now()
     for principal_id in dict.fromkeys(p for p in principal_ids if p):
         for connection in repo.connections_of(principal_id, now):
-            if not ctx.pusher.post(connection.connection_id, payload):
+            if ctx.pusher.post(connection.connection_id, payload):
+                continue
+            connecting = now - (connection.connected_at or 0) < CONNECTING_GRACE_SECONDS
+            if not connecting:
                 repo.delete_connection(connection.connection_id)
 
 

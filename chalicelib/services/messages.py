@@ -21,6 +21,7 @@ def append(
     text: str,
     client_id: str,
     event: str | None = None,
+    event_name: str | None = None,
 ) -> tuple[dict, bool]:
     """Store a message once per client_id; returns (message, created). 409 when closed."""
     kind, author_id, author_name = author
@@ -46,6 +47,7 @@ def append(
         text=text,
         client_id=client_id,
         event=event,
+        event_name=event_name,
         created_at=ctx.iso(),
         expires_at=expires_at,
     )
@@ -74,17 +76,18 @@ def _earlier_send(ctx: Context, room_id: str, key: str) -> dict | None:
 
 SYSTEM_TEXTS = {
     "preview": "Someone will be with you shortly.",
-    "taken": "{agent} joined the chat.",
+    "taken": "{name} joined the chat.",
     "returned": "The chat was returned to the queue. The next free agent will answer.",
-    "forwarded": "The chat was forwarded to {target}.",
+    "forwarded": "The chat was forwarded to {name}.",
     "closed": "The chat was closed.",
 }
 
 
-def system(ctx: Context, room: RoomItem, event: str, **names: str) -> dict:
-    """A line that tells the visitor what happens; `event` lets clients translate it."""
-    text = SYSTEM_TEXTS[event].format(**names)
-    view, _ = append(ctx, room, ("system", "system", "System"), text, new_id("sys"), event)
+def system(ctx: Context, room: RoomItem, event: str, name: str | None = None) -> dict:
+    """A line that tells the visitor what happens; `event` and `event_name` (the agent or
+    department it names) let clients say it in their own language."""
+    text = SYSTEM_TEXTS[event].format(name=name)
+    view, _ = append(ctx, room, ("system", "system", "System"), text, new_id("sys"), event, name)
     return view
 
 

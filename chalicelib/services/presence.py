@@ -49,6 +49,7 @@ def connect(
             kind=kind,
             session_id=session_id,
             last_seen=now,
+            connected_at=now,
             expires_at=_connection_expiry(ctx),
         )
     )

@@ -145,7 +145,7 @@ def take(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
     except ConditionFailed as exc:
         raise Conflict("someone else has taken this chat", "already_taken") from exc
     _link(ctx, agent.agent_id, room)
-    messages.system(ctx, room, "taken", agent=agent.name)
+    messages.system(ctx, room, "taken", agent.name)
     events.room_event(ctx, room, "taken", agent=agent)
     events.queue_event(ctx, room.department_id, "removed", room)
     events.queue_moved(ctx, room.department_id)
@@ -237,7 +237,7 @@ def forward(
         except ConditionFailed as exc:
             raise Conflict("this chat changed meanwhile", "room_changed") from exc
         _link(ctx, target.agent_id, room)
-        messages.system(ctx, room, "forwarded", target=target.name)
+        messages.system(ctx, room, "forwarded", target.name)
         events.room_event(ctx, room, "forwarded", also=[former_agent], agent=target)
         return room_view(room, target)
     department = _department(department_id)
@@ -263,7 +263,7 @@ def forward(
         )
     except ConditionFailed as exc:
         raise Conflict("this chat changed meanwhile", "room_changed") from exc
-    messages.system(ctx, room, "forwarded", target=department.name)
+    messages.system(ctx, room, "forwarded", department.name)
     events.room_event(ctx, room, "forwarded", also=[former_agent])
     events.queue_event(ctx, department_id, "added", room)
     return view_with_position(ctx, room)

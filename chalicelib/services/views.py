@@ -53,6 +53,7 @@ def message_view(message: MessageItem) -> dict:
         "created_at": message.created_at,
         "client_id": message.client_id,
         "event": message.event,
+        "event_name": message.event_name,
     }
 
 

@@ -92,6 +92,8 @@ class ConnectionItem(Model):
     kind = UnicodeAttribute()  # agent | visitor
     session_id = UnicodeAttribute(null=True)  # agents: logout closes this session's sockets
     last_seen = NumberAttribute()
+    # When $connect stored it: until the handshake completes, API Gateway answers Gone.
+    connected_at = NumberAttribute(null=True)
     expires_at = TtlNumberAttribute()
     principal_index = PrincipalIndex()
 
@@ -226,6 +228,7 @@ class MessageItem(Model):
     text = UnicodeAttribute()
     client_id = UnicodeAttribute()
     event = UnicodeAttribute(null=True)  # system lines: what happened, for the widget's language
+    event_name = UnicodeAttribute(null=True)  # and whom it names (an agent or a department)
     created_at = UnicodeAttribute()
     expires_at = TtlNumberAttribute()
 

@@ -184,6 +184,7 @@ def test_a_visitor_who_loses_the_connection_resumes_with_after_and_nothing_is_lo
     joined = visitor_socket.wait_for(
         lambda e: e.get("type") == "message" and e["message"].get("event") == "taken"
     )
+    assert joined["message"]["event_name"] == "Anna"
     last_seq = joined["message"]["seq"]
 
     # The server drops the visitor's socket (as API Gateway does after idling or a network loss).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.errors import Conflict, Forbidden, TooLarge
-from chalicelib.services import messages, rooms
+from chalicelib.services import events, messages, rooms
 from chalicelib.store import repo
 
 
@@ -183,6 +183,7 @@ def test_typing_into_a_closed_chat_is_refused(world, chat):
 
 def test_a_gone_connection_is_forgotten(world, chat):
     paula, visitor, room_id = chat
+    world.clock.advance(seconds=events.CONNECTING_GRACE_SECONDS + 1)
     world.pusher.gone.add(visitor.connection_id)
 
     messages.send(world.ctx, paula.p, room_id, "Sind Sie noch da?", "a-1")
@@ -190,6 +191,16 @@ def test_a_gone_connection_is_forgotten(world, chat):
     assert repo.get_connection(visitor.connection_id, world.ctx.now()) is None
     assert repo.connections_of(visitor.visitor_id, world.ctx.now()) == []
     assert len(paula.pushed("message")) == 1  # the sender's own socket still gets the echo
+
+
+def test_a_connection_still_connecting_is_kept_when_api_gateway_answers_gone(world, chat):
+    """$connect has stored it, API Gateway has not finished the handshake: Gone, for now."""
+    paula, visitor, room_id = chat
+    world.pusher.gone.add(visitor.connection_id)
+
+    messages.send(world.ctx, paula.p, room_id, "Guten Tag", "a-1")
+
+    assert repo.get_connection(visitor.connection_id, world.ctx.now()) is not None
 
 
 def test_every_message_keeps_the_room_alive(world, chat):

@@ -1,0 +1,500 @@
+"""`make deploy`, `make setup-admin` and `make destroy`: the packaged stack in the user's own AWS
+account, with the user's own credentials (boto3 reads them as the AWS CLI does: AWS_PROFILE,
+environment, SSO, ~/.aws). See docs/deploy.md.
+
+    python -m infra.deploy deploy  --stack S --stage prod [--domain D --certificate-arn A]
+    python -m infra.deploy setup   --stack S --admin-email it@uni.example [--department D]
+    python -m infra.deploy destroy --stack S [--yes]
+
+Deploy: upload the Lambda zip and the template (build/package/<stage>/, from `make package`) to a
+private artifacts bucket, create or update the CloudFormation stack through a change set, give
+the functions the public URL (a second, small update when the URL is CloudFront's own and so
+known only after the first), upload the widget and console with their Cache-Control and a
+config.json carrying the stack's URLs, and invalidate CloudFront's cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import hashlib
+import json
+import mimetypes
+import os
+import re
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"]
+SERVERLESS_FUNCTION = "AWS::Serverless::Function"
+
+# Cache-Control of the static files. Names with a content hash never change: a year. Everything
+# else (loader.js, the HTML, config.json) must pick up a new deploy soon: minutes, or revalidate.
+IMMUTABLE = "public, max-age=31536000, immutable"
+SHORT = "public, max-age=300"
+REVALIDATE = "no-cache"
+_HASHED = re.compile(r"[.-][0-9A-Za-z_-]{8,}\.(js|mjs|css|woff2?|svg|png|webp|avif|jpg|ico|map)$")
+_HAS_DIGIT = re.compile(r"\d")
+
+
+# ---- small pure pieces (tested without AWS) -------------------------------------------------
+
+
+# Names derived from the stack name have limits: a Lambda function `<stack>-ws-disconnect` at most
+# 64 characters, an origin access control or CloudFront function `<stack>-index` at most 64.
+MAX_STACK_NAME = 40
+
+
+def valid_stack_name(name: str) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", name)) and len(name) <= MAX_STACK_NAME
+
+
+def cache_control(key: str) -> str:
+    name = key.rsplit("/", 1)[-1]
+    match = _HASHED.search(name)
+    if match and _HAS_DIGIT.search(match.group(0)):
+        return IMMUTABLE
+    if name.endswith((".html", ".json")):
+        return REVALIDATE
+    return SHORT
+
+
+def content_type(key: str) -> str:
+    guessed, _ = mimetypes.guess_type(key)
+    if key.endswith((".js", ".mjs")):
+        guessed = "text/javascript"
+    guessed = guessed or "application/octet-stream"
+    if guessed.startswith("text/") or guessed in ("application/json", "image/svg+xml"):
+        guessed += "; charset=utf-8"
+    return guessed
+
+
+def artifacts_bucket_name(stack: str, account: str, region: str) -> str:
+    """Private, per stack, account and region; at most 63 characters as S3 wants."""
+    base = f"{stack.lower()}-artifacts-{account}-{region}"
+    if len(base) <= 63:
+        return base
+    digest = hashlib.sha256(base.encode()).hexdigest()[:8]
+    return (
+        f"{stack.lower()[: 63 - len(account) - len(region) - 22]}-{digest}-art-{account}-{region}"
+    )
+
+
+def with_code_uri(template: dict, code_uri: str) -> dict:
+    """The template with every function's CodeUri pointing at the uploaded zip."""
+    resources = template["Resources"]
+    for resource in resources.values():
+        if resource.get("Type") == SERVERLESS_FUNCTION:
+            resource["Properties"]["CodeUri"] = code_uri
+    return template
+
+
+def stack_parameters(
+    template: dict, previous: dict[str, str], given: dict[str, str | None]
+) -> list[dict]:
+    """What was given now, else what the stack had, else the template's default."""
+    parameters = []
+    for name in template.get("Parameters", {}):
+        if given.get(name) is not None:
+            parameters.append({"ParameterKey": name, "ParameterValue": given[name]})
+        elif name in previous:
+            parameters.append({"ParameterKey": name, "UsePreviousValue": True})
+    return parameters
+
+
+def static_files(widget_dir: Path, console_dir: Path | None) -> Iterator[tuple[Path, str]]:
+    """(file, key) of what the site serves: /widget/... and /console/...
+
+    The widget's build output (widget/dist, content-hashed) is used when it exists."""
+    widget_source = widget_dir / "dist" if (widget_dir / "dist").is_dir() else widget_dir
+    skip = {"node_modules", "src", "test", "tests"}
+    if widget_source == widget_dir:
+        skip |= {"dist", "console"}
+    yield from _walk(widget_source, "widget", skip)
+    if console_dir is not None and console_dir.is_dir():
+        yield from _walk(console_dir, "console", {"node_modules", "src", "test", "tests"})
+
+
+# Files of the build itself, not of the site.
+_NOT_SERVED = {"build.mjs", "package.json", "package-lock.json", "README.md"}
+
+
+def _walk(root: Path, prefix: str, skip: set[str]) -> Iterator[tuple[Path, str]]:
+    if not root.is_dir():
+        return
+    for path in sorted(root.rglob("*")):
+        parts = path.relative_to(root).parts
+        if not path.is_file() or any(p.startswith(".") or p in skip for p in parts):
+            continue
+        if path.name in _NOT_SERVED:
+            continue
+        yield path, f"{prefix}/{'/'.join(parts)}"
+
+
+def default_console_dir() -> Path | None:
+    candidates = (
+        REPO / "widget" / "dist" / "console",
+        REPO / "console",
+        REPO / "widget" / "console",
+    )
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def site_config(outputs: dict[str, str]) -> dict:
+    """config.json next to the widget and the console: where the API and the socket are."""
+    return {
+        "api_url": outputs["ApiURL"],
+        "ws_url": outputs["WebSocketURL"],
+        "public_url": outputs["PublicURL"],
+    }
+
+
+LANDING_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Live chat</title>
+<meta http-equiv="refresh" content="0; url=/console/"></head>
+<body><p><a href="/console/">Live chat console</a></p></body></html>
+"""
+
+
+def upload_site(s3, bucket: str, files: Iterable[tuple[Path, str]], config: dict) -> list[str]:
+    """Put the static files, config.json (under widget/ and console/) and a landing page."""
+    keys = []
+    for path, key in files:
+        s3.put_object(
+            Bucket=bucket,
+            Key=key,
+            Body=path.read_bytes(),
+            ContentType=content_type(key),
+            CacheControl=cache_control(key),
+        )
+        keys.append(key)
+    body = (json.dumps(config, indent=2) + "\n").encode()
+    for key in ("widget/config.json", "console/config.json"):
+        s3.put_object(
+            Bucket=bucket,
+            Key=key,
+            Body=body,
+            ContentType=content_type(key),
+            CacheControl=cache_control(key),
+        )
+        keys.append(key)
+    if "index.html" not in keys:
+        s3.put_object(
+            Bucket=bucket,
+            Key="index.html",
+            Body=LANDING_PAGE.encode(),
+            ContentType=content_type("index.html"),
+            CacheControl=cache_control("index.html"),
+        )
+        keys.append("index.html")
+    return keys
+
+
+def empty_bucket(s3, bucket: str) -> int:
+    """Delete every object (and version, if versioning was ever switched on)."""
+    deleted = 0
+    paginator = s3.get_paginator("list_object_versions")
+    for page in paginator.paginate(Bucket=bucket):
+        batch = [
+            {"Key": item["Key"], "VersionId": item["VersionId"]}
+            for item in page.get("Versions", []) + page.get("DeleteMarkers", [])
+        ]
+        for start in range(0, len(batch), 1000):
+            chunk = batch[start : start + 1000]
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": chunk, "Quiet": True})
+            deleted += len(chunk)
+    return deleted
+
+
+# ---- AWS steps ------------------------------------------------------------------------------
+
+
+def _session(region: str | None):
+    import boto3
+
+    session = boto3.session.Session(region_name=region)
+    if not session.region_name:
+        raise SystemExit("no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION, or a profile)")
+    return session
+
+
+def _stack(cfn, stack: str) -> dict | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        stacks = cfn.describe_stacks(StackName=stack)["Stacks"]
+    except ClientError as exc:
+        if "does not exist" in str(exc):
+            return None
+        raise
+    return stacks[0] if stacks else None
+
+
+def _parameters(stack: dict | None) -> dict[str, str]:
+    return {
+        p["ParameterKey"]: p.get("ParameterValue", "") for p in (stack or {}).get("Parameters", [])
+    }
+
+
+def _outputs(stack: dict) -> dict[str, str]:
+    return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+
+
+def ensure_artifacts_bucket(s3, bucket: str, region: str) -> None:
+    """A private bucket for the zips and templates. Nothing in it expires: a failed update rolls
+    the functions back to the previous zip, which must still be there (each build is about 4 MB,
+    named by its hash, so the same build is stored once)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        s3.head_bucket(Bucket=bucket)
+        return
+    except ClientError:
+        pass
+    kwargs = {"Bucket": bucket}
+    if region != "us-east-1":
+        kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
+    s3.create_bucket(**kwargs)
+    s3.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        },
+    )
+
+
+def _upload(s3, bucket: str, key_prefix: str, body: bytes, suffix: str) -> str:
+    key = f"{key_prefix}/{hashlib.sha256(body).hexdigest()[:32]}{suffix}"
+    s3.put_object(Bucket=bucket, Key=key, Body=body)
+    return key
+
+
+def apply_change_set(
+    cfn, stack: str, template_url: str, parameters: list[dict], exists: bool
+) -> bool:
+    """Create and run a change set; False when there was nothing to change."""
+    name = f"deploy-{int(time.time())}"
+    cfn.create_change_set(
+        StackName=stack,
+        ChangeSetName=name,
+        ChangeSetType="UPDATE" if exists else "CREATE",
+        TemplateURL=template_url,
+        Parameters=parameters,
+        Capabilities=CAPABILITIES,
+        Tags=[{"Key": "application", "Value": "livechat"}],
+    )
+    waiter = cfn.get_waiter("change_set_create_complete")
+    try:
+        waiter.wait(
+            StackName=stack, ChangeSetName=name, WaiterConfig={"Delay": 5, "MaxAttempts": 120}
+        )
+    except Exception:
+        described = cfn.describe_change_set(StackName=stack, ChangeSetName=name)
+        reason = described.get("StatusReason", "")
+        if "didn't contain changes" in reason or "No updates" in reason:
+            cfn.delete_change_set(StackName=stack, ChangeSetName=name)
+            return False
+        raise SystemExit(f"the change set failed: {reason}") from None
+    print(f"  executing change set {name} (CloudFront takes several minutes on the first deploy)")
+    cfn.execute_change_set(StackName=stack, ChangeSetName=name)
+    done = cfn.get_waiter("stack_update_complete" if exists else "stack_create_complete")
+    try:
+        done.wait(StackName=stack, WaiterConfig={"Delay": 15, "MaxAttempts": 240})
+    except Exception:
+        raise SystemExit(
+            f"the stack {stack} did not finish; see its events in the CloudFormation console"
+        ) from None
+    return True
+
+
+def deploy(args: argparse.Namespace) -> None:
+    package_dir = args.package_dir or REPO / "build" / "package" / args.stage
+    template_path, zip_path = package_dir / "sam.json", package_dir / "deployment.zip"
+    if not template_path.is_file() or not zip_path.is_file():
+        raise SystemExit(f"{package_dir} has no package: run `make package STAGE={args.stage}`")
+    session = _session(args.region)
+    region = session.region_name
+    account = session.client("sts").get_caller_identity()["Account"]
+    s3 = session.client("s3")
+    cfn = session.client("cloudformation")
+    print(f"Deploying stage {args.stage} as stack {args.stack} in {account}/{region}")
+
+    bucket = artifacts_bucket_name(args.stack, account, region)
+    ensure_artifacts_bucket(s3, bucket, region)
+    zip_key = _upload(s3, bucket, args.stack, zip_path.read_bytes(), ".zip")
+    template = with_code_uri(json.loads(template_path.read_text()), f"s3://{bucket}/{zip_key}")
+    template_key = _upload(s3, bucket, args.stack, json.dumps(template).encode(), ".json")
+    template_url = f"https://{bucket}.s3.{region}.amazonaws.com/{template_key}"
+
+    existing = _stack(cfn, args.stack)
+    if existing and existing["StackStatus"] == "REVIEW_IN_PROGRESS":
+        existing = None  # a first change set that was never run: create it again
+    if existing and existing["StackStatus"] == "ROLLBACK_COMPLETE":
+        raise SystemExit(
+            f"stack {args.stack} failed to create before; run `make destroy` and deploy again"
+        )
+    previous = _parameters(existing)
+    given = {
+        "MailSender": args.mail_sender,
+        "MailIdentity": args.mail_identity,
+        "DomainName": args.domain,
+        "CertificateArn": args.certificate_arn,
+    }
+    parameters = stack_parameters(template, previous, given)
+    apply_change_set(cfn, args.stack, template_url, parameters, exists=existing is not None)
+    outputs = _outputs(_stack(cfn, args.stack))
+
+    # The functions put the public URL into emails. CloudFront's own domain exists only after
+    # the first deploy, and the template cannot refer to it (the API behind it refers to the
+    # functions): a second, small update hands it over.
+    current = _parameters(_stack(cfn, args.stack))
+    own_domain = current.get("DomainName", "") != ""
+    if not own_domain and current.get("PublicOrigin", "") != outputs["PublicURL"]:
+        print(f"  handing the public URL {outputs['PublicURL']} to the functions")
+        given["PublicOrigin"] = outputs["PublicURL"]
+        parameters = stack_parameters(template, current, given)
+        apply_change_set(cfn, args.stack, template_url, parameters, exists=True)
+
+    site_bucket = outputs["SiteBucketName"]
+    files = list(static_files(REPO / "widget", default_console_dir()))
+    keys = upload_site(s3, site_bucket, files, site_config(outputs))
+    print(f"  uploaded {len(keys)} static files to s3://{site_bucket}")
+    session.client("cloudfront").create_invalidation(
+        DistributionId=outputs["DistributionId"],
+        InvalidationBatch={
+            "Paths": {"Quantity": 1, "Items": ["/*"]},
+            "CallerReference": f"deploy-{int(time.time())}",
+        },
+    )
+    print(
+        "\nDone.\n"
+        f"  Public URL   {outputs['PublicURL']}\n"
+        f"  Console      {outputs['PublicURL']}/console/\n"
+        f"  REST API     {outputs['ApiURL']}\n"
+        f"  WebSocket    {outputs['WebSocketURL']}\n"
+        f'  Snippet      <script async src="{outputs["PublicURL"]}/widget/loader.js" '
+        'data-department="DEPARTMENT" data-lang="de"></script>\n'
+        f"  SES identity {outputs['MailIdentityName']} (verify it, see docs/deploy.md)\n"
+        "Next: `make setup-admin` creates the first admin account and the departments."
+    )
+
+
+def setup(args: argparse.Namespace) -> None:
+    session = _session(args.region)
+    stack = _stack(session.client("cloudformation"), args.stack)
+    if stack is None:
+        raise SystemExit(f"no stack {args.stack}: run `make deploy` first")
+    password = os.environ.get("CHAT_ADMIN_PASSWORD") or getpass.getpass("Admin password: ")
+    departments = []
+    for spec in args.department or []:
+        department_id, _, rest = spec.partition("=")
+        name, _, origins = rest.partition("@")
+        departments.append(
+            {
+                "department_id": department_id,
+                "name": name or department_id,
+                "allowed_origins": [o for o in origins.split(",") if o],
+            }
+        )
+    payload = {
+        "admin_email": args.admin_email,
+        "admin_password": password,
+        "departments": departments,
+    }
+    answer = session.client("lambda").invoke(
+        FunctionName=_outputs(stack)["SetupFunctionName"],
+        Payload=json.dumps(payload).encode(),
+    )
+    body = answer["Payload"].read().decode()
+    if answer.get("FunctionError"):
+        raise SystemExit(f"setup failed: {body}")
+    print(body)
+
+
+def destroy(args: argparse.Namespace) -> None:
+    session = _session(args.region)
+    cfn, s3 = session.client("cloudformation"), session.client("s3")
+    stack = _stack(cfn, args.stack)
+    account = session.client("sts").get_caller_identity()["Account"]
+    if not args.yes:
+        typed = input(
+            f"This deletes stack {args.stack} in {account}/{session.region_name} with every "
+            "table (accounts, chats) and the static files. Type the stack name to go on: "
+        )
+        if typed.strip() != args.stack:
+            raise SystemExit("nothing deleted")
+    if stack is not None:
+        site_bucket = _outputs(stack).get("SiteBucketName")
+        if site_bucket:
+            print(f"  emptying s3://{site_bucket}: {empty_bucket(s3, site_bucket)} objects")
+        cfn.delete_stack(StackName=args.stack)
+        print(f"  deleting stack {args.stack} (CloudFront takes a while)")
+        cfn.get_waiter("stack_delete_complete").wait(
+            StackName=args.stack, WaiterConfig={"Delay": 15, "MaxAttempts": 240}
+        )
+    bucket = artifacts_bucket_name(args.stack, account, session.region_name)
+    from botocore.exceptions import ClientError
+
+    try:
+        empty_bucket(s3, bucket)
+        s3.delete_bucket(Bucket=bucket)
+        print(f"  deleted s3://{bucket}")
+    except ClientError as exc:
+        if "NoSuchBucket" not in str(exc):
+            raise
+    print("Destroyed.")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m infra.deploy", description=__doc__.split("\n", 1)[0]
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name in ("deploy", "setup", "destroy"):
+        command = commands.add_parser(name)
+        command.add_argument("--stack", required=True, help="CloudFormation stack name")
+        command.add_argument("--region", default=None, help="AWS region (default: AWS_REGION)")
+        if name == "deploy":
+            command.add_argument("--stage", default="prod")
+            command.add_argument("--package-dir", type=Path, default=None)
+            command.add_argument("--mail-sender", default=None)
+            command.add_argument("--mail-identity", default=None)
+            command.add_argument("--domain", default=None)
+            command.add_argument("--certificate-arn", default=None)
+        if name == "setup":
+            command.add_argument("--admin-email", required=True)
+            command.add_argument(
+                "--department",
+                action="append",
+                help="ID=Name@https://origin1,https://origin2 (repeatable)",
+            )
+        if name == "destroy":
+            command.add_argument("--yes", action="store_true", help="do not ask")
+    args = parser.parse_args(argv)
+    if not valid_stack_name(args.stack):
+        raise SystemExit(
+            f"stack name {args.stack!r}: a letter, then letters, digits and hyphens, at most "
+            f"{MAX_STACK_NAME} characters (function and CloudFront names are built from it)"
+        )
+    if args.command == "deploy" and bool(args.domain) != bool(args.certificate_arn):
+        raise SystemExit("DOMAIN and CERTIFICATE_ARN go together")
+    {"deploy": deploy, "setup": setup, "destroy": destroy}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""`make package`: the deployable template and the Lambda zip, built offline.
+
+    python -m infra.package [--stage prod] [--out build/package/prod]
+
+Needs no AWS account and no credentials: `chalice package` only reads the app and fetches the
+Lambda wheels from PyPI. Steps:
+
+1. Stage the code that ships (app.py, chalicelib/, .chalice/config.json) with a requirements
+   file for Lambda: requirements.txt without `chalice` itself (Chalice adds its runtime module
+   to the zip by itself; the `chalice` distribution would bring its command-line tools: pip,
+   setuptools, click, PyYAML, inquirer, ...).
+2. Resolve infra/template.yaml (CloudFormation's short tags, YAML anchors) into JSON and run
+   `chalice package --merge-template` on the staged project.
+3. Take out of the zip what the Lambda Python runtime already has: boto3, botocore, s3transfer,
+   jmespath, dateutil, six, urllib3. PynamoDB depends on botocore, so pip brings it (about 2,000
+   files, 15 MB). Local runs are unaffected: they use .venv, which has all of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATE = REPO / "infra" / "template.yaml"
+STAGE_DIR = REPO / "build" / "lambda-src"  # kept between builds: Chalice caches wheels there
+
+# Top-level names (packages, modules, their .dist-info) that the Lambda Python runtime provides.
+RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
+_DIST_INFO = re.compile(
+    r"^(boto3|botocore|s3transfer|jmespath|python_dateutil|six|urllib3)-[^/]+\.dist-info$"
+)
+# Left in the template by .chalice/config.json until infra/template.yaml sets every Role.
+ROLE_PLACEHOLDER = "replaced-by-infra-template"
+ZIP_LIMIT_BYTES = 5 * 1024 * 1024
+
+
+# ---- the merge template --------------------------------------------------------------------
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """A SafeLoader that reads CloudFormation's short forms (!Ref, !Sub, !GetAtt, ...)."""
+
+
+def _cfn_tag(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict:
+    name = tag_suffix
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+        if name == "GetAtt":
+            value = value.split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    key = name if name in ("Ref", "Condition") else f"Fn::{name}"
+    return {key: value}
+
+
+_CfnLoader.add_multi_constructor("!", _cfn_tag)
+
+
+def load_cfn_yaml(path: Path) -> dict:
+    """The template as plain data: tags in long form, anchors resolved into copies."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506
+    # A JSON round trip turns objects shared through anchors into independent copies.
+    return json.loads(json.dumps(data))
+
+
+# ---- staging -------------------------------------------------------------------------------
+
+
+def lambda_requirements(text: str) -> str:
+    """requirements.txt for the Lambda zip: everything but Chalice's own distribution."""
+    kept = []
+    for line in text.splitlines():
+        name = re.split(r"[<>=!~\[; ]", line.strip(), maxsplit=1)[0].lower()
+        if name == "chalice":
+            continue
+        kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+def stage_project(stage_dir: Path = STAGE_DIR) -> Path:
+    """Copy what ships into stage_dir (keeping Chalice's cache under .chalice/deployments)."""
+    stage_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("app.py", "chalicelib", "requirements.txt"):
+        target = stage_dir / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+    shutil.copy2(REPO / "app.py", stage_dir / "app.py")
+    shutil.copytree(
+        REPO / "chalicelib",
+        stage_dir / "chalicelib",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
+    (stage_dir / ".chalice").mkdir(exist_ok=True)
+    shutil.copy2(REPO / ".chalice" / "config.json", stage_dir / ".chalice" / "config.json")
+    (stage_dir / "requirements.txt").write_text(
+        lambda_requirements((REPO / "requirements.txt").read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
+    return stage_dir
+
+
+# ---- the zip -------------------------------------------------------------------------------
+
+
+def runtime_provided(name: str) -> bool:
+    top = name.split("/", 1)[0]
+    return top in RUNTIME_PROVIDED or top == "six.py" or bool(_DIST_INFO.match(top))
+
+
+def slim_zip(path: Path) -> tuple[int, int]:
+    """Rewrite the zip without what the runtime provides; returns (files removed, files kept)."""
+    slim = path.with_suffix(".slim.zip")
+    removed = kept = 0
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(slim, "w") as target:
+        for info in source.infolist():
+            if runtime_provided(info.filename) or "/__pycache__/" in f"/{info.filename}":
+                removed += 1
+                continue
+            target.writestr(info, source.read(info), compress_type=zipfile.ZIP_DEFLATED)
+            kept += 1
+    slim.replace(path)
+    return removed, kept
+
+
+# ---- the whole step ------------------------------------------------------------------------
+
+
+def chalice_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ if base is None else base)
+    # Chalice wants a region even when it only writes files; nothing here calls AWS.
+    env.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    env["AWS_EC2_METADATA_DISABLED"] = "true"
+    return env
+
+
+def package(
+    stage: str,
+    out_dir: Path,
+    *,
+    stage_dir: Path = STAGE_DIR,
+    env: dict[str, str] | None = None,
+) -> dict:
+    """Build out_dir/sam.json and out_dir/deployment.zip; returns a short report.
+    `env` replaces the environment of `chalice package` (tests pass one without credentials)."""
+    chalice = Path(sys.executable).with_name("chalice")
+    project = stage_project(stage_dir)
+    merge = project / "merge-template.json"
+    merge.write_text(json.dumps(load_cfn_yaml(TEMPLATE), indent=1), encoding="utf-8")
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            str(chalice),
+            "--project-dir",
+            str(project),
+            "package",
+            "--stage",
+            stage,
+            "--merge-template",
+            str(merge),
+            str(out_dir),
+        ],
+        check=True,
+        env=chalice_env(env),
+    )
+    template_text = (out_dir / "sam.json").read_text(encoding="utf-8")
+    if ROLE_PLACEHOLDER in template_text:
+        raise SystemExit(
+            "a Lambda function still has the placeholder role of .chalice/config.json: "
+            "give it `Role: !GetAtt LambdaRole.Arn` (and a name) in infra/template.yaml"
+        )
+    zip_path = out_dir / "deployment.zip"
+    removed, kept = slim_zip(zip_path)
+    size = zip_path.stat().st_size
+    report = {
+        "stage": stage,
+        "template": str(out_dir / "sam.json"),
+        "zip": str(zip_path),
+        "zip_bytes": size,
+        "zip_files": kept,
+        "removed_runtime_files": removed,
+    }
+    if size > ZIP_LIMIT_BYTES:
+        raise SystemExit(f"the Lambda zip is {size} bytes, over the limit of {ZIP_LIMIT_BYTES}")
+    return report
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--stage", default="prod", help="Chalice stage (dev or prod)")
+    parser.add_argument("--out", type=Path, help="output directory (build/package/<stage>)")
+    args = parser.parse_args(argv)
+    out = args.out or REPO / "build" / "package" / args.stage
+    report = package(args.stage, out)
+    print(
+        f"packaged stage {report['stage']}: {report['template']}\n"
+        f"  Lambda zip {report['zip']}: {report['zip_bytes'] / 1e6:.2f} MB, "
+        f"{report['zip_files']} files ({report['removed_runtime_files']} runtime files left out)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""The browser suite: Debian's Chromium through Playwright against the real local stack
+(python -m devserver on DynamoDB Local, real WebSockets), with the widget built from widget/src
+at the start of the session, and "another website" on a second local port."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from devserver.testing import devserver_process
+from tests.browser.support import REPO_ROOT, OtherWebsite, Stack
+from tests.local.support import Api, approved_agent, go_online, sign_in_admin
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Counts the notification sounds the chat window starts (it synthesises them with Web Audio).
+SOUND_SPY = """
+(() => {
+  const Context = window.AudioContext;
+  if (!Context) return;
+  window.__sounds = 0;
+  const create = Context.prototype.createOscillator;
+  Context.prototype.createOscillator = function () {
+    window.__sounds += 1;
+    return create.call(this);
+  };
+})();
+"""
+
+expect.set_options(timeout=10_000)
+
+
+@pytest.fixture(scope="session")
+def widget_built() -> None:
+    """Build the widget from its sources, as `make` does, so that the suite tests them."""
+    subprocess.run(["node", "widget/build.mjs"], cwd=REPO_ROOT, check=True)
+
+
+@pytest.fixture(scope="session")
+def stack(widget_built):
+    with devserver_process(pool_size=6) as urls:
+        api = Api(urls.api_url)
+        yield Stack(
+            urls=urls,
+            api=api,
+            admin_token=sign_in_admin(api, urls.admin_email, urls.admin_password),
+        )
+
+
+@pytest.fixture(scope="session")
+def website(stack):
+    site = OtherWebsite(stack.urls.base_url)
+    yield site
+    site.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make setup does it as root)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
+    context.add_init_script(SOUND_SPY)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    assert page.errors == [], page.errors
+
+
+@pytest.fixture
+def staff(stack):
+    """Agents who go online (socket, livechat toggle, status) for a department; their sockets
+    close when the test ends."""
+    sockets = []
+
+    def on_duty(department: str, name: str = "Anna"):
+        agent = approved_agent(stack.api, stack.admin_token, name, [department])
+        socket = go_online(stack.api, stack.urls.ws_url, agent)
+        sockets.append(socket)
+        return agent, socket
+
+    yield on_duty
+    for socket in sockets:
+        socket.close()

@@ -1,0 +1,53 @@
+"""The AWS package, built once per session exactly as `make package` builds it, without AWS
+credentials: the environment of `chalice package` has no AWS_* variables and no AWS config."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from infra import package as packaging
+
+
+@dataclass(frozen=True)
+class Packaged:
+    directory: Path
+    template_path: Path
+    zip_path: Path
+    template: dict
+    report: dict
+
+    @property
+    def resources(self) -> dict:
+        return self.template["Resources"]
+
+    def of_type(self, resource_type: str) -> dict[str, dict]:
+        return {k: v for k, v in self.resources.items() if v["Type"] == resource_type}
+
+
+def environment_without_aws(tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["AWS_CONFIG_FILE"] = str(tmp / "no-aws-config")
+    env["AWS_SHARED_CREDENTIALS_FILE"] = str(tmp / "no-aws-credentials")
+    return env
+
+
+@pytest.fixture(scope="session")
+def packaged(tmp_path_factory) -> Packaged:
+    root = tmp_path_factory.mktemp("aws-package")
+    out = root / "prod"
+    report = packaging.package(
+        "prod", out, stage_dir=root / "lambda-src", env=environment_without_aws(root)
+    )
+    template_path = out / "sam.json"
+    return Packaged(
+        directory=out,
+        template_path=template_path,
+        zip_path=out / "deployment.zip",
+        template=json.loads(template_path.read_text(encoding="utf-8")),
+        report=report,
+    )

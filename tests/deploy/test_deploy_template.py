@@ -1,0 +1,383 @@
+"""What the packaged template (build/package/<stage>/sam.json) must say: the tables exactly as the
+models define them, the WebSocket routes, the schedule, CloudFront in front of the static files
+and the availability check, the functions' environment, and no IAM wildcard beyond the
+documented ones."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from chalicelib.store.models import ALL_MODELS, TTL_MODELS
+
+REPO = Path(__file__).resolve().parents[2]
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+FUNCTIONS = {
+    "APIHandler": "app.app",
+    "WebsocketConnect": "app.ws_connect",
+    "WebsocketMessage": "app.ws_message",
+    "WebsocketDisconnect": "app.ws_disconnect",
+    "Maintenance": "app.maintenance",
+    "Setup": "app.setup",
+}
+# Wildcards that AWS offers no narrower form for; each is explained in docs/deploy.md.
+DOCUMENTED_WILDCARDS = ("/api/POST/@connections/*", "/api/DELETE/@connections/*")
+
+
+def text_of(value) -> str:
+    """A rough rendering of an intrinsic-function value, for pattern checks."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "Fn::Sub" in value:
+        sub = value["Fn::Sub"]
+        return sub if isinstance(sub, str) else sub[0]
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        return "${" + ".".join(value["Fn::GetAtt"]) + "}"
+    if isinstance(value, dict) and "Ref" in value:
+        return "${" + value["Ref"] + "}"
+    return json.dumps(value)
+
+
+def as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+# ---- tables ---------------------------------------------------------------------------------
+
+
+def tables_by_base_name(packaged) -> dict[str, dict]:
+    tables = {}
+    for resource in packaged.of_type("AWS::DynamoDB::Table").values():
+        name = text_of(resource["Properties"]["TableName"])
+        assert name.startswith("${AWS::StackName}-"), name
+        tables[name.removeprefix("${AWS::StackName}-")] = resource["Properties"]
+    return tables
+
+
+def key_schema(entries) -> list[tuple[str, str]]:
+    return sorted((e["AttributeName"], e["KeyType"]) for e in entries)
+
+
+def test_there_is_one_table_per_model_and_no_other(packaged):
+    assert sorted(tables_by_base_name(packaged)) == sorted(m.Meta.base_name for m in ALL_MODELS)
+
+
+@pytest.mark.parametrize("model", ALL_MODELS, ids=lambda m: m.Meta.base_name)
+def test_table_has_exactly_the_keys_and_indexes_of_its_model(packaged, model):
+    table = tables_by_base_name(packaged)[model.Meta.base_name]
+    schema = model._get_schema()
+    assert key_schema(table["KeySchema"]) == key_schema(schema["key_schema"])
+    assert sorted(
+        (a["AttributeName"], a["AttributeType"]) for a in table["AttributeDefinitions"]
+    ) == sorted((a["AttributeName"], a["AttributeType"]) for a in schema["attribute_definitions"])
+    expected_indexes = {
+        index["index_name"]: (
+            key_schema(index["key_schema"]),
+            index["projection"]["ProjectionType"],
+        )
+        for index in schema["global_secondary_indexes"]
+    }
+    actual_indexes = {
+        index["IndexName"]: (key_schema(index["KeySchema"]), index["Projection"]["ProjectionType"])
+        for index in table.get("GlobalSecondaryIndexes", [])
+    }
+    assert actual_indexes == expected_indexes
+    assert not schema["local_secondary_indexes"] and "LocalSecondaryIndexes" not in table
+
+
+@pytest.mark.parametrize("model", ALL_MODELS, ids=lambda m: m.Meta.base_name)
+def test_table_is_on_demand_backed_up_encrypted_and_expires_what_the_model_expires(packaged, model):
+    table = tables_by_base_name(packaged)[model.Meta.base_name]
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert table["SSESpecification"]["SSEEnabled"] is True
+    if model in TTL_MODELS:
+        assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    else:
+        assert "TimeToLiveSpecification" not in table
+
+
+def test_every_table_with_personal_data_has_ttl(packaged):
+    with_ttl = {
+        name
+        for name, table in tables_by_base_name(packaged).items()
+        if table.get("TimeToLiveSpecification", {}).get("Enabled")
+    }
+    assert with_ttl == {m.Meta.base_name for m in TTL_MODELS}
+    # Staff accounts and departments are kept until deleted; everything else expires.
+    assert set(tables_by_base_name(packaged)) - with_ttl == {"agents", "departments"}
+
+
+# ---- functions, environment, WebSocket routes, schedule -------------------------------------
+
+
+def test_the_functions_are_the_apps_handlers_with_the_stacks_role(packaged):
+    functions = packaged.of_type("AWS::Serverless::Function")
+    assert {name: f["Properties"]["Handler"] for name, f in functions.items()} == FUNCTIONS
+    for function in functions.values():
+        properties = function["Properties"]
+        assert properties["Runtime"] == "python3.11"
+        assert properties["Role"] == {"Fn::GetAtt": ["LambdaRole", "Arn"]}
+        assert text_of(properties["FunctionName"]).startswith("${AWS::StackName}-")
+
+
+def settings_variables() -> set[str]:
+    source = (REPO / "chalicelib" / "settings.py").read_text(encoding="utf-8")
+    return set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', source)) | set(
+        re.findall(r'_int\("([A-Z_]+)"', source)
+    )
+
+
+def test_every_function_gets_the_stacks_urls_and_names(packaged):
+    for name, function in packaged.of_type("AWS::Serverless::Function").items():
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert variables["TABLE_PREFIX"] == {"Fn::Sub": "${AWS::StackName}-"}, name
+        assert text_of(variables["WS_URL"]) == (
+            "wss://${WebsocketAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api"
+        )
+        assert text_of(variables["WS_MANAGEMENT_ENDPOINT"]) == (
+            "https://${WebsocketAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api"
+        )
+        assert variables["MAIL_SENDER"] == {"Ref": "MailSender"}
+        assert variables["PUBLIC_ORIGIN"]["Fn::If"][0] == "HasDomain"
+        # Only what the app reads; no local-only settings (endpoint, outbox) in AWS.
+        assert set(variables) <= settings_variables(), set(variables) - settings_variables()
+        assert "DYNAMODB_ENDPOINT" not in variables and "MAIL_OUTBOX_DIR" not in variables
+
+
+def test_the_websocket_api_routes_connect_default_and_disconnect_to_their_handlers(packaged):
+    resources = packaged.resources
+    assert resources["WebsocketAPI"]["Properties"]["ProtocolType"] == "WEBSOCKET"
+    routes = {
+        r["Properties"]["RouteKey"]: r["Properties"]["Target"]["Fn::Join"][1][1]["Ref"]
+        for r in packaged.of_type("AWS::ApiGatewayV2::Route").values()
+    }
+    assert set(routes) == {"$connect", "$default", "$disconnect"}
+    handler_of = {
+        "$connect": "WebsocketConnect",
+        "$default": "WebsocketMessage",
+        "$disconnect": "WebsocketDisconnect",
+    }
+    for route, integration in routes.items():
+        uri = json.dumps(resources[integration]["Properties"]["IntegrationUri"])
+        assert handler_of[route] in uri
+    assert resources["WebsocketAPIStage"]["Properties"]["StageName"] == "api"
+    assert resources["WebsocketAPIStage"]["Properties"]["DefaultRouteSettings"][
+        "ThrottlingRateLimit"
+    ]
+
+
+def test_the_maintenance_sweep_runs_every_minute(packaged):
+    events = packaged.resources["Maintenance"]["Properties"]["Events"]
+    schedules = [e["Properties"]["Schedule"] for e in events.values() if e["Type"] == "Schedule"]
+    assert schedules == ["rate(1 minute)"]
+
+
+def test_the_rest_api_is_regional_on_stage_api_and_throttled(packaged):
+    api = packaged.resources["RestAPI"]["Properties"]
+    assert api["StageName"] == "api"
+    assert api["EndpointConfiguration"] == "REGIONAL"  # CloudFront is in front already
+    assert api["MethodSettings"][0]["ThrottlingRateLimit"] > 0
+
+
+def test_each_log_group_belongs_to_a_function_and_is_kept_briefly(packaged):
+    names = {
+        text_of(f["Properties"]["FunctionName"])
+        for f in packaged.of_type("AWS::Serverless::Function").values()
+    }
+    groups = packaged.of_type("AWS::Logs::LogGroup")
+    assert {
+        text_of(g["Properties"]["LogGroupName"]).removeprefix("/aws/lambda/")
+        for g in groups.values()
+    } == names
+    assert all(0 < g["Properties"]["RetentionInDays"] <= 30 for g in groups.values())
+
+
+# ---- CloudFront -----------------------------------------------------------------------------
+
+
+def distribution(packaged) -> dict:
+    (resource,) = packaged.of_type("AWS::CloudFront::Distribution").values()
+    return resource["Properties"]["DistributionConfig"]
+
+
+def origin_targets(packaged) -> dict[str, str]:
+    return {o["Id"]: text_of(o["DomainName"]) for o in distribution(packaged)["Origins"]}
+
+
+def test_cloudfront_serves_the_static_files_from_the_private_bucket(packaged):
+    config = distribution(packaged)
+    origins = {o["Id"]: o for o in config["Origins"]}
+    default = config["DefaultCacheBehavior"]
+    site = origins[default["TargetOriginId"]]
+    assert site["DomainName"] == {"Fn::GetAtt": ["SiteBucket", "RegionalDomainName"]}
+    assert site["OriginAccessControlId"] == {"Fn::GetAtt": ["SiteOriginAccessControl", "Id"]}
+    assert default["CachePolicyId"] == CACHING_OPTIMIZED  # honours each file's Cache-Control
+    assert default["ViewerProtocolPolicy"] == "redirect-to-https"
+    bucket = packaged.resources["SiteBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    policy = packaged.resources["SiteBucketPolicy"]["Properties"]["PolicyDocument"]
+    (allow,) = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+    assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert allow["Action"] == "s3:GetObject"
+    assert "distribution/${Distribution}" in text_of(
+        allow["Condition"]["StringEquals"]["AWS:SourceArn"]
+    )
+
+
+def test_cloudfront_caches_the_availability_check_for_its_max_age_and_nothing_else_of_the_api(
+    packaged,
+):
+    config = distribution(packaged)
+    behaviors = config["CacheBehaviors"]
+    patterns = [b["PathPattern"] for b in behaviors]
+    # The more specific pattern must come first: CloudFront takes the first match.
+    assert patterns.index("/api/departments/*/availability") < patterns.index("/api/*")
+    by_pattern = {b["PathPattern"]: b for b in behaviors}
+    api_origin = origin_targets(packaged)
+    availability = by_pattern["/api/departments/*/availability"]
+    assert api_origin[availability["TargetOriginId"]].startswith("${RestAPI}.execute-api.")
+    assert availability["CachePolicyId"] == {"Ref": "AvailabilityCachePolicy"}
+    policy = packaged.resources["AvailabilityCachePolicy"]["Properties"]["CachePolicyConfig"]
+    # DefaultTTL 0: only what the origin marks cacheable is cached, for its max-age (<= 30 s,
+    # the API's promise), never longer than MaxTTL.
+    assert policy["MinTTL"] == 0 and policy["DefaultTTL"] == 0
+    assert 15 <= policy["MaxTTL"] <= 30
+    rest = by_pattern["/api/*"]
+    assert api_origin[rest["TargetOriginId"]].startswith("${RestAPI}.execute-api.")
+    assert rest["CachePolicyId"] == CACHING_DISABLED
+    # Authorization, X-Visitor-Token, the query string: everything but Host reaches the API.
+    assert rest["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST
+    assert set(rest["AllowedMethods"]) == {
+        "GET",
+        "HEAD",
+        "OPTIONS",
+        "PUT",
+        "PATCH",
+        "POST",
+        "DELETE",
+    }
+
+
+def test_the_app_promises_a_max_age_that_the_cdn_honours(packaged):
+    source = (REPO / "app.py").read_text(encoding="utf-8")
+    ages = [int(a) for a in re.findall(r"public, max-age=(\d+)", source)]
+    policy = packaged.resources["AvailabilityCachePolicy"]["Properties"]["CachePolicyConfig"]
+    assert ages and all(0 < age <= policy["MaxTTL"] for age in ages)
+
+
+def test_outputs_tell_deploy_where_everything_is(packaged):
+    assert {
+        "PublicURL",
+        "ApiURL",
+        "WebSocketURL",
+        "SiteBucketName",
+        "DistributionId",
+        "SetupFunctionName",
+        "MailIdentityName",
+    } <= set(packaged.template["Outputs"])
+
+
+# ---- IAM ------------------------------------------------------------------------------------
+
+
+def policy_statements(packaged) -> list[tuple[str, dict]]:
+    found = []
+    for name, resource in packaged.resources.items():
+        properties = resource.get("Properties", {})
+        kind = resource["Type"]
+        if kind == "AWS::IAM::Role":
+            documents = [p["PolicyDocument"] for p in properties.get("Policies", [])]
+            documents.append(properties["AssumeRolePolicyDocument"])
+        elif kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::S3::BucketPolicy"):
+            documents = [properties["PolicyDocument"]]
+        elif kind == "AWS::Serverless::Function":
+            assert "Policies" not in properties, f"{name}: permissions belong to LambdaRole"
+            documents = []
+        else:
+            continue
+        found += [(name, s) for d in documents for s in as_list(d["Statement"])]
+    return found
+
+
+def test_no_iam_wildcard_beyond_the_documented_ones(packaged):
+    docs = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
+    for wildcard in DOCUMENTED_WILDCARDS:
+        assert wildcard in docs
+    for name, statement in policy_statements(packaged):
+        if statement["Effect"] == "Deny":
+            continue  # a Deny's wildcards take away, they grant nothing
+        assert "NotAction" not in statement and "NotResource" not in statement
+        for action in as_list(statement["Action"]):
+            assert "*" not in action, (name, action)
+        if "Principal" in statement:  # trust and bucket policies name who, not what
+            assert statement["Principal"] != "*", name
+            continue
+        for resource in as_list(statement["Resource"]):
+            rendered = text_of(resource)
+            assert rendered != "*", (name, statement)
+            if "*" in rendered:
+                assert rendered.endswith(DOCUMENTED_WILDCARDS), (name, rendered)
+
+
+def role_statements(packaged) -> dict[str, dict]:
+    role = packaged.resources["LambdaRole"]["Properties"]
+    return {
+        s["Sid"]: s for p in role["Policies"] for s in as_list(p["PolicyDocument"]["Statement"])
+    }
+
+
+def test_the_role_reaches_every_table_and_index_of_the_models_and_no_other(packaged):
+    logical_of = {}
+    for logical, resource in packaged.of_type("AWS::DynamoDB::Table").items():
+        name = text_of(resource["Properties"]["TableName"]).removeprefix("${AWS::StackName}-")
+        logical_of[name] = logical
+    expected = set()
+    for model in ALL_MODELS:
+        logical = logical_of[model.Meta.base_name]
+        expected.add(f"${{{logical}.Arn}}")
+        for index in model._get_schema()["global_secondary_indexes"]:
+            expected.add(f"${{{logical}.Arn}}/index/{index['index_name']}")
+    statement = role_statements(packaged)["ItemsAndQueries"]
+    assert {text_of(r) for r in statement["Resource"]} == expected
+    assert "dynamodb:Scan" not in statement["Action"]
+    assert not any(
+        a.startswith(("dynamodb:Create", "dynamodb:Delete" + "Table")) for a in statement["Action"]
+    )
+
+
+def test_the_role_pushes_only_to_its_own_websocket_api_and_mails_from_its_own_identity(packaged):
+    statements = role_statements(packaged)
+    push = statements["ManageOwnConnections"]
+    assert push["Action"] == "execute-api:ManageConnections"
+    for resource in push["Resource"]:
+        assert ":${WebsocketAPI}/api/" in text_of(resource)
+    mail = statements["SendFromOwnIdentity"]
+    assert text_of(mail["Resource"]).endswith(":identity/${SesIdentity}")
+    logs = statements["WriteOwnLogs"]
+    assert {r["Fn::GetAtt"][0] for r in logs["Resource"]} == set(
+        packaged.of_type("AWS::Logs::LogGroup")
+    )
+
+
+# ---- suppressions are explained ---------------------------------------------------------------
+
+
+def checkov_suppressions(packaged) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for name, resource in packaged.resources.items():
+        for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", []):
+            assert len(skip.get("comment", "")) > 30, f"{name} {skip['id']}: give the reason"
+            found.setdefault(skip["id"], set()).add(name)
+    return found
+
+
+def test_every_suppressed_check_is_listed_with_its_reason_in_the_docs(packaged):
+    docs = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
+    for check_id in checkov_suppressions(packaged):
+        assert f"`{check_id}`" in docs, f"docs/deploy.md must explain {check_id}"

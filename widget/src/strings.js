@@ -1,0 +1,136 @@
+// Every text of the chat window, in German (the wording of the university's tutorial, see
+// ../shared/seed/) and English. `{name}` and friends are filled in by `t()` in chat.js.
+export const STRINGS = {
+  de: {
+    title: "Live-Chat",
+    tagline: "Wir sind für Sie da",
+    welcome: "Hallo! Wie können wir Ihnen helfen? Mit Ihrer ersten Nachricht beginnt der Chat.",
+    anonymous: "Sie chatten anonym, ohne Anmeldung.",
+    anonymousAs: "Sie chatten anonym als {name}.",
+    bell: "Benachrichtigungs-Ton ausschalten",
+    options: "Optionen",
+    endChat: "Chat beenden",
+    trash: "Datenschutz und Löschung Ihrer Daten",
+    minimise: "Chat schließen (das Fenster minimiert sich)",
+    message: "Nachricht",
+    placeholder: "Nachricht schreiben …",
+    send: "Senden",
+    emoji: "Emoji einfügen",
+    emojis: "Emojis",
+    messages: "Chatverlauf",
+    you: "Sie",
+    sending: "wird gesendet …",
+    notSent: "nicht gesendet",
+    typing: "{name} schreibt …",
+    queue: "Sie sind in der Warteschleife (Position {position}). Bitte haben Sie einen Moment Geduld.",
+    queueNoPosition: "Sie sind in der Warteschleife. Bitte haben Sie einen Moment Geduld.",
+    preview: "Jemand ist in Kürze für Sie da.",
+    reconnecting: "Verbindung unterbrochen. Neuer Versuch läuft …",
+    unavailable:
+      "Im Moment ist leider niemand erreichbar. Bitte versuchen Sie es später noch einmal.",
+    failed: "Das hat nicht geklappt. Bitte versuchen Sie es noch einmal.",
+    tooLong: "Die Nachricht ist zu lang (höchstens {max} Zeichen).",
+    notAllowed: "Der Chat ist auf dieser Seite nicht freigegeben.",
+    unreachable: "Der Chat ist gerade nicht erreichbar. Bitte versuchen Sie es später noch einmal.",
+    ended: "Der Chat ist beendet.",
+    restart: "Neuen Chat beginnen",
+    status_online: "online",
+    status_away: "abwesend",
+    status_busy: "beschäftigt",
+    status_offline: "offline",
+    sys_preview: "Jemand ist in Kürze für Sie da.",
+    sys_taken: "{name} hat den Chat übernommen.",
+    sys_returned:
+      "Der Chat wurde zurück in die Warteschleife gegeben. Die nächste freie Person antwortet Ihnen.",
+    sys_forwarded: "Der Chat wurde an {name} weitergeleitet.",
+    sys_closed: "Der Chat wurde beendet.",
+    privacyTitle: "Datenschutz",
+    privacyText1:
+      "Der Chat ist anonym: Sie erscheinen als {name}, ohne Anmeldung und ohne Cookies. " +
+      "Das Chat-Fenster merkt sich in diesem Browser nur Ihre Gast-Kennung, damit der Chat " +
+      "nach dem Neuladen der Seite weitergeht. Ihre Nachrichten liegen auf dem Chat-Server.",
+    privacyText1NoName:
+      "Der Chat ist anonym: Sie erscheinen als Gast mit einer Nummer, ohne Anmeldung und ohne " +
+      "Cookies. Das Chat-Fenster merkt sich in diesem Browser nur Ihre Gast-Kennung, damit der " +
+      "Chat nach dem Neuladen der Seite weitergeht. Ihre Nachrichten liegen auf dem Chat-Server.",
+    privacyText2:
+      "Beendete Chats werden nach Ablauf der Aufbewahrungsfrist automatisch gelöscht. " +
+      "Sie können Ihre Daten auch jetzt sofort löschen.",
+    deleteData: "Meine Daten löschen",
+    back: "Zurück",
+    confirmDelete:
+      "Wirklich alle Ihre Daten löschen? Der Chat wird beendet, alle Nachrichten und Ihre " +
+      "Gast-Kennung werden gelöscht. Das lässt sich nicht rückgängig machen.",
+    confirmYes: "Ja, alles löschen",
+    cancel: "Abbrechen",
+    goneTitle: "Ihre Daten wurden gelöscht.",
+    goneText:
+      "Der Chat, alle Nachrichten und Ihre Gast-Kennung sind entfernt. Wenn Sie wieder " +
+      "schreiben, beginnt ein neuer, anonymer Chat.",
+  },
+  en: {
+    title: "Live chat",
+    tagline: "We are here to help",
+    welcome: "Hello! How can we help you? Your first message starts the chat.",
+    anonymous: "You chat anonymously, without signing in.",
+    anonymousAs: "You chat anonymously as {name}.",
+    bell: "Mute notification sound",
+    options: "Options",
+    endChat: "End chat",
+    trash: "Privacy and deleting your data",
+    minimise: "Close chat (the window is minimised)",
+    message: "Message",
+    placeholder: "Write a message …",
+    send: "Send",
+    emoji: "Insert emoji",
+    emojis: "Emojis",
+    messages: "Chat history",
+    you: "You",
+    sending: "sending …",
+    notSent: "not sent",
+    typing: "{name} is typing …",
+    queue: "You are in the queue (position {position}). Please bear with us for a moment.",
+    queueNoPosition: "You are in the queue. Please bear with us for a moment.",
+    preview: "Someone will be with you shortly.",
+    reconnecting: "Connection lost. Reconnecting …",
+    unavailable: "Sorry, nobody is available right now. Please try again later.",
+    failed: "That did not work. Please try again.",
+    tooLong: "The message is too long (at most {max} characters).",
+    notAllowed: "The chat is not enabled on this page.",
+    unreachable: "The chat cannot be reached right now. Please try again later.",
+    ended: "The chat has ended.",
+    restart: "Start a new chat",
+    status_online: "online",
+    status_away: "away",
+    status_busy: "busy",
+    status_offline: "offline",
+    sys_preview: "Someone will be with you shortly.",
+    sys_taken: "{name} has joined the chat.",
+    sys_returned: "The chat was returned to the queue. The next available person will answer.",
+    sys_forwarded: "The chat was forwarded to {name}.",
+    sys_closed: "The chat has ended.",
+    privacyTitle: "Privacy",
+    privacyText1:
+      "This chat is anonymous: you appear as {name}, without signing in and without cookies. " +
+      "In this browser the chat window keeps only your guest identity, so that the chat goes " +
+      "on after a reload. Your messages are kept on the chat server.",
+    privacyText1NoName:
+      "This chat is anonymous: you appear as a numbered guest, without signing in and without " +
+      "cookies. In this browser the chat window keeps only your guest identity, so that the " +
+      "chat goes on after a reload. Your messages are kept on the chat server.",
+    privacyText2:
+      "Ended chats are deleted automatically when the retention period is over. " +
+      "You can also delete your data right now.",
+    deleteData: "Delete my data",
+    back: "Back",
+    confirmDelete:
+      "Really delete all your data? The chat ends, and all messages and your guest identity " +
+      "are deleted. This cannot be undone.",
+    confirmYes: "Yes, delete everything",
+    cancel: "Cancel",
+    goneTitle: "Your data has been deleted.",
+    goneText:
+      "The chat, all messages and your guest identity are gone. If you write again, a new " +
+      "anonymous chat begins.",
+  },
+};
