@@ -411,7 +411,8 @@ function setRoom(view, event) {
   report();
 }
 
-function forgetRoom() {
+// Drops the conversation on screen and in memory (not in storage) and closes the socket.
+function clearConversation() {
   closeSocket();
   room = null;
   synced = 0;
@@ -419,11 +420,15 @@ function forgetRoom() {
   seen.clear();
   historyLoaded = false;
   previewing = false;
+  ui.messages.replaceChildren();
+  showTheirTyping(null);
+}
+
+function forgetRoom() {
+  clearConversation();
   delete saved.rooms[DEPARTMENT];
   saved.pending = [];
   store.save();
-  ui.messages.replaceChildren();
-  showTheirTyping(null);
   renderRoom();
   report();
 }
@@ -894,15 +899,7 @@ ui.deleteYes.addEventListener("click", async () => {
     }
   }
   ui.deleteYes.disabled = false;
-  closeSocket();
-  room = null;
-  synced = 0;
-  inSync = false;
-  seen.clear();
-  historyLoaded = false;
-  previewing = false;
-  ui.messages.replaceChildren();
-  showTheirTyping(null);
+  clearConversation();
   saved = normalise(null);
   store.clear(); // everything is gone, the mute setting too
   renderBell();
