@@ -179,6 +179,9 @@ def test_a_reload_and_a_return_visit_bring_back_the_same_guest_and_conversation(
     api.call("POST", f"/rooms/{room_id}/take", token=anna.token, expect=200)
     agent_says(anna_socket, room_id, "Hallo, hier ist Anna.", "a1")
     expect(chat.line("Hallo, hier ist Anna.")).to_be_visible()
+    # Caught up: the first line is confirmed and the resume fetch brought the system line.
+    expect(chat.messages.locator(".pending")).to_have_count(0)
+    expect(chat.line("Anna hat den Chat übernommen.")).to_be_visible()
     guest = chat.stored()["name"]
     expect(chat.identity).to_have_text(f"Sie chatten anonym als {guest}.")
     before = chat.texts()
