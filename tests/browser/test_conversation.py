@@ -193,7 +193,7 @@ def test_a_reload_and_a_return_visit_bring_back_the_same_guest_and_conversation(
     expect(chat.identity).to_have_text(f"Sie chatten anonym als {guest}.")
     expect(chat.agent).to_have_text("Anna · online")
     expect(chat.line("Hallo, hier ist Anna.")).to_be_visible()
-    assert chat.texts() == before
+    expect(chat.messages.locator(".text")).to_have_text(before)
     chat.send("Ich bin wieder da.")
     echoed = anna_socket.wait_for(is_visitor_message("Ich bin wieder da."))
     assert echoed["message"]["room_id"] == room_id
@@ -205,7 +205,7 @@ def test_a_reload_and_a_return_visit_bring_back_the_same_guest_and_conversation(
     chat = Widget(later).open()
     expect(chat.identity).to_have_text(f"Sie chatten anonym als {guest}.")
     expect(chat.line("Ich bin wieder da.")).to_be_visible()
-    assert chat.texts() == [*before, "Ich bin wieder da."]
+    expect(chat.messages.locator(".text")).to_have_text([*before, "Ich bin wieder da."])
     assert chat.frame.locator(".pending").count() == 0
 
 
