@@ -12,7 +12,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from devserver.testing import devserver_process
 from tests.browser.support import REPO_ROOT, OtherWebsite, Stack
-from tests.local.support import Api, approved_agent, go_online, sign_in_admin
+from tests.local.support import approved_agent, go_online
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -52,12 +52,7 @@ def widget_built() -> None:
 @pytest.fixture(scope="session")
 def stack(widget_built):
     with devserver_process(pool_size=6) as urls:
-        api = Api(urls.api_url)
-        yield Stack(
-            urls=urls,
-            api=api,
-            admin_token=sign_in_admin(api, urls.admin_email, urls.admin_password),
-        )
+        yield Stack.signed_in(urls)
 
 
 @pytest.fixture(scope="session")

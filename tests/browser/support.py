@@ -10,51 +10,14 @@ import re
 import threading
 import urllib.parse
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.sync_api import Frame, Locator, Page, expect
 
-from devserver.testing import DevServerURLs
-from tests.local.support import Agent, Api, Socket, raw_dynamodb
+from tests.local.support import Agent, Socket, Stack
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AXE_SOURCE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@dataclass
-class Stack:
-    urls: DevServerURLs
-    api: Api
-    admin_token: str
-
-    def new_department(self, allowed_origins: list[str], name: str = "Studienberatung") -> str:
-        """A department of its own per test, so that availability of tests never mixes."""
-        department_id = f"d-{uuid.uuid4().hex[:10]}"
-        self.api.call(
-            "POST",
-            "/admin/departments",
-            {
-                "department_id": department_id,
-                "name": name,
-                "allowed_origins": allowed_origins,
-                "retention_hours": 24,
-            },
-            token=self.admin_token,
-            expect=201,
-        )
-        return department_id
-
-    def connection_id_of(self, principal_id: str) -> str:
-        """The devserver's connection id of a principal's one socket, from DynamoDB Local."""
-        found = raw_dynamodb(self.urls).query(
-            TableName="livechat-connections",
-            IndexName="principal-index",
-            KeyConditionExpression="principal_id = :p",
-            ExpressionAttributeValues={":p": {"S": principal_id}},
-        )["Items"]
-        assert len(found) == 1, found
-        return found[0]["connection_id"]["S"]
 
 
 # ---- another website ----------------------------------------------------------------------------

@@ -217,3 +217,51 @@ def raw_dynamodb(urls):
         aws_access_key_id="local",
         aws_secret_access_key="local",
     )
+
+
+@dataclass
+class Stack:
+    """One running devserver with its admin signed in."""
+
+    urls: object  # devserver.testing.DevServerURLs
+    api: Api
+    admin_token: str
+
+    @classmethod
+    def signed_in(cls, urls) -> Stack:
+        api = Api(urls.api_url)
+        return cls(
+            urls=urls,
+            api=api,
+            admin_token=sign_in_admin(api, urls.admin_email, urls.admin_password),
+        )
+
+    def new_department(
+        self, allowed_origins: list[str] | None = None, name: str = "Beratung"
+    ) -> str:
+        """A department of its own per test, so that availability of tests never mixes."""
+        department_id = f"d-{uuid.uuid4().hex[:10]}"
+        self.api.call(
+            "POST",
+            "/admin/departments",
+            {
+                "department_id": department_id,
+                "name": name,
+                "allowed_origins": allowed_origins or [self.urls.base_url],
+                "retention_hours": 24,
+            },
+            token=self.admin_token,
+            expect=201,
+        )
+        return department_id
+
+    def connection_id_of(self, principal_id: str) -> str:
+        """The devserver's connection id of a principal's one socket, from DynamoDB Local."""
+        found = raw_dynamodb(self.urls).query(
+            TableName="livechat-connections",
+            IndexName="principal-index",
+            KeyConditionExpression="principal_id = :p",
+            ExpressionAttributeValues={":p": {"S": principal_id}},
+        )["Items"]
+        assert len(found) == 1, found
+        return found[0]["connection_id"]["S"]

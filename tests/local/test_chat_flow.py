@@ -14,7 +14,6 @@ from tests.local.support import (
     is_queue_event,
     is_room_event,
     new_visitor,
-    raw_dynamodb,
     start_chat,
 )
 
@@ -188,7 +187,7 @@ def test_a_visitor_who_loses_the_connection_resumes_with_after_and_nothing_is_lo
     last_seq = joined["message"]["seq"]
 
     # The server drops the visitor's socket (as API Gateway does after idling or a network loss).
-    connection_id = _connection_id_of(stack, visitor.visitor_id)
+    connection_id = stack.connection_id_of(visitor.visitor_id)
     httpx.delete(
         f"{stack.urls.management_endpoint}/@connections/{connection_id}"
     ).raise_for_status()
@@ -228,22 +227,9 @@ def test_a_visitor_who_loses_the_connection_resumes_with_after_and_nothing_is_lo
     anna_socket.close()
 
 
-def _connection_id_of(stack, principal_id: str) -> str:
-    """Read the connection id the devserver gave the visitor, straight from DynamoDB Local."""
-    client = raw_dynamodb(stack.urls)
-    found = client.query(
-        TableName="livechat-connections",
-        IndexName="principal-index",
-        KeyConditionExpression="principal_id = :p",
-        ExpressionAttributeValues={":p": {"S": principal_id}},
-    )["Items"]
-    assert len(found) == 1
-    return found[0]["connection_id"]["S"]
-
-
 def test_an_agent_of_another_department_never_sees_the_request(stack):
     api, ws = stack.api, stack.urls.ws_url
-    ours, theirs = stack.new_department(), stack.new_department("Bibliothek")
+    ours, theirs = stack.new_department(), stack.new_department(name="Bibliothek")
     anna = approved_agent(api, stack.admin_token, "Anna", [ours])
     carl = approved_agent(api, stack.admin_token, "Carl", [theirs])
     anna_socket, carl_socket = go_online(api, ws, anna), go_online(api, ws, carl)
