@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.support import Widget, agent_named, agent_says, is_visitor_message, queued_room
-from tests.local.support import go_online, is_room_event
+from tests.local.support import go_online, is_room_event, write
 
 
 def test_a_whole_conversation_from_the_first_message_to_the_agent_closing_it(
@@ -98,13 +98,7 @@ def test_a_whole_conversation_from_the_first_message_to_the_agent_closing_it(
     widget.expect_state("available")
     expect(widget.iframe).to_be_hidden()
     assert widget.button_has_focus()
-    api.call(
-        "POST",
-        f"/rooms/{room_id}/messages",
-        {"text": "Die Frist ist der 15. Juli.", "client_id": "a2"},
-        token=anna.token,
-        expect=201,
-    )
+    write(api, room_id, "Die Frist ist der 15. Juli.", "a2", token=anna.token)
     expect(widget.badge).to_have_text("1")
     expect(widget.button).to_have_accessible_name("Live-Chat öffnen (1 neu)")
     widget.button.click()

@@ -7,7 +7,7 @@ import httpx
 from playwright.sync_api import expect
 
 from tests.browser.support import ChatWindow, Widget, agent_says, is_visitor_message, queued_room
-from tests.local.support import is_room_event
+from tests.local.support import is_room_event, write
 
 
 def _taken_chat(stack, website, page, staff, first: str = "Hallo") -> tuple:
@@ -148,13 +148,7 @@ def test_a_dropped_connection_loses_no_message_and_sends_what_was_typed_offline(
 
     # 1. The server drops the socket (as API Gateway does); Anna writes right then.
     drop_the_visitors_socket()
-    api.call(
-        "POST",
-        f"/rooms/{room_id}/messages",
-        {"text": "Sind Sie noch da?", "client_id": "a2"},
-        token=anna.token,
-        expect=201,
-    )
+    write(api, room_id, "Sind Sie noch da?", "a2", token=anna.token)
     expect(chat.line("Sind Sie noch da?")).to_be_visible()
     expect(chat.notice).to_be_empty()
     chat.send("Ja, bin da.")
@@ -167,13 +161,7 @@ def test_a_dropped_connection_loses_no_message_and_sends_what_was_typed_offline(
     chat.send("Das hier schreibe ich offline.")
     pending = chat.messages.locator(".pending")
     expect(pending).to_contain_text("wird gesendet …")
-    api.call(
-        "POST",
-        f"/rooms/{room_id}/messages",
-        {"text": "Hallo?", "client_id": "a3"},
-        token=anna.token,
-        expect=201,
-    )
+    write(api, room_id, "Hallo?", "a3", token=anna.token)
     assert chat.stored()["pending"][0]["text"] == "Das hier schreibe ich offline."
 
     # Back online: it reconnects, fetches what it missed with after=, sends what was typed.

@@ -208,6 +208,26 @@ def start_chat(api: Api, visitor: Visitor, department_id: str, text: str | None 
     return api.call("POST", "/rooms", body, visitor=visitor.token, expect=201).json()["room_id"]
 
 
+def write(
+    api: Api,
+    room_id: str,
+    text: str,
+    client_id: str,
+    *,
+    token: str | None = None,
+    visitor: str | None = None,
+) -> dict:
+    """An agent (token) or the visitor writes into the room over REST; returns the message."""
+    return api.call(
+        "POST",
+        f"/rooms/{room_id}/messages",
+        {"text": text, "client_id": client_id},
+        token=token,
+        visitor=visitor,
+        expect=201,
+    ).json()
+
+
 def raw_dynamodb(urls):
     """A plain boto3 client on the stack's DynamoDB Local, for looking behind the API."""
     return boto3.client(

@@ -15,6 +15,7 @@ from tests.local.support import (
     is_room_event,
     new_visitor,
     start_chat,
+    write,
 )
 
 
@@ -195,20 +196,8 @@ def test_a_visitor_who_loses_the_connection_resumes_with_after_and_nothing_is_lo
 
     # While the visitor is away Anna writes twice; the visitor's send may or may not have arrived.
     for text, client_id in (("Sind Sie noch da?", "a-1"), ("Hallo?", "a-2")):
-        api.call(
-            "POST",
-            f"/rooms/{room_id}/messages",
-            {"text": text, "client_id": client_id},
-            token=anna.token,
-            expect=201,
-        )
-    api.call(
-        "POST",
-        f"/rooms/{room_id}/messages",
-        {"text": "Ja!", "client_id": "v-offline"},
-        visitor=visitor.token,
-        expect=201,
-    )
+        write(api, room_id, text, client_id, token=anna.token)
+    write(api, room_id, "Ja!", "v-offline", visitor=visitor.token)
 
     # Reconnect, fetch what was missed with after=, resend the unconfirmed message.
     visitor_socket = Socket(ws, f"visitor_token={visitor.token}")

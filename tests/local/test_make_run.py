@@ -13,6 +13,7 @@ from tests.local.support import (
     new_visitor,
     sign_in_admin,
     start_chat,
+    write,
 )
 
 
@@ -26,13 +27,7 @@ def test_a_restart_keeps_every_account_room_and_message(tmp_path):
         socket = go_online(api, urls.ws_url, anna)
         room_id = start_chat(api, visitor, "demo", "Hallo")
         api.call("POST", f"/rooms/{room_id}/take", token=anna.token, expect=200)
-        api.call(
-            "POST",
-            f"/rooms/{room_id}/messages",
-            {"text": "Moin", "client_id": "a-1"},
-            token=anna.token,
-            expect=201,
-        )
+        write(api, room_id, "Moin", "a-1", token=anna.token)
         socket.close()
 
     with devserver_process(data_dir=data_dir, in_memory=False) as urls:
