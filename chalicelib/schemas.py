@@ -42,11 +42,21 @@ class LoginIn(Strict):
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
+# A profile picture is stored inline as a small data URL (the console scales it down), never as
+# a link that other people's browsers would fetch.
+Avatar = Annotated[
+    str,
+    StringConstraints(
+        max_length=60_000, pattern=r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+=*$"
+    ),
+]
+
+
 class AgentSettings(Strict):
     away_after_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 5
     sound: bool = True
     theme: Literal["light", "dark", "system"] = "system"
-    avatar: Annotated[str, StringConstraints(max_length=60_000)] | None = None
+    avatar: Avatar | None = None
     density: Literal["comfortable", "compact"] = "comfortable"
     language: Literal["de", "en"] | None = None
 
@@ -55,7 +65,7 @@ class AgentSettingsPatch(Strict):
     away_after_minutes: Annotated[int, Field(ge=0, le=24 * 60)] | None = None
     sound: bool | None = None
     theme: Literal["light", "dark", "system"] | None = None
-    avatar: Annotated[str, StringConstraints(max_length=60_000)] | None = None
+    avatar: Avatar | None = None
     density: Literal["comfortable", "compact"] | None = None
     language: Literal["de", "en"] | None = None
 

@@ -315,6 +315,18 @@ class DevServer:
         async def health(request: Request) -> Response:
             return JSONResponse({"ok": True})
 
+        async def site_config(request: Request) -> Response:
+            # What `make deploy` uploads as config.json beside the widget and the console.
+            origin = str(request.base_url).rstrip("/")
+            return JSONResponse(
+                {
+                    "api_url": origin + API_PREFIX,
+                    "ws_url": "ws" + origin.removeprefix("http") + "/ws",
+                    "public_url": origin,
+                },
+                headers={"Cache-Control": "no-cache"},
+            )
+
         @contextlib.asynccontextmanager
         async def lifespan(app: Starlette) -> AsyncIterator[None]:
             sweeper = None
@@ -332,6 +344,8 @@ class DevServer:
             routes=[
                 Route("/", demo_page),
                 Route("/dev/health", health),
+                Route("/widget/config.json", site_config),
+                Route("/console/config.json", site_config),
                 Route(OUTBOX_PATH, outbox.index),
                 Route(OUTBOX_PATH + "/{name}", outbox.message),
                 Route(API_PREFIX, rest.handle, methods=HTTP_METHODS),

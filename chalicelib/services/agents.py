@@ -57,7 +57,8 @@ def register(
         role=role,
         departments=departments or [],
         status="offline",
-        available=False,
+        # S10: an active account's livechat toggle starts green (approval turns it on too).
+        available=state == "active",
         settings=dict(DEFAULT_SETTINGS),
         created_at=ctx.iso(),
     )
@@ -169,6 +170,8 @@ def approve(ctx: Context, agent_id: str, role: str, departments: list[str]) -> A
     if agent.state != "pending":
         raise Conflict("only pending registrations can be approved", "not_pending")
     agent.state, agent.role, agent.departments = "active", role, list(dict.fromkeys(departments))
+    # S10: after their first sign-in the livechat toggle is green by default.
+    agent.available = True
     try:
         repo.save_agent(agent, expected_state="pending")
     except ConditionFailed as exc:

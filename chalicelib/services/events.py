@@ -40,13 +40,16 @@ def room_event(
     notify(ctx, [room.visitor_id, room.agent_id, *also], payload)
 
 
+def department_agents(department_id: str) -> list[str]:
+    """The department's agents with a live console."""
+    department = repo.get_department(department_id)
+    return sorted(department.online_agents or ()) if department is not None else []
+
+
 def queue_event(ctx: Context, department_id: str, event: str, room: RoomItem) -> None:
     """`queue` event to the department's connected agents."""
-    department = repo.get_department(department_id)
-    if department is None:
-        return
     payload = {"type": "queue", "event": event, "room": room_view(room)}
-    notify(ctx, sorted(department.online_agents or ()), payload)
+    notify(ctx, department_agents(department_id), payload)
 
 
 def queue_moved(ctx: Context, department_id: str) -> None:

@@ -62,7 +62,11 @@ def append(
             return earlier, False
         raise
     view = message_view(message)
-    events.notify(ctx, [room.visitor_id, room.agent_id], {"type": "message", "message": view})
+    # A queued request has no agent yet: the department's agents see it grow in the preview (S15).
+    agents = (
+        events.department_agents(room.department_id) if room.state == "queued" else [room.agent_id]
+    )
+    events.notify(ctx, [room.visitor_id, *agents], {"type": "message", "message": view})
     return view, True
 
 

@@ -63,6 +63,23 @@ def test_profile_status_and_toggle(api):
     assert me["settings"]["sound"] is True
 
 
+def test_a_profile_picture_is_a_small_inline_image_never_a_link(api):
+    paula = api.agent("Paula", online=False)
+    picture = (
+        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4"
+        "DwABBAEAghKdsQAAAABJRU5ErkJggg=="
+    )
+
+    stored = api.patch("/me", {"settings": {"avatar": picture}}, auth=paula.auth)
+    link = api.patch(
+        "/me", {"settings": {"avatar": "https://tracker.example/pixel.png"}}, auth=paula.auth
+    )
+
+    assert stored.status == 200 and stored.json["settings"]["avatar"] == picture
+    assert link.status == 400 and "settings.avatar" in link.json["error"]["message"]
+    assert api.get("/me", auth=paula.auth).json["settings"]["avatar"] == picture
+
+
 def test_admin_lists_changes_and_disables_agents(api):
     paula = api.agent("Paula", ("sales",))
     active = api.get("/admin/agents?state=active", auth=api.admin.auth).json["agents"]

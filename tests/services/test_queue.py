@@ -134,6 +134,33 @@ def test_the_preview_notice_tells_the_visitor_someone_will_be_with_them_shortly(
     assert world.stored_room(room["room_id"]).state == "queued"
 
 
+def test_while_a_request_waits_its_new_messages_reach_the_departments_agents(world):
+    paula, piet = world.agent("Paula"), world.agent("Piet")
+    lars = world.agent("Lars", ("library",))
+    visitor = world.visitor()
+    room = world.ask(visitor, text="Hallo?")
+    rooms.preview(world.ctx, paula.p, room["room_id"])
+    world.pusher.clear()
+
+    messages.send(world.ctx, visitor.p, room["room_id"], "Noch jemand da?", "second")
+
+    for agent in (paula, piet):
+        assert [p["message"]["text"] for p in agent.pushed("message")] == ["Noch jemand da?"]
+    assert lars.pushed("message") == []
+
+
+def test_once_taken_only_the_serving_agent_hears_the_visitor(world):
+    paula, piet = world.agent("Paula"), world.agent("Piet")
+    visitor = world.visitor()
+    room = world.taken(visitor, paula)
+    world.pusher.clear()
+
+    messages.send(world.ctx, visitor.p, room["room_id"], "Danke!", "thanks")
+
+    assert [p["message"]["text"] for p in paula.pushed("message")] == ["Danke!"]
+    assert piet.pushed("message") == []
+
+
 def test_any_agent_of_the_department_may_preview_before_taking(world):
     paula, piet = world.agent("Paula"), world.agent("Piet")
     room = world.ask(world.visitor())
