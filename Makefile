@@ -1,7 +1,8 @@
 # make run   - the app with DynamoDB Local on http://127.0.0.1:$(PORT)/ (data under $(DATA_DIR))
 # make test  - the test suite; extra pytest arguments via PYTEST_ARGS="..."
 # make lint  - ruff
-# make widget - builds the visitor widget (widget/src -> widget/loader.js, chat.*) when changed
+# make widget - builds the visitor widget (widget/src -> widget/loader.js, chat.*) and the agent
+#               console (widget/console/src -> widget/console/) when changed
 # Each target first installs what is missing: .venv, Python packages, node_modules, Chromium,
 # and builds the widget.
 #
@@ -96,9 +97,11 @@ chromium:
 
 # The visitor widget: sources in widget/src, built by esbuild into the files the snippet and the
 # iframe load (not committed). The tests assert the loader's gzip budget.
-WIDGET_OUTPUTS := widget/loader.js widget/chat.html widget/chat.js widget/chat.css
+WIDGET_OUTPUTS := widget/loader.js widget/chat.html widget/chat.js widget/chat.css \
+	widget/console/index.html widget/console/console.js widget/console/console.css
 
 widget: $(WIDGET_OUTPUTS)
 
-$(WIDGET_OUTPUTS) &: widget/build.mjs $(wildcard widget/src/*) $(NODE_STAMP)
+$(WIDGET_OUTPUTS) &: widget/build.mjs $(wildcard widget/src/*) $(wildcard widget/console/src/*) \
+		$(NODE_STAMP)
 	node widget/build.mjs

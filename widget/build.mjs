@@ -1,9 +1,10 @@
 // Builds the visitor widget from widget/src/ into the files the snippet and the iframe load:
 //   widget/loader.js   the snippet (minified; its size is printed and budgeted by the tests)
 //   widget/chat.html   the chat window, with chat.js and chat.css (minified, cache-busted)
+//   widget/console/    the agent console: index.html, console.js, console.css (same treatment)
 // Usage: node widget/build.mjs            (make runs it whenever a source changed)
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
@@ -11,14 +12,15 @@ import * as esbuild from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const src = (name) => join(here, "src", name);
+const consoleSrc = (name) => join(here, "console", "src", name);
 const out = (name) => join(here, name);
 const version = (text) => createHash("sha256").update(text).digest("hex").slice(0, 10);
 // Browsers of the last few years (2022 on); nothing newer than what they all run.
 const target = ["chrome100", "edge100", "firefox100", "safari15"];
 
-async function bundle(entry, define = {}) {
+async function bundle(entryPath, define = {}) {
   const result = await esbuild.build({
-    entryPoints: [src(entry)],
+    entryPoints: [entryPath],
     bundle: true,
     minify: true,
     format: "iife",
@@ -31,19 +33,27 @@ async function bundle(entry, define = {}) {
   return result.outputFiles[0].text;
 }
 
-const css = (
-  await esbuild.build({
-    entryPoints: [src("chat.css")],
+async function stylesheet(path) {
+  const result = await esbuild.build({
+    entryPoints: [path],
     minify: true,
     target,
     charset: "utf8",
     write: false,
-  })
-).outputFiles[0].text;
-const chatJs = await bundle("chat.js");
-const html = readFileSync(src("chat.html"), "utf8")
-  .replace('href="chat.css"', `href="chat.css?v=${version(css)}"`)
-  .replace('src="chat.js"', `src="chat.js?v=${version(chatJs)}"`);
+  });
+  return result.outputFiles[0].text;
+}
+
+/** The page with its script and stylesheet named by content, so that caches never mix versions. */
+function page(htmlPath, name, js, css) {
+  return readFileSync(htmlPath, "utf8")
+    .replace(`href="${name}.css"`, `href="${name}.css?v=${version(css)}"`)
+    .replace(`src="${name}.js"`, `src="${name}.js?v=${version(js)}"`);
+}
+
+const css = await stylesheet(src("chat.css"));
+const chatJs = await bundle(src("chat.js"));
+const html = page(src("chat.html"), "chat", chatJs, css);
 // The loader is one self-contained function already: minified as it is, without a wrapper.
 const loader = (
   await esbuild.transform(readFileSync(src("loader.js"), "utf8"), {
@@ -60,6 +70,13 @@ writeFileSync(out("chat.js"), chatJs);
 writeFileSync(out("chat.html"), html);
 writeFileSync(out("loader.js"), loader);
 
+const consoleCss = await stylesheet(consoleSrc("console.css"));
+const consoleJs = await bundle(consoleSrc("console.js"));
+mkdirSync(out("console"), { recursive: true });
+writeFileSync(out("console/console.css"), consoleCss);
+writeFileSync(out("console/console.js"), consoleJs);
+writeFileSync(out("console/index.html"), page(consoleSrc("index.html"), "console", consoleJs, consoleCss));
+
 const bytes = Buffer.from(loader);
 const gzip = gzipSync(bytes, { level: 9 }).length;
 const brotli = brotliCompressSync(bytes, {
@@ -67,5 +84,6 @@ const brotli = brotliCompressSync(bytes, {
 }).length;
 console.log(
   `widget: loader.js ${bytes.length} B raw, ${gzip} B gzip, ${brotli} B brotli; ` +
-    `chat.js ${Buffer.byteLength(chatJs)} B, chat.css ${Buffer.byteLength(css)} B`
+    `chat.js ${Buffer.byteLength(chatJs)} B, chat.css ${Buffer.byteLength(css)} B; ` +
+    `console.js ${Buffer.byteLength(consoleJs)} B, console.css ${Buffer.byteLength(consoleCss)} B`
 );

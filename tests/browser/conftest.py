@@ -4,6 +4,7 @@ at the start of the session, and "another website" on a second local port."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -11,8 +12,9 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from devserver.testing import devserver_process
+from tests.browser.console_support import Console
 from tests.browser.support import REPO_ROOT, OtherWebsite, Stack
-from tests.local.support import approved_agent, go_online
+from tests.local.support import Agent, approved_agent, go_online
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -104,3 +106,41 @@ def staff(stack):
     yield on_duty
     for socket in sockets:
         socket.close()
+
+
+@pytest.fixture
+def consoles(browser, stack):
+    """Open the console for an agent, each in a browser context of its own (German locale
+    unless told otherwise); no page may throw a script error."""
+    opened: list[Console] = []
+
+    def open_console(locale: str = "de-DE") -> Console:
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale=locale)
+        context.add_init_script(SOUND_SPY)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        console = Console(context, page, stack, locale[:2])
+        opened.append(console)
+        return console
+
+    yield open_console
+    for console in opened:
+        errors = console.page.errors
+        console.context.close()
+        assert errors == [], errors
+
+
+@pytest.fixture
+def agent_console(consoles, stack):
+    """An approved agent of the given departments, signed in to the console (online, the
+    livechat toggle green)."""
+
+    def sign_in(name: str, departments: list[str], role: str = "agent") -> tuple[Agent, Console]:
+        agent = approved_agent(stack.api, stack.admin_token, name, departments, role=role)
+        console = consoles().sign_in(agent.email)
+        expect(console.status_dot()).to_have_class(re.compile("status-online"))
+        console.expect_connected(departments)
+        return agent, console
+
+    return sign_in

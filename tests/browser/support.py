@@ -9,12 +9,11 @@ import json
 import re
 import threading
 import urllib.parse
-import uuid
 from pathlib import Path
 
 from playwright.sync_api import Frame, Locator, Page, expect
 
-from tests.local.support import Agent, Socket, Stack
+from tests.local.support import Agent, Socket, Stack, approved_agent
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AXE_SOURCE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -233,25 +232,7 @@ class Widget:
 
 def agent_named(stack: Stack, name: str, departments: list[str]) -> Agent:
     """An approved, signed-in agent whose display name is `name` (anything, even markup)."""
-    email = f"agent-{uuid.uuid4().hex[:8]}@example.org"
-    password = "a-long-password"
-    agent_id = stack.api.call(
-        "POST",
-        "/auth/register",
-        {"email": email, "name": name, "password": password},
-        expect=202,
-    ).json()["agent_id"]
-    stack.api.call(
-        "POST",
-        f"/admin/agents/{agent_id}/approve",
-        {"role": "agent", "departments": departments},
-        token=stack.admin_token,
-        expect=200,
-    )
-    token = stack.api.call(
-        "POST", "/auth/login", {"email": email, "password": password}, expect=200
-    ).json()["token"]
-    return Agent(agent_id=agent_id, email=email, token=token)
+    return approved_agent(stack.api, stack.admin_token, name, departments)
 
 
 def queued_room(agent_socket: Socket) -> str:

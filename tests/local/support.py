@@ -16,6 +16,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 EVENT_TIMEOUT = 10.0
+AGENT_PASSWORD = "a-long-password"
 
 
 class Api:
@@ -148,17 +149,19 @@ def sign_in_admin(api: Api, email: str, password: str) -> str:
     ).json()["token"]
 
 
-def approved_agent(api: Api, admin_token: str, name: str, departments: list[str]) -> Agent:
+def approved_agent(
+    api: Api, admin_token: str, name: str, departments: list[str], role: str = "agent"
+) -> Agent:
     """Register, approve with departments, sign in: the S1/S2 path of a new agent."""
-    email = f"{name.lower()}-{uuid.uuid4().hex[:6]}@example.org"
-    password = "a-long-password"
+    email = f"agent-{uuid.uuid4().hex[:8]}@example.org"
+    password = AGENT_PASSWORD
     agent_id = api.call(
         "POST", "/auth/register", {"email": email, "name": name, "password": password}, expect=202
     ).json()["agent_id"]
     api.call(
         "POST",
         f"/admin/agents/{agent_id}/approve",
-        {"role": "agent", "departments": departments},
+        {"role": role, "departments": departments},
         token=admin_token,
         expect=200,
     )

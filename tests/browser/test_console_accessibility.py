@@ -1,0 +1,133 @@
+"""WCAG 2.1 AA in the console: axe-core on every omnichannel and contact-center screen, in the
+light and the dark theme, and a whole request worked with the keyboard alone."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.support import axe_violations
+from tests.browser.test_console_omnichannel import room_id_in_queue, visitor_asks
+
+
+def test_the_sign_in_registration_and_waiting_screens_have_no_axe_violations(consoles):
+    console = consoles().open()
+    expect(console.page.get_by_role("button", name="Anmelden")).to_be_visible()
+    assert axe_violations(console.page) == [], "sign-in"
+
+    console.page.get_by_role("link", name="Registrieren").click()
+    expect(console.page.get_by_role("heading", name="Registrierung")).to_be_visible()
+    assert axe_violations(console.page) == [], "registration"
+
+    console.page.get_by_label("Name").fill("Paula Neu")
+    console.page.get_by_label("E-Mail-Adresse").fill("paula-a11y@example.org")
+    console.page.get_by_label("Passwort").fill("a-long-password")
+    console.page.get_by_role("button", name="Registrieren").click()
+    expect(console.page.get_by_role("heading", name="Warten auf Freischaltung")).to_be_visible()
+    assert axe_violations(console.page) == [], "waiting for approval"
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_every_omnichannel_and_contact_center_screen_has_no_axe_violations(
+    stack, website, page, agent_console, theme
+):
+    department = stack.new_department([website.origin], name="Studienberatung")
+    anna, console = agent_console("Anna", [department])
+    stack.api.call("PATCH", "/me", {"settings": {"theme": theme}}, token=anna.token, expect=200)
+    console.page.reload()
+    expect(console.page.locator("html")).to_have_attribute("data-theme", theme)
+    console.expect_connected([department])
+    visitor_asks(page, website, department, "Hallo, eine Frage!")
+    room_id = room_id_in_queue(console)
+
+    def check(screen: str) -> None:
+        assert axe_violations(console.page) == [], f"{screen} ({theme})"
+
+    check("home with a request in the queue")
+    console.page.locator(".profile-button").click()
+    expect(console.page.locator("#profile-menu")).to_be_visible()
+    check("status menu")
+    console.page.keyboard.press("Escape")
+
+    console.queue_entry(room_id).click()
+    expect(console.page.locator("#take")).to_be_visible()
+    check("preview")
+    console.page.locator("#take").click()
+    console.reply("Guten Tag!")
+    expect(console.line("Guten Tag!")).to_be_visible()
+    console.page.get_by_role("button", name="Emoji einfügen").click()
+    check("chat with the emoji picker")
+    console.page.keyboard.press("Escape")
+
+    console.page.locator("#return").click()
+    expect(console.dialog()).to_be_visible()
+    check("return dialog")
+    console.confirm("Abbrechen")
+    console.page.locator("#forward").click()
+    expect(console.dialog().locator("#forward-agent")).to_be_attached()
+    check("forward dialog")
+    console.confirm("Abbrechen")
+    console.main.get_by_role("button", name="Kontakt hinzufügen").click()
+    check("add contact dialog")
+    console.confirm("Abbrechen")
+
+    console.go("#contacts")
+    expect(console.main.locator("#contacts-table")).to_be_visible()
+    check("contacts")
+    console.main.locator("#contacts-table a").first.click()
+    expect(console.main.locator("dl.info")).to_be_visible()
+    check("one contact")
+    console.go(f"#chats/{room_id}")
+    console.page.locator("#show-history").click()
+    expect(console.page.locator("#history .bubble").first).to_be_visible()
+    check("chats with room info and history")
+    console.page.locator("#chats-menu-button").click()
+    check("chats menu")
+
+
+def test_an_agent_works_a_request_with_the_keyboard_alone(stack, website, page, agent_console):
+    department = stack.new_department([website.origin])
+    _, console = agent_console("Anna", [department])
+    chat = visitor_asks(page, website, department, "Tastatur?")
+    room_id = room_id_in_queue(console)
+    keyboard = console.page.keyboard
+
+    console.queue_entry(room_id).focus()
+    keyboard.press("Enter")
+    expect(console.page.locator("#take")).to_be_visible()
+    console.page.locator("#take").focus()
+    keyboard.press("Enter")
+    expect(console.page.locator("#reply")).to_be_focused()
+    keyboard.type("Alles per Tastatur.")
+    keyboard.press("Enter")
+    expect(chat.line("Alles per Tastatur.")).to_be_visible()
+
+    # The return dialog takes the focus and Escape cancels it without returning the chat.
+    console.page.locator("#return").focus()
+    keyboard.press("Enter")
+    expect(console.dialog()).to_be_visible()
+    assert console.page.evaluate("() => document.activeElement.closest('dialog') !== null")
+    keyboard.press("Escape")
+    expect(console.dialog()).to_have_count(0)
+    expect(console.open_entry(room_id)).to_be_visible()
+
+    # The status menu opens on Enter and closes on Escape, giving the focus back.
+    console.page.locator(".profile-button").focus()
+    keyboard.press("Enter")
+    expect(console.page.locator("#profile-menu")).to_be_visible()
+    keyboard.press("Escape")
+    expect(console.page.locator("#profile-menu")).to_be_hidden()
+    expect(console.page.locator(".profile-button")).to_be_focused()
+
+
+def test_the_system_theme_follows_the_computers_light_or_dark_setting(stack, agent_console):
+    _, console = agent_console("Anna", [stack.new_department()])
+    html = console.page.locator("html")
+    expect(html).to_have_attribute("data-theme", "system")
+
+    console.page.emulate_media(color_scheme="light")
+    expect(html).to_have_attribute("data-scheme", "light")
+    console.page.emulate_media(color_scheme="dark")
+    expect(html).to_have_attribute("data-scheme", "dark")
+    background = console.page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(20, 23, 28)"

@@ -1,0 +1,820 @@
+// Administration (S1, S10, S27): registrations waiting for approval ("Freischaltung" with role and
+// departments, then the confirmation email), the chat agents (role, departments, disable), and
+// the departments with their website areas, retention and the embed snippet for the CMS.
+import {
+  addStrings,
+  api,
+  apiAll,
+  avatar,
+  confirmDialog,
+  dialog,
+  el,
+  emit,
+  formatDateTime,
+  on,
+  replace,
+  session,
+  showError,
+  t,
+  toast,
+} from "./core.js";
+import { refreshDepartments } from "./live.js";
+
+addStrings({
+  de: {
+    // registrations (S1)
+    admRegistrationsIntro:
+      "Neue Registrierungen warten hier auf die Freischaltung. Prüfen Sie die Person und weisen " +
+      "Sie ihr die Rolle und ihre Abteilung(en) zu; die Abteilung bestimmt, in welchem " +
+      "Webseitenbereich ihr Chat erscheint. Danach erhält sie eine Bestätigungsmail.",
+    admNoRegistrations: "Keine Registrierungen warten auf die Freischaltung.",
+    admRegisteredAt: "Registriert am",
+    admApprove: "Freischalten",
+    admApproveTitle: "{name} freischalten",
+    admApproveText:
+      "{name} ({email}) kann sich nach der Freischaltung anmelden und Chat-Anfragen der " +
+      "gewählten Abteilungen beantworten.",
+    admApproved: "{name} ist freigeschaltet; die Bestätigungsmail ist verschickt.",
+    admReject: "Ablehnen",
+    admRejectTitle: "Registrierung von {name} ablehnen?",
+    admRejectText:
+      "{name} ({email}) kann sich dann nicht anmelden: der Zugang wird gesperrt und erscheint " +
+      "unter »Chat-Agenten« bei den gesperrten Zugängen.",
+    admRejected: "Die Registrierung von {name} ist abgelehnt.",
+    // agents
+    admAgentsIntro:
+      "Alle Chat-Agent:innen mit Rolle, Abteilungen und Status. Ein gesperrter Zugang endet " +
+      "sofort: die Anmeldung gilt nicht mehr.",
+    admActive: "Aktive Zugänge",
+    admDisabled: "Gesperrte Zugänge",
+    admNoActive: "Keine aktiven Zugänge.",
+    admNoDisabled: "Keine gesperrten Zugänge.",
+    admStateDisabled: "gesperrt",
+    admName: "Name",
+    admEmail: "E-Mail-Adresse",
+    admRole: "Rolle",
+    admDepartments: "Abteilungen",
+    admStatus: "Status",
+    admActions: "Aktionen",
+    admLivechatOn: "Livechat an",
+    admLivechatOff: "Livechat aus",
+    admEdit: "Bearbeiten",
+    admEditAgentTitle: "{name} bearbeiten",
+    admAgentSaved: "Die Angaben von {name} sind gespeichert.",
+    admDisable: "Sperren",
+    admDisableTitle: "Zugang von {name} sperren?",
+    admDisableText:
+      "{name} ({email}) wird sofort abgemeldet und kann sich nicht mehr anmelden. Laufende Chats " +
+      "bleiben erhalten.",
+    admDisabledDone: "Der Zugang von {name} ist gesperrt.",
+    admSelf: "Das sind Sie. Ihren eigenen Zugang können Sie nicht sperren.",
+    admSelfRole: "Ihre eigene Rolle können Sie nicht ändern; das kann ein:e andere:r Administrator:in.",
+    admNoDepartmentsYet: "Es gibt noch keine Abteilung.",
+    admCreateFirst: "Abteilung anlegen",
+    admDepartmentsHint:
+      "Die Chat-Agent:in sieht nur die Anfragen dieser Abteilungen; ohne Abteilung empfängt sie keine.",
+    admNone: "–",
+    role_agent: "Chat-Agent:in",
+    role_admin: "Administrator:in",
+    // departments (S10, S27)
+    admDepartmentsIntro:
+      "Jede Abteilung hat ihren Chat-Button. Er erscheint auf den Seiten ihrer " +
+      "Webseitenbereiche, sobald mindestens ein:e Chat-Agent:in der Abteilung verfügbar ist.",
+    admNewDepartment: "Neue Abteilung",
+    admNewDepartmentTitle: "Neue Abteilung",
+    admEditDepartmentTitle: "Abteilung {name} bearbeiten",
+    admNoDepartments: "Noch keine Abteilungen.",
+    admDepartmentId: "Abteilungs-ID",
+    admDepartmentIdHint:
+      "Kleinbuchstaben a–z, Ziffern, - und _; beginnt mit einem Buchstaben oder einer Ziffer " +
+      "(z. B. bibliothek). Sie steht im Snippet (data-department) und lässt sich später nicht ändern.",
+    admDepartmentIdFixed: "Abteilungs-ID: {id} (lässt sich nicht ändern)",
+    admDepartmentName: "Name",
+    admOrigins: "Webseitenbereiche",
+    admOriginsHint:
+      "Eine Adresse pro Zeile, nur Schema und Host (mit Port, wenn nötig), z. B. " +
+      "https://www.uni-example.de – ohne Pfad. Nur auf diesen Seiten erscheint der Chat-Button.",
+    admNoOrigins: "keine – der Chat-Button erscheint auf keiner Seite",
+    admRetention: "Aufbewahrung in Stunden",
+    admRetentionHint:
+      "Geschlossene Chats werden nach so vielen Stunden automatisch gelöscht (1 bis 8760; " +
+      "Standard 24: am Ende des Tages).",
+    admRetentionValue: "{hours} Stunden",
+    admCreate: "Anlegen",
+    admCreated: "Die Abteilung {name} ist angelegt.",
+    admDepartmentSaved: "Die Abteilung {name} ist gespeichert.",
+    admDelete: "Löschen",
+    admDeleteTitle: "Abteilung {name} löschen?",
+    admDeleteText:
+      "Der Chat-Button mit data-department=\"{id}\" erscheint dann auf keiner Webseite mehr.",
+    admDeleted: "Die Abteilung {name} ist gelöscht.",
+    admSnippet: "Snippet für die Webseite",
+    admSnippetHint: "In das CMS einfügen, am besten am Ende der Seite.",
+    admCopy: "Snippet kopieren",
+    admCopied: "Das Snippet ist in der Zwischenablage.",
+    admCopyByHand: "Das Snippet ist markiert: kopieren Sie es mit Strg+C (Mac: ⌘+C).",
+    admButtonState: "Chat-Button",
+  },
+  en: {
+    admRegistrationsIntro:
+      "New registrations wait here for approval. Verify the person and assign their role and " +
+      "department(s); the department decides in which website area their chat appears. They " +
+      "then receive a confirmation email.",
+    admNoRegistrations: "No registrations are waiting for approval.",
+    admRegisteredAt: "Registered",
+    admApprove: "Approve",
+    admApproveTitle: "Approve {name}",
+    admApproveText:
+      "Once approved, {name} ({email}) can sign in and answer the chat requests of the chosen " +
+      "departments.",
+    admApproved: "{name} is approved; the confirmation email has been sent.",
+    admReject: "Reject",
+    admRejectTitle: "Reject the registration of {name}?",
+    admRejectText:
+      "{name} ({email}) then cannot sign in: the account is disabled and listed under “Chat " +
+      "agents” with the disabled accounts.",
+    admRejected: "The registration of {name} is rejected.",
+    admAgentsIntro:
+      "Every chat agent with role, departments and status. A disabled account ends at once: its " +
+      "sign-in stops working.",
+    admActive: "Active accounts",
+    admDisabled: "Disabled accounts",
+    admNoActive: "No active accounts.",
+    admNoDisabled: "No disabled accounts.",
+    admStateDisabled: "disabled",
+    admName: "Name",
+    admEmail: "Email address",
+    admRole: "Role",
+    admDepartments: "Departments",
+    admStatus: "Status",
+    admActions: "Actions",
+    admLivechatOn: "livechat on",
+    admLivechatOff: "livechat off",
+    admEdit: "Edit",
+    admEditAgentTitle: "Edit {name}",
+    admAgentSaved: "The details of {name} are saved.",
+    admDisable: "Disable",
+    admDisableTitle: "Disable the account of {name}?",
+    admDisableText:
+      "{name} ({email}) is signed out at once and can no longer sign in. Ongoing chats are kept.",
+    admDisabledDone: "The account of {name} is disabled.",
+    admSelf: "This is you. You cannot disable your own account.",
+    admSelfRole: "You cannot change your own role; another administrator can.",
+    admNoDepartmentsYet: "There is no department yet.",
+    admCreateFirst: "Create a department",
+    admDepartmentsHint:
+      "The agent only sees the requests of these departments; without one they receive none.",
+    admNone: "–",
+    role_agent: "Chat agent",
+    role_admin: "Administrator",
+    admDepartmentsIntro:
+      "Every department has its chat button. It appears on the pages of its website areas as " +
+      "soon as at least one agent of the department is available.",
+    admNewDepartment: "New department",
+    admNewDepartmentTitle: "New department",
+    admEditDepartmentTitle: "Edit department {name}",
+    admNoDepartments: "No departments yet.",
+    admDepartmentId: "Department id",
+    admDepartmentIdHint:
+      "Lower-case letters a–z, digits, - and _; starts with a letter or digit (e.g. library). " +
+      "It is part of the snippet (data-department) and cannot be changed later.",
+    admDepartmentIdFixed: "Department id: {id} (cannot be changed)",
+    admDepartmentName: "Name",
+    admOrigins: "Website areas",
+    admOriginsHint:
+      "One address per line, scheme and host only (with the port when needed), e.g. " +
+      "https://www.uni-example.de – no path. The chat button appears on these pages only.",
+    admNoOrigins: "none – the chat button appears on no page",
+    admRetention: "Retention in hours",
+    admRetentionHint:
+      "Closed chats are deleted automatically after this many hours (1 to 8760; default 24: at " +
+      "the end of the day).",
+    admRetentionValue: "{hours} hours",
+    admCreate: "Create",
+    admCreated: "The department {name} is created.",
+    admDepartmentSaved: "The department {name} is saved.",
+    admDelete: "Delete",
+    admDeleteTitle: "Delete the department {name}?",
+    admDeleteText: "The chat button with data-department=\"{id}\" then appears on no website.",
+    admDeleted: "The department {name} is deleted.",
+    admSnippet: "Snippet for the website",
+    admSnippetHint: "Paste it into the CMS, ideally at the end of the page.",
+    admCopy: "Copy snippet",
+    admCopied: "The snippet is on the clipboard.",
+    admCopyByHand: "The snippet is selected: copy it with Ctrl+C (Mac: ⌘+C).",
+    admButtonState: "Chat button",
+  },
+});
+
+// ---- shared ------------------------------------------------------------------------------------
+
+const ROLES = ["agent", "admin"];
+
+async function loadDepartments() {
+  const { departments } = await api("GET", "/admin/departments");
+  return departments.sort((a, b) => a.name.localeCompare(b.name) || a.department_id.localeCompare(b.department_id));
+}
+
+function departmentNames(ids, departments) {
+  const names = (ids || []).map((id) => departments.find((d) => d.department_id === id)?.name || id);
+  return names.length ? names.join(", ") : t("admNone");
+}
+
+/** The screen's heading (focusable, so that focus has a place after a row disappears) and intro. */
+function heading(main, title, intro) {
+  const h1 = el("h1", { tabindex: "-1", text: title });
+  main.append(h1, el("p", { class: "muted", text: intro }));
+  return h1;
+}
+
+function loadingText() {
+  return el("p", { role: "status", text: t("loading") });
+}
+
+function failed(container, error) {
+  replace(container, el("p", { class: "form-error", role: "alert", text: error.message }));
+}
+
+/** After a list is drawn again: focus the same row's first button, or the one before, or the heading. */
+function refocus(table, index, fallback) {
+  const rows = table ? [...table.querySelectorAll("tbody tr")] : [];
+  const row = rows[Math.min(index, rows.length - 1)];
+  const target = row && row.querySelector("button");
+  (target || fallback).focus();
+}
+
+/** "allowed_origins.0: …", "department_id 'x' exists already" (the server names the field
+ * first) -> the field. */
+function fieldOf(message) {
+  return (String(message).match(/^[a-z_]+/) || [""])[0];
+}
+
+function field(id, label, input, hint) {
+  input.id = id;
+  if (hint) input.setAttribute("aria-describedby", `${id}-hint`);
+  return el(
+    "div",
+    { class: "field" },
+    el("label", { for: id, text: label }),
+    input,
+    hint && el("small", { class: "hint", id: `${id}-hint`, text: hint })
+  );
+}
+
+function roleSelect(id, current, locked) {
+  const select = el(
+    "select",
+    { name: "role", disabled: locked || undefined },
+    ROLES.map((role) => el("option", { value: role, text: t(`role_${role}`) }))
+  );
+  select.value = current;
+  return { select, node: field(id, t("admRole"), select, locked ? t("admSelfRole") : undefined) };
+}
+
+/** One checkbox per department; `value()` is the ids checked. */
+function departmentChecks(prefix, departments, selected) {
+  const boxes = departments.map((d) =>
+    el("input", {
+      type: "checkbox",
+      name: "departments",
+      value: d.department_id,
+      id: `${prefix}-${d.department_id}`,
+      checked: selected.includes(d.department_id),
+    })
+  );
+  const fieldset = el(
+    "fieldset",
+    { "aria-describedby": `${prefix}-hint` },
+    el("legend", { text: t("admDepartments") }),
+    departments.length
+      ? el(
+          "div",
+          { class: "checks" },
+          departments.map((d, index) =>
+            el("label", { for: `${prefix}-${d.department_id}` }, boxes[index], d.name, " ", el("small", { class: "muted", text: `(${d.department_id})` }))
+          )
+        )
+      : el(
+          "p",
+          {},
+          t("admNoDepartmentsYet"),
+          " ",
+          el("a", {
+            href: "#admin/departments",
+            text: t("admCreateFirst"),
+            // Leaving for the departments closes the dialog this list is in.
+            onclick: (event) => event.target.closest("dialog")?.dispatchEvent(new Event("cancel")),
+          })
+        ),
+    el("small", { class: "hint", id: `${prefix}-hint`, text: t("admDepartmentsHint") })
+  );
+  return {
+    fieldset,
+    first: boxes[0],
+    // Only departments that exist: one deleted meanwhile is dropped (the server refuses it).
+    value: () => boxes.filter((box) => box.checked).map((box) => box.value),
+  };
+}
+
+/**
+ * A dialog with a form: it opens again with what was typed and the server's message (which names
+ * the field) until `submit` succeeds or the user cancels. `submit` returns the answer, or throws.
+ */
+async function formDialog({ title, body, confirm, inputs, submit }) {
+  const error = el("p", { class: "form-error", role: "alert" });
+  let invalid = null;
+  for (;;) {
+    const pending = dialog({
+      title,
+      body: [error, ...body],
+      actions: [
+        { label: t("cancel"), value: false },
+        { label: confirm, value: true, kind: "primary" },
+      ],
+    });
+    if (invalid) invalid.focus();
+    if (!(await pending)) return null;
+    for (const input of Object.values(inputs)) input && input.removeAttribute("aria-invalid");
+    try {
+      return await submit();
+    } catch (failure) {
+      if (failure.status !== 400 && failure.status !== 409) throw failure;
+      error.textContent = failure.message;
+      invalid = inputs[fieldOf(failure.message)] || null;
+      if (invalid) invalid.setAttribute("aria-invalid", "true");
+    }
+  }
+}
+
+function path(agentOrDepartmentId) {
+  return encodeURIComponent(agentOrDepartmentId);
+}
+
+// ---- registrations (S1) ------------------------------------------------------------------------
+
+/** Turning a registration down and disabling an account are the same: after a confirmation,
+ * the account stops at once. True when it was disabled, false when that failed, null when the
+ * admin cancelled. */
+async function disableAccount(agent, titleKey, textKey, buttonKey, doneKey) {
+  const values = { name: agent.name, email: agent.email };
+  if (!(await confirmDialog(t(titleKey, values), t(textKey, values), t(buttonKey)))) return null;
+  try {
+    await api("POST", `/admin/agents/${path(agent.agent_id)}/disable`);
+    toast(t(doneKey, values));
+    return true;
+  } catch (error) {
+    showError(error);
+    return false;
+  }
+}
+
+export function renderRegistrations(main) {
+  const title = heading(main, t("registrations"), t("admRegistrationsIntro"));
+  const body = el("div", { id: "registrations" }, loadingText());
+  main.append(body);
+  let left = false;
+  let departments = [];
+
+  async function load(focusIndex = null) {
+    let pending;
+    try {
+      [pending, departments] = await Promise.all([
+        apiAll("/admin/agents?state=pending&limit=100", "agents"),
+        loadDepartments(),
+      ]);
+    } catch (error) {
+      if (!left) failed(body, error);
+      return;
+    }
+    if (left) return;
+    if (!pending.length) {
+      replace(body, el("p", { class: "empty", id: "no-registrations", text: t("admNoRegistrations") }));
+      if (focusIndex !== null) title.focus();
+      return;
+    }
+    const table = el(
+      "table",
+      { id: "registrations-table", class: "admin-table" },
+      el("caption", { class: "visually-hidden", text: t("registrations") }),
+      el("thead", {}, el("tr", {}, [t("admName"), t("admEmail"), t("admRegisteredAt"), t("admActions")].map((h) => el("th", { scope: "col", text: h })))),
+      el("tbody", {}, pending.map((agent, index) => registrationRow(agent, index)))
+    );
+    replace(body, table);
+    if (focusIndex !== null) refocus(table, focusIndex, title);
+  }
+
+  function registrationRow(agent, index) {
+    const nameId = `registration-${agent.agent_id}`;
+    return el(
+      "tr",
+      { "data-agent": agent.agent_id },
+      el("th", { scope: "row", id: nameId, text: agent.name }),
+      el("td", { text: agent.email }),
+      el("td", { text: formatDateTime(agent.created_at) }),
+      el(
+        "td",
+        {},
+        el(
+          "div",
+          { class: "actions" },
+          el("button", {
+            type: "button",
+            class: "primary",
+            text: t("admApprove"),
+            "aria-describedby": nameId,
+            onclick: () => approve(agent, index),
+          }),
+          el("button", {
+            type: "button",
+            class: "secondary",
+            text: t("admReject"),
+            "aria-describedby": nameId,
+            onclick: () => reject(agent, index),
+          })
+        )
+      )
+    );
+  }
+
+  async function approve(agent, index) {
+    const role = roleSelect("approve-role", "agent", false);
+    const checks = departmentChecks("approve-department", departments, []);
+    try {
+      const approved = await formDialog({
+        title: t("admApproveTitle", { name: agent.name }),
+        body: [el("p", { text: t("admApproveText", { name: agent.name, email: agent.email }) }), role.node, checks.fieldset],
+        confirm: t("admApprove"),
+        inputs: { role: role.select, departments: checks.first },
+        submit: () =>
+          api("POST", `/admin/agents/${path(agent.agent_id)}/approve`, {
+            role: role.select.value,
+            departments: checks.value(),
+          }),
+      });
+      if (!approved) return;
+      toast(t("admApproved", { name: agent.name }));
+    } catch (error) {
+      // 502 email_not_sent: approved, but the mail failed; the message says what to do.
+      showError(error);
+    }
+    load(index);
+  }
+
+  async function reject(agent, index) {
+    const done = await disableAccount(agent, "admRejectTitle", "admRejectText", "admReject", "admRejected");
+    if (done !== null) load(index);
+  }
+
+  load();
+  return () => {
+    left = true;
+  };
+}
+
+// ---- agents ------------------------------------------------------------------------------------
+
+// Set just before the shell draws everything again after the admin changed their own entry.
+let refocusAgentRow = null;
+
+export function renderAgents(main) {
+  const title = heading(main, t("agents"), t("admAgentsIntro"));
+  const active = el("div", { id: "agents-active" }, loadingText());
+  const disabled = el("div", { id: "agents-disabled" });
+  main.append(
+    el("section", { "aria-labelledby": "agents-active-title" }, el("h2", { id: "agents-active-title", class: "admin-section-title", text: t("admActive") }), active),
+    el("section", { "aria-labelledby": "agents-disabled-title" }, el("h2", { id: "agents-disabled-title", class: "admin-section-title", text: t("admDisabled") }), disabled)
+  );
+  let left = false;
+  let departments = [];
+
+  async function load(focusIndex = null) {
+    let activeAgents;
+    let disabledAgents;
+    try {
+      [activeAgents, disabledAgents, departments] = await Promise.all([
+        apiAll("/admin/agents?state=active&limit=100", "agents"),
+        apiAll("/admin/agents?state=disabled&limit=100", "agents"),
+        loadDepartments(),
+      ]);
+    } catch (error) {
+      if (!left) failed(active, error);
+      return;
+    }
+    if (left) return;
+    const byName = (a, b) => a.name.localeCompare(b.name) || a.email.localeCompare(b.email);
+    activeAgents.sort(byName);
+    disabledAgents.sort(byName);
+    const activeTable = activeAgents.length ? agentsTable("agents-active-table", t("admActive"), activeAgents, true) : null;
+    replace(active, activeTable || el("p", { class: "empty", text: t("admNoActive") }));
+    replace(
+      disabled,
+      disabledAgents.length
+        ? agentsTable("agents-disabled-table", t("admDisabled"), disabledAgents, false)
+        : el("p", { class: "empty", text: t("admNoDisabled") })
+    );
+    if (focusIndex !== null) refocus(activeTable, focusIndex, title);
+  }
+
+  function agentsTable(id, caption, agents, withActions) {
+    const headers = [t("admName"), t("admEmail"), t("admRole"), t("admDepartments"), t("admStatus")];
+    if (withActions) headers.push(t("admActions"));
+    return el(
+      "table",
+      { id, class: "admin-table agents-table" },
+      el("caption", { class: "visually-hidden", text: caption }),
+      el("thead", {}, el("tr", {}, headers.map((h) => el("th", { scope: "col", text: h })))),
+      el("tbody", {}, agents.map((agent, index) => agentRow(agent, index, withActions)))
+    );
+  }
+
+  function agentRow(agent, index, withActions) {
+    const self = agent.agent_id === session.agent.agent_id;
+    const nameId = `agent-${agent.agent_id}`;
+    const status = agent.state === "active"
+      ? el(
+          "span",
+          { class: "agent-status" },
+          el("span", { class: `status-dot status-${agent.status}`, "aria-hidden": "true" }),
+          `${t(`status_${agent.status}`)}, ${agent.available ? t("admLivechatOn") : t("admLivechatOff")}`
+        )
+      : t("admStateDisabled");
+    return el(
+      "tr",
+      { "data-agent": agent.agent_id },
+      el("th", { scope: "row", id: nameId }, el("span", { class: "agent-name" }, avatar(agent.name, pictureOf(agent)), el("span", { text: agent.name }))),
+      el("td", { text: agent.email }),
+      el("td", { class: "agent-role", text: t(`role_${agent.role}`) }),
+      el("td", { class: "agent-departments", text: departmentNames(agent.departments, departments) }),
+      el("td", {}, status),
+      withActions &&
+        el(
+          "td",
+          {},
+          el(
+            "div",
+            { class: "actions" },
+            el("button", {
+              type: "button",
+              class: "secondary",
+              text: t("admEdit"),
+              "aria-describedby": nameId,
+              onclick: () => edit(agent, index, self),
+            }),
+            self
+              ? el("small", { class: "muted self-note", text: t("admSelf") })
+              : el("button", {
+                  type: "button",
+                  class: "danger",
+                  text: t("admDisable"),
+                  "aria-describedby": nameId,
+                  onclick: () => disable(agent, index),
+                })
+          )
+        )
+    );
+  }
+
+  async function edit(agent, index, self) {
+    const role = roleSelect("edit-role", agent.role, self);
+    const checks = departmentChecks("edit-department", departments, agent.departments || []);
+    let saved;
+    try {
+      saved = await formDialog({
+        title: t("admEditAgentTitle", { name: agent.name }),
+        body: [role.node, checks.fieldset],
+        confirm: t("save"),
+        inputs: { role: role.select, departments: checks.first },
+        submit: () =>
+          api(
+            "PATCH",
+            `/admin/agents/${path(agent.agent_id)}`,
+            self ? { departments: checks.value() } : { role: role.select.value, departments: checks.value() }
+          ),
+      });
+    } catch (error) {
+      showError(error);
+      return load(index);
+    }
+    if (!saved) return;
+    toast(t("admAgentSaved", { name: agent.name }));
+    if (self) {
+      // The shell shows the admin's own departments: it draws itself (and this screen) again.
+      session.agent = { ...session.agent, role: saved.role, departments: saved.departments };
+      refocusAgentRow = index;
+      emit("agent-changed");
+      return;
+    }
+    load(index);
+  }
+
+  async function disable(agent, index) {
+    const done = await disableAccount(agent, "admDisableTitle", "admDisableText", "admDisable", "admDisabledDone");
+    if (done) refreshDepartments().catch(() => {});
+    if (done !== null) load(index);
+  }
+
+  load(refocusAgentRow);
+  refocusAgentRow = null;
+  return () => {
+    left = true;
+  };
+}
+
+// ---- departments (S10, S27) --------------------------------------------------------------------
+
+export function renderDepartments(main) {
+  const title = heading(main, t("departments"), t("admDepartmentsIntro"));
+  const list = el("div", { id: "departments-list", class: "department-list" }, loadingText());
+  main.append(
+    el(
+      "div",
+      { class: "toolbar" },
+      el("button", { type: "button", class: "primary", id: "new-department", text: t("admNewDepartment"), onclick: () => edit(null) })
+    ),
+    list
+  );
+  let left = false;
+
+  async function load(focusId = null) {
+    let departments;
+    try {
+      departments = await loadDepartments();
+    } catch (error) {
+      if (!left) failed(list, error);
+      return;
+    }
+    if (left) return;
+    replace(list, departments.length ? departments.map(card) : el("p", { class: "empty", text: t("admNoDepartments") }));
+    if (focusId === "") title.focus();
+    else if (focusId) (document.getElementById(`department-${focusId}-title`) || title).focus();
+  }
+
+  function card(department) {
+    const id = department.department_id;
+    const titleId = `department-${id}-title`;
+    const snippet = el("textarea", {
+      id: `snippet-${id}`,
+      class: "snippet",
+      readOnly: true,
+      rows: 3,
+      spellcheck: "false",
+      "aria-describedby": `snippet-${id}-hint`,
+    });
+    snippet.value = snippetOf(id);
+    return el(
+      "article",
+      { class: "department-card panel", "data-department": id, "aria-labelledby": titleId },
+      el(
+        "div",
+        { class: "department-head" },
+        el("h2", { id: titleId, tabindex: "-1", text: department.name }),
+        buttonState(department.available, id)
+      ),
+      el(
+        "dl",
+        { class: "info" },
+        el("dt", { text: t("admDepartmentId") }),
+        el("dd", {}, el("code", { class: "department-id", text: id })),
+        el("dt", { text: t("admOrigins") }),
+        el(
+          "dd",
+          { class: "department-origins" },
+          department.allowed_origins.length
+            ? el("ul", { class: "plain-list" }, department.allowed_origins.map((origin) => el("li", { text: origin })))
+            : t("admNoOrigins")
+        ),
+        el("dt", { text: t("admRetention") }),
+        el("dd", { class: "department-retention", text: t("admRetentionValue", { hours: department.retention_hours }) })
+      ),
+      el(
+        "div",
+        { class: "field" },
+        el("label", { for: `snippet-${id}`, text: t("admSnippet") }),
+        snippet,
+        el("small", { class: "hint", id: `snippet-${id}-hint`, text: t("admSnippetHint") })
+      ),
+      el(
+        "div",
+        { class: "actions department-actions" },
+        el("button", { type: "button", class: "secondary", text: t("admCopy"), "aria-describedby": titleId, onclick: () => copy(snippet) }),
+        el("button", { type: "button", class: "secondary", text: t("admEdit"), "aria-describedby": titleId, onclick: () => edit(department) }),
+        el("button", { type: "button", class: "danger", text: t("admDelete"), "aria-describedby": titleId, onclick: () => remove(department) })
+      )
+    );
+  }
+
+  async function edit(current) {
+    const departmentId = el("input", { name: "department_id", autocomplete: "off", spellcheck: "false", maxLength: 64 });
+    const name = el("input", { name: "name", autocomplete: "off", maxLength: 120 });
+    const origins = el("textarea", { name: "allowed_origins", rows: 4, spellcheck: "false" });
+    const retention = el("input", { name: "retention_hours", type: "number", min: 1, max: 8760, step: 1 });
+    if (current) {
+      name.value = current.name;
+      origins.value = current.allowed_origins.join("\n");
+      retention.value = String(current.retention_hours);
+    } else {
+      retention.value = "24";
+    }
+    const body = [
+      current
+        ? el("p", { text: t("admDepartmentIdFixed", { id: current.department_id }) })
+        : field("department-id", t("admDepartmentId"), departmentId, t("admDepartmentIdHint")),
+      field("department-name", t("admDepartmentName"), name),
+      field("department-origins", t("admOrigins"), origins, t("admOriginsHint")),
+      field("department-retention", t("admRetention"), retention, t("admRetentionHint")),
+    ];
+    const values = () => ({
+      name: name.value.trim(),
+      // One origin per line; a trailing slash is what people copy from the address bar.
+      allowed_origins: origins.value
+        .split("\n")
+        .map((line) => line.trim().replace(/\/+$/, ""))
+        .filter(Boolean),
+      retention_hours: Number.isFinite(retention.valueAsNumber) ? retention.valueAsNumber : retention.value,
+    });
+    let saved;
+    try {
+      saved = await formDialog({
+        title: current ? t("admEditDepartmentTitle", { name: current.name }) : t("admNewDepartmentTitle"),
+        body,
+        confirm: current ? t("save") : t("admCreate"),
+        inputs: { department_id: current ? null : departmentId, name, allowed_origins: origins, retention_hours: retention },
+        submit: () =>
+          current
+            ? api("PATCH", `/admin/departments/${path(current.department_id)}`, values())
+            : api("POST", "/admin/departments", { department_id: departmentId.value.trim(), ...values() }),
+      });
+    } catch (error) {
+      showError(error);
+      return load();
+    }
+    if (!saved) return;
+    toast(current ? t("admDepartmentSaved", { name: saved.name }) : t("admCreated", { name: saved.name }));
+    refreshDepartments().catch(() => {});
+    load(saved.department_id);
+  }
+
+  async function remove(department) {
+    const sure = await confirmDialog(
+      t("admDeleteTitle", { name: department.name }),
+      t("admDeleteText", { id: department.department_id }),
+      t("admDelete")
+    );
+    if (!sure) return;
+    try {
+      await api("DELETE", `/admin/departments/${path(department.department_id)}`);
+      toast(t("admDeleted", { name: department.name }));
+      refreshDepartments().catch(() => {});
+    } catch (error) {
+      showError(error);
+    }
+    load("");
+  }
+
+  // Whether each button shows right now follows the live picture the shell keeps.
+  const offLive = on("departments-changed", (departments) => {
+    for (const department of departments) {
+      const state = list.querySelector(`[data-department="${department.department_id}"] .button-state`);
+      if (state) state.replaceWith(buttonState(department.available, department.department_id));
+    }
+  });
+  load();
+  return () => {
+    left = true;
+    offLive();
+  };
+}
+
+/** An agent's own picture, only as the data URL the account screen makes: never an address
+ * that would make the admin's browser fetch something from elsewhere. */
+function pictureOf(agent) {
+  const picture = agent.settings && agent.settings.avatar;
+  return typeof picture === "string" && /^data:image\/(png|jpeg|gif|webp);base64,/.test(picture) ? picture : null;
+}
+
+function buttonState(available, id) {
+  return el(
+    "p",
+    { class: `button-state ${available ? "visible" : "hidden"}`, id: `department-${id}-state` },
+    el("span", { class: "visibility-dot", "aria-hidden": "true" }),
+    available ? t("buttonVisible") : t("buttonHidden")
+  );
+}
+
+/** The embed snippet a CMS editor pastes (docs/embedding.md). */
+function snippetOf(departmentId) {
+  return `<script async src="${location.origin}/widget/loader.js" data-department="${departmentId}" data-lang="de"></script>`;
+}
+
+async function copy(textarea) {
+  try {
+    await navigator.clipboard.writeText(textarea.value);
+    toast(t("admCopied"));
+  } catch {
+    // No clipboard (an insecure origin, or permission refused): select it for Ctrl+C.
+    textarea.focus();
+    textarea.select();
+    toast(t("admCopyByHand"));
+  }
+}
+

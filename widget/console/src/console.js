@@ -1,0 +1,672 @@
+// The agent console (S1–S4, S10–S21, S25): sign-in and registration, the shell with status menu,
+// livechat toggle and the department's button state, the live lists of incoming and open
+// livechats, and a router for the screens. Everything live comes over one WebSocket.
+import { renderAccount } from "./account.js";
+import { renderAgents, renderDepartments, renderRegistrations } from "./admin.js";
+import { renderChats, renderContact, renderContacts } from "./contacts.js";
+import {
+  addStrings,
+  announce,
+  api,
+  applySettings,
+  avatar,
+  el,
+  formatTime,
+  icon,
+  on,
+  pickLanguage,
+  playSound,
+  replace,
+  session,
+  setLanguage,
+  showError,
+  t,
+  toast,
+} from "./core.js";
+import { live, refreshAll, refreshDepartments, startLive, stopLive } from "./live.js";
+import { renderRoom } from "./room.js";
+import { startSocket, stopSocket } from "./socket.js";
+import { SHELL_STRINGS } from "./strings.js";
+
+addStrings(SHELL_STRINGS);
+
+const TOKEN_KEY = "livechat-console:token";
+const STATUSES = ["online", "away", "busy", "offline"];
+const ID = "([A-Za-z0-9_.:-]+)";
+const ROUTES = [
+  [/^$/, renderHome],
+  [new RegExp(`^room/${ID}$`), renderRoom],
+  [/^contacts$/, renderContacts],
+  [new RegExp(`^contacts/${ID}$`), renderContact],
+  [/^chats$/, renderChats],
+  [new RegExp(`^chats/${ID}$`), renderChats],
+  [/^account$/, renderAccount],
+  [/^admin\/registrations$/, renderRegistrations, "admin"],
+  [/^admin\/agents$/, renderAgents, "admin"],
+  [/^admin\/departments$/, renderDepartments, "admin"],
+];
+
+const root = document.getElementById("root");
+let shell = null; // the elements of the signed-in layout
+let leaveScreen = null; // cleanup of the screen on show
+
+// ---- start -------------------------------------------------------------------------------------
+
+async function boot() {
+  setLanguage(pickLanguage(null));
+  try {
+    const site = await fetch("config.json").then((r) => (r.ok ? r.json() : null));
+    if (site && site.api_url) session.api = site.api_url.replace(/\/+$/, "");
+  } catch {
+    // No config.json: the API is on this origin (the devserver, or CloudFront in front of both).
+  }
+  try {
+    const config = await api("GET", "/config");
+    session.wsUrl = config.ws_url;
+    session.maxMessageLength = config.max_message_length;
+  } catch (error) {
+    replace(root, el("p", { class: "boot", role: "alert", text: error.message }));
+    return;
+  }
+  if (session.token) {
+    try {
+      enter(await api("GET", "/me"));
+      return;
+    } catch {
+      forgetToken();
+    }
+  }
+  showSignIn();
+}
+
+function forgetToken() {
+  session.token = "";
+  session.agent = null;
+  localStorage.removeItem(TOKEN_KEY);
+}
+
+on("signed-out", ({ expired }) => {
+  if (!session.agent) return;
+  leave();
+  showSignIn(expired ? t("sessionEnded") : "");
+});
+
+// ---- sign-in, registration, waiting for approval (S1, S2) --------------------------------------
+
+function languageSwitch(rerender) {
+  return el("button", {
+    type: "button",
+    class: "link language-switch",
+    lang: session.lang === "de" ? "en" : "de",
+    text: t("switchLanguage"),
+    onclick: () => {
+      setLanguage(session.lang === "de" ? "en" : "de");
+      rerender();
+    },
+  });
+}
+
+function field(label, input, hint) {
+  const id = `f-${input.name}`;
+  input.id = id;
+  const hintId = hint ? `${id}-hint` : undefined;
+  if (hintId) input.setAttribute("aria-describedby", hintId);
+  return el(
+    "div",
+    { class: "field" },
+    el("label", { for: id, text: label }),
+    input,
+    hint && el("small", { id: hintId, class: "hint", text: hint })
+  );
+}
+
+function authPage(title, intro, form, footer, rerender) {
+  document.title = `${title} – ${t("appTitle")}`;
+  const error = el("p", { class: "form-error", role: "alert", id: "auth-error" });
+  replace(
+    root,
+    el(
+      "main",
+      { class: "auth" },
+      el(
+        "div",
+        { class: "auth-card" },
+        el("div", { class: "auth-head" }, el("span", { class: "brand" }, icon("bubble"), t("appTitle")), languageSwitch(rerender)),
+        el("h1", { text: title }),
+        el("p", { text: intro }),
+        error,
+        form,
+        footer
+      )
+    )
+  );
+  return error;
+}
+
+function showSignIn(notice = "") {
+  const email = el("input", { name: "email", type: "email", autocomplete: "username", required: true });
+  const password = el("input", {
+    name: "password",
+    type: "password",
+    autocomplete: "current-password",
+    required: true,
+  });
+  const submit = el("button", { type: "submit", class: "primary", text: t("signIn") });
+  const form = el(
+    "form",
+    { class: "stack", "aria-label": t("signInTitle") },
+    field(t("email"), email),
+    field(t("password"), password),
+    submit
+  );
+  const error = authPage(
+    t("signInTitle"),
+    t("signInIntro"),
+    form,
+    el("p", {}, `${t("noAccount")} `, el("a", { href: "#register", onclick: go(showRegister), text: t("toRegister") })),
+    () => showSignIn(notice)
+  );
+  error.textContent = notice;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    submit.textContent = t("signingIn");
+    error.textContent = "";
+    try {
+      const { token, agent } = await api("POST", "/auth/login", {
+        email: email.value.trim(),
+        password: password.value,
+      });
+      session.token = token;
+      localStorage.setItem(TOKEN_KEY, token);
+      history.replaceState(null, "", location.pathname);
+      // Signing in means being there (S2, S3): an agent who was offline comes back online.
+      enter(agent.status === "offline" ? await api("PUT", "/me/status", { status: "online" }) : agent);
+    } catch (failure) {
+      if (failure.code === "account_pending") return showPending();
+      error.textContent =
+        failure.code === "invalid_credentials"
+          ? t("wrongCredentials")
+          : failure.code === "account_disabled"
+            ? t("disabledText")
+            : failure.message;
+      submit.disabled = false;
+      submit.textContent = t("signIn");
+      password.focus();
+    }
+  });
+  email.focus();
+}
+
+function go(show) {
+  return (event) => {
+    event.preventDefault();
+    show();
+  };
+}
+
+function showRegister() {
+  const name = el("input", { name: "name", autocomplete: "name", required: true, maxLength: 120 });
+  const email = el("input", { name: "email", type: "email", autocomplete: "email", required: true });
+  const password = el("input", {
+    name: "password",
+    type: "password",
+    autocomplete: "new-password",
+    required: true,
+    minLength: 8,
+  });
+  const submit = el("button", { type: "submit", class: "primary", text: t("register") });
+  const form = el(
+    "form",
+    { class: "stack", "aria-label": t("registerTitle") },
+    field(t("name"), name),
+    field(t("email"), email),
+    field(t("password"), password, t("passwordHint")),
+    submit
+  );
+  const error = authPage(
+    t("registerTitle"),
+    t("registerIntro"),
+    form,
+    el("p", {}, `${t("haveAccount")} `, el("a", { href: "#", onclick: go(() => showSignIn()), text: t("toSignIn") })),
+    showRegister
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    error.textContent = "";
+    try {
+      await api("POST", "/auth/register", {
+        name: name.value.trim(),
+        email: email.value.trim(),
+        password: password.value,
+      });
+      showPending();
+    } catch (failure) {
+      error.textContent = failure.message;
+      submit.disabled = false;
+    }
+  });
+  name.focus();
+}
+
+function showPending() {
+  authPage(
+    t("pendingTitle"),
+    t("pendingText"),
+    el("p", { class: "pending-badge", role: "status", text: t("pendingTitle") }),
+    el("p", {}, el("a", { href: "#", onclick: go(() => showSignIn()), text: t("toSignIn") })),
+    showPending
+  );
+}
+
+// ---- the signed-in console ---------------------------------------------------------------------
+
+function enter(agent) {
+  session.agent = agent;
+  applySettings(agent.settings);
+  buildShell();
+  startLive();
+  startSocket();
+  refreshAll();
+  startAutoAway();
+  window.addEventListener("hashchange", route);
+  route();
+}
+
+function leave() {
+  window.removeEventListener("hashchange", route);
+  stopAutoAway();
+  stopSocket();
+  stopLive();
+  if (leaveScreen) leaveScreen();
+  leaveScreen = null;
+  shell = null;
+  forgetToken();
+}
+
+async function signOut() {
+  try {
+    await api("POST", "/auth/logout");
+  } catch {
+    // Signed out on this side either way; the token runs out by itself.
+  }
+  leave();
+  history.replaceState(null, "", location.pathname);
+  showSignIn();
+}
+
+/** Re-render the shell in a new language or with new settings, keeping the screen. */
+function rebuildShell() {
+  applySettings(session.agent.settings);
+  buildShell();
+  renderSidebarLists();
+  renderVisibility();
+  route();
+}
+on("agent-changed", rebuildShell);
+
+function buildShell() {
+  const agent = session.agent;
+  const profileButton = el("button", {
+    type: "button",
+    class: "profile-button",
+    "aria-haspopup": "true",
+    "aria-expanded": "false",
+    "aria-controls": "profile-menu",
+    onclick: () => toggleProfileMenu(),
+  });
+  const profileMenu = el("div", { id: "profile-menu", class: "menu", hidden: true });
+  const toggle = el("button", {
+    type: "button",
+    id: "livechat-toggle",
+    class: "livechat-toggle",
+    onclick: toggleAvailability,
+  });
+  const visibility = el("ul", { class: "visibility", id: "button-visibility" });
+  const queueList = el("ul", { class: "room-list", id: "queue-list" });
+  const openList = el("ul", { class: "room-list", id: "open-list" });
+  const connection = el("p", { class: "connection", role: "status", hidden: true });
+  const main = el("main", { id: "main", tabindex: "-1" });
+  const nav = el(
+    "nav",
+    { class: "sidebar", "aria-label": t("mainMenu") },
+    el("div", { class: "profile" }, profileButton, profileMenu),
+    el(
+      "section",
+      { class: "omnichannel", "aria-labelledby": "omni-title" },
+      el(
+        "div",
+        { class: "omni-head" },
+        el("h2", { id: "omni-title", text: t("omnichannel") }),
+        toggle,
+        el("a", { href: "#contacts", class: "icon-link", title: t("contactCenter"), "aria-label": t("contactCenter") }, icon("contacts"))
+      ),
+      visibility,
+      el("h3", { id: "queue-title" }, t("incoming"), " ", el("span", { class: "count", id: "queue-count" })),
+      queueList,
+      el("h3", { id: "open-title" }, t("openChats"), " ", el("span", { class: "count", id: "open-count" })),
+      openList
+    ),
+    el(
+      "ul",
+      { class: "nav-links" },
+      el("li", {}, el("a", { href: "#contacts" }, icon("contacts"), t("contactCenter"))),
+      el("li", {}, el("a", { href: "#account" }, icon("user"), t("myAccount"))),
+      agent.role === "admin" && [
+        el("li", { class: "nav-group", text: t("admin") }),
+        el("li", {}, el("a", { href: "#admin/registrations" }, icon("shield"), t("registrations"))),
+        el("li", {}, el("a", { href: "#admin/agents" }, icon("shield"), t("agents"))),
+        el("li", {}, el("a", { href: "#admin/departments" }, icon("shield"), t("departments"))),
+      ]
+    ),
+    connection
+  );
+  shell = { profileButton, profileMenu, toggle, visibility, queueList, openList, connection, main };
+  replace(root, el("div", { class: "shell" }, nav, main));
+  renderProfile();
+}
+
+function renderProfile() {
+  const agent = session.agent;
+  replace(
+    shell.profileButton,
+    avatar(agent.name, agent.settings.avatar),
+    el("span", { class: `status-dot status-${agent.status}`, "aria-hidden": "true" }),
+    el("span", { class: "profile-name", text: agent.name }),
+    el("span", { class: "visually-hidden", text: `, ${t("status")}: ${t(`status_${agent.status}`)}` })
+  );
+  replace(
+    shell.profileMenu,
+    el("p", { class: "menu-title", id: "status-title", text: t("status") }),
+    el(
+      "div",
+      { role: "group", "aria-labelledby": "status-title" },
+      el("ul", {}, STATUSES.map((status) =>
+        el(
+          "li",
+          {},
+          el(
+            "button",
+            {
+              type: "button",
+              class: "menu-item",
+              "data-status": status,
+              "aria-pressed": String(agent.status === status),
+              onclick: () => chooseStatus(status),
+            },
+            el("span", { class: `status-dot status-${status}`, "aria-hidden": "true" }),
+            el("span", {}, el("strong", { text: t(`status_${status}`) }), el("small", { text: t(`statusHelp_${status}`) }))
+          )
+        )
+      ))
+    ),
+    el("hr"),
+    el("a", { class: "menu-item", href: "#account", onclick: () => toggleProfileMenu(false) }, icon("user"), t("myAccount")),
+    el("button", { type: "button", class: "menu-item", id: "sign-out", onclick: signOut }, icon("logout"), t("signOut"))
+  );
+  const receiving = agent.available;
+  shell.toggle.classList.toggle("on", receiving);
+  shell.toggle.setAttribute("aria-pressed", String(receiving));
+  shell.toggle.setAttribute("aria-label", receiving ? t("livechatOn") : t("livechatOff"));
+  shell.toggle.title = receiving ? t("livechatOn") : t("livechatOff");
+  replace(shell.toggle, icon("bubble"));
+}
+
+function toggleProfileMenu(open) {
+  const show = open ?? shell.profileMenu.hidden;
+  shell.profileMenu.hidden = !show;
+  shell.profileButton.setAttribute("aria-expanded", String(show));
+  if (show) shell.profileMenu.querySelector("[aria-pressed=true]")?.focus();
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && shell && !shell.profileMenu.hidden) {
+    toggleProfileMenu(false);
+    shell.profileButton.focus();
+  }
+});
+document.addEventListener("click", (event) => {
+  if (shell && !shell.profileMenu.hidden && !event.target.closest(".profile")) toggleProfileMenu(false);
+  // A link to the screen on show loads it afresh (no hashchange would come).
+  const link = event.target.closest("a[href^='#']");
+  if (shell && link && link.getAttribute("href") === location.hash) route();
+});
+
+async function setStatus(status) {
+  const agent = await api("PUT", "/me/status", { status });
+  session.agent = agent;
+  renderProfile();
+  refreshDepartments().catch(() => {});
+  return agent;
+}
+
+async function chooseStatus(status) {
+  toggleProfileMenu(false);
+  shell.profileButton.focus();
+  autoAwaySet = false;
+  try {
+    await setStatus(status);
+    announce(t("statusChanged", { status: t(`status_${status}`) }));
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function toggleAvailability() {
+  try {
+    session.agent = await api("PUT", "/me/availability", { available: !session.agent.available });
+    renderProfile();
+    announce(session.agent.available ? t("livechatOn") : t("livechatOff"));
+    await refreshDepartments();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+// ---- the department's button, the lists ---------------------------------------------------------
+
+function renderVisibility() {
+  if (!shell) return;
+  const mine = new Set(session.agent.departments);
+  const departments = live.departments.filter((d) => mine.has(d.department_id));
+  if (!mine.size) {
+    replace(shell.visibility, el("li", { class: "muted", text: t("noDepartments") }));
+    return;
+  }
+  replace(
+    shell.visibility,
+    departments.map((department) =>
+      el(
+        "li",
+        { class: department.available ? "visible" : "hidden", "data-department": department.department_id },
+        el("span", { class: "visibility-dot", "aria-hidden": "true" }),
+        t("buttonState", {
+          department: department.name,
+          state: department.available ? t("buttonVisible") : t("buttonHidden"),
+        })
+      )
+    )
+  );
+}
+
+function roomLink(room, detail) {
+  const current = location.hash === `#room/${room.room_id}`;
+  return el(
+    "li",
+    {},
+    el(
+      "a",
+      {
+        href: `#room/${room.room_id}`,
+        class: "room-link",
+        "data-room": room.room_id,
+        "aria-current": current ? "page" : undefined,
+      },
+      avatar(room.visitor.name),
+      el("span", { class: "room-link-text" }, el("strong", { text: room.visitor.name }), el("small", { text: detail })),
+    )
+  );
+}
+
+function renderSidebarLists() {
+  if (!shell) return;
+  const departmentName = (id) => live.departments.find((d) => d.department_id === id)?.name || id;
+  replace(
+    shell.queueList,
+    live.queue.length
+      ? live.queue.map((room) =>
+          roomLink(room, `${departmentName(room.department_id)} · ${t("waitingSince", { time: formatTime(room.created_at) })}`)
+        )
+      : el("li", { class: "muted", text: t("noIncoming") })
+  );
+  replace(
+    shell.openList,
+    live.open.length
+      ? live.open.map((room) => roomLink(room, departmentName(room.department_id)))
+      : el("li", { class: "muted", text: t("noOpen") })
+  );
+  document.getElementById("queue-count").textContent = live.queue.length ? `(${live.queue.length})` : "";
+  document.getElementById("open-count").textContent = live.open.length ? `(${live.open.length})` : "";
+}
+
+on("queue-changed", renderSidebarLists);
+on("open-changed", renderSidebarLists);
+on("departments-changed", () => {
+  renderVisibility();
+  renderSidebarLists();
+});
+on("me-changed", (agent) => {
+  session.agent = agent;
+  if (shell) renderProfile();
+});
+
+// S25: every new request is heard and seen, even in another tab.
+on("queue", ({ event, room }) => {
+  if (event !== "added") return;
+  if (session.agent.settings.sound) playSound();
+  const department = live.departments.find((d) => d.department_id === room.department_id);
+  const title = t("newRequest", { name: room.visitor.name });
+  announce(title);
+  if ("Notification" in window && Notification.permission === "granted") {
+    const notification = new Notification(title, {
+      body: t("newRequestBody", { department: department ? department.name : room.department_id }),
+      tag: room.room_id,
+    });
+    notification.onclick = () => {
+      window.focus();
+      location.hash = `#room/${room.room_id}`;
+    };
+  }
+});
+
+// A refused frame (a send to a closed chat, a message too long) answers with an error event.
+on("error", ({ message }) => toast(message, "error"));
+
+on("socket-closed", () => {
+  if (!shell) return;
+  shell.connection.hidden = false;
+  shell.connection.textContent = t("connectionLost");
+  // A socket refused for good (account disabled, session ended) shows here first: a 401 on this
+  // check signs the console out at once instead of retrying the socket.
+  api("GET", "/me").catch(() => {});
+});
+on("socket-open", ({ reconnected }) => {
+  if (!shell) return;
+  shell.connection.hidden = true;
+  if (reconnected) toast(t("connectionBack"));
+});
+
+// ---- auto-away (S3): after the agent's delay without activity; back to online on activity -----
+
+const ACTIVITY_EVENTS = ["pointerdown", "pointermove", "keydown", "wheel", "touchstart", "focus"];
+const AWAY_CHECK_MS = 15000;
+let lastActivity = Date.now();
+let autoAwaySet = false;
+let awayTimer = 0;
+
+function noteActivity() {
+  lastActivity = Date.now();
+  if (autoAwaySet && session.agent && session.agent.status === "away") {
+    autoAwaySet = false;
+    setStatus("online")
+      .then(() => announce(t("statusChanged", { status: t("status_online") })))
+      .catch(() => {});
+  }
+}
+
+function checkAway() {
+  const minutes = session.agent.settings.away_after_minutes;
+  if (!minutes || session.agent.status !== "online" || autoAwaySet) return;
+  if (Date.now() - lastActivity < minutes * 60000) return;
+  autoAwaySet = true;
+  setStatus("away")
+    .then(() => announce(t("autoAway", { minutes })))
+    .catch(() => {
+      autoAwaySet = false;
+    });
+}
+
+function startAutoAway() {
+  lastActivity = Date.now();
+  autoAwaySet = false;
+  for (const name of ACTIVITY_EVENTS) window.addEventListener(name, noteActivity, { passive: true, capture: true });
+  awayTimer = setInterval(checkAway, AWAY_CHECK_MS);
+}
+
+function stopAutoAway() {
+  clearInterval(awayTimer);
+  for (const name of ACTIVITY_EVENTS) window.removeEventListener(name, noteActivity, { capture: true });
+}
+
+// ---- screens -----------------------------------------------------------------------------------
+
+function route() {
+  if (!shell) return;
+  const path = location.hash.replace(/^#\/?/, "");
+  if (leaveScreen) leaveScreen();
+  leaveScreen = null;
+  toggleProfileMenu(false);
+  const [, render, role] = ROUTES.find(([pattern]) => pattern.test(path)) || [];
+  const main = replace(shell.main);
+  if (!render || (role === "admin" && session.agent.role !== "admin")) {
+    main.append(el("h1", { text: t("notFound") }));
+  } else {
+    const params = path.match(ROUTES.find(([pattern]) => pattern.test(path))[0]).slice(1);
+    leaveScreen = render(main, ...params) || null;
+  }
+  for (const link of document.querySelectorAll(".sidebar a")) {
+    const here = link.getAttribute("href") === `#${path}`;
+    if (here) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  const heading = main.querySelector("h1");
+  document.title = `${heading ? heading.textContent : t("appTitle")} – ${t("appTitle")}`;
+}
+
+function renderHome(main) {
+  const agent = session.agent;
+  const notifications = el("div", { class: "notifications" });
+  const showNotificationState = () => {
+    if (!("Notification" in window)) return replace(notifications);
+    if (Notification.permission === "granted") return replace(notifications, el("p", { text: t("notificationsOn") }));
+    if (Notification.permission === "denied") return replace(notifications, el("p", { text: t("notificationsBlocked") }));
+    replace(
+      notifications,
+      el("button", {
+        type: "button",
+        class: "secondary",
+        text: t("notificationsAsk"),
+        onclick: () => Notification.requestPermission().then(showNotificationState),
+      })
+    );
+  };
+  showNotificationState();
+  main.append(
+    el("h1", { text: t("homeTitle", { name: agent.name }) }),
+    el("p", { text: t("homeIntro") }),
+    notifications
+  );
+}
+
+boot();

@@ -1,0 +1,296 @@
+// What every screen of the console shares: the API client, the strings, DOM building (user
+// text only ever as text nodes), dialogs, the live region, and an event bus for socket events.
+
+const dictionaries = { de: {}, en: {} };
+
+export const session = {
+  api: `${location.origin}/api`,
+  wsUrl: "",
+  maxMessageLength: 2000,
+  token: localStorage.getItem("livechat-console:token") || "",
+  agent: null,
+  lang: "de",
+};
+
+export function addStrings(strings) {
+  for (const lang of Object.keys(dictionaries)) Object.assign(dictionaries[lang], strings[lang]);
+}
+
+export function t(key, values = {}) {
+  const text = dictionaries[session.lang][key] ?? dictionaries.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+}
+
+export function pickLanguage(preferred) {
+  if (preferred === "de" || preferred === "en") return preferred;
+  const stored = localStorage.getItem("livechat-console:lang");
+  if (stored === "de" || stored === "en") return stored;
+  return (navigator.language || "de").toLowerCase().startsWith("en") ? "en" : "de";
+}
+
+export function setLanguage(lang) {
+  session.lang = lang;
+  localStorage.setItem("livechat-console:lang", lang);
+  document.documentElement.lang = lang;
+}
+
+// ---- the bus ---------------------------------------------------------------------------------
+
+const listeners = new Map();
+
+export function on(type, listener) {
+  if (!listeners.has(type)) listeners.set(type, new Set());
+  listeners.get(type).add(listener);
+  return () => listeners.get(type).delete(listener);
+}
+
+export function emit(type, payload) {
+  for (const listener of [...(listeners.get(type) || [])]) {
+    try {
+      listener(payload);
+    } catch (error) {
+      console.error(error);
+    }
+  }
+}
+
+// ---- the API ---------------------------------------------------------------------------------
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export async function api(method, path, body) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (session.token) headers.Authorization = `Bearer ${session.token}`;
+  let response;
+  try {
+    response = await fetch(session.api + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, "network", t("networkError"));
+  }
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = data.error || {};
+    if (response.status === 401 && session.token) emit("signed-out", { expired: true });
+    throw new ApiError(response.status, error.code || "error", error.message || t("failed"));
+  }
+  return data;
+}
+
+/** Every page of a listing that answers `{<key>: [...], next}`. */
+export async function apiAll(path, key) {
+  const found = [];
+  let next = null;
+  do {
+    const separator = path.includes("?") ? "&" : "?";
+    const page = await api("GET", next ? `${path}${separator}next=${encodeURIComponent(next)}` : path);
+    found.push(...page[key]);
+    next = page.next;
+  } while (next);
+  return found;
+}
+
+// ---- DOM -------------------------------------------------------------------------------------
+
+/** el("button", {class: "x", onclick: f, "aria-label": "…"}, "text", child, …) */
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else if (name === "class") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else if (name in node && typeof value !== "string") node[name] = value;
+    else node.setAttribute(name, value === true ? "" : value);
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function replace(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
+/** An inline SVG icon from the sprite in index.html. */
+export function icon(name) {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("class", `icon icon-${name}`);
+  svg.setAttribute("aria-hidden", "true");
+  const use = document.createElementNS("http://www.w3.org/2000/svg", "use");
+  use.setAttribute("href", `#i-${name}`);
+  svg.append(use);
+  return svg;
+}
+
+export function announce(text) {
+  const region = document.getElementById("announce");
+  region.textContent = "";
+  // A fresh text node in a later task makes screen readers read it even when it repeats.
+  setTimeout(() => {
+    region.textContent = text;
+  }, 30);
+}
+
+let toastTimer = 0;
+/** A short message at the bottom; errors stay until dismissed or replaced. */
+export function toast(text, kind = "info") {
+  const box = document.getElementById("toast");
+  replace(
+    box,
+    el("span", { text }),
+    el("button", { type: "button", class: "link", onclick: () => (box.hidden = true) }, t("dismiss"))
+  );
+  box.className = `toast toast-${kind}`;
+  box.setAttribute("role", kind === "error" ? "alert" : "status");
+  box.hidden = false;
+  clearTimeout(toastTimer);
+  if (kind !== "error") toastTimer = setTimeout(() => (box.hidden = true), 5000);
+}
+
+export function showError(error) {
+  // A 401 has already led back to the sign-in screen, which says why.
+  if (error instanceof ApiError && error.status === 401) return;
+  toast(error instanceof ApiError ? error.message : t("failed"), "error");
+}
+
+/** A modal dialog (native <dialog>): resolves with the value of the button pressed, or null. */
+export function dialog({ title, body = [], actions }) {
+  return new Promise((resolve) => {
+    const titleId = `dialog-title-${Math.random().toString(36).slice(2)}`;
+    const box = el(
+      "dialog",
+      { class: "dialog", "aria-labelledby": titleId },
+      el("h2", { id: titleId, text: title }),
+      el("div", { class: "dialog-body" }, body),
+      el(
+        "div",
+        { class: "dialog-actions" },
+        actions.map((action) =>
+          el("button", {
+            type: "button",
+            class: action.kind || "secondary",
+            text: action.label,
+            onclick: () => close(action.value),
+          })
+        )
+      )
+    );
+    let settled = false;
+    function close(value) {
+      if (settled) return;
+      settled = true;
+      box.close();
+      box.remove();
+      resolve(value);
+    }
+    box.addEventListener("cancel", (event) => {
+      event.preventDefault();
+      close(null);
+    });
+    document.body.append(box);
+    box.showModal();
+  });
+}
+
+export async function confirmDialog(title, text, confirmLabel, kind = "danger") {
+  const answer = await dialog({
+    title,
+    body: [el("p", { text })],
+    actions: [
+      { label: t("cancel"), value: false },
+      { label: confirmLabel, value: true, kind },
+    ],
+  });
+  return answer === true;
+}
+
+// ---- formats ---------------------------------------------------------------------------------
+
+const locale = () => (session.lang === "de" ? "de-DE" : "en-GB");
+
+export function formatTime(iso) {
+  return iso ? new Date(iso).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" }) : "";
+}
+
+export function formatDateTime(iso) {
+  return iso
+    ? new Date(iso).toLocaleString(locale(), { dateStyle: "medium", timeStyle: "short" })
+    : "–";
+}
+
+export function newClientId() {
+  return `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** Initials of a name for the avatar when there is no picture. */
+export function initials(name) {
+  const parts = String(name || "?").trim().split(/\s+/);
+  return (parts[0][0] + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase();
+}
+
+export function avatar(name, picture, size = "small") {
+  if (picture) return el("img", { class: `avatar avatar-${size}`, src: picture, alt: "" });
+  return el("span", { class: `avatar avatar-${size}`, "aria-hidden": "true", text: initials(name) });
+}
+
+// ---- the agent's settings, applied to the whole page ----------------------------------------
+
+const darkSystem = window.matchMedia("(prefers-color-scheme: dark)");
+let chosenTheme = "system";
+
+/** The colours in use: the chosen theme, or the system's for "system" (followed live). */
+function applyScheme() {
+  const dark = chosenTheme === "dark" || (chosenTheme === "system" && darkSystem.matches);
+  document.documentElement.dataset.scheme = dark ? "dark" : "light";
+}
+darkSystem.addEventListener("change", applyScheme);
+
+/** Theme, density and language from the agent's settings (S4). */
+export function applySettings(settings) {
+  const root = document.documentElement;
+  chosenTheme = settings.theme || "system";
+  root.dataset.theme = chosenTheme;
+  applyScheme();
+  root.dataset.density = settings.density || "comfortable";
+  setLanguage(pickLanguage(settings.language));
+}
+
+let audio = null;
+/** The notification sound, synthesised (no file to load): one tone that steps up. */
+export function playSound() {
+  const Context = window.AudioContext || window.webkitAudioContext;
+  if (!Context) return;
+  audio = audio || new Context();
+  const start = audio.currentTime;
+  const oscillator = audio.createOscillator();
+  const gain = audio.createGain();
+  oscillator.frequency.setValueAtTime(660, start);
+  oscillator.frequency.setValueAtTime(880, start + 0.15);
+  gain.gain.setValueAtTime(0.0001, start);
+  gain.gain.exponentialRampToValueAtTime(0.2, start + 0.02);
+  gain.gain.setValueAtTime(0.2, start + 0.25);
+  gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.3);
+  oscillator.connect(gain).connect(audio.destination);
+  oscillator.start(start);
+  oscillator.stop(start + 0.3);
+}

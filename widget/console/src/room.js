@@ -1,0 +1,733 @@
+// One chat (S15, S17, S19–S21): the preview of a queued request with "take", the conversation
+// with reply, emojis and typing, and return, forward and close. Messages arrive over the socket;
+// after a reconnect the screen fetches what it missed (`after=`) and resends unconfirmed sends
+// with the same client_id, so that nothing is lost or doubled.
+import {
+  addStrings,
+  api,
+  announce,
+  confirmDialog,
+  dialog,
+  el,
+  formatDateTime,
+  formatTime,
+  icon,
+  newClientId,
+  on,
+  replace,
+  session,
+  showError,
+  t,
+  toast,
+} from "./core.js";
+import { editContact } from "./contact-form.js";
+import { live } from "./live.js";
+import { sendFrame } from "./socket.js";
+
+addStrings({
+  de: {
+    previewMode: "Vorschau-Modus",
+    previewNotice:
+      "Der/die Chat-Teilnehmer:in erhält die Info, dass jemand in Kürze für ihn/sie da ist.",
+    take: "Übernehmen",
+    taken: "Sie haben den Chat übernommen.",
+    alreadyTaken: "Jemand anderes hat diese Anfrage bereits übernommen.",
+    noLongerQueued: "Diese Anfrage ist nicht mehr in der Warteschleife.",
+    returnToQueue: "Zurück in die Warteschleife",
+    returnTitle: "Chat zurück in die Warteschleife geben?",
+    returnText:
+      "Der Chat geht zurück in die Liste der eingehenden Livechats. Die anderen Chat-Agenten der " +
+      "Abteilung können ihn erneut annehmen; der/die Chat-Teilnehmende erhält eine Info.",
+    returned: "Der Chat ist zurück in der Warteschleife.",
+    forward: "Weiterleiten",
+    forwardTitle: "Chat weiterleiten",
+    forwardDepartment: "An Abteilung weiterleiten",
+    forwardAgent: "An anderen Chat-Agenten weiterleiten",
+    department: "Abteilung",
+    agent: "Chat-Agent:in",
+    available: "verfügbar",
+    unavailable: "nicht verfügbar",
+    noAgents: "In dieser Abteilung gibt es keine anderen Chat-Agenten.",
+    forwardedTo: "Der Chat wurde an {name} weitergeleitet.",
+    closeChat: "Chat schließen",
+    closeTitle: "Chat schließen?",
+    closeText:
+      "Schließen Sie den Chat, wenn das Gespräch beendet ist. Der Verlauf bleibt im " +
+      "Contact-Center unter »Chats« einsehbar, bis er gelöscht wird.",
+    closed: "Der Chat ist beendet.",
+    closedBy_visitor: "Der/die Chat-Teilnehmende hat den Chat beendet.",
+    closedBy_agent: "Der Chat wurde beendet.",
+    deleteChat: "Chat löschen",
+    deleteTitle: "Chat löschen?",
+    deleteText: "Der Chat und sein Verlauf werden endgültig gelöscht.",
+    deleted: "Der Chat wurde gelöscht.",
+    servedBy: "{name} betreut diesen Chat.",
+    goneRoom: "Diesen Chat gibt es nicht mehr.",
+    conversation: "Chatverlauf",
+    message: "Nachricht",
+    placeholder: "Nachricht schreiben … (Enter sendet, Umschalt+Enter neue Zeile)",
+    send: "Senden",
+    emoji: "Emoji einfügen",
+    emojis: "Emojis",
+    typing: "{name} schreibt …",
+    sending: "wird gesendet …",
+    notSent: "nicht gesendet",
+    tooLong: "Die Nachricht ist zu lang (höchstens {max} Zeichen).",
+    charactersLeft: "noch {count} Zeichen",
+    newMessage: "Neue Nachricht von {name}: {text}",
+    contactUnknown: "Kontakt unbekannt",
+    addContact: "Kontakt hinzufügen",
+    editContact: "Kontakt bearbeiten",
+    state_queued: "in der Warteschleife",
+    state_open: "offen",
+    state_closed: "geschlossen",
+    createdAt: "Erstellt {time}",
+    you: "Sie",
+    sys_preview: "Jemand ist in Kürze für Sie da.",
+    sys_taken: "{name} hat den Chat übernommen.",
+    sys_returned: "Der Chat wurde zurück in die Warteschleife gegeben.",
+    sys_forwarded: "Der Chat wurde an {name} weitergeleitet.",
+    sys_closed: "Der Chat wurde beendet.",
+  },
+  en: {
+    previewMode: "Preview mode",
+    previewNotice: "The visitor is told that someone will be with them shortly.",
+    take: "Take",
+    taken: "You have taken the chat.",
+    alreadyTaken: "Someone else has taken this request already.",
+    noLongerQueued: "This request is no longer in the queue.",
+    returnToQueue: "Return to queue",
+    returnTitle: "Return the chat to the queue?",
+    returnText:
+      "The chat goes back to the incoming livechats. The other agents of the department can " +
+      "take it again; the visitor is told.",
+    returned: "The chat is back in the queue.",
+    forward: "Forward",
+    forwardTitle: "Forward the chat",
+    forwardDepartment: "Forward to department",
+    forwardAgent: "Forward to another agent",
+    department: "Department",
+    agent: "Agent",
+    available: "available",
+    unavailable: "unavailable",
+    noAgents: "This department has no other agents.",
+    forwardedTo: "The chat was forwarded to {name}.",
+    closeChat: "Close chat",
+    closeTitle: "Close the chat?",
+    closeText:
+      "Close the chat when the conversation is over. Its history stays in the contact center " +
+      "under “Chats” until it is deleted.",
+    closed: "The chat has ended.",
+    closedBy_visitor: "The visitor ended the chat.",
+    closedBy_agent: "The chat was closed.",
+    deleteChat: "Delete chat",
+    deleteTitle: "Delete the chat?",
+    deleteText: "The chat and its history are deleted for good.",
+    deleted: "The chat was deleted.",
+    servedBy: "{name} serves this chat.",
+    goneRoom: "This chat no longer exists.",
+    conversation: "Conversation",
+    message: "Message",
+    placeholder: "Write a message … (Enter sends, Shift+Enter new line)",
+    send: "Send",
+    emoji: "Insert emoji",
+    emojis: "Emojis",
+    typing: "{name} is typing …",
+    sending: "sending …",
+    notSent: "not sent",
+    tooLong: "The message is too long (at most {max} characters).",
+    charactersLeft: "{count} characters left",
+    newMessage: "New message from {name}: {text}",
+    contactUnknown: "Contact unknown",
+    addContact: "Add contact",
+    editContact: "Edit contact",
+    state_queued: "queued",
+    state_open: "open",
+    state_closed: "closed",
+    createdAt: "Created {time}",
+    you: "You",
+    sys_preview: "Someone will be with you shortly.",
+    sys_taken: "{name} joined the chat.",
+    sys_returned: "The chat was returned to the queue.",
+    sys_forwarded: "The chat was forwarded to {name}.",
+    sys_closed: "The chat was closed.",
+  },
+});
+
+const EMOJIS = [
+  "😀", "😊", "🙂", "😉", "😂", "😅", "🤔", "😮", "😢", "🙈", "👍", "👎", "👏", "🙏", "👋", "🙌",
+  "💪", "👀", "✅", "❌", "❓", "❗", "💡", "🎉", "❤️", "⭐", "☕", "📚", "🎓", "📅", "📧", "📞",
+];
+const RESEND_AFTER_MS = 8000;
+const TYPING_IDLE_MS = 3000;
+const THEIR_TYPING_MS = 10000;
+// A request is previewed once per console session; the visitor hears "someone will be with you"
+// once, not on every click.
+const previewed = new Set();
+
+export function renderRoom(main, roomId) {
+  const screen = new RoomScreen(main, roomId);
+  screen.load();
+  return () => screen.leave();
+}
+
+/** The text of a message for people: system lines in the console's language. */
+export function messageText(message) {
+  if (message.author.kind === "system" && message.event) {
+    return t(`sys_${message.event}`, { name: message.event_name || "" });
+  }
+  return message.text;
+}
+
+/** One line of a conversation; user text as text only. */
+export function messageLine(message) {
+  const kind = message.author.kind;
+  const me = session.agent && message.author.id === session.agent.agent_id;
+  return el(
+    "li",
+    { class: `msg ${kind}`, "data-seq": message.seq, "data-client-id": message.client_id },
+    kind !== "system" && el("span", { class: "who", text: `${me ? t("you") : message.author.name} · ${formatTime(message.created_at)}` }),
+    el("span", { class: "bubble", text: messageText(message) })
+  );
+}
+
+class RoomScreen {
+  constructor(main, roomId) {
+    this.main = main;
+    this.roomId = roomId;
+    this.room = null;
+    this.contact = null;
+    this.messages = new Map(); // seq -> message
+    this.pending = new Map(); // client_id -> {text, timer, failed}
+    this.lostQueue = false;
+    this.offs = [];
+    this.typingSent = false;
+    this.typingTimer = 0;
+    this.theirTypingTimer = 0;
+    this.left = false;
+    replace(main, el("p", { role: "status", text: t("loading") }));
+  }
+
+  async load() {
+    try {
+      const room = await api("GET", `/rooms/${this.roomId}`);
+      if (room.state === "queued" && !previewed.has(room.room_id)) {
+        const shown = await api("POST", `/rooms/${this.roomId}/preview`);
+        previewed.add(room.room_id);
+        this.room = shown;
+        shown.messages.forEach((message) => this.messages.set(message.seq, message));
+      } else {
+        this.room = room;
+        await this.fetchMissed();
+      }
+      if (this.left) return;
+      this.fetchContact();
+      this.listen();
+      this.render();
+    } catch (error) {
+      if (this.left) return;
+      replace(this.main, el("h1", { text: t("goneRoom") }), el("p", { text: error.message }));
+    }
+  }
+
+  leave() {
+    this.left = true;
+    this.stopTyping();
+    for (const off of this.offs) off();
+    for (const entry of this.pending.values()) clearTimeout(entry.timer);
+    clearTimeout(this.theirTypingTimer);
+  }
+
+  get lastSeq() {
+    return Math.max(0, ...this.messages.keys());
+  }
+
+  get mine() {
+    return this.room.state === "open" && this.room.agent && this.room.agent.agent_id === session.agent.agent_id;
+  }
+
+  async fetchMissed() {
+    let after = this.lastSeq;
+    for (;;) {
+      const page = await api("GET", `/rooms/${this.roomId}/messages?after=${after}&limit=200`);
+      page.messages.forEach((message) => this.addMessage(message));
+      if (!page.next) return;
+      after = Number(page.next);
+    }
+  }
+
+  async fetchContact() {
+    try {
+      this.contact = await api("GET", `/contacts/${this.room.visitor.visitor_id}`);
+    } catch {
+      this.contact = null; // no contact record (yet): shown as unknown
+    }
+    if (!this.left && this.ui) this.renderHead();
+  }
+
+  listen() {
+    this.offs.push(
+      on("message", ({ message }) => {
+        if (message.room_id !== this.roomId) return;
+        this.addMessage(message);
+        if (message.author.kind === "visitor") {
+          this.showTyping(null);
+          announce(t("newMessage", { name: message.author.name, text: message.text }));
+        }
+      }),
+      on("room", ({ event, room }) => {
+        if (room.room_id !== this.roomId) return;
+        if (event === "deleted") return this.gone();
+        this.room = { ...this.room, ...room };
+        this.lostQueue = false;
+        this.renderHead();
+        this.renderComposer();
+        this.fetchMissed().catch(() => {});
+      }),
+      // Taken by someone else, or back in the queue: another agent's change reaches this screen
+      // through the department's queue events.
+      on("queue", ({ room }) => {
+        if (room.room_id === this.roomId) this.refreshRoom();
+      }),
+      on("typing", (event) => {
+        if (event.room_id === this.roomId && event.author.kind === "visitor") {
+          this.showTyping(event.typing ? event.author.name : null);
+        }
+      }),
+      on("socket-open", ({ reconnected }) => {
+        if (!reconnected) return;
+        this.refreshRoom();
+        this.fetchMissed().then(() => this.resendPending()).catch(() => {});
+      })
+    );
+  }
+
+  async refreshRoom() {
+    try {
+      const room = await api("GET", `/rooms/${this.roomId}`);
+      this.lostQueue = this.room.state === "queued" && room.state !== "queued" && !(room.agent && room.agent.agent_id === session.agent.agent_id);
+      this.room = room;
+      this.renderHead();
+      this.renderComposer();
+      this.fetchMissed().catch(() => {});
+    } catch (error) {
+      if (error.status === 404 || error.status === 403) this.gone();
+    }
+  }
+
+  gone() {
+    if (!this.ui) return;
+    replace(this.ui.head, el("h1", { text: t("goneRoom") }));
+    replace(this.ui.composer);
+  }
+
+  addMessage(message) {
+    if (this.messages.has(message.seq)) return;
+    this.messages.set(message.seq, message);
+    const entry = this.pending.get(message.client_id);
+    if (entry) {
+      clearTimeout(entry.timer);
+      this.pending.delete(message.client_id);
+    }
+    if (this.ui) this.renderLog();
+  }
+
+  // ---- rendering --------------------------------------------------------------------------------
+
+  render() {
+    const head = el("div", { class: "room-head" });
+    const banner = el("div", { class: "room-banner" });
+    const log = el("ol", { class: "log", id: "conversation", "aria-label": t("conversation"), tabindex: "0" });
+    const typing = el("p", { class: "typing", "aria-live": "polite" });
+    const composer = el("div", { class: "room-composer" });
+    this.ui = { head, banner, log, typing, composer };
+    replace(this.main, head, banner, log, typing, composer);
+    this.renderHead();
+    this.renderLog();
+    this.renderComposer();
+  }
+
+  renderHead() {
+    if (!this.ui) return;
+    const room = this.room;
+    const department = live.departments.find((d) => d.department_id === room.department_id);
+    const info = this.contact && this.contact.contact;
+    const known = info && (info.name || info.email || info.phone);
+    replace(
+      this.ui.head,
+      el(
+        "div",
+        {},
+        el("h1", { text: room.visitor.name }),
+        el(
+          "p",
+          { class: "room-meta" },
+          `${department ? department.name : room.department_id} · `,
+          el("span", { class: `state state-${room.state}`, text: t(`state_${room.state}`) }),
+          ` · ${t("createdAt", { time: formatDateTime(room.created_at) })}`
+        ),
+        el(
+          "p",
+          { class: "room-meta contact-line" },
+          known ? [info.name, info.email, info.phone].filter(Boolean).join(" · ") : t("contactUnknown"),
+          " ",
+          el("button", {
+            type: "button",
+            class: "link",
+            text: known ? t("editContact") : t("addContact"),
+            onclick: () => this.editContact(),
+          })
+        )
+      ),
+      el("div", { class: "actions" }, this.actions())
+    );
+    replace(this.ui.banner, this.bannerText());
+  }
+
+  actions() {
+    const room = this.room;
+    const button = (label, iconName, onclick, kind = "secondary", id) =>
+      el("button", { type: "button", class: kind, id, onclick }, icon(iconName), label);
+    if (room.state === "queued") {
+      return button(t("take"), "check", () => this.take(), "primary", "take");
+    }
+    if (this.mine) {
+      return [
+        button(t("returnToQueue"), "undo", () => this.returnToQueue(), "secondary", "return"),
+        button(t("forward"), "forward", () => this.forward(), "secondary", "forward"),
+        button(t("closeChat"), "close", () => this.close(), "danger", "close-chat"),
+      ];
+    }
+    if (room.state === "closed") {
+      return button(t("deleteChat"), "trash", () => this.remove(), "danger", "delete-chat");
+    }
+    return [];
+  }
+
+  bannerText() {
+    const room = this.room;
+    if (this.lostQueue) return el("p", { class: "banner warning", role: "alert", text: t("alreadyTaken") });
+    if (room.state === "queued") {
+      return el("p", { class: "banner" }, el("strong", { text: `${t("previewMode")}: ` }), t("previewNotice"));
+    }
+    if (room.state === "closed") {
+      return el("p", { class: "banner", text: room.closed_by ? t(`closedBy_${room.closed_by}`) : t("closed") });
+    }
+    if (!this.mine && room.agent) return el("p", { class: "banner", text: t("servedBy", { name: room.agent.name }) });
+    return null;
+  }
+
+  renderLog() {
+    const log = this.ui.log;
+    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    const lines = [...this.messages.values()].sort((a, b) => a.seq - b.seq).map(messageLine);
+    for (const [clientId, entry] of this.pending) {
+      const line = el(
+        "li",
+        { class: "msg agent pending", "data-client-id": clientId },
+        el("span", { class: "who", text: entry.failed ? t("notSent") : t("sending") }),
+        el("span", { class: "bubble", text: entry.text })
+      );
+      lines.push(line);
+    }
+    replace(log, lines);
+    if (atBottom || this.pending.size) log.scrollTop = log.scrollHeight;
+  }
+
+  renderComposer() {
+    if (!this.ui) return;
+    if (!this.mine) {
+      replace(this.ui.composer);
+      this.ui.typing.textContent = "";
+      return;
+    }
+    if (this.ui.composer.querySelector("form")) return;
+    const max = session.maxMessageLength;
+    const text = el("textarea", {
+      id: "reply",
+      name: "text",
+      rows: 2,
+      placeholder: t("placeholder"),
+      "aria-label": t("message"),
+      "aria-describedby": "reply-counter",
+    });
+    const counter = el("span", { class: "counter", id: "reply-counter", "aria-live": "polite" });
+    const panel = el(
+      "div",
+      { class: "emoji-panel", role: "group", "aria-label": t("emojis"), hidden: true },
+      EMOJIS.map((emoji) =>
+        el("button", {
+          type: "button",
+          text: emoji,
+          "aria-label": emoji,
+          onclick: () => {
+            insertAtCursor(text, emoji);
+            panel.hidden = true;
+            emojiButton.setAttribute("aria-expanded", "false");
+            text.focus();
+          },
+        })
+      )
+    );
+    const emojiButton = el(
+      "button",
+      {
+        type: "button",
+        class: "icon-button",
+        "aria-label": t("emoji"),
+        "aria-expanded": "false",
+        onclick: () => {
+          panel.hidden = !panel.hidden;
+          emojiButton.setAttribute("aria-expanded", String(!panel.hidden));
+          if (!panel.hidden) panel.querySelector("button").focus();
+        },
+      },
+      icon("smile")
+    );
+    panel.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        panel.hidden = true;
+        emojiButton.setAttribute("aria-expanded", "false");
+        emojiButton.focus();
+      }
+    });
+    const form = el(
+      "form",
+      { class: "composer", "aria-label": t("message") },
+      panel,
+      emojiButton,
+      text,
+      el("button", { type: "submit", class: "primary", "aria-label": t("send") }, icon("send")),
+    );
+    const updateCounter = () => {
+      const left = max - text.value.length;
+      counter.textContent = left < 200 ? (left < 0 ? t("tooLong", { max }) : t("charactersLeft", { count: left })) : "";
+    };
+    text.addEventListener("input", () => {
+      updateCounter();
+      this.noteTyping(text.value.length > 0);
+    });
+    text.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const value = text.value.trim();
+      if (!value) return;
+      if (value.length > max) {
+        toast(t("tooLong", { max }), "error");
+        return;
+      }
+      text.value = "";
+      updateCounter();
+      this.stopTyping();
+      this.send(value);
+    });
+    replace(this.ui.composer, form, counter);
+  }
+
+  showTyping(name) {
+    clearTimeout(this.theirTypingTimer);
+    this.ui.typing.textContent = name ? t("typing", { name }) : "";
+    if (name) this.theirTypingTimer = setTimeout(() => (this.ui.typing.textContent = ""), THEIR_TYPING_MS);
+  }
+
+  // ---- sending ---------------------------------------------------------------------------------
+
+  send(text) {
+    const clientId = newClientId();
+    const entry = { text, failed: false, timer: 0 };
+    this.pending.set(clientId, entry);
+    this.renderLog();
+    if (!sendFrame({ action: "send", room_id: this.roomId, text, client_id: clientId })) {
+      this.sendOverRest(clientId);
+      return;
+    }
+    // No echo in time (a socket that died quietly): the same client_id over REST, no double.
+    entry.timer = setTimeout(() => this.sendOverRest(clientId), RESEND_AFTER_MS);
+  }
+
+  async sendOverRest(clientId) {
+    const entry = this.pending.get(clientId);
+    if (!entry) return;
+    try {
+      const message = await api("POST", `/rooms/${this.roomId}/messages`, { text: entry.text, client_id: clientId });
+      this.addMessage(message);
+    } catch (error) {
+      entry.failed = true;
+      if (this.ui) this.renderLog();
+      showError(error);
+    }
+  }
+
+  resendPending() {
+    for (const clientId of this.pending.keys()) this.sendOverRest(clientId);
+  }
+
+  noteTyping(active) {
+    clearTimeout(this.typingTimer);
+    if (active && !this.typingSent) {
+      this.typingSent = sendFrame({ action: "typing", room_id: this.roomId, typing: true });
+    }
+    if (active) this.typingTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
+    else this.stopTyping();
+  }
+
+  stopTyping() {
+    clearTimeout(this.typingTimer);
+    if (this.typingSent) sendFrame({ action: "typing", room_id: this.roomId, typing: false });
+    this.typingSent = false;
+  }
+
+  // ---- actions ---------------------------------------------------------------------------------
+
+  async take() {
+    try {
+      this.room = await api("POST", `/rooms/${this.roomId}/take`);
+      this.lostQueue = false;
+      announce(t("taken"));
+      this.renderHead();
+      this.renderComposer();
+      this.ui.composer.querySelector("textarea")?.focus();
+      await this.fetchMissed();
+    } catch (error) {
+      if (error.code === "already_taken") {
+        this.lostQueue = true;
+        toast(t("alreadyTaken"), "error");
+        await this.refreshRoom();
+        this.lostQueue = true;
+        this.renderHead();
+      } else {
+        showError(error);
+      }
+    }
+  }
+
+  async returnToQueue() {
+    if (!(await confirmDialog(t("returnTitle"), t("returnText"), t("returnToQueue"), "primary"))) return;
+    try {
+      this.room = await api("POST", `/rooms/${this.roomId}/return`);
+      previewed.add(this.roomId);
+      toast(t("returned"));
+      this.renderHead();
+      this.renderComposer();
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  async forward() {
+    let departments;
+    try {
+      departments = (await api("GET", "/departments")).departments;
+    } catch (error) {
+      return showError(error);
+    }
+    const departmentSelect = el(
+      "select",
+      { id: "forward-department", name: "department" },
+      departments.map((d) =>
+        el("option", {
+          value: d.department_id,
+          selected: d.department_id === this.room.department_id,
+          text: `${d.name} – ${d.available ? t("available") : t("unavailable")}`,
+        })
+      )
+    );
+    const agentSelect = el("select", { id: "forward-agent", name: "agent" });
+    const agentNote = el("p", { class: "muted", "aria-live": "polite" });
+    const loadAgents = async () => {
+      replace(agentSelect);
+      agentNote.textContent = t("loading");
+      try {
+        const { agents } = await api("GET", `/agents?department_id=${encodeURIComponent(departmentSelect.value)}`);
+        const others = agents.filter((a) => a.agent_id !== session.agent.agent_id);
+        replace(
+          agentSelect,
+          others.map((a) =>
+            el("option", {
+              value: a.agent_id,
+              text: `${a.name} – ${t(`status_${a.status}`)}, ${a.available ? t("available") : t("unavailable")}`,
+            })
+          )
+        );
+        agentNote.textContent = others.length ? "" : t("noAgents");
+      } catch (error) {
+        agentNote.textContent = error.message;
+      }
+    };
+    departmentSelect.addEventListener("change", loadAgents);
+    loadAgents();
+    const choice = await dialog({
+      title: t("forwardTitle"),
+      body: [
+        el("div", { class: "field" }, el("label", { for: "forward-department", text: t("department") }), departmentSelect),
+        el("div", { class: "field" }, el("label", { for: "forward-agent", text: t("agent") }), agentSelect, agentNote),
+      ],
+      actions: [
+        { label: t("cancel"), value: null },
+        { label: t("forwardDepartment"), value: "department" },
+        { label: t("forwardAgent"), value: "agent", kind: "primary" },
+      ],
+    });
+    if (!choice) return;
+    const body = choice === "agent" ? { agent_id: agentSelect.value } : { department_id: departmentSelect.value };
+    if (choice === "agent" && !agentSelect.value) return toast(t("noAgents"), "error");
+    try {
+      const room = await api("POST", `/rooms/${this.roomId}/forward`, body);
+      const name =
+        choice === "agent"
+          ? agentSelect.selectedOptions[0].textContent.split(" – ")[0]
+          : departments.find((d) => d.department_id === body.department_id).name;
+      this.room = room;
+      previewed.add(this.roomId);
+      toast(t("forwardedTo", { name }));
+      this.renderHead();
+      this.renderComposer();
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  async close() {
+    if (!(await confirmDialog(t("closeTitle"), t("closeText"), t("closeChat")))) return;
+    try {
+      this.room = await api("POST", `/rooms/${this.roomId}/close`, {});
+      announce(t("closed"));
+      this.renderHead();
+      this.renderComposer();
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  async remove() {
+    if (!(await confirmDialog(t("deleteTitle"), t("deleteText"), t("deleteChat")))) return;
+    try {
+      await api("DELETE", `/rooms/${this.roomId}`);
+      toast(t("deleted"));
+      location.hash = "#chats";
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  async editContact() {
+    const saved = await editContact(this.room.visitor, this.contact && this.contact.contact);
+    if (saved) {
+      this.contact = saved;
+      this.renderHead();
+    }
+  }
+}
+
+function insertAtCursor(input, text) {
+  const start = input.selectionStart ?? input.value.length;
+  const end = input.selectionEnd ?? input.value.length;
+  input.value = input.value.slice(0, start) + text + input.value.slice(end);
+  input.selectionStart = input.selectionEnd = start + text.length;
+  input.dispatchEvent(new Event("input"));
+}
