@@ -42,6 +42,21 @@ SOUND_SPY = """
 })();
 """
 
+# Records the desktop notifications the console shows (their titles), keeping the real API.
+NOTIFICATION_SPY = """
+(() => {
+  const Real = window.Notification;
+  if (!Real) return;
+  window.__notifications = [];
+  window.Notification = class extends Real {
+    constructor(title, options) {
+      super(title, options);
+      window.__notifications.push(title);
+    }
+  };
+})();
+"""
+
 expect.set_options(timeout=10_000)
 
 
@@ -117,6 +132,7 @@ def consoles(browser, stack):
     def open_console(locale: str = "de-DE") -> Console:
         context = browser.new_context(viewport={"width": 1280, "height": 800}, locale=locale)
         context.add_init_script(SOUND_SPY)
+        context.add_init_script(NOTIFICATION_SPY)
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))

@@ -95,3 +95,6 @@ class Console:
 
     def sounds(self) -> int:
         return self.page.evaluate("() => window.__sounds || 0")
+
+    def notifications(self) -> list[str]:
+        return self.page.evaluate("() => window.__notifications || []")

@@ -155,6 +155,62 @@ def test_an_agent_of_another_department_never_sees_the_request(stack, website, p
     expect(lars_console.page.locator("#take")).to_have_count(0)
 
 
+def test_new_requests_are_heard_and_shown_as_desktop_notifications_unless_the_sound_is_off(
+    stack, agent_console
+):
+    department = stack.new_department(name="Bibliothek")
+    anna, anna_console = agent_console("Anna", [department])
+    ben, ben_console = agent_console("Ben", [department])
+    for console in (anna_console, ben_console):
+        console.context.grant_permissions(["notifications"], origin=stack.urls.base_url)
+    stack.api.call("PATCH", "/me", {"settings": {"sound": False}}, token=ben.token, expect=200)
+    ben_console.page.reload()
+    ben_console.expect_connected([department])
+
+    visitor = new_visitor(stack.api)
+    start_chat(stack.api, visitor, department, "Hallo?")
+
+    title = f"Neue Chat-Anfrage von {visitor.name}"
+    for console in (anna_console, ben_console):
+        expect(console.queue.locator("a.room-link")).to_have_count(1)
+        wait_until(lambda console=console: console.notifications() == [title], 10, "a notification")
+    assert anna_console.sounds() == 1
+    assert ben_console.sounds() == 0
+
+
+def test_a_chat_forwarded_to_another_department_waits_in_that_departments_queue(
+    stack, website, page, agent_console
+):
+    advice = stack.new_department([website.origin], name="Studienberatung")
+    admissions = stack.new_department([website.origin], name="Zulassung")
+    _, anna_console = agent_console("Anna", [advice])
+    _, lars_console = agent_console("Lars", [admissions])
+    chat = visitor_asks(page, website, advice, "Eigentlich geht es um die Zulassung.")
+    room_id = room_id_in_queue(anna_console)
+    anna_console.queue_entry(room_id).click()
+    anna_console.page.locator("#take").click()
+
+    anna_console.page.locator("#forward").click()
+    departments = anna_console.dialog().locator("#forward-department")
+    expect(departments.locator(f'option[value="{admissions}"]')).to_have_text(
+        "Zulassung – verfügbar"
+    )
+    departments.select_option(admissions)
+    expect(anna_console.dialog().locator("#forward-agent option")).to_have_text(
+        ["Lars – online, verfügbar"]
+    )
+    anna_console.confirm("An Abteilung weiterleiten")
+
+    expect(chat.line("Der Chat wurde an Zulassung weitergeleitet.")).to_be_visible()
+    expect(anna_console.open_entry(room_id)).to_have_count(0)
+    expect(lars_console.queue_entry(room_id)).to_be_visible()
+    lars_console.queue_entry(room_id).click()
+    expect(lars_console.line("Eigentlich geht es um die Zulassung.")).to_be_visible()
+    lars_console.page.locator("#take").click()
+    lars_console.reply("Hier ist die Zulassung, wie kann ich helfen?")
+    expect(chat.line("Hier ist die Zulassung, wie kann ich helfen?")).to_be_visible()
+
+
 def test_the_livechat_toggle_and_busy_hide_the_departments_button_and_the_console_says_so(
     stack, website, page, agent_console
 ):
