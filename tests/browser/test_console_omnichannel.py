@@ -58,6 +58,7 @@ def test_a_request_goes_from_two_live_queues_through_take_return_forward_and_clo
     assert re.fullmatch(r"Guest-\d+", guest)
     for console in (anna_console, ben_console):
         expect(console.page.locator("#queue-count")).to_have_text("(1)")
+        expect(console.page).to_have_title(re.compile(r"^\(1\) "))
         wait_until(lambda console=console: console.sounds() >= 1, 10, "the request's sound")
 
     # S15: Anna previews; the visitor is told someone will be with them shortly, and what the

@@ -527,6 +527,7 @@ function renderSidebarLists() {
       : el("li", { class: "muted", text: t("noOpen") })
   );
   document.getElementById("queue-count").textContent = live.queue.length ? `(${live.queue.length})` : "";
+  showWaitingInTitle();
   document.getElementById("open-count").textContent = live.open.length ? `(${live.open.length})` : "";
 }
 
@@ -642,6 +643,13 @@ function route() {
   }
   const heading = main.querySelector("h1");
   document.title = `${heading ? heading.textContent : t("appTitle")} – ${t("appTitle")}`;
+  showWaitingInTitle();
+}
+
+/** "(2) …" in the tab's title while requests wait, for agents working in another tab (S25). */
+function showWaitingInTitle() {
+  const title = document.title.replace(/^\(\d+\) /, "");
+  document.title = live.queue.length ? `(${live.queue.length}) ${title}` : title;
 }
 
 function renderHome(main) {
