@@ -40,7 +40,7 @@ STACK = {
 
 
 # --quick: every phase, small and fast.
-QUICK_SPEED = {"levels": ((1, 10), (5, 2), (10, 1)), "window_seconds": 1.0}
+QUICK_SPEED = {"levels": ((1, 10, 0.25), (5, 2, 1.0), (10, 1, 1.0))}
 QUICK_LOAD = {"visitors": 20, "agents": 4, "hold_seconds": 15.0, "think_seconds": (1.0, 3.0)}
 
 

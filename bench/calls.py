@@ -43,6 +43,7 @@ DYNAMODB_READS = frozenset({"GetItem", "Query", "Scan", "BatchGetItem", "Transac
 class Invocation:
     function: str
     billed_ms: int = 0  # Lambda bills whole milliseconds
+    started: float = 0.0  # time.perf_counter()
     dynamodb: Counter[str] = field(default_factory=Counter)
     read_units: float = 0.0
     write_units: float = 0.0
@@ -121,15 +122,14 @@ class CallRecorder:
             LambdaPool.invoke_sync = invoke_sync
 
     def _invoke(self, invoke_sync: Callable, pool: LambdaPool, name: str, event: dict):
-        invocation = Invocation(name)
+        invocation = Invocation(name, started=time.perf_counter())
         with self._lock:
             self._in_flight += 1
         self._running.invocation = invocation
-        started = time.perf_counter()
         try:
             return invoke_sync(pool, name, event)
         finally:
-            invocation.billed_ms = math.ceil((time.perf_counter() - started) * 1000)
+            invocation.billed_ms = math.ceil((time.perf_counter() - invocation.started) * 1000)
             self._running.invocation = None
             with self._lock:
                 self.finished.append(invocation)
@@ -168,9 +168,9 @@ class CallRecorder:
             invocation.ws_posts += 1
             invocation.ws_post_bytes += len(params.get("body") or b"")
 
-    def _settled(self, since: int, count: int, functions: Callable[[str], bool]) -> bool:
+    def _settled(self, since: int, count: int, wanted: Callable[[Invocation], bool]) -> bool:
         with self._lock:
-            done = sum(1 for i in self.finished[since:] if functions(i.function))
+            done = sum(1 for invocation in self.finished[since:] if wanted(invocation))
             return done >= count and self._in_flight == 0
 
     async def _collect(
@@ -178,16 +178,16 @@ class CallRecorder:
         calls: OperationCalls,
         since: int,
         count: Callable[[], int],
-        functions: Callable[[str], bool],
+        wanted: Callable[[Invocation], bool],
         timeout: float = 60.0,
     ) -> None:
         deadline = time.monotonic() + timeout
-        while not self._settled(since, count(), functions):
+        while not self._settled(since, count(), wanted):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"expected {count()} invocations within {timeout}s")
             await asyncio.sleep(0.005)
         with self._lock:
-            calls.invocations = [i for i in self.finished[since:] if functions(i.function)]
+            calls.invocations = [i for i in self.finished[since:] if wanted(i)]
 
     @contextlib.asynccontextmanager
     async def window(self, sent: Sent) -> AsyncIterator[OperationCalls]:
@@ -199,17 +199,28 @@ class CallRecorder:
         sent_before = sent()
         yield calls
         await self._collect(
-            calls, since, lambda: sent() - sent_before, lambda name: name != SCHEDULED_FUNCTION
+            calls,
+            since,
+            lambda: sent() - sent_before,
+            lambda invocation: invocation.function != SCHEDULED_FUNCTION,
         )
 
     @contextlib.asynccontextmanager
     async def next_scheduled_run(self) -> AsyncIterator[OperationCalls]:
-        """The next run of the schedule that starts after the block was entered."""
+        """The first run of the schedule that starts after the block was entered."""
         calls = OperationCalls()
+        entered = time.perf_counter()
         with self._lock:
-            since = len(self.finished) + self._in_flight  # a run in flight started before
+            since = len(self.finished)
         yield calls
-        await self._collect(calls, since, lambda: 1, lambda name: name == SCHEDULED_FUNCTION)
+        await self._collect(
+            calls,
+            since,
+            lambda: 1,
+            lambda invocation: (
+                invocation.function == SCHEDULED_FUNCTION and invocation.started > entered
+            ),
+        )
 
 
 # ---- the operations, as the widget and the console make them -----------------------------------

@@ -273,8 +273,9 @@ def render(results: dict) -> str:
     run = results["run"]
     before, after = run["load_average"]
     lines = [
-        f"Measured {run['finished_at']} on {run['machine']} in {run['duration_seconds']:.0f} s "
-        f"(`make bench`, commit {run['commit']}; load average {before} before, {after} after).",
+        f"Measured {run['finished_at']} by `make bench` (commit {run['commit']}) in "
+        f"{run['duration_seconds']:.0f} s",
+        f"on {run['machine']}; load average {before} before, {after} after.",
         "",
     ]
     for section in (_sizes, _calls, _costs, _speed, _cold_start, _load):
