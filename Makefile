@@ -3,6 +3,8 @@
 # make lint  - ruff
 # make widget - builds the visitor widget (widget/src -> widget/loader.js, chat.*) and the agent
 #               console (widget/console/src -> widget/console/) when changed
+# make bench - speed, sizes, calls and cost on the local stack, beside baselines (about ten
+#              minutes): bench/results.json, bench/results.md and docs/performance.md
 # Each target first installs what is missing: .venv, Python packages, node_modules, Chromium,
 # and builds the widget.
 #
@@ -30,13 +32,17 @@ REQUIREMENTS_STAMP := $(VENV)/requirements.stamp
 NODE_STAMP := node_modules/.package-lock.json
 TOOLS_STAMP := $(TOOLS_VENV)/requirements.stamp
 
-.PHONY: run test lint setup chromium widget tools package lint-infra deploy setup-admin destroy
+.PHONY: run test lint setup chromium widget tools package lint-infra deploy setup-admin destroy \
+	bench
 
 run: setup
 	PORT=$(PORT) DATA_DIR=$(DATA_DIR) $(PY) -m devserver
 
 test: setup tools
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup package
+	$(PY) -m bench --lambda-zip build/package/$(STAGE)/deployment.zip
 
 lint: $(REQUIREMENTS_STAMP)
 	$(VENV)/bin/ruff check .

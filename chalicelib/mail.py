@@ -6,7 +6,7 @@ import re
 from email.message import EmailMessage
 from pathlib import Path
 
-import boto3
+import botocore.session
 
 
 class Mailer:
@@ -28,7 +28,9 @@ class Mailer:
             stamp = re.sub(r"[^0-9]", "", at)
             (outbox / f"{stamp}-{safe_to}.eml").write_bytes(bytes(message))
             return
-        boto3.client("sesv2", region_name=self._region).send_email(
+        # botocore, like chalicelib/push: importing boto3 would slow every cold start.
+        client = botocore.session.get_session().create_client("sesv2", region_name=self._region)
+        client.send_email(
             FromEmailAddress=self._sender,
             Destination={"ToAddresses": [to]},
             Content={"Raw": {"Data": bytes(message)}},

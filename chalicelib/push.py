@@ -6,7 +6,7 @@ import contextlib
 import json
 import logging
 
-import boto3
+import botocore.session
 from botocore.exceptions import ClientError
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,9 @@ class Pusher:
 
     def _management_client(self):
         if self._client is None:
-            self._client = boto3.client(
+            # botocore rather than boto3: importing boto3 would add a tenth of a second to
+            # every cold start, and a client is all this needs.
+            self._client = botocore.session.get_session().create_client(
                 "apigatewaymanagementapi", endpoint_url=self._endpoint, region_name=self._region
             )
         return self._client

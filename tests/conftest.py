@@ -278,12 +278,12 @@ def tables(moto, monkeypatch):
 
 def reset_dynamodb_connections() -> None:
     """Forget every PynamoDB connection so that the next call builds a new client."""
-    from chalicelib.store import repo
+    from chalicelib.store import shared_connection
     from chalicelib.store.models import ALL_MODELS
 
     for model in ALL_MODELS:
         model._connection = None
-    repo._transaction_connection.cache_clear()
+    shared_connection.cache_clear()
 
 
 class CallCounter:

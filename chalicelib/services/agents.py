@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -31,8 +33,14 @@ DEFAULT_SETTINGS = {
     "density": "comfortable",
     "language": None,
 }
-# Verifying against a real hash when the email is unknown keeps both answers equally slow.
-_UNKNOWN_ACCOUNT_HASH = _hasher.hash("no account has this password")
+
+
+@functools.cache
+def _unknown_account_hash() -> str:
+    """Verifying against a real hash when the email is unknown keeps both answers equally
+    slow. Made by the first sign-in of a container, whatever its email, rather than at
+    import: hashing takes a tenth of a second, which every cold start would pay."""
+    return _hasher.hash("no account has this password")
 
 
 def email_key(email: str) -> str:
@@ -70,10 +78,11 @@ def register(
 
 
 def login(ctx: Context, email: str, password: str) -> tuple[str, AgentItem]:
+    unknown_account_hash = _unknown_account_hash()
     key = repo.get_key(email_key(email), ctx.now())
     agent = repo.get_agent(key.ref) if key is not None else None
     try:
-        _hasher.verify(agent.password_hash if agent else _UNKNOWN_ACCOUNT_HASH, password)
+        _hasher.verify(agent.password_hash if agent else unknown_account_hash, password)
     except (VerificationError, InvalidHashError):
         agent = None
     if agent is None:

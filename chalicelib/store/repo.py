@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import (
     DeleteError,
     DoesNotExist,
@@ -21,6 +19,7 @@ from pynamodb.exceptions import (
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.store import shared_connection
 from chalicelib.store.models import (
     AgentItem,
     AgentRoomItem,
@@ -90,14 +89,9 @@ def _delete(item, condition: Condition | None = None) -> None:
         raise
 
 
-@lru_cache(maxsize=4)
-def _transaction_connection(region: str | None, host: str | None) -> Connection:
-    return Connection(region=region, host=host)
-
-
 def _transact(items_to_put: Iterable[tuple]) -> None:
     """Put several items at once; each entry is (item, condition or None)."""
-    connection = _transaction_connection(AgentItem.Meta.region, AgentItem.Meta.host)
+    connection = shared_connection(AgentItem.Meta.region, AgentItem.Meta.host)
     try:
         with TransactWrite(connection=connection) as transaction:
             for item, condition in items_to_put:

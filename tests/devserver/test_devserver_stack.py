@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import socket
 from pathlib import Path
 
 import boto3
@@ -12,6 +14,7 @@ import pytest
 from devserver_support import FIXTURE_APP, WAIT_SECONDS, Journal
 
 from devserver.dynamodb_local import DynamoDBLocal, DynamoDBLocalError, find_jar
+from devserver.server import _bind
 from devserver.testing import devserver_in_thread, devserver_process
 
 
@@ -83,3 +86,28 @@ def test_python_m_devserver_sets_up_the_app_and_sweeps():
 
     with pytest.raises(botocore.exceptions.EndpointConnectionError):
         dynamodb_client(urls.dynamodb_endpoint).list_tables()
+
+
+def test_the_devserver_answers_without_waiting_for_delayed_acks():
+    """Accepted connections get TCP_NODELAY (asyncio sets it only when the listener's proto is
+    TCP); otherwise each answer on a kept-alive connection waits ~40 ms for the client's ACK."""
+    listener = _bind("127.0.0.1", 0)
+    nodelay = []
+
+    async def serve_one() -> None:
+        accepted = asyncio.Event()
+
+        def connected(reader, writer) -> None:
+            sock = writer.get_extra_info("socket")
+            nodelay.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+            accepted.set()
+
+        server = await asyncio.start_server(connected, sock=listener)
+        async with server:
+            _, writer = await asyncio.open_connection(*listener.getsockname())
+            await accepted.wait()
+            writer.close()
+
+    asyncio.run(serve_one())
+    assert nodelay == [1]

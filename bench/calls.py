@@ -1,0 +1,327 @@
+"""Calls per operation, counted on the running local stack rather than estimated.
+
+The devserver runs in this process (`devserver_in_thread`), so everything the app does is
+visible here:
+- each Lambda invocation (`LambdaPool.invoke_sync`) is timed and recorded with its handler name;
+- each botocore client the app makes reports its calls through botocore's events, and every
+  call is attributed to the invocation running on that thread. DynamoDB calls are asked to
+  return their consumed capacity (`ReturnConsumedCapacity=TOTAL`, added by a
+  `before-parameter-build` hook, so the app's code paths stay as they are); DynamoDB Local
+  computes it as DynamoDB does (item sizes rounded up to 4 KB reads and 1 KB writes, index
+  writes, transactions counting twice). PostToConnection calls are the WebSocket posts.
+
+A measurement window collects the invocations of one operation; it closes once the expected
+number of invocations has finished, so that pushes and `$disconnect`s that finish after the
+client got its answer are counted too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import math
+import re
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+
+import botocore.session
+
+from bench.live import Agent, People, Rest, Sent, Socket
+from devserver.lambda_pool import REST_API, LambdaPool
+from devserver.testing import devserver_in_thread
+
+SCHEDULED_FUNCTION = "maintenance"
+DYNAMODB_READS = frozenset({"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"})
+
+
+@dataclass
+class Invocation:
+    function: str
+    billed_ms: int = 0  # Lambda bills whole milliseconds
+    started: float = 0.0  # time.perf_counter()
+    dynamodb: Counter[str] = field(default_factory=Counter)
+    read_units: float = 0.0
+    write_units: float = 0.0
+    failed_calls: int = 0
+    ws_posts: int = 0
+    ws_post_bytes: int = 0
+
+
+@dataclass
+class OperationCalls:
+    """Everything the invocations of one operation did, summed."""
+
+    invocations: list[Invocation] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        functions = Counter(i.function for i in self.invocations)
+        dynamodb: Counter[str] = Counter()
+        billed_ms: Counter[str] = Counter()
+        for invocation in self.invocations:
+            dynamodb.update(invocation.dynamodb)
+            billed_ms[invocation.function] += invocation.billed_ms
+        return {
+            "lambda_invocations": sum(functions.values()),
+            "lambda_invocations_by_function": dict(sorted(functions.items())),
+            "lambda_billed_ms_by_function": dict(sorted(billed_ms.items())),
+            "rest_requests": functions[REST_API],
+            "websocket_frames": sum(n for name, n in functions.items() if name.startswith("ws_")),
+            "dynamodb_calls": sum(dynamodb.values()),
+            "dynamodb": dict(sorted(dynamodb.items())),
+            "read_units": round(sum(i.read_units for i in self.invocations), 2),
+            "write_units": round(sum(i.write_units for i in self.invocations), 2),
+            "failed_calls": sum(i.failed_calls for i in self.invocations),
+            "ws_posts": sum(i.ws_posts for i in self.invocations),
+            "ws_post_bytes": sum(i.ws_post_bytes for i in self.invocations),
+        }
+
+
+def consumed_units(consumed: dict | list | None) -> float:
+    """CapacityUnits of a response's ConsumedCapacity (a list for transactions)."""
+    if consumed is None:
+        return 0.0
+    entries = consumed if isinstance(consumed, list) else [consumed]
+    return float(sum(entry.get("CapacityUnits", 0.0) for entry in entries))
+
+
+class CallRecorder:
+    """Records every Lambda invocation of the in-process devserver with its AWS calls."""
+
+    def __init__(self) -> None:
+        self.finished: list[Invocation] = []
+        self._running = threading.local()
+        self._in_flight = 0
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[CallRecorder]:
+        """Watch every botocore client made and every invocation run while the block runs."""
+        create_client = botocore.session.Session.create_client
+        invoke_sync = LambdaPool.invoke_sync
+        recorder = self
+
+        def watched_create_client(session, *args, **kwargs):
+            client = create_client(session, *args, **kwargs)
+            recorder._watch(client)
+            return client
+
+        def timed_invoke_sync(pool, name, event):
+            return recorder._invoke(invoke_sync, pool, name, event)
+
+        botocore.session.Session.create_client = watched_create_client
+        LambdaPool.invoke_sync = timed_invoke_sync
+        try:
+            yield self
+        finally:
+            botocore.session.Session.create_client = create_client
+            LambdaPool.invoke_sync = invoke_sync
+
+    def _invoke(self, invoke_sync: Callable, pool: LambdaPool, name: str, event: dict):
+        invocation = Invocation(name, started=time.perf_counter())
+        with self._lock:
+            self._in_flight += 1
+        self._running.invocation = invocation
+        try:
+            return invoke_sync(pool, name, event)
+        finally:
+            invocation.billed_ms = math.ceil((time.perf_counter() - invocation.started) * 1000)
+            self._running.invocation = None
+            with self._lock:
+                self.finished.append(invocation)
+                self._in_flight -= 1
+
+    def _current(self) -> Invocation | None:
+        return getattr(self._running, "invocation", None)
+
+    def _watch(self, client) -> None:
+        events = client.meta.events
+        events.register("before-parameter-build.dynamodb", self._ask_for_capacity)
+        events.register("after-call.dynamodb", self._dynamodb_answered)
+        events.register("before-call.apigatewaymanagementapi.PostToConnection", self._posting)
+
+    @staticmethod
+    def _ask_for_capacity(params: dict, model, **_kwargs) -> None:
+        if "ReturnConsumedCapacity" in model.input_shape.members:
+            params.setdefault("ReturnConsumedCapacity", "TOTAL")
+
+    def _dynamodb_answered(self, http_response, parsed: dict, model, **_kwargs) -> None:
+        invocation = self._current()
+        if invocation is None:
+            return  # the devserver's own calls (start-up checks), not the app's
+        invocation.dynamodb[model.name] += 1
+        if http_response.status_code >= 400:
+            invocation.failed_calls += 1
+        units = consumed_units(parsed.get("ConsumedCapacity"))
+        if model.name in DYNAMODB_READS:
+            invocation.read_units += units
+        else:
+            invocation.write_units += units
+
+    def _posting(self, params: dict, **_kwargs) -> None:
+        invocation = self._current()
+        if invocation is not None:
+            invocation.ws_posts += 1
+            invocation.ws_post_bytes += len(params.get("body") or b"")
+
+    def _settled(self, since: int, count: int, wanted: Callable[[Invocation], bool]) -> bool:
+        with self._lock:
+            done = sum(1 for invocation in self.finished[since:] if wanted(invocation))
+            return done >= count and self._in_flight == 0
+
+    async def _collect(
+        self,
+        calls: OperationCalls,
+        since: int,
+        count: Callable[[], int],
+        wanted: Callable[[Invocation], bool],
+        timeout: float = 60.0,
+    ) -> None:
+        deadline = time.monotonic() + timeout
+        while not self._settled(since, count(), wanted):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"expected {count()} invocations within {timeout}s")
+            await asyncio.sleep(0.005)
+        with self._lock:
+            calls.invocations = [i for i in self.finished[since:] if wanted(i)]
+
+    @contextlib.asynccontextmanager
+    async def window(self, sent: Sent) -> AsyncIterator[OperationCalls]:
+        """The invocations caused by the requests the clients send inside the block (each is
+        one invocation); closes once they all finished. The schedule's runs are left out."""
+        calls = OperationCalls()
+        with self._lock:
+            since = len(self.finished)
+        sent_before = sent()
+        yield calls
+        await self._collect(
+            calls,
+            since,
+            lambda: sent() - sent_before,
+            lambda invocation: invocation.function != SCHEDULED_FUNCTION,
+        )
+
+    @contextlib.asynccontextmanager
+    async def next_scheduled_run(self) -> AsyncIterator[OperationCalls]:
+        """The first run of the schedule that starts after the block was entered."""
+        calls = OperationCalls()
+        entered = time.perf_counter()
+        with self._lock:
+            since = len(self.finished)
+        yield calls
+        await self._collect(
+            calls,
+            since,
+            lambda: 1,
+            lambda invocation: (
+                invocation.function == SCHEDULED_FUNCTION and invocation.started > entered
+            ),
+        )
+
+
+# ---- the operations, as the widget and the console make them -----------------------------------
+
+CHAT_MESSAGES = 20
+# A 10-minute chat: the widget sends a heartbeat every 4 minutes (widget/src/chat.js).
+VISITOR_HEARTBEATS_PER_CHAT = 2
+EVENT_TIMEOUT = 30.0
+
+
+async def _operations(urls, recorder: CallRecorder) -> tuple[dict[str, OperationCalls], dict]:
+    rest = Rest(urls.api_url, connections=4)
+    people = await People.signed_in(rest, urls.ws_url, urls.admin_email, urls.admin_password)
+    department_id = await people.department(f"calls-{uuid.uuid4().hex[:8]}", urls.base_url)
+    # Two agents of the department are online: queue events go to both.
+    agent = await people.online_agent("calls-agent", department_id)
+    colleague = await people.online_agent("calls-colleague", department_id)
+    window = functools.partial(recorder.window, rest.sent)
+    found: dict[str, OperationCalls] = {}
+
+    async with window() as found["availability"]:
+        answer = await rest.request("GET", f"/departments/{department_id}/availability")
+    page_view = {
+        # As the devserver sends it; API Gateway and CloudFront add a few headers of their own.
+        "availability_response_bytes": len(answer.content)
+        + sum(len(name) + len(value) + 4 for name, value in answer.headers.raw),
+        "availability_max_age_seconds": int(
+            re.search(r"max-age=(\d+)", answer.headers["cache-control"]).group(1)
+        ),
+    }
+    async with window() as found["create_visitor"]:
+        visitor = await people.visitor("calls-visitor")
+    async with window() as found["start_chat"]:
+        room_id = await people.ask(visitor, agent)
+    async with window() as found["visitor_connect"]:
+        await people.connect_visitor(visitor)
+    async with window() as found["take"]:
+        await people.take(agent, room_id, EVENT_TIMEOUT)
+    async with window() as found["read_chat"]:
+        await people.read_chat(agent, room_id)
+    async with window() as found["send_message"]:
+        await _say(people, visitor.socket, agent.socket, room_id)
+    async with window() as found["send_message_agent"]:
+        await _say(people, agent.socket, visitor.socket, room_id)
+    async with window() as found["typing"]:
+        await visitor.socket.send(action="typing", room_id=room_id, typing=True)
+    async with window() as found["heartbeat_visitor"]:
+        await visitor.socket.send(action="heartbeat")
+    async with window() as found["heartbeat_agent"]:
+        await agent.socket.send(action="heartbeat")
+    async with window() as found["close"]:
+        await rest.call("POST", f"/rooms/{room_id}/close", {}, visitor=visitor.token)
+    async with window() as found["visitor_disconnect"]:
+        await visitor.socket.close()
+
+    async with window() as found["chat_20_messages"]:
+        await _whole_chat(people, agent)
+
+    # Everybody leaves; what the schedule then does is what idling costs.
+    async with window():
+        for leaving in (agent, colleague):
+            await rest.call("PUT", "/me/availability", {"available": False}, token=leaving.token)
+            await leaving.socket.close()
+    async with recorder.next_scheduled_run() as found["maintenance_idle"]:
+        pass
+    await rest.close()
+    return found, page_view
+
+
+async def _say(people: People, sender: Socket, receiver: Socket, room_id: str) -> None:
+    client_id = await people.say(sender, receiver, room_id, "Wie lange hat die Bibliothek auf?")
+    await people.delivered(client_id, EVENT_TIMEOUT)
+
+
+async def _whole_chat(people: People, agent: Agent) -> None:
+    """One chat of CHAT_MESSAGES messages, taking turns, from the visitor's arrival to the
+    closed socket; each message is typed (typing on, then off) as the widget reports it."""
+    chat = await people.open_conversation("chat-visitor", agent, EVENT_TIMEOUT)  # message 1
+    visitor = chat.visitor
+    for number in range(2, CHAT_MESSAGES + 1):
+        sender, receiver = (
+            (agent.socket, visitor.socket) if number % 2 == 0 else (visitor.socket, agent.socket)
+        )
+        await sender.send(action="typing", room_id=chat.room_id, typing=True)
+        await _say(people, sender, receiver, chat.room_id)
+        await sender.send(action="typing", room_id=chat.room_id, typing=False)
+    for _ in range(VISITOR_HEARTBEATS_PER_CHAT):
+        await visitor.socket.send(action="heartbeat")
+    await people.rest.call("POST", f"/rooms/{chat.room_id}/close", {}, visitor=visitor.token)
+    await visitor.socket.close()
+
+
+def measure_calls(sweep_interval: float = 1.0) -> tuple[dict[str, dict], dict]:
+    """Run the operations on an in-process stack, the second time counted (the first makes the
+    botocore clients and warms DynamoDB Local up, whose durations would be a cold start's).
+    Returns the calls by operation and what a page view's availability answer weighs."""
+    recorder = CallRecorder()
+    with (
+        recorder.installed(),
+        devserver_in_thread(pool_size=2, sweep_interval=sweep_interval) as urls,
+    ):
+        asyncio.run(_operations(urls, recorder))
+        found, page_view = asyncio.run(_operations(urls, recorder))
+    return {name: calls.as_json() for name, calls in found.items()}, page_view
