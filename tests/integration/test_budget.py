@@ -3,12 +3,18 @@ availability check is one GetItem; request paths are a handful of key operations
 
 from __future__ import annotations
 
+from pathlib import Path
+
 # Measured: a visitor's message into an open chat whose visitor and agent each have a socket.
 #   GetItem 2     the visitor (token check), the room (access and state)
 #   UpdateItem 1  the room's next seq (conditional on not closed; keeps the room alive)
 #   TransactWriteItems 1  the message together with its client_id claim (idempotency)
 #   Query 2       the live connections of the visitor and of the agent (principal index)
 MESSAGE_SEND_CALL_BUDGET = 6
+# The same message as a `send` frame over the visitor's WebSocket, the widget's way: one
+# GetItem more, the connection's record (who sent the frame) before the visitor's.
+WEBSOCKET_MESSAGE_SEND_CALL_BUDGET = 7
+PERFORMANCE_DOC = Path(__file__).resolve().parents[2] / "docs" / "performance.md"
 
 SCHEDULED_EVENT = {
     "version": "0",
@@ -62,6 +68,30 @@ def test_a_visitor_message_stays_within_its_call_budget(api, dynamodb_calls):
     assert len(calls) <= MESSAGE_SEND_CALL_BUDGET, breakdown
     assert breakdown == {"GetItem": 2, "Query": 2, "TransactWriteItems": 1, "UpdateItem": 1}
     assert [p["message"]["client_id"] for p in api.pushed(paula, "message")][-1] == "b1"
+
+
+def test_a_visitor_message_over_the_websocket_stays_within_its_call_budget(api, dynamodb_calls):
+    paula = api.agent("Paula")
+    visitor = api.visitor()
+    room_id = api.taken(visitor, paula)["room_id"]
+    frame = {"action": "send", "room_id": room_id, "text": "Und am Samstag?", "client_id": "w1"}
+
+    with dynamodb_calls.measure():
+        api.ws_send(visitor.connection_id, frame)
+
+    breakdown = dynamodb_calls.count()
+    assert len(dynamodb_calls.calls) <= WEBSOCKET_MESSAGE_SEND_CALL_BUDGET, breakdown
+    assert breakdown == {"GetItem": 3, "Query": 2, "TransactWriteItems": 1, "UpdateItem": 1}
+    assert [p["message"]["client_id"] for p in api.pushed(paula, "message")][-1] == "w1"
+
+
+def test_the_budgets_asserted_here_are_the_documented_ones():
+    documented = PERFORMANCE_DOC.read_text(encoding="utf-8")
+    for name, budget in (
+        ("MESSAGE_SEND_CALL_BUDGET", MESSAGE_SEND_CALL_BUDGET),
+        ("WEBSOCKET_MESSAGE_SEND_CALL_BUDGET", WEBSOCKET_MESSAGE_SEND_CALL_BUDGET),
+    ):
+        assert f"**{budget}** (`{name}`)" in documented, name
 
 
 def test_no_request_path_scans(api, dynamodb_calls):

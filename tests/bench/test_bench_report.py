@@ -1,0 +1,49 @@
+"""The committed figures: complete, and the same in bench/results.md and docs/performance.md."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench import report
+from bench.report import PERFORMANCE_DOC, RESULTS_DIR
+
+RESULTS = json.loads((RESULTS_DIR / "results.json").read_text(encoding="utf-8"))
+
+
+def test_the_committed_results_have_every_figure_the_issue_asks_for():
+    assert report.missing_figures(RESULTS) == []
+    for level in ("1", "50", "200"):
+        assert RESULTS["latency_ms"]["message_p50"][level] > 0
+
+
+def test_a_missing_figure_is_named():
+    results = json.loads(json.dumps(RESULTS))
+    del results["load"]["lost_messages"]
+    results["sizes"]["loader_gzip_bytes"] = None
+    assert report.missing_figures(results) == ["sizes.loader_gzip_bytes", "load.lost_messages"]
+
+
+def test_the_report_and_the_docs_show_the_committed_results():
+    table = report.render(RESULTS)
+    assert (RESULTS_DIR / "results.md").read_text(encoding="utf-8") == table
+    documented = PERFORMANCE_DOC.read_text(encoding="utf-8")
+    assert f"{report.BEGIN}\n{table}{report.END}" in documented
+
+
+def test_the_table_names_the_issues_figures_with_units():
+    table = report.render(RESULTS)
+    for key in ("sizes.lambda_zip_bytes", "calls.chat_20_messages", "cost_usd.idle_per_month"):
+        assert f"`{key}`" in table, key
+    for heading in ("Sizes (bytes)", "Speed (ms", "Cost (USD", "Cold start (ms", "Load"):
+        assert f"### {heading}" in table
+
+
+def test_splicing_replaces_only_what_lies_between_the_markers():
+    document = f"# Title\n\nbefore\n{report.BEGIN}\nold table\n{report.END}\nafter\n"
+    assert report.splice(document, "new table\n") == (
+        f"# Title\n\nbefore\n{report.BEGIN}\nnew table\n{report.END}\nafter\n"
+    )
+    with pytest.raises(ValueError, match="markers"):
+        report.splice("# no markers\n", "table\n")
