@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import socket
 from pathlib import Path
@@ -109,5 +110,8 @@ def test_the_devserver_answers_without_waiting_for_delayed_acks():
             await accepted.wait()
             writer.close()
 
-    asyncio.run(serve_one())
+    # A thread of its own: in the whole suite, Playwright's sync API keeps an event loop running
+    # in the main thread, where asyncio.run() refuses to start.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, serve_one()).result(timeout=10)
     assert nodelay == [1]
