@@ -116,7 +116,7 @@ def _sizes(results: dict) -> list[str]:
             f"about {_number(comparison['rocketchat_loader_gzip_bytes'])} gzip",
         ),
         (
-            "what every page view loads (loader + availability answer), gzip",
+            "what every page view loads: the loader (gzip) and the availability answer",
             _number(comparison["page_view_gzip_bytes"]),
             f"about {_number(comparison['rocketchat_page_view_gzip_bytes'])} in "
             f"{comparison['rocketchat_page_view_requests']} files",
@@ -124,7 +124,7 @@ def _sizes(results: dict) -> list[str]:
         (
             "chat window on first open (`sizes.chat_window_gzip_bytes`)",
             f"{_number(sizes['chat_window_gzip_bytes'])} ({sizes['chat_window_files']} files)",
-            "loaded with every page view",
+            "part of the whole widget above, on every page view",
         ),
         ("agent console (`sizes.console_gzip_bytes`)", console, ""),
         ("Lambda zip (`sizes.lambda_zip_bytes`)", _number(sizes["lambda_zip_bytes"]), ""),
