@@ -105,13 +105,21 @@ class Deliveries:
         self._counts: dict[str, Counter[str]] = {}
         self._first: dict[tuple[str, str], asyncio.Future[float]] = {}
         self._withdrawn: set[str] = set()
+        self._previewed: set[str] = set()
         self.stray = 0  # arrivals at a socket that was not meant to get that message
+        self.previews = 0  # a queued room's messages pushed to its department's agents
 
     def expect(self, client_id: str, receivers: tuple[str, ...]) -> None:
         self._receivers[client_id] = frozenset(receivers)
         self._counts[client_id] = Counter()
         for receiver in receivers:
             self._waiter(client_id, receiver)
+
+    def expect_preview(self, client_id: str) -> None:
+        """A message written while its room is queued: the app pushes it to every agent of the
+        department (the console's live preview). Those socket arrivals are counted apart; who
+        takes the chat reads it over REST, and that reading is checked as exactly once."""
+        self._previewed.add(client_id)
 
     def withdraw(self, client_id: str) -> None:
         """The message could not be sent (its socket was closed): not the server's to deliver,
@@ -121,7 +129,10 @@ class Deliveries:
             self._first.pop((client_id, receiver)).cancel()
         del self._counts[client_id]
 
-    def arrived(self, client_id: str, receiver: str) -> None:
+    def arrived(self, client_id: str, receiver: str, via_socket: bool = False) -> None:
+        if via_socket and client_id in self._previewed:
+            self.previews += 1
+            return
         receivers = self._receivers.get(client_id)
         if receivers is None:
             if client_id.startswith(CLIENT_ID_PREFIX) and client_id not in self._withdrawn:
@@ -322,6 +333,7 @@ class People:
         """The widget's first step: the room with the first text (the socket comes after).
         `agent` is to find that text when it reads the chat after taking it."""
         client_id = new_client_id()
+        self.deliveries.expect_preview(client_id)
         room = await self.rest.call(
             "POST",
             "/rooms",
@@ -397,7 +409,9 @@ class People:
     def _event(self, socket_name: str, event: dict) -> None:
         kind = event.get("type")
         if kind == "message":
-            self.deliveries.arrived(event["message"].get("client_id") or "", socket_name)
+            self.deliveries.arrived(
+                event["message"].get("client_id") or "", socket_name, via_socket=True
+            )
         elif kind == "queue" and event.get("event") == "added":
             agent = self.agents.get(socket_name)
             if agent is not None:

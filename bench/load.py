@@ -269,6 +269,7 @@ async def run_load(
         "messages": deliveries.messages,
         "errors": sum(run.failures.values()) + sum(people.errors.values()) + deliveries.stray,
         "error_kinds": dict(run.failures + people.errors, stray_deliveries=deliveries.stray),
+        "preview_deliveries": deliveries.previews,
         "lost_messages": deliveries.lost(),
         "duplicated_messages": deliveries.duplicated(),
         "message_delivery_ms": summary(run.delivery_ms) if run.delivery_ms else {},

@@ -55,3 +55,21 @@ def test_a_message_that_could_not_be_sent_is_neither_lost_nor_stray():
 
     deliveries = asyncio.run(scenario())
     assert (deliveries.messages, deliveries.lost(), deliveries.stray) == (0, 0, 0)
+
+
+def test_a_queued_rooms_preview_pushes_are_counted_apart_and_the_reading_agent_once():
+    async def scenario() -> Deliveries:
+        deliveries = Deliveries()
+        deliveries.expect_preview("b-first")
+        # Pushed to the department's agents while the room waits (before the sender heard back).
+        deliveries.arrived("b-first", "agent-1", via_socket=True)
+        deliveries.arrived("b-first", "agent-2", via_socket=True)
+        deliveries.expect("b-first", ("agent-1",))
+        deliveries.arrived("b-first", "agent-1", via_socket=True)
+        deliveries.arrived("b-first", "agent-1")  # who took the chat reads it
+        await deliveries.settle(0.01)
+        return deliveries
+
+    deliveries = asyncio.run(scenario())
+    assert deliveries.previews == 3 and deliveries.stray == 0
+    assert deliveries.lost() == 0 and deliveries.duplicated() == 0
