@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")]
 DepartmentId = Annotated[
@@ -59,6 +67,16 @@ class AgentSettings(Strict):
     avatar: Avatar | None = None
     density: Literal["comfortable", "compact"] = "comfortable"
     language: Literal["de", "en"] | None = None
+
+    @field_validator("avatar", mode="wrap")
+    @classmethod
+    def _stored_link_is_no_picture(cls, value, handler):
+        # A picture stored before only inline images were allowed is left out of the answer;
+        # it must not make the agent's every answer fail.
+        try:
+            return handler(value)
+        except ValidationError:
+            return None
 
 
 class AgentSettingsPatch(Strict):
