@@ -17,7 +17,11 @@
 # make setup-admin - first admin account (ADMIN_EMAIL) and departments (DEPARTMENTS) in AWS
 # make destroy     - delete the stack, its tables and files
 
-PYTHON ?= python3.11
+# Python 3.13, as in the Lambda runtime: from PATH, or else from pyenv's versions (on these
+# machines pyenv has 3.13 installed without making it the global version).
+PYTHON ?= $(or $(shell command -v python3.13 >/dev/null 2>&1 && python3.13 -c 'import sys' 2>/dev/null \
+	&& echo python3.13),$(lastword $(sort $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13))),\
+	$(error Python 3.13 is needed: install it, e.g. `pyenv install 3.13`, see README.md))
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
@@ -49,8 +53,10 @@ lint: $(REQUIREMENTS_STAMP)
 
 setup: $(REQUIREMENTS_STAMP) $(NODE_STAMP) chromium widget
 
-$(PY):
-	$(PYTHON) -m venv $(VENV)
+# A venv of another Python (an older checkout's) lacks python3.13 and is made anew.
+$(PY): $(VENV)/bin/python3.13
+$(VENV)/bin/python3.13:
+	$(PYTHON) -m venv --clear $(VENV)
 
 $(REQUIREMENTS_STAMP): requirements.txt requirements-dev.txt constraints.txt | $(PY)
 	$(PY) -m pip install -r requirements-dev.txt
@@ -58,8 +64,9 @@ $(REQUIREMENTS_STAMP): requirements.txt requirements-dev.txt constraints.txt | $
 
 tools: $(TOOLS_STAMP)
 
-$(TOOLS_VENV)/bin/python:
-	$(PYTHON) -m venv $(TOOLS_VENV)
+$(TOOLS_VENV)/bin/python: $(TOOLS_VENV)/bin/python3.13
+$(TOOLS_VENV)/bin/python3.13:
+	$(PYTHON) -m venv --clear $(TOOLS_VENV)
 
 $(TOOLS_STAMP): requirements-tools.txt | $(TOOLS_VENV)/bin/python
 	$(TOOLS_VENV)/bin/python -m pip install -r requirements-tools.txt

@@ -121,7 +121,7 @@ def test_the_functions_are_the_apps_handlers_with_the_stacks_role(packaged):
     assert {name: f["Properties"]["Handler"] for name, f in functions.items()} == FUNCTIONS
     for function in functions.values():
         properties = function["Properties"]
-        assert properties["Runtime"] == "python3.11"
+        assert properties["Runtime"] == "python3.13"
         assert properties["Role"] == {"Fn::GetAtt": ["LambdaRole", "Arn"]}
         assert text_of(properties["FunctionName"]).startswith("${AWS::StackName}-")
 

@@ -1,5 +1,5 @@
 """The Lambda zip: small (boto3/botocore and friends come from the Lambda runtime), complete (the
-app imports and answers from the zip alone plus what the runtime provides), for Python 3.11 on
+app imports and answers from the zip alone plus what the runtime provides), for Python 3.13 on
 x86_64 Linux as the template says."""
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def test_the_zip_has_the_app_and_its_dependencies_built_for_lambda(packaged):
     assert "chalicelib/store/models.py" in listing
     assert any(n.startswith("pynamodb/") for n in listing)
     assert any(
-        n.startswith("pydantic_core/") and "cpython-311-x86_64-linux-gnu" in n for n in listing
+        n.startswith("pydantic_core/") and "cpython-313-x86_64-linux-gnu" in n for n in listing
     )
     assert not any(n.startswith(("tests/", "devserver/", "infra/")) for n in listing)
     runtime = {
@@ -54,7 +54,7 @@ def test_the_zip_has_the_app_and_its_dependencies_built_for_lambda(packaged):
         tuple(f["Properties"]["Architectures"])
         for f in packaged.of_type("AWS::Serverless::Function").values()
     }
-    assert runtime == {"python3.11"} and architectures == {("x86_64",)}
+    assert runtime == {"python3.13"} and architectures == {("x86_64",)}
 
 
 def test_lambda_requirements_drop_only_chalice():
