@@ -24,6 +24,7 @@ from chalicelib.services import (
     messages,
     presence,
     rooms,
+    sso,
     visitors,
 )
 from chalicelib.services.context import Context, build_context
@@ -236,6 +237,8 @@ def get_config(ctx, _principal, _body, _query):
         "ws_url": ctx.settings.ws_url,
         "max_message_length": ctx.settings.max_message_length,
         "languages": list(ctx.settings.languages),
+        "sso": ctx.settings.sso_enabled,
+        "password_login": ctx.settings.password_login,
     }
 
 
@@ -369,11 +372,11 @@ def close_room(ctx, principal, body, _query, room_id):
     body=s.RegisterIn,
     response=s.RegisteredOut,
     status=202,
-    errors=(400, 409, 429),
+    errors=(400, 403, 409, 429),
 )
 def register(ctx, _principal, body, _query):
     visitors.check_rate(ctx, "register", _client_ip())
-    agent = agents.register(ctx, body.email, body.name, body.password)
+    agent = agents.register_with_password(ctx, body.email, body.name, body.password)
     return {"agent_id": agent.agent_id, "state": agent.state}
 
 
@@ -433,6 +436,77 @@ def put_status(ctx, principal, body, _query):
 )
 def put_availability(ctx, principal, body, _query):
     return agents.view(agents.set_availability(ctx, principal, body.available))
+
+
+# ---- institutional sign-in (OpenID Connect) ----------------------------------------------------
+
+
+class SsoCallbackQuery(Query):
+    model_config = ConfigDict(extra="ignore")  # providers add their own (iss, session_state)
+    state: Annotated[str, Field(max_length=512)] | None = None
+    code: Annotated[str, Field(max_length=2048)] | None = None
+    error: Annotated[str, Field(max_length=256)] | None = None
+
+
+@route(
+    "/auth/sso/start",
+    "POST",
+    "Start institutional sign-in: the provider's sign-in page to send the browser to",
+    response=s.SsoStartOut,
+    errors=(401, 404, 429),
+)
+def sso_start(ctx, _principal, _body, _query):
+    visitors.check_rate(ctx, "login", _client_ip())
+    return {"authorization_url": sso.start(ctx)}
+
+
+@app.route("/auth/sso/callback", methods=["GET"])
+def sso_callback() -> Response:
+    """The provider sends the browser here; it goes on to the console with a one-time code (or
+    an error code) in the fragment. A redirect, not JSON, hence not the `route` helper."""
+    try:
+        query = SsoCallbackQuery.model_validate(app.current_request.query_params or {})
+        target = sso.finish(context(), query.state, query.code, query.error)
+    except ValidationError as exc:
+        return _error_response(exc)
+    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into a 500
+        return _error_response(exc)
+    return Response(
+        body="",
+        status_code=302,
+        headers={"Location": target, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+    )
+
+
+OPERATIONS.append(
+    Operation(
+        "/auth/sso/callback",
+        "GET",
+        "The provider's redirect: on to the console with #sso_code=... or #sso_error=...",
+        None,
+        302,
+        query=SsoCallbackQuery,
+        errors=(400,),
+    )
+)
+
+
+@route(
+    "/auth/sso/exchange",
+    "POST",
+    "Trade the one-time code from the callback for a session",
+    body=s.SsoExchangeIn,
+    response=s.SsoSignedInOut,
+    errors=(400, 401, 403, 429),
+)
+def sso_exchange(ctx, _principal, body, _query):
+    visitors.check_rate(ctx, "login", _client_ip())
+    signed_in = sso.exchange(ctx, body.code)
+    return {
+        "token": signed_in.token,
+        "agent": agents.view(signed_in.agent),
+        "end_session_url": signed_in.end_session_url,
+    }
 
 
 # ---- agent omnichannel -------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def register(
     ctx: Context,
     email: str,
     name: str,
-    password: str,
+    password: str | None,
     role: str = "agent",
     state: str = "pending",
     departments: list[str] | None = None,
@@ -60,7 +60,9 @@ def register(
         new_id("agt"),
         email=email.strip().lower(),
         name=name,
-        password_hash=_hasher.hash(password),
+        # No password: the account signs in through the institution's provider only (an empty
+        # hash never verifies).
+        password_hash=_hasher.hash(password) if password is not None else "",
         state=state,
         role=role,
         departments=departments or [],
@@ -77,6 +79,15 @@ def register(
     return agent
 
 
+def register_with_password(ctx: Context, email: str, name: str, password: str) -> AgentItem:
+    if not ctx.settings.password_login:
+        raise Forbidden(
+            "registration with a password is switched off; use your institution's login",
+            "password_login_disabled",
+        )
+    return register(ctx, email, name, password)
+
+
 def login(ctx: Context, email: str, password: str) -> tuple[str, AgentItem]:
     unknown_account_hash = _unknown_account_hash()
     key = repo.get_key(email_key(email), ctx.now())
@@ -91,6 +102,17 @@ def login(ctx: Context, email: str, password: str) -> tuple[str, AgentItem]:
         raise Forbidden("this account waits for approval by an administrator", "account_pending")
     if agent.state == "disabled":
         raise Forbidden("this account has been disabled", "account_disabled")
+    if not ctx.settings.password_login and agent.role != "admin":
+        # Admins keep their password, so the first admin always has a way in.
+        raise Forbidden(
+            "sign-in with a password is switched off; use your institution's login",
+            "password_login_disabled",
+        )
+    return open_session(ctx, agent), agent
+
+
+def open_session(ctx: Context, agent: AgentItem) -> str:
+    """A new session of the agent; its token (returned once, stored only as a hash)."""
     session_id, secret = new_id("ses"), new_secret()
     repo.save_session(
         SessionItem(
@@ -100,7 +122,7 @@ def login(ctx: Context, email: str, password: str) -> tuple[str, AgentItem]:
             expires_at=ctx.epoch_in(hours=ctx.settings.session_hours),
         )
     )
-    return f"{session_id}.{secret}", agent
+    return f"{session_id}.{secret}"
 
 
 def logout(ctx: Context, principal: AgentPrincipal) -> None:

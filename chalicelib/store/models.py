@@ -233,6 +233,20 @@ class MessageItem(Model):
     expires_at = TtlNumberAttribute()
 
 
+class SsoGrantItem(Model):
+    """Short-lived, single-use items of institutional sign-in: a started sign-in
+    (`attempt#<state>`: nonce and PKCE verifier) and a finished one waiting for the console
+    (`handover#<hash of the one-time code>`: the agent). Minutes long; see store/sso.py."""
+
+    Meta = _meta("sso-grants")
+    grant_key = UnicodeAttribute(hash_key=True)
+    nonce = UnicodeAttribute(null=True)
+    code_verifier = UnicodeAttribute(null=True)
+    agent_id = UnicodeAttribute(null=True)
+    end_session_url = UnicodeAttribute(null=True)
+    expires_at = TtlNumberAttribute()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     KeyItem,
     AgentItem,
@@ -244,6 +258,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     RoomItem,
     AgentRoomItem,
     MessageItem,
+    SsoGrantItem,
 )
 
 TTL_MODELS: tuple[type[Model], ...] = tuple(

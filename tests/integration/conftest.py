@@ -320,3 +320,61 @@ def api(stack, tmp_path) -> Api:
     import app as app_module
 
     return Api(app_module, stack, str(tmp_path / "chalice-project"))
+
+
+# ---- institutional sign-in against the real test provider (devserver/oidc_provider.mjs) -------
+
+SSO_ORIGIN = "http://testserver"
+SSO_ACCOUNTS = [
+    {"sub": "ute", "email": "ute.sso@uni.example", "name": "Ute Institut"},
+    {"sub": "mia", "email": "mia@uni.example", "name": "Mia Meyer"},
+]
+
+
+@pytest.fixture(scope="session")
+def sso_provider():
+    from devserver.oidc import oidc_provider
+
+    with oidc_provider([f"{SSO_ORIGIN}/api/auth/sso/callback"], SSO_ACCOUNTS) as provider:
+        yield provider
+
+
+@pytest.fixture
+def sso_api(api, sso_provider):
+    """The API with institutional sign-in configured (as SSO_* variables would)."""
+    import dataclasses
+
+    api.ctx.settings = dataclasses.replace(
+        api.ctx.settings,
+        public_origin=SSO_ORIGIN,
+        sso_issuer=sso_provider.issuer,
+        sso_client_id=sso_provider.client_id,
+        sso_client_secret=sso_provider.client_secret,
+    )
+    return api
+
+
+def sign_in_at_provider(authorization_url: str, login: str) -> str:
+    """Follow the provider's pages as a browser would, signing in as `login` (the test provider
+    takes any password), up to its redirect to our callback; returns that callback's path."""
+    import re
+
+    import httpx
+
+    callback = f"{SSO_ORIGIN}/api/auth/sso/callback"
+    with httpx.Client(timeout=10) as browser:
+        answer = browser.get(authorization_url)
+        for _ in range(10):
+            location = answer.headers.get("location")
+            if location and location.startswith(callback):
+                return location.removeprefix(SSO_ORIGIN + "/api")
+            if location:
+                answer = browser.get(httpx.URL(str(answer.url)).join(location))
+                continue
+            action = re.search(r'<form[^>]*action="([^"]+)"', answer.text)
+            assert action, answer.text
+            answer = browser.post(
+                answer.url.join(action.group(1)),
+                data={"prompt": "login", "login": login, "password": "irrelevant"},
+            )
+    raise AssertionError("the provider never sent the browser back")

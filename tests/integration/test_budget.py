@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.integration.conftest import sign_in_at_provider
+
 # Measured: a visitor's message into an open chat whose visitor and agent each have a socket.
 #   GetItem 2     the visitor (token check), the room (access and state)
 #   UpdateItem 1  the room's next seq (conditional on not closed; keeps the room alive)
@@ -94,8 +96,10 @@ def test_the_budgets_asserted_here_are_the_documented_ones():
         assert f"**{budget}** (`{name}`)" in documented, name
 
 
-def test_no_request_path_scans(api, dynamodb_calls):
-    """Every route of a whole day's work, as agents, visitors and admins use them."""
+def test_no_request_path_scans(sso_api, dynamodb_calls):
+    """Every route of a whole day's work, as agents, visitors and admins use them (with
+    institutional sign-in configured, against the test provider)."""
+    api = sso_api
     scans = {}
 
     def call(method, path, **kwargs):
@@ -119,6 +123,14 @@ def test_no_request_path_scans(api, dynamodb_calls):
         "POST", f"/admin/agents/{ute_id}/approve", body={"departments": ["sales"]}, auth=admin.auth
     )
     call("POST", "/auth/login", body={"email": "ute@uni.example", "password": api.password})
+    started = call("POST", "/auth/sso/start").json["authorization_url"]
+    # Mia's first institutional sign-in: a pending registration, approved like Ute's.
+    call("GET", sign_in_at_provider(started, "mia"))
+    mia_id = call("GET", "/admin/agents?state=pending", auth=admin.auth).json["agents"][0]
+    call("POST", f"/admin/agents/{mia_id['agent_id']}/approve", body={}, auth=admin.auth)
+    started = call("POST", "/auth/sso/start").json["authorization_url"]
+    handed_over = call("GET", sign_in_at_provider(started, "mia")).headers["location"]
+    call("POST", "/auth/sso/exchange", body={"code": handed_over.split("#sso_code=", 1)[1]})
     call("GET", "/config")
     call("GET", "/departments/sales/availability")
     visitor_id = call("POST", "/visitors").json

@@ -14,6 +14,8 @@ def test_config_tells_the_widget_where_to_connect(api):
         "ws_url": "ws://testserver/ws",
         "max_message_length": 2000,
         "languages": ["de", "en"],
+        "sso": False,
+        "password_login": True,
     }
 
 
