@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from devserver.oidc import oidc_provider, redirect_uris_for
 from devserver.testing import devserver_process
 from tests.browser.console_support import Console
+from tests.browser.support import axe_violations
 from tests.local.support import Stack
 
 ALLOWED_DOMAIN = "uni.example"
@@ -114,8 +115,10 @@ def approved_by_institution(stack: Stack, console: Console, login: str, email: s
 def test_the_sign_in_screen_offers_the_institutions_login_in_both_languages(sso_console):
     console = sso_console().open()
     expect(console.page.get_by_role("button", name=SSO_BUTTON)).to_be_visible()
+    assert axe_violations(console.page) == [], "sign-in with the institution's login (de)"
     console.page.locator(".language-switch").click()
     expect(console.page.get_by_role("button", name="Sign in with your institution")).to_be_visible()
+    assert axe_violations(console.page) == [], "sign-in with the institution's login (en)"
 
 
 def test_a_first_sign_in_registers_the_person_and_after_approval_the_next_one_opens_the_console(
@@ -223,4 +226,5 @@ def test_an_email_outside_the_allowed_domains_is_refused(sso_console, sso_stack)
     at_provider_sign_in_as(console, "outsider")
     expect(refusal(console)).to_have_attribute("data-code", "sso_email_domain_not_allowed")
     expect(refusal(console)).to_contain_text("Mit dieser E-Mail-Adresse ist die Anmeldung")
+    assert axe_violations(console.page) == [], "a refused institutional sign-in"
     assert pending_agent(sso_stack, "olli@mail.example") is None
