@@ -22,10 +22,9 @@ from chalicelib.oidc import Identity, IdentityProvider, ProviderRefused, identit
 from chalicelib.services import agents
 from chalicelib.services.context import Context
 from chalicelib.services.principals import hash_secret
-from chalicelib.store import repo
-from chalicelib.store import sso as store
-from chalicelib.store.models import AgentItem
-from chalicelib.store.repo import ConditionFailed
+from chalicelib.services.views import agent_view
+from chalicelib.store.base import Taken
+from chalicelib.store.records import Agent, Handover, SignInAttempt
 
 ATTEMPT_MINUTES = 10  # from the provider's sign-in page back to us
 HANDOVER_SECONDS = 120  # from our redirect to the console's exchange
@@ -34,7 +33,7 @@ HANDOVER_SECONDS = 120  # from our redirect to the console's exchange
 @dataclass(frozen=True)
 class SignedIn:
     token: str
-    agent: AgentItem
+    agent: dict
     end_session_url: str | None
 
 
@@ -68,8 +67,8 @@ def start(ctx: Context) -> str:
         authorization = provider.authorization(callback_url(ctx))
     except ProviderRefused as exc:
         raise _refused(exc) from exc
-    store.remember_sign_in_attempt(
-        store.SignInAttempt(
+    ctx.store.remember_sign_in_attempt(
+        SignInAttempt(
             state=authorization.state,
             nonce=authorization.nonce,
             code_verifier=authorization.code_verifier,
@@ -91,7 +90,7 @@ def finish(ctx: Context, state: str | None, code: str | None, error: str | None)
 
 def _handover_code(ctx: Context, state: str | None, code: str | None, error: str | None) -> str:
     provider = _provider(ctx)
-    attempt = store.take_sign_in_attempt(state, ctx.now()) if state else None
+    attempt = ctx.store.take_sign_in_attempt(state, ctx.now()) if state else None
     if attempt is None:
         raise Unauthorized(
             "state: unknown, used or expired; start the sign-in again", "sso_state_invalid"
@@ -111,9 +110,9 @@ def _handover_code(ctx: Context, state: str | None, code: str | None, error: str
     if agent.state == "disabled":
         raise Forbidden("this account has been disabled", "account_disabled")
     handover_code = new_secret()
-    store.remember_handover(
+    ctx.store.remember_handover(
         hash_secret(handover_code),
-        store.Handover(
+        Handover(
             agent_id=agent.agent_id,
             end_session_url=end_session_url,
             expires_at=ctx.epoch_in(seconds=HANDOVER_SECONDS),
@@ -137,41 +136,40 @@ def _email_of(ctx: Context, identity: Identity) -> str:
     return email
 
 
-def _agent_for(ctx: Context, identity: Identity) -> AgentItem:
+def _agent_for(ctx: Context, identity: Identity) -> Agent:
     """The agent this identity is: known from an earlier sign-in, or the account with its
     email (a password account signs in through the provider from now on too), or else a new
     pending registration."""
     email = _email_of(ctx, identity)
     issuer = ctx.settings.sso_issuer
-    agent_id = store.agent_of_identity(issuer, identity.subject)
-    agent = repo.get_agent(agent_id) if agent_id else None
+    agent_id = ctx.store.agent_of_identity(issuer, identity.subject)
+    agent = ctx.store.get_agent(agent_id) if agent_id else None
     if agent is not None:
         return agent
     agent = _agent_with_email(ctx, email)
     if agent is None:
         name = (identity.name or "").strip() or email.split("@", 1)[0]
-        try:
-            agent = agents.register(ctx, email, name[:120], password=None)
-        except Conflict:  # a sign-in of the same person at the same moment registered it
-            agent = _agent_with_email(ctx, email)
-            if agent is None:
-                raise
-    # ConditionFailed: the same person's other sign-in linked it a moment ago (same agent).
-    with contextlib.suppress(ConditionFailed):
-        store.link_identity(issuer, identity.subject, agent.agent_id)
+        with contextlib.suppress(Conflict):  # the same person's other sign-in registered it
+            agents.register(ctx, email, name[:120], password=None)
+        agent = _agent_with_email(ctx, email)
+        if agent is None:  # registered and gone again at once: refuse rather than guess
+            raise Conflict("the account changed during sign-in; sign in again", "sso_retry")
+    # Taken: the same person's other sign-in linked it a moment ago (same agent).
+    with contextlib.suppress(Taken):
+        ctx.store.link_identity(issuer, identity.subject, agent.agent_id)
     return agent
 
 
-def _agent_with_email(ctx: Context, email: str) -> AgentItem | None:
-    key = repo.get_key(agents.email_key(email), ctx.now())
-    return repo.get_agent(key.ref) if key is not None else None
+def _agent_with_email(ctx: Context, email: str) -> Agent | None:
+    agent_id = ctx.store.agent_id_for_email(email)
+    return ctx.store.get_agent(agent_id) if agent_id is not None else None
 
 
 def exchange(ctx: Context, handover_code: str) -> SignedIn:
-    handover = store.take_handover(hash_secret(handover_code), ctx.now())
+    handover = ctx.store.take_handover(hash_secret(handover_code), ctx.now())
     if handover is None:
         raise Unauthorized("code: unknown, used or expired; sign in again", "sso_code_invalid")
-    agent = repo.get_agent(handover.agent_id)
+    agent = ctx.store.get_agent(handover.agent_id)
     if agent is None or agent.state != "active":
         raise Forbidden("this account can no longer sign in", "account_disabled")
-    return SignedIn(agents.open_session(ctx, agent), agent, handover.end_session_url)
+    return SignedIn(agents.open_session(ctx, agent), agent_view(agent), handover.end_session_url)

@@ -1,8 +1,9 @@
 """The app through Chalice's test client and its WebSocket handlers, on moto's DynamoDB.
 
-`stack` runs the `setup` Lambda (tables, the first admin, two departments), then swaps the pusher
-for a recording fake and the clock for one the test moves. `api` speaks HTTP to the app like the
-widget and the console do; WebSocket events are built exactly as API Gateway sends them."""
+`stack` gives the app a context on the test's tables with a recording pusher and a clock the
+test moves, then runs the `setup` Lambda (the first admin, two departments). `api` speaks HTTP
+to the app like the widget and the console do; WebSocket events are built exactly as API
+Gateway sends them."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 from chalice.test import Client
 
 from tests.accounts import store_active_agent
+from tests.conftest import count_dynamodb_calls
 
 ADMIN_EMAIL = "admin@uni.example"
 ADMIN_PASSWORD = "admin password 1"
@@ -219,7 +221,7 @@ class Api:
         the toggle green and status online. The account is stored active at once: registration
         and approval over HTTP are tested in test_rest_agents, and each test stays short."""
         email = f"{name.lower()}{next(self._numbers)}@uni.example"
-        item = store_active_agent(
+        agent_id = store_active_agent(
             self.ctx,
             email,
             name,
@@ -231,7 +233,7 @@ class Api:
         )
         login = self.post("/auth/login", {"email": email, "password": PASSWORD})
         assert login.status == 200, login.body
-        handle = AgentHandle(item.agent_id, email, name, login.json["token"])
+        handle = AgentHandle(agent_id, email, name, login.json["token"])
         if online:
             handle.connection_id = f"ws-{name.lower()}-{next(self._numbers)}"
             answer = self.ws_connect(handle.connection_id, {"token": handle.token})
@@ -290,13 +292,15 @@ class Api:
 
 @pytest.fixture
 def stack(tables, tmp_path, monkeypatch, clock, pusher):
-    """The `setup` Lambda on the test's fresh tables (creating tables is tested in test_store)."""
+    """The `setup` Lambda on the test's fresh tables (creating tables is tested in tests/store)."""
     import app as app_module
+    from chalicelib.mail import Mailer
+    from chalicelib.services.context import Context
 
-    monkeypatch.setattr(app_module, "_context", None)
+    settings, store = tables
+    mailer = Mailer(settings.mail_sender, settings.mail_outbox_dir, settings.region)
+    monkeypatch.setattr(app_module, "_context", Context(settings, store, pusher, mailer, clock))
     ctx = app_module.context()
-    ctx.pusher = pusher
-    ctx.clock = clock
     result = app_module.setup(
         {
             "create_tables": False,
@@ -320,6 +324,12 @@ def api(stack, tmp_path) -> Api:
     import app as app_module
 
     return Api(app_module, stack, str(tmp_path / "chalice-project"))
+
+
+@pytest.fixture
+def dynamodb_calls(stack):
+    """Counts the DynamoDB calls of the app's store."""
+    return count_dynamodb_calls(stack.store)
 
 
 # ---- institutional sign-in against the real test provider (devserver/oidc_provider.mjs) -------
