@@ -75,7 +75,10 @@ const consoleJs = await bundle(consoleSrc("console.js"));
 mkdirSync(out("console"), { recursive: true });
 writeFileSync(out("console/console.css"), consoleCss);
 writeFileSync(out("console/console.js"), consoleJs);
-writeFileSync(out("console/index.html"), page(consoleSrc("index.html"), "console", consoleJs, consoleCss));
+writeFileSync(
+  out("console/index.html"),
+  page(consoleSrc("index.html"), "console", consoleJs, consoleCss)
+);
 
 const bytes = Buffer.from(loader);
 const gzip = gzipSync(bytes, { level: 9 }).length;

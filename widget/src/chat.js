@@ -21,8 +21,38 @@ const HEARTBEAT_MS = 4 * 60 * 1000; // API Gateway closes idle sockets after 10 
 const TYPING_IDLE_MS = 3000;
 const THEIR_TYPING_MS = 10000;
 const EMOJIS = [
-  "😀", "😊", "🙂", "😉", "😂", "😅", "😍", "🤔", "😮", "😢", "😕", "🙈", "👍", "👎", "👏", "🙏",
-  "👋", "🙌", "💪", "👀", "✅", "❌", "❓", "❗", "💡", "🎉", "❤️", "⭐", "☕", "📚", "🎓", "📅",
+  "😀",
+  "😊",
+  "🙂",
+  "😉",
+  "😂",
+  "😅",
+  "😍",
+  "🤔",
+  "😮",
+  "😢",
+  "😕",
+  "🙈",
+  "👍",
+  "👎",
+  "👏",
+  "🙏",
+  "👋",
+  "🙌",
+  "💪",
+  "👀",
+  "✅",
+  "❌",
+  "❓",
+  "❗",
+  "💡",
+  "🎉",
+  "❤️",
+  "⭐",
+  "☕",
+  "📚",
+  "🎓",
+  "📅",
 ];
 
 const $ = (id) => document.getElementById(id);
@@ -957,7 +987,7 @@ window.addEventListener("storage", (event) => {
     room = null;
     seen.clear();
     synced = 0;
-  inSync = false;
+    inSync = false;
     ui.messages.replaceChildren();
     renderIdentity();
     renderRoom();

@@ -46,7 +46,12 @@
   const [panel, button, badge] = root.querySelectorAll("aside,button,b");
   (d.body || d.documentElement).append(host);
 
-  let available, active, open, stopped, frame, checks = 0;
+  let available,
+    active,
+    open,
+    stopped,
+    frame,
+    checks = 0;
   const render = (unread) => {
     host.dataset.livechatState = panel.className = open
       ? "open"
@@ -89,8 +94,7 @@
     else {
       frame = d.createElement("iframe");
       frame.title = "Live-Chat";
-      frame.src =
-        chatUrl + "#" + new URLSearchParams({ d: department, l: lang, a: api, o: here });
+      frame.src = chatUrl + "#" + new URLSearchParams({ d: department, l: lang, a: api, o: here });
       frame.onload = show;
       panel.append(frame);
     }

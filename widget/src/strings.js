@@ -22,7 +22,8 @@ export const STRINGS = {
     sending: "wird gesendet …",
     notSent: "nicht gesendet",
     typing: "{name} schreibt …",
-    queue: "Sie sind in der Warteschleife (Position {position}). Bitte haben Sie einen Moment Geduld.",
+    queue:
+      "Sie sind in der Warteschleife (Position {position}). Bitte haben Sie einen Moment Geduld.",
     queueNoPosition: "Sie sind in der Warteschleife. Bitte haben Sie einen Moment Geduld.",
     preview: "Jemand ist in Kürze für Sie da.",
     reconnecting: "Verbindung unterbrochen. Neuer Versuch läuft …",

@@ -34,7 +34,8 @@ addStrings({
     accPictureNew: "Neues Bild – es wird mit »Speichern« übernommen.",
     accPictureRemoved: "Bild entfernt – mit »Speichern« werden wieder Ihre Initialen gezeigt.",
     accPictureUnreadable: "Diese Datei kann der Browser nicht als Bild lesen.",
-    accPictureTooLarge: "Das Bild lässt sich nicht klein genug speichern. Bitte wählen Sie ein anderes.",
+    accPictureTooLarge:
+      "Das Bild lässt sich nicht klein genug speichern. Bitte wählen Sie ein anderes.",
     accName: "Name",
     accEmail: "E-Mail-Adresse",
     accRole: "Rolle",
@@ -147,7 +148,13 @@ export function renderAccount(main) {
   const error = el("p", { class: "form-error", role: "alert", id: "account-error" });
 
   // ---- profile --------------------------------------------------------------------------------
-  const name = el("input", { id: "account-name", name: "name", autocomplete: "name", maxLength: 120, value: agent.name });
+  const name = el("input", {
+    id: "account-name",
+    name: "name",
+    autocomplete: "name",
+    maxLength: 120,
+    value: agent.name,
+  });
   const preview = el("div", { class: "account-avatar", id: "avatar-preview" });
   const pictureNote = el("p", { class: "muted", id: "avatar-note", "aria-live": "polite" });
   const file = el("input", {
@@ -229,7 +236,11 @@ export function renderAccount(main) {
     }
     const state = Notification.permission;
     notificationState.textContent =
-      state === "granted" ? t("accNotificationsOn") : state === "denied" ? t("accNotificationsBlocked") : t("accNotificationsOff");
+      state === "granted"
+        ? t("accNotificationsOn")
+        : state === "denied"
+          ? t("accNotificationsBlocked")
+          : t("accNotificationsOff");
     notificationAsk.hidden = state !== "default";
   };
   const notificationLine = el(
@@ -249,11 +260,26 @@ export function renderAccount(main) {
     }
   });
   showNotifications();
-  const sound = el("input", { id: "account-sound", name: "sound", type: "checkbox", checked: settings.sound !== false });
-  const testSound = el("button", { type: "button", class: "secondary", id: "sound-test", text: t("accSoundTest"), onclick: () => playSound() });
+  const sound = el("input", {
+    id: "account-sound",
+    name: "sound",
+    type: "checkbox",
+    checked: settings.sound !== false,
+  });
+  const testSound = el("button", {
+    type: "button",
+    class: "secondary",
+    id: "sound-test",
+    text: t("accSoundTest"),
+    onclick: () => playSound(),
+  });
 
   // ---- appearance -----------------------------------------------------------------------------
-  const theme = radios("theme", THEMES.map((value) => [value, t(`accTheme_${value}`)]), settings.theme || "system");
+  const theme = radios(
+    "theme",
+    THEMES.map((value) => [value, t(`accTheme_${value}`)]),
+    settings.theme || "system"
+  );
   const density = radios(
     "density",
     DENSITIES.map((value) => [value, t(`accDensity_${value}`)]),
@@ -261,12 +287,30 @@ export function renderAccount(main) {
   );
   const language = radios("language", LANGUAGES, settings.language || session.lang, true);
 
-  const save = el("button", { type: "submit", class: "primary", id: "account-save", text: t("accSave") });
-  const inputs = { name, avatar: file, away_after_minutes: away, sound, theme: theme.first, density: density.first, language: language.first };
+  const save = el("button", {
+    type: "submit",
+    class: "primary",
+    id: "account-save",
+    text: t("accSave"),
+  });
+  const inputs = {
+    name,
+    avatar: file,
+    away_after_minutes: away,
+    sound,
+    theme: theme.first,
+    density: density.first,
+    language: language.first,
+  };
 
   const form = el(
     "form",
-    { class: "account-form", id: "account-form", novalidate: true, "aria-labelledby": "account-title" },
+    {
+      class: "account-form",
+      id: "account-form",
+      novalidate: true,
+      "aria-labelledby": "account-title",
+    },
     error,
     el(
       "section",
@@ -335,7 +379,11 @@ export function renderAccount(main) {
         "fieldset",
         {},
         el("legend", { text: t("accSound") }),
-        el("div", { class: "checks" }, el("label", { for: "account-sound" }, sound, t("accSoundOn"))),
+        el(
+          "div",
+          { class: "checks" },
+          el("label", { for: "account-sound" }, sound, t("accSoundOn"))
+        ),
         el("div", { class: "actions account-line" }, testSound)
       )
     ),
@@ -401,13 +449,24 @@ export function renderAccount(main) {
 /** A group of radio buttons; `value()` is the chosen one. */
 function radios(name, choices, current, withLang = false) {
   const inputs = choices.map(([value]) =>
-    el("input", { type: "radio", name, value, id: `account-${name}-${value}`, checked: value === current })
+    el("input", {
+      type: "radio",
+      name,
+      value,
+      id: `account-${name}-${value}`,
+      checked: value === current,
+    })
   );
   const group = el(
     "div",
     { class: "checks" },
     choices.map(([value, label], index) =>
-      el("label", { for: `account-${name}-${value}`, lang: withLang ? value : undefined }, inputs[index], label)
+      el(
+        "label",
+        { for: `account-${name}-${value}`, lang: withLang ? value : undefined },
+        inputs[index],
+        label
+      )
     )
   );
   return {

@@ -68,7 +68,8 @@ addStrings({
       "bleiben erhalten.",
     admDisabledDone: "Der Zugang von {name} ist gesperrt.",
     admSelf: "Das sind Sie. Ihren eigenen Zugang können Sie nicht sperren.",
-    admSelfRole: "Ihre eigene Rolle können Sie nicht ändern; das kann ein:e andere:r Administrator:in.",
+    admSelfRole:
+      "Ihre eigene Rolle können Sie nicht ändern; das kann ein:e andere:r Administrator:in.",
     admNoDepartmentsYet: "Es gibt noch keine Abteilung.",
     admCreateFirst: "Abteilung anlegen",
     admDepartmentsHint:
@@ -106,7 +107,7 @@ addStrings({
     admDelete: "Löschen",
     admDeleteTitle: "Abteilung {name} löschen?",
     admDeleteText:
-      "Der Chat-Button mit data-department=\"{id}\" erscheint dann auf keiner Webseite mehr.",
+      'Der Chat-Button mit data-department="{id}" erscheint dann auf keiner Webseite mehr.',
     admDeleted: "Die Abteilung {name} ist gelöscht.",
     admSnippet: "Snippet für die Webseite",
     admSnippetHint: "In das CMS einfügen, am besten am Ende der Seite.",
@@ -195,7 +196,7 @@ addStrings({
     admDepartmentSaved: "The department {name} is saved.",
     admDelete: "Delete",
     admDeleteTitle: "Delete the department {name}?",
-    admDeleteText: "The chat button with data-department=\"{id}\" then appears on no website.",
+    admDeleteText: 'The chat button with data-department="{id}" then appears on no website.',
     admDeleted: "The department {name} is deleted.",
     admSnippet: "Snippet for the website",
     admSnippetHint: "Paste it into the CMS, ideally at the end of the page.",
@@ -212,11 +213,15 @@ const ROLES = ["agent", "admin"];
 
 async function loadDepartments() {
   const { departments } = await api("GET", "/admin/departments");
-  return departments.sort((a, b) => a.name.localeCompare(b.name) || a.department_id.localeCompare(b.department_id));
+  return departments.sort(
+    (a, b) => a.name.localeCompare(b.name) || a.department_id.localeCompare(b.department_id)
+  );
 }
 
 function departmentNames(ids, departments) {
-  const names = (ids || []).map((id) => departments.find((d) => d.department_id === id)?.name || id);
+  const names = (ids || []).map(
+    (id) => departments.find((d) => d.department_id === id)?.name || id
+  );
   return names.length ? names.join(", ") : t("admNone");
 }
 
@@ -291,7 +296,14 @@ function departmentChecks(prefix, departments, selected) {
           "div",
           { class: "checks" },
           departments.map((d, index) =>
-            el("label", { for: `${prefix}-${d.department_id}` }, boxes[index], d.name, " ", el("small", { class: "muted", text: `(${d.department_id})` }))
+            el(
+              "label",
+              { for: `${prefix}-${d.department_id}` },
+              boxes[index],
+              d.name,
+              " ",
+              el("small", { class: "muted", text: `(${d.department_id})` })
+            )
           )
         )
       : el(
@@ -388,7 +400,10 @@ export function renderRegistrations(main) {
     }
     if (left) return;
     if (!pending.length) {
-      replace(body, el("p", { class: "empty", id: "no-registrations", text: t("admNoRegistrations") }));
+      replace(
+        body,
+        el("p", { class: "empty", id: "no-registrations", text: t("admNoRegistrations") })
+      );
       if (focusIndex !== null) title.focus();
       return;
     }
@@ -396,8 +411,22 @@ export function renderRegistrations(main) {
       "table",
       { id: "registrations-table", class: "admin-table" },
       el("caption", { class: "visually-hidden", text: t("registrations") }),
-      el("thead", {}, el("tr", {}, [t("admName"), t("admEmail"), t("admRegisteredAt"), t("admActions")].map((h) => el("th", { scope: "col", text: h })))),
-      el("tbody", {}, pending.map((agent, index) => registrationRow(agent, index)))
+      el(
+        "thead",
+        {},
+        el(
+          "tr",
+          {},
+          [t("admName"), t("admEmail"), t("admRegisteredAt"), t("admActions")].map((h) =>
+            el("th", { scope: "col", text: h })
+          )
+        )
+      ),
+      el(
+        "tbody",
+        {},
+        pending.map((agent, index) => registrationRow(agent, index))
+      )
     );
     replace(body, table);
     if (focusIndex !== null) refocus(table, focusIndex, title);
@@ -442,7 +471,11 @@ export function renderRegistrations(main) {
     try {
       const approved = await formDialog({
         title: t("admApproveTitle", { name: agent.name }),
-        body: [el("p", { text: t("admApproveText", { name: agent.name, email: agent.email }) }), role.node, checks.fieldset],
+        body: [
+          el("p", { text: t("admApproveText", { name: agent.name, email: agent.email }) }),
+          role.node,
+          checks.fieldset,
+        ],
         confirm: t("admApprove"),
         inputs: { role: role.select, departments: checks.first },
         submit: () =>
@@ -461,7 +494,13 @@ export function renderRegistrations(main) {
   }
 
   async function reject(agent, index) {
-    const done = await disableAccount(agent, "admRejectTitle", "admRejectText", "admReject", "admRejected");
+    const done = await disableAccount(
+      agent,
+      "admRejectTitle",
+      "admRejectText",
+      "admReject",
+      "admRejected"
+    );
     if (done !== null) load(index);
   }
 
@@ -481,8 +520,22 @@ export function renderAgents(main) {
   const active = el("div", { id: "agents-active" }, loadingText());
   const disabled = el("div", { id: "agents-disabled" });
   main.append(
-    el("section", { "aria-labelledby": "agents-active-title" }, el("h2", { id: "agents-active-title", class: "admin-section-title", text: t("admActive") }), active),
-    el("section", { "aria-labelledby": "agents-disabled-title" }, el("h2", { id: "agents-disabled-title", class: "admin-section-title", text: t("admDisabled") }), disabled)
+    el(
+      "section",
+      { "aria-labelledby": "agents-active-title" },
+      el("h2", { id: "agents-active-title", class: "admin-section-title", text: t("admActive") }),
+      active
+    ),
+    el(
+      "section",
+      { "aria-labelledby": "agents-disabled-title" },
+      el("h2", {
+        id: "agents-disabled-title",
+        class: "admin-section-title",
+        text: t("admDisabled"),
+      }),
+      disabled
+    )
   );
   let left = false;
   let departments = [];
@@ -504,7 +557,9 @@ export function renderAgents(main) {
     const byName = (a, b) => a.name.localeCompare(b.name) || a.email.localeCompare(b.email);
     activeAgents.sort(byName);
     disabledAgents.sort(byName);
-    const activeTable = activeAgents.length ? agentsTable("agents-active-table", t("admActive"), activeAgents, true) : null;
+    const activeTable = activeAgents.length
+      ? agentsTable("agents-active-table", t("admActive"), activeAgents, true)
+      : null;
     replace(active, activeTable || el("p", { class: "empty", text: t("admNoActive") }));
     replace(
       disabled,
@@ -516,35 +571,66 @@ export function renderAgents(main) {
   }
 
   function agentsTable(id, caption, agents, withActions) {
-    const headers = [t("admName"), t("admEmail"), t("admRole"), t("admDepartments"), t("admStatus")];
+    const headers = [
+      t("admName"),
+      t("admEmail"),
+      t("admRole"),
+      t("admDepartments"),
+      t("admStatus"),
+    ];
     if (withActions) headers.push(t("admActions"));
     return el(
       "table",
       { id, class: "admin-table agents-table" },
       el("caption", { class: "visually-hidden", text: caption }),
-      el("thead", {}, el("tr", {}, headers.map((h) => el("th", { scope: "col", text: h })))),
-      el("tbody", {}, agents.map((agent, index) => agentRow(agent, index, withActions)))
+      el(
+        "thead",
+        {},
+        el(
+          "tr",
+          {},
+          headers.map((h) => el("th", { scope: "col", text: h }))
+        )
+      ),
+      el(
+        "tbody",
+        {},
+        agents.map((agent, index) => agentRow(agent, index, withActions))
+      )
     );
   }
 
   function agentRow(agent, index, withActions) {
     const self = agent.agent_id === session.agent.agent_id;
     const nameId = `agent-${agent.agent_id}`;
-    const status = agent.state === "active"
-      ? el(
-          "span",
-          { class: "agent-status" },
-          el("span", { class: `status-dot status-${agent.status}`, "aria-hidden": "true" }),
-          `${t(`status_${agent.status}`)}, ${agent.available ? t("admLivechatOn") : t("admLivechatOff")}`
-        )
-      : t("admStateDisabled");
+    const status =
+      agent.state === "active"
+        ? el(
+            "span",
+            { class: "agent-status" },
+            el("span", { class: `status-dot status-${agent.status}`, "aria-hidden": "true" }),
+            `${t(`status_${agent.status}`)}, ${agent.available ? t("admLivechatOn") : t("admLivechatOff")}`
+          )
+        : t("admStateDisabled");
     return el(
       "tr",
       { "data-agent": agent.agent_id },
-      el("th", { scope: "row", id: nameId }, el("span", { class: "agent-name" }, avatar(agent.name, pictureOf(agent)), el("span", { text: agent.name }))),
+      el(
+        "th",
+        { scope: "row", id: nameId },
+        el(
+          "span",
+          { class: "agent-name" },
+          avatar(agent.name, pictureOf(agent)),
+          el("span", { text: agent.name })
+        )
+      ),
       el("td", { text: agent.email }),
       el("td", { class: "agent-role", text: t(`role_${agent.role}`) }),
-      el("td", { class: "agent-departments", text: departmentNames(agent.departments, departments) }),
+      el("td", {
+        class: "agent-departments",
+        text: departmentNames(agent.departments, departments),
+      }),
       el("td", {}, status),
       withActions &&
         el(
@@ -588,7 +674,9 @@ export function renderAgents(main) {
           api(
             "PATCH",
             `/admin/agents/${path(agent.agent_id)}`,
-            self ? { departments: checks.value() } : { role: role.select.value, departments: checks.value() }
+            self
+              ? { departments: checks.value() }
+              : { role: role.select.value, departments: checks.value() }
           ),
       });
     } catch (error) {
@@ -608,7 +696,13 @@ export function renderAgents(main) {
   }
 
   async function disable(agent, index) {
-    const done = await disableAccount(agent, "admDisableTitle", "admDisableText", "admDisable", "admDisabledDone");
+    const done = await disableAccount(
+      agent,
+      "admDisableTitle",
+      "admDisableText",
+      "admDisable",
+      "admDisabledDone"
+    );
     if (done) refreshDepartments().catch(() => {});
     if (done !== null) load(index);
   }
@@ -629,7 +723,13 @@ export function renderDepartments(main) {
     el(
       "div",
       { class: "toolbar" },
-      el("button", { type: "button", class: "primary", id: "new-department", text: t("admNewDepartment"), onclick: () => edit(null) })
+      el("button", {
+        type: "button",
+        class: "primary",
+        id: "new-department",
+        text: t("admNewDepartment"),
+        onclick: () => edit(null),
+      })
     ),
     list
   );
@@ -644,7 +744,12 @@ export function renderDepartments(main) {
       return;
     }
     if (left) return;
-    replace(list, departments.length ? departments.map(card) : el("p", { class: "empty", text: t("admNoDepartments") }));
+    replace(
+      list,
+      departments.length
+        ? departments.map(card)
+        : el("p", { class: "empty", text: t("admNoDepartments") })
+    );
     if (focusId === "") title.focus();
     else if (focusId) (document.getElementById(`department-${focusId}-title`) || title).focus();
   }
@@ -680,11 +785,18 @@ export function renderDepartments(main) {
           "dd",
           { class: "department-origins" },
           department.allowed_origins.length
-            ? el("ul", { class: "plain-list" }, department.allowed_origins.map((origin) => el("li", { text: origin })))
+            ? el(
+                "ul",
+                { class: "plain-list" },
+                department.allowed_origins.map((origin) => el("li", { text: origin }))
+              )
             : t("admNoOrigins")
         ),
         el("dt", { text: t("admRetention") }),
-        el("dd", { class: "department-retention", text: t("admRetentionValue", { hours: department.retention_hours }) })
+        el("dd", {
+          class: "department-retention",
+          text: t("admRetentionValue", { hours: department.retention_hours }),
+        })
       ),
       el(
         "div",
@@ -696,18 +808,47 @@ export function renderDepartments(main) {
       el(
         "div",
         { class: "actions department-actions" },
-        el("button", { type: "button", class: "secondary", text: t("admCopy"), "aria-describedby": titleId, onclick: () => copy(snippet) }),
-        el("button", { type: "button", class: "secondary", text: t("admEdit"), "aria-describedby": titleId, onclick: () => edit(department) }),
-        el("button", { type: "button", class: "danger", text: t("admDelete"), "aria-describedby": titleId, onclick: () => remove(department) })
+        el("button", {
+          type: "button",
+          class: "secondary",
+          text: t("admCopy"),
+          "aria-describedby": titleId,
+          onclick: () => copy(snippet),
+        }),
+        el("button", {
+          type: "button",
+          class: "secondary",
+          text: t("admEdit"),
+          "aria-describedby": titleId,
+          onclick: () => edit(department),
+        }),
+        el("button", {
+          type: "button",
+          class: "danger",
+          text: t("admDelete"),
+          "aria-describedby": titleId,
+          onclick: () => remove(department),
+        })
       )
     );
   }
 
   async function edit(current) {
-    const departmentId = el("input", { name: "department_id", autocomplete: "off", spellcheck: "false", maxLength: 64 });
+    const departmentId = el("input", {
+      name: "department_id",
+      autocomplete: "off",
+      spellcheck: "false",
+      maxLength: 64,
+    });
     const name = el("input", { name: "name", autocomplete: "off", maxLength: 120 });
     const origins = el("textarea", { name: "allowed_origins", rows: 4, spellcheck: "false" });
-    const retention = el("input", { name: "retention_hours", type: "number", min: 1, max: 8760, step: 1 });
+    const retention = el("input", {
+      name: "retention_hours",
+      type: "number",
+      min: 1,
+      max: 8760,
+      step: 1,
+    });
     if (current) {
       name.value = current.name;
       origins.value = current.allowed_origins.join("\n");
@@ -730,26 +871,42 @@ export function renderDepartments(main) {
         .split("\n")
         .map((line) => line.trim().replace(/\/+$/, ""))
         .filter(Boolean),
-      retention_hours: Number.isFinite(retention.valueAsNumber) ? retention.valueAsNumber : retention.value,
+      retention_hours: Number.isFinite(retention.valueAsNumber)
+        ? retention.valueAsNumber
+        : retention.value,
     });
     let saved;
     try {
       saved = await formDialog({
-        title: current ? t("admEditDepartmentTitle", { name: current.name }) : t("admNewDepartmentTitle"),
+        title: current
+          ? t("admEditDepartmentTitle", { name: current.name })
+          : t("admNewDepartmentTitle"),
         body,
         confirm: current ? t("save") : t("admCreate"),
-        inputs: { department_id: current ? null : departmentId, name, allowed_origins: origins, retention_hours: retention },
+        inputs: {
+          department_id: current ? null : departmentId,
+          name,
+          allowed_origins: origins,
+          retention_hours: retention,
+        },
         submit: () =>
           current
             ? api("PATCH", `/admin/departments/${path(current.department_id)}`, values())
-            : api("POST", "/admin/departments", { department_id: departmentId.value.trim(), ...values() }),
+            : api("POST", "/admin/departments", {
+                department_id: departmentId.value.trim(),
+                ...values(),
+              }),
       });
     } catch (error) {
       showError(error);
       return load();
     }
     if (!saved) return;
-    toast(current ? t("admDepartmentSaved", { name: saved.name }) : t("admCreated", { name: saved.name }));
+    toast(
+      current
+        ? t("admDepartmentSaved", { name: saved.name })
+        : t("admCreated", { name: saved.name })
+    );
     refreshDepartments().catch(() => {});
     load(saved.department_id);
   }
@@ -774,7 +931,9 @@ export function renderDepartments(main) {
   // Whether each button shows right now follows the live picture the shell keeps.
   const offLive = on("departments-changed", (departments) => {
     for (const department of departments) {
-      const state = list.querySelector(`[data-department="${department.department_id}"] .button-state`);
+      const state = list.querySelector(
+        `[data-department="${department.department_id}"] .button-state`
+      );
       if (state) state.replaceWith(buttonState(department.available, department.department_id));
     }
   });
@@ -789,7 +948,9 @@ export function renderDepartments(main) {
  * that would make the admin's browser fetch something from elsewhere. */
 function pictureOf(agent) {
   const picture = agent.settings && agent.settings.avatar;
-  return typeof picture === "string" && /^data:image\/(png|jpeg|gif|webp);base64,/.test(picture) ? picture : null;
+  return typeof picture === "string" && /^data:image\/(png|jpeg|gif|webp);base64,/.test(picture)
+    ? picture
+    : null;
 }
 
 function buttonState(available, id) {
@@ -817,4 +978,3 @@ async function copy(textarea) {
     toast(t("admCopyByHand"));
   }
 }
-

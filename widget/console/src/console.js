@@ -131,7 +131,12 @@ function authPage(title, intro, form, footer, rerender) {
       el(
         "div",
         { class: "auth-card" },
-        el("div", { class: "auth-head" }, el("span", { class: "brand" }, icon("bubble"), t("appTitle")), languageSwitch(rerender)),
+        el(
+          "div",
+          { class: "auth-head" },
+          el("span", { class: "brand" }, icon("bubble"), t("appTitle")),
+          languageSwitch(rerender)
+        ),
         el("h1", { text: title }),
         el("p", { text: intro }),
         error,
@@ -144,7 +149,12 @@ function authPage(title, intro, form, footer, rerender) {
 }
 
 function showSignIn(notice = "") {
-  const email = el("input", { name: "email", type: "email", autocomplete: "username", required: true });
+  const email = el("input", {
+    name: "email",
+    type: "email",
+    autocomplete: "username",
+    required: true,
+  });
   const password = el("input", {
     name: "password",
     type: "password",
@@ -163,7 +173,12 @@ function showSignIn(notice = "") {
     t("signInTitle"),
     t("signInIntro"),
     form,
-    el("p", {}, `${t("noAccount")} `, el("a", { href: "#register", onclick: go(showRegister), text: t("toRegister") })),
+    el(
+      "p",
+      {},
+      `${t("noAccount")} `,
+      el("a", { href: "#register", onclick: go(showRegister), text: t("toRegister") })
+    ),
     () => showSignIn(notice)
   );
   error.textContent = notice;
@@ -181,7 +196,9 @@ function showSignIn(notice = "") {
       localStorage.setItem(TOKEN_KEY, token);
       history.replaceState(null, "", location.pathname);
       // Signing in means being there (S2, S3): an agent who was offline comes back online.
-      enter(agent.status === "offline" ? await api("PUT", "/me/status", { status: "online" }) : agent);
+      enter(
+        agent.status === "offline" ? await api("PUT", "/me/status", { status: "online" }) : agent
+      );
     } catch (failure) {
       if (failure.code === "account_pending") return showPending();
       error.textContent =
@@ -207,7 +224,12 @@ function go(show) {
 
 function showRegister() {
   const name = el("input", { name: "name", autocomplete: "name", required: true, maxLength: 120 });
-  const email = el("input", { name: "email", type: "email", autocomplete: "email", required: true });
+  const email = el("input", {
+    name: "email",
+    type: "email",
+    autocomplete: "email",
+    required: true,
+  });
   const password = el("input", {
     name: "password",
     type: "password",
@@ -228,7 +250,12 @@ function showRegister() {
     t("registerTitle"),
     t("registerIntro"),
     form,
-    el("p", {}, `${t("haveAccount")} `, el("a", { href: "#", onclick: go(() => showSignIn()), text: t("toSignIn") })),
+    el(
+      "p",
+      {},
+      `${t("haveAccount")} `,
+      el("a", { href: "#", onclick: go(() => showSignIn()), text: t("toSignIn") })
+    ),
     showRegister
   );
   form.addEventListener("submit", async (event) => {
@@ -340,12 +367,33 @@ function buildShell() {
         { class: "omni-head" },
         el("h2", { id: "omni-title", text: t("omnichannel") }),
         toggle,
-        el("a", { href: "#contacts", class: "icon-link", title: t("contactCenter"), "aria-label": t("contactCenter") }, icon("contacts"))
+        el(
+          "a",
+          {
+            href: "#contacts",
+            class: "icon-link",
+            title: t("contactCenter"),
+            "aria-label": t("contactCenter"),
+          },
+          icon("contacts")
+        )
       ),
       visibility,
-      el("h3", { id: "queue-title" }, t("incoming"), " ", el("span", { class: "count", id: "queue-count" })),
+      el(
+        "h3",
+        { id: "queue-title" },
+        t("incoming"),
+        " ",
+        el("span", { class: "count", id: "queue-count" })
+      ),
       queueList,
-      el("h3", { id: "open-title" }, t("openChats"), " ", el("span", { class: "count", id: "open-count" })),
+      el(
+        "h3",
+        { id: "open-title" },
+        t("openChats"),
+        " ",
+        el("span", { class: "count", id: "open-count" })
+      ),
       openList
     ),
     el(
@@ -374,7 +422,10 @@ function renderProfile() {
     avatar(agent.name, agent.settings.avatar),
     el("span", { class: `status-dot status-${agent.status}`, "aria-hidden": "true" }),
     el("span", { class: "profile-name", text: agent.name }),
-    el("span", { class: "visually-hidden", text: `, ${t("status")}: ${t(`status_${agent.status}`)}` })
+    el("span", {
+      class: "visually-hidden",
+      text: `, ${t("status")}: ${t(`status_${agent.status}`)}`,
+    })
   );
   replace(
     shell.profileMenu,
@@ -382,28 +433,47 @@ function renderProfile() {
     el(
       "div",
       { role: "group", "aria-labelledby": "status-title" },
-      el("ul", {}, STATUSES.map((status) =>
-        el(
-          "li",
-          {},
+      el(
+        "ul",
+        {},
+        STATUSES.map((status) =>
           el(
-            "button",
-            {
-              type: "button",
-              class: "menu-item",
-              "data-status": status,
-              "aria-pressed": String(agent.status === status),
-              onclick: () => chooseStatus(status),
-            },
-            el("span", { class: `status-dot status-${status}`, "aria-hidden": "true" }),
-            el("span", {}, el("strong", { text: t(`status_${status}`) }), el("small", { text: t(`statusHelp_${status}`) }))
+            "li",
+            {},
+            el(
+              "button",
+              {
+                type: "button",
+                class: "menu-item",
+                "data-status": status,
+                "aria-pressed": String(agent.status === status),
+                onclick: () => chooseStatus(status),
+              },
+              el("span", { class: `status-dot status-${status}`, "aria-hidden": "true" }),
+              el(
+                "span",
+                {},
+                el("strong", { text: t(`status_${status}`) }),
+                el("small", { text: t(`statusHelp_${status}`) })
+              )
+            )
           )
         )
-      ))
+      )
     ),
     el("hr"),
-    el("a", { class: "menu-item", href: "#account", onclick: () => toggleProfileMenu(false) }, icon("user"), t("myAccount")),
-    el("button", { type: "button", class: "menu-item", id: "sign-out", onclick: signOut }, icon("logout"), t("signOut"))
+    el(
+      "a",
+      { class: "menu-item", href: "#account", onclick: () => toggleProfileMenu(false) },
+      icon("user"),
+      t("myAccount")
+    ),
+    el(
+      "button",
+      { type: "button", class: "menu-item", id: "sign-out", onclick: signOut },
+      icon("logout"),
+      t("signOut")
+    )
   );
   const receiving = agent.available;
   shell.toggle.classList.toggle("on", receiving);
@@ -427,7 +497,8 @@ document.addEventListener("keydown", (event) => {
   }
 });
 document.addEventListener("click", (event) => {
-  if (shell && !shell.profileMenu.hidden && !event.target.closest(".profile")) toggleProfileMenu(false);
+  if (shell && !shell.profileMenu.hidden && !event.target.closest(".profile"))
+    toggleProfileMenu(false);
   // A link to the screen on show loads it afresh (no hashchange would come).
   const link = event.target.closest("a[href^='#']");
   if (shell && link && link.getAttribute("href") === location.hash) route();
@@ -479,7 +550,10 @@ function renderVisibility() {
     departments.map((department) =>
       el(
         "li",
-        { class: department.available ? "visible" : "hidden", "data-department": department.department_id },
+        {
+          class: department.available ? "visible" : "hidden",
+          "data-department": department.department_id,
+        },
         el("span", { class: "visibility-dot", "aria-hidden": "true" }),
         t("buttonState", {
           department: department.name,
@@ -504,7 +578,12 @@ function roomLink(room, detail) {
         "aria-current": current ? "page" : undefined,
       },
       avatar(room.visitor.name),
-      el("span", { class: "room-link-text" }, el("strong", { text: room.visitor.name }), el("small", { text: detail })),
+      el(
+        "span",
+        { class: "room-link-text" },
+        el("strong", { text: room.visitor.name }),
+        el("small", { text: detail })
+      )
     )
   );
 }
@@ -516,7 +595,10 @@ function renderSidebarLists() {
     shell.queueList,
     live.queue.length
       ? live.queue.map((room) =>
-          roomLink(room, `${departmentName(room.department_id)} · ${t("waitingSince", { time: formatTime(room.created_at) })}`)
+          roomLink(
+            room,
+            `${departmentName(room.department_id)} · ${t("waitingSince", { time: formatTime(room.created_at) })}`
+          )
         )
       : el("li", { class: "muted", text: t("noIncoming") })
   );
@@ -526,9 +608,13 @@ function renderSidebarLists() {
       ? live.open.map((room) => roomLink(room, departmentName(room.department_id)))
       : el("li", { class: "muted", text: t("noOpen") })
   );
-  document.getElementById("queue-count").textContent = live.queue.length ? `(${live.queue.length})` : "";
+  document.getElementById("queue-count").textContent = live.queue.length
+    ? `(${live.queue.length})`
+    : "";
   showWaitingInTitle();
-  document.getElementById("open-count").textContent = live.open.length ? `(${live.open.length})` : "";
+  document.getElementById("open-count").textContent = live.open.length
+    ? `(${live.open.length})`
+    : "";
 }
 
 on("queue-changed", renderSidebarLists);
@@ -611,13 +697,15 @@ function checkAway() {
 function startAutoAway() {
   lastActivity = Date.now();
   autoAwaySet = false;
-  for (const name of ACTIVITY_EVENTS) window.addEventListener(name, noteActivity, { passive: true, capture: true });
+  for (const name of ACTIVITY_EVENTS)
+    window.addEventListener(name, noteActivity, { passive: true, capture: true });
   awayTimer = setInterval(checkAway, AWAY_CHECK_MS);
 }
 
 function stopAutoAway() {
   clearInterval(awayTimer);
-  for (const name of ACTIVITY_EVENTS) window.removeEventListener(name, noteActivity, { capture: true });
+  for (const name of ACTIVITY_EVENTS)
+    window.removeEventListener(name, noteActivity, { capture: true });
 }
 
 // ---- screens -----------------------------------------------------------------------------------
@@ -657,8 +745,10 @@ function renderHome(main) {
   const notifications = el("div", { class: "notifications" });
   const showNotificationState = () => {
     if (!("Notification" in window)) return replace(notifications);
-    if (Notification.permission === "granted") return replace(notifications, el("p", { text: t("notificationsOn") }));
-    if (Notification.permission === "denied") return replace(notifications, el("p", { text: t("notificationsBlocked") }));
+    if (Notification.permission === "granted")
+      return replace(notifications, el("p", { text: t("notificationsOn") }));
+    if (Notification.permission === "denied")
+      return replace(notifications, el("p", { text: t("notificationsBlocked") }));
     replace(
       notifications,
       el("button", {

@@ -34,9 +34,19 @@ export async function editContact(visitor, current) {
   const body = [
     error,
     ...FIELDS.map(([name, label, tag, attributes]) => {
-      inputs[name] = el(tag, { id: `contact-${name}`, name, ...attributes, value: (current && current[name]) || "" });
+      inputs[name] = el(tag, {
+        id: `contact-${name}`,
+        name,
+        ...attributes,
+        value: (current && current[name]) || "",
+      });
       if (tag === "textarea") inputs[name].value = (current && current[name]) || "";
-      return el("div", { class: "field" }, el("label", { for: `contact-${name}`, text: t(label) }), inputs[name]);
+      return el(
+        "div",
+        { class: "field" },
+        el("label", { for: `contact-${name}`, text: t(label) }),
+        inputs[name]
+      );
     }),
   ];
   for (;;) {

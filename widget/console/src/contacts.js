@@ -107,8 +107,16 @@ function tabs(current) {
   return el(
     "nav",
     { class: "tabs", "aria-label": t("contactCenter") },
-    el("a", { href: "#contacts", "aria-current": current === "contacts" ? "page" : undefined, text: t("contacts") }),
-    el("a", { href: "#chats", "aria-current": current === "chats" ? "page" : undefined, text: t("chats") })
+    el("a", {
+      href: "#contacts",
+      "aria-current": current === "contacts" ? "page" : undefined,
+      text: t("contacts"),
+    }),
+    el("a", {
+      href: "#chats",
+      "aria-current": current === "chats" ? "page" : undefined,
+      text: t("chats"),
+    })
   );
 }
 
@@ -126,17 +134,33 @@ function contactSummary(contact) {
 
 export function renderContacts(main) {
   const body = el("div", {}, el("p", { role: "status", text: t("loading") }));
-  main.append(el("h1", { text: t("contactCenter") }), tabs("contacts"), el("p", { class: "muted", text: t("contactsIntro") }), body);
+  main.append(
+    el("h1", { text: t("contactCenter") }),
+    tabs("contacts"),
+    el("p", { class: "muted", text: t("contactsIntro") }),
+    body
+  );
   apiAll("/contacts?limit=100", "contacts")
     .then((contacts) => {
-      if (!contacts.length) return replace(body, el("p", { class: "empty", text: t("noContacts") }));
+      if (!contacts.length)
+        return replace(body, el("p", { class: "empty", text: t("noContacts") }));
       replace(
         body,
         el(
           "table",
           { id: "contacts-table" },
           el("caption", { class: "visually-hidden", text: t("contacts") }),
-          el("thead", {}, el("tr", {}, [t("visitor"), t("contactInfo"), t("chatCount"), t("lastChat")].map((h) => el("th", { scope: "col", text: h })))),
+          el(
+            "thead",
+            {},
+            el(
+              "tr",
+              {},
+              [t("visitor"), t("contactInfo"), t("chatCount"), t("lastChat")].map((h) =>
+                el("th", { scope: "col", text: h })
+              )
+            )
+          ),
           el(
             "tbody",
             {},
@@ -144,10 +168,18 @@ export function renderContacts(main) {
               el(
                 "tr",
                 { "data-visitor": contact.visitor_id },
-                el("td", {}, el("a", { href: `#contacts/${contact.visitor_id}`, text: contact.name })),
+                el(
+                  "td",
+                  {},
+                  el("a", { href: `#contacts/${contact.visitor_id}`, text: contact.name })
+                ),
                 el("td", { text: contactSummary(contact) }),
                 el("td", { text: String(contact.rooms.length) }),
-                el("td", { text: contact.rooms.length ? formatDateTime(contact.rooms[0].created_at) : t("none") })
+                el("td", {
+                  text: contact.rooms.length
+                    ? formatDateTime(contact.rooms[0].created_at)
+                    : t("none"),
+                })
               )
             )
           )
@@ -208,7 +240,9 @@ export function renderChats(main, selectedId) {
     "select",
     { id: "chat-state", name: "state" },
     el("option", { value: "", text: t("allStates") }),
-    ["open", "queued", "closed"].map((state) => el("option", { value: state, text: t(`state_${state}`) }))
+    ["open", "queued", "closed"].map((state) =>
+      el("option", { value: state, text: t(`state_${state}`) })
+    )
   );
   stateFilter.value = sessionStorage.getItem("livechat-console:chat-state") || "";
   const menu = el("div", { class: "menu", id: "chats-menu", hidden: true });
@@ -231,7 +265,12 @@ export function renderChats(main, selectedId) {
     icon("dots")
   );
   menu.append(
-    el("button", { type: "button", class: "menu-item", id: "delete-all-closed", onclick: deleteAll }, icon("trash"), t("deleteAllClosed"))
+    el(
+      "button",
+      { type: "button", class: "menu-item", id: "delete-all-closed", onclick: deleteAll },
+      icon("trash"),
+      t("deleteAllClosed")
+    )
   );
   menu.addEventListener("keydown", (event) => {
     if (event.key === "Escape") {
@@ -261,7 +300,12 @@ export function renderChats(main, selectedId) {
     const state = stateFilter.value;
     try {
       const rooms = await apiAll(`/rooms?limit=100${state ? `&state=${state}` : ""}`, "rooms");
-      replace(list, rooms.length ? roomsTable(rooms, load, selectedId) : el("p", { class: "empty", text: t("noChats") }));
+      replace(
+        list,
+        rooms.length
+          ? roomsTable(rooms, load, selectedId)
+          : el("p", { class: "empty", text: t("noChats") })
+      );
     } catch (error) {
       replace(list, el("p", { role: "alert", text: error.message }));
     }
@@ -304,7 +348,9 @@ function roomsTable(rooms, reload, selectedId) {
       el(
         "tr",
         {},
-        [t("visitor"), t("department"), t("agentCol"), t("state"), t("createdOn")].map((h) => el("th", { scope: "col", text: h })),
+        [t("visitor"), t("department"), t("agentCol"), t("state"), t("createdOn")].map((h) =>
+          el("th", { scope: "col", text: h })
+        ),
         el("th", { scope: "col" }, el("span", { class: "visually-hidden", text: t("actions") }))
       )
     ),
@@ -314,11 +360,26 @@ function roomsTable(rooms, reload, selectedId) {
       rooms.map((room) =>
         el(
           "tr",
-          { "data-room": room.room_id, class: room.room_id === selectedId ? "selected" : undefined },
-          el("td", {}, el("a", { href: `#chats/${room.room_id}`, "aria-current": room.room_id === selectedId ? "true" : undefined, text: room.visitor.name })),
+          {
+            "data-room": room.room_id,
+            class: room.room_id === selectedId ? "selected" : undefined,
+          },
+          el(
+            "td",
+            {},
+            el("a", {
+              href: `#chats/${room.room_id}`,
+              "aria-current": room.room_id === selectedId ? "true" : undefined,
+              text: room.visitor.name,
+            })
+          ),
           el("td", { text: departmentName(room.department_id) }),
           el("td", { text: room.agent ? room.agent.name : t("none") }),
-          el("td", {}, el("span", { class: `state state-${room.state}`, text: t(`state_${room.state}`) })),
+          el(
+            "td",
+            {},
+            el("span", { class: `state state-${room.state}`, text: t(`state_${room.state}`) })
+          ),
           el("td", { text: formatDateTime(room.created_at) }),
           el("td", {}, trashButton(room, reload))
         )
@@ -364,7 +425,13 @@ async function showRoomInfo(panel, roomId) {
   } catch (error) {
     return replace(panel, el("p", { role: "alert", text: error.message }));
   }
-  const history = el("ol", { class: "log", id: "history", "aria-label": t("conversation"), hidden: true, tabindex: "0" });
+  const history = el("ol", {
+    class: "log",
+    id: "history",
+    "aria-label": t("conversation"),
+    hidden: true,
+    tabindex: "0",
+  });
   const toggle = el("button", {
     type: "button",
     class: "secondary",
@@ -403,7 +470,12 @@ async function showRoomInfo(panel, roomId) {
       row(t("time"), duration(room)),
       row(t("deletesOn"), room.expires_at && formatDateTime(room.expires_at))
     ),
-    el("div", { class: "actions" }, toggle, room.state !== "closed" && el("a", { href: `#room/${room.room_id}`, text: t("openChat") })),
+    el(
+      "div",
+      { class: "actions" },
+      toggle,
+      room.state !== "closed" && el("a", { href: `#room/${room.room_id}`, text: t("openChat") })
+    ),
     history
   );
 }

@@ -94,7 +94,10 @@ export async function apiAll(path, key) {
   let next = null;
   do {
     const separator = path.includes("?") ? "&" : "?";
-    const page = await api("GET", next ? `${path}${separator}next=${encodeURIComponent(next)}` : path);
+    const page = await api(
+      "GET",
+      next ? `${path}${separator}next=${encodeURIComponent(next)}` : path
+    );
     found.push(...page[key]);
     next = page.next;
   } while (next);
@@ -158,7 +161,11 @@ export function toast(text, kind = "info") {
   replace(
     box,
     el("span", { text }),
-    el("button", { type: "button", class: "link", onclick: () => (box.hidden = true) }, t("dismiss"))
+    el(
+      "button",
+      { type: "button", class: "link", onclick: () => (box.hidden = true) },
+      t("dismiss")
+    )
   );
   box.className = `toast toast-${kind}`;
   box.setAttribute("role", kind === "error" ? "alert" : "status");
@@ -229,7 +236,9 @@ export async function confirmDialog(title, text, confirmLabel, kind = "danger") 
 const locale = () => (session.lang === "de" ? "de-DE" : "en-GB");
 
 export function formatTime(iso) {
-  return iso ? new Date(iso).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" }) : "";
+  return iso
+    ? new Date(iso).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" })
+    : "";
 }
 
 export function formatDateTime(iso) {
@@ -244,13 +253,19 @@ export function newClientId() {
 
 /** Initials of a name for the avatar when there is no picture. */
 export function initials(name) {
-  const parts = String(name || "?").trim().split(/\s+/);
+  const parts = String(name || "?")
+    .trim()
+    .split(/\s+/);
   return (parts[0][0] + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase();
 }
 
 export function avatar(name, picture, size = "small") {
   if (picture) return el("img", { class: `avatar avatar-${size}`, src: picture, alt: "" });
-  return el("span", { class: `avatar avatar-${size}`, "aria-hidden": "true", text: initials(name) });
+  return el("span", {
+    class: `avatar avatar-${size}`,
+    "aria-hidden": "true",
+    text: initials(name),
+  });
 }
 
 // ---- the agent's settings, applied to the whole page ----------------------------------------

@@ -155,8 +155,38 @@ addStrings({
 });
 
 const EMOJIS = [
-  "😀", "😊", "🙂", "😉", "😂", "😅", "🤔", "😮", "😢", "🙈", "👍", "👎", "👏", "🙏", "👋", "🙌",
-  "💪", "👀", "✅", "❌", "❓", "❗", "💡", "🎉", "❤️", "⭐", "☕", "📚", "🎓", "📅", "📧", "📞",
+  "😀",
+  "😊",
+  "🙂",
+  "😉",
+  "😂",
+  "😅",
+  "🤔",
+  "😮",
+  "😢",
+  "🙈",
+  "👍",
+  "👎",
+  "👏",
+  "🙏",
+  "👋",
+  "🙌",
+  "💪",
+  "👀",
+  "✅",
+  "❌",
+  "❓",
+  "❗",
+  "💡",
+  "🎉",
+  "❤️",
+  "⭐",
+  "☕",
+  "📚",
+  "🎓",
+  "📅",
+  "📧",
+  "📞",
 ];
 const RESEND_AFTER_MS = 8000;
 const TYPING_IDLE_MS = 3000;
@@ -186,7 +216,11 @@ export function messageLine(message) {
   return el(
     "li",
     { class: `msg ${kind}`, "data-seq": message.seq, "data-client-id": message.client_id },
-    kind !== "system" && el("span", { class: "who", text: `${me ? t("you") : message.author.name} · ${formatTime(message.created_at)}` }),
+    kind !== "system" &&
+      el("span", {
+        class: "who",
+        text: `${me ? t("you") : message.author.name} · ${formatTime(message.created_at)}`,
+      }),
     el("span", { class: "bubble", text: messageText(message) })
   );
 }
@@ -243,7 +277,11 @@ class RoomScreen {
   }
 
   get mine() {
-    return this.room.state === "open" && this.room.agent && this.room.agent.agent_id === session.agent.agent_id;
+    return (
+      this.room.state === "open" &&
+      this.room.agent &&
+      this.room.agent.agent_id === session.agent.agent_id
+    );
   }
 
   async fetchMissed() {
@@ -297,7 +335,9 @@ class RoomScreen {
       on("socket-open", ({ reconnected }) => {
         if (!reconnected) return;
         this.refreshRoom();
-        this.fetchMissed().then(() => this.resendPending()).catch(() => {});
+        this.fetchMissed()
+          .then(() => this.resendPending())
+          .catch(() => {});
       })
     );
   }
@@ -305,7 +345,10 @@ class RoomScreen {
   async refreshRoom() {
     try {
       const room = await api("GET", `/rooms/${this.roomId}`);
-      this.lostQueue = this.room.state === "queued" && room.state !== "queued" && !(room.agent && room.agent.agent_id === session.agent.agent_id);
+      this.lostQueue =
+        this.room.state === "queued" &&
+        room.state !== "queued" &&
+        !(room.agent && room.agent.agent_id === session.agent.agent_id);
       this.room = room;
       this.renderHead();
       this.renderComposer();
@@ -337,7 +380,12 @@ class RoomScreen {
   render() {
     const head = el("div", { class: "room-head" });
     const banner = el("div", { class: "room-banner" });
-    const log = el("ol", { class: "log", id: "conversation", "aria-label": t("conversation"), tabindex: "0" });
+    const log = el("ol", {
+      class: "log",
+      id: "conversation",
+      "aria-label": t("conversation"),
+      tabindex: "0",
+    });
     const typing = el("p", { class: "typing", "aria-live": "polite" });
     const composer = el("div", { class: "room-composer" });
     this.ui = { head, banner, log, typing, composer };
@@ -369,7 +417,9 @@ class RoomScreen {
         el(
           "p",
           { class: "room-meta contact-line" },
-          known ? [info.name, info.email, info.phone].filter(Boolean).join(" · ") : t("contactUnknown"),
+          known
+            ? [info.name, info.email, info.phone].filter(Boolean).join(" · ")
+            : t("contactUnknown"),
           " ",
           el("button", {
             type: "button",
@@ -406,14 +456,24 @@ class RoomScreen {
 
   bannerText() {
     const room = this.room;
-    if (this.lostQueue) return el("p", { class: "banner warning", role: "alert", text: t("alreadyTaken") });
+    if (this.lostQueue)
+      return el("p", { class: "banner warning", role: "alert", text: t("alreadyTaken") });
     if (room.state === "queued") {
-      return el("p", { class: "banner" }, el("strong", { text: `${t("previewMode")}: ` }), t("previewNotice"));
+      return el(
+        "p",
+        { class: "banner" },
+        el("strong", { text: `${t("previewMode")}: ` }),
+        t("previewNotice")
+      );
     }
     if (room.state === "closed") {
-      return el("p", { class: "banner", text: room.closed_by ? t(`closedBy_${room.closed_by}`) : t("closed") });
+      return el("p", {
+        class: "banner",
+        text: room.closed_by ? t(`closedBy_${room.closed_by}`) : t("closed"),
+      });
     }
-    if (!this.mine && room.agent) return el("p", { class: "banner", text: t("servedBy", { name: room.agent.name }) });
+    if (!this.mine && room.agent)
+      return el("p", { class: "banner", text: t("servedBy", { name: room.agent.name }) });
     return null;
   }
 
@@ -497,11 +557,12 @@ class RoomScreen {
       panel,
       emojiButton,
       text,
-      el("button", { type: "submit", class: "primary", "aria-label": t("send") }, icon("send")),
+      el("button", { type: "submit", class: "primary", "aria-label": t("send") }, icon("send"))
     );
     const updateCounter = () => {
       const left = max - text.value.length;
-      counter.textContent = left < 200 ? (left < 0 ? t("tooLong", { max }) : t("charactersLeft", { count: left })) : "";
+      counter.textContent =
+        left < 200 ? (left < 0 ? t("tooLong", { max }) : t("charactersLeft", { count: left })) : "";
     };
     text.addEventListener("input", () => {
       updateCounter();
@@ -532,7 +593,8 @@ class RoomScreen {
   showTyping(name) {
     clearTimeout(this.theirTypingTimer);
     this.ui.typing.textContent = name ? t("typing", { name }) : "";
-    if (name) this.theirTypingTimer = setTimeout(() => (this.ui.typing.textContent = ""), THEIR_TYPING_MS);
+    if (name)
+      this.theirTypingTimer = setTimeout(() => (this.ui.typing.textContent = ""), THEIR_TYPING_MS);
   }
 
   // ---- sending ---------------------------------------------------------------------------------
@@ -554,7 +616,10 @@ class RoomScreen {
     const entry = this.pending.get(clientId);
     if (!entry) return;
     try {
-      const message = await api("POST", `/rooms/${this.roomId}/messages`, { text: entry.text, client_id: clientId });
+      const message = await api("POST", `/rooms/${this.roomId}/messages`, {
+        text: entry.text,
+        client_id: clientId,
+      });
       this.addMessage(message);
     } catch (error) {
       entry.failed = true;
@@ -607,7 +672,8 @@ class RoomScreen {
   }
 
   async returnToQueue() {
-    if (!(await confirmDialog(t("returnTitle"), t("returnText"), t("returnToQueue"), "primary"))) return;
+    if (!(await confirmDialog(t("returnTitle"), t("returnText"), t("returnToQueue"), "primary")))
+      return;
     try {
       this.room = await api("POST", `/rooms/${this.roomId}/return`);
       previewed.add(this.roomId);
@@ -643,7 +709,10 @@ class RoomScreen {
       replace(agentSelect);
       agentNote.textContent = t("loading");
       try {
-        const { agents } = await api("GET", `/agents?department_id=${encodeURIComponent(departmentSelect.value)}`);
+        const { agents } = await api(
+          "GET",
+          `/agents?department_id=${encodeURIComponent(departmentSelect.value)}`
+        );
         const others = agents.filter((a) => a.agent_id !== session.agent.agent_id);
         replace(
           agentSelect,
@@ -664,8 +733,19 @@ class RoomScreen {
     const choice = await dialog({
       title: t("forwardTitle"),
       body: [
-        el("div", { class: "field" }, el("label", { for: "forward-department", text: t("department") }), departmentSelect),
-        el("div", { class: "field" }, el("label", { for: "forward-agent", text: t("agent") }), agentSelect, agentNote),
+        el(
+          "div",
+          { class: "field" },
+          el("label", { for: "forward-department", text: t("department") }),
+          departmentSelect
+        ),
+        el(
+          "div",
+          { class: "field" },
+          el("label", { for: "forward-agent", text: t("agent") }),
+          agentSelect,
+          agentNote
+        ),
       ],
       actions: [
         { label: t("cancel"), value: null },
@@ -674,7 +754,10 @@ class RoomScreen {
       ],
     });
     if (!choice) return;
-    const body = choice === "agent" ? { agent_id: agentSelect.value } : { department_id: departmentSelect.value };
+    const body =
+      choice === "agent"
+        ? { agent_id: agentSelect.value }
+        : { department_id: departmentSelect.value };
     if (choice === "agent" && !agentSelect.value) return toast(t("noAgents"), "error");
     try {
       const room = await api("POST", `/rooms/${this.roomId}/forward`, body);

@@ -55,7 +55,8 @@ export const SHELL_STRINGS = {
     myAccount: "Mein Konto",
     signOut: "Abmelden",
     omnichannel: "Omnichannel",
-    livechatOn: "Livechat-Status: verfügbar (Sie empfangen Chat-Anfragen). Klicken zum Ausschalten.",
+    livechatOn:
+      "Livechat-Status: verfügbar (Sie empfangen Chat-Anfragen). Klicken zum Ausschalten.",
     livechatOff:
       "Livechat-Status: nicht verfügbar (Sie empfangen keine Chat-Anfragen). Klicken zum Einschalten.",
     buttonVisible: "Chat-Button sichtbar",
