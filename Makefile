@@ -1,6 +1,6 @@
 # make run   - the app with DynamoDB Local on http://127.0.0.1:$(PORT)/ (data under $(DATA_DIR))
 # make test  - the test suite; extra pytest arguments via PYTEST_ARGS="..."
-# make lint  - ruff
+# make lint  - ruff (Python) and Biome (widget/ JavaScript and CSS: lint and format, no warnings)
 # make widget - builds the visitor widget (widget/src -> widget/loader.js, chat.*) and the agent
 #               console (widget/console/src -> widget/console/) when changed
 # make bench - speed, sizes, calls and cost on the local stack, beside baselines (about ten
@@ -48,8 +48,9 @@ test: setup tools
 bench: setup package
 	$(PY) -m bench --lambda-zip build/package/$(STAGE)/deployment.zip
 
-lint: $(REQUIREMENTS_STAMP)
+lint: $(REQUIREMENTS_STAMP) $(NODE_STAMP)
 	$(VENV)/bin/ruff check .
+	node_modules/.bin/biome ci --error-on-warnings
 
 setup: $(REQUIREMENTS_STAMP) $(NODE_STAMP) chromium widget
 

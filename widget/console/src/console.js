@@ -10,7 +10,9 @@ import {
   api,
   applySettings,
   avatar,
+  clearFormErrors,
   el,
+  errorText,
   formatTime,
   icon,
   on,
@@ -20,6 +22,7 @@ import {
   session,
   setLanguage,
   showError,
+  showFormError,
   t,
   toast,
 } from "./core.js";
@@ -56,7 +59,7 @@ async function boot() {
   setLanguage(pickLanguage(null));
   try {
     const site = await fetch("config.json").then((r) => (r.ok ? r.json() : null));
-    if (site && site.api_url) session.api = site.api_url.replace(/\/+$/, "");
+    if (site?.api_url) session.api = site.api_url.replace(/\/+$/, "");
   } catch {
     // No config.json: the API is on this origin (the devserver, or CloudFront in front of both).
   }
@@ -65,7 +68,7 @@ async function boot() {
     session.wsUrl = config.ws_url;
     session.maxMessageLength = config.max_message_length;
   } catch (error) {
-    replace(root, el("p", { class: "boot", role: "alert", text: error.message }));
+    replace(root, el("p", { class: "boot", role: "alert", text: errorText(error) }));
     return;
   }
   if (session.token) {
@@ -206,7 +209,7 @@ function showSignIn(notice = "") {
           ? t("wrongCredentials")
           : failure.code === "account_disabled"
             ? t("disabledText")
-            : failure.message;
+            : errorText(failure);
       submit.disabled = false;
       submit.textContent = t("signIn");
       password.focus();
@@ -261,7 +264,7 @@ function showRegister() {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     submit.disabled = true;
-    error.textContent = "";
+    clearFormErrors({ name, email, password }, error);
     try {
       await api("POST", "/auth/register", {
         name: name.value.trim(),
@@ -270,7 +273,7 @@ function showRegister() {
       });
       showPending();
     } catch (failure) {
-      error.textContent = failure.message;
+      showFormError(failure, { name, email, password }, error);
       submit.disabled = false;
     }
   });
@@ -359,60 +362,59 @@ function buildShell() {
     "nav",
     { class: "sidebar", "aria-label": t("mainMenu") },
     el("div", { class: "profile" }, profileButton, profileMenu),
-    el(
-      "section",
-      { class: "omnichannel", "aria-labelledby": "omni-title" },
-      el(
-        "div",
-        { class: "omni-head" },
-        el("h2", { id: "omni-title", text: t("omnichannel") }),
-        toggle,
-        el(
-          "a",
-          {
-            href: "#contacts",
-            class: "icon-link",
-            title: t("contactCenter"),
-            "aria-label": t("contactCenter"),
-          },
-          icon("contacts")
-        )
-      ),
-      visibility,
-      el(
-        "h3",
-        { id: "queue-title" },
-        t("incoming"),
-        " ",
-        el("span", { class: "count", id: "queue-count" })
-      ),
-      queueList,
-      el(
-        "h3",
-        { id: "open-title" },
-        t("openChats"),
-        " ",
-        el("span", { class: "count", id: "open-count" })
-      ),
-      openList
-    ),
-    el(
-      "ul",
-      { class: "nav-links" },
-      el("li", {}, el("a", { href: "#contacts" }, icon("contacts"), t("contactCenter"))),
-      el("li", {}, el("a", { href: "#account" }, icon("user"), t("myAccount"))),
-      agent.role === "admin" && [
-        el("li", { class: "nav-group", text: t("admin") }),
-        el("li", {}, el("a", { href: "#admin/registrations" }, icon("shield"), t("registrations"))),
-        el("li", {}, el("a", { href: "#admin/agents" }, icon("shield"), t("agents"))),
-        el("li", {}, el("a", { href: "#admin/departments" }, icon("shield"), t("departments"))),
-      ]
-    ),
+    omnichannelSection(toggle, visibility, queueList, openList),
+    navLinks(agent),
     connection
   );
   shell = { profileButton, profileMenu, toggle, visibility, queueList, openList, connection, main };
   replace(root, el("div", { class: "shell" }, nav, main));
   renderProfile();
+}
+
+/** The sidebar's live part: the livechat toggle, where the button shows, queue and open chats. */
+function omnichannelSection(toggle, visibility, queueList, openList) {
+  const count = (id) => el("span", { class: "count", id });
+  return el(
+    "section",
+    { class: "omnichannel", "aria-labelledby": "omni-title" },
+    el(
+      "div",
+      { class: "omni-head" },
+      el("h2", { id: "omni-title", text: t("omnichannel") }),
+      toggle,
+      el(
+        "a",
+        {
+          href: "#contacts",
+          class: "icon-link",
+          title: t("contactCenter"),
+          "aria-label": t("contactCenter"),
+        },
+        icon("contacts")
+      )
+    ),
+    visibility,
+    el("h3", { id: "queue-title" }, t("incoming"), " ", count("queue-count")),
+    queueList,
+    el("h3", { id: "open-title" }, t("openChats"), " ", count("open-count")),
+    openList
+  );
+}
+
+function navLinks(agent) {
+  const link = (href, iconName, label) => el("li", {}, el("a", { href }, icon(iconName), label));
+  return el(
+    "ul",
+    { class: "nav-links" },
+    link("#contacts", "contacts", t("contactCenter")),
+    link("#account", "user", t("myAccount")),
+    agent.role === "admin" && [
+      el("li", { class: "nav-group", text: t("admin") }),
+      link("#admin/registrations", "shield", t("registrations")),
+      link("#admin/agents", "shield", t("agents")),
+      link("#admin/departments", "shield", t("departments")),
+    ]
+  );
 }
 
 function renderProfile() {

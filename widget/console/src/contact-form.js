@@ -1,5 +1,5 @@
 // "Add contact" (S16): information an agent stores about an anonymous visitor.
-import { addStrings, api, dialog, el, showError, t } from "./core.js";
+import { addStrings, api, dialog, el, showError, showFormError, t } from "./core.js";
 
 addStrings({
   de: {
@@ -38,9 +38,9 @@ export async function editContact(visitor, current) {
         id: `contact-${name}`,
         name,
         ...attributes,
-        value: (current && current[name]) || "",
+        value: current?.[name] || "",
       });
-      if (tag === "textarea") inputs[name].value = (current && current[name]) || "";
+      if (tag === "textarea") inputs[name].value = current?.[name] || "";
       return el(
         "div",
         { class: "field" },
@@ -62,17 +62,17 @@ export async function editContact(visitor, current) {
     const payload = {};
     for (const [name] of FIELDS) {
       const value = inputs[name].value.trim();
-      if (value || (current && current[name])) payload[name] = value || null;
+      if (value || current?.[name]) payload[name] = value || null;
     }
     try {
       return await api("PUT", `/contacts/${visitor.visitor_id}`, payload);
     } catch (failure) {
-      // The dialog opens again with what was typed and the server's reason (it names the field).
+      // The dialog opens again with what was typed, the error next to the field it names.
       if (failure.status !== 400) {
         showError(failure);
         return null;
       }
-      error.textContent = failure.message;
+      showFormError(failure, inputs, error);
     }
   }
 }

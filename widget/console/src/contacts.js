@@ -6,6 +6,7 @@ import {
   apiAll,
   confirmDialog,
   el,
+  errorText,
   formatDateTime,
   icon,
   replace,
@@ -186,7 +187,7 @@ export function renderContacts(main) {
         )
       );
     })
-    .catch((error) => replace(body, el("p", { role: "alert", text: error.message })));
+    .catch((error) => replace(body, el("p", { role: "alert", text: errorText(error) })));
 }
 
 export function renderContact(main, visitorId) {
@@ -229,7 +230,7 @@ export function renderContact(main, visitorId) {
   const renderContactAgain = () =>
     api("GET", `/contacts/${visitorId}`)
       .then(show)
-      .catch((error) => replace(body, el("p", { role: "alert", text: error.message })));
+      .catch((error) => replace(body, el("p", { role: "alert", text: errorText(error) })));
   renderContactAgain();
 }
 
@@ -245,40 +246,7 @@ export function renderChats(main, selectedId) {
     )
   );
   stateFilter.value = sessionStorage.getItem("livechat-console:chat-state") || "";
-  const menu = el("div", { class: "menu", id: "chats-menu", hidden: true });
-  const menuButton = el(
-    "button",
-    {
-      type: "button",
-      class: "icon-button",
-      id: "chats-menu-button",
-      "aria-label": t("moreActions"),
-      "aria-haspopup": "true",
-      "aria-expanded": "false",
-      "aria-controls": "chats-menu",
-      onclick: () => {
-        menu.hidden = !menu.hidden;
-        menuButton.setAttribute("aria-expanded", String(!menu.hidden));
-        if (!menu.hidden) menu.querySelector("button").focus();
-      },
-    },
-    icon("dots")
-  );
-  menu.append(
-    el(
-      "button",
-      { type: "button", class: "menu-item", id: "delete-all-closed", onclick: deleteAll },
-      icon("trash"),
-      t("deleteAllClosed")
-    )
-  );
-  menu.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") {
-      menu.hidden = true;
-      menuButton.setAttribute("aria-expanded", "false");
-      menuButton.focus();
-    }
-  });
+  const { menu, menuButton } = chatsMenu(() => deleteAll());
   const list = el("div", { class: "chat-list" }, el("p", { role: "status", text: t("loading") }));
   const detail = el("aside", { class: "panel", id: "room-info", "aria-label": t("roomInfo") });
   main.append(
@@ -307,13 +275,11 @@ export function renderChats(main, selectedId) {
           : el("p", { class: "empty", text: t("noChats") })
       );
     } catch (error) {
-      replace(list, el("p", { role: "alert", text: error.message }));
+      replace(list, el("p", { role: "alert", text: errorText(error) }));
     }
   }
 
   async function deleteAll() {
-    menu.hidden = true;
-    menuButton.setAttribute("aria-expanded", "false");
     if (!(await confirmDialog(t("deleteAllTitle"), t("deleteAllText"), t("deleteAllClosed")))) {
       menuButton.focus();
       return;
@@ -334,6 +300,49 @@ export function renderChats(main, selectedId) {
   });
   load();
   showRoomInfo(detail, selectedId);
+}
+
+/** The "…" menu of the chats list, with "delete all closed chats". */
+function chatsMenu(deleteAll) {
+  const menu = el("div", { class: "menu", id: "chats-menu", hidden: true });
+  const menuButton = el(
+    "button",
+    {
+      type: "button",
+      class: "icon-button",
+      id: "chats-menu-button",
+      "aria-label": t("moreActions"),
+      "aria-haspopup": "true",
+      "aria-expanded": "false",
+      "aria-controls": "chats-menu",
+    },
+    icon("dots")
+  );
+  const toggle = (open) => {
+    menu.hidden = !open;
+    menuButton.setAttribute("aria-expanded", String(open));
+  };
+  menuButton.addEventListener("click", () => {
+    toggle(menu.hidden);
+    if (!menu.hidden) menu.querySelector("button").focus();
+  });
+  const deleteButton = el("button", {
+    type: "button",
+    class: "menu-item",
+    id: "delete-all-closed",
+  });
+  deleteButton.append(icon("trash"), t("deleteAllClosed"));
+  deleteButton.addEventListener("click", () => {
+    toggle(false);
+    deleteAll();
+  });
+  menu.append(deleteButton);
+  menu.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    toggle(false);
+    menuButton.focus();
+  });
+  return { menu, menuButton };
 }
 
 /** Rooms with state, department, agent and times; the trash icon only for closed ones. */
@@ -423,7 +432,7 @@ async function showRoomInfo(panel, roomId) {
   try {
     room = await api("GET", `/rooms/${roomId}`);
   } catch (error) {
-    return replace(panel, el("p", { role: "alert", text: error.message }));
+    return replace(panel, el("p", { role: "alert", text: errorText(error) }));
   }
   const history = el("ol", {
     class: "log",
@@ -449,7 +458,7 @@ async function showRoomInfo(panel, roomId) {
           const messages = await apiAll(`/rooms/${roomId}/messages?after=0&limit=200`, "messages");
           replace(history, messages.map(messageLine));
         } catch (error) {
-          replace(history, el("li", { role: "alert", text: error.message }));
+          replace(history, el("li", { role: "alert", text: errorText(error) }));
         }
       }
     },
@@ -463,7 +472,7 @@ async function showRoomInfo(panel, roomId) {
       { class: "info" },
       row(t("state"), t(`state_${room.state}`)),
       row(t("department"), departmentName(room.department_id)),
-      row(t("agentCol"), room.agent && room.agent.name),
+      row(t("agentCol"), room.agent?.name),
       row(t("createdOn"), formatDateTime(room.created_at)),
       row(t("takenOn"), room.taken_at && formatDateTime(room.taken_at)),
       row(t("closedOn"), room.closed_at && formatDateTime(room.closed_at)),

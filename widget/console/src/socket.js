@@ -1,12 +1,12 @@
 // The agent's WebSocket: presence heartbeats, every server event onto the bus, and reconnects
 // with backoff. After a reconnect the screens fetch what they missed ("socket-open" with
 // `reconnected: true`), so that an agent can work a whole day without reloading.
+import { backoffDelay } from "../../common/timing.js";
 import { emit, session } from "./core.js";
 
 // Presence runs out 90 s after the last heartbeat; browsers may delay timers of hidden tabs
 // by up to a minute, so the beat comes well before that.
 const HEARTBEAT_MS = 25000;
-const RETRY_MAX_MS = 30000;
 
 let socket = null;
 let heartbeat = 0;
@@ -66,9 +66,8 @@ function open() {
     socket = null;
     emit("socket-closed", {});
     if (!wanted) return;
-    const delay = Math.min(RETRY_MAX_MS, 1000 * 2 ** attempts) * (0.75 + Math.random() / 2);
+    retryTimer = setTimeout(open, backoffDelay(attempts));
     attempts += 1;
-    retryTimer = setTimeout(open, delay);
   });
 }
 
