@@ -111,11 +111,12 @@ chromium:
 
 # The visitor widget: sources in widget/src, built by esbuild into the files the snippet and the
 # iframe load (not committed). The tests assert the loader's gzip budget.
-WIDGET_OUTPUTS := widget/loader.js widget/chat.html widget/chat.js widget/chat.css \
+WIDGET_OUTPUTS := widget/loader.js widget/button.js widget/check.js widget/chat.html widget/chat.js widget/chat.css \
 	widget/console/index.html widget/console/console.js widget/console/console.css
 
 widget: $(WIDGET_OUTPUTS)
 
-$(WIDGET_OUTPUTS) &: widget/build.mjs $(wildcard widget/src/*) $(wildcard widget/console/src/*) \
+$(WIDGET_OUTPUTS) &: widget/build.mjs $(wildcard widget/src/* widget/src/chat/* widget/common/*) \
+		$(wildcard widget/console/src/*) \
 		$(NODE_STAMP)
 	node widget/build.mjs

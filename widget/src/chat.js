@@ -11,6 +11,7 @@ import {
   applyStrings,
   renderBell,
   renderIdentity,
+  keepLastLineInView,
   renderRoom,
   report,
   showError,
@@ -111,6 +112,7 @@ function listenToOtherTabs() {
 
 state.saved = loadStored();
 applyStrings();
+keepLastLineInView();
 setupTools();
 setupComposer();
 renderBell();

@@ -3,6 +3,7 @@
 // livechats, and a router for the screens. Everything live comes over one WebSocket.
 import { renderAccount } from "./account.js";
 import { renderAgents, renderDepartments, renderRegistrations } from "./admin.js";
+import { alertAgent, renderTitle, setScreenTitle, startAlerts, unread } from "./alerts.js";
 import { renderChats, renderContact, renderContacts } from "./contacts.js";
 import {
   addStrings,
@@ -17,7 +18,6 @@ import {
   icon,
   on,
   pickLanguage,
-  playSound,
   replace,
   session,
   setLanguage,
@@ -292,11 +292,14 @@ function showPending() {
 
 // ---- the signed-in console ---------------------------------------------------------------------
 
+let stopAlerts = () => {};
+
 function enter(agent) {
   session.agent = agent;
   applySettings(agent.settings);
   buildShell();
   startLive();
+  stopAlerts = startAlerts();
   startSocket();
   refreshAll();
   startAutoAway();
@@ -308,6 +311,7 @@ function leave() {
   window.removeEventListener("hashchange", route);
   stopAutoAway();
   stopSocket();
+  stopAlerts();
   stopLive();
   if (leaveScreen) leaveScreen();
   leaveScreen = null;
@@ -566,7 +570,7 @@ function renderVisibility() {
   );
 }
 
-function roomLink(room, detail) {
+function roomLink(room, detail, unreadCount) {
   const current = location.hash === `#room/${room.room_id}`;
   return el(
     "li",
@@ -585,7 +589,14 @@ function roomLink(room, detail) {
         { class: "room-link-text" },
         el("strong", { text: room.visitor.name }),
         el("small", { text: detail })
-      )
+      ),
+      unreadCount &&
+        el(
+          "span",
+          { class: "unread-badge", "data-unread": unreadCount },
+          el("span", { "aria-hidden": "true", text: unreadCount }),
+          el("span", { class: "visually-hidden", text: t("unreadCount", { count: unreadCount }) })
+        )
     )
   );
 }
@@ -599,7 +610,7 @@ function renderSidebarLists() {
       ? live.queue.map((room) =>
           roomLink(
             room,
-            `${departmentName(room.department_id)} · ${t("waitingSince", { time: formatTime(room.created_at) })}`
+            `${departmentName(room.department_id)} · ${t("waitingSince", { time: formatTime(room.queued_at || room.created_at) })}`
           )
         )
       : el("li", { class: "muted", text: t("noIncoming") })
@@ -607,19 +618,22 @@ function renderSidebarLists() {
   replace(
     shell.openList,
     live.open.length
-      ? live.open.map((room) => roomLink(room, departmentName(room.department_id)))
+      ? live.open.map((room) =>
+          roomLink(room, departmentName(room.department_id), unread.get(room.room_id))
+        )
       : el("li", { class: "muted", text: t("noOpen") })
   );
   document.getElementById("queue-count").textContent = live.queue.length
     ? `(${live.queue.length})`
     : "";
-  showWaitingInTitle();
+  renderTitle();
   document.getElementById("open-count").textContent = live.open.length
     ? `(${live.open.length})`
     : "";
 }
 
 on("queue-changed", renderSidebarLists);
+on("unread-changed", renderSidebarLists);
 on("open-changed", renderSidebarLists);
 on("departments-changed", () => {
   renderVisibility();
@@ -633,24 +647,13 @@ on("me-changed", (agent) => {
 // S25: every new request is heard and seen, even in another tab.
 on("queue", ({ event, room }) => {
   if (event !== "added") return;
-  if (session.agent.settings.sound) playSound();
   const department = live.departments.find((d) => d.department_id === room.department_id);
-  const title = t("newRequest", { name: room.visitor.name });
-  announce(title);
-  if ("Notification" in window && Notification.permission === "granted") {
-    const notification = new Notification(title, {
-      body: t("newRequestBody", { department: department ? department.name : room.department_id }),
-      tag: room.room_id,
-    });
-    notification.onclick = () => {
-      window.focus();
-      location.hash = `#room/${room.room_id}`;
-    };
-  }
+  const body = t("newRequestBody", { department: department?.name || room.department_id });
+  alertAgent(t("newRequest", { name: room.visitor.name }), body, room.room_id);
 });
 
 // A refused frame (a send to a closed chat, a message too long) answers with an error event.
-on("error", ({ message }) => toast(message, "error"));
+on("error", (refused) => toast(errorText(refused), "error"));
 
 on("socket-closed", () => {
   if (!shell) return;
@@ -731,15 +734,9 @@ function route() {
     if (here) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
+  // A chat names itself once loaded (room.js); "(n)" counts waiting requests and unread messages.
   const heading = main.querySelector("h1");
-  document.title = `${heading ? heading.textContent : t("appTitle")} – ${t("appTitle")}`;
-  showWaitingInTitle();
-}
-
-/** "(2) …" in the tab's title while requests wait, for agents working in another tab (S25). */
-function showWaitingInTitle() {
-  const title = document.title.replace(/^\(\d+\) /, "");
-  document.title = live.queue.length ? `(${live.queue.length}) ${title}` : title;
+  setScreenTitle(path.startsWith("room/") || !heading ? "" : heading.textContent);
 }
 
 function renderHome(main) {

@@ -161,7 +161,7 @@ export function toast(text, kind = "info") {
 
 /** An error for people, in the console's language, from its code (never the server's words). */
 export function errorText(error) {
-  return error instanceof ApiError ? commonErrorText(error, session.lang) : t("failed");
+  return error?.code ? commonErrorText(error, session.lang) : t("failed");
 }
 
 export function showError(error) {

@@ -21,6 +21,7 @@ import {
   t,
   toast,
 } from "./core.js";
+import { setScreenTitle } from "./alerts.js";
 import { editContact } from "./contact-form.js";
 import { live } from "./live.js";
 import { sendFrame } from "./socket.js";
@@ -521,6 +522,7 @@ class RoomScreen {
     const typing = el("p", { class: "typing", "aria-live": "polite" });
     const composer = el("div", { class: "room-composer" });
     this.ui = { head, banner, log, typing, composer };
+    setScreenTitle(this.room.visitor.name);
     replace(this.main, head, banner, log, typing, composer);
     this.renderHead();
     this.renderLog();

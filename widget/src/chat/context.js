@@ -87,6 +87,11 @@ export const ui = Object.fromEntries(
     "gone",
     "gone-title",
     "gone-restart",
+    "end-sheet",
+    "end-yes",
+    "end-no",
+    "end-download",
+    "ended-download",
     "announce",
   ].map((id) => [id.replace(/-(\w)/g, (_, letter) => letter.toUpperCase()), $(id)])
 );

@@ -1,11 +1,12 @@
 // Sending: the first message starts the chat (POST /rooms); later ones go over the socket and
 // stay "pending" (also in storage) until the server echoes them by client_id. What got no echo
 // is sent again with the same client_id, so the server keeps it once.
+import { errorText } from "../../common/errors.js";
 import { newClientId } from "../../common/ids.js";
 import { RESEND_AFTER_MS } from "../../common/timing.js";
 import { TypingSignal } from "../../common/typing.js";
 import { connection, connect, sendFrame } from "./connection.js";
-import { call, DEPARTMENT, isActive, state, t, ui } from "./context.js";
+import { call, DEPARTMENT, isActive, LANG, state, t, ui } from "./context.js";
 import { forgetIdentity, setRoom } from "./conversation.js";
 import { saveStored } from "./storage.js";
 import { pendingItem, renderIdentity, renderRoom, scrollDown, showError, timeOf } from "./view.js";
@@ -113,7 +114,7 @@ function startFailed(error, text) {
     startChat(text);
   } else if (error.code === "department_unavailable") showError(t("unavailable"));
   else if (error.status === 413) showError(tooLong());
-  else showError(t("failed"));
+  else showError(errorText(error, LANG));
 }
 
 const tooLong = () => t("tooLong", { max: state.config.max_message_length });
@@ -128,9 +129,20 @@ function submit() {
   queueMessage(text);
 }
 
+/** A text over the limit (typed or pasted) is kept whole and marked; sending waits for a cut. */
+function checkLength() {
+  const tooLongNow =
+    Boolean(state.config) && ui.text.value.length > state.config.max_message_length;
+  const was = ui.text.getAttribute("aria-invalid") === "true";
+  if (tooLongNow) ui.text.setAttribute("aria-invalid", "true");
+  else ui.text.removeAttribute("aria-invalid");
+  if (tooLongNow && !was) showError(tooLong());
+}
+
 function setText(value) {
   ui.text.value = value;
   autoGrow();
+  checkLength();
 }
 
 function autoGrow() {
@@ -151,6 +163,7 @@ export function setupComposer() {
   });
   ui.text.addEventListener("input", () => {
     autoGrow();
+    checkLength();
     if (connection.open && state.room?.state === "open") typing.input(Boolean(ui.text.value));
   });
   setInterval(() => flushPending("stale"), RESEND_AFTER_MS / 2);

@@ -1,6 +1,7 @@
 // The header's tools (bell, options menu with "end chat", privacy and deletion, minimise), the
 // emoji panel, and the sheets that cover the conversation.
-import { call, el, isActive, roomPath, state, t, ui } from "./context.js";
+import { errorText } from "../../common/errors.js";
+import { call, el, isActive, LANG, roomPath, state, t, ui } from "./context.js";
 import { catchUp, clearConversation, forgetRoom, roomLost, setRoom } from "./conversation.js";
 import { clearStored, normalise, saveStored } from "./storage.js";
 import { renderBell, renderIdentity, renderRoom, report, showError } from "./view.js";
@@ -26,16 +27,22 @@ function toggleEmoji(open) {
   }
 }
 
-async function endChat() {
+/** "End chat" asks first, and offers the conversation as a text file. */
+function askToEndChat() {
   toggleMenu(false);
   if (!isActive()) return ui.options.focus();
+  openSheet(ui.endSheet, ui.endNo);
+}
+
+async function endChat() {
+  closeSheet(ui.endSheet, false);
   try {
     const { data } = await call("POST", roomPath(state.room.room_id, "/close"), {});
     setRoom(data, "closed");
     await catchUp().catch(() => {});
   } catch (error) {
     if (error.code === "room_closed") await catchUp().catch(() => {});
-    else if (!roomLost(error)) showError(t("failed"));
+    else if (!roomLost(error)) showError(errorText(error, LANG));
   }
   focusInside();
 }
@@ -69,7 +76,11 @@ function setupMenus() {
   });
   ui.options.addEventListener("click", () => toggleMenu(ui.menu.hidden));
   ui.menu.addEventListener("keydown", (event) => event.key === "Tab" && toggleMenu(false));
-  ui.endChat.addEventListener("click", endChat);
+  ui.endChat.addEventListener("click", askToEndChat);
+  ui.endYes.addEventListener("click", endChat);
+  ui.endNo.addEventListener("click", () => closeSheet(ui.endSheet));
+  ui.endDownload.addEventListener("click", downloadTranscript);
+  ui.endedDownload.addEventListener("click", downloadTranscript);
   ui.restart.addEventListener("click", () => {
     forgetRoom();
     ui.text.focus();
@@ -88,14 +99,38 @@ function setupMenus() {
   });
 }
 
-// Sheets cover everything under the header, which is inert meanwhile: the privacy notice is a
-// modal dialog (the header too is inert), "your data is gone" keeps the header's tools.
+/**
+ * The conversation as the visitor sees it, as a text file made here in the browser (a blob:
+ * address): nothing is sent or stored anywhere.
+ */
+function downloadTranscript() {
+  const lines = [...ui.messages.querySelectorAll("li")].map((item) => {
+    const text = item.querySelector(".text")?.textContent ?? "";
+    const meta = item.querySelector(".meta")?.textContent;
+    return meta ? `${meta}\n${text}\n` : `— ${text} —\n`;
+  });
+  const date = new Date().toLocaleDateString(LANG);
+  const file = new Blob([`${t("transcript", { date })}\n\n${lines.join("\n")}`], {
+    type: "text/plain;charset=utf-8",
+  });
+  const link = el("a");
+  link.href = URL.createObjectURL(file);
+  link.download = `live-chat-${new Date().toISOString().slice(0, 10)}.txt`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+// Sheets cover everything under the header, which is inert meanwhile: the privacy notice and
+// "end the chat?" are modal dialogs (the header too is inert), "your data is gone" keeps the
+// header's tools.
 function openSheet(sheet, focusTarget) {
   lastFocus = document.activeElement;
   toggleMenu(false);
   toggleEmoji(false);
   for (const part of [ui.notice, ui.logArea, ui.typing, ui.compose]) part.inert = true;
-  ui.bar.inert = sheet === ui.privacy;
+  ui.bar.inert = sheet !== ui.gone;
   sheet.hidden = false;
   focusTarget.focus();
 }
@@ -119,7 +154,7 @@ async function deleteEverything() {
   } catch (error) {
     if (error.status !== 401) {
       ui.deleteYes.disabled = false;
-      return showError(t("failed"));
+      return showError(errorText(error, LANG));
     }
   }
   ui.deleteYes.disabled = false;
@@ -168,6 +203,8 @@ function onEscape(event) {
     ui.emoji.focus();
   } else if (!ui.privacy.hidden) {
     closeSheet(ui.privacy);
+  } else if (!ui.endSheet.hidden) {
+    closeSheet(ui.endSheet);
   } else {
     minimise();
   }

@@ -93,6 +93,20 @@ function nearBottom() {
   return area.scrollHeight - area.scrollTop - area.clientHeight < 80;
 }
 
+/**
+ * The log stays at its last line while the reader was there, also when a banner or the notice
+ * above it takes room (the log shrinks, nothing scrolls by itself).
+ */
+export function keepLastLineInView() {
+  let atBottom = true;
+  ui.logArea.addEventListener("scroll", () => {
+    atBottom = nearBottom();
+  });
+  new ResizeObserver(() => {
+    if (atBottom) ui.logArea.scrollTop = ui.logArea.scrollHeight;
+  }).observe(ui.logArea);
+}
+
 export function scrollDown(force) {
   if (force || nearBottom()) ui.logArea.scrollTop = ui.logArea.scrollHeight;
 }
