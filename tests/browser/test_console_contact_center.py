@@ -51,7 +51,13 @@ def test_an_agent_adds_contact_information_and_finds_it_in_the_contacts(
     dialog.get_by_label("Name").fill("Erika Muster")
     dialog.get_by_label("E-Mail-Adresse").fill("keine-adresse")
     dialog.get_by_role("button", name="Speichern").click()
-    expect(console.dialog().locator(".form-error")).to_contain_text("email")
+    # Said next to the field, in German, not in the server's words.
+    expect(console.dialog().locator("#contact-email-error")).to_have_text(
+        "Bitte prüfen Sie diese Eingabe."
+    )
+    expect(console.dialog().get_by_label("E-Mail-Adresse")).to_have_attribute(
+        "aria-invalid", "true"
+    )
     expect(console.dialog().get_by_label("Name")).to_have_value("Erika Muster")
     console.dialog().get_by_label("E-Mail-Adresse").fill("erika@example.org")
     console.dialog().get_by_label("Notiz").fill("Fragt nach dem Master")

@@ -136,8 +136,15 @@ function statusCode(error) {
   }[error?.status];
 }
 
+// Errors about one input that do not name it in their message.
+const FIELD_OF_CODE = {
+  department_exists: "department_id",
+  email_taken: "email",
+  message_too_long: "text",
+};
+
 /** The input an error names ("settings.sound" -> "sound"), if any. */
 export function fieldOf(error) {
-  const path = String(error?.field || "").split(".");
+  const path = String(error?.field || FIELD_OF_CODE[error?.code] || "").split(".");
   return path[0] === "settings" ? path[1] : path[0] || undefined;
 }

@@ -28,7 +28,7 @@ import {
 } from "./core.js";
 import { live, refreshAll, refreshDepartments, startLive, stopLive } from "./live.js";
 import { renderRoom } from "./room.js";
-import { startSocket, stopSocket } from "./socket.js";
+import { isSocketOpen, startSocket, stopSocket } from "./socket.js";
 import { SHELL_STRINGS } from "./strings.js";
 
 addStrings(SHELL_STRINGS);
@@ -551,20 +551,21 @@ function renderVisibility() {
     replace(shell.visibility, el("li", { class: "muted", text: t("noDepartments") }));
     return;
   }
+  // Without a live connection the console cannot know (and this agent does not count).
+  const connected = isSocketOpen();
+  const stateOf = (department) => {
+    if (!connected) return "unknown";
+    return department.available ? "visible" : "hidden";
+  };
+  const words = { visible: "buttonVisible", hidden: "buttonHidden", unknown: "buttonUnknown" };
   replace(
     shell.visibility,
     departments.map((department) =>
       el(
         "li",
-        {
-          class: department.available ? "visible" : "hidden",
-          "data-department": department.department_id,
-        },
+        { class: stateOf(department), "data-department": department.department_id },
         el("span", { class: "visibility-dot", "aria-hidden": "true" }),
-        t("buttonState", {
-          department: department.name,
-          state: department.available ? t("buttonVisible") : t("buttonHidden"),
-        })
+        t("buttonState", { department: department.name, state: t(words[stateOf(department)]) })
       )
     )
   );
@@ -657,6 +658,7 @@ on("error", (refused) => toast(errorText(refused), "error"));
 
 on("socket-closed", () => {
   if (!shell) return;
+  renderVisibility();
   shell.connection.hidden = false;
   shell.connection.textContent = t("connectionLost");
   // A socket refused for good (account disabled, session ended) shows here first: a 401 on this
@@ -665,6 +667,7 @@ on("socket-closed", () => {
 });
 on("socket-open", ({ reconnected }) => {
   if (!shell) return;
+  renderVisibility();
   shell.connection.hidden = true;
   if (reconnected) toast(t("connectionBack"));
 });
