@@ -1,7 +1,7 @@
 # make run   - the app with DynamoDB Local on http://127.0.0.1:$(PORT)/ (data under $(DATA_DIR));
 #              SSO_DEMO=1 also starts the test OpenID provider with a demo user (docs/console.md)
 # make test  - the test suite; extra pytest arguments via PYTEST_ARGS="..."
-# make lint  - ruff
+# make lint  - ruff (Python) and Biome (widget/ JavaScript and CSS: lint and format, no warnings)
 # make widget - builds the visitor widget (widget/src -> widget/loader.js, chat.*) and the agent
 #               console (widget/console/src -> widget/console/) when changed
 # make bench - speed, sizes, calls and cost on the local stack, beside baselines (about ten
@@ -50,8 +50,9 @@ test: setup tools
 bench: setup package
 	$(PY) -m bench --lambda-zip build/package/$(STAGE)/deployment.zip
 
-lint: $(REQUIREMENTS_STAMP)
+lint: $(REQUIREMENTS_STAMP) $(NODE_STAMP)
 	$(VENV)/bin/ruff check .
+	node_modules/.bin/biome ci --error-on-warnings
 
 setup: $(REQUIREMENTS_STAMP) $(NODE_STAMP) chromium widget
 
@@ -112,11 +113,12 @@ chromium:
 
 # The visitor widget: sources in widget/src, built by esbuild into the files the snippet and the
 # iframe load (not committed). The tests assert the loader's gzip budget.
-WIDGET_OUTPUTS := widget/loader.js widget/chat.html widget/chat.js widget/chat.css \
+WIDGET_OUTPUTS := widget/loader.js widget/button.js widget/check.js widget/chat.html widget/chat.js widget/chat.css \
 	widget/console/index.html widget/console/console.js widget/console/console.css
 
 widget: $(WIDGET_OUTPUTS)
 
-$(WIDGET_OUTPUTS) &: widget/build.mjs $(wildcard widget/src/*) $(wildcard widget/console/src/*) \
+$(WIDGET_OUTPUTS) &: widget/build.mjs $(wildcard widget/src/* widget/src/chat/* widget/common/*) \
+		$(wildcard widget/console/src/*) \
 		$(NODE_STAMP)
 	node widget/build.mjs

@@ -838,6 +838,8 @@ def ws_message(event) -> None:
     try:
         if isinstance(frame, s.HeartbeatFrame):
             presence.heartbeat(ctx, event.connection_id)
+            # The acknowledgement lets clients notice a connection that died without a close.
+            ctx.pusher.post(event.connection_id, {"type": "heartbeat"})
             return
         principal = principal_of_connection(ctx, event.connection_id)
         if isinstance(frame, s.SendFrame):

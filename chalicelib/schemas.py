@@ -235,6 +235,7 @@ class RoomOut(BaseModel):
     position: int | None = None
     created_at: str
     taken_at: str | None = None
+    queued_at: str | None = None  # when it last went into the queue ("wartet seit")
     closed_at: str | None = None
     expires_at: str | None = None
     closed_by: str | None = None

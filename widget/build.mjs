@@ -1,5 +1,7 @@
 // Builds the visitor widget from widget/src/ into the files the snippet and the iframe load:
 //   widget/loader.js   the snippet (minified; its size is printed and budgeted by the tests)
+//   widget/button.js   the chat button, which the snippet loads once someone can answer
+//   widget/check.js    the diagnosis box of a page opened with #livechat-check
 //   widget/chat.html   the chat window, with chat.js and chat.css (minified, cache-busted)
 //   widget/console/    the agent console: index.html, console.js, console.css (same treatment)
 // Usage: node widget/build.mjs            (make runs it whenever a source changed)
@@ -54,28 +56,42 @@ function page(htmlPath, name, js, css) {
 const css = await stylesheet(src("chat.css"));
 const chatJs = await bundle(src("chat.js"));
 const html = page(src("chat.html"), "chat", chatJs, css);
-// The loader is one self-contained function already: minified as it is, without a wrapper.
-const loader = (
-  await esbuild.transform(readFileSync(src("loader.js"), "utf8"), {
+// The snippet's parts are self-contained functions already: minified as they are, no wrapper.
+async function script(path, define) {
+  const result = await esbuild.transform(readFileSync(path, "utf8"), {
     minify: true,
     target,
-    define: { __CHAT__: JSON.stringify(`chat.html?v=${version(html + css + chatJs)}`) },
+    define: Object.fromEntries(Object.entries(define).map(([k, v]) => [k, JSON.stringify(v)])),
     legalComments: "none",
     charset: "utf8",
-  })
-).code;
+  });
+  return result.code;
+}
+const buttonJs = await script(src("button.js"), {
+  __CHAT__: `chat.html?v=${version(html + css + chatJs)}`,
+});
+const checkJs = await script(src("check.js"), {});
+const loader = await script(src("loader.js"), {
+  __BUTTON__: `button.js?v=${version(buttonJs)}`,
+  __CHECK__: `check.js?v=${version(checkJs)}`,
+});
 
 writeFileSync(out("chat.css"), css);
 writeFileSync(out("chat.js"), chatJs);
 writeFileSync(out("chat.html"), html);
 writeFileSync(out("loader.js"), loader);
+writeFileSync(out("button.js"), buttonJs);
+writeFileSync(out("check.js"), checkJs);
 
 const consoleCss = await stylesheet(consoleSrc("console.css"));
 const consoleJs = await bundle(consoleSrc("console.js"));
 mkdirSync(out("console"), { recursive: true });
 writeFileSync(out("console/console.css"), consoleCss);
 writeFileSync(out("console/console.js"), consoleJs);
-writeFileSync(out("console/index.html"), page(consoleSrc("index.html"), "console", consoleJs, consoleCss));
+writeFileSync(
+  out("console/index.html"),
+  page(consoleSrc("index.html"), "console", consoleJs, consoleCss)
+);
 
 const bytes = Buffer.from(loader);
 const gzip = gzipSync(bytes, { level: 9 }).length;
@@ -84,6 +100,7 @@ const brotli = brotliCompressSync(bytes, {
 }).length;
 console.log(
   `widget: loader.js ${bytes.length} B raw, ${gzip} B gzip, ${brotli} B brotli; ` +
+    `button.js ${gzipSync(buttonJs, { level: 9 }).length} B gzip; ` +
     `chat.js ${Buffer.byteLength(chatJs)} B, chat.css ${Buffer.byteLength(css)} B; ` +
     `console.js ${Buffer.byteLength(consoleJs)} B, console.css ${Buffer.byteLength(consoleCss)} B`
 );

@@ -63,6 +63,7 @@ def start(
         visitor_name=principal.name,
         created_at=created_at,
         created_key=created_key,
+        queued_at=created_at,
         queued_key=created_key,
         retention_hours=department.retention_hours,
         expires_at=ctx.epoch_in(hours=ctx.settings.room_idle_hours),
@@ -158,7 +159,7 @@ def return_to_queue(ctx: Context, principal: AgentPrincipal, room_id: str) -> di
     room = _serving(ctx, principal, room_id)
     former_agent = room.agent_id
     try:
-        room = ctx.store.return_room(room)
+        room = ctx.store.return_room(room, ctx.iso())
     except Changed as exc:
         raise _changed_meanwhile(exc) from exc
     room = messages.system(ctx, room, "returned")
@@ -204,7 +205,7 @@ def forward_to_department(
     queued_key = ctx.iso() + "#" + room.room_id
     try:
         room = ctx.store.forward_room_to_department(
-            room, department_id, queued_key, department.retention_hours
+            room, department_id, queued_key, ctx.iso(), department.retention_hours
         )
     except Changed as exc:
         raise _changed_meanwhile(exc) from exc

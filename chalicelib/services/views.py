@@ -27,6 +27,7 @@ def room_view(room: Room, agent: Agent | None = None, position: int | None = Non
         "agent": None,
         "created_at": room.created_at,
         "taken_at": room.taken_at,
+        "queued_at": room.queued_at or room.created_at,
         "closed_at": room.closed_at,
         "expires_at": iso(room.expires_at) if room.state == "closed" else None,
         "closed_by": room.closed_by,

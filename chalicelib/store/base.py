@@ -217,7 +217,7 @@ class Store(ABC):
         was read (another take won)."""
 
     @abstractmethod
-    def return_room(self, room: Room) -> Room:
+    def return_room(self, room: Room, queued_at: str) -> Room:
         """Back to its department's queue at its old place; `Changed` unless still served by
         the same agent."""
 
@@ -227,7 +227,12 @@ class Store(ABC):
 
     @abstractmethod
     def forward_room_to_department(
-        self, room: Room, department_id: str, queued_key: str, retention_hours: int
+        self,
+        room: Room,
+        department_id: str,
+        queued_key: str,
+        queued_at: str,
+        retention_hours: int,
     ) -> Room:
         """Queue the room in another department; `Changed` unless still open and served by
         the same agent."""

@@ -524,7 +524,7 @@ class DynamoStore(Store):
             (Item.state == "queued") & (Item.version == room.version),
         )
 
-    def return_room(self, room: Room) -> Room:
+    def return_room(self, room: Room, queued_at: str) -> Room:
         Item = self.m.RoomItem
         return self._change_room(
             room,
@@ -534,6 +534,7 @@ class DynamoStore(Store):
                 Item.agent_name.remove(),
                 Item.queue_department.set(room.department_id),
                 Item.queued_key.set(room.created_key),
+                Item.queued_at.set(queued_at),
             ],
             self._served_by_same_agent(room),
         )
@@ -551,7 +552,12 @@ class DynamoStore(Store):
         )
 
     def forward_room_to_department(
-        self, room: Room, department_id: str, queued_key: str, retention_hours: int
+        self,
+        room: Room,
+        department_id: str,
+        queued_key: str,
+        queued_at: str,
+        retention_hours: int,
     ) -> Room:
         Item = self.m.RoomItem
         return self._change_room(
@@ -563,6 +569,7 @@ class DynamoStore(Store):
                 Item.agent_name.remove(),
                 Item.queue_department.set(department_id),
                 Item.queued_key.set(queued_key),
+                Item.queued_at.set(queued_at),
                 Item.retention_hours.set(retention_hours),
             ],
             self._served_by_same_agent(room),

@@ -353,7 +353,7 @@ class MemoryStore(Store):
         )
 
     @_locked
-    def return_room(self, room: Room) -> Room:
+    def return_room(self, room: Room, queued_at: str) -> Room:
         return self._write_room(
             room,
             self._served_by_same_agent(room),
@@ -361,6 +361,7 @@ class MemoryStore(Store):
             agent_id=None,
             agent_name=None,
             queued_key=room.created_key,
+            queued_at=queued_at,
         )
 
     @_locked
@@ -377,7 +378,12 @@ class MemoryStore(Store):
 
     @_locked
     def forward_room_to_department(
-        self, room: Room, department_id: str, queued_key: str, retention_hours: int
+        self,
+        room: Room,
+        department_id: str,
+        queued_key: str,
+        queued_at: str,
+        retention_hours: int,
     ) -> Room:
         return self._write_room(
             room,
@@ -387,6 +393,7 @@ class MemoryStore(Store):
             agent_id=None,
             agent_name=None,
             queued_key=queued_key,
+            queued_at=queued_at,
             retention_hours=retention_hours,
         )
 

@@ -200,6 +200,7 @@ class RoomItem(Model):
     created_at = UnicodeAttribute()
     created_key = UnicodeAttribute()
     taken_at = UnicodeAttribute(null=True)
+    queued_at = UnicodeAttribute(null=True)  # when it last went into the queue (None: created_at)
     closed_at = UnicodeAttribute(null=True)
     closed_by = UnicodeAttribute(null=True)
     comment = UnicodeAttribute(null=True)

@@ -107,6 +107,7 @@ class Room:
     closed_by: str | None = None
     comment: str | None = None
     queued_key: str | None = None  # set while queued: the place in the department's queue
+    queued_at: str | None = None  # when it last went into a queue (the console's "wartet seit")
     last_seq: int = 0
     version: int = 0
 

@@ -103,7 +103,9 @@ def test_my_account_keeps_name_away_delay_sound_theme_layout_and_language(stack,
     assert me(stack, agent)["settings"]["away_after_minutes"] == 0
 
 
-def test_a_refused_setting_shows_the_servers_reason_and_keeps_what_was_typed(stack, agent_console):
+def test_a_refused_setting_is_explained_next_to_its_field_and_keeps_what_was_typed(
+    stack, agent_console
+):
     agent, console = agent_console("Emil Eingabe", [stack.new_department()])
     page = console.page
     console.go("#account")
@@ -112,7 +114,11 @@ def test_a_refused_setting_shows_the_servers_reason_and_keeps_what_was_typed(sta
     away.fill("5000")
     page.get_by_role("button", name="Speichern").click()
 
-    expect(page.locator("#account-error")).to_contain_text("away_after_minutes")
+    # In the console's language, next to the field (described by it), never the server's words.
+    error = page.locator("#account-away-error")
+    expect(error).to_have_text("Bitte prüfen Sie diese Eingabe.")
+    expect(away).to_have_attribute("aria-describedby", "account-away-hint account-away-error")
+    expect(page.locator("#account-error")).to_be_empty()
     expect(away).to_have_attribute("aria-invalid", "true")
     expect(away).to_be_focused()
     expect(away).to_have_value("5000")
@@ -196,5 +202,5 @@ def test_my_account_has_no_axe_violations_in_light_and_dark_theme(stack, agent_c
     # With a server error shown, too.
     page.get_by_label("Automatisch »abwesend« nach (Minuten)").fill("-1")
     page.get_by_role("button", name="Speichern").click()
-    expect(page.locator("#account-error")).not_to_be_empty()
+    expect(page.locator("#account-away-error")).to_be_visible()
     assert axe_violations(page) == [], "dark, with an error"

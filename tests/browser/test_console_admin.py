@@ -276,7 +276,7 @@ def test_the_admin_creates_edits_and_deletes_a_department_with_its_snippet(stack
     assert department not in departments_by_id(stack)
 
 
-def test_a_bad_department_id_shows_the_servers_error_and_creates_nothing(stack, consoles):
+def test_a_bad_department_id_is_explained_next_to_it_and_creates_nothing(stack, consoles):
     name = unique("Falsch")
     admin = admin_console(consoles, stack)
     admin.go("#admin/departments")
@@ -286,9 +286,9 @@ def test_a_bad_department_id_shows_the_servers_error_and_creates_nothing(stack, 
     dialog.get_by_label("Name").fill(name)
     dialog.get_by_role("button", name="Anlegen").click()
 
-    # The dialog is open again with what was typed and the server's reason.
+    # The dialog is open again with what was typed, the error next to the field, in German.
     dialog = admin.dialog()
-    expect(dialog.get_by_role("alert")).to_contain_text("department_id")
+    expect(dialog.locator("#department-id-error")).to_have_text("Bitte prüfen Sie diese Eingabe.")
     field = dialog.get_by_label("Abteilungs-ID")
     expect(field).to_have_value("Meine Abteilung!")
     expect(field).to_have_attribute("aria-invalid", "true")

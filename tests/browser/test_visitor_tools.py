@@ -3,11 +3,23 @@ notice and deletion of their own data; and the reconnect after a lost connection
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 from playwright.sync_api import expect
 
-from tests.browser.support import ChatWindow, Widget, agent_says, is_visitor_message, queued_room
+from tests.browser.support import (
+    REPO_ROOT,
+    ChatWindow,
+    Widget,
+    agent_says,
+    axe_violations,
+    is_visitor_message,
+    queued_room,
+)
 from tests.local.support import is_room_event, write
+
+SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 
 
 def _taken_chat(stack, website, page, staff, first: str = "Hallo") -> tuple:
@@ -52,8 +64,11 @@ def test_the_bell_mutes_the_notification_sound_and_stays_muted(stack, website, p
     chat.frame.wait_for_function("() => window.__sounds === 1")
 
 
-def test_end_chat_in_the_options_menu_closes_the_chat(stack, website, page, staff):
+def test_end_chat_asks_first_offers_the_conversation_as_a_file_and_closes_the_chat(
+    stack, website, page, staff
+):
     anna, anna_socket, chat, room_id = _taken_chat(stack, website, page, staff)
+    _agent_says(anna_socket, room_id, "Worum geht es?", "a1", chat)
     options = chat.tool("Optionen")
     expect(options).to_have_attribute("aria-expanded", "false")
     options.click()
@@ -61,6 +76,22 @@ def test_end_chat_in_the_options_menu_closes_the_chat(stack, website, page, staf
     end = chat.frame.get_by_role("menuitem", name="Chat beenden")
     expect(end).to_be_focused()
     end.click()
+
+    # "End the chat?": nothing ends yet; the conversation can be saved first, made in the browser.
+    dialog = chat.frame.get_by_role("dialog", name="Chat beenden?")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="Abbrechen")).to_be_focused()
+    assert axe_violations(chat.frame) == []
+    page.screenshot(path=SCREENSHOTS / "chat-end-confirmation.png")
+    with page.expect_download() as download:
+        dialog.get_by_role("button", name="Verlauf herunterladen").click()
+    assert download.value.suggested_filename.endswith(".txt")
+    transcript = Path(download.value.path()).read_text(encoding="utf-8")
+    for line in ("Hallo", "— Anna hat den Chat übernommen. —", "Anna · ", "Worum geht es?"):
+        assert line in transcript, transcript
+    room = stack.api.call("GET", f"/rooms/{room_id}", token=anna.token, expect=200).json()
+    assert room["state"] == "open"
+    dialog.get_by_role("button", name="Chat beenden").click()
 
     anna_socket.wait_for(is_room_event("closed", room_id))
     expect(chat.line("Der Chat wurde beendet.")).to_be_visible()
@@ -188,3 +219,44 @@ def test_a_dropped_connection_loses_no_message_and_sends_what_was_typed_offline(
     seqs = chat.messages.locator("li").evaluate_all("(items) => items.map((i) => +i.dataset.seq)")
     assert seqs == [m["seq"] for m in history]
     assert chat.stored()["pending"] == []
+
+
+def test_a_paste_over_the_limit_is_kept_whole_and_refused_with_a_reason(
+    stack, website, page, staff
+):
+    _, _, chat, _ = _taken_chat(stack, website, page, staff)
+    too_long = "x" * 2001  # MAX_MESSAGE_LENGTH is 2,000 by default
+    chat.text.fill(too_long)
+    expect(chat.text).to_have_value(too_long)  # not cut
+    expect(chat.text).to_have_attribute("aria-invalid", "true")
+    expect(chat.notice).to_have_text("Die Nachricht ist zu lang (höchstens 2000 Zeichen).")
+    chat.text.press("Enter")
+    expect(chat.messages.locator("li.pending")).to_have_count(0)
+    chat.text.press("Backspace")
+    expect(chat.text).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_a_long_agent_name_keeps_its_status_and_the_last_line_stays_in_view(
+    stack, website, page, staff
+):
+    department = stack.new_department([website.origin])
+    anna, anna_socket = staff(department, "Anna Agentin (Studienberatung)")
+    page.goto(website.page(department))
+    chat = Widget(page).open()
+    chat.send("Hallo")
+    room_id = queued_room(anna_socket)
+    stack.api.call("POST", f"/rooms/{room_id}/take", token=anna.token, expect=200)
+    label = chat.frame.locator("#agent-label")
+    expect(label).to_have_text("Anna Agentin (Studienberatung) · online")
+    assert label.evaluate("(node) => node.scrollWidth <= node.clientWidth"), "the status is cut"
+    for number in range(12):
+        _agent_says(anna_socket, room_id, f"Antwort {number}", f"a{number}", chat)
+    # Anna gives the chat back: a notice appears above the log, the last line stays visible.
+    stack.api.call("POST", f"/rooms/{room_id}/return", token=anna.token, expect=200)
+    returned = chat.line(
+        "Der Chat wurde zurück in die Warteschleife gegeben. "
+        "Die nächste freie Person antwortet Ihnen."
+    )
+    expect(returned).to_be_visible()
+    expect(chat.notice).not_to_be_empty()
+    expect(returned).to_be_in_viewport()

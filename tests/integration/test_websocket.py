@@ -77,6 +77,16 @@ def test_heartbeats_keep_presence(api):
     assert errors(api, paula.connection_id) == []
 
 
+def test_a_heartbeat_is_acknowledged_to_its_connection_only(api):
+    paula, piet = api.agent("Paula"), api.agent("Piet")
+    api.pusher.clear()
+
+    api.ws_send(paula.connection_id, {"action": "heartbeat"})
+
+    assert api.pusher.to(paula.connection_id) == [{"type": "heartbeat"}]
+    assert api.pusher.to(piet.connection_id) == []
+
+
 def test_bad_frames_get_an_error_frame_and_the_connection_stays(api, chat):
     paula, visitor, room_id = chat
     before = api.snapshot()

@@ -329,16 +329,17 @@ def test_a_room_goes_back_to_its_place_in_the_queue(store):
     store.create_room(second)
     taken = store.take_room(first, "agt_1", "Paula", "t")
 
-    returned = store.return_room(taken)
+    returned = store.return_room(taken, "2026-01-01T02:00:00.000Z")
 
     assert returned.state == "queued" and returned.agent_id is None
+    assert store.get_room(first.room_id, NOW).queued_at == "2026-01-01T02:00:00.000Z"
     assert [r.room_id for r in store.queued_rooms("sales", 10, NOW)] == [
         first.room_id,
         second.room_id,
     ]
     assert store.queue_position("sales", second.queued_key or "", NOW) == 2
     with pytest.raises(Changed):
-        store.return_room(taken)  # returned already
+        store.return_room(taken, "t")  # returned already
 
 
 def test_forwarding_moves_the_room_only_while_the_same_agent_serves_it(store):
@@ -349,7 +350,9 @@ def test_forwarding_moves_the_room_only_while_the_same_agent_serves_it(store):
     to_piet = store.forward_room_to_agent(taken, "agt_2", "Piet")
     with pytest.raises(Changed):
         store.forward_room_to_agent(taken, "agt_3", "Lars")  # Paula no longer serves it
-    to_library = store.forward_room_to_department(to_piet, "library", "2026-02#x", 2)
+    to_library = store.forward_room_to_department(
+        to_piet, "library", "2026-02#x", "2026-02-01T00:00:00.000Z", 2
+    )
 
     assert (to_piet.agent_id, to_piet.served_by) == ("agt_2", {"agt_1", "agt_2"})
     assert (to_library.state, to_library.department_id, to_library.retention_hours) == (
@@ -358,6 +361,7 @@ def test_forwarding_moves_the_room_only_while_the_same_agent_serves_it(store):
         2,
     )
     assert [r.room_id for r in store.queued_rooms("library", 10, NOW)] == [queued.room_id]
+    assert store.get_room(queued.room_id, NOW).queued_at == "2026-02-01T00:00:00.000Z"
     assert store.queued_rooms("sales", 10, NOW) == []
 
 

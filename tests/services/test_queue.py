@@ -273,10 +273,14 @@ def test_a_returned_chat_goes_back_to_its_old_place_in_the_queue(world):
     rooms.take(world.ctx, paula.p, first_room)
     world.pusher.clear()
 
-    rooms.return_to_queue(world.ctx, paula.p, first_room)
+    world.clock.advance(60)
+    returned = rooms.return_to_queue(world.ctx, paula.p, first_room)
 
     assert [r["room_id"] for r in rooms.queue(world.ctx, paula.p, 100)] == [first_room, second_room]
     assert positions(second) == [2]
+    # Its place is the old one, but it waits since its return ("wartet seit" in the console).
+    assert returned["queued_at"] > returned["created_at"]
+    assert returned["queued_at"] == world.ctx.iso()
 
 
 def test_only_the_serving_agent_can_return_or_forward(world):

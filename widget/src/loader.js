@@ -1,116 +1,73 @@
 /*
- * The snippet every page view pays for: reads the data- attributes of its own <script> tag, asks
- * the department's availability, and shows a chat button while someone can answer. The chat
- * window itself (chat.html, next to this file) is loaded into an iframe on the first click only.
+ * The snippet every page view pays for: reads the data- attributes of its own <script> tag and
+ * asks the department's availability. Once someone can answer it loads the chat button
+ * (button.js next to it: shadow root, styles, badge and the chat window's iframe), which the
+ * browser then takes from its cache for the next pages (its address changes with its content);
+ * pages where nobody can answer never fetch it. A page opened with `#livechat-check` also loads check.js, a small box
+ * that tells the editor what is wrong.
  *
- * Size: the goal is 1 KB gzip, the hard limit 2 KB (asserted by the tests; `node widget/build.mjs`
- * prints raw, gzip and brotli bytes). No framework, no cookies, no globals, no styles outside its
- * own shadow root. postMessage only to and from the chat's origin, both ways.
+ * Size: at most 1 KB gzip (asserted by the tests; `node widget/build.mjs` prints raw, gzip and
+ * brotli bytes). No framework, no cookies, no globals, no styles outside its own element.
  *
- * The chat window reports its state as `{livechat: {open, active, unread}}`: whether it wants to be
- * shown, whether a chat is queued or open (the button then stays while it lasts, even when nobody
- * else could be reached), and how many messages arrived while it was minimised (the badge).
- * The loader tells it `{livechat: "open"}` when it is shown.
+ * The element tells the editor what happens: `data-livechat-state` is hidden, available, open or
+ * error; with error, `data-livechat-error` says why: department-unknown (also when the snippet
+ * has no data-department) or origin-not-allowed (this page's origin is not among the
+ * department's allowed origins). The parts it loads share one object with it, `livechat` on
+ * their script element: the element, the snippet's attributes, the API, the page's origin, the
+ * availability and the error; the button puts its `render` there.
  */
-((d, w) => {
+((d) => {
   const script = d.currentScript;
   if (!script || d.querySelector("livechat-widget")) return;
   const data = script.dataset;
-  const chatUrl = new URL(__CHAT__, script.src);
-  const chatOrigin = chatUrl.origin;
-  const api = (data.api || chatOrigin + "/api").replace(/\/+$/, "");
   const department = data.department;
-  const lang = /^de/i.test(data.lang || d.documentElement.lang) ? "de" : "en";
-  const de = lang == "de";
-  const label = de ? "Live-Chat öffnen" : "Open live chat";
   const here = location.origin;
-
   const host = d.createElement("livechat-widget");
-  const root = host.attachShadow({ mode: "open" });
-  const side = data.position == "left" ? "left" : "right";
-  // The iframe is transparent around the chat window, which draws its own card and shadow.
-  root.innerHTML =
-    `<style>:host{all:initial!important}aside{position:fixed;bottom:20px;${side}:20px;` +
-    "z-index:2147483647;font:600 16px system-ui,sans-serif}" +
-    "button{all:unset;position:relative;gap:8px;align-items:center;padding:14px 20px;" +
-    "border-radius:28px;background:#0a58a8;color:#fff;cursor:pointer;box-shadow:0 4px 16px #0006}" +
-    "button:focus-visible{box-shadow:0 0 0 3px #fff,0 0 0 6px #0a58a8}svg{width:22px;fill:#fff}" +
-    "b{position:absolute;top:-8px;right:-6px;padding:0 7px;border-radius:11px;" +
-    "background:#c0262d;font-size:13px;line-height:22px}b:empty,button,iframe{display:none}" +
-    `.available button{display:flex}.open{bottom:0;${side}:0}.open iframe{display:block;` +
-    "width:min(420px,100vw);height:min(680px,100vh);border:0}" +
-    "@media(max-width:480px){.open iframe{height:100vh}}</style>" +
-    '<aside aria-label="Live-Chat"><button><svg viewBox="0 0 24 24" aria-hidden="true">' +
-    '<path d="M2 4c0-1 1-2 2-2h16c1 0 2 1 2 2v11c0 1-1 2-2 2H8l-6 5z"/></svg>Chat<b></b>' +
-    "</button></aside>";
-  const [panel, button, badge] = root.querySelectorAll("aside,button,b");
-  (d.body || d.documentElement).append(host);
-
-  let available, active, open, stopped, frame, checks = 0;
-  const render = (unread) => {
-    host.dataset.livechatState = panel.className = open
-      ? "open"
-      : available || active
-        ? "available"
-        : "hidden";
-    badge.textContent = unread || "";
-    button.setAttribute("aria-label", label + (unread ? ` (${unread} ${de ? "neu" : "new"})` : ""));
+  const shared = {
+    host,
+    data,
+    here,
+    api: (data.api || new URL(script.src).origin + "/api").replace(/\/+$/, ""),
   };
-  const stop = (text) => {
-    stopped = 1;
-    console.warn("Livechat: " + text);
+  let button,
+    checks = 0;
+  const load = (name) =>
+    d.head.appendChild(
+      Object.assign(d.createElement("script"), { src: new URL(name, script.src), livechat: shared })
+    );
+  const update = (error, available) => {
+    if (error) {
+      host.dataset.livechatError = shared.error = error;
+      console.warn("Livechat: " + error);
+    }
+    shared.available = available;
+    if (available && !button) button = load(__BUTTON__);
+    if (shared.render) shared.render();
+    else host.dataset.livechatState = error ? "error" : "hidden";
   };
   const check = () =>
-    stopped ||
+    shared.error ||
     fetch(
-      api + "/departments/" + department + "/availability",
+      shared.api + "/departments/" + department + "/availability",
       // The first answer may come from the HTTP cache; re-checks revalidate (ETag).
       checks++ ? { cache: "no-cache" } : {}
     )
       .then((reply) =>
         reply.status == 404
-          ? stop(`unknown department "${department}"`)
-          : reply.json().then((answer) => {
+          ? update("department-unknown")
+          : reply.json().then((answer) =>
               // (An API without allowed_origins leaves the check to the chat window.)
-              if (!(answer.allowed_origins || [here]).includes(here))
-                return stop(`${here} is not an allowed origin of department "${department}"`);
-              available = answer.available;
-              render(badge.textContent);
-            })
+              (answer.allowed_origins || [here]).includes(here)
+                ? update(0, answer.available)
+                : update("origin-not-allowed")
+            )
       )
       .catch(() => {});
 
-  const show = () => {
-    frame.contentWindow.postMessage({ livechat: "open" }, chatOrigin);
-    frame.focus();
-  };
-  button.onclick = () => {
-    if (frame) show();
-    else {
-      frame = d.createElement("iframe");
-      frame.title = "Live-Chat";
-      frame.src =
-        chatUrl + "#" + new URLSearchParams({ d: department, l: lang, a: api, o: here });
-      frame.onload = show;
-      panel.append(frame);
-    }
-    open = 1;
-    render();
-  };
-  w.addEventListener("message", (event) => {
-    const state = event.data?.livechat;
-    if (event.origin == chatOrigin && frame && event.source == frame.contentWindow && state) {
-      const closing = open && !state.open;
-      active = state.active;
-      open = state.open;
-      render(state.unread);
-      if (closing) button.focus();
-    }
-  });
-
-  render();
-  if (!department) return stop("no data-department");
+  (d.body || d.documentElement).append(host);
+  if (location.hash == "#livechat-check") load(__CHECK__);
+  if (!department) return update("department-unknown");
   check();
-  setInterval(() => d.hidden || check(), 30000);
+  setInterval(() => d.hidden || check(), 3e4);
   d.addEventListener("visibilitychange", () => d.hidden || check());
-})(document, window);
+})(document);

@@ -10,6 +10,12 @@ export const STRINGS = {
     bell: "Benachrichtigungs-Ton ausschalten",
     options: "Optionen",
     endChat: "Chat beenden",
+    endTitle: "Chat beenden?",
+    endText:
+      "Danach können Sie jederzeit einen neuen Chat beginnen. Möchten Sie den Verlauf vorher " +
+      "als Textdatei speichern? Die Datei entsteht in Ihrem Browser, gespeichert wird nichts.",
+    download: "Verlauf herunterladen",
+    transcript: "Live-Chat vom {date}",
     trash: "Datenschutz und Löschung Ihrer Daten",
     minimise: "Chat schließen (das Fenster minimiert sich)",
     message: "Nachricht",
@@ -22,7 +28,8 @@ export const STRINGS = {
     sending: "wird gesendet …",
     notSent: "nicht gesendet",
     typing: "{name} schreibt …",
-    queue: "Sie sind in der Warteschleife (Position {position}). Bitte haben Sie einen Moment Geduld.",
+    queue:
+      "Sie sind in der Warteschleife (Position {position}). Bitte haben Sie einen Moment Geduld.",
     queueNoPosition: "Sie sind in der Warteschleife. Bitte haben Sie einen Moment Geduld.",
     preview: "Jemand ist in Kürze für Sie da.",
     reconnecting: "Verbindung unterbrochen. Neuer Versuch läuft …",
@@ -77,6 +84,12 @@ export const STRINGS = {
     bell: "Mute notification sound",
     options: "Options",
     endChat: "End chat",
+    endTitle: "End the chat?",
+    endText:
+      "You can start a new chat at any time afterwards. Would you like to save the conversation " +
+      "as a text file first? The file is made in your browser; nothing is stored.",
+    download: "Download conversation",
+    transcript: "Live chat of {date}",
     trash: "Privacy and deleting your data",
     minimise: "Close chat (the window is minimised)",
     message: "Message",

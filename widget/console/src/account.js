@@ -5,12 +5,14 @@ import {
   addStrings,
   api,
   avatar,
+  clearFormErrors,
   el,
   emit,
   on,
   playSound,
   replace,
   session,
+  showFormError,
   t,
   toast,
 } from "./core.js";
@@ -34,7 +36,8 @@ addStrings({
     accPictureNew: "Neues Bild – es wird mit »Speichern« übernommen.",
     accPictureRemoved: "Bild entfernt – mit »Speichern« werden wieder Ihre Initialen gezeigt.",
     accPictureUnreadable: "Diese Datei kann der Browser nicht als Bild lesen.",
-    accPictureTooLarge: "Das Bild lässt sich nicht klein genug speichern. Bitte wählen Sie ein anderes.",
+    accPictureTooLarge:
+      "Das Bild lässt sich nicht klein genug speichern. Bitte wählen Sie ein anderes.",
     accName: "Name",
     accEmail: "E-Mail-Adresse",
     accRole: "Rolle",
@@ -141,250 +144,35 @@ let refocusSave = false;
 export function renderAccount(main) {
   const agent = session.agent;
   const settings = agent.settings || {};
-  let picture = settings.avatar || null; // what the form would save
-  let pictureChanged = false;
-
   const error = el("p", { class: "form-error", role: "alert", id: "account-error" });
-
-  // ---- profile --------------------------------------------------------------------------------
-  const name = el("input", { id: "account-name", name: "name", autocomplete: "name", maxLength: 120, value: agent.name });
-  const preview = el("div", { class: "account-avatar", id: "avatar-preview" });
-  const pictureNote = el("p", { class: "muted", id: "avatar-note", "aria-live": "polite" });
-  const file = el("input", {
-    id: "account-avatar",
-    name: "avatar",
-    type: "file",
-    accept: "image/*",
-    "aria-describedby": "account-avatar-hint",
-  });
-  const removePicture = el("button", {
-    type: "button",
-    class: "secondary",
-    id: "avatar-remove",
-    text: t("accPictureRemove"),
-  });
-  const showPicture = (note) => {
-    replace(preview, avatar(name.value || agent.name, picture, "large"));
-    removePicture.hidden = !picture;
-    pictureNote.textContent = note ?? (picture ? t("accPictureCurrent") : t("accPictureNone"));
+  const picture = pictureField(agent, error);
+  const profile = profileSection(agent, picture);
+  const preferences = preferencesSection(settings);
+  const appearance = appearanceSection(settings);
+  const save = el("button", { type: "submit", class: "primary", id: "account-save" });
+  save.textContent = t("accSave");
+  const inputs = {
+    name: profile.name,
+    avatar: picture.file,
+    ...preferences.inputs,
+    ...appearance.inputs,
   };
-  name.addEventListener("input", () => {
-    if (!picture) replace(preview, avatar(name.value || agent.name, null, "large"));
-  });
-  file.addEventListener("change", async () => {
-    const chosen = file.files && file.files[0];
-    if (!chosen) return;
-    error.textContent = "";
-    file.removeAttribute("aria-invalid");
-    try {
-      picture = await shrinkPicture(chosen);
-      pictureChanged = true;
-      showPicture(t("accPictureNew"));
-    } catch (failure) {
-      error.textContent = failure.message;
-      file.setAttribute("aria-invalid", "true");
-    }
-    file.value = "";
-  });
-  removePicture.addEventListener("click", () => {
-    picture = null;
-    pictureChanged = true;
-    showPicture(t("accPictureRemoved"));
-    file.focus();
-  });
-  showPicture();
-
-  const departmentsText = el("dd", { id: "account-departments" });
-  const showDepartments = () => {
-    const names = (agent.departments || []).map(
-      (id) => live.departments.find((d) => d.department_id === id)?.name || id
-    );
-    departmentsText.textContent = names.length ? names.join(", ") : t("accNoDepartments");
-  };
-  showDepartments();
-
-  // ---- preferences ----------------------------------------------------------------------------
-  const away = el("input", {
-    id: "account-away",
-    name: "away_after_minutes",
-    type: "number",
-    min: 0,
-    max: 1440,
-    step: 1,
-    value: String(settings.away_after_minutes ?? 5),
-    "aria-describedby": "account-away-hint",
-  });
-  const notificationState = el("span", { id: "notification-state" });
-  const notificationAsk = el("button", {
-    type: "button",
-    class: "secondary",
-    id: "notification-ask",
-    text: t("accNotificationsAsk"),
-  });
-  const showNotifications = () => {
-    if (!("Notification" in window)) {
-      notificationState.textContent = t("accNotificationsMissing");
-      notificationAsk.hidden = true;
-      return;
-    }
-    const state = Notification.permission;
-    notificationState.textContent =
-      state === "granted" ? t("accNotificationsOn") : state === "denied" ? t("accNotificationsBlocked") : t("accNotificationsOff");
-    notificationAsk.hidden = state !== "default";
-  };
-  const notificationLine = el(
-    "p",
-    { class: "account-line", id: "notification-line", tabindex: "-1", "aria-live": "polite" },
-    t("accNotificationsText"),
-    " ",
-    notificationState
-  );
-  notificationAsk.addEventListener("click", async () => {
-    try {
-      await Notification.requestPermission();
-    } finally {
-      showNotifications();
-      // The button is gone once the browser has an answer: focus stays near it.
-      if (notificationAsk.hidden) notificationLine.focus();
-    }
-  });
-  showNotifications();
-  const sound = el("input", { id: "account-sound", name: "sound", type: "checkbox", checked: settings.sound !== false });
-  const testSound = el("button", { type: "button", class: "secondary", id: "sound-test", text: t("accSoundTest"), onclick: () => playSound() });
-
-  // ---- appearance -----------------------------------------------------------------------------
-  const theme = radios("theme", THEMES.map((value) => [value, t(`accTheme_${value}`)]), settings.theme || "system");
-  const density = radios(
-    "density",
-    DENSITIES.map((value) => [value, t(`accDensity_${value}`)]),
-    settings.density || "comfortable"
-  );
-  const language = radios("language", LANGUAGES, settings.language || session.lang, true);
-
-  const save = el("button", { type: "submit", class: "primary", id: "account-save", text: t("accSave") });
-  const inputs = { name, avatar: file, away_after_minutes: away, sound, theme: theme.first, density: density.first, language: language.first };
-
   const form = el(
     "form",
-    { class: "account-form", id: "account-form", novalidate: true, "aria-labelledby": "account-title" },
+    { class: "account-form", id: "account-form", novalidate: true },
     error,
-    el(
-      "section",
-      { class: "account-section", "aria-labelledby": "account-profile" },
-      el("h2", { id: "account-profile", text: t("accProfile") }),
-      el(
-        "fieldset",
-        {},
-        el("legend", { text: t("accPicture") }),
-        el(
-          "div",
-          { class: "account-avatar-row" },
-          preview,
-          el(
-            "div",
-            { class: "stack" },
-            el(
-              "div",
-              { class: "field" },
-              el("label", { for: "account-avatar", text: t("accPictureUpload") }),
-              file,
-              el("small", { class: "hint", id: "account-avatar-hint", text: t("accPictureHint") })
-            ),
-            el("div", { class: "actions" }, removePicture),
-            pictureNote
-          )
-        )
-      ),
-      el("div", { class: "field" }, el("label", { for: "account-name", text: t("accName") }), name),
-      el(
-        "dl",
-        { class: "info", "aria-describedby": "account-readonly" },
-        el("dt", { text: t("accEmail") }),
-        el("dd", { id: "account-email", text: agent.email }),
-        el("dt", { text: t("accRole") }),
-        el("dd", { id: "account-role", text: t(`role_${agent.role}`) }),
-        el("dt", { text: t("accDepartments") }),
-        departmentsText
-      ),
-      el("p", { class: "muted", id: "account-readonly", text: t("accReadOnly") })
-    ),
-    el(
-      "section",
-      { class: "account-section", "aria-labelledby": "account-preferences" },
-      el("h2", { id: "account-preferences", text: t("accPreferences") }),
-      el(
-        "fieldset",
-        {},
-        el("legend", { text: t("accAvailability") }),
-        el(
-          "div",
-          { class: "field" },
-          el("label", { for: "account-away", text: t("accAwayAfter") }),
-          away,
-          el("small", { class: "hint", id: "account-away-hint", text: t("accAwayHint") })
-        )
-      ),
-      el(
-        "fieldset",
-        {},
-        el("legend", { text: t("accMessages") }),
-        notificationLine,
-        el("div", { class: "actions" }, notificationAsk)
-      ),
-      el(
-        "fieldset",
-        {},
-        el("legend", { text: t("accSound") }),
-        el("div", { class: "checks" }, el("label", { for: "account-sound" }, sound, t("accSoundOn"))),
-        el("div", { class: "actions account-line" }, testSound)
-      )
-    ),
-    el(
-      "section",
-      { class: "account-section", "aria-labelledby": "account-appearance" },
-      el("h2", { id: "account-appearance", text: t("accAppearance") }),
-      el("fieldset", {}, el("legend", { text: t("accTheme") }), theme.group),
-      el("fieldset", {}, el("legend", { text: t("accDensity") }), density.group),
-      el("fieldset", {}, el("legend", { text: t("accLanguage") }), language.group)
-    ),
+    profile.section,
+    preferences.section,
+    appearance.section,
     el("div", { class: "actions account-save" }, save)
   );
-
+  form.setAttribute("aria-labelledby", "account-title");
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    error.textContent = "";
-    for (const input of Object.values(inputs)) input.removeAttribute("aria-invalid");
-    const changes = {
-      away_after_minutes: numberOrText(away),
-      sound: sound.checked,
-      theme: theme.value(),
-      density: density.value(),
-      language: language.value(),
-    };
-    if (pictureChanged) changes.avatar = picture;
-    save.disabled = true;
-    save.textContent = t("accSaving");
-    try {
-      const answer = await api("PATCH", "/me", { name: name.value.trim(), settings: changes });
-      session.agent = answer;
-      refocusSave = true;
-      // The shell applies theme, density and language and shows this screen again.
-      emit("agent-changed");
-      toast(t("saved"));
-    } catch (failure) {
-      if (failure.status === 401) return; // signed out; the shell shows the sign-in screen
-      // What the agent typed stays; the server's message names the field.
-      error.textContent = failure.message;
-      const input = inputs[fieldOf(failure.message)];
-      if (input) {
-        input.setAttribute("aria-invalid", "true");
-        input.focus();
-      }
-      save.disabled = false;
-      save.textContent = t("accSave");
-    }
+    clearFormErrors(inputs, error);
+    const changes = { ...preferences.values(), ...appearance.values(), ...picture.changes() };
+    await saveAccount({ name: profile.name.value.trim(), settings: changes }, save, inputs, error);
   });
-
   main.append(
     el("h1", { id: "account-title", text: t("accTitle") }),
     el("p", { class: "muted", text: t("accIntro") }),
@@ -394,20 +182,265 @@ export function renderAccount(main) {
     refocusSave = false;
     save.focus();
   }
-  const offDepartments = on("departments-changed", showDepartments);
+  const offDepartments = on("departments-changed", profile.showDepartments);
   return () => offDepartments();
+}
+
+async function saveAccount(changes, save, inputs, error) {
+  save.disabled = true;
+  save.textContent = t("accSaving");
+  try {
+    session.agent = await api("PATCH", "/me", changes);
+    refocusSave = true;
+    // The shell applies theme, density and language and shows this screen again.
+    emit("agent-changed");
+    toast(t("saved"));
+  } catch (failure) {
+    if (failure.status === 401) return; // signed out; the shell shows the sign-in screen
+    // What the agent typed stays; the error stands next to the field it names.
+    showFormError(failure, inputs, error);
+    save.disabled = false;
+    save.textContent = t("accSave");
+  }
+}
+
+/** The picture: a preview, an upload (cropped and shrunk here) and "remove". */
+function pictureField(agent, error) {
+  let picture = agent.settings?.avatar || null; // what the form would save
+  let changed = false;
+  const preview = el("div", { class: "account-avatar", id: "avatar-preview" });
+  const note = el("p", { class: "muted", id: "avatar-note", "aria-live": "polite" });
+  const file = el("input", { id: "account-avatar", name: "avatar", type: "file" });
+  file.accept = "image/*";
+  file.setAttribute("aria-describedby", "account-avatar-hint");
+  const remove = el("button", { type: "button", class: "secondary", id: "avatar-remove" });
+  remove.textContent = t("accPictureRemove");
+  const field = { file, preview, note, remove, name: agent.name };
+  field.show = (text) => {
+    replace(preview, avatar(field.name, picture, "large"));
+    remove.hidden = !picture;
+    note.textContent = text ?? (picture ? t("accPictureCurrent") : t("accPictureNone"));
+  };
+  field.rename = (name) => {
+    field.name = name || agent.name;
+    if (!picture) replace(preview, avatar(field.name, null, "large"));
+  };
+  field.changes = () => (changed ? { avatar: picture } : {});
+  file.addEventListener("change", async () => {
+    const chosen = file.files?.[0];
+    if (!chosen) return;
+    clearFormErrors({ avatar: file }, error);
+    try {
+      picture = await shrinkPicture(chosen);
+      changed = true;
+      field.show(t("accPictureNew"));
+    } catch (failure) {
+      error.textContent = failure.message; // our own words (shrinkPicture)
+      file.setAttribute("aria-invalid", "true");
+    }
+    file.value = "";
+  });
+  remove.addEventListener("click", () => {
+    picture = null;
+    changed = true;
+    field.show(t("accPictureRemoved"));
+    file.focus();
+  });
+  field.show();
+  return field;
+}
+
+function profileSection(agent, picture) {
+  const name = el("input", { id: "account-name", name: "name", autocomplete: "name" });
+  Object.assign(name, { maxLength: 120, value: agent.name });
+  name.addEventListener("input", () => picture.rename(name.value));
+  const departmentsText = el("dd", { id: "account-departments" });
+  const showDepartments = () => {
+    const names = (agent.departments || []).map(
+      (id) => live.departments.find((d) => d.department_id === id)?.name || id
+    );
+    departmentsText.textContent = names.length ? names.join(", ") : t("accNoDepartments");
+  };
+  showDepartments();
+  const pictureRow = el(
+    "div",
+    { class: "account-avatar-row" },
+    picture.preview,
+    el(
+      "div",
+      { class: "stack" },
+      el(
+        "div",
+        { class: "field" },
+        el("label", { for: "account-avatar", text: t("accPictureUpload") }),
+        picture.file,
+        el("small", { class: "hint", id: "account-avatar-hint", text: t("accPictureHint") })
+      ),
+      el("div", { class: "actions" }, picture.remove),
+      picture.note
+    )
+  );
+  const section = accountSection(
+    "account-profile",
+    t("accProfile"),
+    el("fieldset", {}, el("legend", { text: t("accPicture") }), pictureRow),
+    el("div", { class: "field" }, el("label", { for: "account-name", text: t("accName") }), name),
+    readOnlyFacts(agent, departmentsText),
+    el("p", { class: "muted", id: "account-readonly", text: t("accReadOnly") })
+  );
+  return { section, name, showDepartments };
+}
+
+function readOnlyFacts(agent, departmentsText) {
+  return el(
+    "dl",
+    { class: "info", "aria-describedby": "account-readonly" },
+    el("dt", { text: t("accEmail") }),
+    el("dd", { id: "account-email", text: agent.email }),
+    el("dt", { text: t("accRole") }),
+    el("dd", { id: "account-role", text: t(`role_${agent.role}`) }),
+    el("dt", { text: t("accDepartments") }),
+    departmentsText
+  );
+}
+
+function accountSection(id, title, ...children) {
+  return el(
+    "section",
+    { class: "account-section", "aria-labelledby": id },
+    el("h2", { id, text: title }),
+    children
+  );
+}
+
+function preferencesSection(settings) {
+  const away = el("input", { id: "account-away", name: "away_after_minutes", type: "number" });
+  Object.assign(away, { min: 0, max: 1440, step: 1 });
+  away.value = String(settings.away_after_minutes ?? 5);
+  away.setAttribute("aria-describedby", "account-away-hint");
+  const sound = el("input", { id: "account-sound", name: "sound", type: "checkbox" });
+  sound.checked = settings.sound !== false;
+  const testSound = el("button", { type: "button", class: "secondary", id: "sound-test" });
+  testSound.textContent = t("accSoundTest");
+  testSound.addEventListener("click", () => playSound());
+  const section = accountSection(
+    "account-preferences",
+    t("accPreferences"),
+    el(
+      "fieldset",
+      {},
+      el("legend", { text: t("accAvailability") }),
+      el(
+        "div",
+        { class: "field" },
+        el("label", { for: "account-away", text: t("accAwayAfter") }),
+        away,
+        el("small", { class: "hint", id: "account-away-hint", text: t("accAwayHint") })
+      )
+    ),
+    notificationsFieldset(),
+    el(
+      "fieldset",
+      {},
+      el("legend", { text: t("accSound") }),
+      el("div", { class: "checks" }, el("label", { for: "account-sound" }, sound, t("accSoundOn"))),
+      el("div", { class: "actions account-line" }, testSound)
+    )
+  );
+  const values = () => ({ away_after_minutes: numberOrText(away), sound: sound.checked });
+  return { section, inputs: { away_after_minutes: away, sound }, values };
+}
+
+/** Desktop notifications: their state in this browser, and the button that asks for them. */
+function notificationsFieldset() {
+  const state = el("span", { id: "notification-state" });
+  const ask = el("button", { type: "button", class: "secondary", id: "notification-ask" });
+  ask.textContent = t("accNotificationsAsk");
+  const show = () => {
+    if (!("Notification" in window)) {
+      state.textContent = t("accNotificationsMissing");
+      ask.hidden = true;
+      return;
+    }
+    const permission = Notification.permission;
+    const key = { granted: "accNotificationsOn", denied: "accNotificationsBlocked" }[permission];
+    state.textContent = t(key || "accNotificationsOff");
+    ask.hidden = permission !== "default";
+  };
+  const line = el(
+    "p",
+    { class: "account-line", id: "notification-line", tabindex: "-1", "aria-live": "polite" },
+    t("accNotificationsText"),
+    " ",
+    state
+  );
+  ask.addEventListener("click", async () => {
+    try {
+      await Notification.requestPermission();
+    } finally {
+      show();
+      // The button is gone once the browser has an answer: focus stays near it.
+      if (ask.hidden) line.focus();
+    }
+  });
+  show();
+  return el(
+    "fieldset",
+    {},
+    el("legend", { text: t("accMessages") }),
+    line,
+    el("div", { class: "actions" }, ask)
+  );
+}
+
+function appearanceSection(settings) {
+  const choices = (name, values) => values.map((value) => [value, t(`acc${name}_${value}`)]);
+  const theme = radios("theme", choices("Theme", THEMES), settings.theme || "system");
+  const density = radios(
+    "density",
+    choices("Density", DENSITIES),
+    settings.density || "comfortable"
+  );
+  const language = radios("language", LANGUAGES, settings.language || session.lang, true);
+  const group = (legend, radio) =>
+    el("fieldset", {}, el("legend", { text: t(legend) }), radio.group);
+  const section = accountSection(
+    "account-appearance",
+    t("accAppearance"),
+    group("accTheme", theme),
+    group("accDensity", density),
+    group("accLanguage", language)
+  );
+  const values = () => ({
+    theme: theme.value(),
+    density: density.value(),
+    language: language.value(),
+  });
+  const inputs = { theme: theme.first, density: density.first, language: language.first };
+  return { section, inputs, values };
 }
 
 /** A group of radio buttons; `value()` is the chosen one. */
 function radios(name, choices, current, withLang = false) {
   const inputs = choices.map(([value]) =>
-    el("input", { type: "radio", name, value, id: `account-${name}-${value}`, checked: value === current })
+    el("input", {
+      type: "radio",
+      name,
+      value,
+      id: `account-${name}-${value}`,
+      checked: value === current,
+    })
   );
   const group = el(
     "div",
     { class: "checks" },
     choices.map(([value, label], index) =>
-      el("label", { for: `account-${name}-${value}`, lang: withLang ? value : undefined }, inputs[index], label)
+      el(
+        "label",
+        { for: `account-${name}-${value}`, lang: withLang ? value : undefined },
+        inputs[index],
+        label
+      )
     )
   );
   return {
@@ -420,12 +453,6 @@ function radios(name, choices, current, withLang = false) {
 /** A number field's number; what was typed otherwise, so that the server names the field. */
 function numberOrText(input) {
   return Number.isFinite(input.valueAsNumber) ? input.valueAsNumber : input.value;
-}
-
-/** "settings.away_after_minutes: Input should be …" -> "away_after_minutes" */
-function fieldOf(message) {
-  const path = String(message).split(":")[0].split(".");
-  return path[0] === "settings" ? path[1] : path[0];
 }
 
 /** The picture, cropped to a square and scaled to at most 96 × 96, as a data URL. */

@@ -10,11 +10,13 @@ import {
   dialog,
   el,
   emit,
+  errorText,
   formatDateTime,
   on,
   replace,
   session,
   showError,
+  showFormError,
   t,
   toast,
 } from "./core.js";
@@ -68,7 +70,8 @@ addStrings({
       "bleiben erhalten.",
     admDisabledDone: "Der Zugang von {name} ist gesperrt.",
     admSelf: "Das sind Sie. Ihren eigenen Zugang können Sie nicht sperren.",
-    admSelfRole: "Ihre eigene Rolle können Sie nicht ändern; das kann ein:e andere:r Administrator:in.",
+    admSelfRole:
+      "Ihre eigene Rolle können Sie nicht ändern; das kann ein:e andere:r Administrator:in.",
     admNoDepartmentsYet: "Es gibt noch keine Abteilung.",
     admCreateFirst: "Abteilung anlegen",
     admDepartmentsHint:
@@ -106,7 +109,7 @@ addStrings({
     admDelete: "Löschen",
     admDeleteTitle: "Abteilung {name} löschen?",
     admDeleteText:
-      "Der Chat-Button mit data-department=\"{id}\" erscheint dann auf keiner Webseite mehr.",
+      'Der Chat-Button mit data-department="{id}" erscheint dann auf keiner Webseite mehr.',
     admDeleted: "Die Abteilung {name} ist gelöscht.",
     admSnippet: "Snippet für die Webseite",
     admSnippetHint: "In das CMS einfügen, am besten am Ende der Seite.",
@@ -195,7 +198,7 @@ addStrings({
     admDepartmentSaved: "The department {name} is saved.",
     admDelete: "Delete",
     admDeleteTitle: "Delete the department {name}?",
-    admDeleteText: "The chat button with data-department=\"{id}\" then appears on no website.",
+    admDeleteText: 'The chat button with data-department="{id}" then appears on no website.',
     admDeleted: "The department {name} is deleted.",
     admSnippet: "Snippet for the website",
     admSnippetHint: "Paste it into the CMS, ideally at the end of the page.",
@@ -212,11 +215,15 @@ const ROLES = ["agent", "admin"];
 
 async function loadDepartments() {
   const { departments } = await api("GET", "/admin/departments");
-  return departments.sort((a, b) => a.name.localeCompare(b.name) || a.department_id.localeCompare(b.department_id));
+  return departments.sort(
+    (a, b) => a.name.localeCompare(b.name) || a.department_id.localeCompare(b.department_id)
+  );
 }
 
 function departmentNames(ids, departments) {
-  const names = (ids || []).map((id) => departments.find((d) => d.department_id === id)?.name || id);
+  const names = (ids || []).map(
+    (id) => departments.find((d) => d.department_id === id)?.name || id
+  );
   return names.length ? names.join(", ") : t("admNone");
 }
 
@@ -232,21 +239,15 @@ function loadingText() {
 }
 
 function failed(container, error) {
-  replace(container, el("p", { class: "form-error", role: "alert", text: error.message }));
+  replace(container, el("p", { class: "form-error", role: "alert", text: errorText(error) }));
 }
 
 /** After a list is drawn again: focus the same row's first button, or the one before, or the heading. */
 function refocus(table, index, fallback) {
   const rows = table ? [...table.querySelectorAll("tbody tr")] : [];
   const row = rows[Math.min(index, rows.length - 1)];
-  const target = row && row.querySelector("button");
+  const target = row?.querySelector("button");
   (target || fallback).focus();
-}
-
-/** "allowed_origins.0: …", "department_id 'x' exists already" (the server names the field
- * first) -> the field. */
-function fieldOf(message) {
-  return (String(message).match(/^[a-z_]+/) || [""])[0];
 }
 
 function field(id, label, input, hint) {
@@ -291,7 +292,14 @@ function departmentChecks(prefix, departments, selected) {
           "div",
           { class: "checks" },
           departments.map((d, index) =>
-            el("label", { for: `${prefix}-${d.department_id}` }, boxes[index], d.name, " ", el("small", { class: "muted", text: `(${d.department_id})` }))
+            el(
+              "label",
+              { for: `${prefix}-${d.department_id}` },
+              boxes[index],
+              d.name,
+              " ",
+              el("small", { class: "muted", text: `(${d.department_id})` })
+            )
           )
         )
       : el(
@@ -334,14 +342,12 @@ async function formDialog({ title, body, confirm, inputs, submit }) {
     });
     if (invalid) invalid.focus();
     if (!(await pending)) return null;
-    for (const input of Object.values(inputs)) input && input.removeAttribute("aria-invalid");
     try {
       return await submit();
     } catch (failure) {
       if (failure.status !== 400 && failure.status !== 409) throw failure;
-      error.textContent = failure.message;
-      invalid = inputs[fieldOf(failure.message)] || null;
-      if (invalid) invalid.setAttribute("aria-invalid", "true");
+      // Shown again with the error next to the field it names, or above the fields.
+      invalid = showFormError(failure, inputs, error);
     }
   }
 }
@@ -368,42 +374,77 @@ async function disableAccount(agent, titleKey, textKey, buttonKey, doneKey) {
   }
 }
 
-export function renderRegistrations(main) {
-  const title = heading(main, t("registrations"), t("admRegistrationsIntro"));
-  const body = el("div", { id: "registrations" }, loadingText());
-  main.append(body);
-  let left = false;
-  let departments = [];
+/** A table of the admin screens: a hidden caption, column headers and the rows. */
+function adminTable(id, className, caption, headers, rows) {
+  return el(
+    "table",
+    { id, class: className },
+    el("caption", { class: "visually-hidden", text: caption }),
+    el(
+      "thead",
+      {},
+      el(
+        "tr",
+        {},
+        headers.map((h) => el("th", { scope: "col", text: h }))
+      )
+    ),
+    el("tbody", {}, rows)
+  );
+}
 
-  async function load(focusIndex = null) {
+/** A row's button, described by the row's name. */
+function rowButton(kind, label, nameId, onclick) {
+  return el("button", {
+    type: "button",
+    class: kind,
+    text: label,
+    "aria-describedby": nameId,
+    onclick,
+  });
+}
+
+class RegistrationsScreen {
+  constructor(main) {
+    this.title = heading(main, t("registrations"), t("admRegistrationsIntro"));
+    this.body = el("div", { id: "registrations" }, loadingText());
+    main.append(this.body);
+    this.left = false;
+    this.departments = [];
+  }
+
+  async load(focusIndex = null) {
     let pending;
     try {
-      [pending, departments] = await Promise.all([
+      [pending, this.departments] = await Promise.all([
         apiAll("/admin/agents?state=pending&limit=100", "agents"),
         loadDepartments(),
       ]);
     } catch (error) {
-      if (!left) failed(body, error);
+      if (!this.left) failed(this.body, error);
       return;
     }
-    if (left) return;
+    if (this.left) return;
     if (!pending.length) {
-      replace(body, el("p", { class: "empty", id: "no-registrations", text: t("admNoRegistrations") }));
-      if (focusIndex !== null) title.focus();
+      const empty = el("p", { class: "empty", id: "no-registrations" });
+      replace(this.body, Object.assign(empty, { textContent: t("admNoRegistrations") }));
+      if (focusIndex !== null) this.title.focus();
       return;
     }
-    const table = el(
-      "table",
-      { id: "registrations-table", class: "admin-table" },
-      el("caption", { class: "visually-hidden", text: t("registrations") }),
-      el("thead", {}, el("tr", {}, [t("admName"), t("admEmail"), t("admRegisteredAt"), t("admActions")].map((h) => el("th", { scope: "col", text: h })))),
-      el("tbody", {}, pending.map((agent, index) => registrationRow(agent, index)))
+    const headers = [t("admName"), t("admEmail"), t("admRegisteredAt"), t("admActions")];
+    const rows = pending.map((agent, index) => this.row(agent, index));
+    const table = adminTable(
+      "registrations-table",
+      "admin-table",
+      t("registrations"),
+      headers,
+      rows
     );
-    replace(body, table);
-    if (focusIndex !== null) refocus(table, focusIndex, title);
+    replace(this.body, table);
+    if (focusIndex !== null) refocus(table, focusIndex, this.title);
   }
 
-  function registrationRow(agent, index) {
+  row(agent, index) {
     const nameId = `registration-${agent.agent_id}`;
     return el(
       "tr",
@@ -417,32 +458,21 @@ export function renderRegistrations(main) {
         el(
           "div",
           { class: "actions" },
-          el("button", {
-            type: "button",
-            class: "primary",
-            text: t("admApprove"),
-            "aria-describedby": nameId,
-            onclick: () => approve(agent, index),
-          }),
-          el("button", {
-            type: "button",
-            class: "secondary",
-            text: t("admReject"),
-            "aria-describedby": nameId,
-            onclick: () => reject(agent, index),
-          })
+          rowButton("primary", t("admApprove"), nameId, () => this.approve(agent, index)),
+          rowButton("secondary", t("admReject"), nameId, () => this.reject(agent, index))
         )
       )
     );
   }
 
-  async function approve(agent, index) {
+  async approve(agent, index) {
     const role = roleSelect("approve-role", "agent", false);
-    const checks = departmentChecks("approve-department", departments, []);
+    const checks = departmentChecks("approve-department", this.departments, []);
+    const { name, email } = agent;
     try {
       const approved = await formDialog({
-        title: t("admApproveTitle", { name: agent.name }),
-        body: [el("p", { text: t("admApproveText", { name: agent.name, email: agent.email }) }), role.node, checks.fieldset],
+        title: t("admApproveTitle", { name }),
+        body: [el("p", { text: t("admApproveText", { name, email }) }), role.node, checks.fieldset],
         confirm: t("admApprove"),
         inputs: { role: role.select, departments: checks.first },
         submit: () =>
@@ -452,22 +482,26 @@ export function renderRegistrations(main) {
           }),
       });
       if (!approved) return;
-      toast(t("admApproved", { name: agent.name }));
+      toast(t("admApproved", { name }));
     } catch (error) {
       // 502 email_not_sent: approved, but the mail failed; the message says what to do.
       showError(error);
     }
-    load(index);
+    this.load(index);
   }
 
-  async function reject(agent, index) {
-    const done = await disableAccount(agent, "admRejectTitle", "admRejectText", "admReject", "admRejected");
-    if (done !== null) load(index);
+  async reject(agent, index) {
+    const keys = ["admRejectTitle", "admRejectText", "admReject", "admRejected"];
+    const done = await disableAccount(agent, ...keys);
+    if (done !== null) this.load(index);
   }
+}
 
-  load();
+export function renderRegistrations(main) {
+  const screen = new RegistrationsScreen(main);
+  screen.load();
   return () => {
-    left = true;
+    screen.left = true;
   };
 }
 
@@ -476,107 +510,106 @@ export function renderRegistrations(main) {
 // Set just before the shell draws everything again after the admin changed their own entry.
 let refocusAgentRow = null;
 
-export function renderAgents(main) {
-  const title = heading(main, t("agents"), t("admAgentsIntro"));
-  const active = el("div", { id: "agents-active" }, loadingText());
-  const disabled = el("div", { id: "agents-disabled" });
-  main.append(
-    el("section", { "aria-labelledby": "agents-active-title" }, el("h2", { id: "agents-active-title", class: "admin-section-title", text: t("admActive") }), active),
-    el("section", { "aria-labelledby": "agents-disabled-title" }, el("h2", { id: "agents-disabled-title", class: "admin-section-title", text: t("admDisabled") }), disabled)
+function adminSection(id, title, content) {
+  return el(
+    "section",
+    { "aria-labelledby": id },
+    el("h2", { id, class: "admin-section-title", text: title }),
+    content
   );
-  let left = false;
-  let departments = [];
+}
 
-  async function load(focusIndex = null) {
-    let activeAgents;
-    let disabledAgents;
+const byName = (a, b) => a.name.localeCompare(b.name) || a.email.localeCompare(b.email);
+
+class AgentsScreen {
+  constructor(main) {
+    this.title = heading(main, t("agents"), t("admAgentsIntro"));
+    this.active = el("div", { id: "agents-active" }, loadingText());
+    this.disabled = el("div", { id: "agents-disabled" });
+    main.append(
+      adminSection("agents-active-title", t("admActive"), this.active),
+      adminSection("agents-disabled-title", t("admDisabled"), this.disabled)
+    );
+    this.left = false;
+    this.departments = [];
+  }
+
+  async load(focusIndex = null) {
+    let found;
     try {
-      [activeAgents, disabledAgents, departments] = await Promise.all([
+      found = await Promise.all([
         apiAll("/admin/agents?state=active&limit=100", "agents"),
         apiAll("/admin/agents?state=disabled&limit=100", "agents"),
         loadDepartments(),
       ]);
     } catch (error) {
-      if (!left) failed(active, error);
+      if (!this.left) failed(this.active, error);
       return;
     }
-    if (left) return;
-    const byName = (a, b) => a.name.localeCompare(b.name) || a.email.localeCompare(b.email);
-    activeAgents.sort(byName);
-    disabledAgents.sort(byName);
-    const activeTable = activeAgents.length ? agentsTable("agents-active-table", t("admActive"), activeAgents, true) : null;
-    replace(active, activeTable || el("p", { class: "empty", text: t("admNoActive") }));
+    if (this.left) return;
+    const [active, disabled] = found;
+    this.departments = found[2];
+    const activeTable = active.length
+      ? this.table("agents-active-table", t("admActive"), active.sort(byName), true)
+      : null;
+    replace(this.active, activeTable || el("p", { class: "empty", text: t("admNoActive") }));
     replace(
-      disabled,
-      disabledAgents.length
-        ? agentsTable("agents-disabled-table", t("admDisabled"), disabledAgents, false)
+      this.disabled,
+      disabled.length
+        ? this.table("agents-disabled-table", t("admDisabled"), disabled.sort(byName), false)
         : el("p", { class: "empty", text: t("admNoDisabled") })
     );
-    if (focusIndex !== null) refocus(activeTable, focusIndex, title);
+    if (focusIndex !== null) refocus(activeTable, focusIndex, this.title);
   }
 
-  function agentsTable(id, caption, agents, withActions) {
-    const headers = [t("admName"), t("admEmail"), t("admRole"), t("admDepartments"), t("admStatus")];
+  table(id, caption, agents, withActions) {
+    const headers = ["admName", "admEmail", "admRole", "admDepartments", "admStatus"].map(t);
     if (withActions) headers.push(t("admActions"));
-    return el(
-      "table",
-      { id, class: "admin-table agents-table" },
-      el("caption", { class: "visually-hidden", text: caption }),
-      el("thead", {}, el("tr", {}, headers.map((h) => el("th", { scope: "col", text: h })))),
-      el("tbody", {}, agents.map((agent, index) => agentRow(agent, index, withActions)))
-    );
+    const rows = agents.map((agent, index) => this.row(agent, index, withActions));
+    return adminTable(id, "admin-table agents-table", caption, headers, rows);
   }
 
-  function agentRow(agent, index, withActions) {
-    const self = agent.agent_id === session.agent.agent_id;
+  row(agent, index, withActions) {
     const nameId = `agent-${agent.agent_id}`;
-    const status = agent.state === "active"
-      ? el(
-          "span",
-          { class: "agent-status" },
-          el("span", { class: `status-dot status-${agent.status}`, "aria-hidden": "true" }),
-          `${t(`status_${agent.status}`)}, ${agent.available ? t("admLivechatOn") : t("admLivechatOff")}`
-        )
-      : t("admStateDisabled");
     return el(
       "tr",
       { "data-agent": agent.agent_id },
-      el("th", { scope: "row", id: nameId }, el("span", { class: "agent-name" }, avatar(agent.name, pictureOf(agent)), el("span", { text: agent.name }))),
+      el(
+        "th",
+        { scope: "row", id: nameId },
+        el(
+          "span",
+          { class: "agent-name" },
+          avatar(agent.name, pictureOf(agent)),
+          el("span", { text: agent.name })
+        )
+      ),
       el("td", { text: agent.email }),
       el("td", { class: "agent-role", text: t(`role_${agent.role}`) }),
-      el("td", { class: "agent-departments", text: departmentNames(agent.departments, departments) }),
-      el("td", {}, status),
-      withActions &&
-        el(
-          "td",
-          {},
-          el(
-            "div",
-            { class: "actions" },
-            el("button", {
-              type: "button",
-              class: "secondary",
-              text: t("admEdit"),
-              "aria-describedby": nameId,
-              onclick: () => edit(agent, index, self),
-            }),
-            self
-              ? el("small", { class: "muted self-note", text: t("admSelf") })
-              : el("button", {
-                  type: "button",
-                  class: "danger",
-                  text: t("admDisable"),
-                  "aria-describedby": nameId,
-                  onclick: () => disable(agent, index),
-                })
-          )
-        )
+      el("td", {
+        class: "agent-departments",
+        text: departmentNames(agent.departments, this.departments),
+      }),
+      el("td", {}, agentStatus(agent)),
+      withActions && el("td", {}, this.rowActions(agent, index, nameId))
     );
   }
 
-  async function edit(agent, index, self) {
+  rowActions(agent, index, nameId) {
+    const self = agent.agent_id === session.agent.agent_id;
+    return el(
+      "div",
+      { class: "actions" },
+      rowButton("secondary", t("admEdit"), nameId, () => this.edit(agent, index, self)),
+      self
+        ? el("small", { class: "muted self-note", text: t("admSelf") })
+        : rowButton("danger", t("admDisable"), nameId, () => this.disable(agent, index))
+    );
+  }
+
+  async edit(agent, index, self) {
     const role = roleSelect("edit-role", agent.role, self);
-    const checks = departmentChecks("edit-department", departments, agent.departments || []);
+    const checks = departmentChecks("edit-department", this.departments, agent.departments || []);
     let saved;
     try {
       saved = await formDialog({
@@ -585,82 +618,98 @@ export function renderAgents(main) {
         confirm: t("save"),
         inputs: { role: role.select, departments: checks.first },
         submit: () =>
-          api(
-            "PATCH",
-            `/admin/agents/${path(agent.agent_id)}`,
-            self ? { departments: checks.value() } : { role: role.select.value, departments: checks.value() }
-          ),
+          api("PATCH", `/admin/agents/${path(agent.agent_id)}`, {
+            ...(self ? {} : { role: role.select.value }),
+            departments: checks.value(),
+          }),
       });
     } catch (error) {
       showError(error);
-      return load(index);
+      return this.load(index);
     }
     if (!saved) return;
     toast(t("admAgentSaved", { name: agent.name }));
-    if (self) {
-      // The shell shows the admin's own departments: it draws itself (and this screen) again.
-      session.agent = { ...session.agent, role: saved.role, departments: saved.departments };
-      refocusAgentRow = index;
-      emit("agent-changed");
-      return;
-    }
-    load(index);
+    if (!self) return this.load(index);
+    // The shell shows the admin's own departments: it draws itself (and this screen) again.
+    session.agent = { ...session.agent, role: saved.role, departments: saved.departments };
+    refocusAgentRow = index;
+    emit("agent-changed");
   }
 
-  async function disable(agent, index) {
-    const done = await disableAccount(agent, "admDisableTitle", "admDisableText", "admDisable", "admDisabledDone");
+  async disable(agent, index) {
+    const keys = ["admDisableTitle", "admDisableText", "admDisable", "admDisabledDone"];
+    const done = await disableAccount(agent, ...keys);
     if (done) refreshDepartments().catch(() => {});
-    if (done !== null) load(index);
+    if (done !== null) this.load(index);
   }
+}
 
-  load(refocusAgentRow);
+function agentStatus(agent) {
+  if (agent.state !== "active") return t("admStateDisabled");
+  const livechat = agent.available ? t("admLivechatOn") : t("admLivechatOff");
+  return el(
+    "span",
+    { class: "agent-status" },
+    el("span", { class: `status-dot status-${agent.status}`, "aria-hidden": "true" }),
+    `${t(`status_${agent.status}`)}, ${livechat}`
+  );
+}
+
+export function renderAgents(main) {
+  const screen = new AgentsScreen(main);
+  screen.load(refocusAgentRow);
   refocusAgentRow = null;
   return () => {
-    left = true;
+    screen.left = true;
   };
 }
 
 // ---- departments (S10, S27) --------------------------------------------------------------------
 
-export function renderDepartments(main) {
-  const title = heading(main, t("departments"), t("admDepartmentsIntro"));
-  const list = el("div", { id: "departments-list", class: "department-list" }, loadingText());
-  main.append(
-    el(
-      "div",
-      { class: "toolbar" },
-      el("button", { type: "button", class: "primary", id: "new-department", text: t("admNewDepartment"), onclick: () => edit(null) })
-    ),
-    list
-  );
-  let left = false;
+class DepartmentsScreen {
+  constructor(main) {
+    this.title = heading(main, t("departments"), t("admDepartmentsIntro"));
+    this.list = el("div", { id: "departments-list", class: "department-list" }, loadingText());
+    const create = el("button", { type: "button", class: "primary", id: "new-department" });
+    create.textContent = t("admNewDepartment");
+    create.addEventListener("click", () => this.edit(null));
+    main.append(el("div", { class: "toolbar" }, create), this.list);
+    this.left = false;
+  }
 
-  async function load(focusId = null) {
+  async load(focusId = null) {
     let departments;
     try {
       departments = await loadDepartments();
     } catch (error) {
-      if (!left) failed(list, error);
+      if (!this.left) failed(this.list, error);
       return;
     }
-    if (left) return;
-    replace(list, departments.length ? departments.map(card) : el("p", { class: "empty", text: t("admNoDepartments") }));
-    if (focusId === "") title.focus();
-    else if (focusId) (document.getElementById(`department-${focusId}-title`) || title).focus();
+    if (this.left) return;
+    replace(
+      this.list,
+      departments.length
+        ? departments.map((department) => this.card(department))
+        : el("p", { class: "empty", text: t("admNoDepartments") })
+    );
+    if (focusId === "") this.title.focus();
+    else if (focusId) {
+      (document.getElementById(`department-${focusId}-title`) || this.title).focus();
+    }
   }
 
-  function card(department) {
+  /** Whether each button shows right now follows the live picture the shell keeps. */
+  showLive(departments) {
+    for (const { department_id: id, available } of departments) {
+      const state = this.list.querySelector(`[data-department="${id}"] .button-state`);
+      if (state) state.replaceWith(buttonState(available, id));
+    }
+  }
+
+  card(department) {
     const id = department.department_id;
     const titleId = `department-${id}-title`;
-    const snippet = el("textarea", {
-      id: `snippet-${id}`,
-      class: "snippet",
-      readOnly: true,
-      rows: 3,
-      spellcheck: "false",
-      "aria-describedby": `snippet-${id}-hint`,
-    });
-    snippet.value = snippetOf(id);
+    const snippet = snippetField(id);
     return el(
       "article",
       { class: "department-card panel", "data-department": id, "aria-labelledby": titleId },
@@ -670,91 +719,46 @@ export function renderDepartments(main) {
         el("h2", { id: titleId, tabindex: "-1", text: department.name }),
         buttonState(department.available, id)
       ),
-      el(
-        "dl",
-        { class: "info" },
-        el("dt", { text: t("admDepartmentId") }),
-        el("dd", {}, el("code", { class: "department-id", text: id })),
-        el("dt", { text: t("admOrigins") }),
-        el(
-          "dd",
-          { class: "department-origins" },
-          department.allowed_origins.length
-            ? el("ul", { class: "plain-list" }, department.allowed_origins.map((origin) => el("li", { text: origin })))
-            : t("admNoOrigins")
-        ),
-        el("dt", { text: t("admRetention") }),
-        el("dd", { class: "department-retention", text: t("admRetentionValue", { hours: department.retention_hours }) })
-      ),
-      el(
-        "div",
-        { class: "field" },
-        el("label", { for: `snippet-${id}`, text: t("admSnippet") }),
-        snippet,
-        el("small", { class: "hint", id: `snippet-${id}-hint`, text: t("admSnippetHint") })
-      ),
+      departmentFacts(department),
+      snippet.field,
       el(
         "div",
         { class: "actions department-actions" },
-        el("button", { type: "button", class: "secondary", text: t("admCopy"), "aria-describedby": titleId, onclick: () => copy(snippet) }),
-        el("button", { type: "button", class: "secondary", text: t("admEdit"), "aria-describedby": titleId, onclick: () => edit(department) }),
-        el("button", { type: "button", class: "danger", text: t("admDelete"), "aria-describedby": titleId, onclick: () => remove(department) })
+        rowButton("secondary", t("admCopy"), titleId, () => copy(snippet.text)),
+        rowButton("secondary", t("admEdit"), titleId, () => this.edit(department)),
+        rowButton("danger", t("admDelete"), titleId, () => this.remove(department))
       )
     );
   }
 
-  async function edit(current) {
-    const departmentId = el("input", { name: "department_id", autocomplete: "off", spellcheck: "false", maxLength: 64 });
-    const name = el("input", { name: "name", autocomplete: "off", maxLength: 120 });
-    const origins = el("textarea", { name: "allowed_origins", rows: 4, spellcheck: "false" });
-    const retention = el("input", { name: "retention_hours", type: "number", min: 1, max: 8760, step: 1 });
-    if (current) {
-      name.value = current.name;
-      origins.value = current.allowed_origins.join("\n");
-      retention.value = String(current.retention_hours);
-    } else {
-      retention.value = "24";
-    }
-    const body = [
-      current
-        ? el("p", { text: t("admDepartmentIdFixed", { id: current.department_id }) })
-        : field("department-id", t("admDepartmentId"), departmentId, t("admDepartmentIdHint")),
-      field("department-name", t("admDepartmentName"), name),
-      field("department-origins", t("admOrigins"), origins, t("admOriginsHint")),
-      field("department-retention", t("admRetention"), retention, t("admRetentionHint")),
-    ];
-    const values = () => ({
-      name: name.value.trim(),
-      // One origin per line; a trailing slash is what people copy from the address bar.
-      allowed_origins: origins.value
-        .split("\n")
-        .map((line) => line.trim().replace(/\/+$/, ""))
-        .filter(Boolean),
-      retention_hours: Number.isFinite(retention.valueAsNumber) ? retention.valueAsNumber : retention.value,
-    });
+  async edit(current) {
+    const form = departmentForm(current);
     let saved;
     try {
       saved = await formDialog({
-        title: current ? t("admEditDepartmentTitle", { name: current.name }) : t("admNewDepartmentTitle"),
-        body,
+        title: current
+          ? t("admEditDepartmentTitle", { name: current.name })
+          : t("admNewDepartmentTitle"),
+        body: form.body,
         confirm: current ? t("save") : t("admCreate"),
-        inputs: { department_id: current ? null : departmentId, name, allowed_origins: origins, retention_hours: retention },
+        inputs: form.inputs,
         submit: () =>
           current
-            ? api("PATCH", `/admin/departments/${path(current.department_id)}`, values())
-            : api("POST", "/admin/departments", { department_id: departmentId.value.trim(), ...values() }),
+            ? api("PATCH", `/admin/departments/${path(current.department_id)}`, form.values())
+            : api("POST", "/admin/departments", form.values()),
       });
     } catch (error) {
       showError(error);
-      return load();
+      return this.load();
     }
     if (!saved) return;
-    toast(current ? t("admDepartmentSaved", { name: saved.name }) : t("admCreated", { name: saved.name }));
+    const { name } = saved;
+    toast(current ? t("admDepartmentSaved", { name }) : t("admCreated", { name }));
     refreshDepartments().catch(() => {});
-    load(saved.department_id);
+    this.load(saved.department_id);
   }
 
-  async function remove(department) {
+  async remove(department) {
     const sure = await confirmDialog(
       t("admDeleteTitle", { name: department.name }),
       t("admDeleteText", { id: department.department_id }),
@@ -768,28 +772,115 @@ export function renderDepartments(main) {
     } catch (error) {
       showError(error);
     }
-    load("");
+    this.load("");
   }
+}
 
-  // Whether each button shows right now follows the live picture the shell keeps.
-  const offLive = on("departments-changed", (departments) => {
-    for (const department of departments) {
-      const state = list.querySelector(`[data-department="${department.department_id}"] .button-state`);
-      if (state) state.replaceWith(buttonState(department.available, department.department_id));
-    }
-  });
-  load();
+export function renderDepartments(main) {
+  const screen = new DepartmentsScreen(main);
+  const offLive = on("departments-changed", (departments) => screen.showLive(departments));
+  screen.load();
   return () => {
-    left = true;
+    screen.left = true;
     offLive();
   };
+}
+
+/** The snippet for a department's pages, ready to copy. */
+function snippetField(id) {
+  const text = el("textarea", {
+    id: `snippet-${id}`,
+    class: "snippet",
+    readOnly: true,
+    rows: 3,
+    spellcheck: "false",
+    "aria-describedby": `snippet-${id}-hint`,
+  });
+  text.value = snippetOf(id);
+  const field = el(
+    "div",
+    { class: "field" },
+    el("label", { for: `snippet-${id}`, text: t("admSnippet") }),
+    text,
+    el("small", { class: "hint", id: `snippet-${id}-hint`, text: t("admSnippetHint") })
+  );
+  return { text, field };
+}
+
+function departmentFacts(department) {
+  const origins = department.allowed_origins;
+  return el(
+    "dl",
+    { class: "info" },
+    el("dt", { text: t("admDepartmentId") }),
+    el("dd", {}, el("code", { class: "department-id", text: department.department_id })),
+    el("dt", { text: t("admOrigins") }),
+    el(
+      "dd",
+      { class: "department-origins" },
+      origins.length
+        ? el(
+            "ul",
+            { class: "plain-list" },
+            origins.map((origin) => el("li", { text: origin }))
+          )
+        : t("admNoOrigins")
+    ),
+    el("dt", { text: t("admRetention") }),
+    el("dd", {
+      class: "department-retention",
+      text: t("admRetentionValue", { hours: department.retention_hours }),
+    })
+  );
+}
+
+/** The fields of a new or changed department; `values()` is the body to send. */
+function departmentForm(current) {
+  const departmentId = el("input", { name: "department_id", autocomplete: "off", maxLength: 64 });
+  departmentId.spellcheck = false;
+  const name = el("input", { name: "name", autocomplete: "off", maxLength: 120 });
+  const origins = el("textarea", { name: "allowed_origins", rows: 4, spellcheck: "false" });
+  const retention = el("input", { name: "retention_hours", type: "number", min: 1, max: 8760 });
+  retention.step = 1;
+  name.value = current?.name ?? "";
+  origins.value = current ? current.allowed_origins.join("\n") : "";
+  retention.value = current ? String(current.retention_hours) : "24";
+  const body = [
+    current
+      ? el("p", { text: t("admDepartmentIdFixed", { id: current.department_id }) })
+      : field("department-id", t("admDepartmentId"), departmentId, t("admDepartmentIdHint")),
+    field("department-name", t("admDepartmentName"), name),
+    field("department-origins", t("admOrigins"), origins, t("admOriginsHint")),
+    field("department-retention", t("admRetention"), retention, t("admRetentionHint")),
+  ];
+  const values = () => ({
+    ...(current ? {} : { department_id: departmentId.value.trim() }),
+    name: name.value.trim(),
+    // One origin per line; a trailing slash is what people copy from the address bar.
+    allowed_origins: origins.value
+      .split("\n")
+      .map((line) => line.trim().replace(/\/+$/, ""))
+      .filter(Boolean),
+    retention_hours: Number.isFinite(retention.valueAsNumber)
+      ? retention.valueAsNumber
+      : retention.value,
+  });
+  const inputs = {
+    department_id: current ? null : departmentId,
+    name,
+    allowed_origins: origins,
+    retention_hours: retention,
+  };
+  return { body, values, inputs };
 }
 
 /** An agent's own picture, only as the data URL the account screen makes: never an address
  * that would make the admin's browser fetch something from elsewhere. */
 function pictureOf(agent) {
-  const picture = agent.settings && agent.settings.avatar;
-  return typeof picture === "string" && /^data:image\/(png|jpeg|gif|webp);base64,/.test(picture) ? picture : null;
+  const picture = agent.settings?.avatar;
+  return typeof picture === "string" && /^data:image\/(png|jpeg|gif|webp);base64,/.test(picture)
+    ? picture
+    : null;
 }
 
 function buttonState(available, id) {
@@ -817,4 +908,3 @@ async function copy(textarea) {
     toast(t("admCopyByHand"));
   }
 }
-

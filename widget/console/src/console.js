@@ -3,6 +3,7 @@
 // livechats, and a router for the screens. Everything live comes over one WebSocket.
 import { renderAccount } from "./account.js";
 import { renderAgents, renderDepartments, renderRegistrations } from "./admin.js";
+import { alertAgent, renderTitle, setScreenTitle, startAlerts, unread } from "./alerts.js";
 import { renderChats, renderContact, renderContacts } from "./contacts.js";
 import {
   addStrings,
@@ -10,23 +11,31 @@ import {
   api,
   applySettings,
   avatar,
+  clearFormErrors,
   el,
+  errorText,
   formatTime,
   icon,
   on,
   pickLanguage,
-  playSound,
   replace,
   session,
   setLanguage,
   showError,
+  showFormError,
   t,
   toast,
 } from "./core.js";
 import { live, refreshAll, refreshDepartments, startLive, stopLive } from "./live.js";
 import { renderRoom } from "./room.js";
-import { startSocket, stopSocket } from "./socket.js";
-import { exchangeHandover, providerSignOutLink, ssoButton, ssoFailureText, takeHandover } from "./sso.js";
+import { isSocketOpen, startSocket, stopSocket } from "./socket.js";
+import {
+  exchangeHandover,
+  providerSignOutLink,
+  ssoButton,
+  ssoFailureText,
+  takeHandover,
+} from "./sso.js";
 import { SHELL_STRINGS } from "./strings.js";
 
 addStrings(SHELL_STRINGS);
@@ -57,7 +66,7 @@ async function boot() {
   setLanguage(pickLanguage(null));
   try {
     const site = await fetch("config.json").then((r) => (r.ok ? r.json() : null));
-    if (site && site.api_url) session.api = site.api_url.replace(/\/+$/, "");
+    if (site?.api_url) session.api = site.api_url.replace(/\/+$/, "");
   } catch {
     // No config.json: the API is on this origin (the devserver, or CloudFront in front of both).
   }
@@ -68,13 +77,13 @@ async function boot() {
     session.sso = config.sso;
     session.passwordLogin = config.password_login !== false;
   } catch (error) {
-    replace(root, el("p", { class: "boot", role: "alert", text: error.message }));
+    replace(root, el("p", { class: "boot", role: "alert", text: errorText(error) }));
     return;
   }
   // ---- institutional sign-in: back from the provider (sso.js) ----
   const handover = takeHandover();
   if (handover && handover.error === "account_pending") return showPending();
-  if (handover && handover.code) {
+  if (handover?.code) {
     try {
       const { token, agent } = await exchangeHandover(handover.code);
       return signedIn(token, agent);
@@ -147,7 +156,12 @@ function authPage(title, intro, form, footer, rerender) {
       el(
         "div",
         { class: "auth-card" },
-        el("div", { class: "auth-head" }, el("span", { class: "brand" }, icon("bubble"), t("appTitle")), languageSwitch(rerender)),
+        el(
+          "div",
+          { class: "auth-head" },
+          el("span", { class: "brand" }, icon("bubble"), t("appTitle")),
+          languageSwitch(rerender)
+        ),
         el("h1", { text: title }),
         el("p", { text: intro }),
         error,
@@ -160,7 +174,12 @@ function authPage(title, intro, form, footer, rerender) {
 }
 
 function showSignIn(notice = "", noticeCode = "") {
-  const email = el("input", { name: "email", type: "email", autocomplete: "username", required: true });
+  const email = el("input", {
+    name: "email",
+    type: "email",
+    autocomplete: "username",
+    required: true,
+  });
   const password = el("input", {
     name: "password",
     type: "password",
@@ -186,37 +205,46 @@ function showSignIn(notice = "", noticeCode = "") {
     t("signInIntro"),
     methods,
     session.passwordLogin &&
-      el("p", {}, `${t("noAccount")} `, el("a", { href: "#register", onclick: go(showRegister), text: t("toRegister") })),
+      el(
+        "p",
+        {},
+        `${t("noAccount")} `,
+        el("a", { href: "#register", onclick: go(showRegister), text: t("toRegister") })
+      ),
     () => showSignIn(notice, noticeCode)
   );
   error.textContent = notice;
   error.dataset.code = noticeCode;
   if (session.sso) methods.firstChild.replaceWith(ssoButton(error));
-  form.addEventListener("submit", async (event) => {
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
-    submit.disabled = true;
-    submit.textContent = t("signingIn");
-    error.textContent = "";
-    try {
-      const { token, agent } = await api("POST", "/auth/login", {
-        email: email.value.trim(),
-        password: password.value,
-      });
-      await signedIn(token, agent);
-    } catch (failure) {
-      if (failure.code === "account_pending") return showPending();
-      error.textContent =
-        failure.code === "invalid_credentials"
-          ? t("wrongCredentials")
-          : failure.code === "account_disabled"
-            ? t("disabledText")
-            : ssoFailureText(failure.code, failure.message);
-      submit.disabled = false;
-      submit.textContent = t("signIn");
-      password.focus();
-    }
+    signInWithPassword({ email, password, submit, error });
   });
   email.focus();
+}
+
+async function signInWithPassword({ email, password, submit, error }) {
+  submit.disabled = true;
+  submit.textContent = t("signingIn");
+  error.textContent = "";
+  try {
+    const { token, agent } = await api("POST", "/auth/login", {
+      email: email.value.trim(),
+      password: password.value,
+    });
+    await signedIn(token, agent);
+  } catch (failure) {
+    if (failure.code === "account_pending") return showPending();
+    error.textContent =
+      failure.code === "invalid_credentials"
+        ? t("wrongCredentials")
+        : failure.code === "account_disabled"
+          ? t("disabledText")
+          : errorText(failure);
+    submit.disabled = false;
+    submit.textContent = t("signIn");
+    password.focus();
+  }
 }
 
 async function signedIn(token, agent) {
@@ -236,7 +264,12 @@ function go(show) {
 
 function showRegister() {
   const name = el("input", { name: "name", autocomplete: "name", required: true, maxLength: 120 });
-  const email = el("input", { name: "email", type: "email", autocomplete: "email", required: true });
+  const email = el("input", {
+    name: "email",
+    type: "email",
+    autocomplete: "email",
+    required: true,
+  });
   const password = el("input", {
     name: "password",
     type: "password",
@@ -257,13 +290,18 @@ function showRegister() {
     t("registerTitle"),
     t("registerIntro"),
     form,
-    el("p", {}, `${t("haveAccount")} `, el("a", { href: "#", onclick: go(() => showSignIn()), text: t("toSignIn") })),
+    el(
+      "p",
+      {},
+      `${t("haveAccount")} `,
+      el("a", { href: "#", onclick: go(() => showSignIn()), text: t("toSignIn") })
+    ),
     showRegister
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     submit.disabled = true;
-    error.textContent = "";
+    clearFormErrors({ name, email, password }, error);
     try {
       await api("POST", "/auth/register", {
         name: name.value.trim(),
@@ -272,7 +310,7 @@ function showRegister() {
       });
       showPending();
     } catch (failure) {
-      error.textContent = failure.message;
+      showFormError(failure, { name, email, password }, error);
       submit.disabled = false;
     }
   });
@@ -291,11 +329,14 @@ function showPending() {
 
 // ---- the signed-in console ---------------------------------------------------------------------
 
+let stopAlerts = () => {};
+
 function enter(agent) {
   session.agent = agent;
   applySettings(agent.settings);
   buildShell();
   startLive();
+  stopAlerts = startAlerts();
   startSocket();
   refreshAll();
   startAutoAway();
@@ -307,6 +348,7 @@ function leave() {
   window.removeEventListener("hashchange", route);
   stopAutoAway();
   stopSocket();
+  stopAlerts();
   stopLive();
   if (leaveScreen) leaveScreen();
   leaveScreen = null;
@@ -363,39 +405,59 @@ function buildShell() {
     "nav",
     { class: "sidebar", "aria-label": t("mainMenu") },
     el("div", { class: "profile" }, profileButton, profileMenu),
-    el(
-      "section",
-      { class: "omnichannel", "aria-labelledby": "omni-title" },
-      el(
-        "div",
-        { class: "omni-head" },
-        el("h2", { id: "omni-title", text: t("omnichannel") }),
-        toggle,
-        el("a", { href: "#contacts", class: "icon-link", title: t("contactCenter"), "aria-label": t("contactCenter") }, icon("contacts"))
-      ),
-      visibility,
-      el("h3", { id: "queue-title" }, t("incoming"), " ", el("span", { class: "count", id: "queue-count" })),
-      queueList,
-      el("h3", { id: "open-title" }, t("openChats"), " ", el("span", { class: "count", id: "open-count" })),
-      openList
-    ),
-    el(
-      "ul",
-      { class: "nav-links" },
-      el("li", {}, el("a", { href: "#contacts" }, icon("contacts"), t("contactCenter"))),
-      el("li", {}, el("a", { href: "#account" }, icon("user"), t("myAccount"))),
-      agent.role === "admin" && [
-        el("li", { class: "nav-group", text: t("admin") }),
-        el("li", {}, el("a", { href: "#admin/registrations" }, icon("shield"), t("registrations"))),
-        el("li", {}, el("a", { href: "#admin/agents" }, icon("shield"), t("agents"))),
-        el("li", {}, el("a", { href: "#admin/departments" }, icon("shield"), t("departments"))),
-      ]
-    ),
+    omnichannelSection(toggle, visibility, queueList, openList),
+    navLinks(agent),
     connection
   );
   shell = { profileButton, profileMenu, toggle, visibility, queueList, openList, connection, main };
   replace(root, el("div", { class: "shell" }, nav, main));
   renderProfile();
+}
+
+/** The sidebar's live part: the livechat toggle, where the button shows, queue and open chats. */
+function omnichannelSection(toggle, visibility, queueList, openList) {
+  const count = (id) => el("span", { class: "count", id });
+  return el(
+    "section",
+    { class: "omnichannel", "aria-labelledby": "omni-title" },
+    el(
+      "div",
+      { class: "omni-head" },
+      el("h2", { id: "omni-title", text: t("omnichannel") }),
+      toggle,
+      el(
+        "a",
+        {
+          href: "#contacts",
+          class: "icon-link",
+          title: t("contactCenter"),
+          "aria-label": t("contactCenter"),
+        },
+        icon("contacts")
+      )
+    ),
+    visibility,
+    el("h3", { id: "queue-title" }, t("incoming"), " ", count("queue-count")),
+    queueList,
+    el("h3", { id: "open-title" }, t("openChats"), " ", count("open-count")),
+    openList
+  );
+}
+
+function navLinks(agent) {
+  const link = (href, iconName, label) => el("li", {}, el("a", { href }, icon(iconName), label));
+  return el(
+    "ul",
+    { class: "nav-links" },
+    link("#contacts", "contacts", t("contactCenter")),
+    link("#account", "user", t("myAccount")),
+    agent.role === "admin" && [
+      el("li", { class: "nav-group", text: t("admin") }),
+      link("#admin/registrations", "shield", t("registrations")),
+      link("#admin/agents", "shield", t("agents")),
+      link("#admin/departments", "shield", t("departments")),
+    ]
+  );
 }
 
 function renderProfile() {
@@ -405,7 +467,10 @@ function renderProfile() {
     avatar(agent.name, agent.settings.avatar),
     el("span", { class: `status-dot status-${agent.status}`, "aria-hidden": "true" }),
     el("span", { class: "profile-name", text: agent.name }),
-    el("span", { class: "visually-hidden", text: `, ${t("status")}: ${t(`status_${agent.status}`)}` })
+    el("span", {
+      class: "visually-hidden",
+      text: `, ${t("status")}: ${t(`status_${agent.status}`)}`,
+    })
   );
   replace(
     shell.profileMenu,
@@ -413,28 +478,47 @@ function renderProfile() {
     el(
       "div",
       { role: "group", "aria-labelledby": "status-title" },
-      el("ul", {}, STATUSES.map((status) =>
-        el(
-          "li",
-          {},
+      el(
+        "ul",
+        {},
+        STATUSES.map((status) =>
           el(
-            "button",
-            {
-              type: "button",
-              class: "menu-item",
-              "data-status": status,
-              "aria-pressed": String(agent.status === status),
-              onclick: () => chooseStatus(status),
-            },
-            el("span", { class: `status-dot status-${status}`, "aria-hidden": "true" }),
-            el("span", {}, el("strong", { text: t(`status_${status}`) }), el("small", { text: t(`statusHelp_${status}`) }))
+            "li",
+            {},
+            el(
+              "button",
+              {
+                type: "button",
+                class: "menu-item",
+                "data-status": status,
+                "aria-pressed": String(agent.status === status),
+                onclick: () => chooseStatus(status),
+              },
+              el("span", { class: `status-dot status-${status}`, "aria-hidden": "true" }),
+              el(
+                "span",
+                {},
+                el("strong", { text: t(`status_${status}`) }),
+                el("small", { text: t(`statusHelp_${status}`) })
+              )
+            )
           )
         )
-      ))
+      )
     ),
     el("hr"),
-    el("a", { class: "menu-item", href: "#account", onclick: () => toggleProfileMenu(false) }, icon("user"), t("myAccount")),
-    el("button", { type: "button", class: "menu-item", id: "sign-out", onclick: signOut }, icon("logout"), t("signOut"))
+    el(
+      "a",
+      { class: "menu-item", href: "#account", onclick: () => toggleProfileMenu(false) },
+      icon("user"),
+      t("myAccount")
+    ),
+    el(
+      "button",
+      { type: "button", class: "menu-item", id: "sign-out", onclick: signOut },
+      icon("logout"),
+      t("signOut")
+    )
   );
   const receiving = agent.available;
   shell.toggle.classList.toggle("on", receiving);
@@ -458,7 +542,8 @@ document.addEventListener("keydown", (event) => {
   }
 });
 document.addEventListener("click", (event) => {
-  if (shell && !shell.profileMenu.hidden && !event.target.closest(".profile")) toggleProfileMenu(false);
+  if (shell && !shell.profileMenu.hidden && !event.target.closest(".profile"))
+    toggleProfileMenu(false);
   // A link to the screen on show loads it afresh (no hashchange would come).
   const link = event.target.closest("a[href^='#']");
   if (shell && link && link.getAttribute("href") === location.hash) route();
@@ -505,23 +590,27 @@ function renderVisibility() {
     replace(shell.visibility, el("li", { class: "muted", text: t("noDepartments") }));
     return;
   }
+  // Without a live connection the console cannot know (and this agent does not count).
+  const connected = isSocketOpen();
+  const stateOf = (department) => {
+    if (!connected) return "unknown";
+    return department.available ? "visible" : "hidden";
+  };
+  const words = { visible: "buttonVisible", hidden: "buttonHidden", unknown: "buttonUnknown" };
   replace(
     shell.visibility,
     departments.map((department) =>
       el(
         "li",
-        { class: department.available ? "visible" : "hidden", "data-department": department.department_id },
+        { class: stateOf(department), "data-department": department.department_id },
         el("span", { class: "visibility-dot", "aria-hidden": "true" }),
-        t("buttonState", {
-          department: department.name,
-          state: department.available ? t("buttonVisible") : t("buttonHidden"),
-        })
+        t("buttonState", { department: department.name, state: t(words[stateOf(department)]) })
       )
     )
   );
 }
 
-function roomLink(room, detail) {
+function roomLink(room, detail, unreadCount) {
   const current = location.hash === `#room/${room.room_id}`;
   return el(
     "li",
@@ -535,7 +624,19 @@ function roomLink(room, detail) {
         "aria-current": current ? "page" : undefined,
       },
       avatar(room.visitor.name),
-      el("span", { class: "room-link-text" }, el("strong", { text: room.visitor.name }), el("small", { text: detail })),
+      el(
+        "span",
+        { class: "room-link-text" },
+        el("strong", { text: room.visitor.name }),
+        el("small", { text: detail })
+      ),
+      unreadCount &&
+        el(
+          "span",
+          { class: "unread-badge", "data-unread": unreadCount },
+          el("span", { "aria-hidden": "true", text: unreadCount }),
+          el("span", { class: "visually-hidden", text: t("unreadCount", { count: unreadCount }) })
+        )
     )
   );
 }
@@ -547,22 +648,32 @@ function renderSidebarLists() {
     shell.queueList,
     live.queue.length
       ? live.queue.map((room) =>
-          roomLink(room, `${departmentName(room.department_id)} · ${t("waitingSince", { time: formatTime(room.created_at) })}`)
+          roomLink(
+            room,
+            `${departmentName(room.department_id)} · ${t("waitingSince", { time: formatTime(room.queued_at || room.created_at) })}`
+          )
         )
       : el("li", { class: "muted", text: t("noIncoming") })
   );
   replace(
     shell.openList,
     live.open.length
-      ? live.open.map((room) => roomLink(room, departmentName(room.department_id)))
+      ? live.open.map((room) =>
+          roomLink(room, departmentName(room.department_id), unread.get(room.room_id))
+        )
       : el("li", { class: "muted", text: t("noOpen") })
   );
-  document.getElementById("queue-count").textContent = live.queue.length ? `(${live.queue.length})` : "";
-  showWaitingInTitle();
-  document.getElementById("open-count").textContent = live.open.length ? `(${live.open.length})` : "";
+  document.getElementById("queue-count").textContent = live.queue.length
+    ? `(${live.queue.length})`
+    : "";
+  renderTitle();
+  document.getElementById("open-count").textContent = live.open.length
+    ? `(${live.open.length})`
+    : "";
 }
 
 on("queue-changed", renderSidebarLists);
+on("unread-changed", renderSidebarLists);
 on("open-changed", renderSidebarLists);
 on("departments-changed", () => {
   renderVisibility();
@@ -576,27 +687,17 @@ on("me-changed", (agent) => {
 // S25: every new request is heard and seen, even in another tab.
 on("queue", ({ event, room }) => {
   if (event !== "added") return;
-  if (session.agent.settings.sound) playSound();
   const department = live.departments.find((d) => d.department_id === room.department_id);
-  const title = t("newRequest", { name: room.visitor.name });
-  announce(title);
-  if ("Notification" in window && Notification.permission === "granted") {
-    const notification = new Notification(title, {
-      body: t("newRequestBody", { department: department ? department.name : room.department_id }),
-      tag: room.room_id,
-    });
-    notification.onclick = () => {
-      window.focus();
-      location.hash = `#room/${room.room_id}`;
-    };
-  }
+  const body = t("newRequestBody", { department: department?.name || room.department_id });
+  alertAgent(t("newRequest", { name: room.visitor.name }), body, room.room_id);
 });
 
 // A refused frame (a send to a closed chat, a message too long) answers with an error event.
-on("error", ({ message }) => toast(message, "error"));
+on("error", (refused) => toast(errorText(refused), "error"));
 
 on("socket-closed", () => {
   if (!shell) return;
+  renderVisibility();
   shell.connection.hidden = false;
   shell.connection.textContent = t("connectionLost");
   // A socket refused for good (account disabled, session ended) shows here first: a 401 on this
@@ -605,6 +706,7 @@ on("socket-closed", () => {
 });
 on("socket-open", ({ reconnected }) => {
   if (!shell) return;
+  renderVisibility();
   shell.connection.hidden = true;
   if (reconnected) toast(t("connectionBack"));
 });
@@ -642,13 +744,15 @@ function checkAway() {
 function startAutoAway() {
   lastActivity = Date.now();
   autoAwaySet = false;
-  for (const name of ACTIVITY_EVENTS) window.addEventListener(name, noteActivity, { passive: true, capture: true });
+  for (const name of ACTIVITY_EVENTS)
+    window.addEventListener(name, noteActivity, { passive: true, capture: true });
   awayTimer = setInterval(checkAway, AWAY_CHECK_MS);
 }
 
 function stopAutoAway() {
   clearInterval(awayTimer);
-  for (const name of ACTIVITY_EVENTS) window.removeEventListener(name, noteActivity, { capture: true });
+  for (const name of ACTIVITY_EVENTS)
+    window.removeEventListener(name, noteActivity, { capture: true });
 }
 
 // ---- screens -----------------------------------------------------------------------------------
@@ -672,15 +776,9 @@ function route() {
     if (here) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
+  // A chat names itself once loaded (room.js); "(n)" counts waiting requests and unread messages.
   const heading = main.querySelector("h1");
-  document.title = `${heading ? heading.textContent : t("appTitle")} – ${t("appTitle")}`;
-  showWaitingInTitle();
-}
-
-/** "(2) …" in the tab's title while requests wait, for agents working in another tab (S25). */
-function showWaitingInTitle() {
-  const title = document.title.replace(/^\(\d+\) /, "");
-  document.title = live.queue.length ? `(${live.queue.length}) ${title}` : title;
+  setScreenTitle(path.startsWith("room/") || !heading ? "" : heading.textContent);
 }
 
 function renderHome(main) {
@@ -688,8 +786,10 @@ function renderHome(main) {
   const notifications = el("div", { class: "notifications" });
   const showNotificationState = () => {
     if (!("Notification" in window)) return replace(notifications);
-    if (Notification.permission === "granted") return replace(notifications, el("p", { text: t("notificationsOn") }));
-    if (Notification.permission === "denied") return replace(notifications, el("p", { text: t("notificationsBlocked") }));
+    if (Notification.permission === "granted")
+      return replace(notifications, el("p", { text: t("notificationsOn") }));
+    if (Notification.permission === "denied")
+      return replace(notifications, el("p", { text: t("notificationsBlocked") }));
     replace(
       notifications,
       el("button", {

@@ -1,5 +1,5 @@
 // "Add contact" (S16): information an agent stores about an anonymous visitor.
-import { addStrings, api, dialog, el, showError, t } from "./core.js";
+import { addStrings, api, dialog, el, showError, showFormError, t } from "./core.js";
 
 addStrings({
   de: {
@@ -34,9 +34,19 @@ export async function editContact(visitor, current) {
   const body = [
     error,
     ...FIELDS.map(([name, label, tag, attributes]) => {
-      inputs[name] = el(tag, { id: `contact-${name}`, name, ...attributes, value: (current && current[name]) || "" });
-      if (tag === "textarea") inputs[name].value = (current && current[name]) || "";
-      return el("div", { class: "field" }, el("label", { for: `contact-${name}`, text: t(label) }), inputs[name]);
+      inputs[name] = el(tag, {
+        id: `contact-${name}`,
+        name,
+        ...attributes,
+        value: current?.[name] || "",
+      });
+      if (tag === "textarea") inputs[name].value = current?.[name] || "";
+      return el(
+        "div",
+        { class: "field" },
+        el("label", { for: `contact-${name}`, text: t(label) }),
+        inputs[name]
+      );
     }),
   ];
   for (;;) {
@@ -52,17 +62,17 @@ export async function editContact(visitor, current) {
     const payload = {};
     for (const [name] of FIELDS) {
       const value = inputs[name].value.trim();
-      if (value || (current && current[name])) payload[name] = value || null;
+      if (value || current?.[name]) payload[name] = value || null;
     }
     try {
       return await api("PUT", `/contacts/${visitor.visitor_id}`, payload);
     } catch (failure) {
-      // The dialog opens again with what was typed and the server's reason (it names the field).
+      // The dialog opens again with what was typed, the error next to the field it names.
       if (failure.status !== 400) {
         showError(failure);
         return null;
       }
-      error.textContent = failure.message;
+      showFormError(failure, inputs, error);
     }
   }
 }

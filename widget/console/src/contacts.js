@@ -6,6 +6,7 @@ import {
   apiAll,
   confirmDialog,
   el,
+  errorText,
   formatDateTime,
   icon,
   replace,
@@ -107,8 +108,16 @@ function tabs(current) {
   return el(
     "nav",
     { class: "tabs", "aria-label": t("contactCenter") },
-    el("a", { href: "#contacts", "aria-current": current === "contacts" ? "page" : undefined, text: t("contacts") }),
-    el("a", { href: "#chats", "aria-current": current === "chats" ? "page" : undefined, text: t("chats") })
+    el("a", {
+      href: "#contacts",
+      "aria-current": current === "contacts" ? "page" : undefined,
+      text: t("contacts"),
+    }),
+    el("a", {
+      href: "#chats",
+      "aria-current": current === "chats" ? "page" : undefined,
+      text: t("chats"),
+    })
   );
 }
 
@@ -126,17 +135,33 @@ function contactSummary(contact) {
 
 export function renderContacts(main) {
   const body = el("div", {}, el("p", { role: "status", text: t("loading") }));
-  main.append(el("h1", { text: t("contactCenter") }), tabs("contacts"), el("p", { class: "muted", text: t("contactsIntro") }), body);
+  main.append(
+    el("h1", { text: t("contactCenter") }),
+    tabs("contacts"),
+    el("p", { class: "muted", text: t("contactsIntro") }),
+    body
+  );
   apiAll("/contacts?limit=100", "contacts")
     .then((contacts) => {
-      if (!contacts.length) return replace(body, el("p", { class: "empty", text: t("noContacts") }));
+      if (!contacts.length)
+        return replace(body, el("p", { class: "empty", text: t("noContacts") }));
       replace(
         body,
         el(
           "table",
           { id: "contacts-table" },
           el("caption", { class: "visually-hidden", text: t("contacts") }),
-          el("thead", {}, el("tr", {}, [t("visitor"), t("contactInfo"), t("chatCount"), t("lastChat")].map((h) => el("th", { scope: "col", text: h })))),
+          el(
+            "thead",
+            {},
+            el(
+              "tr",
+              {},
+              [t("visitor"), t("contactInfo"), t("chatCount"), t("lastChat")].map((h) =>
+                el("th", { scope: "col", text: h })
+              )
+            )
+          ),
           el(
             "tbody",
             {},
@@ -144,17 +169,25 @@ export function renderContacts(main) {
               el(
                 "tr",
                 { "data-visitor": contact.visitor_id },
-                el("td", {}, el("a", { href: `#contacts/${contact.visitor_id}`, text: contact.name })),
+                el(
+                  "td",
+                  {},
+                  el("a", { href: `#contacts/${contact.visitor_id}`, text: contact.name })
+                ),
                 el("td", { text: contactSummary(contact) }),
                 el("td", { text: String(contact.rooms.length) }),
-                el("td", { text: contact.rooms.length ? formatDateTime(contact.rooms[0].created_at) : t("none") })
+                el("td", {
+                  text: contact.rooms.length
+                    ? formatDateTime(contact.rooms[0].created_at)
+                    : t("none"),
+                })
               )
             )
           )
         )
       );
     })
-    .catch((error) => replace(body, el("p", { role: "alert", text: error.message })));
+    .catch((error) => replace(body, el("p", { role: "alert", text: errorText(error) })));
 }
 
 export function renderContact(main, visitorId) {
@@ -197,7 +230,7 @@ export function renderContact(main, visitorId) {
   const renderContactAgain = () =>
     api("GET", `/contacts/${visitorId}`)
       .then(show)
-      .catch((error) => replace(body, el("p", { role: "alert", text: error.message })));
+      .catch((error) => replace(body, el("p", { role: "alert", text: errorText(error) })));
   renderContactAgain();
 }
 
@@ -208,38 +241,12 @@ export function renderChats(main, selectedId) {
     "select",
     { id: "chat-state", name: "state" },
     el("option", { value: "", text: t("allStates") }),
-    ["open", "queued", "closed"].map((state) => el("option", { value: state, text: t(`state_${state}`) }))
+    ["open", "queued", "closed"].map((state) =>
+      el("option", { value: state, text: t(`state_${state}`) })
+    )
   );
   stateFilter.value = sessionStorage.getItem("livechat-console:chat-state") || "";
-  const menu = el("div", { class: "menu", id: "chats-menu", hidden: true });
-  const menuButton = el(
-    "button",
-    {
-      type: "button",
-      class: "icon-button",
-      id: "chats-menu-button",
-      "aria-label": t("moreActions"),
-      "aria-haspopup": "true",
-      "aria-expanded": "false",
-      "aria-controls": "chats-menu",
-      onclick: () => {
-        menu.hidden = !menu.hidden;
-        menuButton.setAttribute("aria-expanded", String(!menu.hidden));
-        if (!menu.hidden) menu.querySelector("button").focus();
-      },
-    },
-    icon("dots")
-  );
-  menu.append(
-    el("button", { type: "button", class: "menu-item", id: "delete-all-closed", onclick: deleteAll }, icon("trash"), t("deleteAllClosed"))
-  );
-  menu.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") {
-      menu.hidden = true;
-      menuButton.setAttribute("aria-expanded", "false");
-      menuButton.focus();
-    }
-  });
+  const { menu, menuButton } = chatsMenu(() => deleteAll());
   const list = el("div", { class: "chat-list" }, el("p", { role: "status", text: t("loading") }));
   const detail = el("aside", { class: "panel", id: "room-info", "aria-label": t("roomInfo") });
   main.append(
@@ -261,15 +268,18 @@ export function renderChats(main, selectedId) {
     const state = stateFilter.value;
     try {
       const rooms = await apiAll(`/rooms?limit=100${state ? `&state=${state}` : ""}`, "rooms");
-      replace(list, rooms.length ? roomsTable(rooms, load, selectedId) : el("p", { class: "empty", text: t("noChats") }));
+      replace(
+        list,
+        rooms.length
+          ? roomsTable(rooms, load, selectedId)
+          : el("p", { class: "empty", text: t("noChats") })
+      );
     } catch (error) {
-      replace(list, el("p", { role: "alert", text: error.message }));
+      replace(list, el("p", { role: "alert", text: errorText(error) }));
     }
   }
 
   async function deleteAll() {
-    menu.hidden = true;
-    menuButton.setAttribute("aria-expanded", "false");
     if (!(await confirmDialog(t("deleteAllTitle"), t("deleteAllText"), t("deleteAllClosed")))) {
       menuButton.focus();
       return;
@@ -292,6 +302,49 @@ export function renderChats(main, selectedId) {
   showRoomInfo(detail, selectedId);
 }
 
+/** The "…" menu of the chats list, with "delete all closed chats". */
+function chatsMenu(deleteAll) {
+  const menu = el("div", { class: "menu", id: "chats-menu", hidden: true });
+  const menuButton = el(
+    "button",
+    {
+      type: "button",
+      class: "icon-button",
+      id: "chats-menu-button",
+      "aria-label": t("moreActions"),
+      "aria-haspopup": "true",
+      "aria-expanded": "false",
+      "aria-controls": "chats-menu",
+    },
+    icon("dots")
+  );
+  const toggle = (open) => {
+    menu.hidden = !open;
+    menuButton.setAttribute("aria-expanded", String(open));
+  };
+  menuButton.addEventListener("click", () => {
+    toggle(menu.hidden);
+    if (!menu.hidden) menu.querySelector("button").focus();
+  });
+  const deleteButton = el("button", {
+    type: "button",
+    class: "menu-item",
+    id: "delete-all-closed",
+  });
+  deleteButton.append(icon("trash"), t("deleteAllClosed"));
+  deleteButton.addEventListener("click", () => {
+    toggle(false);
+    deleteAll();
+  });
+  menu.append(deleteButton);
+  menu.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    toggle(false);
+    menuButton.focus();
+  });
+  return { menu, menuButton };
+}
+
 /** Rooms with state, department, agent and times; the trash icon only for closed ones. */
 function roomsTable(rooms, reload, selectedId) {
   return el(
@@ -304,7 +357,9 @@ function roomsTable(rooms, reload, selectedId) {
       el(
         "tr",
         {},
-        [t("visitor"), t("department"), t("agentCol"), t("state"), t("createdOn")].map((h) => el("th", { scope: "col", text: h })),
+        [t("visitor"), t("department"), t("agentCol"), t("state"), t("createdOn")].map((h) =>
+          el("th", { scope: "col", text: h })
+        ),
         el("th", { scope: "col" }, el("span", { class: "visually-hidden", text: t("actions") }))
       )
     ),
@@ -314,11 +369,26 @@ function roomsTable(rooms, reload, selectedId) {
       rooms.map((room) =>
         el(
           "tr",
-          { "data-room": room.room_id, class: room.room_id === selectedId ? "selected" : undefined },
-          el("td", {}, el("a", { href: `#chats/${room.room_id}`, "aria-current": room.room_id === selectedId ? "true" : undefined, text: room.visitor.name })),
+          {
+            "data-room": room.room_id,
+            class: room.room_id === selectedId ? "selected" : undefined,
+          },
+          el(
+            "td",
+            {},
+            el("a", {
+              href: `#chats/${room.room_id}`,
+              "aria-current": room.room_id === selectedId ? "true" : undefined,
+              text: room.visitor.name,
+            })
+          ),
           el("td", { text: departmentName(room.department_id) }),
           el("td", { text: room.agent ? room.agent.name : t("none") }),
-          el("td", {}, el("span", { class: `state state-${room.state}`, text: t(`state_${room.state}`) })),
+          el(
+            "td",
+            {},
+            el("span", { class: `state state-${room.state}`, text: t(`state_${room.state}`) })
+          ),
           el("td", { text: formatDateTime(room.created_at) }),
           el("td", {}, trashButton(room, reload))
         )
@@ -362,9 +432,15 @@ async function showRoomInfo(panel, roomId) {
   try {
     room = await api("GET", `/rooms/${roomId}`);
   } catch (error) {
-    return replace(panel, el("p", { role: "alert", text: error.message }));
+    return replace(panel, el("p", { role: "alert", text: errorText(error) }));
   }
-  const history = el("ol", { class: "log", id: "history", "aria-label": t("conversation"), hidden: true, tabindex: "0" });
+  const history = el("ol", {
+    class: "log",
+    id: "history",
+    "aria-label": t("conversation"),
+    hidden: true,
+    tabindex: "0",
+  });
   const toggle = el("button", {
     type: "button",
     class: "secondary",
@@ -382,7 +458,7 @@ async function showRoomInfo(panel, roomId) {
           const messages = await apiAll(`/rooms/${roomId}/messages?after=0&limit=200`, "messages");
           replace(history, messages.map(messageLine));
         } catch (error) {
-          replace(history, el("li", { role: "alert", text: error.message }));
+          replace(history, el("li", { role: "alert", text: errorText(error) }));
         }
       }
     },
@@ -396,14 +472,19 @@ async function showRoomInfo(panel, roomId) {
       { class: "info" },
       row(t("state"), t(`state_${room.state}`)),
       row(t("department"), departmentName(room.department_id)),
-      row(t("agentCol"), room.agent && room.agent.name),
+      row(t("agentCol"), room.agent?.name),
       row(t("createdOn"), formatDateTime(room.created_at)),
       row(t("takenOn"), room.taken_at && formatDateTime(room.taken_at)),
       row(t("closedOn"), room.closed_at && formatDateTime(room.closed_at)),
       row(t("time"), duration(room)),
       row(t("deletesOn"), room.expires_at && formatDateTime(room.expires_at))
     ),
-    el("div", { class: "actions" }, toggle, room.state !== "closed" && el("a", { href: `#room/${room.room_id}`, text: t("openChat") })),
+    el(
+      "div",
+      { class: "actions" },
+      toggle,
+      room.state !== "closed" && el("a", { href: `#room/${room.room_id}`, text: t("openChat") })
+    ),
     history
   );
 }

@@ -1,5 +1,9 @@
 // What every screen of the console shares: the API client, the strings, DOM building (user
 // text only ever as text nodes), dialogs, the live region, and an event bus for socket events.
+import { ApiError, request } from "../../common/api.js";
+import { errorText as commonErrorText, fieldOf } from "../../common/errors.js";
+import { newClientId as newId } from "../../common/ids.js";
+import { playSound } from "../../common/sound.js";
 
 const dictionaries = { de: {}, en: {} };
 
@@ -56,36 +60,17 @@ export function emit(type, payload) {
 
 // ---- the API ---------------------------------------------------------------------------------
 
-export class ApiError extends Error {
-  constructor(status, code, message) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
+export { ApiError };
 
+/** The answer's JSON (null for 204); an ApiError otherwise, after a 401 also "signed-out". */
 export async function api(method, path, body) {
-  const headers = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (session.token) headers.Authorization = `Bearer ${session.token}`;
-  let response;
+  const headers = session.token ? { Authorization: `Bearer ${session.token}` } : {};
   try {
-    response = await fetch(session.api + path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, "network", t("networkError"));
+    return (await request(session.api + path, { method, headers, body })).data;
+  } catch (error) {
+    if (error.status === 401 && session.token) emit("signed-out", { expired: true });
+    throw error;
   }
-  if (response.status === 204) return null;
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const error = data.error || {};
-    if (response.status === 401 && session.token) emit("signed-out", { expired: true });
-    throw new ApiError(response.status, error.code || "error", error.message || t("failed"));
-  }
-  return data;
 }
 
 /** Every page of a listing that answers `{<key>: [...], next}`. */
@@ -94,7 +79,10 @@ export async function apiAll(path, key) {
   let next = null;
   do {
     const separator = path.includes("?") ? "&" : "?";
-    const page = await api("GET", next ? `${path}${separator}next=${encodeURIComponent(next)}` : path);
+    const page = await api(
+      "GET",
+      next ? `${path}${separator}next=${encodeURIComponent(next)}` : path
+    );
     found.push(...page[key]);
     next = page.next;
   } while (next);
@@ -158,7 +146,11 @@ export function toast(text, kind = "info") {
   replace(
     box,
     el("span", { text }),
-    el("button", { type: "button", class: "link", onclick: () => (box.hidden = true) }, t("dismiss"))
+    el(
+      "button",
+      { type: "button", class: "link", onclick: () => (box.hidden = true) },
+      t("dismiss")
+    )
   );
   box.className = `toast toast-${kind}`;
   box.setAttribute("role", kind === "error" ? "alert" : "status");
@@ -167,10 +159,54 @@ export function toast(text, kind = "info") {
   if (kind !== "error") toastTimer = setTimeout(() => (box.hidden = true), 5000);
 }
 
+/** An error for people, in the console's language, from its code (never the server's words). */
+export function errorText(error) {
+  return error?.code ? commonErrorText(error, session.lang) : t("failed");
+}
+
 export function showError(error) {
   // A 401 has already led back to the sign-in screen, which says why.
   if (error instanceof ApiError && error.status === 401) return;
-  toast(error instanceof ApiError ? error.message : t("failed"), "error");
+  toast(errorText(error), "error");
+}
+
+/**
+ * A failed form: the error next to the input it names (marked invalid and focused), else in
+ * `box`. `inputs` maps the API's field names to inputs.
+ */
+export function showFormError(failure, inputs, box) {
+  clearFormErrors(inputs, box);
+  const input = inputs[fieldOf(failure)];
+  if (!input) {
+    box.textContent = errorText(failure);
+    return null;
+  }
+  const note = el("span", {
+    class: "field-error",
+    id: `${input.id}-error`,
+    text: errorText(failure),
+  });
+  input.setAttribute("aria-invalid", "true");
+  describedBy(input, (ids) => [...ids, note.id]);
+  (input.closest(".field, fieldset") || input.parentNode).append(note);
+  input.focus();
+  return input;
+}
+
+export function clearFormErrors(inputs, box) {
+  box.textContent = "";
+  for (const input of Object.values(inputs)) {
+    if (!input) continue;
+    input.removeAttribute("aria-invalid");
+    describedBy(input, (ids) => ids.filter((id) => id !== `${input.id}-error`));
+    document.getElementById(`${input.id}-error`)?.remove();
+  }
+}
+
+function describedBy(input, change) {
+  const ids = change((input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean));
+  if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
+  else input.removeAttribute("aria-describedby");
 }
 
 /** A modal dialog (native <dialog>): resolves with the value of the button pressed, or null. */
@@ -188,6 +224,7 @@ export function dialog({ title, body = [], actions }) {
         actions.map((action) =>
           el("button", {
             type: "button",
+            id: action.id,
             class: action.kind || "secondary",
             text: action.label,
             onclick: () => close(action.value),
@@ -229,7 +266,9 @@ export async function confirmDialog(title, text, confirmLabel, kind = "danger") 
 const locale = () => (session.lang === "de" ? "de-DE" : "en-GB");
 
 export function formatTime(iso) {
-  return iso ? new Date(iso).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" }) : "";
+  return iso
+    ? new Date(iso).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" })
+    : "";
 }
 
 export function formatDateTime(iso) {
@@ -238,19 +277,24 @@ export function formatDateTime(iso) {
     : "–";
 }
 
-export function newClientId() {
-  return `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-}
+/** A client_id for a send (the chat window's start with "v-"). */
+export const newClientId = () => newId("c");
 
 /** Initials of a name for the avatar when there is no picture. */
 export function initials(name) {
-  const parts = String(name || "?").trim().split(/\s+/);
+  const parts = String(name || "?")
+    .trim()
+    .split(/\s+/);
   return (parts[0][0] + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase();
 }
 
 export function avatar(name, picture, size = "small") {
   if (picture) return el("img", { class: `avatar avatar-${size}`, src: picture, alt: "" });
-  return el("span", { class: `avatar avatar-${size}`, "aria-hidden": "true", text: initials(name) });
+  return el("span", {
+    class: `avatar avatar-${size}`,
+    "aria-hidden": "true",
+    text: initials(name),
+  });
 }
 
 // ---- the agent's settings, applied to the whole page ----------------------------------------
@@ -275,22 +319,4 @@ export function applySettings(settings) {
   setLanguage(pickLanguage(settings.language));
 }
 
-let audio = null;
-/** The notification sound, synthesised (no file to load): one tone that steps up. */
-export function playSound() {
-  const Context = window.AudioContext || window.webkitAudioContext;
-  if (!Context) return;
-  audio = audio || new Context();
-  const start = audio.currentTime;
-  const oscillator = audio.createOscillator();
-  const gain = audio.createGain();
-  oscillator.frequency.setValueAtTime(660, start);
-  oscillator.frequency.setValueAtTime(880, start + 0.15);
-  gain.gain.setValueAtTime(0.0001, start);
-  gain.gain.exponentialRampToValueAtTime(0.2, start + 0.02);
-  gain.gain.setValueAtTime(0.2, start + 0.25);
-  gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.3);
-  oscillator.connect(gain).connect(audio.destination);
-  oscillator.start(start);
-  oscillator.stop(start + 0.3);
-}
+export { playSound };

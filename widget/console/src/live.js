@@ -69,7 +69,8 @@ on("queue", ({ event, room }) => {
 });
 
 on("room", ({ room }) => {
-  const mine = room.state === "open" && room.agent && room.agent.agent_id === session.agent.agent_id;
+  const mine =
+    room.state === "open" && room.agent && room.agent.agent_id === session.agent.agent_id;
   const others = live.open.filter((open) => open.room_id !== room.room_id);
   live.open = mine ? [room, ...others] : others;
   emit("open-changed", live.open);

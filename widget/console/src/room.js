@@ -9,6 +9,7 @@ import {
   confirmDialog,
   dialog,
   el,
+  errorText,
   formatDateTime,
   formatTime,
   icon,
@@ -20,9 +21,13 @@ import {
   t,
   toast,
 } from "./core.js";
+import { setScreenTitle } from "./alerts.js";
 import { editContact } from "./contact-form.js";
 import { live } from "./live.js";
 import { sendFrame } from "./socket.js";
+import { SeqLog } from "../../common/seqs.js";
+import { RESEND_AFTER_MS } from "../../common/timing.js";
+import { TheirTyping, TypingSignal } from "../../common/typing.js";
 
 addStrings({
   de: {
@@ -48,6 +53,8 @@ addStrings({
     available: "verfügbar",
     unavailable: "nicht verfügbar",
     noAgents: "In dieser Abteilung gibt es keine anderen Chat-Agenten.",
+    sameDepartment:
+      "Der Chat ist schon in dieser Abteilung: Wählen Sie eine andere Abteilung oder eine Person.",
     forwardedTo: "Der Chat wurde an {name} weitergeleitet.",
     closeChat: "Chat schließen",
     closeTitle: "Chat schließen?",
@@ -111,6 +118,8 @@ addStrings({
     available: "available",
     unavailable: "unavailable",
     noAgents: "This department has no other agents.",
+    sameDepartment:
+      "The chat is in this department already: choose another department or a person.",
     forwardedTo: "The chat was forwarded to {name}.",
     closeChat: "Close chat",
     closeTitle: "Close the chat?",
@@ -155,12 +164,39 @@ addStrings({
 });
 
 const EMOJIS = [
-  "😀", "😊", "🙂", "😉", "😂", "😅", "🤔", "😮", "😢", "🙈", "👍", "👎", "👏", "🙏", "👋", "🙌",
-  "💪", "👀", "✅", "❌", "❓", "❗", "💡", "🎉", "❤️", "⭐", "☕", "📚", "🎓", "📅", "📧", "📞",
+  "😀",
+  "😊",
+  "🙂",
+  "😉",
+  "😂",
+  "😅",
+  "🤔",
+  "😮",
+  "😢",
+  "🙈",
+  "👍",
+  "👎",
+  "👏",
+  "🙏",
+  "👋",
+  "🙌",
+  "💪",
+  "👀",
+  "✅",
+  "❌",
+  "❓",
+  "❗",
+  "💡",
+  "🎉",
+  "❤️",
+  "⭐",
+  "☕",
+  "📚",
+  "🎓",
+  "📅",
+  "📧",
+  "📞",
 ];
-const RESEND_AFTER_MS = 8000;
-const TYPING_IDLE_MS = 3000;
-const THEIR_TYPING_MS = 10000;
 // A request is previewed once per console session; the visitor hears "someone will be with you"
 // once, not on every click.
 const previewed = new Set();
@@ -186,9 +222,134 @@ export function messageLine(message) {
   return el(
     "li",
     { class: `msg ${kind}`, "data-seq": message.seq, "data-client-id": message.client_id },
-    kind !== "system" && el("span", { class: "who", text: `${me ? t("you") : message.author.name} · ${formatTime(message.created_at)}` }),
+    kind !== "system" &&
+      el("span", {
+        class: "who",
+        text: `${me ? t("you") : message.author.name} · ${formatTime(message.created_at)}`,
+      }),
     el("span", { class: "bubble", text: messageText(message) })
   );
+}
+
+/** The counter under the reply: shown from 200 characters left, and when the text is too long. */
+function charactersLeft(left, max) {
+  if (left >= 200) return "";
+  return left < 0 ? t("tooLong", { max }) : t("charactersLeft", { count: left });
+}
+
+/** The emoji button and its panel, inserting into `text`; Escape closes the panel. */
+function emojiPicker(text) {
+  const button = el("button", {
+    type: "button",
+    class: "icon-button",
+    "aria-label": t("emoji"),
+    "aria-expanded": "false",
+  });
+  button.append(icon("smile"));
+  const panel = el("div", { class: "emoji-panel", role: "group", "aria-label": t("emojis") });
+  panel.hidden = true;
+  const toggle = (open) => {
+    panel.hidden = !open;
+    button.setAttribute("aria-expanded", String(open));
+  };
+  for (const emoji of EMOJIS) {
+    const choice = el("button", { type: "button", text: emoji, "aria-label": emoji });
+    choice.addEventListener("click", () => {
+      insertAtCursor(text, emoji);
+      toggle(false);
+      text.focus();
+    });
+    panel.append(choice);
+  }
+  button.addEventListener("click", () => {
+    toggle(panel.hidden);
+    if (!panel.hidden) panel.querySelector("button").focus();
+  });
+  panel.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    toggle(false);
+    button.focus();
+  });
+  return { button, panel };
+}
+
+/**
+ * Where to forward a chat: a department, then one of its agents. Only what the server accepts is
+ * offered: "to the department" only for another department than the chat's own, "to the agent"
+ * only when there is one. Resolves with `{body, name}` or null.
+ */
+async function forwardDialog(departments, currentDepartment) {
+  const departmentSelect = el("select", { id: "forward-department", name: "department" });
+  for (const d of departments) {
+    const availability = d.available ? t("available") : t("unavailable");
+    const option = el("option", { value: d.department_id, text: `${d.name} – ${availability}` });
+    option.selected = d.department_id === currentDepartment;
+    departmentSelect.append(option);
+  }
+  const agentSelect = el("select", { id: "forward-agent", name: "agent" });
+  const note = el("p", { class: "muted", id: "forward-note", "aria-live": "polite" });
+  const update = async () => {
+    const sameDepartment = departmentSelect.value === currentDepartment;
+    setDisabled("forward-to-department", sameDepartment);
+    setDisabled("forward-to-agent", true);
+    note.textContent = t("loading");
+    const others = await agentsToForwardTo(departmentSelect.value, agentSelect, note);
+    setDisabled("forward-to-agent", others === 0);
+    if (sameDepartment && note.textContent === "") note.textContent = t("sameDepartment");
+  };
+  departmentSelect.addEventListener("change", update);
+  const chosen = dialog({
+    title: t("forwardTitle"),
+    body: [
+      labelled("forward-department", t("department"), departmentSelect),
+      labelled("forward-agent", t("agent"), agentSelect, note),
+    ],
+    actions: [
+      { label: t("cancel"), value: null },
+      { label: t("forwardDepartment"), value: "department", id: "forward-to-department" },
+      { label: t("forwardAgent"), value: "agent", kind: "primary", id: "forward-to-agent" },
+    ],
+  });
+  update();
+  const choice = await chosen;
+  if (choice === "agent") {
+    const name = agentSelect.selectedOptions[0].dataset.name;
+    return { body: { agent_id: agentSelect.value }, name };
+  }
+  if (choice !== "department") return null;
+  const department = departments.find((d) => d.department_id === departmentSelect.value);
+  return { body: { department_id: department.department_id }, name: department.name };
+}
+
+function setDisabled(id, disabled) {
+  const button = document.getElementById(id);
+  if (button) button.disabled = disabled;
+}
+
+function labelled(id, label, input, ...more) {
+  return el("div", { class: "field" }, el("label", { for: id, text: label }), input, more);
+}
+
+/** Fills the select with the department's other agents; returns how many there are. */
+async function agentsToForwardTo(departmentId, select, note) {
+  replace(select);
+  try {
+    const { agents } = await api(
+      "GET",
+      `/agents?department_id=${encodeURIComponent(departmentId)}`
+    );
+    const others = agents.filter((a) => a.agent_id !== session.agent.agent_id);
+    for (const a of others) {
+      const availability = a.available ? t("available") : t("unavailable");
+      const text = `${a.name} – ${t(`status_${a.status}`)}, ${availability}`;
+      select.append(el("option", { value: a.agent_id, text, "data-name": a.name }));
+    }
+    note.textContent = others.length ? "" : t("noAgents");
+    return others.length;
+  } catch (error) {
+    note.textContent = errorText(error);
+    return 0;
+  }
 }
 
 class RoomScreen {
@@ -198,12 +359,16 @@ class RoomScreen {
     this.room = null;
     this.contact = null;
     this.messages = new Map(); // seq -> message
+    this.log = new SeqLog(); // where a fetch resumes
     this.pending = new Map(); // client_id -> {text, timer, failed}
     this.lostQueue = false;
     this.offs = [];
-    this.typingSent = false;
-    this.typingTimer = 0;
-    this.theirTypingTimer = 0;
+    this.typing = new TypingSignal((typing) =>
+      sendFrame({ action: "typing", room_id: this.roomId, typing })
+    );
+    this.theirTyping = new TheirTyping((name) => {
+      if (this.ui) this.ui.typing.textContent = name ? t("typing", { name }) : "";
+    });
     this.left = false;
     replace(main, el("p", { role: "status", text: t("loading") }));
   }
@@ -215,7 +380,7 @@ class RoomScreen {
         const shown = await api("POST", `/rooms/${this.roomId}/preview`);
         previewed.add(room.room_id);
         this.room = shown;
-        shown.messages.forEach((message) => this.messages.set(message.seq, message));
+        for (const message of shown.messages) this.addMessage(message);
       } else {
         this.room = room;
         await this.fetchMissed();
@@ -226,34 +391,40 @@ class RoomScreen {
       this.render();
     } catch (error) {
       if (this.left) return;
-      replace(this.main, el("h1", { text: t("goneRoom") }), el("p", { text: error.message }));
+      replace(this.main, el("h1", { text: t("goneRoom") }), el("p", { text: errorText(error) }));
     }
   }
 
   leave() {
     this.left = true;
-    this.stopTyping();
+    this.typing.stop();
     for (const off of this.offs) off();
     for (const entry of this.pending.values()) clearTimeout(entry.timer);
-    clearTimeout(this.theirTypingTimer);
-  }
-
-  get lastSeq() {
-    return Math.max(0, ...this.messages.keys());
+    this.theirTyping.update(null);
   }
 
   get mine() {
-    return this.room.state === "open" && this.room.agent && this.room.agent.agent_id === session.agent.agent_id;
+    return (
+      this.room.state === "open" &&
+      this.room.agent &&
+      this.room.agent.agent_id === session.agent.agent_id
+    );
   }
 
+  /** Every message after the point up to which this screen has all (S26). */
   async fetchMissed() {
-    let after = this.lastSeq;
+    let after = this.log.resumeAfter;
+    let last = after;
     for (;;) {
       const page = await api("GET", `/rooms/${this.roomId}/messages?after=${after}&limit=200`);
-      page.messages.forEach((message) => this.addMessage(message));
-      if (!page.next) return;
+      for (const message of page.messages) {
+        this.addMessage(message);
+        last = Math.max(last, message.seq);
+      }
+      if (!page.next) break;
       after = Number(page.next);
     }
+    this.log.fetchedThrough(last);
   }
 
   async fetchContact() {
@@ -271,7 +442,7 @@ class RoomScreen {
         if (message.room_id !== this.roomId) return;
         this.addMessage(message);
         if (message.author.kind === "visitor") {
-          this.showTyping(null);
+          this.theirTyping.update(null);
           announce(t("newMessage", { name: message.author.name, text: message.text }));
         }
       }),
@@ -291,13 +462,15 @@ class RoomScreen {
       }),
       on("typing", (event) => {
         if (event.room_id === this.roomId && event.author.kind === "visitor") {
-          this.showTyping(event.typing ? event.author.name : null);
+          this.theirTyping.update(event.typing ? event.author.name : null);
         }
       }),
       on("socket-open", ({ reconnected }) => {
         if (!reconnected) return;
         this.refreshRoom();
-        this.fetchMissed().then(() => this.resendPending()).catch(() => {});
+        this.fetchMissed()
+          .then(() => this.resendPending())
+          .catch(() => {});
       })
     );
   }
@@ -305,7 +478,10 @@ class RoomScreen {
   async refreshRoom() {
     try {
       const room = await api("GET", `/rooms/${this.roomId}`);
-      this.lostQueue = this.room.state === "queued" && room.state !== "queued" && !(room.agent && room.agent.agent_id === session.agent.agent_id);
+      this.lostQueue =
+        this.room.state === "queued" &&
+        room.state !== "queued" &&
+        !(room.agent && room.agent.agent_id === session.agent.agent_id);
       this.room = room;
       this.renderHead();
       this.renderComposer();
@@ -322,7 +498,7 @@ class RoomScreen {
   }
 
   addMessage(message) {
-    if (this.messages.has(message.seq)) return;
+    if (!this.log.add(message.seq)) return;
     this.messages.set(message.seq, message);
     const entry = this.pending.get(message.client_id);
     if (entry) {
@@ -337,10 +513,16 @@ class RoomScreen {
   render() {
     const head = el("div", { class: "room-head" });
     const banner = el("div", { class: "room-banner" });
-    const log = el("ol", { class: "log", id: "conversation", "aria-label": t("conversation"), tabindex: "0" });
+    const log = el("ol", {
+      class: "log",
+      id: "conversation",
+      "aria-label": t("conversation"),
+      tabindex: "0",
+    });
     const typing = el("p", { class: "typing", "aria-live": "polite" });
     const composer = el("div", { class: "room-composer" });
     this.ui = { head, banner, log, typing, composer };
+    setScreenTitle(this.room.visitor.name);
     replace(this.main, head, banner, log, typing, composer);
     this.renderHead();
     this.renderLog();
@@ -351,7 +533,7 @@ class RoomScreen {
     if (!this.ui) return;
     const room = this.room;
     const department = live.departments.find((d) => d.department_id === room.department_id);
-    const info = this.contact && this.contact.contact;
+    const info = this.contact?.contact;
     const known = info && (info.name || info.email || info.phone);
     replace(
       this.ui.head,
@@ -369,7 +551,9 @@ class RoomScreen {
         el(
           "p",
           { class: "room-meta contact-line" },
-          known ? [info.name, info.email, info.phone].filter(Boolean).join(" · ") : t("contactUnknown"),
+          known
+            ? [info.name, info.email, info.phone].filter(Boolean).join(" · ")
+            : t("contactUnknown"),
           " ",
           el("button", {
             type: "button",
@@ -406,14 +590,24 @@ class RoomScreen {
 
   bannerText() {
     const room = this.room;
-    if (this.lostQueue) return el("p", { class: "banner warning", role: "alert", text: t("alreadyTaken") });
+    if (this.lostQueue)
+      return el("p", { class: "banner warning", role: "alert", text: t("alreadyTaken") });
     if (room.state === "queued") {
-      return el("p", { class: "banner" }, el("strong", { text: `${t("previewMode")}: ` }), t("previewNotice"));
+      return el(
+        "p",
+        { class: "banner" },
+        el("strong", { text: `${t("previewMode")}: ` }),
+        t("previewNotice")
+      );
     }
     if (room.state === "closed") {
-      return el("p", { class: "banner", text: room.closed_by ? t(`closedBy_${room.closed_by}`) : t("closed") });
+      return el("p", {
+        class: "banner",
+        text: room.closed_by ? t(`closedBy_${room.closed_by}`) : t("closed"),
+      });
     }
-    if (!this.mine && room.agent) return el("p", { class: "banner", text: t("servedBy", { name: room.agent.name }) });
+    if (!this.mine && room.agent)
+      return el("p", { class: "banner", text: t("servedBy", { name: room.agent.name }) });
     return null;
   }
 
@@ -452,60 +646,17 @@ class RoomScreen {
       "aria-describedby": "reply-counter",
     });
     const counter = el("span", { class: "counter", id: "reply-counter", "aria-live": "polite" });
-    const panel = el(
-      "div",
-      { class: "emoji-panel", role: "group", "aria-label": t("emojis"), hidden: true },
-      EMOJIS.map((emoji) =>
-        el("button", {
-          type: "button",
-          text: emoji,
-          "aria-label": emoji,
-          onclick: () => {
-            insertAtCursor(text, emoji);
-            panel.hidden = true;
-            emojiButton.setAttribute("aria-expanded", "false");
-            text.focus();
-          },
-        })
-      )
-    );
-    const emojiButton = el(
-      "button",
-      {
-        type: "button",
-        class: "icon-button",
-        "aria-label": t("emoji"),
-        "aria-expanded": "false",
-        onclick: () => {
-          panel.hidden = !panel.hidden;
-          emojiButton.setAttribute("aria-expanded", String(!panel.hidden));
-          if (!panel.hidden) panel.querySelector("button").focus();
-        },
-      },
-      icon("smile")
-    );
-    panel.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") {
-        panel.hidden = true;
-        emojiButton.setAttribute("aria-expanded", "false");
-        emojiButton.focus();
-      }
-    });
-    const form = el(
-      "form",
-      { class: "composer", "aria-label": t("message") },
-      panel,
-      emojiButton,
-      text,
-      el("button", { type: "submit", class: "primary", "aria-label": t("send") }, icon("send")),
-    );
+    const emojis = emojiPicker(text);
+    const send = el("button", { type: "submit", class: "primary", "aria-label": t("send") });
+    send.append(icon("send"));
+    const form = el("form", { class: "composer", "aria-label": t("message") });
+    form.append(emojis.panel, emojis.button, text, send);
     const updateCounter = () => {
-      const left = max - text.value.length;
-      counter.textContent = left < 200 ? (left < 0 ? t("tooLong", { max }) : t("charactersLeft", { count: left })) : "";
+      counter.textContent = charactersLeft(max - text.value.length, max);
     };
     text.addEventListener("input", () => {
       updateCounter();
-      this.noteTyping(text.value.length > 0);
+      this.typing.input(text.value.length > 0);
     });
     text.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -517,22 +668,13 @@ class RoomScreen {
       event.preventDefault();
       const value = text.value.trim();
       if (!value) return;
-      if (value.length > max) {
-        toast(t("tooLong", { max }), "error");
-        return;
-      }
+      if (value.length > max) return toast(t("tooLong", { max }), "error");
       text.value = "";
       updateCounter();
-      this.stopTyping();
+      this.typing.stop();
       this.send(value);
     });
     replace(this.ui.composer, form, counter);
-  }
-
-  showTyping(name) {
-    clearTimeout(this.theirTypingTimer);
-    this.ui.typing.textContent = name ? t("typing", { name }) : "";
-    if (name) this.theirTypingTimer = setTimeout(() => (this.ui.typing.textContent = ""), THEIR_TYPING_MS);
   }
 
   // ---- sending ---------------------------------------------------------------------------------
@@ -554,7 +696,10 @@ class RoomScreen {
     const entry = this.pending.get(clientId);
     if (!entry) return;
     try {
-      const message = await api("POST", `/rooms/${this.roomId}/messages`, { text: entry.text, client_id: clientId });
+      const message = await api("POST", `/rooms/${this.roomId}/messages`, {
+        text: entry.text,
+        client_id: clientId,
+      });
       this.addMessage(message);
     } catch (error) {
       entry.failed = true;
@@ -565,21 +710,6 @@ class RoomScreen {
 
   resendPending() {
     for (const clientId of this.pending.keys()) this.sendOverRest(clientId);
-  }
-
-  noteTyping(active) {
-    clearTimeout(this.typingTimer);
-    if (active && !this.typingSent) {
-      this.typingSent = sendFrame({ action: "typing", room_id: this.roomId, typing: true });
-    }
-    if (active) this.typingTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
-    else this.stopTyping();
-  }
-
-  stopTyping() {
-    clearTimeout(this.typingTimer);
-    if (this.typingSent) sendFrame({ action: "typing", room_id: this.roomId, typing: false });
-    this.typingSent = false;
   }
 
   // ---- actions ---------------------------------------------------------------------------------
@@ -607,7 +737,8 @@ class RoomScreen {
   }
 
   async returnToQueue() {
-    if (!(await confirmDialog(t("returnTitle"), t("returnText"), t("returnToQueue"), "primary"))) return;
+    if (!(await confirmDialog(t("returnTitle"), t("returnText"), t("returnToQueue"), "primary")))
+      return;
     try {
       this.room = await api("POST", `/rooms/${this.roomId}/return`);
       previewed.add(this.roomId);
@@ -626,65 +757,13 @@ class RoomScreen {
     } catch (error) {
       return showError(error);
     }
-    const departmentSelect = el(
-      "select",
-      { id: "forward-department", name: "department" },
-      departments.map((d) =>
-        el("option", {
-          value: d.department_id,
-          selected: d.department_id === this.room.department_id,
-          text: `${d.name} – ${d.available ? t("available") : t("unavailable")}`,
-        })
-      )
-    );
-    const agentSelect = el("select", { id: "forward-agent", name: "agent" });
-    const agentNote = el("p", { class: "muted", "aria-live": "polite" });
-    const loadAgents = async () => {
-      replace(agentSelect);
-      agentNote.textContent = t("loading");
-      try {
-        const { agents } = await api("GET", `/agents?department_id=${encodeURIComponent(departmentSelect.value)}`);
-        const others = agents.filter((a) => a.agent_id !== session.agent.agent_id);
-        replace(
-          agentSelect,
-          others.map((a) =>
-            el("option", {
-              value: a.agent_id,
-              text: `${a.name} – ${t(`status_${a.status}`)}, ${a.available ? t("available") : t("unavailable")}`,
-            })
-          )
-        );
-        agentNote.textContent = others.length ? "" : t("noAgents");
-      } catch (error) {
-        agentNote.textContent = error.message;
-      }
-    };
-    departmentSelect.addEventListener("change", loadAgents);
-    loadAgents();
-    const choice = await dialog({
-      title: t("forwardTitle"),
-      body: [
-        el("div", { class: "field" }, el("label", { for: "forward-department", text: t("department") }), departmentSelect),
-        el("div", { class: "field" }, el("label", { for: "forward-agent", text: t("agent") }), agentSelect, agentNote),
-      ],
-      actions: [
-        { label: t("cancel"), value: null },
-        { label: t("forwardDepartment"), value: "department" },
-        { label: t("forwardAgent"), value: "agent", kind: "primary" },
-      ],
-    });
+    const choice = await forwardDialog(departments, this.room.department_id);
     if (!choice) return;
-    const body = choice === "agent" ? { agent_id: agentSelect.value } : { department_id: departmentSelect.value };
-    if (choice === "agent" && !agentSelect.value) return toast(t("noAgents"), "error");
     try {
-      const room = await api("POST", `/rooms/${this.roomId}/forward`, body);
-      const name =
-        choice === "agent"
-          ? agentSelect.selectedOptions[0].textContent.split(" – ")[0]
-          : departments.find((d) => d.department_id === body.department_id).name;
+      const room = await api("POST", `/rooms/${this.roomId}/forward`, choice.body);
       this.room = room;
       previewed.add(this.roomId);
-      toast(t("forwardedTo", { name }));
+      toast(t("forwardedTo", { name: choice.name }));
       this.renderHead();
       this.renderComposer();
     } catch (error) {
@@ -716,7 +795,7 @@ class RoomScreen {
   }
 
   async editContact() {
-    const saved = await editContact(this.room.visitor, this.contact && this.contact.contact);
+    const saved = await editContact(this.room.visitor, this.contact?.contact);
     if (saved) {
       this.contact = saved;
       this.renderHead();

@@ -1,19 +1,27 @@
 // The agent's WebSocket: presence heartbeats, every server event onto the bus, and reconnects
 // with backoff. After a reconnect the screens fetch what they missed ("socket-open" with
 // `reconnected: true`), so that an agent can work a whole day without reloading.
+//
+// A connection can die without a close (a sleeping router, a lost Wi-Fi): the server
+// acknowledges every heartbeat (`{"type": "heartbeat"}`), and a heartbeat that hears nothing
+// back within ACK_TIMEOUT_MS counts as a lost connection: "Verbindung unterbrochen", then the
+// usual reconnect. So a dead connection shows within HEARTBEAT_MS + ACK_TIMEOUT_MS (30 s).
+import { backoffDelay } from "../../common/timing.js";
 import { emit, session } from "./core.js";
 
 // Presence runs out 90 s after the last heartbeat; browsers may delay timers of hidden tabs
 // by up to a minute, so the beat comes well before that.
-const HEARTBEAT_MS = 25000;
-const RETRY_MAX_MS = 30000;
+const HEARTBEAT_MS = 20000;
+const ACK_TIMEOUT_MS = 10000;
 
 let socket = null;
 let heartbeat = 0;
+let ackTimer = 0;
 let retryTimer = 0;
 let attempts = 0;
 let wanted = false;
 let everOpened = false;
+let heardAt = 0; // when the current socket last received anything
 
 export function startSocket() {
   wanted = true;
@@ -24,7 +32,7 @@ export function startSocket() {
 export function stopSocket() {
   wanted = false;
   clearTimeout(retryTimer);
-  clearInterval(heartbeat);
+  stopBeating();
   if (socket) socket.close(1000);
   socket = null;
 }
@@ -40,18 +48,46 @@ export function sendFrame(frame) {
   return true;
 }
 
+function stopBeating() {
+  clearInterval(heartbeat);
+  clearTimeout(ackTimer);
+}
+
+function beat(current) {
+  const sentAt = Date.now();
+  if (!sendFrame({ action: "heartbeat" })) return;
+  clearTimeout(ackTimer);
+  ackTimer = setTimeout(() => {
+    if (socket === current && heardAt < sentAt) lost(current);
+  }, ACK_TIMEOUT_MS);
+}
+
+/** The connection is gone (closed, or silent): say so and try again with backoff. */
+function lost(current) {
+  if (socket !== current) return;
+  stopBeating();
+  socket = null;
+  current.close();
+  emit("socket-closed", {});
+  if (!wanted) return;
+  retryTimer = setTimeout(open, backoffDelay(attempts));
+  attempts += 1;
+}
+
 function open() {
   clearTimeout(retryTimer);
   const current = new WebSocket(`${session.wsUrl}?token=${encodeURIComponent(session.token)}`);
   socket = current;
   current.addEventListener("open", () => {
     attempts = 0;
-    clearInterval(heartbeat);
-    heartbeat = setInterval(() => sendFrame({ action: "heartbeat" }), HEARTBEAT_MS);
+    heardAt = Date.now();
+    stopBeating();
+    heartbeat = setInterval(() => beat(current), HEARTBEAT_MS);
     emit("socket-open", { reconnected: everOpened });
     everOpened = true;
   });
   current.addEventListener("message", (event) => {
+    heardAt = Date.now();
     let data;
     try {
       data = JSON.parse(event.data);
@@ -60,16 +96,7 @@ function open() {
     }
     if (data && typeof data.type === "string") emit(data.type, data);
   });
-  current.addEventListener("close", () => {
-    if (socket !== current) return;
-    clearInterval(heartbeat);
-    socket = null;
-    emit("socket-closed", {});
-    if (!wanted) return;
-    const delay = Math.min(RETRY_MAX_MS, 1000 * 2 ** attempts) * (0.75 + Math.random() / 2);
-    attempts += 1;
-    retryTimer = setTimeout(open, delay);
-  });
+  current.addEventListener("close", () => lost(current));
 }
 
 // Coming back online or to the tab: try at once instead of waiting out the backoff.

@@ -49,7 +49,8 @@ addStrings({
     sso_cancelled: "The sign-in was cancelled.",
     sso_email_missing: "Your institution's login sent no confirmed email address.",
     sso_email_domain_not_allowed: "This email address may not sign in here.",
-    password_login_disabled: "Signing in with a password is switched off. Please use your institution's login.",
+    password_login_disabled:
+      "Signing in with a password is switched off. Please use your institution's login.",
   },
 });
 
@@ -79,7 +80,12 @@ export function ssoFailureText(code, fallback) {
 
 /** "Mit Hochschul-Login anmelden": off to the provider's sign-in page. */
 export function ssoButton(error) {
-  const button = el("button", { type: "button", class: "primary sso", id: "sso-sign-in", text: t("ssoSignIn") });
+  const button = el("button", {
+    type: "button",
+    class: "primary sso",
+    id: "sso-sign-in",
+    text: t("ssoSignIn"),
+  });
   button.addEventListener("click", async () => {
     button.disabled = true;
     button.textContent = t("ssoRedirecting");

@@ -55,11 +55,13 @@ export const SHELL_STRINGS = {
     myAccount: "Mein Konto",
     signOut: "Abmelden",
     omnichannel: "Omnichannel",
-    livechatOn: "Livechat-Status: verfügbar (Sie empfangen Chat-Anfragen). Klicken zum Ausschalten.",
+    livechatOn:
+      "Livechat-Status: verfügbar (Sie empfangen Chat-Anfragen). Klicken zum Ausschalten.",
     livechatOff:
       "Livechat-Status: nicht verfügbar (Sie empfangen keine Chat-Anfragen). Klicken zum Einschalten.",
     buttonVisible: "Chat-Button sichtbar",
     buttonHidden: "Chat-Button nicht sichtbar",
+    buttonUnknown: "Chat-Button unbekannt (keine Verbindung)",
     buttonState: "{department}: {state}",
     noDepartments: "Ihnen ist noch keine Abteilung zugewiesen.",
     contactCenter: "Contact-Center",
@@ -142,6 +144,7 @@ export const SHELL_STRINGS = {
     livechatOff: "Livechat status: unavailable (you receive no chat requests). Click to switch on.",
     buttonVisible: "chat button visible",
     buttonHidden: "chat button hidden",
+    buttonUnknown: "chat button unknown (not connected)",
     buttonState: "{department}: {state}",
     noDepartments: "No department has been assigned to you yet.",
     contactCenter: "Contact center",

@@ -1,0 +1,97 @@
+"""No message goes unnoticed (S25): a visitor's message in an open chat that is not in view, or
+while the console's tab is hidden, counts on the chat in the sidebar and in the tab's title,
+with the sound and a desktop notification; a chat forwarded to an agent alerts them like a new
+request; the forward dialog offers only what the server accepts."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.support import REPO_ROOT, Widget, axe_violations
+from tests.local.support import wait_until
+
+SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
+
+HIDE_TAB = """() => {
+    Object.defineProperty(document, "visibilityState", {value: "hidden", configurable: true});
+    document.dispatchEvent(new Event("visibilitychange"));
+}"""
+SHOW_TAB = """() => {
+    delete document.visibilityState;
+    document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def test_unread_messages_and_forwarded_chats_are_counted_heard_and_notified(
+    stack, website, page, agent_console
+):
+    department = stack.new_department([website.origin], name="Studienberatung")
+    anna, anna_console = agent_console("Anna", [department])
+    ben, ben_console = agent_console("Ben", [department])
+    for console in (anna_console, ben_console):
+        console.context.grant_permissions(["notifications"], origin=stack.urls.base_url)
+
+    page.goto(website.page(department))
+    chat = Widget(page).open()
+    chat.send("Hallo, eine Frage.")
+    anna_console.page.locator("#queue-list a.room-link").click()
+    anna_console.page.locator("#take").click()
+    expect(chat.line("Anna hat den Chat übernommen.")).to_be_visible()
+    room_id = anna_console.page.locator("#open-list a.room-link").get_attribute("data-room")
+    guest = anna_console.open_entry(room_id).locator("strong").inner_text()
+    expect(anna_console.page).to_have_title(f"{guest} – Live-Chat")
+
+    # Anna is on another screen: the visitor's messages count on the chat and in the title.
+    anna_console.go("account")
+    expect(anna_console.page).to_have_title("Mein Konto – Live-Chat")
+    sounds = anna_console.sounds()
+    chat.send("Sind Sie noch da?")
+    badge = anna_console.open_entry(room_id).locator(".unread-badge")
+    expect(badge).to_have_attribute("data-unread", "1")
+    expect(badge.locator(".visually-hidden")).to_have_text("1 ungelesen")
+    expect(anna_console.page).to_have_title("(1) Mein Konto – Live-Chat")
+    wait_until(lambda: anna_console.sounds() > sounds, 10, "the message's sound")
+    assert f"Neue Nachricht von {guest}" in anna_console.notifications()
+    chat.send("Hallo?")
+    expect(badge).to_have_attribute("data-unread", "2")
+    expect(anna_console.page).to_have_title("(2) Mein Konto – Live-Chat")
+    assert axe_violations(anna_console.page) == []
+    anna_console.page.locator("nav.sidebar").screenshot(path=SCREENSHOTS / "console-unread.png")
+
+    # Opening the chat reads them.
+    anna_console.open_entry(room_id).click()
+    expect(anna_console.line("Hallo?")).to_be_visible()
+    expect(badge).to_have_count(0)
+    expect(anna_console.page).to_have_title(f"{guest} – Live-Chat")
+
+    # The chat is in view but the tab is hidden: counted and heard all the same.
+    anna_console.page.evaluate(HIDE_TAB)
+    sounds = anna_console.sounds()
+    chat.send("Noch eine Frage")
+    expect(badge).to_have_attribute("data-unread", "1")
+    expect(anna_console.page).to_have_title(re.compile(r"^\(1\) "))
+    wait_until(lambda: anna_console.sounds() > sounds, 10, "the message's sound")
+    anna_console.page.evaluate(SHOW_TAB)
+    expect(badge).to_have_count(0)
+
+    # Anna forwards to Ben; the dialog offers no forward to the chat's own department.
+    anna_console.page.locator("#forward").click()
+    dialog = anna_console.dialog()
+    expect(dialog.locator("#forward-agent option")).to_have_text(["Ben – online, verfügbar"])
+    expect(dialog.get_by_role("button", name="An Abteilung weiterleiten")).to_be_disabled()
+    expect(dialog.locator("#forward-note")).to_contain_text("schon in dieser Abteilung")
+    sounds = ben_console.sounds()
+    anna_console.confirm("An anderen Chat-Agenten weiterleiten")
+
+    # Ben hears it and is notified like a new request; the chat is among his open ones.
+    wait_until(lambda: ben_console.sounds() > sounds, 10, "the forward's sound")
+    assert f"{guest} wurde an Sie weitergeleitet" in ben_console.notifications()
+    expect(ben_console.open_entry(room_id)).to_be_visible()
+    # And after that agent-to-agent forward, Ben's dialog refuses the same department too.
+    ben_console.open_entry(room_id).click()
+    ben_console.page.locator("#forward").click()
+    expect(
+        ben_console.dialog().get_by_role("button", name="An Abteilung weiterleiten")
+    ).to_be_disabled()

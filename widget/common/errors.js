@@ -1,0 +1,150 @@
+// What a failed call means for people, in the screen's language (de, en), chosen from the
+// error's `code`: a server's own message is English and for developers, never shown. An error
+// that names an input (`field`) is shown next to that input.
+
+const TEXTS = {
+  network: [
+    "Keine Verbindung zum Server. Bitte prüfen Sie Ihre Verbindung.",
+    "No connection to the server. Please check your connection.",
+  ],
+  invalid_input: ["Bitte prüfen Sie diese Eingabe.", "Please check this entry."],
+  invalid_json: [
+    "Die Anfrage war fehlerhaft. Bitte laden Sie die Seite neu.",
+    "The request was malformed. Please reload the page.",
+  ],
+  invalid_cursor: [
+    "Die Liste hat sich geändert. Bitte laden Sie sie neu.",
+    "The list changed. Please load it again.",
+  ],
+  invalid_credentials: [
+    "E-Mail-Adresse oder Passwort ist falsch.",
+    "Wrong email address or password.",
+  ],
+  invalid_token: [
+    "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an.",
+    "Your session has expired. Please sign in again.",
+  ],
+  unauthorized: ["Bitte melden Sie sich an.", "Please sign in."],
+  account_pending: [
+    "Ihre Registrierung wartet noch auf die Freigabe durch einen Admin.",
+    "Your registration is still waiting for an admin's approval.",
+  ],
+  account_disabled: ["Dieses Konto ist gesperrt.", "This account is disabled."],
+  forbidden: ["Dafür fehlen Ihnen die Rechte.", "You are not allowed to do this."],
+  admin_only: ["Das dürfen nur Admins.", "Only admins may do this."],
+  room_forbidden: ["Auf diesen Chat haben Sie keinen Zugriff.", "You have no access to this chat."],
+  not_room_agent: ["Diesen Chat betreut jemand anderes.", "Someone else serves this chat."],
+  other_department: [
+    "Dieser Chat gehört zu einer anderen Abteilung.",
+    "This chat belongs to another department.",
+  ],
+  not_found: ["Das gibt es nicht (mehr).", "This does not exist (any more)."],
+  room_not_found: ["Diesen Chat gibt es nicht mehr.", "This chat no longer exists."],
+  agent_not_found: ["Diese Person gibt es nicht (mehr).", "This person does not exist (any more)."],
+  contact_not_found: [
+    "Diesen Kontakt gibt es nicht (mehr).",
+    "This contact does not exist (any more).",
+  ],
+  department_not_found: ["Diese Abteilung gibt es nicht.", "This department does not exist."],
+  unknown_department: ["Diese Abteilung gibt es nicht.", "This department does not exist."],
+  department_exists: [
+    "Eine Abteilung mit dieser Kennung gibt es schon.",
+    "A department with this ID exists already.",
+  ],
+  email_taken: [
+    "Für diese E-Mail-Adresse gibt es schon ein Konto.",
+    "An account with this email address exists already.",
+  ],
+  email_not_sent: [
+    "Die E-Mail konnte nicht verschickt werden. Bitte versuchen Sie es später noch einmal.",
+    "The email could not be sent. Please try again later.",
+  ],
+  delivery_failed: [
+    "Die Änderung ist gespeichert, die Benachrichtigung konnte aber nicht verschickt werden.",
+    "The change is saved, but the notification could not be sent.",
+  ],
+  not_pending: [
+    "Diese Registrierung wurde schon bearbeitet.",
+    "This registration has been handled already.",
+  ],
+  department_unavailable: [
+    "Im Moment ist leider niemand erreichbar. Bitte versuchen Sie es später noch einmal.",
+    "Sorry, nobody is available right now. Please try again later.",
+  ],
+  already_taken: [
+    "Jemand anderes hat diese Anfrage bereits übernommen.",
+    "Someone else has taken this request already.",
+  ],
+  room_changed: [
+    "Der Chat hat sich inzwischen geändert. Bitte versuchen Sie es noch einmal.",
+    "The chat changed meanwhile. Please try again.",
+  ],
+  room_closed: ["Der Chat ist beendet.", "The chat has ended."],
+  room_not_open: [
+    "Nur offene Chats lassen sich zurückgeben oder weiterleiten.",
+    "Only open chats can be returned or forwarded.",
+  ],
+  room_not_queued: ["Die Anfrage wartet nicht mehr.", "The request is no longer waiting."],
+  room_not_taken: [
+    "Übernehmen Sie den Chat, bevor Sie antworten.",
+    "Take the chat before you reply.",
+  ],
+  room_not_closed: [
+    "Nur beendete Chats lassen sich löschen. Bitte schließen Sie ihn zuerst.",
+    "Only ended chats can be deleted. Please close it first.",
+  ],
+  same_agent: ["Diese Person betreut den Chat schon.", "This person serves the chat already."],
+  same_department: [
+    "Der Chat ist schon in dieser Abteilung.",
+    "The chat is in this department already.",
+  ],
+  invalid_forward_target: [
+    "Bitte wählen Sie eine Person oder eine Abteilung.",
+    "Please choose a person or a department.",
+  ],
+  message_too_long: ["Die Nachricht ist zu lang.", "The message is too long."],
+  too_large: ["Das ist zu groß.", "This is too large."],
+  rate_limited: [
+    "Zu viele Versuche. Bitte warten Sie einen Moment.",
+    "Too many attempts. Please wait a moment.",
+  ],
+  too_many_requests: [
+    "Zu viele Versuche. Bitte warten Sie einen Moment.",
+    "Too many attempts. Please wait a moment.",
+  ],
+};
+const FALLBACK = [
+  "Das hat nicht geklappt. Bitte versuchen Sie es noch einmal.",
+  "That did not work. Please try again.",
+];
+
+/** The error's meaning in `lang` ("de" or "en"); a generic sentence for an unknown code. */
+export function errorText(error, lang) {
+  const texts =
+    TEXTS[error?.code] || (error?.status >= 500 ? FALLBACK : TEXTS[statusCode(error)]) || FALLBACK;
+  return texts[lang === "de" ? 0 : 1];
+}
+
+function statusCode(error) {
+  return {
+    400: "invalid_input",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    413: "too_large",
+    429: "too_many_requests",
+  }[error?.status];
+}
+
+// Errors about one input that do not name it in their message.
+const FIELD_OF_CODE = {
+  department_exists: "department_id",
+  email_taken: "email",
+  message_too_long: "text",
+};
+
+/** The input an error names ("settings.sound" -> "sound"), if any. */
+export function fieldOf(error) {
+  const path = String(error?.field || FIELD_OF_CODE[error?.code] || "").split(".");
+  return path[0] === "settings" ? path[1] : path[0] || undefined;
+}

@@ -1,0 +1,99 @@
+// What the chat window knows from the start: the fragment the loader passed, its texts, its
+// elements, and the one state object every part of it reads and changes.
+import { request } from "../../common/api.js";
+import { STRINGS } from "../strings.js";
+
+const params = new URLSearchParams(location.hash.slice(1));
+export const DEPARTMENT = params.get("d") || "";
+export const LANG = params.get("l") === "de" ? "de" : "en";
+export const API = (params.get("a") || `${location.origin}/api`).replace(/\/+$/, "");
+export const HOST = params.get("o") || "";
+
+// Only inside a frame of the page the loader named (postMessage goes to HOST only).
+export const hostOk =
+  Boolean(HOST) &&
+  window.parent !== window &&
+  (!location.ancestorOrigins || location.ancestorOrigins[0] === HOST);
+
+export const state = {
+  saved: null, // token, guest name, rooms, mute setting, unconfirmed sends (storage)
+  config: null, // GET /config
+  room: null, // the visitor's room in this department (the API's Room), or null
+  historyLoaded: false, // later messages are new: sound, unread, announcement
+  previewing: false,
+  visible: true, // the window is shown, not minimised
+  unread: 0,
+  starting: false,
+  errorText: "",
+  fatalText: "",
+};
+
+export const isActive = () => Boolean(state.room) && state.room.state !== "closed";
+
+export function t(key, values = {}) {
+  return STRINGS[LANG][key].replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
+}
+
+export function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** A call to the API, with the visitor's token unless `anonymous`. */
+export function call(method, path, body, { anonymous = false } = {}) {
+  const headers = {};
+  if (state.saved.token && !anonymous) headers["X-Visitor-Token"] = state.saved.token;
+  return request(API + path, { method, headers, body, cache: "no-store", credentials: "omit" });
+}
+
+export const roomPath = (roomId, rest = "") => `/rooms/${encodeURIComponent(roomId)}${rest}`;
+
+const $ = (id) => document.getElementById(id);
+export const ui = Object.fromEntries(
+  [
+    "card",
+    "tagline",
+    "agent",
+    "agent-dot",
+    "agent-label",
+    "bell",
+    "options",
+    "menu",
+    "end-chat",
+    "trash",
+    "minimise",
+    "notice",
+    "log-area",
+    "welcome",
+    "messages",
+    "typing",
+    "composer",
+    "text",
+    "emoji",
+    "emoji-panel",
+    "ended",
+    "restart",
+    "identity",
+    "privacy",
+    "privacy-text",
+    "privacy-actions",
+    "delete-data",
+    "privacy-back",
+    "confirm",
+    "delete-yes",
+    "delete-no",
+    "gone",
+    "gone-title",
+    "gone-restart",
+    "end-sheet",
+    "end-yes",
+    "end-no",
+    "end-download",
+    "ended-download",
+    "announce",
+  ].map((id) => [id.replace(/-(\w)/g, (_, letter) => letter.toUpperCase()), $(id)])
+);
+ui.bar = document.querySelector(".bar");
+ui.compose = document.querySelector(".compose");

@@ -1,0 +1,168 @@
+// Rendering: the header, the notice line, messages and the live region. User text is only ever
+// set with textContent.
+import { TheirTyping } from "../../common/typing.js";
+import { STRINGS } from "../strings.js";
+import { connection } from "./connection.js";
+import { el, HOST, hostOk, isActive, LANG, state, t, ui } from "./context.js";
+
+/** "Anna is typing …" under the log, hidden by the common timeout. */
+export const theirTyping = new TheirTyping((name) => {
+  ui.typing.textContent = name ? t("typing", { name }) : "";
+});
+
+/** The loader shows and hides the iframe and the button from this (postMessage to HOST only). */
+export function report() {
+  if (!hostOk) return;
+  const { visible, unread } = state;
+  parent.postMessage({ livechat: { open: visible, active: isActive(), unread } }, HOST);
+}
+
+export function applyStrings() {
+  document.documentElement.lang = LANG;
+  document.title = t("title");
+  for (const node of document.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
+  for (const node of document.querySelectorAll("[data-label]")) {
+    node.setAttribute("aria-label", t(node.dataset.label));
+    if (node.tagName === "BUTTON") node.title = t(node.dataset.label);
+  }
+  for (const node of document.querySelectorAll("[data-placeholder]")) {
+    node.placeholder = t(node.dataset.placeholder);
+  }
+}
+
+export function renderIdentity() {
+  const { name } = state.saved;
+  ui.identity.textContent = name ? t("anonymousAs", { name }) : t("anonymous");
+  ui.privacyText.textContent = name ? t("privacyText1", { name }) : t("privacyText1NoName");
+}
+
+export function renderBell() {
+  ui.bell.setAttribute("aria-pressed", String(state.saved.muted));
+}
+
+/** The notice line: errors first, then a lost connection, then the queue. */
+export function renderNotice() {
+  const { room } = state;
+  let text = "";
+  let tone = "error";
+  if (state.fatalText || state.errorText) text = state.fatalText || state.errorText;
+  else if (isActive() && connection.everOpened && !connection.open) {
+    [text, tone] = [t("reconnecting"), "warn"];
+  } else if (room?.state === "queued") {
+    tone = "";
+    if (state.previewing) text = t("preview");
+    else if (room.position) text = t("queue", { position: room.position });
+    else text = t("queueNoPosition");
+  }
+  if (ui.notice.textContent !== text) ui.notice.textContent = text;
+  ui.notice.className = text && tone ? `notice ${tone}` : "notice";
+}
+
+/** Header, composer or "ended", and the notice, from the room's state. */
+export function renderRoom() {
+  const closed = state.room?.state === "closed";
+  renderHeader();
+  ui.welcome.hidden = Boolean(state.room) || ui.messages.children.length > 0;
+  ui.composer.hidden = closed || Boolean(state.fatalText);
+  ui.ended.hidden = !closed;
+  ui.endChat.setAttribute("aria-disabled", String(!isActive()));
+  if (closed) theirTyping.update(null);
+  renderNotice();
+}
+
+function renderHeader() {
+  const agent = state.room?.state === "open" ? state.room.agent : null;
+  ui.agent.hidden = !agent;
+  ui.tagline.hidden = Boolean(agent);
+  if (!agent) return;
+  const known = ["online", "away", "busy", "offline"].includes(agent.status);
+  const status = known ? agent.status : "offline";
+  ui.agentLabel.textContent = `${agent.name} · ${t(`status_${status}`)}`;
+  ui.agent.title = ui.agentLabel.textContent;
+  ui.agentDot.dataset.status = status;
+}
+
+export function announce(text) {
+  const line = el("p", "", text);
+  ui.announce.append(line);
+  while (ui.announce.children.length > 3) ui.announce.firstChild.remove();
+}
+
+function nearBottom() {
+  const area = ui.logArea;
+  return area.scrollHeight - area.scrollTop - area.clientHeight < 80;
+}
+
+/**
+ * The log stays at its last line while the reader was there, also when a banner or the notice
+ * above it takes room (the log shrinks, nothing scrolls by itself).
+ */
+export function keepLastLineInView() {
+  let atBottom = true;
+  ui.logArea.addEventListener("scroll", () => {
+    atBottom = nearBottom();
+  });
+  new ResizeObserver(() => {
+    if (atBottom) ui.logArea.scrollTop = ui.logArea.scrollHeight;
+  }).observe(ui.logArea);
+}
+
+export function scrollDown(force) {
+  if (force || nearBottom()) ui.logArea.scrollTop = ui.logArea.scrollHeight;
+}
+
+export function timeOf(iso) {
+  const node = el("time");
+  const date = new Date(iso);
+  if (!Number.isNaN(date.getTime())) {
+    node.dateTime = iso;
+    node.textContent = date.toLocaleTimeString(LANG, { hour: "2-digit", minute: "2-digit" });
+  }
+  return node;
+}
+
+/** System messages carry `event` and, where they name someone, `event_name`. */
+export function systemText(message) {
+  const key = `sys_${message.event}`;
+  if (!message.event || !(key in STRINGS[LANG])) return message.text;
+  return t(key, { name: message.event_name ?? "" });
+}
+
+export function messageItem(message) {
+  const item = el("li");
+  item.dataset.seq = String(message.seq);
+  const kind = message.author?.kind;
+  if (kind === "system") {
+    item.className = "msg system";
+    item.append(el("p", "text", systemText(message)));
+    return item;
+  }
+  const mine = kind === "visitor";
+  item.className = `msg ${mine ? "mine" : "theirs"}`;
+  const meta = el("p", "meta");
+  meta.append(el("span", "author", mine ? t("you") : message.author.name), " · ");
+  meta.append(timeOf(message.created_at));
+  item.append(meta, el("p", "text", message.text));
+  return item;
+}
+
+export function pendingItem(pending) {
+  const item = el("li", "msg mine pending");
+  item.dataset.clientId = pending.client_id;
+  const meta = el("p", "meta");
+  meta.append(el("span", "author", t("you")), " · ", el("span", "sending", t("sending")));
+  item.append(meta, el("p", "text", pending.text));
+  return item;
+}
+
+let errorTimer = 0;
+/** A passing error in the notice line (8 s). */
+export function showError(text) {
+  state.errorText = text;
+  clearTimeout(errorTimer);
+  errorTimer = setTimeout(() => {
+    state.errorText = "";
+    renderNotice();
+  }, 8000);
+  renderNotice();
+}
