@@ -138,11 +138,7 @@ def runtime_provided(name: str) -> bool:
 def never_used(name: str) -> bool:
     """Files in Chalice's zip that the functions never read."""
     top = name.split("/", 1)[0]
-    return (
-        top == ".chalice"
-        or bool(_WHEEL_DATA.match(top))
-        or "/__pycache__/" in f"/{name}"
-    )
+    return top == ".chalice" or bool(_WHEEL_DATA.match(top)) or "/__pycache__/" in f"/{name}"
 
 
 def slim_zip(path: Path) -> tuple[int, int]:
