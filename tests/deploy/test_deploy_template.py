@@ -568,3 +568,19 @@ def test_every_suppressed_check_is_listed_with_its_reason_in_the_docs(packaged):
     docs = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
     for check_id in checkov_suppressions(packaged):
         assert f"`{check_id}`" in docs, f"docs/deploy.md must explain {check_id}"
+
+
+def test_the_cost_figures_count_every_metric_the_alarms_read(packaged):
+    from bench.cost import ALARM_METRICS
+
+    read = 0
+    for alarm in alarms(packaged).values():
+        if "MetricName" in alarm:
+            read += 1
+        else:
+            read += sum(
+                1
+                for query in alarm["Metrics"]
+                if "MetricStat" in query or query.get("Expression", "").startswith("SELECT")
+            )
+    assert read == ALARM_METRICS
