@@ -38,6 +38,9 @@ ARTIFACT_DAYS = 90
 # A stack in these states cannot be updated: the previous create failed and left nothing to
 # keep; `make destroy` clears it.
 FAILED_CREATE = {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "DELETE_FAILED"}
+# How often, and how long (an hour), to look again at a stack busy with another operation.
+SETTLE_DELAY_SECONDS = 15
+SETTLE_ATTEMPTS = 240
 
 # Cache-Control of the static files. Names with a content hash never change: a year. Everything
 # else (loader.js, the HTML, config.json) must pick up a new deploy soon: minutes, or revalidate.
@@ -436,9 +439,16 @@ def apply_change_set(
             cfn.delete_change_set(StackName=stack, ChangeSetName=name)
             return False
         raise SystemExit(f"the change set failed: {reason}") from None
-    described = cfn.describe_change_set(StackName=stack, ChangeSetName=name)
     print(f"  change set {name}:")
-    print("\n".join(describe_changes(described)))
+    token = None
+    while True:  # a first deploy has about a hundred changes: more than one page
+        page = cfn.describe_change_set(
+            StackName=stack, ChangeSetName=name, **({"NextToken": token} if token else {})
+        )
+        print("\n".join(describe_changes(page)))
+        token = page.get("NextToken")
+        if not token:
+            break
     if not confirmed("  Execute it?", yes):
         cfn.delete_change_set(StackName=stack, ChangeSetName=name)
         if not exists:
@@ -460,14 +470,14 @@ def apply_change_set(
 def settle(cfn, stack: str, yes: bool) -> dict | None:
     """The stack once it can be updated: waits out operations in progress, continues a rollback
     that failed (once confirmed), and refuses a stack whose creation failed."""
-    while True:
+    for _ in range(SETTLE_ATTEMPTS):
         existing = _stack(cfn, stack)
         status = existing["StackStatus"] if existing else None
         if status is None or status == "REVIEW_IN_PROGRESS":
             return None  # nothing, or a first change set that was never run: create it again
         if status.endswith("_IN_PROGRESS"):
             print(f"  stack {stack} is {status}; waiting for it to finish")
-            time.sleep(15)
+            time.sleep(SETTLE_DELAY_SECONDS)
             continue
         if status in FAILED_CREATE:
             raise SystemExit(
@@ -480,9 +490,10 @@ def settle(cfn, stack: str, yes: bool) -> dict | None:
             if not confirmed("  Continue the rollback (to the last working state)?", yes):
                 raise SystemExit("nothing changed")
             cfn.continue_update_rollback(StackName=stack)
-            time.sleep(5)
+            time.sleep(SETTLE_DELAY_SECONDS)
             continue
         return existing
+    raise SystemExit(f"stack {stack} is still busy after an hour; deploy again later")
 
 
 def deploy(args: argparse.Namespace) -> None:

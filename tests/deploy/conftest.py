@@ -39,12 +39,14 @@ def environment_without_aws(tmp: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def packaged(tmp_path_factory) -> Packaged:
-    root = tmp_path_factory.mktemp("aws-package")
+def build(root: Path, architecture: str | None = None) -> Packaged:
     out = root / "prod"
     report = packaging.package(
-        "prod", out, stage_dir=root / "lambda-src", env=environment_without_aws(root)
+        "prod",
+        out,
+        stage_dir=root / "lambda-src",
+        env=environment_without_aws(root),
+        architecture=architecture,
     )
     template_path = out / "sam.json"
     return Packaged(
@@ -54,6 +56,11 @@ def packaged(tmp_path_factory) -> Packaged:
         template=json.loads(template_path.read_text(encoding="utf-8")),
         report=report,
     )
+
+
+@pytest.fixture(scope="session")
+def packaged(tmp_path_factory) -> Packaged:
+    return build(tmp_path_factory.mktemp("aws-package"))
 
 
 # Lambda's names of the machine's processor.
@@ -65,20 +72,4 @@ def packaged_for_this_machine(tmp_path_factory, packaged) -> Packaged:
     """The same package for this machine's processor: the shipped one when that is arm64."""
     if HOST_ARCHITECTURE == "arm64":
         return packaged
-    root = tmp_path_factory.mktemp("aws-package-host")
-    out = root / "prod"
-    report = packaging.package(
-        "prod",
-        out,
-        stage_dir=root / "lambda-src",
-        env=environment_without_aws(root),
-        architecture=HOST_ARCHITECTURE,
-    )
-    template_path = out / "sam.json"
-    return Packaged(
-        directory=out,
-        template_path=template_path,
-        zip_path=out / "deployment.zip",
-        template=json.loads(template_path.read_text(encoding="utf-8")),
-        report=report,
-    )
+    return build(tmp_path_factory.mktemp("aws-package-host"), HOST_ARCHITECTURE)

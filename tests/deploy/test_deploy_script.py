@@ -177,26 +177,24 @@ class FakeCloudFormation:
         self.statuses: list[str] = []  # what describe_stacks says next, before the stack's own
         self.rollbacks_continued = 0
 
-    def describe_change_set(self, StackName, ChangeSetName):
-        return {
-            "Changes": [
-                {
-                    "ResourceChange": {
-                        "Action": "Add",
-                        "LogicalResourceId": "AgentsTable",
-                        "ResourceType": "AWS::DynamoDB::Table",
-                    }
-                },
-                {
-                    "ResourceChange": {
-                        "Action": "Modify",
-                        "LogicalResourceId": "APIHandler",
-                        "ResourceType": "AWS::Lambda::Function",
-                        "Replacement": "False",
-                    }
-                },
-            ]
-        }
+    def describe_change_set(self, StackName, ChangeSetName, NextToken=None):
+        """Two changes, one per page (AWS pages at 100)."""
+        pages = [
+            {
+                "Action": "Add",
+                "LogicalResourceId": "AgentsTable",
+                "ResourceType": "AWS::DynamoDB::Table",
+            },
+            {
+                "Action": "Modify",
+                "LogicalResourceId": "APIHandler",
+                "ResourceType": "AWS::Lambda::Function",
+                "Replacement": "True",
+            },
+        ]
+        if NextToken is None:
+            return {"Changes": [{"ResourceChange": pages[0]}], "NextToken": "page-2"}
+        return {"Changes": [{"ResourceChange": pages[1]}]}
 
     def delete_change_set(self, StackName, ChangeSetName):
         self.deleted_change_sets.append(ChangeSetName)
@@ -418,7 +416,8 @@ def test_deploy_shows_the_change_set_and_runs_nothing_unless_confirmed(
     with pytest.raises(SystemExit, match="nothing changed"):
         run()
     shown = capsys.readouterr().out
-    assert "Add     AgentsTable" in shown and "AWS::Lambda::Function" in shown
+    assert "Add     AgentsTable" in shown  # both pages of the change set
+    assert "AWS::Lambda::Function  REPLACED (new resource)" in shown
     assert questions and cloudformation.executed == []
     assert len(cloudformation.deleted_change_sets) == 1
     assert cloudformation.stack is None  # no empty stack left behind
@@ -560,3 +559,103 @@ def test_destroy_switches_off_deletion_protection_of_the_stacks_tables_only(s3):
         for name in ("stack-agents", "other")
     }
     assert described == {"stack-agents": False, "other": True}
+
+
+class StackToDestroy:
+    """A stack with an agents table under deletion protection, for `destroy`."""
+
+    def __init__(self, dynamodb):
+        self.dynamodb = dynamodb
+        self.deleted = False
+        self.protected_when_deleted = None
+
+    def describe_stacks(self, StackName):
+        outputs = {
+            "SiteBucketName": "site-bucket",
+            "MailIdentityName": "uni.example",
+            "MailIdentityCreated": "true",
+        }
+        return {
+            "Stacks": [
+                {
+                    "StackName": StackName,
+                    "StackStatus": "UPDATE_COMPLETE",
+                    "Outputs": [{"OutputKey": k, "OutputValue": v} for k, v in outputs.items()],
+                }
+            ]
+        }
+
+    def get_paginator(self, name):
+        class Paginator:
+            def paginate(self, StackName):
+                yield {
+                    "StackResourceSummaries": [
+                        {
+                            "ResourceType": "AWS::DynamoDB::Table",
+                            "PhysicalResourceId": "livechat-test-agents",
+                            "ResourceStatus": "UPDATE_COMPLETE",
+                        }
+                    ]
+                }
+
+        return Paginator()
+
+    def delete_stack(self, StackName):
+        table = self.dynamodb.describe_table(TableName="livechat-test-agents")["Table"]
+        self.protected_when_deleted = table["DeletionProtectionEnabled"]
+        self.deleted = True
+
+    def get_waiter(self, name):
+        class Waiter:
+            def wait(self, **kwargs):
+                return None
+
+        return Waiter()
+
+
+@pytest.fixture
+def destroying(s3, monkeypatch):
+    dynamodb = boto3.client("dynamodb", region_name="eu-central-1")
+    dynamodb.create_table(
+        TableName="livechat-test-agents",
+        KeySchema=[{"AttributeName": "agent_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "agent_id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        DeletionProtectionEnabled=True,
+    )
+    s3.put_object(Bucket="site-bucket", Key="widget/loader.js", Body=b"x")
+    stack = StackToDestroy(dynamodb)
+
+    class Session:
+        region_name = "eu-central-1"
+
+        def client(self, name):
+            if name == "cloudformation":
+                return stack
+            return boto3.client(name, region_name="eu-central-1")
+
+    monkeypatch.setattr(deploy, "_session", lambda region: Session())
+    return stack
+
+
+def test_destroy_asks_and_deletes_nothing_without_the_stacks_name(destroying, monkeypatch):
+    monkeypatch.setattr("builtins.input", lambda question: "livechat-prod")
+    with pytest.raises(SystemExit, match="nothing deleted"):
+        deploy.main(["destroy", "--stack", "livechat-test"])
+    assert not destroying.deleted
+    table = destroying.dynamodb.describe_table(TableName="livechat-test-agents")["Table"]
+    assert table["DeletionProtectionEnabled"] is True
+
+
+def test_destroy_switches_deletion_protection_off_then_deletes_and_keeps_the_ses_identity(
+    destroying, monkeypatch, capsys
+):
+    questions = []
+    monkeypatch.setattr(
+        "builtins.input", lambda question: questions.append(question) or "livechat-test"
+    )
+    deploy.main(["destroy", "--stack", "livechat-test"])
+    assert "deletion protection" in questions[0]
+    assert destroying.deleted and destroying.protected_when_deleted is False
+    printed = capsys.readouterr().out
+    assert "kept the SES identity uni.example" in printed
