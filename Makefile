@@ -47,9 +47,12 @@ LAMBDA_RUNTIME_STAMP := $(LAMBDA_RUNTIME_VENV)/requirements.stamp
 run: setup
 	PORT=$(PORT) DATA_DIR=$(DATA_DIR) $(PY) -m devserver
 
+# The second run: the older botocore of the Lambda runtime calls utcnow(), deprecated since
+# Python 3.12, thousands of times; the warning says nothing about the app.
 test: setup tools
 	$(PY) -m pytest $(PYTEST_ARGS)
-	$(LAMBDA_RUNTIME_VENV)/bin/python -m pytest -p no:cacheprovider tests/integration
+	$(LAMBDA_RUNTIME_VENV)/bin/python -m pytest -p no:cacheprovider \
+		-W "ignore:datetime.datetime.utcnow:DeprecationWarning" tests/integration
 
 bench: setup package
 	$(PY) -m bench --lambda-zip build/package/$(STAGE)/deployment.zip

@@ -254,6 +254,12 @@ def test_a_certificate_outside_us_east_1_is_refused_before_anything_is_created(p
         assert not pattern.fullmatch(bad), bad
 
 
+def test_alarm_email_is_an_address_or_nothing(packaged):
+    pattern = re.compile(packaged.template["Parameters"]["AlarmEmail"]["AllowedPattern"])
+    assert pattern.fullmatch("it@uni.example") and pattern.fullmatch("")
+    assert not pattern.fullmatch("it@uni") and not pattern.fullmatch("it uni@example.org")
+
+
 def test_the_ses_identity_is_created_only_on_request_and_kept_with_the_stack(packaged):
     parameters = packaged.template["Parameters"]
     assert parameters["CreateMailIdentity"]["Default"] == "false"
