@@ -216,7 +216,7 @@ def package(
         "zip": str(zip_path),
         "zip_bytes": size,
         "zip_files": kept,
-        "removed_runtime_files": removed,
+        "left_out_files": removed,
     }
     if size > ZIP_LIMIT_BYTES:
         raise SystemExit(f"the Lambda zip is {size} bytes, over the limit of {ZIP_LIMIT_BYTES}")
@@ -238,7 +238,8 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"packaged stage {report['stage']}: {report['template']}\n"
         f"  Lambda zip {report['zip']}: {report['zip_bytes'] / 1e6:.2f} MB, "
-        f"{report['zip_files']} files ({report['removed_runtime_files']} runtime files left out)"
+        f"{report['zip_files']} files ({report['left_out_files']} left out: the runtime has "
+        "them, or nothing reads them)"
     )
 
 
