@@ -1,6 +1,7 @@
 # make run   - the app with DynamoDB Local on http://127.0.0.1:$(PORT)/ (data under $(DATA_DIR));
 #              SSO_DEMO=1 also starts the test OpenID provider with a demo user (docs/console.md)
-# make test  - the test suite; extra pytest arguments via PYTEST_ARGS="..."
+# make test  - the test suite, then tests/integration again with the boto3/botocore of the Lambda
+#              python3.13 runtime (.venv-lambda-runtime); extra pytest arguments via PYTEST_ARGS="..."
 # make lint  - ruff (Python) and Biome (widget/ JavaScript and CSS: lint and format, no warnings)
 # make widget - builds the visitor widget (widget/src -> widget/loader.js, chat.*) and the agent
 #               console (widget/console/src -> widget/console/) when changed
@@ -12,11 +13,13 @@
 # AWS (docs/deploy.md):
 # make package     - CloudFormation template + Lambda zip in build/package/$(STAGE)/; needs no
 #                    AWS account or credentials (only PyPI, for the Lambda wheels)
-# make lint-infra  - cfn-lint and checkov on the packaged template (the tests do the same)
+# make lint-infra  - cfn-lint and checkov on the packaged template, cfn-lint on what AWS's SAM
+#                    translator makes of it (the tests do the same)
 # make deploy      - package, then deploy as stack $(STACK) with your AWS credentials and upload
-#                    the widget and console; DOMAIN, CERTIFICATE_ARN, MAIL_SENDER, MAIL_IDENTITY
+#                    the widget and console; DOMAIN, CERTIFICATE_ARN, MAIL_SENDER, MAIL_IDENTITY,
+#                    CREATE_MAIL_IDENTITY=true, ALARM_EMAIL; YES=1 runs the change set unasked
 # make setup-admin - first admin account (ADMIN_EMAIL) and departments (DEPARTMENTS) in AWS
-# make destroy     - delete the stack, its tables and files
+# make destroy     - delete the stack, its tables and files (asks; YES=1 does not)
 
 # Python 3.13, as in the Lambda runtime: from PATH, or else from pyenv's versions (on these
 # machines pyenv has 3.13 installed without making it the global version).
@@ -32,11 +35,13 @@ SSO_DEMO ?=
 STAGE ?= prod
 STACK ?= livechat-$(STAGE)
 TOOLS_VENV := .venv-tools
+LAMBDA_RUNTIME_VENV := .venv-lambda-runtime
 
 # Kept inside .venv so that a new .venv also reinstalls the packages.
 REQUIREMENTS_STAMP := $(VENV)/requirements.stamp
 NODE_STAMP := node_modules/.package-lock.json
 TOOLS_STAMP := $(TOOLS_VENV)/requirements.stamp
+LAMBDA_RUNTIME_STAMP := $(LAMBDA_RUNTIME_VENV)/requirements.stamp
 
 .PHONY: run test lint setup chromium widget tools package lint-infra deploy setup-admin destroy \
 	bench
@@ -44,8 +49,12 @@ TOOLS_STAMP := $(TOOLS_VENV)/requirements.stamp
 run: setup
 	PORT=$(PORT) DATA_DIR=$(DATA_DIR) SSO_DEMO=$(SSO_DEMO) $(PY) -m devserver
 
+# The second run: the older botocore of the Lambda runtime calls utcnow(), deprecated since
+# Python 3.12, thousands of times; the warning says nothing about the app.
 test: setup tools
 	$(PY) -m pytest $(PYTEST_ARGS)
+	$(LAMBDA_RUNTIME_VENV)/bin/python -m pytest -p no:cacheprovider \
+		-W "ignore:datetime.datetime.utcnow:DeprecationWarning" tests/integration
 
 bench: setup package
 	$(PY) -m bench --lambda-zip build/package/$(STAGE)/deployment.zip
@@ -65,7 +74,7 @@ $(REQUIREMENTS_STAMP): requirements.txt requirements-dev.txt constraints.txt | $
 	$(PY) -m pip install -r requirements-dev.txt
 	touch $@
 
-tools: $(TOOLS_STAMP)
+tools: $(TOOLS_STAMP) $(LAMBDA_RUNTIME_STAMP)
 
 $(TOOLS_VENV)/bin/python: $(TOOLS_VENV)/bin/python3.13
 $(TOOLS_VENV)/bin/python3.13:
@@ -73,6 +82,15 @@ $(TOOLS_VENV)/bin/python3.13:
 
 $(TOOLS_STAMP): requirements-tools.txt | $(TOOLS_VENV)/bin/python
 	$(TOOLS_VENV)/bin/python -m pip install -r requirements-tools.txt
+	touch $@
+
+# The SDK the zip runs with in AWS (it leaves boto3/botocore out): docs/deploy.md.
+$(LAMBDA_RUNTIME_VENV)/bin/python: $(LAMBDA_RUNTIME_VENV)/bin/python3.13
+$(LAMBDA_RUNTIME_VENV)/bin/python3.13:
+	$(PYTHON) -m venv --clear $(LAMBDA_RUNTIME_VENV)
+
+$(LAMBDA_RUNTIME_STAMP): requirements-lambda-runtime.txt | $(LAMBDA_RUNTIME_VENV)/bin/python
+	$(LAMBDA_RUNTIME_VENV)/bin/python -m pip install -r requirements-lambda-runtime.txt
 	touch $@
 
 package: $(REQUIREMENTS_STAMP)
@@ -86,14 +104,17 @@ deploy: package widget
 		$(if $(DOMAIN),--domain $(DOMAIN)) \
 		$(if $(CERTIFICATE_ARN),--certificate-arn $(CERTIFICATE_ARN)) \
 		$(if $(MAIL_SENDER),--mail-sender $(MAIL_SENDER)) \
-		$(if $(MAIL_IDENTITY),--mail-identity $(MAIL_IDENTITY))
+		$(if $(MAIL_IDENTITY),--mail-identity $(MAIL_IDENTITY)) \
+		$(if $(CREATE_MAIL_IDENTITY),--create-mail-identity $(CREATE_MAIL_IDENTITY)) \
+		$(if $(ALARM_EMAIL),--alarm-email $(ALARM_EMAIL)) \
+		$(if $(YES),--yes)
 
 setup-admin: $(REQUIREMENTS_STAMP)
 	$(PY) -m infra.deploy setup --stack $(STACK) --admin-email "$(ADMIN_EMAIL)" \
 		$(foreach department,$(DEPARTMENTS),--department "$(department)")
 
 destroy: $(REQUIREMENTS_STAMP)
-	$(PY) -m infra.deploy destroy --stack $(STACK)
+	$(PY) -m infra.deploy destroy --stack $(STACK) $(if $(YES),--yes)
 
 # npm writes node_modules/.package-lock.json on every install; touch it so that it is newer
 # than package-lock.json even when npm left it unchanged.

@@ -104,16 +104,7 @@ def run(lambda_zip: Path, quick: bool) -> dict:
     _log("load: visitors and agents on a fresh stack")
     with devserver_process(**STACK) as urls:
         load_figures = asyncio.run(_load(urls, quick))
-    prices = cost.load_prices()
-    totals, itemized = cost.costs(calls, sizes, page_view, prices["prices"])
-    comparison = cost.rocketchat_comparison(
-        json.loads(cost.ROCKETCHAT.read_text(encoding="utf-8")),
-        prices["prices"],
-        sizes,
-        page_view,
-        totals,
-    )
-    return {
+    measured = {
         "run": {
             "finished_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "duration_seconds": round(time.monotonic() - started),
@@ -125,16 +116,14 @@ def run(lambda_zip: Path, quick: bool) -> dict:
         "sizes": sizes,
         "calls": calls,
         "page_view": page_view,
-        "cost_usd": totals,
-        "cost_breakdown_usd": itemized,
-        "prices": {"region": prices["region"], "as_of": prices["as_of"]},
         "latency_ms": latency,
         "latency_ratios": ratios,
         "cold_start": cold,
         "load": load_figures,
-        "comparison": comparison,
         "notes": notes,
     }
+    # The cost figures, their items and the comparison with Rocket.Chat, from what was counted.
+    return cost.priced_results(measured, cost.load_prices())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,7 +2,11 @@
 
 Everything here is arithmetic on measured counts; the few things no run can count (how long a
 chat lasts, how page views spread over CDN edges, how much is stored) are the named assumptions
-below, and docs/performance.md repeats them.
+below, and docs/performance.md repeats them. Lambda is priced at the arm64 rate, as the functions
+run; its billed milliseconds are those measured locally (on whatever processor ran the bench).
+
+    python -m bench.cost    # prices bench/results.json's counted calls anew (bench/prices.json)
+                            # and writes the tables again; measures nothing
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import json
 import math
 from pathlib import Path
 
+from bench import report
 from devserver.dynamodb_local import REPO_ROOT
 
 PRICES = Path(__file__).with_name("prices.json")
@@ -43,6 +48,11 @@ AGENT_HEARTBEATS_PER_HOUR = 120  # the console beats every 30 s
 # S3 holds the widget, the console and the deployment artifacts.
 DYNAMODB_STORED_GB = 0.01
 S3_STORED_GB = 0.05
+# The stack's CloudWatch alarms are billed per metric they read, a month, whether anything
+# happens or not (infra/template.yaml; tests/deploy checks the count): errors and throttles of
+# the 6 functions (12), the schedule (1), REST 5xx (1), WebSocket errors (2), DynamoDB
+# throttles of the 10 tables, reads and writes (20), DynamoDB system errors (1), SES bounces (1).
+ALARM_METRICS = 40
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,6 +74,7 @@ class Usage:
     stored_dynamodb_gb: float = 0
     stored_s3_gb: float = 0
     stored_log_gb: float = 0
+    alarm_metrics: float = 0
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
@@ -128,7 +139,7 @@ def priced(usage: Usage, prices: dict) -> dict[str, float]:
 
     return {
         "lambda": per_million(usage.lambda_requests, "lambda_per_million_requests")
-        + usage.lambda_gb_seconds * prices["lambda_per_gb_second"],
+        + usage.lambda_gb_seconds * prices["lambda_arm64_per_gb_second"],
         "api_gateway": per_million(usage.rest_requests, "api_gateway_rest_per_million_requests")
         + per_million(usage.websocket_messages, "api_gateway_websocket_per_million_messages")
         + per_million(
@@ -148,6 +159,7 @@ def priced(usage: Usage, prices: dict) -> dict[str, float]:
         + usage.stored_s3_gb * prices["s3_storage_per_gb_month"],
         "cloudwatch_logs": per_gb(usage.log_bytes, "cloudwatch_logs_ingest_per_gb")
         + usage.stored_log_gb * prices["cloudwatch_logs_storage_per_gb_month"],
+        "cloudwatch_alarms": usage.alarm_metrics * prices["cloudwatch_alarm_metric_per_month"],
     }
 
 
@@ -185,13 +197,14 @@ def page_views_usage(
 
 
 def idle_usage(calls: dict, memory: tuple[int, dict[str, int]]) -> Usage:
-    """A month with nobody chatting: the schedule every minute, storage, kept logs."""
+    """A month with nobody chatting: the schedule every minute, storage, kept logs, alarms."""
     schedule = usage_of(calls["maintenance_idle"], *memory).times(MINUTES_PER_MONTH)
     kept_logs_gb = schedule.log_bytes / GB * LOG_RETENTION_DAYS / 30
     return schedule + Usage(
         stored_dynamodb_gb=DYNAMODB_STORED_GB,
         stored_s3_gb=S3_STORED_GB,
         stored_log_gb=kept_logs_gb,
+        alarm_metrics=ALARM_METRICS,
     )
 
 
@@ -234,6 +247,35 @@ def rocketchat_comparison(
     }
 
 
+def priced_results(results: dict, prices: dict) -> dict:
+    """`results` (of `make bench`) with the cost figures, their items, the comparison and the
+    price table's name made anew from its counted calls and sizes and `prices` (all of
+    prices.json); nothing else changes."""
+    totals, itemized = costs(
+        results["calls"], results["sizes"], results["page_view"], prices["prices"]
+    )
+    comparison = rocketchat_comparison(
+        json.loads(ROCKETCHAT.read_text(encoding="utf-8")),
+        prices["prices"],
+        results["sizes"],
+        results["page_view"],
+        totals,
+    )
+    return {
+        **results,
+        "cost_usd": totals,
+        "cost_breakdown_usd": itemized,
+        "prices": {"region": prices["region"], "as_of": prices["as_of"]},
+        "comparison": comparison,
+    }
+
+
+def main() -> None:
+    results_path = report.RESULTS_DIR / "results.json"
+    results = json.loads(results_path.read_text(encoding="utf-8"))
+    print(report.write(priced_results(results, load_prices()), report.RESULTS_DIR, docs=True))
+
+
 def costs(calls: dict, sizes: dict, page_view: dict, prices: dict) -> tuple[dict, dict]:
     """(cost_usd figures, the same itemized by service)."""
     memory = load_lambda_memory()
@@ -251,3 +293,7 @@ def costs(calls: dict, sizes: dict, page_view: dict, prices: dict) -> tuple[dict
         for name, items in itemized.items()
     }
     return totals, rounded
+
+
+if __name__ == "__main__":
+    main()

@@ -2,15 +2,17 @@
 account, with the user's own credentials (boto3 reads them as the AWS CLI does: AWS_PROFILE,
 environment, SSO, ~/.aws). See docs/deploy.md.
 
-    python -m infra.deploy deploy  --stack S --stage prod [--domain D --certificate-arn A]
+    python -m infra.deploy deploy  --stack S --stage prod [--domain D --certificate-arn A] [--yes]
     python -m infra.deploy setup   --stack S --admin-email it@uni.example [--department D]
     python -m infra.deploy destroy --stack S [--yes]
 
 Deploy: upload the Lambda zip and the template (build/package/<stage>/, from `make package`) to a
-private artifacts bucket, create or update the CloudFormation stack through a change set, give
-the functions the public URL (a second, small update when the URL is CloudFront's own and so
-known only after the first), upload the widget and console with their Cache-Control and a
-config.json carrying the stack's URLs, and invalidate CloudFront's cache.
+private artifacts bucket, create or update the CloudFormation stack through a change set that is
+shown and, unless --yes, confirmed; give the functions the public URL (a second, small update
+when the URL is CloudFront's own and so known only after the first), upload the widget and
+console with their Cache-Control and a config.json carrying the stack's URLs, delete the site's
+files that left the build, and invalidate CloudFront's cache. When the stack fails, its failed
+events are printed.
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ REPO = Path(__file__).resolve().parent.parent
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"]
 SERVERLESS_FUNCTION = "AWS::Serverless::Function"
 SERVERLESS_LAYER = "AWS::Serverless::LayerVersion"
+# Artifacts older than this go (a lifecycle rule); the stack's current zip is refreshed before
+# every update, so that a rollback always finds it.
+ARTIFACT_DAYS = 90
+# A stack in these states cannot be updated: the previous create failed and left nothing to
+# keep; `make destroy` clears it.
+FAILED_CREATE = {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "DELETE_FAILED"}
+# How often, and how long (an hour), to look again at a stack busy with another operation.
+SETTLE_DELAY_SECONDS = 15
+SETTLE_ATTEMPTS = 240
 
 # Cache-Control of the static files. Names with a content hash never change: a year. Everything
 # else (loader.js, the HTML, config.json) must pick up a new deploy soon: minutes, or revalidate.
@@ -202,20 +213,71 @@ def upload_site(s3, bucket: str, files: Iterable[tuple[Path, str]], config: dict
     return keys
 
 
-def empty_bucket(s3, bucket: str) -> int:
-    """Delete every object (and version, if versioning was ever switched on)."""
+def prune_site(s3, bucket: str, kept: Iterable[str]) -> list[str]:
+    """Delete the site's files that are not in this build (renamed or removed ones)."""
+    kept = set(kept)
+    gone = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        gone += [item["Key"] for item in page.get("Contents", []) if item["Key"] not in kept]
+    for start in range(0, len(gone), 1000):
+        chunk = [{"Key": key} for key in gone[start : start + 1000]]
+        s3.delete_objects(Bucket=bucket, Delete={"Objects": chunk, "Quiet": True})
+    return sorted(gone)
+
+
+def empty_bucket(s3, bucket: str, owner: str | None = None) -> int:
+    """Delete every object (and version, if versioning was ever switched on). `owner`: the
+    account the bucket must belong to (ExpectedBucketOwner), for the artifacts bucket."""
+    expected = {"ExpectedBucketOwner": owner} if owner else {}
     deleted = 0
     paginator = s3.get_paginator("list_object_versions")
-    for page in paginator.paginate(Bucket=bucket):
+    for page in paginator.paginate(Bucket=bucket, **expected):
         batch = [
             {"Key": item["Key"], "VersionId": item["VersionId"]}
             for item in page.get("Versions", []) + page.get("DeleteMarkers", [])
         ]
         for start in range(0, len(batch), 1000):
             chunk = batch[start : start + 1000]
-            s3.delete_objects(Bucket=bucket, Delete={"Objects": chunk, "Quiet": True})
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": chunk, "Quiet": True}, **expected)
             deleted += len(chunk)
     return deleted
+
+
+def confirmed(question: str, yes: bool) -> bool:
+    if yes:
+        return True
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes", "j", "ja")
+
+
+def describe_changes(change_set: dict) -> list[str]:
+    """One line per change: action, logical id, type, and whether it replaces the resource."""
+    lines = []
+    for change in change_set.get("Changes", []):
+        resource = change.get("ResourceChange", {})
+        replacement = resource.get("Replacement")
+        note = {"True": "  REPLACED (new resource)", "Conditional": "  may be replaced"}.get(
+            replacement or "", ""
+        )
+        lines.append(
+            f"  {resource.get('Action', '?'):<7} {resource.get('LogicalResourceId', '?'):<36}"
+            f" {resource.get('ResourceType', '')}{note}"
+        )
+    return lines
+
+
+def failed_events(cfn, stack: str, since: float) -> list[str]:
+    """The stack's failed events since `since` (epoch seconds), oldest first."""
+    found = []
+    for page in cfn.get_paginator("describe_stack_events").paginate(StackName=stack):
+        for event in page["StackEvents"]:
+            if event["Timestamp"].timestamp() < since:
+                return list(reversed(found))
+            if event["ResourceStatus"].endswith("FAILED"):
+                found.append(
+                    f"  {event['LogicalResourceId']} ({event.get('ResourceType', '')}) "
+                    f"{event['ResourceStatus']}: {event.get('ResourceStatusReason', '')}"
+                )
+    return list(reversed(found))
 
 
 # ---- AWS steps ------------------------------------------------------------------------------
@@ -252,23 +314,30 @@ def _outputs(stack: dict) -> dict[str, str]:
     return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
 
 
-def ensure_artifacts_bucket(s3, bucket: str, region: str) -> None:
-    """A private bucket for the zips and templates. Nothing in it expires: a failed update rolls
-    the functions back to the previous zip, which must still be there (each build is about 4 MB,
-    named by its hash, so the same build is stored once)."""
+def ensure_artifacts_bucket(s3, bucket: str, region: str, account: str) -> None:
+    """A private bucket of this account for the zips and templates (each build is about 4 MB,
+    named by its hash, so the same build is stored once). Its name is predictable: every call
+    passes ExpectedBucketOwner, so a bucket of that name in another account is never used."""
     from botocore.exceptions import ClientError
 
     try:
-        s3.head_bucket(Bucket=bucket)
-        return
-    except ClientError:
-        pass
-    kwargs = {"Bucket": bucket}
-    if region != "us-east-1":
-        kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
-    s3.create_bucket(**kwargs)
+        s3.head_bucket(Bucket=bucket, ExpectedBucketOwner=account)
+        exists = True
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] not in ("404", "NoSuchBucket"):
+            raise SystemExit(
+                f"s3://{bucket} exists but does not belong to account {account} "
+                f"({exc.response['Error']['Code']}): choose another STACK name"
+            ) from None
+        exists = False
+    if not exists:
+        kwargs = {"Bucket": bucket}
+        if region != "us-east-1":
+            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        s3.create_bucket(**kwargs)
     s3.put_public_access_block(
         Bucket=bucket,
+        ExpectedBucketOwner=account,
         PublicAccessBlockConfiguration={
             "BlockPublicAcls": True,
             "IgnorePublicAcls": True,
@@ -278,23 +347,83 @@ def ensure_artifacts_bucket(s3, bucket: str, region: str) -> None:
     )
     s3.put_bucket_encryption(
         Bucket=bucket,
+        ExpectedBucketOwner=account,
         ServerSideEncryptionConfiguration={
             "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
         },
     )
+    s3.put_bucket_policy(
+        Bucket=bucket, ExpectedBucketOwner=account, Policy=json.dumps(tls_only_policy(bucket))
+    )
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=bucket,
+        ExpectedBucketOwner=account,
+        LifecycleConfiguration={
+            "Rules": [
+                {
+                    "ID": "old-artifacts",
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": ""},
+                    "Expiration": {"Days": ARTIFACT_DAYS},
+                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+                }
+            ]
+        },
+    )
 
 
-def _upload(s3, bucket: str, key_prefix: str, body: bytes, suffix: str) -> str:
+def tls_only_policy(bucket: str) -> dict:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DenyWithoutTls",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    }
+
+
+def _upload(s3, bucket: str, account: str, key_prefix: str, body: bytes, suffix: str) -> str:
     key = f"{key_prefix}/{hashlib.sha256(body).hexdigest()[:32]}{suffix}"
-    s3.put_object(Bucket=bucket, Key=key, Body=body)
+    s3.put_object(Bucket=bucket, Key=key, Body=body, ExpectedBucketOwner=account)
     return key
 
 
+def keep_current_code(cfn, s3, stack: str, bucket: str, account: str) -> None:
+    """Make the zip the stack runs now new again, so that the lifecycle rule leaves it for as
+    long as a rollback of the coming update may need it."""
+    body = cfn.get_template(StackName=stack, TemplateStage="Original")["TemplateBody"]
+    template = json.loads(body) if isinstance(body, str) else body
+    prefix = f"s3://{bucket}/"
+    keys = {
+        resource["Properties"]["CodeUri"].removeprefix(prefix)
+        for resource in template.get("Resources", {}).values()
+        if resource.get("Type") == SERVERLESS_FUNCTION
+        and str(resource["Properties"].get("CodeUri", "")).startswith(prefix)
+    }
+    for key in keys:
+        s3.copy_object(
+            Bucket=bucket,
+            Key=key,
+            CopySource={"Bucket": bucket, "Key": key},
+            MetadataDirective="REPLACE",
+            ExpectedBucketOwner=account,
+            ExpectedSourceBucketOwner=account,
+        )
+
+
 def apply_change_set(
-    cfn, stack: str, template_url: str, parameters: list[dict], exists: bool
+    cfn, stack: str, template_url: str, parameters: list[dict], exists: bool, yes: bool
 ) -> bool:
-    """Create and run a change set; False when there was nothing to change."""
-    name = f"deploy-{int(time.time())}"
+    """Create a change set, show it, and run it once confirmed; False when there was nothing to
+    change. On failure, exits with the stack's failed events."""
+    started = time.time()
+    name = f"deploy-{int(started)}"
     cfn.create_change_set(
         StackName=stack,
         ChangeSetName=name,
@@ -316,16 +445,61 @@ def apply_change_set(
             cfn.delete_change_set(StackName=stack, ChangeSetName=name)
             return False
         raise SystemExit(f"the change set failed: {reason}") from None
+    print(f"  change set {name}:")
+    token = None
+    while True:  # a first deploy has about a hundred changes: more than one page
+        page = cfn.describe_change_set(
+            StackName=stack, ChangeSetName=name, **({"NextToken": token} if token else {})
+        )
+        print("\n".join(describe_changes(page)))
+        token = page.get("NextToken")
+        if not token:
+            break
+    if not confirmed("  Execute it?", yes):
+        cfn.delete_change_set(StackName=stack, ChangeSetName=name)
+        if not exists:
+            cfn.delete_stack(StackName=stack)  # the empty stack of an unrun first change set
+        raise SystemExit("nothing changed")
     print(f"  executing change set {name} (CloudFront takes several minutes on the first deploy)")
     cfn.execute_change_set(StackName=stack, ChangeSetName=name)
     done = cfn.get_waiter("stack_update_complete" if exists else "stack_create_complete")
     try:
         done.wait(StackName=stack, WaiterConfig={"Delay": 15, "MaxAttempts": 240})
     except Exception:
+        events = failed_events(cfn, stack, started) or ["  (no failed event recorded)"]
         raise SystemExit(
-            f"the stack {stack} did not finish; see its events in the CloudFormation console"
+            f"stack {stack} failed; its failed events:\n" + "\n".join(events)
         ) from None
     return True
+
+
+def settle(cfn, stack: str, yes: bool) -> dict | None:
+    """The stack once it can be updated: waits out operations in progress, continues a rollback
+    that failed (once confirmed), and refuses a stack whose creation failed."""
+    for _ in range(SETTLE_ATTEMPTS):
+        existing = _stack(cfn, stack)
+        status = existing["StackStatus"] if existing else None
+        if status is None or status == "REVIEW_IN_PROGRESS":
+            return None  # nothing, or a first change set that was never run: create it again
+        if status.endswith("_IN_PROGRESS"):
+            print(f"  stack {stack} is {status}; waiting for it to finish")
+            time.sleep(SETTLE_DELAY_SECONDS)
+            continue
+        if status in FAILED_CREATE:
+            raise SystemExit(
+                f"stack {stack} is {status} (its creation failed; nothing to keep): "
+                "run `make destroy` and deploy again"
+            )
+        if status == "UPDATE_ROLLBACK_FAILED":
+            print(f"  stack {stack} is {status}: an update failed and so did its rollback")
+            print("\n".join(failed_events(cfn, stack, 0)[-10:]))
+            if not confirmed("  Continue the rollback (to the last working state)?", yes):
+                raise SystemExit("nothing changed")
+            cfn.continue_update_rollback(StackName=stack)
+            time.sleep(SETTLE_DELAY_SECONDS)
+            continue
+        return existing
+    raise SystemExit(f"stack {stack} is still busy after an hour; deploy again later")
 
 
 def deploy(args: argparse.Namespace) -> None:
@@ -340,34 +514,35 @@ def deploy(args: argparse.Namespace) -> None:
     cfn = session.client("cloudformation")
     print(f"Deploying stage {args.stage} as stack {args.stack} in {account}/{region}")
 
+    existing = settle(cfn, args.stack, args.yes)
     bucket = artifacts_bucket_name(args.stack, account, region)
-    ensure_artifacts_bucket(s3, bucket, region)
-    zip_key = _upload(s3, bucket, args.stack, zip_path.read_bytes(), ".zip")
-    layer_key = _upload(s3, bucket, args.stack, (package_dir / LAYER_ZIP).read_bytes(), ".zip")
+    ensure_artifacts_bucket(s3, bucket, region, account)
+    if existing is not None:
+        keep_current_code(cfn, s3, args.stack, bucket, account)
+    zip_key = _upload(s3, bucket, account, args.stack, zip_path.read_bytes(), ".zip")
+    layer_bytes = (package_dir / LAYER_ZIP).read_bytes()
+    layer_key = _upload(s3, bucket, account, args.stack, layer_bytes, ".zip")
     template = with_code_uri(
         json.loads(template_path.read_text()),
         f"s3://{bucket}/{zip_key}",
         f"s3://{bucket}/{layer_key}",
     )
-    template_key = _upload(s3, bucket, args.stack, json.dumps(template).encode(), ".json")
+    template_key = _upload(s3, bucket, account, args.stack, json.dumps(template).encode(), ".json")
     template_url = f"https://{bucket}.s3.{region}.amazonaws.com/{template_key}"
 
-    existing = _stack(cfn, args.stack)
-    if existing and existing["StackStatus"] == "REVIEW_IN_PROGRESS":
-        existing = None  # a first change set that was never run: create it again
-    if existing and existing["StackStatus"] == "ROLLBACK_COMPLETE":
-        raise SystemExit(
-            f"stack {args.stack} failed to create before; run `make destroy` and deploy again"
-        )
     previous = _parameters(existing)
     given = {
         "MailSender": args.mail_sender,
         "MailIdentity": args.mail_identity,
+        "CreateMailIdentity": args.create_mail_identity,
+        "AlarmEmail": args.alarm_email,
         "DomainName": args.domain,
         "CertificateArn": args.certificate_arn,
     }
     parameters = stack_parameters(template, previous, given)
-    apply_change_set(cfn, args.stack, template_url, parameters, exists=existing is not None)
+    apply_change_set(
+        cfn, args.stack, template_url, parameters, exists=existing is not None, yes=args.yes
+    )
     outputs = _outputs(_stack(cfn, args.stack))
 
     # The functions put the public URL into emails. CloudFront's own domain exists only after
@@ -379,12 +554,16 @@ def deploy(args: argparse.Namespace) -> None:
         print(f"  handing the public URL {outputs['PublicURL']} to the functions")
         given["PublicOrigin"] = outputs["PublicURL"]
         parameters = stack_parameters(template, current, given)
-        apply_change_set(cfn, args.stack, template_url, parameters, exists=True)
+        apply_change_set(cfn, args.stack, template_url, parameters, exists=True, yes=args.yes)
 
     site_bucket = outputs["SiteBucketName"]
     files = list(static_files(REPO / "widget", default_console_dir()))
     keys = upload_site(s3, site_bucket, files, site_config(outputs))
-    print(f"  uploaded {len(keys)} static files to s3://{site_bucket}")
+    gone = prune_site(s3, site_bucket, keys)
+    print(
+        f"  uploaded {len(keys)} static files to s3://{site_bucket}, "
+        f"deleted {len(gone)} that left the build"
+    )
     session.client("cloudfront").create_invalidation(
         DistributionId=outputs["DistributionId"],
         InvalidationBatch={
@@ -401,6 +580,7 @@ def deploy(args: argparse.Namespace) -> None:
         f'  Snippet      <script async src="{outputs["PublicURL"]}/widget/loader.js" '
         'data-department="DEPARTMENT" data-lang="de"></script>\n'
         f"  SES identity {outputs['MailIdentityName']} (verify it, see docs/deploy.md)\n"
+        f"  Alarms       {outputs['AlarmTopicArn']}\n"
         "Next: `make setup-admin` creates the first admin account and the departments."
     )
 
@@ -437,6 +617,23 @@ def setup(args: argparse.Namespace) -> None:
     print(body)
 
 
+def unprotect_tables(cfn, dynamodb, stack: str) -> list[str]:
+    """Switch off deletion protection of the stack's tables that have it; their names."""
+    names = []
+    for page in cfn.get_paginator("list_stack_resources").paginate(StackName=stack):
+        for resource in page["StackResourceSummaries"]:
+            if resource["ResourceType"] != "AWS::DynamoDB::Table":
+                continue
+            name = resource.get("PhysicalResourceId")
+            if not name or resource["ResourceStatus"] == "DELETE_COMPLETE":
+                continue
+            table = dynamodb.describe_table(TableName=name)["Table"]
+            if table.get("DeletionProtectionEnabled"):
+                dynamodb.update_table(TableName=name, DeletionProtectionEnabled=False)
+                names.append(name)
+    return names
+
+
 def destroy(args: argparse.Namespace) -> None:
     session = _session(args.region)
     cfn, s3 = session.client("cloudformation"), session.client("s3")
@@ -445,25 +642,41 @@ def destroy(args: argparse.Namespace) -> None:
     if not args.yes:
         typed = input(
             f"This deletes stack {args.stack} in {account}/{session.region_name} with every "
-            "table (accounts, chats) and the static files. Type the stack name to go on: "
+            "table (staff accounts and departments too: their deletion protection is switched "
+            "off), the chats and the static files. Type the stack name to go on: "
         )
         if typed.strip() != args.stack:
             raise SystemExit("nothing deleted")
     if stack is not None:
-        site_bucket = _outputs(stack).get("SiteBucketName")
+        outputs = _outputs(stack)
+        site_bucket = outputs.get("SiteBucketName")
         if site_bucket:
             print(f"  emptying s3://{site_bucket}: {empty_bucket(s3, site_bucket)} objects")
+        for name in unprotect_tables(cfn, session.client("dynamodb"), args.stack):
+            print(f"  deletion protection of table {name} switched off")
+        started = time.time()
         cfn.delete_stack(StackName=args.stack)
         print(f"  deleting stack {args.stack} (CloudFront takes a while)")
-        cfn.get_waiter("stack_delete_complete").wait(
-            StackName=args.stack, WaiterConfig={"Delay": 15, "MaxAttempts": 240}
-        )
+        try:
+            cfn.get_waiter("stack_delete_complete").wait(
+                StackName=args.stack, WaiterConfig={"Delay": 15, "MaxAttempts": 240}
+            )
+        except Exception:
+            events = failed_events(cfn, args.stack, started) or ["  (no failed event recorded)"]
+            raise SystemExit(
+                f"stack {args.stack} was not deleted; its failed events:\n" + "\n".join(events)
+            ) from None
+        if outputs.get("MailIdentityCreated") == "true":
+            print(
+                f"  kept the SES identity {outputs.get('MailIdentityName')} (another stage may "
+                "send from it; delete it in the SES console when none does)"
+            )
     bucket = artifacts_bucket_name(args.stack, account, session.region_name)
     from botocore.exceptions import ClientError
 
     try:
-        empty_bucket(s3, bucket)
-        s3.delete_bucket(Bucket=bucket)
+        empty_bucket(s3, bucket, owner=account)
+        s3.delete_bucket(Bucket=bucket, ExpectedBucketOwner=account)
         print(f"  deleted s3://{bucket}")
     except ClientError as exc:
         if "NoSuchBucket" not in str(exc):
@@ -482,6 +695,8 @@ def main(argv: list[str] | None = None) -> None:
         command.add_argument("--region", default=None, help="AWS region (default: AWS_REGION)")
         if name == "deploy":
             command.add_argument("--stage", default="prod")
+            command.add_argument("--create-mail-identity", choices=("true", "false"))
+            command.add_argument("--alarm-email", default=None)
             command.add_argument("--package-dir", type=Path, default=None)
             command.add_argument("--mail-sender", default=None)
             command.add_argument("--mail-identity", default=None)
@@ -494,7 +709,7 @@ def main(argv: list[str] | None = None) -> None:
                 action="append",
                 help="ID=Name@https://origin1,https://origin2 (repeatable)",
             )
-        if name == "destroy":
+        if name in ("deploy", "destroy"):
             command.add_argument("--yes", action="store_true", help="do not ask")
     args = parser.parse_args(argv)
     if not valid_stack_name(args.stack):

@@ -1,8 +1,10 @@
-"""`make lint-infra`: cfn-lint and checkov on the packaged template (the tests run the same).
+"""`make lint-infra`: cfn-lint and checkov on the packaged template, and cfn-lint once more on
+what AWS's SAM translator makes of it: the template CloudFormation really runs (the tests run
+the same).
 
     python -m infra.lint [build/package/prod/sam.json]
 
-Both tools live in .venv-tools (requirements-tools.txt): checkov pins versions of boto3, packaging
+The tools live in .venv-tools (requirements-tools.txt): checkov pins versions of boto3, packaging
 and others that the app's own .venv pins differently. Suppressions are in the template, next to
 the resource they concern, each with its reason (Metadata: checkov); no cfn-lint rule is ignored;
 docs/deploy.md lists them.
@@ -15,6 +17,8 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from infra.deploy import with_code_uri
 
 REPO = Path(__file__).resolve().parent.parent
 TOOLS_BIN = REPO / ".venv-tools" / "bin"
@@ -32,6 +36,44 @@ def tool(name: str) -> Path:
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: `make tools` installs requirements-tools.txt")
     return path
+
+
+# Runs in .venv-tools: aws-sam-translator's own entry point, as CloudFormation's transform. The
+# template names its role (no SAM `Policies`), so the managed-policy loader is never asked.
+_TRANSLATE = """
+import json, sys
+from samtranslator.translator.transform import transform
+
+class NoManagedPolicies:
+    def load(self):
+        return {}
+
+template = json.load(open(sys.argv[1], encoding="utf-8"))
+json.dump(transform(template, {}, NoManagedPolicies()), open(sys.argv[2], "w", encoding="utf-8"))
+"""
+
+
+def sam_translate(template: Path, out: Path) -> dict:
+    """The template after the SAM transform (AWS::Serverless::* into plain CloudFormation),
+    written to `out`. As `make deploy` sends it: the functions' code in S3. Offline: a region
+    for the pseudo parameters, no credentials."""
+    deployed = with_code_uri(
+        json.loads(template.read_text(encoding="utf-8")),
+        "s3://artifacts/deployment.zip",
+        "s3://artifacts/cryptography-layer.zip",
+    )
+    sent = out.with_name(f"{out.stem}.sent.json")
+    sent.write_text(json.dumps(deployed), encoding="utf-8")
+    run = subprocess.run(
+        [str(tool("python")), "-c", _TRANSLATE, str(sent), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "eu-central-1"},
+    )
+    if run.returncode != 0:
+        raise RuntimeError(f"the SAM transform failed:\n{run.stderr}")
+    return json.loads(out.read_text(encoding="utf-8"))
 
 
 def cfn_lint(template: Path) -> subprocess.CompletedProcess:
@@ -79,6 +121,14 @@ def main(argv: list[str] | None = None) -> int:
     lint = cfn_lint(template)
     print(f"cfn-lint: {'no errors or warnings' if lint.returncode == 0 else 'findings:'}")
     print(lint.stdout, end="")
+    transformed = template.with_name(f"{template.stem}.transformed.json")
+    sam_translate(template, transformed)
+    lint_transformed = cfn_lint(transformed)
+    print(
+        f"cfn-lint after the SAM transform ({transformed.name}): "
+        f"{'no errors or warnings' if lint_transformed.returncode == 0 else 'findings:'}"
+    )
+    print(lint_transformed.stdout, end="")
     result = checkov(template)
     print(
         f"checkov: {result.passed} passed, {len(result.failed)} failed, "
@@ -86,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     for check in result.failed:
         print(f"  FAILED {check['check_id']} {check['resource']}: {check['check_name']}")
-    return 0 if lint.returncode == 0 and not result.failed else 1
+    clean = lint.returncode == 0 and lint_transformed.returncode == 0 and not result.failed
+    return 0 if clean else 1
 
 
 if __name__ == "__main__":

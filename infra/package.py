@@ -13,10 +13,17 @@ Lambda wheels from PyPI. Steps:
    `chalice package --merge-template` on the staged project.
 3. Take out of the zip what the Lambda Python runtime already has: boto3, botocore, s3transfer,
    jmespath, dateutil, six, urllib3. PynamoDB depends on botocore, so pip brings it (about 2,000
-   files, 15 MB). Local runs are unaffected: they use .venv, which has all of them.
+   files, 15 MB). Local runs are unaffected: they use .venv, which has all of them. Also out:
+   wheels' `*.data/` folders (scripts such as jmespath's jp.py, never imported) and anything
+   under `.chalice/`.
 4. Move cryptography (Authlib's, for institutional sign-in: a 4.7 MB compiled library) out of
    the zip into a Lambda layer, cryptography-layer.zip, that only the API function carries
    (infra/template.yaml): it alone would take the function zip over its 5 MB.
+
+The functions run on arm64 (`lambda_architecture` in .chalice/config.json), so Chalice fetches
+manylinux aarch64 cp313 wheels. `--architecture x86_64` builds the same package for this
+machine's processor: tests/deploy imports the app from that variant, which cannot be done with
+aarch64 binaries on an x86_64 host.
 """
 
 from __future__ import annotations
@@ -42,6 +49,9 @@ RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "
 _DIST_INFO = re.compile(
     r"^(boto3|botocore|s3transfer|jmespath|python_dateutil|six|urllib3)-[^/]+\.dist-info$"
 )
+# A wheel's `<name>-<version>.data/` folder holds scripts and headers for an installation, which
+# nothing imports (jmespath's jp.py, say).
+_WHEEL_DATA = re.compile(r"^[^/]+-[^/]+\.data$")
 # Left in the template by .chalice/config.json until infra/template.yaml sets every Role.
 ROLE_PLACEHOLDER = "replaced-by-infra-template"
 ZIP_LIMIT_BYTES = 5 * 1024 * 1024
@@ -96,8 +106,9 @@ def lambda_requirements(text: str) -> str:
     return "\n".join(kept) + "\n"
 
 
-def stage_project(stage_dir: Path = STAGE_DIR) -> Path:
-    """Copy what ships into stage_dir (keeping Chalice's cache under .chalice/deployments)."""
+def stage_project(stage_dir: Path = STAGE_DIR, architecture: str | None = None) -> Path:
+    """Copy what ships into stage_dir (keeping Chalice's cache under .chalice/deployments);
+    `architecture` replaces the config's `lambda_architecture`."""
     stage_dir.mkdir(parents=True, exist_ok=True)
     for name in ("app.py", "chalicelib", "requirements.txt"):
         target = stage_dir / name
@@ -112,7 +123,10 @@ def stage_project(stage_dir: Path = STAGE_DIR) -> Path:
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
     )
     (stage_dir / ".chalice").mkdir(exist_ok=True)
-    shutil.copy2(REPO / ".chalice" / "config.json", stage_dir / ".chalice" / "config.json")
+    config = json.loads((REPO / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    if architecture is not None:
+        config["lambda_architecture"] = architecture
+    (stage_dir / ".chalice" / "config.json").write_text(json.dumps(config), encoding="utf-8")
     (stage_dir / "requirements.txt").write_text(
         lambda_requirements((REPO / "requirements.txt").read_text(encoding="utf-8")),
         encoding="utf-8",
@@ -128,14 +142,20 @@ def runtime_provided(name: str) -> bool:
     return top in RUNTIME_PROVIDED or top == "six.py" or bool(_DIST_INFO.match(top))
 
 
+def never_used(name: str) -> bool:
+    """Files in Chalice's zip that the functions never read."""
+    top = name.split("/", 1)[0]
+    return top == ".chalice" or bool(_WHEEL_DATA.match(top)) or "/__pycache__/" in f"/{name}"
+
+
 def in_layer(name: str) -> bool:
     top = name.split("/", 1)[0]
     return top in LAYER_PACKAGES or bool(_LAYER_DIST_INFO.match(top))
 
 
 def slim_zip(path: Path, layer_path: Path) -> tuple[int, int]:
-    """Rewrite the zip without what the runtime provides and without what goes into the layer
-    (written to `layer_path`); returns (files removed, files kept)."""
+    """Rewrite the zip without what the runtime provides, what is never used and what goes into
+    the layer (written to `layer_path`); returns (files left out, files kept)."""
     slim = path.with_suffix(".slim.zip")
     removed = kept = 0
     with (
@@ -144,7 +164,7 @@ def slim_zip(path: Path, layer_path: Path) -> tuple[int, int]:
         zipfile.ZipFile(layer_path, "w") as layer,
     ):
         for info in source.infolist():
-            if runtime_provided(info.filename) or "/__pycache__/" in f"/{info.filename}":
+            if runtime_provided(info.filename) or never_used(info.filename):
                 removed += 1
                 continue
             if in_layer(info.filename):
@@ -174,11 +194,13 @@ def package(
     *,
     stage_dir: Path = STAGE_DIR,
     env: dict[str, str] | None = None,
+    architecture: str | None = None,
 ) -> dict:
     """Build out_dir/sam.json and out_dir/deployment.zip; returns a short report.
-    `env` replaces the environment of `chalice package` (tests pass one without credentials)."""
+    `env` replaces the environment of `chalice package` (tests pass one without credentials);
+    `architecture` replaces the one of .chalice/config.json (arm64)."""
     chalice = Path(sys.executable).with_name("chalice")
-    project = stage_project(stage_dir)
+    project = stage_project(stage_dir, architecture)
     merge = project / "merge-template.json"
     merge.write_text(json.dumps(load_cfn_yaml(TEMPLATE), indent=1), encoding="utf-8")
     if out_dir.exists():
@@ -215,7 +237,7 @@ def package(
         "zip": str(zip_path),
         "zip_bytes": size,
         "zip_files": kept,
-        "removed_runtime_files": removed,
+        "left_out_files": removed,
         "layer_zip": str(layer_path),
         "layer_zip_bytes": layer_path.stat().st_size,
     }
@@ -228,13 +250,19 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--stage", default="prod", help="Chalice stage (dev or prod)")
     parser.add_argument("--out", type=Path, help="output directory (build/package/<stage>)")
+    parser.add_argument(
+        "--architecture",
+        choices=("arm64", "x86_64"),
+        help="instead of .chalice/config.json's (arm64): only for running the zip locally",
+    )
     args = parser.parse_args(argv)
     out = args.out or REPO / "build" / "package" / args.stage
-    report = package(args.stage, out)
+    report = package(args.stage, out, architecture=args.architecture)
     print(
         f"packaged stage {report['stage']}: {report['template']}\n"
         f"  Lambda zip {report['zip']}: {report['zip_bytes'] / 1e6:.2f} MB, "
-        f"{report['zip_files']} files ({report['removed_runtime_files']} runtime files left out)"
+        f"{report['zip_files']} files ({report['left_out_files']} left out: the runtime has "
+        "them, or nothing reads them)"
     )
 
 

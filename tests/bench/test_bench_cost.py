@@ -130,3 +130,39 @@ def test_functions_with_their_own_memory_are_read_from_the_chalice_config():
         "lambda_functions": {"maintenance": {"lambda_memory_size": 256}, "setup": {}},
     }
     assert cost.lambda_memory_mb(config) == {"maintenance": 256}
+
+
+def test_lambda_is_priced_at_the_arm64_rate_the_functions_run_on():
+    priced = cost.priced(cost.Usage(lambda_gb_seconds=1000), PRICES)
+    assert priced["lambda"] == pytest.approx(1000 * PRICES["lambda_arm64_per_gb_second"])
+    # About 20 % below x86_64's $0.0000166667 per GB-second.
+    assert PRICES["lambda_arm64_per_gb_second"] == pytest.approx(0.8 * 0.0000166667, rel=1e-3)
+    assert not [name for name in PRICES if "x86" in name]
+
+
+def test_the_alarms_cost_their_metrics_every_month_even_when_idle():
+    idle = cost.idle_usage(CALLS, MEMORY)
+    assert idle.alarm_metrics == cost.ALARM_METRICS
+    priced = cost.priced(idle, PRICES)
+    assert priced["cloudwatch_alarms"] == pytest.approx(
+        cost.ALARM_METRICS * PRICES["cloudwatch_alarm_metric_per_month"]
+    )
+    assert cost.priced(cost.chats_usage(CALLS, SIZES, MEMORY), PRICES)["cloudwatch_alarms"] == 0
+
+
+def test_pricing_stored_results_anew_changes_the_cost_and_nothing_measured():
+    results = {
+        "calls": CALLS,
+        "sizes": SIZES,
+        "page_view": PAGE_VIEW,
+        "latency_ms": {"availability_p50": 3.0},
+        "cost_usd": {"idle_per_month": 0.0},
+        "prices": {"region": "old", "as_of": "old"},
+    }
+    prices = cost.load_prices()
+    priced = cost.priced_results(results, prices)
+    totals, _ = cost.costs(CALLS, SIZES, PAGE_VIEW, PRICES)
+    assert priced["cost_usd"] == totals
+    assert priced["latency_ms"] == results["latency_ms"] and priced["calls"] == CALLS
+    assert priced["prices"] == {"region": prices["region"], "as_of": prices["as_of"]}
+    assert priced["comparison"]["break_even_chats_per_month"] > 0

@@ -1,10 +1,13 @@
 """The AWS package, built once per session exactly as `make package` builds it, without AWS
-credentials: the environment of `chalice package` has no AWS_* variables and no AWS config."""
+credentials: the environment of `chalice package` has no AWS_* variables and no AWS config.
+Also, for running the app from a zip on this machine, the same package built for its processor
+(the shipped one is arm64, whose binaries cannot load on an x86_64 host)."""
 
 from __future__ import annotations
 
 import json
 import os
+import platform
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,12 +39,14 @@ def environment_without_aws(tmp: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def packaged(tmp_path_factory) -> Packaged:
-    root = tmp_path_factory.mktemp("aws-package")
+def build(root: Path, architecture: str | None = None) -> Packaged:
     out = root / "prod"
     report = packaging.package(
-        "prod", out, stage_dir=root / "lambda-src", env=environment_without_aws(root)
+        "prod",
+        out,
+        stage_dir=root / "lambda-src",
+        env=environment_without_aws(root),
+        architecture=architecture,
     )
     template_path = out / "sam.json"
     return Packaged(
@@ -51,3 +56,20 @@ def packaged(tmp_path_factory) -> Packaged:
         template=json.loads(template_path.read_text(encoding="utf-8")),
         report=report,
     )
+
+
+@pytest.fixture(scope="session")
+def packaged(tmp_path_factory) -> Packaged:
+    return build(tmp_path_factory.mktemp("aws-package"))
+
+
+# Lambda's names of the machine's processor.
+HOST_ARCHITECTURE = {"x86_64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}[platform.machine()]
+
+
+@pytest.fixture(scope="session")
+def packaged_for_this_machine(tmp_path_factory, packaged) -> Packaged:
+    """The same package for this machine's processor: the shipped one when that is arm64."""
+    if HOST_ARCHITECTURE == "arm64":
+        return packaged
+    return build(tmp_path_factory.mktemp("aws-package-host"), HOST_ARCHITECTURE)

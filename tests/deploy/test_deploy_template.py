@@ -183,6 +183,36 @@ def test_the_rest_api_is_regional_on_stage_api_and_throttled(packaged):
     assert api["StageName"] == "api"
     assert api["EndpointConfiguration"] == "REGIONAL"  # CloudFront is in front already
     assert api["MethodSettings"][0]["ThrottlingRateLimit"] > 0
+    # Without it the SAM transform adds an unthrottled stage `Stage` (test_deploy_sam.py).
+    assert api["OpenApiVersion"] == "2.0"
+
+
+def test_api_gateway_may_invoke_the_functions_only_through_stage_api(packaged):
+    source_of = {
+        name: text_of(permission["Properties"]["SourceArn"])
+        for name, permission in packaged.of_type("AWS::Lambda::Permission").items()
+    }
+    prefix = "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
+    assert source_of == {
+        "APIHandlerInvokePermission": prefix + "${RestAPI}/api/*",
+        "WebsocketConnectInvokePermission": prefix + "${WebsocketAPI}/api/$connect",
+        "WebsocketMessageInvokePermission": prefix + "${WebsocketAPI}/api/$default",
+        "WebsocketDisconnectInvokePermission": prefix + "${WebsocketAPI}/api/$disconnect",
+    }
+
+
+API_FUNCTIONS = ("APIHandler", "WebsocketConnect", "WebsocketMessage", "WebsocketDisconnect")
+
+
+def test_functions_behind_an_api_stop_before_api_gateway_gives_up_after_29_seconds(packaged):
+    for name in API_FUNCTIONS:
+        assert packaged.resources[name]["Properties"]["Timeout"] < 29, name
+
+
+def test_every_function_runs_python_313_on_arm64(packaged):
+    for name, function in packaged.of_type("AWS::Serverless::Function").items():
+        assert function["Properties"]["Runtime"] == "python3.13", name
+        assert function["Properties"]["Architectures"] == ["arm64"], name
 
 
 def test_each_log_group_belongs_to_a_function_and_is_kept_briefly(packaged):
@@ -196,6 +226,133 @@ def test_each_log_group_belongs_to_a_function_and_is_kept_briefly(packaged):
         for g in groups.values()
     } == names
     assert all(0 < g["Properties"]["RetentionInDays"] <= 30 for g in groups.values())
+
+
+# ---- data safety, parameters -------------------------------------------------------------
+
+
+def test_staff_accounts_and_departments_are_protected_from_deletion(packaged):
+    protected = {
+        text_of(t["Properties"]["TableName"]).removeprefix("${AWS::StackName}-")
+        for t in packaged.of_type("AWS::DynamoDB::Table").values()
+        if t["Properties"].get("DeletionProtectionEnabled")
+    }
+    # The others hold only what expires by itself (TTL).
+    assert protected == {"agents", "departments"}
+
+
+def test_a_certificate_outside_us_east_1_is_refused_before_anything_is_created(packaged):
+    pattern = re.compile(packaged.template["Parameters"]["CertificateArn"]["AllowedPattern"])
+    good = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+    assert pattern.fullmatch(good)
+    assert pattern.fullmatch("")  # no custom domain
+    for bad in (
+        good.replace("us-east-1", "eu-central-1"),
+        good.replace("123456789012", "1234"),
+        "arn:aws:iam::123456789012:server-certificate/chat",
+    ):
+        assert not pattern.fullmatch(bad), bad
+
+
+def test_alarm_email_is_an_address_or_nothing(packaged):
+    pattern = re.compile(packaged.template["Parameters"]["AlarmEmail"]["AllowedPattern"])
+    assert pattern.fullmatch("it@uni.example") and pattern.fullmatch("")
+    assert not pattern.fullmatch("it@uni") and not pattern.fullmatch("it uni@example.org")
+
+
+def test_the_ses_identity_is_created_only_on_request_and_kept_with_the_stack(packaged):
+    parameters = packaged.template["Parameters"]
+    assert parameters["CreateMailIdentity"]["Default"] == "false"
+    identity = packaged.resources["SesIdentity"]
+    assert identity["Condition"] == "CreatesMailIdentity"
+    assert packaged.template["Conditions"]["CreatesMailIdentity"] == {
+        "Fn::Equals": [{"Ref": "CreateMailIdentity"}, "true"]
+    }
+    # Another stage may send from it: deleting this stack never deletes it.
+    assert identity["DeletionPolicy"] == identity["UpdateReplacePolicy"] == "Retain"
+    assert "SesIdentity" not in json.dumps(packaged.template["Outputs"])
+
+
+# ---- alarms ---------------------------------------------------------------------------------
+
+
+def alarms(packaged) -> dict[str, dict]:
+    return {n: a["Properties"] for n, a in packaged.of_type("AWS::CloudWatch::Alarm").items()}
+
+
+def watched(alarm: dict) -> list[tuple[str, str, dict]]:
+    """(namespace, metric, dimensions) of every metric an alarm reads."""
+    if "MetricName" in alarm:
+        dimensions = {d["Name"]: d["Value"] for d in alarm.get("Dimensions", [])}
+        return [(alarm["Namespace"], alarm["MetricName"], dimensions)]
+    found = []
+    for query in alarm["Metrics"]:
+        if "MetricStat" in query:
+            metric = query["MetricStat"]["Metric"]
+            dimensions = {d["Name"]: d["Value"] for d in metric["Dimensions"]}
+            found.append((metric["Namespace"], metric["MetricName"], dimensions))
+    return found
+
+
+def test_every_alarm_goes_to_the_alarm_topic_which_mails_alarm_email(packaged):
+    for name, alarm in alarms(packaged).items():
+        assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
+        assert alarm["TreatMissingData"] == "notBreaching", name  # idle is not an alarm
+    topic = packaged.resources["AlarmTopic"]["Properties"]
+    assert topic["Subscription"]["Fn::If"][0] == "HasAlarmEmail"
+    (subscription,) = topic["Subscription"]["Fn::If"][1]
+    assert subscription == {"Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}
+
+
+def test_errors_and_throttles_of_every_function_raise_an_alarm(packaged):
+    found = {
+        (metric, dimensions["FunctionName"]["Ref"])
+        for alarm in alarms(packaged).values()
+        for namespace, metric, dimensions in watched(alarm)
+        if namespace == "AWS/Lambda"
+    }
+    functions = set(packaged.of_type("AWS::Serverless::Function"))
+    assert found == {(m, f) for m in ("Errors", "Throttles") for f in functions}
+
+
+def test_5xx_of_both_apis_a_failing_schedule_and_ses_bounces_raise_an_alarm(packaged):
+    metrics = {
+        (namespace, metric, json.dumps(dimensions, sort_keys=True))
+        for alarm in alarms(packaged).values()
+        for namespace, metric, dimensions in watched(alarm)
+    }
+    rest_stage = {"ApiName": {"Fn::Sub": "${AWS::StackName}-rest"}, "Stage": "api"}
+    websocket_stage = {"ApiId": {"Ref": "WebsocketAPI"}, "Stage": "api"}
+    assert packaged.resources["RestAPI"]["Properties"]["Name"] == rest_stage["ApiName"]
+    rule = {"RuleName": {"Fn::Sub": "${AWS::StackName}-sweep"}}
+    schedule = packaged.resources["Maintenance"]["Properties"]["Events"]["MaintenanceEvent"]
+    assert schedule["Properties"]["Name"] == rule["RuleName"]
+    for expected in (
+        ("AWS/ApiGateway", "5XXError", rest_stage),
+        ("AWS/ApiGateway", "IntegrationError", websocket_stage),
+        ("AWS/ApiGateway", "ExecutionError", websocket_stage),
+        ("AWS/Events", "FailedInvocations", rule),
+        ("AWS/SES", "Reputation.BounceRate", {}),
+    ):
+        namespace, metric, dimensions = expected
+        assert (namespace, metric, json.dumps(dimensions, sort_keys=True)) in metrics, expected
+
+
+def test_dynamodb_throttles_of_every_table_and_its_system_errors_raise_an_alarm(packaged):
+    throttled = {}
+    for alarm in alarms(packaged).values():
+        for namespace, metric, dimensions in watched(alarm):
+            if namespace == "AWS/DynamoDB":
+                throttled.setdefault(metric, set()).add(dimensions["TableName"]["Ref"])
+    tables = set(packaged.of_type("AWS::DynamoDB::Table"))
+    assert throttled == {"ReadThrottleEvents": tables, "WriteThrottleEvents": tables}
+    queries = [
+        query["Expression"]
+        for alarm in alarms(packaged).values()
+        for query in alarm.get("Metrics", [])
+        if query.get("Expression", "").startswith("SELECT")
+    ]
+    assert queries == ['SELECT SUM(SystemErrors) FROM SCHEMA("AWS/DynamoDB", Operation, TableName)']
 
 
 # ---- CloudFront -----------------------------------------------------------------------------
@@ -264,6 +421,36 @@ def test_cloudfront_caches_the_availability_check_for_its_max_age_and_nothing_el
     }
 
 
+def header_policy(packaged, behavior: dict) -> dict:
+    name = behavior["ResponseHeadersPolicyId"]["Ref"]
+    return packaged.resources[name]["Properties"]["ResponseHeadersPolicyConfig"]
+
+
+def test_the_console_is_served_with_a_csp_and_never_inside_a_frame(packaged):
+    config = distribution(packaged)
+    by_pattern = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
+    console = by_pattern["/console/*"]
+    assert console["TargetOriginId"] == config["DefaultCacheBehavior"]["TargetOriginId"]
+    assert console["FunctionAssociations"] == config["DefaultCacheBehavior"]["FunctionAssociations"]
+    headers = header_policy(packaged, console)["SecurityHeadersConfig"]
+    assert headers["FrameOptions"] == {"FrameOption": "DENY", "Override": True}
+    csp = text_of(headers["ContentSecurityPolicy"]["ContentSecurityPolicy"])
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["script-src"] == "'self'" and directives["default-src"] == "'self'"
+    assert directives["connect-src"] == (
+        "'self' wss://${WebsocketAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+    )
+    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+
+
+def test_the_chat_window_stays_frameable_by_the_pages_that_embed_it(packaged):
+    config = distribution(packaged)
+    assert not any(b["PathPattern"].startswith("/widget") for b in config["CacheBehaviors"])
+    widget = header_policy(packaged, config["DefaultCacheBehavior"])["SecurityHeadersConfig"]
+    assert "FrameOptions" not in widget and "ContentSecurityPolicy" not in widget
+
+
 def test_the_app_promises_a_max_age_that_the_cdn_honours(packaged):
     source = (REPO / "app.py").read_text(encoding="utf-8")
     ages = [int(a) for a in re.findall(r"public, max-age=(\d+)", source)]
@@ -280,6 +467,8 @@ def test_outputs_tell_deploy_where_everything_is(packaged):
         "DistributionId",
         "SetupFunctionName",
         "MailIdentityName",
+        "MailIdentityCreated",
+        "AlarmTopicArn",
     } <= set(packaged.template["Outputs"])
 
 
@@ -358,7 +547,11 @@ def test_the_role_pushes_only_to_its_own_websocket_api_and_mails_from_its_own_id
     for resource in push["Resource"]:
         assert ":${WebsocketAPI}/api/" in text_of(resource)
     mail = statements["SendFromOwnIdentity"]
-    assert text_of(mail["Resource"]).endswith(":identity/${SesIdentity}")
+    template, names = mail["Resource"]["Fn::Sub"]
+    assert template.endswith(":identity/${Identity}")
+    assert names["Identity"] == {
+        "Fn::If": ["HasMailIdentity", {"Ref": "MailIdentity"}, {"Ref": "MailSender"}]
+    }
     logs = statements["WriteOwnLogs"]
     assert {r["Fn::GetAtt"][0] for r in logs["Resource"]} == set(
         packaged.of_type("AWS::Logs::LogGroup")
@@ -381,3 +574,19 @@ def test_every_suppressed_check_is_listed_with_its_reason_in_the_docs(packaged):
     docs = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
     for check_id in checkov_suppressions(packaged):
         assert f"`{check_id}`" in docs, f"docs/deploy.md must explain {check_id}"
+
+
+def test_the_cost_figures_count_every_metric_the_alarms_read(packaged):
+    from bench.cost import ALARM_METRICS
+
+    read = 0
+    for alarm in alarms(packaged).values():
+        if "MetricName" in alarm:
+            read += 1
+        else:
+            read += sum(
+                1
+                for query in alarm["Metrics"]
+                if "MetricStat" in query or query.get("Expression", "").startswith("SELECT")
+            )
+    assert read == ALARM_METRICS
