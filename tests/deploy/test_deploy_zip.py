@@ -218,3 +218,22 @@ def test_the_app_answers_from_the_zip_with_only_the_runtimes_boto3(
 def lambda_runtime_botocore() -> str:
     text = (REPO / "requirements-lambda-runtime.txt").read_text(encoding="utf-8")
     return re.search(r"^botocore==(\S+)$", text, re.MULTILINE).group(1)
+
+
+def pins(path: Path) -> dict[str, str]:
+    found = re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)$", path.read_text(encoding="utf-8"), re.M)
+    return {name.lower().replace("_", "-"): version for name, version in found}
+
+
+def test_the_runtime_sdk_tier_installs_what_the_functions_import_at_the_same_versions():
+    """The second integration run (the Lambda runtime's SDK) must have every package of the
+    zip, pinned alike; only the SDK itself differs."""
+    shipped = pins(REPO / "requirements.txt")
+    runtime = pins(REPO / "requirements-lambda-runtime.txt")
+    sdk = {"boto3", "botocore", "s3transfer"}
+    differing = {
+        name: (version, runtime.get(name))
+        for name, version in shipped.items()
+        if name not in sdk and runtime.get(name) != version
+    }
+    assert differing == {}
