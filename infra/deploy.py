@@ -34,6 +34,7 @@ from infra.package import LAYER_ZIP
 REPO = Path(__file__).resolve().parent.parent
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"]
 SERVERLESS_FUNCTION = "AWS::Serverless::Function"
+NO_ALARMS = "none: deploy with ALARM_EMAIL=... to be told of failures (docs/deploy.md, Alarms)"
 SERVERLESS_LAYER = "AWS::Serverless::LayerVersion"
 # Artifacts older than this go (a lifecycle rule); the stack's current zip is refreshed before
 # every update, so that a rollback always finds it.
@@ -580,7 +581,7 @@ def deploy(args: argparse.Namespace) -> None:
         f'  Snippet      <script async src="{outputs["PublicURL"]}/widget/loader.js" '
         'data-department="DEPARTMENT" data-lang="de"></script>\n'
         f"  SES identity {outputs['MailIdentityName']} (verify it, see docs/deploy.md)\n"
-        f"  Alarms       {outputs['AlarmTopicArn']}\n"
+        f"  Alarms       {outputs.get('AlarmTopicArn', NO_ALARMS)}\n"
         "Next: `make setup-admin` creates the first admin account and the departments."
     )
 
