@@ -1,6 +1,6 @@
 # make run   - the app with DynamoDB Local on http://127.0.0.1:$(PORT)/ (data under $(DATA_DIR))
 # make test  - the test suite; extra pytest arguments via PYTEST_ARGS="..."
-# make lint  - ruff
+# make lint  - ruff check, ruff format --check and mypy (chalicelib/ and app.py, typed defs)
 # make widget - builds the visitor widget (widget/src -> widget/loader.js, chat.*) and the agent
 #               console (widget/console/src -> widget/console/) when changed
 # make bench - speed, sizes, calls and cost on the local stack, beside baselines (about ten
@@ -50,6 +50,8 @@ bench: setup package
 
 lint: $(REQUIREMENTS_STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 setup: $(REQUIREMENTS_STAMP) $(NODE_STAMP) chromium widget
 

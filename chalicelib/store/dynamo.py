@@ -120,10 +120,11 @@ def email_key(email: str) -> str:
 
 
 def _bind(base: type[Model], prefix: str, host: str | None, region: str) -> type[Model]:
+    schema_meta: Any = base.Meta
     meta = type(
         "Meta",
-        (base.Meta,),  # type: ignore[attr-defined]
-        {"table_name": prefix + base.Meta.base_name, "host": host, "region": region},  # type: ignore[attr-defined]
+        (schema_meta,),
+        {"table_name": prefix + schema_meta.base_name, "host": host, "region": region},
     )
     namespace: dict[str, Any] = {"Meta": meta, "__module__": base.__module__}
     for name, value in vars(base).items():
@@ -665,8 +666,10 @@ class DynamoStore(Store):
                     raise Closed(room.room_id) from None
                 current = fresh
                 continue
-            expiry = {"expires_at": room_expires_at} if room_expires_at is not None else {}
-            return Appended(message, True, replace(current, last_seq=seq, **expiry))
+            stored = replace(current, last_seq=seq)
+            if room_expires_at is not None:
+                stored = replace(stored, expires_at=room_expires_at)
+            return Appended(message, True, stored)
         raise Changed(room.room_id)
 
     def message_for_client_id(self, room_id: str, client_id: str, now: float) -> Message | None:

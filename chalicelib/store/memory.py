@@ -195,7 +195,7 @@ class MemoryStore(Store):
         return [
             c
             for c in self._connections.values()
-            if c.principal_id == principal_id and _alive(c, now)
+            if c.principal_id == principal_id and c.expires_at > now
         ]
 
     @_locked
@@ -233,7 +233,7 @@ class MemoryStore(Store):
         department = self._departments.get(department_id)
         if department is None:
             raise Changed(department_id)
-        changes = {
+        changes: dict[str, Any] = {
             "name": name,
             "allowed_origins": allowed_origins,
             "retention_hours": retention_hours,
@@ -418,7 +418,7 @@ class MemoryStore(Store):
         queued = [
             r
             for r in self._rooms.values()
-            if r.state == "queued" and r.department_id == department_id and _alive(r, now)
+            if r.state == "queued" and r.department_id == department_id and r.expires_at > now
         ]
         return sorted(queued, key=lambda r: r.queued_key or "")[:limit]
 
@@ -430,7 +430,7 @@ class MemoryStore(Store):
             if r.state == "queued"
             and r.department_id == department_id
             and (r.queued_key or "") <= queued_key
-            and _alive(r, now)
+            and r.expires_at > now
         )
 
     def rooms_of_department(self, department_id: str, before_key: str | None) -> Iterator[Room]:
@@ -482,8 +482,9 @@ class MemoryStore(Store):
         message = Message(room_id=room.room_id, seq=seq, **vars(draft))
         self._messages[room.room_id][seq] = message
         self._client_ids[(room.room_id, draft.client_id)] = seq
-        expiry = {"expires_at": room_expires_at} if room_expires_at is not None else {}
-        updated = replace(stored, last_seq=seq, **expiry)
+        updated = replace(stored, last_seq=seq)
+        if room_expires_at is not None:
+            updated = replace(updated, expires_at=room_expires_at)
         self._rooms[room.room_id] = updated
         return Appended(message, True, updated)
 
