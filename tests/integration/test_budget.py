@@ -1,4 +1,5 @@
-"""DynamoDB calls per request, counted on the store's botocore client (the availability check is one GetItem; request paths are a handful of key operations, never a Scan)."""
+"""DynamoDB calls per request, counted on the store's botocore client (the availability check
+is one GetItem; request paths are a handful of key operations, never a Scan)."""
 
 from __future__ import annotations
 
