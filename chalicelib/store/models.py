@@ -104,6 +104,8 @@ class ConnectionItem(Model):
     session_expires_at = NumberAttribute(null=True)  # agents: frames are refused after it
     role = UnicodeAttribute(default="agent")
     departments = ListAttribute(of=UnicodeAttribute, default=list)
+    status = UnicodeAttribute(default="offline")
+    counts = BooleanAttribute(default=False)  # agents: heartbeats keep the chat button
     last_seen = NumberAttribute()
     # When $connect stored it: until the handshake completes, API Gateway answers Gone.
     connected_at = NumberAttribute(null=True)
@@ -138,9 +140,8 @@ class DepartmentItem(Model):
     allowed_origins = ListAttribute(of=UnicodeAttribute, default=list)
     retention_hours = NumberAttribute()
     ready_until: MapAttribute = MapAttribute(default=dict)
-    online_agents = UnicodeSetAttribute(
-        null=True
-    )  # agents with a live socket: queue events go to them
+    # agent -> their live consoles' connection ids, space-separated: queue events go to them
+    consoles: MapAttribute = MapAttribute(default=dict)
     created_at = UnicodeAttribute()
     listing = UnicodeAttribute(default="department")
     listing_index = DepartmentListingIndex()
@@ -222,6 +223,7 @@ class RoomItem(Model):
     last_seq = NumberAttribute(default=0)
     retention_hours = NumberAttribute(default=24)
     version = NumberAttribute(default=0)
+    live: MapAttribute = MapAttribute(default=dict)  # connection id -> visitor or agent id
     expires_at = TtlNumberAttribute()
     department_index = RoomDepartmentIndex()
     queue_index = RoomQueueIndex()

@@ -18,8 +18,10 @@ const STORAGE_KEY = `livechat:${API}`;
 const RETRY_MAX_MS = 30000;
 const RESEND_AFTER_MS = 8000;
 const HEARTBEAT_MS = 4 * 60 * 1000; // API Gateway closes idle sockets after 10 minutes
-const TYPING_IDLE_MS = 3000;
-const THEIR_TYPING_MS = 10000;
+// While typing, the agent is told at most every 5 s; there is no "off": the other side lets it
+// run out, and a message ends it.
+const TYPING_EVERY_MS = 5000;
+const THEIR_TYPING_MS = 7000;
 const EMOJIS = [
   "😀", "😊", "🙂", "😉", "😂", "😅", "😍", "🤔", "😮", "😢", "😕", "🙈", "👍", "👎", "👏", "🙏",
   "👋", "🙌", "💪", "👀", "✅", "❌", "❓", "❗", "💡", "🎉", "❤️", "⭐", "☕", "📚", "🎓", "📅",
@@ -178,8 +180,7 @@ let starting = false;
 let errorText = "";
 let errorTimer = 0;
 let fatalText = "";
-let typingSent = false;
-let typingTimer = 0;
+let typingSentAt = 0;
 let theirTypingTimer = 0;
 let audio = null;
 let lastFocus = null;
@@ -730,11 +731,7 @@ function autoGrow() {
 }
 
 function stopTyping() {
-  clearTimeout(typingTimer);
-  if (typingSent && room?.state === "open") {
-    sendFrame({ action: "typing", room_id: room.room_id, typing: false });
-  }
-  typingSent = false;
+  typingSentAt = 0; // the next keystroke tells the agent at once
 }
 
 ui.composer.addEventListener("submit", (event) => {
@@ -756,12 +753,10 @@ ui.text.addEventListener("input", () => {
     stopTyping();
     return;
   }
-  if (!typingSent) {
+  if (Date.now() - typingSentAt >= TYPING_EVERY_MS) {
     sendFrame({ action: "typing", room_id: room.room_id, typing: true });
-    typingSent = true;
+    typingSentAt = Date.now();
   }
-  clearTimeout(typingTimer);
-  typingTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
 });
 
 // ---- the tools: bell, options, trash, minimise; emojis ----------------------------------------

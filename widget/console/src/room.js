@@ -159,8 +159,10 @@ const EMOJIS = [
   "💪", "👀", "✅", "❌", "❓", "❗", "💡", "🎉", "❤️", "⭐", "☕", "📚", "🎓", "📅", "📧", "📞",
 ];
 const RESEND_AFTER_MS = 8000;
-const TYPING_IDLE_MS = 3000;
-const THEIR_TYPING_MS = 10000;
+// While typing, the visitor is told at most every 5 s; there is no "off": the other side lets
+// it run out, and a message ends it.
+const TYPING_EVERY_MS = 5000;
+const THEIR_TYPING_MS = 7000;
 // A request is previewed once per console session; the visitor hears "someone will be with you"
 // once, not on every click.
 const previewed = new Set();
@@ -201,8 +203,7 @@ class RoomScreen {
     this.pending = new Map(); // client_id -> {text, timer, failed}
     this.lostQueue = false;
     this.offs = [];
-    this.typingSent = false;
-    this.typingTimer = 0;
+    this.typingSentAt = 0;
     this.theirTypingTimer = 0;
     this.left = false;
     replace(main, el("p", { role: "status", text: t("loading") }));
@@ -568,18 +569,15 @@ class RoomScreen {
   }
 
   noteTyping(active) {
-    clearTimeout(this.typingTimer);
-    if (active && !this.typingSent) {
-      this.typingSent = sendFrame({ action: "typing", room_id: this.roomId, typing: true });
+    if (!active) return this.stopTyping();
+    if (Date.now() - this.typingSentAt < TYPING_EVERY_MS) return;
+    if (sendFrame({ action: "typing", room_id: this.roomId, typing: true })) {
+      this.typingSentAt = Date.now();
     }
-    if (active) this.typingTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
-    else this.stopTyping();
   }
 
   stopTyping() {
-    clearTimeout(this.typingTimer);
-    if (this.typingSent) sendFrame({ action: "typing", room_id: this.roomId, typing: false });
-    this.typingSent = false;
+    this.typingSentAt = 0; // the next keystroke tells the visitor at once
   }
 
   // ---- actions ---------------------------------------------------------------------------------
