@@ -1,4 +1,5 @@
-# make run   - the app with DynamoDB Local on http://127.0.0.1:$(PORT)/ (data under $(DATA_DIR))
+# make run   - the app with DynamoDB Local on http://127.0.0.1:$(PORT)/ (data under $(DATA_DIR));
+#              SSO_DEMO=1 also starts the test OpenID provider with a demo user (docs/console.md)
 # make test  - the test suite; extra pytest arguments via PYTEST_ARGS="..."
 # make lint  - ruff (Python) and Biome (widget/ JavaScript and CSS: lint and format, no warnings)
 # make widget - builds the visitor widget (widget/src -> widget/loader.js, chat.*) and the agent
@@ -27,6 +28,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DATA_DIR ?= .data
 PYTEST_ARGS ?=
+SSO_DEMO ?=
 STAGE ?= prod
 STACK ?= livechat-$(STAGE)
 TOOLS_VENV := .venv-tools
@@ -40,7 +42,7 @@ TOOLS_STAMP := $(TOOLS_VENV)/requirements.stamp
 	bench
 
 run: setup
-	PORT=$(PORT) DATA_DIR=$(DATA_DIR) $(PY) -m devserver
+	PORT=$(PORT) DATA_DIR=$(DATA_DIR) SSO_DEMO=$(SSO_DEMO) $(PY) -m devserver
 
 test: setup tools
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -24,16 +24,17 @@ from chalicelib.services import (
     messages,
     presence,
     rooms,
+    sso,
     visitors,
 )
 from chalicelib.services.context import Context, build_context
 from chalicelib.services.maintenance import run_sweep, setup_stack
 from chalicelib.services.principals import (
+    Principal,
     authenticate_agent,
     authenticate_visitor,
     principal_of_connection,
 )
-from chalicelib.services.views import public_agent_view
 from chalicelib.settings import get_settings
 
 app = Chalice(app_name="livechat")
@@ -236,6 +237,8 @@ def get_config(ctx, _principal, _body, _query):
         "ws_url": ctx.settings.ws_url,
         "max_message_length": ctx.settings.max_message_length,
         "languages": list(ctx.settings.languages),
+        "sso": ctx.settings.sso_enabled,
+        "password_login": ctx.settings.password_login,
     }
 
 
@@ -279,14 +282,12 @@ OPERATIONS.append(
     errors=(429,),
 )
 def create_visitor(ctx, _principal, _body, _query):
-    visitor, token = visitors.create(ctx, _client_ip())
-    return {"visitor_id": visitor.visitor_id, "name": visitor.name, "token": token}
+    return visitors.create(ctx, _client_ip())
 
 
 @route("/visitors/me", "GET", "The visitor's identity", auth="visitor", response=s.VisitorOut)
 def get_visitor_me(ctx, principal, _body, _query):
-    visitors.keep_alive(ctx, principal)
-    return {"visitor_id": principal.id, "name": principal.visitor.name}
+    return visitors.me(ctx, principal)
 
 
 @route(
@@ -369,12 +370,12 @@ def close_room(ctx, principal, body, _query, room_id):
     body=s.RegisterIn,
     response=s.RegisteredOut,
     status=202,
-    errors=(400, 409, 429),
+    errors=(400, 403, 409, 429),
 )
 def register(ctx, _principal, body, _query):
     visitors.check_rate(ctx, "register", _client_ip())
-    agent = agents.register(ctx, body.email, body.name, body.password)
-    return {"agent_id": agent.agent_id, "state": agent.state}
+    agent = agents.register_with_password(ctx, body.email, body.name, body.password)
+    return {"agent_id": agent["agent_id"], "state": agent["state"]}
 
 
 @route(
@@ -388,7 +389,7 @@ def register(ctx, _principal, body, _query):
 def login(ctx, _principal, body, _query):
     visitors.check_rate(ctx, "login", _client_ip())
     token, agent = agents.login(ctx, body.email, body.password)
-    return {"token": token, "agent": agents.view(agent)}
+    return {"token": token, "agent": agent}
 
 
 @route(
@@ -399,8 +400,8 @@ def logout(ctx, principal, _body, _query):
 
 
 @route("/me", "GET", "The signed-in agent", auth="agent", response=s.AgentOut)
-def get_me(_ctx, principal, _body, _query):
-    return agents.view(principal.agent)
+def get_me(ctx, principal, _body, _query):
+    return agents.me(ctx, principal)
 
 
 @route(
@@ -408,7 +409,7 @@ def get_me(_ctx, principal, _body, _query):
 )
 def patch_me(ctx, principal, body, _query):
     settings = body.settings.model_dump(exclude_unset=True) if body.settings else None
-    return agents.view(agents.update_me(ctx, principal, body.name, settings))
+    return agents.update_me(ctx, principal, body.name, settings)
 
 
 @route(
@@ -420,7 +421,7 @@ def patch_me(ctx, principal, body, _query):
     response=s.AgentOut,
 )
 def put_status(ctx, principal, body, _query):
-    return agents.view(agents.set_status(ctx, principal, body.status))
+    return agents.set_status(ctx, principal, body.status)
 
 
 @route(
@@ -432,7 +433,78 @@ def put_status(ctx, principal, body, _query):
     response=s.AgentOut,
 )
 def put_availability(ctx, principal, body, _query):
-    return agents.view(agents.set_availability(ctx, principal, body.available))
+    return agents.set_availability(ctx, principal, body.available)
+
+
+# ---- institutional sign-in (OpenID Connect) ----------------------------------------------------
+
+
+class SsoCallbackQuery(Query):
+    model_config = ConfigDict(extra="ignore")  # providers add their own (iss, session_state)
+    state: Annotated[str, Field(max_length=512)] | None = None
+    code: Annotated[str, Field(max_length=2048)] | None = None
+    error: Annotated[str, Field(max_length=256)] | None = None
+
+
+@route(
+    "/auth/sso/start",
+    "POST",
+    "Start institutional sign-in: the provider's sign-in page to send the browser to",
+    response=s.SsoStartOut,
+    errors=(401, 404, 429),
+)
+def sso_start(ctx, _principal, _body, _query):
+    visitors.check_rate(ctx, "login", _client_ip())
+    return {"authorization_url": sso.start(ctx)}
+
+
+@app.route("/auth/sso/callback", methods=["GET"])
+def sso_callback() -> Response:
+    """The provider sends the browser here; it goes on to the console with a one-time code (or
+    an error code) in the fragment. A redirect, not JSON, hence not the `route` helper."""
+    try:
+        query = SsoCallbackQuery.model_validate(app.current_request.query_params or {})
+        target = sso.finish(context(), query.state, query.code, query.error)
+    except ValidationError as exc:
+        return _error_response(exc)
+    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into a 500
+        return _error_response(exc)
+    return Response(
+        body="",
+        status_code=302,
+        headers={"Location": target, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+    )
+
+
+OPERATIONS.append(
+    Operation(
+        "/auth/sso/callback",
+        "GET",
+        "The provider's redirect: on to the console with #sso_code=... or #sso_error=...",
+        None,
+        302,
+        query=SsoCallbackQuery,
+        errors=(400,),
+    )
+)
+
+
+@route(
+    "/auth/sso/exchange",
+    "POST",
+    "Trade the one-time code from the callback for a session",
+    body=s.SsoExchangeIn,
+    response=s.SsoSignedInOut,
+    errors=(400, 401, 403, 429),
+)
+def sso_exchange(ctx, _principal, body, _query):
+    visitors.check_rate(ctx, "login", _client_ip())
+    signed_in = sso.exchange(ctx, body.code)
+    return {
+        "token": signed_in.token,
+        "agent": signed_in.agent,
+        "end_session_url": signed_in.end_session_url,
+    }
 
 
 # ---- agent omnichannel -------------------------------------------------------------------------
@@ -466,7 +538,7 @@ def get_queue(ctx, principal, _body, query):
     response=s.DepartmentListOut,
 )
 def list_departments(ctx, _principal, _body, _query):
-    return {"departments": [departments.view(ctx, d) for d in departments.list_all()]}
+    return {"departments": departments.list_all(ctx)}
 
 
 @route(
@@ -478,8 +550,8 @@ def list_departments(ctx, _principal, _body, _query):
     response=s.PublicAgentListOut,
     errors=(400, 404),
 )
-def list_department_agents(_ctx, _principal, _body, query):
-    return {"agents": [public_agent_view(a) for a in agents.active_agents_of(query.department_id)]}
+def list_department_agents(ctx, _principal, _body, query):
+    return {"agents": agents.colleagues_in(ctx, query.department_id)}
 
 
 @route(
@@ -528,7 +600,11 @@ def return_room(ctx, principal, _body, _query, room_id):
     errors=(400, 404, 409),
 )
 def forward_room(ctx, principal, body, _query, room_id):
-    return rooms.forward(ctx, principal, room_id, body.agent_id, body.department_id)
+    if (body.agent_id is None) == (body.department_id is None):
+        raise InvalidInput("give either agent_id or department_id", "invalid_forward_target")
+    if body.agent_id is not None:
+        return rooms.forward_to_agent(ctx, principal, room_id, body.agent_id)
+    return rooms.forward_to_department(ctx, principal, room_id, body.department_id)
 
 
 @route(
@@ -621,9 +697,9 @@ def put_contact(ctx, principal, body, _query, visitor_id):
     query=AdminAgentsQuery,
     response=s.AgentListOut,
 )
-def admin_list_agents(_ctx, _principal, _body, query):
-    found, last_key = agents.list_agents(query.state, query.limit, _decode_cursor(query.next))
-    return {"agents": [agents.view(a) for a in found], "next": _encode_cursor(last_key)}
+def admin_list_agents(ctx, _principal, _body, query):
+    found, last_key = agents.list_agents(ctx, query.state, query.limit, _decode_cursor(query.next))
+    return {"agents": found, "next": _encode_cursor(last_key)}
 
 
 @route(
@@ -636,7 +712,7 @@ def admin_list_agents(_ctx, _principal, _body, query):
     errors=(400, 404, 409, 502),
 )
 def admin_approve(ctx, _principal, body, _query, agent_id):
-    return agents.view(agents.approve(ctx, agent_id, body.role, body.departments))
+    return agents.approve(ctx, agent_id, body.role, body.departments)
 
 
 @route(
@@ -649,7 +725,7 @@ def admin_approve(ctx, _principal, body, _query, agent_id):
     errors=(400, 404),
 )
 def admin_patch_agent(ctx, _principal, body, _query, agent_id):
-    return agents.view(agents.patch_agent(ctx, agent_id, body.role, body.departments))
+    return agents.patch_agent(ctx, agent_id, body.role, body.departments)
 
 
 @route(
@@ -661,7 +737,7 @@ def admin_patch_agent(ctx, _principal, body, _query, agent_id):
     errors=(404,),
 )
 def admin_disable(ctx, _principal, _body, _query, agent_id):
-    return agents.view(agents.disable(ctx, agent_id))
+    return agents.disable(ctx, agent_id)
 
 
 @route("/admin/departments", "GET", "Every department", auth="admin", response=s.DepartmentListOut)
@@ -680,11 +756,8 @@ def admin_list_departments(ctx, principal, body, query):
     errors=(400, 409),
 )
 def admin_create_department(ctx, _principal, body, _query):
-    return departments.view(
-        ctx,
-        departments.create(
-            ctx, body.department_id, body.name, body.allowed_origins, body.retention_hours
-        ),
+    return departments.create(
+        ctx, body.department_id, body.name, body.allowed_origins, body.retention_hours
     )
 
 
@@ -698,9 +771,8 @@ def admin_create_department(ctx, _principal, body, _query):
     errors=(400, 404),
 )
 def admin_patch_department(ctx, _principal, body, _query, department_id):
-    return departments.view(
-        ctx,
-        departments.update(department_id, body.name, body.allowed_origins, body.retention_hours),
+    return departments.update(
+        ctx, department_id, body.name, body.allowed_origins, body.retention_hours
     )
 
 
@@ -712,8 +784,8 @@ def admin_patch_department(ctx, _principal, body, _query, department_id):
     status=204,
     errors=(404,),
 )
-def admin_delete_department(_ctx, _principal, _body, _query, department_id):
-    departments.delete(department_id)
+def admin_delete_department(ctx, _principal, _body, _query, department_id):
+    departments.delete(ctx, department_id)
 
 
 @app.route("/openapi.json", methods=["GET"], cors=CORS)
@@ -743,11 +815,10 @@ def ws_connect(event) -> Response:
     try:
         ctx = context()
         if "token" in query:
-            principal = authenticate_agent(ctx, query["token"])
-            presence.connect(ctx, event.connection_id, "agent", principal.id, principal.session_id)
+            principal: Principal = authenticate_agent(ctx, query["token"])
         else:
             principal = authenticate_visitor(ctx, query.get("visitor_token"))
-            presence.connect(ctx, event.connection_id, "visitor", principal.id)
+        presence.connect(ctx, event.connection_id, principal)
     except DomainError as exc:
         return Response(body=exc.message, status_code=exc.status)
     return Response(body="", status_code=200)

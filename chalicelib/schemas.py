@@ -198,6 +198,8 @@ class ConfigOut(BaseModel):
     ws_url: str
     max_message_length: int
     languages: list[str]
+    sso: bool = Field(False, description="institutional sign-in (OpenID Connect) is offered")
+    password_login: bool = Field(True, description="agents may sign in with a password")
 
 
 class AvailabilityOut(BaseModel):
@@ -299,6 +301,20 @@ class RegisteredOut(BaseModel):
 class LoginOut(BaseModel):
     token: str
     agent: AgentOut
+
+
+class SsoStartOut(BaseModel):
+    authorization_url: str
+
+
+class SsoExchangeIn(Strict):
+    code: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+
+class SsoSignedInOut(LoginOut):
+    end_session_url: str | None = Field(
+        None, description="the provider's sign-out page, where it has one"
+    )
 
 
 class DepartmentOut(BaseModel):

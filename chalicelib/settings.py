@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 
@@ -25,6 +25,19 @@ class Settings:
     default_retention_hours: int
     rate_limit_per_minute: int
     languages: tuple[str, ...] = ("de", "en")
+    # Institutional sign-in (OpenID Connect); off while no issuer is set. The client secret is
+    # SSO_CLIENT_SECRET locally; in AWS SSO_CLIENT_SECRET_NAME names the SSM parameter or the
+    # Secrets Manager secret that holds it. Left out of repr, so it never reaches a log.
+    sso_issuer: str = ""
+    sso_client_id: str = ""
+    sso_client_secret: str = field(default="", repr=False)
+    sso_client_secret_name: str = ""
+    sso_allowed_domains: tuple[str, ...] = ()
+    password_login: bool = True
+
+    @property
+    def sso_enabled(self) -> bool:
+        return bool(self.sso_issuer and self.sso_client_id)
 
 
 def _int(name: str, default: int) -> int:
@@ -37,6 +50,22 @@ def _int(name: str, default: int) -> int:
         raise RuntimeError(
             f"environment variable {name} must be a whole number, got {raw!r}"
         ) from exc
+
+
+def _switch(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("on", "true", "yes", "1"):
+        return True
+    if raw in ("off", "false", "no", "0"):
+        return False
+    raise RuntimeError(f"environment variable {name} must be on or off, got {raw!r}")
+
+
+def _domains(name: str) -> tuple[str, ...]:
+    raw = os.environ.get(name, "").replace(",", " ")
+    return tuple(domain.lower().lstrip("@") for domain in raw.split())
 
 
 def load_settings() -> Settings:
@@ -57,6 +86,12 @@ def load_settings() -> Settings:
         room_idle_hours=_int("ROOM_IDLE_HOURS", 24),
         default_retention_hours=_int("DEFAULT_RETENTION_HOURS", 24),
         rate_limit_per_minute=_int("RATE_LIMIT_PER_MINUTE", 60),
+        sso_issuer=os.environ.get("SSO_ISSUER", "").strip(),
+        sso_client_id=os.environ.get("SSO_CLIENT_ID", ""),
+        sso_client_secret=os.environ.get("SSO_CLIENT_SECRET", ""),
+        sso_client_secret_name=os.environ.get("SSO_CLIENT_SECRET_NAME", ""),
+        sso_allowed_domains=_domains("SSO_ALLOWED_DOMAINS"),
+        password_login=_switch("PASSWORD_LOGIN", True),
     )
 
 

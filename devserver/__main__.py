@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 from types import FrameType
 
+from devserver.oidc import DEMO_ACCOUNT, oidc_provider, redirect_uris_for
 from devserver.server import (
     DEFAULT_ADMIN_EMAIL,
     DEFAULT_ADMIN_PASSWORD,
@@ -41,12 +44,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--dynamodb-endpoint",
                         help="use this running DynamoDB Local instead of starting one")
     parser.add_argument("--log-level", default=env.get("DEVSERVER_LOG_LEVEL", "info"))
+    parser.add_argument("--sso-demo", action="store_true",
+                        default=env.get("SSO_DEMO", "") not in ("", "0"),
+                        help="also start the test OpenID provider with a demo user and sign "
+                             "in through it (default: $SSO_DEMO)")
     parser.add_argument("--ready-json", action="store_true",
                         help=f"print one line '{READY_PREFIX}{{...}}' once listening (for tests)")
     return parser.parse_args(argv)
 
 
-def banner(urls: DevServerURLs, setup_result: object) -> str:
+def banner(urls: DevServerURLs, setup_result: object, sso_note: str = "") -> str:
     admin_note = ""
     if isinstance(setup_result, dict) and "admin_created" in setup_result:
         admin_note = " (created now)" if setup_result["admin_created"] else " (already existed)"
@@ -60,6 +67,7 @@ def banner(urls: DevServerURLs, setup_result: object) -> str:
         f"  Outbox         {urls.outbox_url}",
         f"  Admin          {urls.admin_email} / {urls.admin_password}{admin_note}",
         f"  DynamoDB       {urls.dynamodb_endpoint}",
+        *([sso_note] if sso_note else []),
         f"  Data dir       {urls.data_dir}",
         "Press Ctrl-C to stop.",
         "",
@@ -91,13 +99,37 @@ def main(argv: list[str] | None = None) -> int:
     if args.app is not None:
         config.app_path = args.app
 
+    with contextlib.ExitStack() as stack:
+        sso_note = ""
+        if args.sso_demo:
+            if config.port == 0:
+                config.port = free_port(config.host)
+            console = f"http://{config.host}:{config.port}/console/"
+            provider = stack.enter_context(
+                oidc_provider(redirect_uris_for(config.port), [DEMO_ACCOUNT], [console])
+            )
+            config.extra_env.update(provider.env())
+            sso_note = (
+                f"  SSO provider   {provider.issuer} (test provider): sign in as "
+                f"{DEMO_ACCOUNT['sub']!r} with any password ({DEMO_ACCOUNT['email']})"
+            )
+        return _serve(config, args, sso_note)
+
+
+def free_port(host: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def _serve(config: DevServerConfig, args: argparse.Namespace, sso_note: str) -> int:
     try:
         with DevServer(config) as server:
             assert server.urls is not None
             urls = server.urls
 
             def announce() -> None:
-                print(banner(urls, server.setup_result), flush=True)
+                print(banner(urls, server.setup_result, sso_note), flush=True)
                 if args.ready_json:
                     print(READY_PREFIX + json.dumps(urls.as_json()), flush=True)
 

@@ -65,14 +65,16 @@ def devserver_process(
     extra_env: dict[str, str] | None = None,
     startup_timeout: float = 90.0,
     in_memory: bool = True,
+    port: int = 0,
 ) -> Iterator[DevServerURLs]:
-    """Run `python -m devserver` on a free port; its output goes to DATA_DIR/devserver.log.
+    """Run `python -m devserver` on a free port (or `port`, when something must know it
+    beforehand); its output goes to DATA_DIR/devserver.log.
     With `in_memory=False` DynamoDB Local keeps its data under DATA_DIR, as `make run` does."""
     with _data_dir(data_dir) as directory:
         directory.mkdir(parents=True, exist_ok=True)
         command = [
             sys.executable, "-m", "devserver",
-            "--port", "0",
+            "--port", str(port),
             "--data-dir", str(directory),
             "--pool-size", str(pool_size),
             "--sweep-interval", str(sweep_interval),

@@ -27,9 +27,12 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from infra.package import LAYER_ZIP
+
 REPO = Path(__file__).resolve().parent.parent
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"]
 SERVERLESS_FUNCTION = "AWS::Serverless::Function"
+SERVERLESS_LAYER = "AWS::Serverless::LayerVersion"
 
 # Cache-Control of the static files. Names with a content hash never change: a year. Everything
 # else (loader.js, the HTML, config.json) must pick up a new deploy soon: minutes, or revalidate.
@@ -83,12 +86,15 @@ def artifacts_bucket_name(stack: str, account: str, region: str) -> str:
     )
 
 
-def with_code_uri(template: dict, code_uri: str) -> dict:
-    """The template with every function's CodeUri pointing at the uploaded zip."""
+def with_code_uri(template: dict, code_uri: str, layer_uri: str | None = None) -> dict:
+    """The template with every function's CodeUri pointing at the uploaded zip (and each
+    layer's ContentUri at the uploaded layer zip)."""
     resources = template["Resources"]
     for resource in resources.values():
         if resource.get("Type") == SERVERLESS_FUNCTION:
             resource["Properties"]["CodeUri"] = code_uri
+        elif resource.get("Type") == SERVERLESS_LAYER and layer_uri is not None:
+            resource["Properties"]["ContentUri"] = layer_uri
     return template
 
 
@@ -337,7 +343,12 @@ def deploy(args: argparse.Namespace) -> None:
     bucket = artifacts_bucket_name(args.stack, account, region)
     ensure_artifacts_bucket(s3, bucket, region)
     zip_key = _upload(s3, bucket, args.stack, zip_path.read_bytes(), ".zip")
-    template = with_code_uri(json.loads(template_path.read_text()), f"s3://{bucket}/{zip_key}")
+    layer_key = _upload(s3, bucket, args.stack, (package_dir / LAYER_ZIP).read_bytes(), ".zip")
+    template = with_code_uri(
+        json.loads(template_path.read_text()),
+        f"s3://{bucket}/{zip_key}",
+        f"s3://{bucket}/{layer_key}",
+    )
     template_key = _upload(s3, bucket, args.stack, json.dumps(template).encode(), ".json")
     template_url = f"https://{bucket}.s3.{region}.amazonaws.com/{template_key}"
 

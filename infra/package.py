@@ -14,6 +14,9 @@ Lambda wheels from PyPI. Steps:
 3. Take out of the zip what the Lambda Python runtime already has: boto3, botocore, s3transfer,
    jmespath, dateutil, six, urllib3. PynamoDB depends on botocore, so pip brings it (about 2,000
    files, 15 MB). Local runs are unaffected: they use .venv, which has all of them.
+4. Move cryptography (Authlib's, for institutional sign-in: a 4.7 MB compiled library) out of
+   the zip into a Lambda layer, cryptography-layer.zip, that only the API function carries
+   (infra/template.yaml): it alone would take the function zip over its 5 MB.
 """
 
 from __future__ import annotations
@@ -42,6 +45,10 @@ _DIST_INFO = re.compile(
 # Left in the template by .chalice/config.json until infra/template.yaml sets every Role.
 ROLE_PLACEHOLDER = "replaced-by-infra-template"
 ZIP_LIMIT_BYTES = 5 * 1024 * 1024
+# Top-level names that ship in the layer (its files under python/, where Lambda looks).
+LAYER_PACKAGES = ("cryptography",)
+_LAYER_DIST_INFO = re.compile(r"^cryptography-[^/]+\.dist-info$")
+LAYER_ZIP = "cryptography-layer.zip"
 
 
 # ---- the merge template --------------------------------------------------------------------
@@ -121,14 +128,28 @@ def runtime_provided(name: str) -> bool:
     return top in RUNTIME_PROVIDED or top == "six.py" or bool(_DIST_INFO.match(top))
 
 
-def slim_zip(path: Path) -> tuple[int, int]:
-    """Rewrite the zip without what the runtime provides; returns (files removed, files kept)."""
+def in_layer(name: str) -> bool:
+    top = name.split("/", 1)[0]
+    return top in LAYER_PACKAGES or bool(_LAYER_DIST_INFO.match(top))
+
+
+def slim_zip(path: Path, layer_path: Path) -> tuple[int, int]:
+    """Rewrite the zip without what the runtime provides and without what goes into the layer
+    (written to `layer_path`); returns (files removed, files kept)."""
     slim = path.with_suffix(".slim.zip")
     removed = kept = 0
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(slim, "w") as target:
+    with (
+        zipfile.ZipFile(path) as source,
+        zipfile.ZipFile(slim, "w") as target,
+        zipfile.ZipFile(layer_path, "w") as layer,
+    ):
         for info in source.infolist():
             if runtime_provided(info.filename) or "/__pycache__/" in f"/{info.filename}":
                 removed += 1
+                continue
+            if in_layer(info.filename):
+                info.filename = f"python/{info.filename}"
+                layer.writestr(info, source.read(info.orig_filename), zipfile.ZIP_DEFLATED)
                 continue
             target.writestr(info, source.read(info), compress_type=zipfile.ZIP_DEFLATED)
             kept += 1
@@ -185,7 +206,8 @@ def package(
             "give it `Role: !GetAtt LambdaRole.Arn` (and a name) in infra/template.yaml"
         )
     zip_path = out_dir / "deployment.zip"
-    removed, kept = slim_zip(zip_path)
+    layer_path = out_dir / LAYER_ZIP
+    removed, kept = slim_zip(zip_path, layer_path)
     size = zip_path.stat().st_size
     report = {
         "stage": stage,
@@ -194,6 +216,8 @@ def package(
         "zip_bytes": size,
         "zip_files": kept,
         "removed_runtime_files": removed,
+        "layer_zip": str(layer_path),
+        "layer_zip_bytes": layer_path.stat().st_size,
     }
     if size > ZIP_LIMIT_BYTES:
         raise SystemExit(f"the Lambda zip is {size} bytes, over the limit of {ZIP_LIMIT_BYTES}")

@@ -1,4 +1,4 @@
-"""Account set-up shared by the moto suites."""
+"""Account set-up shared by the suites."""
 
 from __future__ import annotations
 
@@ -13,15 +13,13 @@ def store_active_agent(
     role: str,
     available: bool,
     status: str,
-):
+) -> str:
     """An agent account stored active at once with its toggle and status set: registration and
-    approval have tests of their own, and the other tests stay a few DynamoDB calls long."""
+    approval have tests of their own, and the other tests stay a few calls long. Returns its id."""
     from chalicelib.services import agents
-    from chalicelib.store import repo
-    from chalicelib.store.models import AgentItem
 
-    item = agents.register(
-        ctx, email, name, password, role=role, state="active", departments=list(departments)
+    agent = agents.register(
+        ctx, email, name, password, role=role, state="active", departments=tuple(departments)
     )
-    repo.update_agent(item, [AgentItem.available.set(available), AgentItem.status.set(status)])
-    return item
+    ctx.store.change_agent(agent["agent_id"], available=available, status=status)
+    return agent["agent_id"]

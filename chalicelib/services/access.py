@@ -5,12 +5,11 @@ from __future__ import annotations
 from chalicelib.errors import Forbidden, NotFound
 from chalicelib.services.context import Context
 from chalicelib.services.principals import AgentPrincipal, Principal
-from chalicelib.store import repo
-from chalicelib.store.models import RoomItem
+from chalicelib.store.records import Room
 
 
-def load_room(ctx: Context, principal: Principal, room_id: str) -> RoomItem:
-    room = repo.get_room(room_id, ctx.now())
+def load_room(ctx: Context, principal: Principal, room_id: str) -> Room:
+    room = ctx.store.get_room(room_id, ctx.now())
     if room is None:
         raise NotFound(f"unknown room_id {room_id!r}", "room_not_found")
     if not principal.can_access(room):
@@ -18,7 +17,7 @@ def load_room(ctx: Context, principal: Principal, room_id: str) -> RoomItem:
     return room
 
 
-def is_room_agent(principal: Principal, room: RoomItem) -> bool:
+def is_room_agent(principal: Principal, room: Room) -> bool:
     """The agent who serves the room now (admins may act on any room)."""
     return isinstance(principal, AgentPrincipal) and (
         principal.is_admin or room.agent_id == principal.id

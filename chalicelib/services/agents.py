@@ -1,4 +1,5 @@
-"""Agent accounts (S1–S4): registration, approval, sign-in, status, availability, profile."""
+"""Agent accounts (S1–S4 in docs/features.md): registration, approval, sign-in, status,
+availability, profile. Every function answers with the agent's view."""
 
 from __future__ import annotations
 
@@ -18,21 +19,16 @@ from chalicelib.errors import (
 )
 from chalicelib.services import presence
 from chalicelib.services.context import Context
+from chalicelib.services.departments import get as get_department
 from chalicelib.services.principals import AgentPrincipal, hash_secret
-from chalicelib.services.views import agent_view
-from chalicelib.store import repo
-from chalicelib.store.models import AgentItem, SessionItem
-from chalicelib.store.repo import ConditionFailed
+from chalicelib.services.views import DEFAULT_SETTINGS, agent_view, colleague_view
+from chalicelib.store.base import Changed, Taken
+from chalicelib.store.records import Agent, Cursor, Session
 
-_hasher = PasswordHasher()
-DEFAULT_SETTINGS = {
-    "away_after_minutes": 5,
-    "sound": True,
-    "theme": "system",
-    "avatar": None,
-    "density": "comfortable",
-    "language": None,
-}
+
+@functools.cache
+def password_hasher() -> PasswordHasher:
+    return PasswordHasher()
 
 
 @functools.cache
@@ -40,30 +36,32 @@ def _unknown_account_hash() -> str:
     """Verifying against a real hash when the email is unknown keeps both answers equally
     slow. Made by the first sign-in of a container, whatever its email, rather than at
     import: hashing takes a tenth of a second, which every cold start would pay."""
-    return _hasher.hash("no account has this password")
+    return password_hasher().hash("no account has this password")
 
 
-def email_key(email: str) -> str:
-    return f"email#{email.strip().lower()}"
+def _normal(email: str) -> str:
+    return email.strip().lower()
 
 
 def register(
     ctx: Context,
     email: str,
     name: str,
-    password: str,
+    password: str | None,
     role: str = "agent",
     state: str = "pending",
-    departments: list[str] | None = None,
-) -> AgentItem:
-    agent = AgentItem(
-        new_id("agt"),
-        email=email.strip().lower(),
+    departments: tuple[str, ...] = (),
+) -> dict:
+    agent = Agent(
+        agent_id=new_id("agt"),
+        email=_normal(email),
         name=name,
-        password_hash=_hasher.hash(password),
+        # No password: the account signs in through the institution's provider only (an empty
+        # hash never verifies).
+        password_hash=password_hasher().hash(password) if password is not None else "",
         state=state,
         role=role,
-        departments=departments or [],
+        departments=departments,
         status="offline",
         # S10: an active account's livechat toggle starts green (approval turns it on too).
         available=state == "active",
@@ -71,18 +69,28 @@ def register(
         created_at=ctx.iso(),
     )
     try:
-        repo.create_agent(agent, email_key(email))
-    except ConditionFailed as exc:
+        ctx.store.create_agent(agent)
+    except Taken as exc:
         raise Conflict("an account with this email exists already", "email_taken") from exc
-    return agent
+    return agent_view(agent)
 
 
-def login(ctx: Context, email: str, password: str) -> tuple[str, AgentItem]:
+def register_with_password(ctx: Context, email: str, name: str, password: str) -> dict:
+    if not ctx.settings.password_login:
+        raise Forbidden(
+            "registration with a password is switched off; use your institution's login",
+            "password_login_disabled",
+        )
+    return register(ctx, email, name, password)
+
+
+def login(ctx: Context, email: str, password: str) -> tuple[str, dict]:
+    """Returns (token, agent)."""
     unknown_account_hash = _unknown_account_hash()
-    key = repo.get_key(email_key(email), ctx.now())
-    agent = repo.get_agent(key.ref) if key is not None else None
+    agent_id = ctx.store.agent_id_for_email(_normal(email))
+    agent = ctx.store.get_agent(agent_id) if agent_id is not None else None
     try:
-        _hasher.verify(agent.password_hash if agent else unknown_account_hash, password)
+        password_hasher().verify(agent.password_hash if agent else unknown_account_hash, password)
     except (VerificationError, InvalidHashError):
         agent = None
     if agent is None:
@@ -91,99 +99,117 @@ def login(ctx: Context, email: str, password: str) -> tuple[str, AgentItem]:
         raise Forbidden("this account waits for approval by an administrator", "account_pending")
     if agent.state == "disabled":
         raise Forbidden("this account has been disabled", "account_disabled")
+    if not ctx.settings.password_login and agent.role != "admin":
+        # Admins keep their password, so the first admin always has a way in.
+        raise Forbidden(
+            "sign-in with a password is switched off; use your institution's login",
+            "password_login_disabled",
+        )
+    return open_session(ctx, agent), agent_view(agent)
+
+
+def open_session(ctx: Context, agent: Agent) -> str:
+    """A new session of the agent; its token (returned once, stored only as a hash)."""
     session_id, secret = new_id("ses"), new_secret()
-    repo.save_session(
-        SessionItem(
-            session_id,
+    ctx.store.create_session(
+        Session(
+            session_id=session_id,
             agent_id=agent.agent_id,
             secret_hash=hash_secret(secret),
             expires_at=ctx.epoch_in(hours=ctx.settings.session_hours),
         )
     )
-    return f"{session_id}.{secret}", agent
+    return f"{session_id}.{secret}"
 
 
 def logout(ctx: Context, principal: AgentPrincipal) -> None:
-    repo.delete_session(principal.session_id)
+    ctx.store.end_session(principal.session_id)
     presence.sign_off(ctx, principal.id, principal.session_id)
 
 
-def update_me(
-    ctx: Context, principal: AgentPrincipal, name: str | None, settings: dict | None
-) -> AgentItem:
-    agent = principal.agent
-    actions = []
-    if name is not None:
-        actions.append(AgentItem.name.set(name))
-    if settings:
-        merged = {**DEFAULT_SETTINGS, **_settings_dict(agent), **settings}
-        actions.append(AgentItem.settings.set(merged))
-    if actions:
-        repo.update_agent(agent, actions)
-    return agent
-
-
-def set_status(ctx: Context, principal: AgentPrincipal, status: str) -> AgentItem:
-    agent = principal.agent
-    repo.update_agent(agent, [AgentItem.status.set(status)])
-    presence.refresh_agent(ctx, agent.agent_id)
-    presence.announce_status(ctx, agent.agent_id, status)
-    return agent
-
-
-def set_availability(ctx: Context, principal: AgentPrincipal, available: bool) -> AgentItem:
-    agent = principal.agent
-    repo.update_agent(agent, [AgentItem.available.set(available)])
-    presence.refresh_agent(ctx, agent.agent_id)
-    return agent
-
-
-def active_agents_of(department_id: str) -> list[AgentItem]:
-    """The department's active agents, for forwarding (reads the active-agents index)."""
-    if repo.get_department(department_id) is None:
-        raise NotFound(f"unknown department_id {department_id!r}", "department_not_found")
-    found: list[AgentItem] = []
-    start = None
-    while True:
-        page, start = repo.agents_by_state("active", limit=100, start=start)
-        found += [a for a in page if department_id in (a.departments or [])]
-        if not start:
-            return sorted(found, key=lambda a: a.name.lower())
-
-
-# ---- admin -------------------------------------------------------------------------------------
-
-
-def list_agents(state: str, limit: int, start: dict | None) -> tuple[list[AgentItem], dict | None]:
-    return repo.agents_by_state(state, limit, start)
-
-
-def _existing_agent(agent_id: str) -> AgentItem:
-    agent = repo.get_agent(agent_id)
+def _existing(ctx: Context, agent_id: str) -> Agent:
+    agent = ctx.store.get_agent(agent_id)
     if agent is None:
         raise NotFound(f"unknown agent_id {agent_id!r}", "agent_not_found")
     return agent
 
 
-def _check_departments(departments: list[str]) -> None:
+def _changed(ctx: Context, agent_id: str, **changes: object) -> Agent:
+    try:
+        return ctx.store.change_agent(agent_id, **changes)  # type: ignore[arg-type]
+    except Changed as exc:
+        raise NotFound(f"unknown agent_id {agent_id!r}", "agent_not_found") from exc
+
+
+def me(ctx: Context, principal: AgentPrincipal) -> dict:
+    return agent_view(_existing(ctx, principal.id))
+
+
+def update_me(
+    ctx: Context, principal: AgentPrincipal, name: str | None, settings: dict | None
+) -> dict:
+    merged = None
+    if settings:
+        merged = {**_existing(ctx, principal.id).settings, **settings}
+    agent = _changed(ctx, principal.id, name=name, settings=merged)
+    if name is not None:
+        ctx.store.update_agent_connections(agent, ctx.now())
+    return agent_view(agent)
+
+
+def set_status(ctx: Context, principal: AgentPrincipal, status: str) -> dict:
+    agent = _changed(ctx, principal.id, status=status)
+    presence.refresh_agent(ctx, agent.agent_id)
+    presence.announce_status(ctx, agent.agent_id, status)
+    return agent_view(agent)
+
+
+def set_availability(ctx: Context, principal: AgentPrincipal, available: bool) -> dict:
+    agent = _changed(ctx, principal.id, available=available)
+    presence.refresh_agent(ctx, agent.agent_id)
+    return agent_view(agent)
+
+
+def colleagues_in(ctx: Context, department_id: str) -> list[dict]:
+    """The department's active agents, for forwarding (reads the active-agents index)."""
+    get_department(ctx, department_id)
+    found: list[Agent] = []
+    start = None
+    while True:
+        page, start = ctx.store.agents_by_state("active", limit=100, start=start)
+        found += [a for a in page if department_id in a.departments]
+        if not start:
+            return [colleague_view(a) for a in sorted(found, key=lambda a: a.name.lower())]
+
+
+# ---- admin -------------------------------------------------------------------------------------
+
+
+def list_agents(
+    ctx: Context, state: str, limit: int, start: Cursor | None
+) -> tuple[list[dict], Cursor | None]:
+    found, next_start = ctx.store.agents_by_state(state, limit, start)
+    return [agent_view(a) for a in found], next_start
+
+
+def _check_departments(ctx: Context, departments: tuple[str, ...]) -> None:
     for department_id in departments:
-        if repo.get_department(department_id) is None:
+        if ctx.store.get_department(department_id) is None:
             raise InvalidInput(
                 f"departments: unknown department_id {department_id!r}", "unknown_department"
             )
 
 
-def approve(ctx: Context, agent_id: str, role: str, departments: list[str]) -> AgentItem:
-    agent = _existing_agent(agent_id)
-    _check_departments(departments)
+def approve(ctx: Context, agent_id: str, role: str, departments: list[str]) -> dict:
+    agent = _existing(ctx, agent_id)
+    chosen = tuple(dict.fromkeys(departments))
+    _check_departments(ctx, chosen)
     if agent.state != "pending":
         raise Conflict("only pending registrations can be approved", "not_pending")
-    agent.state, agent.role, agent.departments = "active", role, list(dict.fromkeys(departments))
-    # S10: after their first sign-in the livechat toggle is green by default.
-    agent.available = True
     try:
-        repo.save_agent(agent, expected_state="pending")
-    except ConditionFailed as exc:
+        # S10: after their first sign-in the livechat toggle is green by default.
+        agent = ctx.store.approve_agent(agent_id, role, chosen)
+    except Changed as exc:
         raise Conflict(
             "this registration was approved or changed meanwhile", "not_pending"
         ) from exc
@@ -200,10 +226,10 @@ def approve(ctx: Context, agent_id: str, role: str, departments: list[str]) -> A
             f"be sent ({exc.__class__.__name__}); tell the agent yourself",
             "email_not_sent",
         ) from exc
-    return agent
+    return agent_view(agent)
 
 
-def _approval_text(ctx: Context, agent: AgentItem) -> str:
+def _approval_text(ctx: Context, agent: Agent) -> str:
     console = (
         f"{ctx.settings.public_origin}/console/" if ctx.settings.public_origin else "/console/"
     )
@@ -219,27 +245,27 @@ def _approval_text(ctx: Context, agent: AgentItem) -> str:
 
 def patch_agent(
     ctx: Context, agent_id: str, role: str | None, departments: list[str] | None
-) -> AgentItem:
-    agent = _existing_agent(agent_id)
-    former = list(agent.departments or [])
-    actions = []
-    if role is not None:
-        actions.append(AgentItem.role.set(role))
-    if departments is not None:
-        _check_departments(departments)
-        actions.append(AgentItem.departments.set(list(dict.fromkeys(departments))))
-    if actions:
-        repo.update_agent(agent, actions)
+) -> dict:
+    former = _existing(ctx, agent_id).departments
+    chosen = tuple(dict.fromkeys(departments)) if departments is not None else None
+    if chosen is not None:
+        _check_departments(ctx, chosen)
+    agent = _changed(ctx, agent_id, role=role, departments=chosen)
+    if role is not None or chosen is not None:
+        ctx.store.update_agent_connections(agent, ctx.now())
         presence.refresh_agent(ctx, agent_id, former_departments=former)
-    return agent
+    return agent_view(agent)
 
 
-def disable(ctx: Context, agent_id: str) -> AgentItem:
+def disable(ctx: Context, agent_id: str) -> dict:
     """Stop an account at once; a pending registration that is turned down is disabled too."""
-    agent = _existing_agent(agent_id)
-    repo.update_agent(agent, [AgentItem.state.set("disabled"), AgentItem.available.set(False)])
+    _existing(ctx, agent_id)
+    try:
+        ctx.store.disable_agent(agent_id)
+    except Changed as exc:
+        raise NotFound(f"unknown agent_id {agent_id!r}", "agent_not_found") from exc
     presence.sign_off(ctx, agent_id)
-    return repo.get_agent(agent_id)
+    return agent_view(_existing(ctx, agent_id))
 
 
 def ensure_admin(ctx: Context, email: str, password: str) -> bool:
@@ -249,14 +275,3 @@ def ensure_admin(ctx: Context, email: str, password: str) -> bool:
     except Conflict:
         return False
     return True
-
-
-def _settings_dict(agent: AgentItem) -> dict:
-    raw = agent.settings
-    return dict(raw.as_dict() if hasattr(raw, "as_dict") else raw or {})
-
-
-def view(agent: AgentItem) -> dict:
-    view_ = agent_view(agent)
-    view_["settings"] = {**DEFAULT_SETTINGS, **view_["settings"]}
-    return view_

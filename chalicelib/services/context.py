@@ -1,4 +1,4 @@
-"""What every service function needs: settings, the clock, the pusher and the mailer."""
+"""What every service function needs: settings, the store, the clock, the pusher, the mailer."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from chalicelib.clock import Clock
 from chalicelib.mail import Mailer
 from chalicelib.push import Pusher
 from chalicelib.settings import Settings
-from chalicelib.store import bind
+from chalicelib.store.base import Store
 
 
 @dataclass
 class Context:
     settings: Settings
+    store: Store
     pusher: Pusher
     mailer: Mailer
     clock: Clock = field(default_factory=Clock)
@@ -29,9 +30,13 @@ class Context:
 
 
 def build_context(settings: Settings) -> Context:
-    bind(settings)
+    from chalicelib.store.dynamo import (
+        DynamoStore,  # PynamoDB loads when the first request needs it
+    )
+
     return Context(
         settings=settings,
+        store=DynamoStore.from_settings(settings),
         pusher=Pusher(settings.ws_management_endpoint, settings.region),
         mailer=Mailer(settings.mail_sender, settings.mail_outbox_dir, settings.region),
     )

@@ -6,55 +6,59 @@ from chalicelib.errors import Conflict, NotFound
 from chalicelib.services.context import Context
 from chalicelib.services.presence import is_available
 from chalicelib.services.views import department_view
-from chalicelib.store import repo
-from chalicelib.store.models import DepartmentItem
-from chalicelib.store.repo import ConditionFailed
+from chalicelib.store.base import Changed, Taken
+from chalicelib.store.records import Department
 
 
-def get(department_id: str) -> DepartmentItem:
-    department = repo.get_department(department_id)
+def _not_found(department_id: str) -> NotFound:
+    return NotFound(f"unknown department_id {department_id!r}", "department_not_found")
+
+
+def get(ctx: Context, department_id: str) -> Department:
+    """The department, or 404: what other services check a department id with."""
+    department = ctx.store.get_department(department_id)
     if department is None:
-        raise NotFound(f"unknown department_id {department_id!r}", "department_not_found")
+        raise _not_found(department_id)
     return department
+
+
+def _view(ctx: Context, department: Department) -> dict:
+    return department_view(department, is_available(department, ctx.now()))
 
 
 def public_availability(ctx: Context, department_id: str) -> dict:
     """What the loader asks on every page view, from the same one GetItem: whether someone can
     answer, and the page origins the department allows the chat on (the loader compares its
     page's origin itself, so that the cached answer never varies by Origin)."""
-    department = get(department_id)
+    department = get(ctx, department_id)
     return {
         "department_id": department_id,
         "available": is_available(department, ctx.now()),
-        "allowed_origins": list(department.allowed_origins or []),
+        "allowed_origins": list(department.allowed_origins),
     }
 
 
-def list_all() -> list[DepartmentItem]:
-    return repo.all_departments()
-
-
-def view(ctx: Context, department: DepartmentItem) -> dict:
-    return department_view(department, is_available(department, ctx.now()))
+def list_all(ctx: Context) -> list[dict]:
+    return [_view(ctx, d) for d in ctx.store.all_departments()]
 
 
 def create(
     ctx: Context, department_id: str, name: str, allowed_origins: list[str], retention_hours: int
-) -> DepartmentItem:
-    department = DepartmentItem(
-        department_id,
+) -> dict:
+    department = Department(
+        department_id=department_id,
         name=name,
-        allowed_origins=list(dict.fromkeys(allowed_origins)),
+        allowed_origins=tuple(dict.fromkeys(allowed_origins)),
         retention_hours=retention_hours,
         created_at=ctx.iso(),
     )
     try:
-        repo.create_department(department)
-    except ConditionFailed as exc:
+        ctx.store.create_department(department)
+    except Taken as exc:
         raise Conflict(
             f"department_id {department_id!r} exists already", "department_exists"
         ) from exc
-    return department
+    return _view(ctx, department)
 
 
 def ensure(
@@ -68,31 +72,24 @@ def ensure(
 
 
 def update(
+    ctx: Context,
     department_id: str,
     name: str | None,
     allowed_origins: list[str] | None,
     retention_hours: int | None,
-) -> DepartmentItem:
-    department = get(department_id)
-    actions = []
-    if name is not None:
-        actions.append(DepartmentItem.name.set(name))
-    if allowed_origins is not None:
-        actions.append(DepartmentItem.allowed_origins.set(list(dict.fromkeys(allowed_origins))))
-    if retention_hours is not None:
-        actions.append(DepartmentItem.retention_hours.set(retention_hours))
-    if actions:
-        try:
-            repo.update_department(department, actions)
-        except ConditionFailed as exc:
-            raise NotFound(
-                f"unknown department_id {department_id!r}", "department_not_found"
-            ) from exc
-    return department
-
-
-def delete(department_id: str) -> None:
+) -> dict:
+    origins = tuple(dict.fromkeys(allowed_origins)) if allowed_origins is not None else None
     try:
-        repo.delete_department(department_id)
-    except ConditionFailed as exc:
-        raise NotFound(f"unknown department_id {department_id!r}", "department_not_found") from exc
+        department = ctx.store.change_department(
+            department_id, name=name, allowed_origins=origins, retention_hours=retention_hours
+        )
+    except Changed as exc:
+        raise _not_found(department_id) from exc
+    return _view(ctx, department)
+
+
+def delete(ctx: Context, department_id: str) -> None:
+    try:
+        ctx.store.delete_department(department_id)
+    except Changed as exc:
+        raise _not_found(department_id) from exc

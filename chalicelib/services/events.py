@@ -6,8 +6,7 @@ from collections.abc import Iterable
 
 from chalicelib.services.context import Context
 from chalicelib.services.views import room_view
-from chalicelib.store import repo
-from chalicelib.store.models import AgentItem, RoomItem
+from chalicelib.store.records import Agent, Room
 
 # $connect stores the connection before API Gateway completes the handshake, and until then
 # API Gateway answers Gone. Forgetting such a connection would leave its client with an open
@@ -15,24 +14,23 @@ from chalicelib.store.models import AgentItem, RoomItem
 CONNECTING_GRACE_SECONDS = 10.0
 
 
-def notify(ctx: Context, principal_ids: Iterable[str], payload: dict) -> None:
+def notify(ctx: Context, principal_ids: Iterable[str | None], payload: dict) -> None:
     """Send to every live connection of these agents or visitors; forget gone connections."""
     now = ctx.now()
     for principal_id in dict.fromkeys(p for p in principal_ids if p):
-        for connection in repo.connections_of(principal_id, now):
+        for connection in ctx.store.connections_of(principal_id, now):
             if ctx.pusher.post(connection.connection_id, payload):
                 continue
-            connecting = now - (connection.connected_at or 0) < CONNECTING_GRACE_SECONDS
-            if not connecting:
-                repo.delete_connection(connection.connection_id)
+            if now - connection.connected_at >= CONNECTING_GRACE_SECONDS:
+                ctx.store.remove_connection(connection.connection_id)
 
 
 def room_event(
     ctx: Context,
-    room: RoomItem,
+    room: Room,
     event: str,
-    also: Iterable[str] = (),
-    agent: AgentItem | None = None,
+    also: Iterable[str | None] = (),
+    agent: Agent | None = None,
     position: int | None = None,
 ) -> None:
     """`room` event to the room's visitor, its current agent and anyone in `also`."""
@@ -40,28 +38,24 @@ def room_event(
     notify(ctx, [room.visitor_id, room.agent_id, *also], payload)
 
 
-def department_agents(department_id: str) -> list[str]:
+def department_agents(ctx: Context, department_id: str) -> list[str]:
     """The department's agents with a live console."""
-    department = repo.get_department(department_id)
-    return sorted(department.online_agents or ()) if department is not None else []
+    department = ctx.store.get_department(department_id)
+    return sorted(department.online_agents) if department is not None else []
 
 
-def queue_event(ctx: Context, department_id: str, event: str, room: RoomItem) -> None:
+def queue_event(ctx: Context, department_id: str, event: str, room: Room) -> None:
     """`queue` event to the department's connected agents."""
     payload = {"type": "queue", "event": event, "room": room_view(room)}
-    notify(ctx, department_agents(department_id), payload)
+    notify(ctx, department_agents(ctx, department_id), payload)
 
 
 def queue_moved(ctx: Context, department_id: str) -> None:
     """Tell each visitor still queued in the department their new position."""
-    rooms, _ = repo.queued_rooms(department_id, limit=100, start=None, now=ctx.now())
+    rooms = ctx.store.queued_rooms(department_id, limit=100, now=ctx.now())
     for position, room in enumerate(rooms, start=1):
         notify(
             ctx,
             [room.visitor_id],
-            {
-                "type": "room",
-                "event": "queued",
-                "room": room_view(room, position=position),
-            },
+            {"type": "room", "event": "queued", "room": room_view(room, position=position)},
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from chalicelib.services import agents, departments, presence
 from chalicelib.services.context import Context
-from chalicelib.store import create_missing_tables
 
 
 def setup_stack(
@@ -14,7 +13,7 @@ def setup_stack(
     admin_password: str | None,
     department_specs: list[dict],
 ) -> dict:
-    created_tables = create_missing_tables() if create_tables else []
+    created_tables = ctx.store.create_missing_tables() if create_tables else []
     created_departments = [
         spec["department_id"]
         for spec in department_specs
@@ -27,7 +26,7 @@ def setup_stack(
         )
     ]
     admin_created = bool(admin_email and admin_password) and agents.ensure_admin(
-        ctx, admin_email, admin_password
+        ctx, admin_email or "", admin_password or ""
     )
     return {
         "created_tables": created_tables,

@@ -1,4 +1,5 @@
-"""Messages (S17, S18, S26): per-room increasing `seq`, idempotent by `client_id`, pushed live."""
+"""Messages (S17, S18, S26 in docs/features.md): per room a `seq` without holes, idempotent by
+`client_id`, pushed live."""
 
 from __future__ import annotations
 
@@ -9,73 +10,52 @@ from chalicelib.services.access import is_room_agent, load_room
 from chalicelib.services.context import Context
 from chalicelib.services.principals import AgentPrincipal, Principal
 from chalicelib.services.views import message_view
-from chalicelib.store import repo
-from chalicelib.store.models import KeyItem, MessageItem, RoomItem
-from chalicelib.store.repo import ConditionFailed, client_key
+from chalicelib.store.base import Closed
+from chalicelib.store.records import Appended, MessageDraft, Room
+
+SYSTEM = ("system", "system", "System")
 
 
 def append(
     ctx: Context,
-    room: RoomItem,
+    room: Room,
     author: tuple[str, str, str],
     text: str,
     client_id: str,
     event: str | None = None,
     event_name: str | None = None,
-) -> tuple[dict, bool]:
-    """Store a message once per client_id; returns (message, created). 409 when closed."""
+) -> Appended:
+    """Store a message once per client_id and push it when new. 409 when closed."""
     kind, author_id, author_name = author
-    key = client_key(room.room_id, client_id)
-    try:
-        idle_until = (
-            None if room.state == "closed" else ctx.epoch_in(hours=ctx.settings.room_idle_hours)
-        )
-        seq = repo.next_seq(room, idle_until)
-    except ConditionFailed as exc:
-        earlier = _earlier_send(ctx, room.room_id, key)
-        if earlier is not None:
-            return earlier, False
-        raise Conflict("this chat is closed", "room_closed") from exc
-    expires_at = ctx.epoch_in(hours=ctx.settings.room_idle_hours + int(room.retention_hours or 24))
-    message = MessageItem(
-        room.room_id,
-        seq,
+    closing_line = room.state == "closed"
+    draft = MessageDraft(
         message_id=new_id("msg"),
         author_kind=kind,
         author_id=author_id,
         author_name=author_name,
         text=text,
         client_id=client_id,
+        created_at=ctx.iso(),
+        expires_at=ctx.epoch_in(hours=ctx.settings.room_idle_hours + room.retention_hours),
         event=event,
         event_name=event_name,
-        created_at=ctx.iso(),
-        expires_at=expires_at,
     )
+    room_expires_at = None if closing_line else ctx.epoch_in(hours=ctx.settings.room_idle_hours)
     try:
-        repo.save_message_once(
-            message, KeyItem(key, ref=room.room_id, number=seq, expires_at=expires_at)
+        appended = ctx.store.append_message(room, draft, room_expires_at)
+    except Closed as exc:
+        raise Conflict("this chat is closed", "room_closed") from exc
+    if appended.created:
+        room = appended.room
+        # A queued request has no agent yet: the department's agents see it grow (S15).
+        agents = (
+            events.department_agents(ctx, room.department_id)
+            if room.state == "queued"
+            else [room.agent_id]
         )
-    except ConditionFailed:
-        # The same client_id was sent before (a retry): answer with the stored message.
-        earlier = _earlier_send(ctx, room.room_id, key)
-        if earlier is not None:
-            return earlier, False
-        raise
-    view = message_view(message)
-    # A queued request has no agent yet: the department's agents see it grow in the preview (S15).
-    agents = (
-        events.department_agents(room.department_id) if room.state == "queued" else [room.agent_id]
-    )
-    events.notify(ctx, [room.visitor_id, *agents], {"type": "message", "message": view})
-    return view, True
-
-
-def _earlier_send(ctx: Context, room_id: str, key: str) -> dict | None:
-    claimed = repo.get_key(key, ctx.now())
-    if claimed is None:
-        return None
-    message = repo.get_message(room_id, int(claimed.number))
-    return message_view(message) if message is not None else None
+        payload = {"type": "message", "message": message_view(appended.message)}
+        events.notify(ctx, [room.visitor_id, *agents], payload)
+    return appended
 
 
 SYSTEM_TEXTS = {
@@ -87,18 +67,16 @@ SYSTEM_TEXTS = {
 }
 
 
-def system(ctx: Context, room: RoomItem, event: str, name: str | None = None) -> dict:
+def system(ctx: Context, room: Room, event: str, name: str | None = None) -> Room:
     """A line that tells the visitor what happens; `event` and `event_name` (the agent or
-    department it names) let clients say it in their own language."""
+    department it names) let clients say it in their own language. Returns the room with it."""
     text = SYSTEM_TEXTS[event].format(name=name)
-    view, _ = append(ctx, room, ("system", "system", "System"), text, new_id("sys"), event, name)
-    return view
+    return append(ctx, room, SYSTEM, text, new_id("sys"), event, name).room
 
 
 def author_of(principal: Principal) -> tuple[str, str, str]:
-    if isinstance(principal, AgentPrincipal):
-        return ("agent", principal.id, principal.agent.name)
-    return ("visitor", principal.id, principal.visitor.name)
+    kind = "agent" if isinstance(principal, AgentPrincipal) else "visitor"
+    return (kind, principal.id, principal.name)
 
 
 def check_length(ctx: Context, text: str) -> None:
@@ -111,25 +89,27 @@ def check_length(ctx: Context, text: str) -> None:
 def send(
     ctx: Context, principal: Principal, room_id: str, text: str, client_id: str
 ) -> tuple[dict, bool]:
+    """Returns (message, created): a client_id sent before gives back the stored message."""
     check_length(ctx, text)
     room = load_room(ctx, principal, room_id)
     if room.state == "closed":
-        earlier = _earlier_send(ctx, room.room_id, client_key(room.room_id, client_id))
+        earlier = ctx.store.message_for_client_id(room.room_id, client_id, ctx.now())
         if earlier is not None:
-            return earlier, False
+            return message_view(earlier), False
         raise Conflict("this chat is closed", "room_closed")
     if isinstance(principal, AgentPrincipal) and not is_room_agent(principal, room):
         if room.state == "queued":
             raise Conflict("take the chat before you reply", "room_not_taken")
         raise Forbidden("another agent serves this chat", "not_room_agent")
-    return append(ctx, room, author_of(principal), text, client_id)
+    appended = append(ctx, room, author_of(principal), text, client_id)
+    return message_view(appended.message), appended.created
 
 
 def page(
     ctx: Context, principal: Principal, room_id: str, after: int, limit: int
 ) -> tuple[list[dict], str | None]:
     room = load_room(ctx, principal, room_id)
-    found = repo.messages_after(room.room_id, after, limit + 1, ctx.now())
+    found = ctx.store.messages_after(room.room_id, after, limit + 1, ctx.now())
     messages = [message_view(m) for m in found[:limit]]
     next_after = str(messages[-1]["seq"]) if len(found) > limit else None
     return messages, next_after

@@ -1,8 +1,8 @@
-"""Presence and availability (S3, S10, S24).
+"""Presence and availability (S3, S10, S24 in docs/features.md).
 
 A department is available while at least one active agent of it is available (the livechat
 toggle), online or away, and has a live connection (a heartbeat within the presence timeout).
-The department item maps each such agent to the moment their presence runs out, so that the
+The department maps each such agent to the moment their presence runs out, so that the
 widget's check is one GetItem and turns false by itself when heartbeats stop, even if no
 `$disconnect` ever comes. Every change that can flip an agent's readiness, and every agent
 heartbeat, calls `refresh_agent`; the scheduled sweep tidies entries that ran out.
@@ -10,96 +10,107 @@ heartbeat, calls `refresh_agent`; the scheduled sweep tidies entries that ran ou
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
+from dataclasses import replace
 
 from chalicelib.services.context import Context
 from chalicelib.services.events import notify
-from chalicelib.store import repo
-from chalicelib.store.models import ConnectionItem, DepartmentItem
+from chalicelib.services.principals import AgentPrincipal, Principal
+from chalicelib.store.base import Changed
+from chalicelib.store.records import Connection, Department
 
 COUNTING_STATUSES = ("online", "away")
 
 
 def refresh_agent(ctx: Context, agent_id: str, former_departments: Iterable[str] = ()) -> bool:
     """Recompute whether the agent counts for its departments; returns whether it is ready."""
-    agent = repo.get_agent(agent_id)
+    agent = ctx.store.get_agent(agent_id)
     now = ctx.now()
     timeout = ctx.settings.presence_timeout_seconds
-    last_seen = max((c.last_seen for c in repo.connections_of(agent_id, now)), default=0)
+    last_seen = max((c.last_seen for c in ctx.store.connections_of(agent_id, now)), default=0)
     online = agent is not None and agent.state == "active" and last_seen > now - timeout
-    ready = online and agent.available and agent.status in COUNTING_STATUSES
+    ready = online and agent is not None and agent.available and agent.status in COUNTING_STATUSES
     ready_until = int(last_seen + timeout) if ready else None
-    current = set(agent.departments or []) if agent is not None else set()
+    current = set(agent.departments) if agent is not None else set()
     for department_id in sorted(current | set(former_departments)):
         member = department_id in current
-        repo.set_agent_membership(
+        ctx.store.set_agent_presence(
             department_id, agent_id, ready_until if member else None, online and member
         )
     return ready
 
 
-def connect(
-    ctx: Context, connection_id: str, kind: str, principal_id: str, session_id: str | None = None
-) -> None:
+def connect(ctx: Context, connection_id: str, principal: Principal) -> None:
+    """A socket opens; its connection remembers who opened it, so that frames need no more."""
     now = ctx.now()
-    repo.save_connection(
-        ConnectionItem(
-            connection_id,
-            principal_id=principal_id,
-            kind=kind,
-            session_id=session_id,
-            last_seen=now,
-            connected_at=now,
-            expires_at=_connection_expiry(ctx),
-        )
+    connection = Connection(
+        connection_id=connection_id,
+        kind="visitor",
+        principal_id=principal.id,
+        name=principal.name,
+        last_seen=now,
+        connected_at=now,
+        expires_at=_connection_expiry(ctx),
     )
-    if kind == "agent":
-        refresh_agent(ctx, principal_id)
+    if isinstance(principal, AgentPrincipal):
+        connection = replace(
+            connection,
+            kind="agent",
+            session_id=principal.session_id,
+            session_expires_at=principal.session_expires_at,
+            role=principal.role,
+            departments=principal.departments,
+        )
+    ctx.store.add_connection(connection)
+    if isinstance(principal, AgentPrincipal):
+        refresh_agent(ctx, principal.id)
     else:
-        keep_visitor_alive(ctx, principal_id)
+        keep_visitor_alive(ctx, principal.id)
 
 
 def keep_visitor_alive(ctx: Context, visitor_id: str) -> None:
     """A visitor who is active keeps their identity for another idle period."""
-    repo.extend_visitor(visitor_id, ctx.epoch_in(hours=ctx.settings.visitor_idle_hours))
+    ctx.store.extend_visitor(visitor_id, ctx.epoch_in(hours=ctx.settings.visitor_idle_hours))
 
 
 def sign_off(ctx: Context, agent_id: str, session_id: str | None = None) -> None:
     """Close the agent's sockets (of one session, or all); with none left the agent is offline,
     and the visitors they serve see it."""
     close_connections(ctx, agent_id, session_id)
-    if not repo.connections_of(agent_id, ctx.now()):
-        repo.set_agent_status(agent_id, "offline")
+    if not ctx.store.connections_of(agent_id, ctx.now()):
+        with contextlib.suppress(Changed):  # the account is gone: nothing to mark
+            ctx.store.change_agent(agent_id, status="offline")
         announce_status(ctx, agent_id, "offline")
     refresh_agent(ctx, agent_id)
 
 
 def heartbeat(ctx: Context, connection_id: str) -> None:
     """Keep the connection live; an agent's heartbeat moves their `ready_until` forward."""
-    before = repo.touch_connection(connection_id, ctx.now(), _connection_expiry(ctx))
+    before = ctx.store.touch_connection(connection_id, ctx.now(), _connection_expiry(ctx))
     if before is not None and before.kind == "agent":
         refresh_agent(ctx, before.principal_id)
 
 
 def disconnect(ctx: Context, connection_id: str) -> None:
-    gone = repo.delete_connection(connection_id)
+    gone = ctx.store.remove_connection(connection_id)
     if gone is not None and gone.kind == "agent":
         refresh_agent(ctx, gone.principal_id)
 
 
 def close_connections(ctx: Context, principal_id: str, session_id: str | None = None) -> None:
     """Close the sockets of an agent (or of one of its sessions) or of a visitor."""
-    for connection in repo.connections_of(principal_id, ctx.now()):
+    for connection in ctx.store.connections_of(principal_id, ctx.now()):
         if session_id is None or connection.session_id == session_id:
             ctx.pusher.disconnect(connection.connection_id)
-            repo.delete_connection(connection.connection_id)
+            ctx.store.remove_connection(connection.connection_id)
 
 
 def announce_status(ctx: Context, agent_id: str, status: str) -> None:
     """`presence` to the visitors whose open rooms this agent serves."""
     now = ctx.now()
-    links = repo.rooms_of_agent(agent_id, before_key=None, limit=50)
-    rooms = repo.get_rooms((link.room_id for link in links), now)
+    links = ctx.store.rooms_of_agent(agent_id, before_key=None, limit=50)
+    rooms = ctx.store.get_rooms((link.room_id for link in links), now)
     visitors = [r.visitor_id for r in rooms if r.state == "open" and r.agent_id == agent_id]
     notify(ctx, visitors, {"type": "presence", "agent_id": agent_id, "status": status})
 
@@ -107,20 +118,15 @@ def announce_status(ctx: Context, agent_id: str, status: str) -> None:
 def sweep(ctx: Context) -> int:
     """Tidy what lost `$disconnect`s left behind: re-count every agent listed as present."""
     agents: set[str] = set()
-    for department in repo.all_departments():
-        agents |= set(_ready_until(department)) | set(department.online_agents or ())
+    for department in ctx.store.all_departments():
+        agents |= set(department.ready_until) | set(department.online_agents)
     for agent_id in sorted(agents):
         refresh_agent(ctx, agent_id)
     return len(agents)
 
 
-def _ready_until(department: DepartmentItem) -> dict:
-    raw = department.ready_until
-    return dict(raw.as_dict() if hasattr(raw, "as_dict") else raw or {})
-
-
-def is_available(department: DepartmentItem, now: float) -> bool:
-    return any(until > now for until in _ready_until(department).values())
+def is_available(department: Department, now: float) -> bool:
+    return any(until > now for until in department.ready_until.values())
 
 
 def _connection_expiry(ctx: Context) -> int:

@@ -1,4 +1,5 @@
-"""Who is asking: an agent with a session, or a visitor. Both are resolved from secret tokens."""
+"""Who is asking: an agent with a session, or a visitor. Both are resolved from secret tokens,
+and a WebSocket frame from the connection that remembers who opened it."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ from dataclasses import dataclass
 
 from chalicelib.errors import Unauthorized
 from chalicelib.services.context import Context
-from chalicelib.store import repo
-from chalicelib.store.models import AgentItem, RoomItem, VisitorItem
+from chalicelib.store.records import Agent, Room
 
 
 def hash_secret(secret: str) -> str:
@@ -30,33 +30,41 @@ def secret_matches(secret: str, stored_hash: str) -> bool:
 
 @dataclass(frozen=True)
 class AgentPrincipal:
-    agent: AgentItem
+    id: str
+    name: str
+    role: str
+    departments: tuple[str, ...]
     session_id: str
+    session_expires_at: int
 
-    @property
-    def id(self) -> str:
-        return self.agent.agent_id
+    @classmethod
+    def of(cls, agent: Agent, session_id: str, session_expires_at: int) -> AgentPrincipal:
+        return cls(
+            agent.agent_id,
+            agent.name,
+            agent.role,
+            agent.departments,
+            session_id,
+            session_expires_at,
+        )
 
     @property
     def is_admin(self) -> bool:
-        return self.agent.role == "admin"
+        return self.role == "admin"
 
     def serves_department(self, department_id: str) -> bool:
-        return self.is_admin or department_id in (self.agent.departments or [])
+        return self.is_admin or department_id in self.departments
 
-    def can_access(self, room: RoomItem) -> bool:
-        return self.serves_department(room.department_id) or self.id in (room.served_by or set())
+    def can_access(self, room: Room) -> bool:
+        return self.serves_department(room.department_id) or self.id in room.served_by
 
 
 @dataclass(frozen=True)
 class VisitorPrincipal:
-    visitor: VisitorItem
+    id: str
+    name: str
 
-    @property
-    def id(self) -> str:
-        return self.visitor.visitor_id
-
-    def can_access(self, room: RoomItem) -> bool:
+    def can_access(self, room: Room) -> bool:
         return room.visitor_id == self.id
 
 
@@ -65,35 +73,39 @@ Principal = AgentPrincipal | VisitorPrincipal
 
 def authenticate_agent(ctx: Context, token: str | None) -> AgentPrincipal:
     session_id, secret = split_token(token)
-    session = repo.get_session(session_id, ctx.now())
+    session = ctx.store.get_session(session_id, ctx.now())
     if session is None or not secret_matches(secret, session.secret_hash):
         raise Unauthorized("the token is unknown, expired or revoked", "invalid_token")
-    agent = repo.get_agent(session.agent_id)
+    agent = ctx.store.get_agent(session.agent_id)
     if agent is None or agent.state != "active":
         raise Unauthorized("this account can no longer sign in", "invalid_token")
-    return AgentPrincipal(agent=agent, session_id=session_id)
+    return AgentPrincipal.of(agent, session_id, session.expires_at)
 
 
 def authenticate_visitor(ctx: Context, token: str | None) -> VisitorPrincipal:
     visitor_id, secret = split_token(token)
-    visitor = repo.get_visitor(visitor_id, ctx.now())
+    visitor = ctx.store.get_visitor(visitor_id, ctx.now())
     if visitor is None or not secret_matches(secret, visitor.secret_hash):
         raise Unauthorized("the visitor token is unknown, expired or deleted", "invalid_token")
-    return VisitorPrincipal(visitor=visitor)
+    return VisitorPrincipal(visitor.visitor_id, visitor.name)
 
 
 def principal_of_connection(ctx: Context, connection_id: str) -> Principal:
-    """Who sent a WebSocket frame: the connection remembers it, the token is checked again."""
-    connection = repo.get_connection(connection_id, ctx.now())
+    """Who sent a WebSocket frame: one read, the connection that remembers it. Signing out,
+    disabling and deleting close the connections; a session that runs out refuses frames."""
+    connection = ctx.store.get_connection(connection_id, ctx.now())
     if connection is None:
         raise Unauthorized("this connection is not signed in", "invalid_token")
     if connection.kind == "visitor":
-        visitor = repo.get_visitor(connection.principal_id, ctx.now())
-        if visitor is None:
-            raise Unauthorized("the visitor's data was deleted or expired", "invalid_token")
-        return VisitorPrincipal(visitor=visitor)
-    session = repo.get_session(connection.session_id or "", ctx.now())
-    agent = repo.get_agent(connection.principal_id)
-    if session is None or agent is None or agent.state != "active":
+        return VisitorPrincipal(connection.principal_id, connection.name)
+    expires_at = connection.session_expires_at or 0
+    if connection.session_id is None or expires_at <= ctx.now():
         raise Unauthorized("the session has ended", "invalid_token")
-    return AgentPrincipal(agent=agent, session_id=session.session_id)
+    return AgentPrincipal(
+        connection.principal_id,
+        connection.name,
+        connection.role,
+        connection.departments,
+        connection.session_id,
+        expires_at,
+    )

@@ -1,5 +1,5 @@
-"""Rooms and the queue (S12–S15, S17, S19–S21, S27): start, preview, take, return, forward,
-close, list, delete. Every state change that can race is a conditional write."""
+"""Rooms and the queue (S12–S15, S17, S19–S21, S27 in docs/features.md): start, preview, take,
+return, forward, close, list, delete. The store decides every race; a lost one is a 409."""
 
 from __future__ import annotations
 
@@ -11,31 +11,29 @@ from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.services import events, messages, presence
 from chalicelib.services.access import is_room_agent, load_room
 from chalicelib.services.context import Context
+from chalicelib.services.departments import get as get_department
 from chalicelib.services.principals import AgentPrincipal, Principal, VisitorPrincipal
-from chalicelib.services.views import room_view, room_views
-from chalicelib.store import repo
-from chalicelib.store.models import AgentItem, AgentRoomItem, RoomItem
-from chalicelib.store.repo import ConditionFailed
+from chalicelib.services.views import room_view
+from chalicelib.store.base import Changed
+from chalicelib.store.records import Agent, Department, Room
 
 ACTIVE_STATES = ("queued", "open")
 
 
-def _department(department_id: str):
-    department = repo.get_department(department_id)
-    if department is None:
-        raise NotFound(f"unknown department_id {department_id!r}", "department_not_found")
-    return department
-
-
-def _require_available(ctx: Context, department) -> None:
+def _require_available(ctx: Context, department: Department) -> None:
     if not presence.is_available(department, ctx.now()):
         raise Conflict("nobody in this department can answer right now", "department_unavailable")
 
 
-def view_with_position(ctx: Context, room: RoomItem, agent: AgentItem | None = None) -> dict:
+def _agent_of(ctx: Context, room: Room) -> Agent | None:
+    return ctx.store.get_agent(room.agent_id) if room.agent_id else None
+
+
+def _view(ctx: Context, room: Room, agent: Agent | None = None) -> dict:
+    """The room with its place in the queue while queued."""
     position = None
     if room.state == "queued" and room.queued_key:
-        position = repo.queue_position(room.department_id, room.queued_key, ctx.now())
+        position = ctx.store.queue_position(room.department_id, room.queued_key, ctx.now())
     return room_view(room, agent, position)
 
 
@@ -49,35 +47,33 @@ def start(
     """A visitor asks for a chat (S14). Returns (room, created)."""
     if text is not None:
         messages.check_length(ctx, text)
-    department = _department(department_id)
+    department = get_department(ctx, department_id)
     now = ctx.now()
-    for room in repo.get_rooms(repo.room_ids_of_visitor(principal.id), now):
+    for room in ctx.store.get_rooms(ctx.store.room_ids_of_visitor(principal.id), now):
         if room.department_id == department_id and room.state in ACTIVE_STATES:
-            agent = repo.get_agent(room.agent_id) if room.agent_id else None
-            return view_with_position(ctx, room, agent), False
+            return _view(ctx, room, _agent_of(ctx, room)), False
     _require_available(ctx, department)
     created_at = ctx.iso(now)
-    room = RoomItem(
-        new_id("room"),
+    created_key = f"{created_at}#{new_id('k')}"
+    room = Room(
+        room_id=new_id("room"),
         department_id=department_id,
         state="queued",
         visitor_id=principal.id,
-        visitor_name=principal.visitor.name,
+        visitor_name=principal.name,
         created_at=created_at,
+        created_key=created_key,
         queued_at=created_at,
-        created_key=f"{created_at}#{new_id('k')}",
-        queue_department=department_id,
-        retention_hours=int(department.retention_hours),
-        last_seq=0,
-        version=0,
+        queued_key=created_key,
+        retention_hours=department.retention_hours,
         expires_at=ctx.epoch_in(hours=ctx.settings.room_idle_hours),
     )
-    room.queued_key = room.created_key
-    repo.create_room(room)
+    ctx.store.create_room(room)
     presence.keep_visitor_alive(ctx, principal.id)
     if text:
-        messages.append(ctx, room, messages.author_of(principal), text, client_id or new_id("c"))
-    view = view_with_position(ctx, room)
+        author = messages.author_of(principal)
+        room = messages.append(ctx, room, author, text, client_id or new_id("c")).room
+    view = _view(ctx, room)
     events.queue_event(ctx, department_id, "added", room)
     events.notify(ctx, [principal.id], {"type": "room", "event": "queued", "room": view})
     return view, True
@@ -85,26 +81,26 @@ def start(
 
 def get(ctx: Context, principal: Principal, room_id: str) -> dict:
     room = load_room(ctx, principal, room_id)
-    agent = repo.get_agent(room.agent_id) if room.agent_id else None
-    return view_with_position(ctx, room, agent)
+    return _view(ctx, room, _agent_of(ctx, room))
+
+
+def _departments_of(ctx: Context, principal: AgentPrincipal) -> list[str]:
+    if principal.is_admin:
+        return [d.department_id for d in ctx.store.all_departments()]
+    return list(principal.departments)
 
 
 def queue(ctx: Context, principal: AgentPrincipal, limit: int) -> list[dict]:
     """Queued rooms of the agent's departments, oldest first; nothing from other departments."""
-    departments = (
-        [d.department_id for d in repo.all_departments()]
-        if principal.is_admin
-        else list(principal.agent.departments or [])
-    )
-    found: list[RoomItem] = []
-    for department_id in departments:
-        rooms, _ = repo.queued_rooms(department_id, limit=limit, start=None, now=ctx.now())
-        found += [(position, room) for position, room in enumerate(rooms, start=1)]
-    found.sort(key=lambda pair: pair[1].queued_key)
+    found: list[tuple[int, Room]] = []
+    for department_id in _departments_of(ctx, principal):
+        rooms = ctx.store.queued_rooms(department_id, limit=limit, now=ctx.now())
+        found += list(enumerate(rooms, start=1))
+    found.sort(key=lambda pair: pair[1].queued_key or "")
     return [room_view(room, position=position) for position, room in found[:limit]]
 
 
-def _agent_in_department(principal: AgentPrincipal, room: RoomItem) -> None:
+def _agent_in_department(principal: AgentPrincipal, room: Room) -> None:
     if not principal.serves_department(room.department_id):
         raise Forbidden("this request belongs to another department", "other_department")
 
@@ -115,10 +111,10 @@ def preview(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
     _agent_in_department(principal, room)
     if room.state != "queued":
         raise Conflict("only queued requests can be previewed", "room_not_queued")
-    messages.system(ctx, room, "preview")
+    room = messages.system(ctx, room, "preview")
     events.room_event(ctx, room, "preview")
     history, _ = messages.page(ctx, principal, room_id, after=0, limit=500)
-    return {**view_with_position(ctx, room), "messages": history}
+    return {**_view(ctx, room), "messages": history}
 
 
 def take(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
@@ -127,44 +123,25 @@ def take(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
     _agent_in_department(principal, room)
     if room.state != "queued":
         raise Conflict("someone else has taken this chat", "already_taken")
-    agent = principal.agent
     try:
-        repo.update_room(
-            room,
-            [
-                RoomItem.state.set("open"),
-                RoomItem.agent_id.set(agent.agent_id),
-                RoomItem.agent_name.set(agent.name),
-                RoomItem.served_by.add({agent.agent_id}),
-                RoomItem.taken_at.set(ctx.iso()),
-                RoomItem.queue_department.remove(),
-                RoomItem.queued_key.remove(),
-                RoomItem.version.add(1),
-            ],
-            condition=(RoomItem.state == "queued") & (RoomItem.version == room.version),
-        )
-    except ConditionFailed as exc:
+        room = ctx.store.take_room(room, principal.id, principal.name, ctx.iso())
+    except Changed as exc:
         raise Conflict("someone else has taken this chat", "already_taken") from exc
-    _link(ctx, agent.agent_id, room)
-    messages.system(ctx, room, "taken", agent.name)
+    _link(ctx, principal.id, room)
+    room = messages.system(ctx, room, "taken", principal.name)
+    agent = ctx.store.get_agent(principal.id)
     events.room_event(ctx, room, "taken", agent=agent)
     events.queue_event(ctx, room.department_id, "removed", room)
     events.queue_moved(ctx, room.department_id)
     return room_view(room, agent)
 
 
-def _link(ctx: Context, agent_id: str, room: RoomItem) -> None:
-    repo.link_agent_room(
-        AgentRoomItem(
-            agent_id,
-            room.created_key,
-            room_id=room.room_id,
-            expires_at=ctx.epoch_in(hours=ctx.settings.room_idle_hours + int(room.retention_hours)),
-        )
-    )
+def _link(ctx: Context, agent_id: str, room: Room) -> None:
+    hours = ctx.settings.room_idle_hours + room.retention_hours
+    ctx.store.link_agent_room(agent_id, room, ctx.epoch_in(hours=hours))
 
 
-def _serving(ctx: Context, principal: AgentPrincipal, room_id: str) -> RoomItem:
+def _serving(ctx: Context, principal: AgentPrincipal, room_id: str) -> Room:
     room = load_room(ctx, principal, room_id)
     if room.state != "open":
         raise Conflict("only open chats can be returned or forwarded", "room_not_open")
@@ -173,103 +150,69 @@ def _serving(ctx: Context, principal: AgentPrincipal, room_id: str) -> RoomItem:
     return room
 
 
+def _changed_meanwhile(exc: Changed) -> Conflict:
+    return Conflict("this chat changed meanwhile", "room_changed")
+
+
 def return_to_queue(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
     """S19: back to the incoming list at its old place; any agent of the department may take it."""
     room = _serving(ctx, principal, room_id)
     former_agent = room.agent_id
     try:
-        repo.update_room(
-            room,
-            [
-                RoomItem.state.set("queued"),
-                RoomItem.agent_id.remove(),
-                RoomItem.agent_name.remove(),
-                RoomItem.queue_department.set(room.department_id),
-                RoomItem.queued_key.set(room.created_key),
-                RoomItem.queued_at.set(ctx.iso()),
-                RoomItem.version.add(1),
-            ],
-            condition=(RoomItem.state == "open") & (RoomItem.agent_id == former_agent),
-        )
-    except ConditionFailed as exc:
-        raise Conflict("this chat changed meanwhile", "room_changed") from exc
-    messages.system(ctx, room, "returned")
-    events.room_event(
-        ctx,
-        room,
-        "returned",
-        also=[former_agent],
-        position=repo.queue_position(room.department_id, room.queued_key, ctx.now()),
-    )
+        room = ctx.store.return_room(room, ctx.iso())
+    except Changed as exc:
+        raise _changed_meanwhile(exc) from exc
+    room = messages.system(ctx, room, "returned")
+    view = _view(ctx, room)
+    payload = {"type": "room", "event": "returned", "room": view}
+    events.notify(ctx, [room.visitor_id, former_agent], payload)
     events.queue_event(ctx, room.department_id, "added", room)
     events.queue_moved(ctx, room.department_id)
-    return view_with_position(ctx, room)
+    return view
 
 
-def forward(
-    ctx: Context,
-    principal: AgentPrincipal,
-    room_id: str,
-    agent_id: str | None,
-    department_id: str | None,
-) -> dict:
-    """S20: to another agent (stays open) or to a department (queued there)."""
-    if (agent_id is None) == (department_id is None):
-        raise InvalidInput("give either agent_id or department_id", "invalid_forward_target")
+def forward_to_agent(ctx: Context, principal: AgentPrincipal, room_id: str, agent_id: str) -> dict:
+    """S20: to another agent of any department; the chat stays open."""
     room = _serving(ctx, principal, room_id)
     former_agent = room.agent_id
-    guard = (RoomItem.state == "open") & (RoomItem.agent_id == former_agent)
-    if agent_id is not None:
-        target = repo.get_agent(agent_id)
-        if target is None or target.state != "active":
-            raise NotFound(f"agent_id: unknown agent {agent_id!r}", "agent_not_found")
-        if target.agent_id == former_agent:
-            raise InvalidInput("agent_id: this agent serves the chat already", "same_agent")
-        try:
-            repo.update_room(
-                room,
-                [
-                    RoomItem.agent_id.set(target.agent_id),
-                    RoomItem.agent_name.set(target.name),
-                    RoomItem.served_by.add({target.agent_id}),
-                    RoomItem.version.add(1),
-                ],
-                condition=guard,
-            )
-        except ConditionFailed as exc:
-            raise Conflict("this chat changed meanwhile", "room_changed") from exc
-        _link(ctx, target.agent_id, room)
-        messages.system(ctx, room, "forwarded", target.name)
-        events.room_event(ctx, room, "forwarded", also=[former_agent], agent=target)
-        return room_view(room, target)
-    department = _department(department_id)
+    target = ctx.store.get_agent(agent_id)
+    if target is None or target.state != "active":
+        raise NotFound(f"agent_id: unknown agent {agent_id!r}", "agent_not_found")
+    if target.agent_id == former_agent:
+        raise InvalidInput("agent_id: this agent serves the chat already", "same_agent")
+    try:
+        room = ctx.store.forward_room_to_agent(room, target.agent_id, target.name)
+    except Changed as exc:
+        raise _changed_meanwhile(exc) from exc
+    _link(ctx, target.agent_id, room)
+    room = messages.system(ctx, room, "forwarded", target.name)
+    events.room_event(ctx, room, "forwarded", also=[former_agent], agent=target)
+    return room_view(room, target)
+
+
+def forward_to_department(
+    ctx: Context, principal: AgentPrincipal, room_id: str, department_id: str
+) -> dict:
+    """S20: to another department, queued there for its agents."""
+    room = _serving(ctx, principal, room_id)
+    former_agent = room.agent_id
+    department = get_department(ctx, department_id)
     if department_id == room.department_id:
         raise InvalidInput(
             "department_id: the chat is in this department already", "same_department"
         )
     _require_available(ctx, department)
+    queued_key = ctx.iso() + "#" + room.room_id
     try:
-        repo.update_room(
-            room,
-            [
-                RoomItem.state.set("queued"),
-                RoomItem.department_id.set(department_id),
-                RoomItem.agent_id.remove(),
-                RoomItem.agent_name.remove(),
-                RoomItem.queue_department.set(department_id),
-                RoomItem.queued_key.set(ctx.iso() + "#" + room.room_id),
-                RoomItem.queued_at.set(ctx.iso()),
-                RoomItem.retention_hours.set(int(department.retention_hours)),
-                RoomItem.version.add(1),
-            ],
-            condition=guard,
+        room = ctx.store.forward_room_to_department(
+            room, department_id, queued_key, ctx.iso(), department.retention_hours
         )
-    except ConditionFailed as exc:
-        raise Conflict("this chat changed meanwhile", "room_changed") from exc
-    messages.system(ctx, room, "forwarded", department.name)
+    except Changed as exc:
+        raise _changed_meanwhile(exc) from exc
+    room = messages.system(ctx, room, "forwarded", department.name)
     events.room_event(ctx, room, "forwarded", also=[former_agent])
     events.queue_event(ctx, department_id, "added", room)
-    return view_with_position(ctx, room)
+    return _view(ctx, room)
 
 
 def close(ctx: Context, principal: Principal, room_id: str, comment: str | None) -> dict:
@@ -283,23 +226,14 @@ def close(ctx: Context, principal: Principal, room_id: str, comment: str | None)
         _agent_in_department(principal, room)
     was_queued = room.state == "queued"
     closed_at = ctx.now()
-    actions = [
-        RoomItem.state.set("closed"),
-        RoomItem.closed_at.set(ctx.iso(closed_at)),
-        RoomItem.closed_by.set("visitor" if isinstance(principal, VisitorPrincipal) else "agent"),
-        RoomItem.queue_department.remove(),
-        RoomItem.queued_key.remove(),
-        RoomItem.expires_at.set(int(closed_at + int(room.retention_hours) * 3600)),
-        RoomItem.version.add(1),
-    ]
-    if comment:
-        actions.append(RoomItem.comment.set(comment))
+    closed_by = "visitor" if isinstance(principal, VisitorPrincipal) else "agent"
+    expires_at = int(closed_at + room.retention_hours * 3600)
     try:
-        repo.update_room(room, actions, condition=RoomItem.state == room.state)
-    except ConditionFailed as exc:
-        raise Conflict("this chat changed meanwhile", "room_changed") from exc
-    messages.system(ctx, room, "closed")
-    agent = repo.get_agent(room.agent_id) if room.agent_id else None
+        room = ctx.store.close_room(room, ctx.iso(closed_at), closed_by, comment, expires_at)
+    except Changed as exc:
+        raise _changed_meanwhile(exc) from exc
+    room = messages.system(ctx, room, "closed")
+    agent = _agent_of(ctx, room)
     events.room_event(ctx, room, "closed", agent=agent)
     if was_queued:
         events.queue_event(ctx, room.department_id, "removed", room)
@@ -312,36 +246,39 @@ def close(ctx: Context, principal: Principal, room_id: str, comment: str | None)
 
 def accessible_rooms(
     ctx: Context, principal: AgentPrincipal, before_key: str | None
-) -> Iterator[RoomItem]:
+) -> Iterator[Room]:
     """Every room the agent may see, newest first, from its departments and its own chats."""
-    departments = (
-        [d.department_id for d in repo.all_departments()]
-        if principal.is_admin
-        else list(principal.agent.departments or [])
-    )
-    sources = [repo.rooms_of_department(d, before_key, limit=None) for d in departments]
+    sources = [
+        ctx.store.rooms_of_department(d, before_key) for d in _departments_of(ctx, principal)
+    ]
     sources.append(_linked_rooms(ctx, principal.id, before_key))
     now = ctx.now()
     seen: set[str] = set()
     for room in heapq.merge(*sources, key=lambda r: r.created_key, reverse=True):
-        if room.room_id in seen or (room.expires_at is not None and room.expires_at <= now):
+        if room.room_id in seen or room.expires_at <= now:
             continue
         seen.add(room.room_id)
         if principal.can_access(room):
             yield room
 
 
-def _linked_rooms(ctx: Context, agent_id: str, before_key: str | None) -> Iterator[RoomItem]:
-    for link in repo.rooms_of_agent(agent_id, before_key, limit=None):
-        room = repo.get_room(link.room_id, ctx.now())
+def _linked_rooms(ctx: Context, agent_id: str, before_key: str | None) -> Iterator[Room]:
+    for link in ctx.store.rooms_of_agent(agent_id, before_key, limit=None):
+        room = ctx.store.get_room(link.room_id, ctx.now())
         if room is not None:
             yield room
+
+
+def views_of(ctx: Context, rooms: list[Room]) -> list[dict]:
+    """Several rooms with their agents' statuses, fetched in one batch."""
+    agents = {a.agent_id: a for a in ctx.store.get_agents(r.agent_id for r in rooms if r.agent_id)}
+    return [room_view(room, agents.get(room.agent_id or "")) for room in rooms]
 
 
 def list_for_agent(
     ctx: Context, principal: AgentPrincipal, state: str | None, limit: int, before_key: str | None
 ) -> tuple[list[dict], str | None]:
-    chosen: list[RoomItem] = []
+    chosen: list[Room] = []
     for room in accessible_rooms(ctx, principal, before_key):
         if state is None or room.state == state:
             chosen.append(room)
@@ -349,20 +286,17 @@ def list_for_agent(
                 break
     has_more = len(chosen) > limit
     chosen = chosen[:limit]
-    return room_views(chosen), (chosen[-1].created_key if has_more else None)
+    return views_of(ctx, chosen), (chosen[-1].created_key if has_more else None)
 
 
-def erase(ctx: Context, room: RoomItem, only_if_closed: bool = False) -> None:
+def erase(ctx: Context, room: Room, only_if_closed: bool = False) -> None:
     """Remove a room with its messages and links, telling whoever is still in it."""
     try:
-        repo.delete_room(room, RoomItem.state == "closed" if only_if_closed else None)
-    except ConditionFailed as exc:
+        ctx.store.delete_room(room, only_if_closed)
+    except Changed as exc:
         raise Conflict(
             "only closed chats can be deleted; close it first", "room_not_closed"
         ) from exc
-    repo.delete_messages(room.room_id)
-    for agent_id in room.served_by or ():
-        repo.unlink_agent_room(agent_id, room.created_key)
     events.room_event(ctx, room, "deleted")
     if room.state == "queued":
         events.queue_event(ctx, room.department_id, "removed", room)

@@ -1,14 +1,25 @@
-"""Shapes stored items into the public contract's dicts (validated by schemas in app.py)."""
+"""Shapes stored records into the public contract's dicts (validated by schemas in app.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from chalicelib.clock import iso
-from chalicelib.store import repo
-from chalicelib.store.models import AgentItem, DepartmentItem, MessageItem, RoomItem
+from chalicelib.store.records import Agent, Contact, Department, Message, Room
+
+DEFAULT_SETTINGS: Mapping[str, Any] = {
+    "away_after_minutes": 5,
+    "sound": True,
+    "theme": "system",
+    "avatar": None,
+    "density": "comfortable",
+    "language": None,
+}
 
 
-def room_view(room: RoomItem, agent: AgentItem | None = None, position: int | None = None) -> dict:
-    view = {
+def room_view(room: Room, agent: Agent | None = None, position: int | None = None) -> dict:
+    view: dict[str, Any] = {
         "room_id": room.room_id,
         "department_id": room.department_id,
         "state": room.state,
@@ -21,7 +32,7 @@ def room_view(room: RoomItem, agent: AgentItem | None = None, position: int | No
         "expires_at": iso(room.expires_at) if room.state == "closed" else None,
         "closed_by": room.closed_by,
         "comment": room.comment,
-        "last_seq": int(room.last_seq or 0),
+        "last_seq": room.last_seq,
     }
     if room.agent_id:
         view["agent"] = {
@@ -34,17 +45,11 @@ def room_view(room: RoomItem, agent: AgentItem | None = None, position: int | No
     return view
 
 
-def room_views(rooms: list[RoomItem]) -> list[dict]:
-    """Several rooms with their agents' statuses, fetched in one batch."""
-    agents = {a.agent_id: a for a in repo.get_agents(r.agent_id for r in rooms if r.agent_id)}
-    return [room_view(room, agents.get(room.agent_id)) for room in rooms]
-
-
-def message_view(message: MessageItem) -> dict:
+def message_view(message: Message) -> dict:
     return {
         "message_id": message.message_id,
         "room_id": message.room_id,
-        "seq": int(message.seq),
+        "seq": message.seq,
         "author": {
             "kind": message.author_kind,
             "id": message.author_id,
@@ -58,38 +63,46 @@ def message_view(message: MessageItem) -> dict:
     }
 
 
-def agent_view(agent: AgentItem) -> dict:
-    settings = dict(
-        agent.settings.as_dict() if hasattr(agent.settings, "as_dict") else agent.settings or {}
-    )
+def agent_view(agent: Agent) -> dict:
+    """An agent as they and admins see them, settings filled in with the defaults."""
     return {
         "agent_id": agent.agent_id,
         "email": agent.email,
         "name": agent.name,
         "role": agent.role,
         "state": agent.state,
-        "departments": list(agent.departments or []),
+        "departments": list(agent.departments),
         "status": agent.status,
-        "available": bool(agent.available),
-        "settings": settings,
+        "available": agent.available,
+        "settings": {**DEFAULT_SETTINGS, **agent.settings},
         "created_at": agent.created_at,
     }
 
 
-def public_agent_view(agent: AgentItem) -> dict:
+def colleague_view(agent: Agent) -> dict:
+    """An agent as other agents see them (forwarding): no email, no settings."""
     return {
         "agent_id": agent.agent_id,
         "name": agent.name,
         "status": agent.status,
-        "available": bool(agent.available),
+        "available": agent.available,
     }
 
 
-def department_view(department: DepartmentItem, available: bool) -> dict:
+def department_view(department: Department, available: bool) -> dict:
     return {
         "department_id": department.department_id,
         "name": department.name,
-        "allowed_origins": list(department.allowed_origins or []),
-        "retention_hours": int(department.retention_hours),
+        "allowed_origins": list(department.allowed_origins),
+        "retention_hours": department.retention_hours,
         "available": available,
     }
+
+
+CONTACT_FIELDS = ("name", "email", "phone", "note")
+
+
+def contact_info_view(contact: Contact | None) -> dict | None:
+    if contact is None:
+        return None
+    return {field: getattr(contact, field) for field in (*CONTACT_FIELDS, "updated_at")}

@@ -1,8 +1,9 @@
 """PynamoDB models: one table each. Keys follow the access patterns in docs/data-model.md.
 
-Table names and the endpoint are bound at run time by `chalicelib.store.bind` (nothing is read
-at import). Every item holding personal data carries `expires_at`, DynamoDB's TTL attribute;
-reads filter expired items themselves because DynamoDB deletes them late.
+These classes are the tables' schema, bound to no table: each `DynamoStore` makes subclasses
+of them bound to its own tables (prefix, endpoint, region), so nothing is read at import and
+several stores live side by side. Every item holding personal data carries `expires_at`,
+DynamoDB's TTL attribute; reads filter expired items themselves because DynamoDB deletes them late.
 """
 
 from __future__ import annotations
@@ -86,11 +87,17 @@ class PrincipalIndex(GlobalSecondaryIndex):
 
 
 class ConnectionItem(Model):
+    """Who opened the socket, so that a frame needs one GetItem to know its sender."""
+
     Meta = _meta("connections")
     connection_id = UnicodeAttribute(hash_key=True)
     principal_id = UnicodeAttribute()
     kind = UnicodeAttribute()  # agent | visitor
+    name = UnicodeAttribute(default="")
     session_id = UnicodeAttribute(null=True)  # agents: logout closes this session's sockets
+    session_expires_at = NumberAttribute(null=True)  # agents: frames are refused after it
+    role = UnicodeAttribute(default="agent")
+    departments = ListAttribute(of=UnicodeAttribute, default=list)
     last_seen = NumberAttribute()
     # When $connect stored it: until the handshake completes, API Gateway answers Gone.
     connected_at = NumberAttribute(null=True)
@@ -234,6 +241,20 @@ class MessageItem(Model):
     expires_at = TtlNumberAttribute()
 
 
+class SsoGrantItem(Model):
+    """Short-lived, single-use items of institutional sign-in: a started sign-in
+    (`attempt#<state>`: nonce and PKCE verifier) and a finished one waiting for the console
+    (`handover#<hash of the one-time code>`: the agent). Minutes long; the store takes each once."""
+
+    Meta = _meta("sso-grants")
+    grant_key = UnicodeAttribute(hash_key=True)
+    nonce = UnicodeAttribute(null=True)
+    code_verifier = UnicodeAttribute(null=True)
+    agent_id = UnicodeAttribute(null=True)
+    end_session_url = UnicodeAttribute(null=True)
+    expires_at = TtlNumberAttribute()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     KeyItem,
     AgentItem,
@@ -245,6 +266,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     RoomItem,
     AgentRoomItem,
     MessageItem,
+    SsoGrantItem,
 )
 
 TTL_MODELS: tuple[type[Model], ...] = tuple(

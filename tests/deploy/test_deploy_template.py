@@ -129,7 +129,7 @@ def test_the_functions_are_the_apps_handlers_with_the_stacks_role(packaged):
 def settings_variables() -> set[str]:
     source = (REPO / "chalicelib" / "settings.py").read_text(encoding="utf-8")
     return set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', source)) | set(
-        re.findall(r'_int\("([A-Z_]+)"', source)
+        re.findall(r'_(?:int|switch|domains)\("([A-Z_]+)"', source)
     )
 
 

@@ -1,8 +1,9 @@
 """The app through Chalice's test client and its WebSocket handlers, on moto's DynamoDB.
 
-`stack` runs the `setup` Lambda (tables, the first admin, two departments), then swaps the pusher
-for a recording fake and the clock for one the test moves. `api` speaks HTTP to the app like the
-widget and the console do; WebSocket events are built exactly as API Gateway sends them."""
+`stack` gives the app a context on the test's tables with a recording pusher and a clock the
+test moves, then runs the `setup` Lambda (the first admin, two departments). `api` speaks HTTP
+to the app like the widget and the console do; WebSocket events are built exactly as API
+Gateway sends them."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 from chalice.test import Client
 
 from tests.accounts import store_active_agent
+from tests.conftest import count_dynamodb_calls
 
 ADMIN_EMAIL = "admin@uni.example"
 ADMIN_PASSWORD = "admin password 1"
@@ -219,7 +221,7 @@ class Api:
         the toggle green and status online. The account is stored active at once: registration
         and approval over HTTP are tested in test_rest_agents, and each test stays short."""
         email = f"{name.lower()}{next(self._numbers)}@uni.example"
-        item = store_active_agent(
+        agent_id = store_active_agent(
             self.ctx,
             email,
             name,
@@ -231,7 +233,7 @@ class Api:
         )
         login = self.post("/auth/login", {"email": email, "password": PASSWORD})
         assert login.status == 200, login.body
-        handle = AgentHandle(item.agent_id, email, name, login.json["token"])
+        handle = AgentHandle(agent_id, email, name, login.json["token"])
         if online:
             handle.connection_id = f"ws-{name.lower()}-{next(self._numbers)}"
             answer = self.ws_connect(handle.connection_id, {"token": handle.token})
@@ -290,13 +292,15 @@ class Api:
 
 @pytest.fixture
 def stack(tables, tmp_path, monkeypatch, clock, pusher):
-    """The `setup` Lambda on the test's fresh tables (creating tables is tested in test_store)."""
+    """The `setup` Lambda on the test's fresh tables (creating tables is tested in tests/store)."""
     import app as app_module
+    from chalicelib.mail import Mailer
+    from chalicelib.services.context import Context
 
-    monkeypatch.setattr(app_module, "_context", None)
+    settings, store = tables
+    mailer = Mailer(settings.mail_sender, settings.mail_outbox_dir, settings.region)
+    monkeypatch.setattr(app_module, "_context", Context(settings, store, pusher, mailer, clock))
     ctx = app_module.context()
-    ctx.pusher = pusher
-    ctx.clock = clock
     result = app_module.setup(
         {
             "create_tables": False,
@@ -320,3 +324,67 @@ def api(stack, tmp_path) -> Api:
     import app as app_module
 
     return Api(app_module, stack, str(tmp_path / "chalice-project"))
+
+
+@pytest.fixture
+def dynamodb_calls(stack):
+    """Counts the DynamoDB calls of the app's store."""
+    return count_dynamodb_calls(stack.store)
+
+
+# ---- institutional sign-in against the real test provider (devserver/oidc_provider.mjs) -------
+
+SSO_ORIGIN = "http://testserver"
+SSO_ACCOUNTS = [
+    {"sub": "ute", "email": "ute.sso@uni.example", "name": "Ute Institut"},
+    {"sub": "mia", "email": "mia@uni.example", "name": "Mia Meyer"},
+]
+
+
+@pytest.fixture(scope="session")
+def sso_provider():
+    from devserver.oidc import oidc_provider
+
+    with oidc_provider([f"{SSO_ORIGIN}/api/auth/sso/callback"], SSO_ACCOUNTS) as provider:
+        yield provider
+
+
+@pytest.fixture
+def sso_api(api, sso_provider):
+    """The API with institutional sign-in configured (as SSO_* variables would)."""
+    import dataclasses
+
+    api.ctx.settings = dataclasses.replace(
+        api.ctx.settings,
+        public_origin=SSO_ORIGIN,
+        sso_issuer=sso_provider.issuer,
+        sso_client_id=sso_provider.client_id,
+        sso_client_secret=sso_provider.client_secret,
+    )
+    return api
+
+
+def sign_in_at_provider(authorization_url: str, login: str) -> str:
+    """Follow the provider's pages as a browser would, signing in as `login` (the test provider
+    takes any password), up to its redirect to our callback; returns that callback's path."""
+    import re
+
+    import httpx
+
+    callback = f"{SSO_ORIGIN}/api/auth/sso/callback"
+    with httpx.Client(timeout=10) as browser:
+        answer = browser.get(authorization_url)
+        for _ in range(10):
+            location = answer.headers.get("location")
+            if location and location.startswith(callback):
+                return location.removeprefix(SSO_ORIGIN + "/api")
+            if location:
+                answer = browser.get(httpx.URL(str(answer.url)).join(location))
+                continue
+            action = re.search(r'<form[^>]*action="([^"]+)"', answer.text)
+            assert action, answer.text
+            answer = browser.post(
+                answer.url.join(action.group(1)),
+                data={"prompt": "login", "login": login, "password": "irrelevant"},
+            )
+    raise AssertionError("the provider never sent the browser back")

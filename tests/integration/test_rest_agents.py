@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from email import message_from_bytes
 
-from chalicelib.store import repo
-from chalicelib.store.models import AgentItem
-
 
 def test_register_approve_sign_in_and_sign_out(api, app_env):
     registered = api.post(
@@ -85,8 +82,7 @@ def test_a_profile_picture_is_a_small_inline_image_never_a_link(api):
 
 def test_an_agent_whose_stored_picture_is_a_link_still_gets_answers(api):
     paula = api.agent("Paula", online=False)
-    stored = repo.get_agent(paula.agent_id)
-    repo.update_agent(stored, [AgentItem.settings.set({"avatar": "https://old.example/p.png"})])
+    api.ctx.store.change_agent(paula.agent_id, settings={"avatar": "https://old.example/p.png"})
 
     me = api.get("/me", auth=paula.auth)
 

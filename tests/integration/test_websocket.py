@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.store import repo
-
 
 @pytest.fixture
 def chat(api):
@@ -33,7 +31,7 @@ def test_a_bad_token_is_refused_at_connect(api):
     ]
 
     assert [r["statusCode"] for r in refused] == [401] * 6
-    assert all(repo.get_connection(f"c-{n}", api.ctx.now()) is None for n in range(1, 7))
+    assert all(api.ctx.store.get_connection(f"c-{n}", api.ctx.now()) is None for n in range(1, 7))
     assert api.get("/departments/sales/availability").json["available"] is False
 
 
@@ -60,7 +58,7 @@ def test_connecting_an_online_agent_shows_the_button_and_disconnecting_hides_it(
 
     assert api.ws_disconnect("c-paula")["statusCode"] == 200
     assert api.get("/departments/sales/availability").json["available"] is False
-    assert repo.get_connection("c-paula", api.ctx.now()) is None
+    assert api.ctx.store.get_connection("c-paula", api.ctx.now()) is None
 
 
 def test_heartbeats_keep_presence(api):
@@ -121,7 +119,7 @@ def test_bad_frames_get_an_error_frame_and_the_connection_stays(api, chat):
         assert error["code"] == code, (frame, error)
         assert error["message"] and (field is None or field in error["message"]), (frame, error)
     assert api.snapshot() == before
-    assert repo.get_connection(visitor.connection_id, api.ctx.now()) is not None
+    assert api.ctx.store.get_connection(visitor.connection_id, api.ctx.now()) is not None
     api.pusher.clear()
     api.ws_send(
         visitor.connection_id,
@@ -225,4 +223,4 @@ def test_a_deleted_visitors_socket_is_closed(api, chat):
 
     assert visitor.connection_id in api.pusher.disconnected
     api.ws_send(visitor.connection_id, {"action": "heartbeat"})
-    assert repo.get_connection(visitor.connection_id, api.ctx.now()) is None
+    assert api.ctx.store.get_connection(visitor.connection_id, api.ctx.now()) is None

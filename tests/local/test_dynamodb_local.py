@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 from chalicelib.settings import load_settings
-from chalicelib.store import bind, create_missing_tables, repo
-from chalicelib.store.models import RoomItem
+from chalicelib.store.dynamo import DynamoStore
+from chalicelib.store.records import Room
 from devserver.dynamodb_local import DynamoDBLocal
 from tests.local.support import (
     approved_agent,
@@ -75,25 +75,24 @@ def test_dynamodb_deletes_a_room_whose_expires_at_has_passed(tmp_path, monkeypat
         for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
             monkeypatch.setenv(key, "local")
         monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
-        settings = load_settings()
-        bind(settings)
-        create_missing_tables(ttl_models=(RoomItem,))
-        room = RoomItem(
-            "room_expired",
+        store = DynamoStore.from_settings(load_settings())
+        store.create_missing_tables(ttl_tables=("rooms",))
+        queued_key = "2026-01-01T00:00:00.000Z#k"
+        room = Room(
+            room_id="room_expired",
             department_id="demo",
             state="queued",
             visitor_id="vis_1",
             visitor_name="Guest-1",
             created_at="2026-01-01T00:00:00.000Z",
-            created_key="2026-01-01T00:00:00.000Z#k",
-            queue_department="demo",
-            queued_key="2026-01-01T00:00:00.000Z#k",
+            created_key=queued_key,
+            queued_key=queued_key,
             expires_at=int(time.time()) - 60,
         )
-        repo.create_room(room)
-        assert repo.get_room("room_expired", time.time()) is None  # filtered at once
+        store.create_room(room)
+        assert store.get_room("room_expired", time.time()) is None  # filtered at once
         wait_until(
-            lambda: RoomItem.count("room_expired") == 0,
+            lambda: store.get_room("room_expired", 0) is None,  # 0: a read that filters nothing
             30.0,
             "DynamoDB's TTL deleting the room",
         )

@@ -1,4 +1,4 @@
-"""The services called directly, on moto's DynamoDB, with a recording pusher, a clock the test
+"""The services called directly, on the in-memory store, with a recording pusher, a clock the test
 moves, and mail written to the test's outbox. `world` builds departments, agents (signed in,
 connected, online) and visitors, so that tests read like the seed's sentences."""
 
@@ -20,7 +20,8 @@ from chalicelib.services.principals import (
     authenticate_agent,
     authenticate_visitor,
 )
-from chalicelib.store import repo
+from chalicelib.settings import get_settings
+from chalicelib.store.memory import MemoryStore
 from tests.accounts import store_active_agent
 
 PASSWORD = "correct horse battery"
@@ -86,7 +87,7 @@ class World:
     def pending_agent(self, name: str) -> tuple[str, str]:
         email = f"{name.lower()}{next(self._numbers)}@uni.example"
         agent = agents.register(self.ctx, email, name, PASSWORD)
-        return agent.agent_id, email
+        return agent["agent_id"], email
 
     def agent(
         self,
@@ -102,7 +103,7 @@ class World:
         (Registration, approval and the status calls are exercised in test_accounts; here the
         account is stored active at once, which keeps each test to a few DynamoDB calls.)"""
         email = f"{name.lower()}{next(self._numbers)}@uni.example"
-        item = store_active_agent(
+        agent_id = store_active_agent(
             self.ctx,
             email,
             name,
@@ -113,11 +114,10 @@ class World:
             status=status,
         )
         token, _ = agents.login(self.ctx, email, PASSWORD)
-        handle = Agent(self, item.agent_id, email, name, token, None)
+        handle = Agent(self, agent_id, email, name, token, None)
         if connect:
             handle.connection_id = f"ws-{name.lower()}-{next(self._numbers)}"
-            session_id = token.split(".")[0]
-            presence.connect(self.ctx, handle.connection_id, "agent", item.agent_id, session_id)
+            presence.connect(self.ctx, handle.connection_id, handle.p)
         self.agents.append(handle)
         return handle
 
@@ -133,11 +133,11 @@ class World:
                     presence.heartbeat(self.ctx, handle.connection_id)
 
     def visitor(self, connect: bool = True, ip: str = "198.51.100.7") -> Visitor:
-        item, token = visitors.create(self.ctx, ip)
-        handle = Visitor(self, item.visitor_id, item.name, token, None)
+        created = visitors.create(self.ctx, ip)
+        handle = Visitor(self, created["visitor_id"], created["name"], created["token"], None)
         if connect:
-            handle.connection_id = f"ws-{item.visitor_id}"
-            presence.connect(self.ctx, handle.connection_id, "visitor", item.visitor_id)
+            handle.connection_id = f"ws-{handle.visitor_id}"
+            presence.connect(self.ctx, handle.connection_id, handle.p)
         return handle
 
     def ask(
@@ -159,7 +159,7 @@ class World:
         return departments.public_availability(self.ctx, department_id)["available"]
 
     def stored_room(self, room_id: str):
-        return repo.get_room(room_id, self.ctx.now())
+        return self.ctx.store.get_room(room_id, self.ctx.now())
 
     def mails(self) -> list:
         if not self.outbox.exists():
@@ -168,10 +168,10 @@ class World:
 
 
 @pytest.fixture
-def ctx(tables, clock, pusher, app_env) -> Context:
-    settings = tables
+def ctx(clock, pusher, app_env, fast_passwords) -> Context:
+    settings = get_settings()
     mailer = Mailer(settings.mail_sender, settings.mail_outbox_dir, settings.region)
-    return Context(settings=settings, pusher=pusher, mailer=mailer, clock=clock)
+    return Context(settings, MemoryStore(), pusher, mailer, clock)
 
 
 @pytest.fixture

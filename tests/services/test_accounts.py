@@ -7,15 +7,14 @@ import pytest
 from chalicelib.errors import Conflict, DeliveryFailed, Forbidden, InvalidInput, Unauthorized
 from chalicelib.services import agents, presence, rooms
 from chalicelib.services.principals import authenticate_agent
-from chalicelib.store import repo
 
 
 def test_a_registration_waits_for_an_administrator(world):
     agent_id, email = world.pending_agent("Paula")
 
-    pending, _ = agents.list_agents("pending", 50, None)
-    assert [a.agent_id for a in pending] == [agent_id]
-    assert agents.list_agents("active", 50, None)[0] == []
+    pending, _ = agents.list_agents(world.ctx, "pending", 50, None)
+    assert [a["agent_id"] for a in pending] == [agent_id]
+    assert agents.list_agents(world.ctx, "active", 50, None)[0] == []
     with pytest.raises(Forbidden) as refused:
         agents.login(world.ctx, email, world.password)
     assert refused.value.code == "account_pending"
@@ -27,7 +26,7 @@ def test_registering_an_email_twice_is_refused_whatever_its_case(world):
     with pytest.raises(Conflict) as taken:
         agents.register(world.ctx, "ada@uni.EXAMPLE", "Ada Again", world.password)
     assert taken.value.code == "email_taken"
-    assert len(agents.list_agents("pending", 50, None)[0]) == 1
+    assert len(agents.list_agents(world.ctx, "pending", 50, None)[0]) == 1
 
 
 def test_pending_and_disabled_accounts_cannot_sign_in(world):
@@ -82,7 +81,7 @@ def test_an_approval_whose_email_fails_is_kept_and_says_so(world, monkeypatch):
         agents.approve(world.ctx, agent_id, "agent", ["sales"])
 
     assert refused.value.status == 502 and email in refused.value.message
-    assert repo.get_agent(agent_id).state == "active"
+    assert world.ctx.store.get_agent(agent_id).state == "active"
 
 
 def test_approval_assigns_role_and_departments_once(world):
@@ -90,13 +89,17 @@ def test_approval_assigns_role_and_departments_once(world):
 
     approved = agents.approve(world.ctx, agent_id, "admin", ["library", "library"])
 
-    assert (approved.state, approved.role, approved.departments) == ("active", "admin", ["library"])
-    stored = repo.get_agent(agent_id)
-    assert (stored.state, stored.role, stored.departments) == ("active", "admin", ["library"])
+    assert (approved["state"], approved["role"], approved["departments"]) == (
+        "active",
+        "admin",
+        ["library"],
+    )
+    stored = world.ctx.store.get_agent(agent_id)
+    assert (stored.state, stored.role, stored.departments) == ("active", "admin", ("library",))
     with pytest.raises(Conflict) as again:
         agents.approve(world.ctx, agent_id, "agent", ["sales"])
     assert again.value.code == "not_pending"
-    assert repo.get_agent(agent_id).role == "admin"
+    assert world.ctx.store.get_agent(agent_id).role == "admin"
     assert len(world.mails()) == 1
 
 
@@ -107,7 +110,7 @@ def test_approval_with_an_unknown_department_changes_nothing(world):
         agents.approve(world.ctx, agent_id, "agent", ["sales", "nope"])
 
     assert "departments" in unknown.value.message
-    assert repo.get_agent(agent_id).state == "pending"
+    assert world.ctx.store.get_agent(agent_id).state == "pending"
     assert world.mails() == []
 
 
@@ -116,9 +119,9 @@ def test_an_approved_agent_signs_in_and_lands_in_the_back_office(world):
     agents.approve(world.ctx, agent_id, "agent", ["sales"])
 
     token, agent = agents.login(world.ctx, email.upper(), world.password)
-    view = agents.view(authenticate_agent(world.ctx, token).agent)
+    view = agents.me(world.ctx, authenticate_agent(world.ctx, token))
 
-    assert agent.agent_id == agent_id
+    assert agent["agent_id"] == agent_id
     assert view["departments"] == ["sales"] and view["role"] == "agent"
     # Offline until the console connects; the livechat toggle is green by default (S10).
     assert view["status"] == "offline" and view["available"] is True
@@ -135,7 +138,7 @@ def test_logout_stops_the_token_at_once(world):
     with pytest.raises(Unauthorized):
         authenticate_agent(world.ctx, paula.token)
     assert paula.connection_id in world.pusher.disconnected
-    assert repo.get_connection(paula.connection_id, world.ctx.now()) is None
+    assert world.ctx.store.get_connection(paula.connection_id, world.ctx.now()) is None
     assert not world.available("sales")
 
 
@@ -190,7 +193,7 @@ def test_disabling_an_account_stops_its_tokens_and_hides_the_button(world):
         authenticate_agent(world.ctx, paula.token)
     assert paula.connection_id in world.pusher.disconnected
     assert not world.available("sales")
-    assert repo.get_agent(paula.agent_id).state == "disabled"
+    assert world.ctx.store.get_agent(paula.agent_id).state == "disabled"
 
 
 def test_profile_name_and_settings_are_kept(world):
@@ -199,7 +202,7 @@ def test_profile_name_and_settings_are_kept(world):
     agents.update_me(world.ctx, paula.p, "Paula P.", {"away_after_minutes": 0, "theme": "dark"})
     agents.update_me(world.ctx, paula.p, None, {"sound": False})
 
-    view = agents.view(paula.p.agent)
+    view = agents.me(world.ctx, paula.p)
     assert view["name"] == "Paula P."
     assert view["settings"]["away_after_minutes"] == 0  # away switched off (S3)
     assert view["settings"]["theme"] == "dark" and view["settings"]["sound"] is False
@@ -211,7 +214,7 @@ def test_status_and_toggle_are_stored(world):
     agents.set_status(world.ctx, paula.p, "busy")
     agents.set_availability(world.ctx, paula.p, False)
 
-    stored = repo.get_agent(paula.agent_id)
+    stored = world.ctx.store.get_agent(paula.agent_id)
     assert (stored.status, stored.available) == ("busy", False)
 
 
@@ -230,7 +233,7 @@ def test_the_department_agents_list_shows_only_active_agents_of_it(world):
     world.agent("Sam", ("sales", "library"), connect=False, available=False, status="offline")
     world.pending_agent("Pending")
 
-    names = [a.name for a in agents.active_agents_of("sales")]
+    names = [a["name"] for a in agents.colleagues_in(world.ctx, "sales")]
 
     assert names == ["Paula", "Sam"]
 
@@ -267,6 +270,5 @@ def test_the_first_admin_is_created_once(world):
     assert agents.ensure_admin(world.ctx, "root@uni.example", "another password") is False
 
     token, admin = agents.login(world.ctx, "root@uni.example", world.password)
-    assert admin.role == "admin" and authenticate_agent(world.ctx, token).is_admin
-    presence.refresh_agent(world.ctx, admin.agent_id)  # an admin with no department: no error
-
+    assert admin["role"] == "admin" and authenticate_agent(world.ctx, token).is_admin
+    presence.refresh_agent(world.ctx, admin["agent_id"])  # an admin with no department: no error

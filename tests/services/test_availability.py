@@ -7,7 +7,6 @@ import pytest
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.services import agents, departments, presence, rooms
 from chalicelib.services.maintenance import run_sweep
-from chalicelib.store import repo
 
 
 def test_nobody_signed_in_means_no_button(world):
@@ -55,7 +54,7 @@ def test_the_livechat_toggle_counts_as_well_as_the_status(world):
 
     agents.set_availability(world.ctx, paula.p, False)
     assert world.available("sales") is False
-    assert repo.get_agent(paula.agent_id).status == "online"
+    assert world.ctx.store.get_agent(paula.agent_id).status == "online"
 
     agents.set_availability(world.ctx, paula.p, True)
     assert world.available("sales") is True
@@ -66,7 +65,7 @@ def test_an_agent_without_a_connection_does_not_count(world):
     assert world.available("sales") is False
 
     principal = paula.p
-    presence.connect(world.ctx, "ws-late", "agent", principal.id, principal.session_id)
+    presence.connect(world.ctx, "ws-late", principal)
     assert world.available("sales") is True
 
     presence.disconnect(world.ctx, "ws-late")
@@ -76,7 +75,7 @@ def test_an_agent_without_a_connection_does_not_count(world):
 def test_one_of_two_tabs_closing_keeps_the_agent_available(world):
     paula = world.agent("Paula")
     principal = paula.p
-    presence.connect(world.ctx, "ws-second-tab", "agent", principal.id, principal.session_id)
+    presence.connect(world.ctx, "ws-second-tab", principal)
 
     presence.disconnect(world.ctx, paula.connection_id)
 
@@ -126,7 +125,7 @@ def test_the_sweep_removes_an_agent_whose_connection_went_silent(world):
 
     run_sweep(world.ctx)
 
-    stored = repo.get_department("sales")
+    stored = world.ctx.store.get_department("sales")
     assert set(stored.online_agents or ()) == {piet.agent_id}
     assert world.available("sales") is True
     world.pusher.clear()
@@ -142,7 +141,7 @@ def test_the_sweep_hides_the_button_when_every_agent_went_silent(world):
 
     run_sweep(world.ctx)
 
-    stored = repo.get_department("sales")
+    stored = world.ctx.store.get_department("sales")
     assert not stored.online_agents
     assert world.available("sales") is False
 
@@ -175,7 +174,7 @@ def test_no_new_chat_can_start_when_nobody_can_answer(world):
         world.ask(visitor)
 
     assert refused.value.code == "department_unavailable"
-    assert repo.room_ids_of_visitor(visitor.visitor_id) == []
+    assert world.ctx.store.room_ids_of_visitor(visitor.visitor_id) == []
 
 
 def test_busy_keeps_ongoing_conversations_going(world):

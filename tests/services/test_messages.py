@@ -6,7 +6,6 @@ import pytest
 
 from chalicelib.errors import Conflict, Forbidden, TooLarge
 from chalicelib.services import events, messages, rooms
-from chalicelib.store import repo
 
 
 @pytest.fixture
@@ -188,8 +187,8 @@ def test_a_gone_connection_is_forgotten(world, chat):
 
     messages.send(world.ctx, paula.p, room_id, "Sind Sie noch da?", "a-1")
 
-    assert repo.get_connection(visitor.connection_id, world.ctx.now()) is None
-    assert repo.connections_of(visitor.visitor_id, world.ctx.now()) == []
+    assert world.ctx.store.get_connection(visitor.connection_id, world.ctx.now()) is None
+    assert world.ctx.store.connections_of(visitor.visitor_id, world.ctx.now()) == []
     assert len(paula.pushed("message")) == 1  # the sender's own socket still gets the echo
 
 
@@ -200,7 +199,7 @@ def test_a_connection_still_connecting_is_kept_when_api_gateway_answers_gone(wor
 
     messages.send(world.ctx, paula.p, room_id, "Guten Tag", "a-1")
 
-    assert repo.get_connection(visitor.connection_id, world.ctx.now()) is not None
+    assert world.ctx.store.get_connection(visitor.connection_id, world.ctx.now()) is not None
 
 
 def test_every_message_keeps_the_room_alive(world, chat):

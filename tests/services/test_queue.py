@@ -9,7 +9,6 @@ import pytest
 from chalicelib.errors import Conflict, DomainError, Forbidden, NotFound
 from chalicelib.services import agents, messages, rooms
 from chalicelib.services.principals import authenticate_agent
-from chalicelib.store import repo
 
 
 def positions(visitor) -> list[int]:
@@ -212,13 +211,13 @@ def test_exactly_one_of_two_concurrent_takes_wins(world, monkeypatch):
     room_id = world.ask(world.visitor())["room_id"]
     start, write = threading.Barrier(2, timeout=10), threading.Barrier(2, timeout=10)
     outcomes: dict[str, object] = {}
-    update_room = repo.update_room
+    take_room = world.ctx.store.take_room
 
-    def update_after_both_read(room, actions, condition=None):
-        write.wait()  # both agents saw the request queued: the race the write's condition decides
-        return update_room(room, actions, condition)
+    def take_after_both_read(*args, **kwargs):
+        write.wait()  # both agents saw the request queued: the race the store's condition decides
+        return take_room(*args, **kwargs)
 
-    monkeypatch.setattr(repo, "update_room", update_after_both_read)
+    monkeypatch.setattr(world.ctx.store, "take_room", take_after_both_read)
 
     def take(handle) -> None:
         principal = authenticate_agent(world.ctx, handle.token)  # each thread its own objects
@@ -291,7 +290,7 @@ def test_only_the_serving_agent_can_return_or_forward(world):
     with pytest.raises(Forbidden):
         rooms.return_to_queue(world.ctx, piet.p, room_id)
     with pytest.raises(Forbidden):
-        rooms.forward(world.ctx, piet.p, room_id, piet.agent_id, None)
+        rooms.forward_to_agent(world.ctx, piet.p, room_id, piet.agent_id)
 
     stored = world.stored_room(room_id)
     assert (stored.state, stored.agent_id) == ("open", paula.agent_id)
@@ -303,7 +302,7 @@ def test_forwarding_to_another_agent_tells_the_visitor_who_continues_with_them(w
     room_id = world.taken(visitor, paula)["room_id"]
     world.pusher.clear()
 
-    forwarded = rooms.forward(world.ctx, paula.p, room_id, piet.agent_id, None)
+    forwarded = rooms.forward_to_agent(world.ctx, paula.p, room_id, piet.agent_id)
 
     assert forwarded["state"] == "open" and forwarded["agent"]["agent_id"] == piet.agent_id
     event = visitor.pushed("room")[-1]
@@ -322,7 +321,7 @@ def test_a_forwarded_chat_stays_with_the_agent_of_the_other_department(world):
     visitor = world.visitor()
     room_id = world.taken(visitor, paula)["room_id"]
 
-    rooms.forward(world.ctx, paula.p, room_id, lars.agent_id, None)
+    rooms.forward_to_agent(world.ctx, paula.p, room_id, lars.agent_id)
 
     assert rooms.get(world.ctx, lars.p, room_id)["department_id"] == "sales"
     messages.send(world.ctx, lars.p, room_id, "Die Bibliothek hier", "l-1")
@@ -342,7 +341,7 @@ def test_forwarding_to_a_department_queues_the_chat_there(world):
     room_id = world.taken(visitor, paula)["room_id"]
     world.pusher.clear()
 
-    forwarded = rooms.forward(world.ctx, paula.p, room_id, None, "library")
+    forwarded = rooms.forward_to_department(world.ctx, paula.p, room_id, "library")
 
     assert (forwarded["state"], forwarded["department_id"]) == ("queued", "library")
     assert forwarded["position"] == 1
@@ -360,7 +359,7 @@ def test_forwarding_to_a_department_nobody_answers_is_refused(world):
     room_id = world.taken(world.visitor(), paula)["room_id"]
 
     with pytest.raises(Conflict) as refused:
-        rooms.forward(world.ctx, paula.p, room_id, None, "library")
+        rooms.forward_to_department(world.ctx, paula.p, room_id, "library")
 
     assert refused.value.code == "department_unavailable"
     stored = world.stored_room(room_id)
@@ -377,6 +376,6 @@ def test_forwarding_to_a_disabled_agent_is_refused(world):
     agents.disable(world.ctx, piet.agent_id)
 
     with pytest.raises(NotFound):
-        rooms.forward(world.ctx, paula.p, room_id, piet.agent_id, None)
+        rooms.forward_to_agent(world.ctx, paula.p, room_id, piet.agent_id)
 
     assert world.stored_room(room_id).agent_id == paula.agent_id

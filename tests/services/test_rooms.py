@@ -6,7 +6,6 @@ import pytest
 
 from chalicelib.errors import Conflict, Forbidden, NotFound
 from chalicelib.services import contacts, messages, presence, rooms
-from chalicelib.store import repo
 
 
 def test_the_agent_closes_the_chat_when_the_conversation_is_over(world):
@@ -96,9 +95,9 @@ def test_only_closed_chats_can_be_deleted(world):
     rooms.delete(world.ctx, paula.p, room_id)
 
     assert world.stored_room(room_id) is None
-    assert repo.messages_after(room_id, 0, 100, 0) == []
-    assert repo.get_key(repo.client_key(room_id, "v-1"), world.ctx.now()) is None
-    assert repo.rooms_of_agent(paula.agent_id, None, 10) == []
+    assert world.ctx.store.messages_after(room_id, 0, 100, 0) == []
+    assert world.ctx.store.message_for_client_id(room_id, "v-1", world.ctx.now()) is None
+    assert world.ctx.store.rooms_of_agent(paula.agent_id, None, 10) == []
     assert visitor.room_events()[-1] == "deleted"
     with pytest.raises(NotFound):
         rooms.get(world.ctx, paula.p, room_id)

@@ -1,22 +1,24 @@
-"""Tables and the setup of a fresh stack (the other tests skip the `exists()` checks)."""
+"""Tables and the setup of a fresh stack, on moto."""
 
 from __future__ import annotations
 
 import boto3
 
+from chalicelib.mail import Mailer
+from chalicelib.services.context import Context
 from chalicelib.services.maintenance import setup_stack
 from chalicelib.settings import get_settings
-from chalicelib.store import bind, create_missing_tables, table_names
+from chalicelib.store.dynamo import DynamoStore
 
 
 def test_create_missing_tables_creates_each_table_once_with_its_ttl(moto):
     settings = get_settings()
-    bind(settings)
+    store = DynamoStore.from_settings(settings)
 
-    created = create_missing_tables()
-    again = create_missing_tables()
+    created = store.create_missing_tables()
+    again = store.create_missing_tables()
 
-    assert sorted(created) == sorted(table_names()) and again == []
+    assert sorted(created) == sorted(store.table_names()) and again == []
     assert all(name.startswith(settings.table_prefix) for name in created)
     client = boto3.client("dynamodb", region_name=settings.region)
     ttl = {
@@ -30,13 +32,10 @@ def test_create_missing_tables_creates_each_table_once_with_its_ttl(moto):
 
 
 def test_setup_creates_tables_departments_and_the_first_admin_once(moto, clock, pusher):
-    from chalicelib.mail import Mailer
-    from chalicelib.services.context import Context
-
     settings = get_settings()
-    bind(settings)
+    store = DynamoStore.from_settings(settings)
     ctx = Context(
-        settings, pusher, Mailer("x@y.z", settings.mail_outbox_dir, "eu-central-1"), clock
+        settings, store, pusher, Mailer("x@y.z", settings.mail_outbox_dir, "eu-central-1"), clock
     )
     spec = {
         "create_tables": True,
@@ -48,6 +47,6 @@ def test_setup_creates_tables_departments_and_the_first_admin_once(moto, clock, 
     first = setup_stack(ctx, **spec)
     second = setup_stack(ctx, **spec)
 
-    assert sorted(first["created_tables"]) == sorted(table_names())
+    assert sorted(first["created_tables"]) == sorted(store.table_names())
     assert first["created_departments"] == ["demo"] and first["admin_created"] is True
     assert second == {"created_tables": [], "created_departments": [], "admin_created": False}

@@ -9,14 +9,13 @@ import pytest
 from chalicelib.errors import NotFound, TooManyRequests, Unauthorized
 from chalicelib.services import contacts, messages, rooms, visitors
 from chalicelib.services.principals import authenticate_visitor
-from chalicelib.store import repo
 
 
 def test_a_visitor_is_anonymous_with_a_guest_number(world):
     visitor = world.visitor()
 
     assert visitor.name.startswith("Guest-") and visitor.name[6:].isdigit()
-    assert visitor.p.visitor.name == visitor.name
+    assert visitor.p.name == visitor.name
 
 
 def test_a_returning_visitor_keeps_their_guest_number(world):
@@ -24,10 +23,10 @@ def test_a_returning_visitor_keeps_their_guest_number(world):
     for _ in range(3):  # comes back every 20 hours, each time within the idle period
         world.clock.advance(hours=20)
         principal = authenticate_visitor(world.ctx, visitor.token)
-        visitors.keep_alive(world.ctx, principal)
+        visitors.me(world.ctx, principal)
 
     again = authenticate_visitor(world.ctx, visitor.token)
-    assert (again.id, again.visitor.name) == (visitor.visitor_id, visitor.name)
+    assert (again.id, again.name) == (visitor.visitor_id, visitor.name)
 
 
 def test_a_visitor_who_stays_away_too_long_is_forgotten(world):
@@ -83,11 +82,11 @@ def test_deleting_visitor_data_removes_rooms_messages_and_contact_and_tells_the_
     visitors.delete(world.ctx, visitor.p)
 
     assert world.stored_room(old_id) is None and world.stored_room(room_id) is None
-    assert repo.messages_after(old_id, 0, 100, 0) == []
-    assert repo.messages_after(room_id, 0, 100, 0) == []
-    assert repo.get_contact(visitor.visitor_id, world.ctx.now()) is None
-    assert repo.room_ids_of_visitor(visitor.visitor_id) == []
-    assert repo.rooms_of_agent(paula.agent_id, None, 10) == []
+    assert world.ctx.store.messages_after(old_id, 0, 100, 0) == []
+    assert world.ctx.store.messages_after(room_id, 0, 100, 0) == []
+    assert world.ctx.store.get_contact(visitor.visitor_id, world.ctx.now()) is None
+    assert world.ctx.store.room_ids_of_visitor(visitor.visitor_id) == []
+    assert world.ctx.store.rooms_of_agent(paula.agent_id, None, 10) == []
     told = {(p["event"], p["room"]["room_id"]) for p in paula.pushed("room")}
     assert told == {("deleted", old_id), ("deleted", room_id)}
     assert visitor.connection_id in world.pusher.disconnected
@@ -180,7 +179,7 @@ def test_an_agent_adds_contact_information(world):
     assert updated["contact"]["name"] == "Erika M."
     assert updated["contact"]["phone"] == "+49 1" and updated["contact"]["note"] == "Erstsemester"
     assert contacts.get(world.ctx, paula.p, visitor.visitor_id)["contact"] == updated["contact"]
-    stored = repo.get_contact(visitor.visitor_id, world.ctx.now())
+    stored = world.ctx.store.get_contact(visitor.visitor_id, world.ctx.now())
     assert stored.expires_at >= world.stored_room(updated["rooms"][0]["room_id"]).expires_at
 
 
@@ -195,7 +194,7 @@ def test_contacts_of_another_department_stay_hidden(world):
         contacts.get(world.ctx, lars.p, visitor.visitor_id)
     with pytest.raises(NotFound):
         contacts.put(world.ctx, lars.p, visitor.visitor_id, {"note": "x"})
-    assert repo.get_contact(visitor.visitor_id, world.ctx.now()) is None
+    assert world.ctx.store.get_contact(visitor.visitor_id, world.ctx.now()) is None
 
 
 def test_a_contact_shows_only_the_rooms_the_agent_may_see(world):

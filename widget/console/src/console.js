@@ -29,6 +29,13 @@ import {
 import { live, refreshAll, refreshDepartments, startLive, stopLive } from "./live.js";
 import { renderRoom } from "./room.js";
 import { isSocketOpen, startSocket, stopSocket } from "./socket.js";
+import {
+  exchangeHandover,
+  providerSignOutLink,
+  ssoButton,
+  ssoFailureText,
+  takeHandover,
+} from "./sso.js";
 import { SHELL_STRINGS } from "./strings.js";
 
 addStrings(SHELL_STRINGS);
@@ -67,10 +74,25 @@ async function boot() {
     const config = await api("GET", "/config");
     session.wsUrl = config.ws_url;
     session.maxMessageLength = config.max_message_length;
+    session.sso = config.sso;
+    session.passwordLogin = config.password_login !== false;
   } catch (error) {
     replace(root, el("p", { class: "boot", role: "alert", text: errorText(error) }));
     return;
   }
+  // ---- institutional sign-in: back from the provider (sso.js) ----
+  const handover = takeHandover();
+  if (handover && handover.error === "account_pending") return showPending();
+  if (handover?.code) {
+    try {
+      const { token, agent } = await exchangeHandover(handover.code);
+      return signedIn(token, agent);
+    } catch (failure) {
+      return showSignIn(ssoFailureText(failure.code, failure.message), failure.code);
+    }
+  }
+  if (handover) return showSignIn(ssoFailureText(handover.error), handover.error);
+  // ----
   if (session.token) {
     try {
       enter(await api("GET", "/me"));
@@ -151,7 +173,7 @@ function authPage(title, intro, form, footer, rerender) {
   return error;
 }
 
-function showSignIn(notice = "") {
+function showSignIn(notice = "", noticeCode = "") {
   const email = el("input", {
     name: "email",
     type: "email",
@@ -172,50 +194,65 @@ function showSignIn(notice = "") {
     field(t("password"), password),
     submit
   );
+  // Institutional sign-in first where offered; with passwords switched off, the password form
+  // stays for administrators only (they always keep a way in).
+  const passwords = session.passwordLogin
+    ? el("div", {}, session.sso && el("p", { class: "hint", text: t("ssoOr") }), form)
+    : el("details", {}, el("summary", { text: t("ssoPasswordForAdmins") }), form);
+  const methods = session.sso ? el("div", { class: "stack" }, el("div"), passwords) : form;
   const error = authPage(
     t("signInTitle"),
     t("signInIntro"),
-    form,
-    el(
-      "p",
-      {},
-      `${t("noAccount")} `,
-      el("a", { href: "#register", onclick: go(showRegister), text: t("toRegister") })
-    ),
-    () => showSignIn(notice)
+    methods,
+    session.passwordLogin &&
+      el(
+        "p",
+        {},
+        `${t("noAccount")} `,
+        el("a", { href: "#register", onclick: go(showRegister), text: t("toRegister") })
+      ),
+    () => showSignIn(notice, noticeCode)
   );
   error.textContent = notice;
-  form.addEventListener("submit", async (event) => {
+  error.dataset.code = noticeCode;
+  if (session.sso) methods.firstChild.replaceWith(ssoButton(error));
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
-    submit.disabled = true;
-    submit.textContent = t("signingIn");
-    error.textContent = "";
-    try {
-      const { token, agent } = await api("POST", "/auth/login", {
-        email: email.value.trim(),
-        password: password.value,
-      });
-      session.token = token;
-      localStorage.setItem(TOKEN_KEY, token);
-      history.replaceState(null, "", location.pathname);
-      // Signing in means being there (S2, S3): an agent who was offline comes back online.
-      enter(
-        agent.status === "offline" ? await api("PUT", "/me/status", { status: "online" }) : agent
-      );
-    } catch (failure) {
-      if (failure.code === "account_pending") return showPending();
-      error.textContent =
-        failure.code === "invalid_credentials"
-          ? t("wrongCredentials")
-          : failure.code === "account_disabled"
-            ? t("disabledText")
-            : errorText(failure);
-      submit.disabled = false;
-      submit.textContent = t("signIn");
-      password.focus();
-    }
+    signInWithPassword({ email, password, submit, error });
   });
   email.focus();
+}
+
+async function signInWithPassword({ email, password, submit, error }) {
+  submit.disabled = true;
+  submit.textContent = t("signingIn");
+  error.textContent = "";
+  try {
+    const { token, agent } = await api("POST", "/auth/login", {
+      email: email.value.trim(),
+      password: password.value,
+    });
+    await signedIn(token, agent);
+  } catch (failure) {
+    if (failure.code === "account_pending") return showPending();
+    error.textContent =
+      failure.code === "invalid_credentials"
+        ? t("wrongCredentials")
+        : failure.code === "account_disabled"
+          ? t("disabledText")
+          : errorText(failure);
+    submit.disabled = false;
+    submit.textContent = t("signIn");
+    password.focus();
+  }
+}
+
+async function signedIn(token, agent) {
+  session.token = token;
+  localStorage.setItem(TOKEN_KEY, token);
+  history.replaceState(null, "", location.pathname);
+  // Signing in means being there (S2, S3): an agent who was offline comes back online.
+  enter(agent.status === "offline" ? await api("PUT", "/me/status", { status: "online" }) : agent);
 }
 
 function go(show) {
@@ -325,9 +362,11 @@ async function signOut() {
   } catch {
     // Signed out on this side either way; the token runs out by itself.
   }
+  const providerSignOut = providerSignOutLink(); // sso.js: the provider's page, where it has one
   leave();
   history.replaceState(null, "", location.pathname);
   showSignIn();
+  if (providerSignOut) root.querySelector(".auth-card").append(providerSignOut);
 }
 
 /** Re-render the shell in a new language or with new settings, keeping the screen. */

@@ -1,0 +1,318 @@
+"""Everything the product does to its data, as one interface: `DynamoStore` keeps it in
+DynamoDB, `MemoryStore` in a dict for fast tests; tests/store runs the same cases on both.
+
+Reads that can meet an item past its expiry filter it (DynamoDB's TTL deletes late). Writes
+that decide a race are conditional and named for what they decide; a lost race raises
+`Changed`, a unique key held already `Taken`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+
+from chalicelib.store.records import (
+    Agent,
+    AgentRoom,
+    Appended,
+    Connection,
+    Contact,
+    Cursor,
+    Department,
+    Handover,
+    Message,
+    MessageDraft,
+    Room,
+    Session,
+    SignInAttempt,
+    Visitor,
+)
+
+
+class StoreError(Exception):
+    """Base of the store's expected refusals."""
+
+
+class Taken(StoreError):
+    """A unique key is held already (an email, a department id)."""
+
+
+class Changed(StoreError):
+    """The item was gone or not in the state the operation expected: a race was lost."""
+
+
+class Closed(StoreError):
+    """The room is closed: nothing more can be said in it."""
+
+
+class Store(ABC):
+    @abstractmethod
+    def create_missing_tables(self) -> list[str]:
+        """Make the tables that do not exist yet (local runs and tests; AWS has infra/);
+        returns their names."""
+
+    # ---- counters and rate windows -------------------------------------------------------------
+
+    @abstractmethod
+    def count_request(self, window: str, expires_at: int) -> int:
+        """Count one more request in a rate window; returns the count so far."""
+
+    @abstractmethod
+    def next_guest_number(self) -> int:
+        """The next number of the Guest-N names."""
+
+    # ---- agents and sessions -------------------------------------------------------------------
+
+    @abstractmethod
+    def create_agent(self, agent: Agent) -> None:
+        """Store a new account and claim its email together; `Taken` when the email is."""
+
+    @abstractmethod
+    def agent_id_for_email(self, email: str) -> str | None: ...
+
+    @abstractmethod
+    def get_agent(self, agent_id: str) -> Agent | None: ...
+
+    @abstractmethod
+    def get_agents(self, agent_ids: Iterable[str]) -> list[Agent]: ...
+
+    @abstractmethod
+    def agents_by_state(
+        self, state: str, limit: int, start: Cursor | None
+    ) -> tuple[list[Agent], Cursor | None]:
+        """A page of the agents in one state, oldest account first."""
+
+    @abstractmethod
+    def approve_agent(self, agent_id: str, role: str, departments: tuple[str, ...]) -> Agent:
+        """Activate a pending registration (toggle green); `Changed` unless still pending."""
+
+    @abstractmethod
+    def change_agent(
+        self,
+        agent_id: str,
+        *,
+        name: str | None = None,
+        settings: dict | None = None,
+        role: str | None = None,
+        departments: tuple[str, ...] | None = None,
+        status: str | None = None,
+        available: bool | None = None,
+    ) -> Agent:
+        """Change what is given; `Changed` when the account is gone."""
+
+    @abstractmethod
+    def disable_agent(self, agent_id: str) -> Agent:
+        """Stop an account (and its toggle); `Changed` when it is gone."""
+
+    @abstractmethod
+    def create_session(self, session: Session) -> None: ...
+
+    @abstractmethod
+    def get_session(self, session_id: str, now: float) -> Session | None: ...
+
+    @abstractmethod
+    def end_session(self, session_id: str) -> None: ...
+
+    # ---- connections ---------------------------------------------------------------------------
+
+    @abstractmethod
+    def add_connection(self, connection: Connection) -> None: ...
+
+    @abstractmethod
+    def get_connection(self, connection_id: str, now: float) -> Connection | None: ...
+
+    @abstractmethod
+    def touch_connection(
+        self, connection_id: str, last_seen: float, expires_at: int
+    ) -> Connection | None:
+        """Record a heartbeat; returns the connection as it was (None when unknown)."""
+
+    @abstractmethod
+    def remove_connection(self, connection_id: str) -> Connection | None:
+        """Forget a connection; returns what was stored, if anything."""
+
+    @abstractmethod
+    def connections_of(self, principal_id: str, now: float) -> list[Connection]: ...
+
+    @abstractmethod
+    def update_agent_connections(self, agent: Agent, now: float) -> None:
+        """The agent's live connections learn their new name, role and departments."""
+
+    # ---- departments ---------------------------------------------------------------------------
+
+    @abstractmethod
+    def create_department(self, department: Department) -> None:
+        """`Taken` when the id is."""
+
+    @abstractmethod
+    def get_department(self, department_id: str) -> Department | None: ...
+
+    @abstractmethod
+    def all_departments(self) -> list[Department]:
+        """Every department, by id."""
+
+    @abstractmethod
+    def change_department(
+        self,
+        department_id: str,
+        *,
+        name: str | None = None,
+        allowed_origins: tuple[str, ...] | None = None,
+        retention_hours: int | None = None,
+    ) -> Department:
+        """`Changed` when the department is gone."""
+
+    @abstractmethod
+    def delete_department(self, department_id: str) -> None:
+        """`Changed` when there is none."""
+
+    @abstractmethod
+    def set_agent_presence(
+        self, department_id: str, agent_id: str, ready_until: int | None, online: bool
+    ) -> None:
+        """Whether the agent counts for the department's button (until when) and has a live
+        console; a department deleted meanwhile is left alone."""
+
+    # ---- visitors and contacts -----------------------------------------------------------------
+
+    @abstractmethod
+    def create_visitor(self, visitor: Visitor) -> None: ...
+
+    @abstractmethod
+    def get_visitor(self, visitor_id: str, now: float) -> Visitor | None: ...
+
+    @abstractmethod
+    def extend_visitor(self, visitor_id: str, expires_at: int) -> None:
+        """Keep an active visitor for another idle period (nothing if deleted meanwhile)."""
+
+    @abstractmethod
+    def delete_visitor(self, visitor_id: str) -> None: ...
+
+    @abstractmethod
+    def get_contact(self, visitor_id: str, now: float) -> Contact | None: ...
+
+    @abstractmethod
+    def get_contacts(self, visitor_ids: Iterable[str], now: float) -> dict[str, Contact]: ...
+
+    @abstractmethod
+    def save_contact(self, contact: Contact) -> None: ...
+
+    @abstractmethod
+    def delete_contact(self, visitor_id: str) -> None: ...
+
+    # ---- rooms ---------------------------------------------------------------------------------
+
+    @abstractmethod
+    def create_room(self, room: Room) -> None: ...
+
+    @abstractmethod
+    def get_room(self, room_id: str, now: float) -> Room | None: ...
+
+    @abstractmethod
+    def get_rooms(self, room_ids: Iterable[str], now: float) -> list[Room]: ...
+
+    @abstractmethod
+    def take_room(self, room: Room, agent_id: str, agent_name: str, taken_at: str) -> Room:
+        """Open a queued room for this agent; `Changed` when anyone changed it since `room`
+        was read (another take won)."""
+
+    @abstractmethod
+    def return_room(self, room: Room, queued_at: str) -> Room:
+        """Back to its department's queue at its old place; `Changed` unless still served by
+        the same agent."""
+
+    @abstractmethod
+    def forward_room_to_agent(self, room: Room, agent_id: str, agent_name: str) -> Room:
+        """`Changed` unless still open and served by the same agent."""
+
+    @abstractmethod
+    def forward_room_to_department(
+        self,
+        room: Room,
+        department_id: str,
+        queued_key: str,
+        queued_at: str,
+        retention_hours: int,
+    ) -> Room:
+        """Queue the room in another department; `Changed` unless still open and served by
+        the same agent."""
+
+    @abstractmethod
+    def close_room(
+        self, room: Room, closed_at: str, closed_by: str, comment: str | None, expires_at: int
+    ) -> Room:
+        """`Changed` unless still in the state `room` shows."""
+
+    @abstractmethod
+    def delete_room(self, room: Room, only_if_closed: bool) -> None:
+        """Remove a room with its messages and agents' links; `Changed` when it is not closed
+        but had to be."""
+
+    @abstractmethod
+    def queued_rooms(self, department_id: str, limit: int, now: float) -> list[Room]:
+        """The department's queue, oldest first."""
+
+    @abstractmethod
+    def queue_position(self, department_id: str, queued_key: str, now: float) -> int:
+        """1-based place in the department's queue of the room queued at `queued_key`."""
+
+    @abstractmethod
+    def rooms_of_department(self, department_id: str, before_key: str | None) -> Iterator[Room]:
+        """The department's rooms, newest first, read page by page as the caller goes on."""
+
+    @abstractmethod
+    def room_ids_of_visitor(self, visitor_id: str) -> list[str]: ...
+
+    @abstractmethod
+    def link_agent_room(self, agent_id: str, room: Room, expires_at: int) -> None: ...
+
+    @abstractmethod
+    def rooms_of_agent(
+        self, agent_id: str, before_key: str | None, limit: int | None
+    ) -> list[AgentRoom]:
+        """The agent's links, newest first."""
+
+    # ---- messages ------------------------------------------------------------------------------
+
+    @abstractmethod
+    def append_message(
+        self, room: Room, draft: MessageDraft, room_expires_at: int | None
+    ) -> Appended:
+        """Number the message with the room's next seq and store both, with the claim of its
+        client_id, in one transaction: seqs have no holes and a message is readable as soon as
+        any later one is. A client_id sent before gives back that message (`created` False).
+        With `room_expires_at` the room must not be closed (`Closed`) and lives that long;
+        without it (the closing line) it may be."""
+
+    @abstractmethod
+    def message_for_client_id(self, room_id: str, client_id: str, now: float) -> Message | None:
+        """The message sent earlier with this client_id, if any."""
+
+    @abstractmethod
+    def messages_after(self, room_id: str, after: int, limit: int, now: float) -> list[Message]:
+        """Messages in seq order after `after`."""
+
+    # ---- institutional sign-in -----------------------------------------------------------------
+
+    @abstractmethod
+    def remember_sign_in_attempt(self, attempt: SignInAttempt) -> None: ...
+
+    @abstractmethod
+    def take_sign_in_attempt(self, state: str, now: float) -> SignInAttempt | None:
+        """The attempt of this state, once: a second take (a replay, or a racing request)
+        finds nothing, as does an expired one."""
+
+    @abstractmethod
+    def remember_handover(self, code_hash: str, handover: Handover) -> None: ...
+
+    @abstractmethod
+    def take_handover(self, code_hash: str, now: float) -> Handover | None:
+        """The handover of this code, once (as `take_sign_in_attempt`)."""
+
+    @abstractmethod
+    def agent_of_identity(self, issuer: str, subject: str) -> str | None:
+        """The agent an identity of the provider (issuer and `sub`) signed in as before."""
+
+    @abstractmethod
+    def link_identity(self, issuer: str, subject: str, agent_id: str) -> None:
+        """Remember that the identity is this agent; `Taken` when it is linked already."""

@@ -1,0 +1,767 @@
+"""The store in DynamoDB, through PynamoDB: the only code that speaks it.
+
+Each store binds subclasses of the schema in `models` to its own tables, all sharing one
+PynamoDB connection and so one botocore client (PynamoDB would give each table its own, which
+costs a new Lambda container about 0.1 s per table it touches).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from dataclasses import fields, replace
+from types import SimpleNamespace
+from typing import Any, cast
+
+from pynamodb.attributes import MapAttribute
+from pynamodb.connection import Connection as PynamoConnection
+from pynamodb.exceptions import (
+    DeleteError,
+    DoesNotExist,
+    PutError,
+    TransactWriteError,
+    UpdateError,
+)
+from pynamodb.expressions.condition import Condition
+from pynamodb.indexes import Index
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.settings import Settings
+from chalicelib.store import models
+from chalicelib.store.base import Changed, Closed, Store, Taken
+from chalicelib.store.records import (
+    Agent,
+    AgentRoom,
+    Appended,
+    Connection,
+    Contact,
+    Cursor,
+    Department,
+    Handover,
+    Message,
+    MessageDraft,
+    Room,
+    Session,
+    SignInAttempt,
+    Visitor,
+)
+
+GUEST_COUNTER = "counter#guest"
+# Writers racing for a room's next seq retry with the seq they lost to; each retry means
+# another writer succeeded, so this many is reached only by that many writers at once.
+APPEND_ATTEMPTS = 100
+
+
+class _Condition(Exception):
+    """A conditional write lost."""
+
+
+def _lost(exc: Exception) -> bool:
+    if isinstance(exc, TransactWriteError):
+        reasons = exc.cancellation_reasons or []
+        return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons)
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+@contextlib.contextmanager
+def _conditional() -> Iterator[None]:
+    try:
+        yield
+    except (PutError, UpdateError, DeleteError, TransactWriteError) as exc:
+        if _lost(exc):
+            raise _Condition(str(exc)) from exc
+        raise
+
+
+def _alive(item: Any, now: float) -> Any:
+    if item is None:
+        return None
+    expires_at = getattr(item, "expires_at", None)
+    return None if expires_at is not None and expires_at <= now else item
+
+
+def _record[R](record_type: type[R], item: Model) -> R:
+    names = {f.name for f in fields(cast(Any, record_type))}
+    values: dict[str, Any] = {}
+    for name, value in item.attribute_values.items():
+        if name not in names or value is None:
+            continue
+        if isinstance(value, MapAttribute):
+            value = value.as_dict()
+        elif isinstance(value, set):
+            value = frozenset(value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        values[name] = value
+    return record_type(**values)
+
+
+def _values(record: Any) -> dict[str, Any]:
+    """A record's fields as PynamoDB wants them: lists, dicts, sets (None when empty)."""
+    values: dict[str, Any] = {}
+    for f in fields(record):
+        value = getattr(record, f.name)
+        if isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, frozenset):
+            value = set(value) or None
+        elif isinstance(value, dict | MapAttribute) or hasattr(value, "items"):
+            value = dict(value)
+        if value is not None:
+            values[f.name] = value
+    return values
+
+
+def client_key(room_id: str, client_id: str) -> str:
+    return f"client#{room_id}#{client_id}"
+
+
+def email_key(email: str) -> str:
+    return f"email#{email}"
+
+
+def attempt_key(state: str) -> str:
+    return f"attempt#{state}"
+
+
+def handover_key(code_hash: str) -> str:
+    return f"handover#{code_hash}"
+
+
+def identity_key(issuer: str, subject: str) -> str:
+    return f"sso#{issuer}#{subject}"
+
+
+def _bind(base: type[Model], prefix: str, host: str | None, region: str) -> type[Model]:
+    meta = type(
+        "Meta",
+        (base.Meta,),  # type: ignore[attr-defined]
+        {"table_name": prefix + base.Meta.base_name, "host": host, "region": region},  # type: ignore[attr-defined]
+    )
+    namespace: dict[str, Any] = {"Meta": meta, "__module__": base.__module__}
+    for name, value in vars(base).items():
+        if isinstance(value, Index):
+            namespace[name] = type(value)()  # an index belongs to the class it is set on
+    return type(base.__name__, (base,), namespace)
+
+
+class DynamoStore(Store):
+    def __init__(self, table_prefix: str, endpoint: str | None, region: str) -> None:
+        self.table_prefix = table_prefix
+        self._connection = PynamoConnection(region=region, host=endpoint)
+        bound = {m.__name__: _bind(m, table_prefix, endpoint, region) for m in models.ALL_MODELS}
+        for model in bound.values():
+            # PynamoDB keeps a connection per model class; give each the store's one.
+            table = model._get_connection()
+            self._connection.add_meta_table(table.get_meta_table())
+            table.connection = self._connection
+        self.m = SimpleNamespace(**bound)
+        self.models: tuple[type[Model], ...] = tuple(bound.values())
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DynamoStore:
+        return cls(settings.table_prefix, settings.dynamodb_endpoint, settings.region)
+
+    def observe_calls(self, handler: Any) -> None:
+        """Call `handler` before each DynamoDB request (botocore's `before-call` event): the
+        tests and the bench count calls with it."""
+        self._connection.client.meta.events.register("before-call.dynamodb", handler)
+
+    # ---- tables (local runs and tests; AWS has infra/) -----------------------------------------
+
+    def table_names(self) -> list[str]:
+        return [model.Meta.table_name for model in self.models]
+
+    def create_missing_tables(self, ttl_tables: Iterable[str] | None = None) -> list[str]:
+        """Create the tables that do not exist yet, with TTL on `expires_at`; `ttl_tables`
+        (base names) narrows where: DynamoDB Local runs TTL on 7 tables at most."""
+        created = []
+        for model in self.models:
+            if model.exists():
+                continue
+            model.create_table(wait=True, billing_mode="PAY_PER_REQUEST")
+            created.append(model.Meta.table_name)
+            base_name = model.Meta.base_name  # type: ignore[attr-defined]
+            wanted = ttl_tables is None or base_name in ttl_tables
+            if wanted and "expires_at" in model.get_attributes():
+                self._connection.update_time_to_live(model.Meta.table_name, "expires_at")
+        return created
+
+    # ---- helpers -------------------------------------------------------------------------------
+
+    def _get(self, model: type[Model], key: str, range_key: Any = None) -> Any:
+        try:
+            return model.get(key, range_key=range_key, consistent_read=True)
+        except DoesNotExist:
+            return None
+
+    def _update(self, item: Model, actions: list, condition: Condition) -> None:
+        with _conditional():
+            item.update(actions=actions, condition=condition)
+
+    def _transact(self, *puts: tuple[Model, Condition | None]) -> None:
+        with _conditional(), TransactWrite(connection=self._connection) as transaction:
+            for item, condition in puts:
+                transaction.save(item, condition=condition)
+
+    # ---- counters ------------------------------------------------------------------------------
+
+    def _increment(self, key: str, expires_at: int | None) -> int:
+        item = self.m.KeyItem(key)
+        actions = [self.m.KeyItem.number.add(1)]
+        if expires_at is not None:
+            actions.append(self.m.KeyItem.expires_at.set(expires_at))
+        item.update(actions=actions)
+        return int(item.number)
+
+    def count_request(self, window: str, expires_at: int) -> int:
+        return self._increment(window, expires_at)
+
+    def next_guest_number(self) -> int:
+        return self._increment(GUEST_COUNTER, None)
+
+    # ---- agents and sessions -------------------------------------------------------------------
+
+    def create_agent(self, agent: Agent) -> None:
+        Key, Item = self.m.KeyItem, self.m.AgentItem
+        try:
+            self._transact(
+                (Key(email_key(agent.email), ref=agent.agent_id), Key.key.does_not_exist()),
+                (Item(**_values(agent)), Item.agent_id.does_not_exist()),
+            )
+        except _Condition as exc:
+            raise Taken(agent.email) from exc
+
+    def agent_id_for_email(self, email: str) -> str | None:
+        key = self._get(self.m.KeyItem, email_key(email))
+        return key.ref if key is not None else None
+
+    def get_agent(self, agent_id: str) -> Agent | None:
+        item = self._get(self.m.AgentItem, agent_id)
+        return _record(Agent, item) if item is not None else None
+
+    def get_agents(self, agent_ids: Iterable[str]) -> list[Agent]:
+        ids = sorted(set(agent_ids))
+        found = self.m.AgentItem.batch_get(ids) if ids else []
+        return sorted((_record(Agent, item) for item in found), key=lambda a: a.agent_id)
+
+    def agents_by_state(
+        self, state: str, limit: int, start: Cursor | None
+    ) -> tuple[list[Agent], Cursor | None]:
+        result = self.m.AgentItem.state_index.query(state, limit=limit, last_evaluated_key=start)
+        agents = [_record(Agent, item) for item in result]
+        return agents, result.last_evaluated_key
+
+    def _change_agent(
+        self, agent_id: str, changes: dict[str, Any], condition: Condition | None = None
+    ) -> Agent:
+        Item = self.m.AgentItem
+        actions = [getattr(Item, name).set(value) for name, value in changes.items()]
+        guard = Item.agent_id.exists()
+        if condition is not None:
+            guard &= condition
+        item = Item(agent_id)
+        try:
+            self._update(item, actions, guard)
+        except _Condition as exc:
+            raise Changed(agent_id) from exc
+        return _record(Agent, item)
+
+    def approve_agent(self, agent_id: str, role: str, departments: tuple[str, ...]) -> Agent:
+        changes = {
+            "state": "active",
+            "role": role,
+            "departments": list(departments),
+            "available": True,
+        }
+        return self._change_agent(agent_id, changes, self.m.AgentItem.state == "pending")
+
+    def change_agent(
+        self,
+        agent_id: str,
+        *,
+        name: str | None = None,
+        settings: dict | None = None,
+        role: str | None = None,
+        departments: tuple[str, ...] | None = None,
+        status: str | None = None,
+        available: bool | None = None,
+    ) -> Agent:
+        changes = {
+            "name": name,
+            "settings": settings,
+            "role": role,
+            "departments": list(departments) if departments is not None else None,
+            "status": status,
+            "available": available,
+        }
+        given = {k: v for k, v in changes.items() if v is not None}
+        if not given:
+            agent = self.get_agent(agent_id)
+            if agent is None:
+                raise Changed(agent_id)
+            return agent
+        return self._change_agent(agent_id, given)
+
+    def disable_agent(self, agent_id: str) -> Agent:
+        return self._change_agent(agent_id, {"state": "disabled", "available": False})
+
+    def create_session(self, session: Session) -> None:
+        self.m.SessionItem(**_values(session)).save()
+
+    def get_session(self, session_id: str, now: float) -> Session | None:
+        item = _alive(self._get(self.m.SessionItem, session_id), now)
+        return _record(Session, item) if item is not None else None
+
+    def end_session(self, session_id: str) -> None:
+        self.m.SessionItem(session_id).delete()
+
+    # ---- connections ---------------------------------------------------------------------------
+
+    def add_connection(self, connection: Connection) -> None:
+        self.m.ConnectionItem(**_values(connection)).save()
+
+    def get_connection(self, connection_id: str, now: float) -> Connection | None:
+        item = _alive(self._get(self.m.ConnectionItem, connection_id), now)
+        return _record(Connection, item) if item is not None else None
+
+    def touch_connection(
+        self, connection_id: str, last_seen: float, expires_at: int
+    ) -> Connection | None:
+        Item = self.m.ConnectionItem
+        try:
+            with _conditional():
+                data = self._connection.update_item(
+                    Item.Meta.table_name,
+                    connection_id,
+                    actions=[Item.last_seen.set(last_seen), Item.expires_at.set(expires_at)],
+                    condition=Item.connection_id.exists(),
+                    return_values="ALL_OLD",
+                )
+        except _Condition:
+            return None
+        return _record(Connection, Item.from_raw_data(data["Attributes"]))
+
+    def remove_connection(self, connection_id: str) -> Connection | None:
+        Item = self.m.ConnectionItem
+        data = self._connection.delete_item(
+            Item.Meta.table_name, connection_id, return_values="ALL_OLD"
+        )
+        attributes = data.get("Attributes")
+        return _record(Connection, Item.from_raw_data(attributes)) if attributes else None
+
+    def connections_of(self, principal_id: str, now: float) -> list[Connection]:
+        found = self.m.ConnectionItem.principal_index.query(principal_id)
+        return [_record(Connection, item) for item in found if _alive(item, now)]
+
+    def update_agent_connections(self, agent: Agent, now: float) -> None:
+        Item = self.m.ConnectionItem
+        actions = [
+            Item.name.set(agent.name),
+            Item.role.set(agent.role),
+            Item.departments.set(list(agent.departments)),
+        ]
+        for connection in self.connections_of(agent.agent_id, now):
+            with contextlib.suppress(_Condition):  # closed meanwhile
+                self._update(Item(connection.connection_id), actions, Item.connection_id.exists())
+
+    # ---- departments ---------------------------------------------------------------------------
+
+    def create_department(self, department: Department) -> None:
+        Item = self.m.DepartmentItem
+        try:
+            with _conditional():
+                Item(**_values(department)).save(condition=Item.department_id.does_not_exist())
+        except _Condition as exc:
+            raise Taken(department.department_id) from exc
+
+    def get_department(self, department_id: str) -> Department | None:
+        item = self._get(self.m.DepartmentItem, department_id)
+        return _record(Department, item) if item is not None else None
+
+    def all_departments(self) -> list[Department]:
+        Item = self.m.DepartmentItem
+        ids = [item.department_id for item in Item.listing_index.query("department")]
+        found = [_record(Department, item) for item in Item.batch_get(ids)] if ids else []
+        return sorted(found, key=lambda d: d.department_id)
+
+    def change_department(
+        self,
+        department_id: str,
+        *,
+        name: str | None = None,
+        allowed_origins: tuple[str, ...] | None = None,
+        retention_hours: int | None = None,
+    ) -> Department:
+        Item = self.m.DepartmentItem
+        actions = []
+        if name is not None:
+            actions.append(Item.name.set(name))
+        if allowed_origins is not None:
+            actions.append(Item.allowed_origins.set(list(allowed_origins)))
+        if retention_hours is not None:
+            actions.append(Item.retention_hours.set(retention_hours))
+        if not actions:
+            department = self.get_department(department_id)
+            if department is None:
+                raise Changed(department_id)
+            return department
+        item = Item(department_id)
+        try:
+            self._update(item, actions, Item.department_id.exists())
+        except _Condition as exc:
+            raise Changed(department_id) from exc
+        return _record(Department, item)
+
+    def delete_department(self, department_id: str) -> None:
+        Item = self.m.DepartmentItem
+        try:
+            with _conditional():
+                Item(department_id).delete(condition=Item.department_id.exists())
+        except _Condition as exc:
+            raise Changed(department_id) from exc
+
+    def set_agent_presence(
+        self, department_id: str, agent_id: str, ready_until: int | None, online: bool
+    ) -> None:
+        Item = self.m.DepartmentItem
+        actions = [
+            Item.ready_until[agent_id].set(ready_until)
+            if ready_until is not None
+            else Item.ready_until[agent_id].remove(),
+            Item.online_agents.add({agent_id}) if online else Item.online_agents.delete({agent_id}),
+        ]
+        with contextlib.suppress(_Condition):  # deleted meanwhile: nothing to keep current
+            self._update(Item(department_id), actions, Item.department_id.exists())
+
+    # ---- visitors and contacts -----------------------------------------------------------------
+
+    def create_visitor(self, visitor: Visitor) -> None:
+        self.m.VisitorItem(**_values(visitor)).save()
+
+    def get_visitor(self, visitor_id: str, now: float) -> Visitor | None:
+        item = _alive(self._get(self.m.VisitorItem, visitor_id), now)
+        return _record(Visitor, item) if item is not None else None
+
+    def extend_visitor(self, visitor_id: str, expires_at: int) -> None:
+        Item = self.m.VisitorItem
+        with contextlib.suppress(_Condition):  # deleted meanwhile: nothing to extend
+            self._update(
+                Item(visitor_id), [Item.expires_at.set(expires_at)], Item.visitor_id.exists()
+            )
+
+    def delete_visitor(self, visitor_id: str) -> None:
+        self.m.VisitorItem(visitor_id).delete()
+
+    def get_contact(self, visitor_id: str, now: float) -> Contact | None:
+        item = _alive(self._get(self.m.ContactItem, visitor_id), now)
+        return _record(Contact, item) if item is not None else None
+
+    def get_contacts(self, visitor_ids: Iterable[str], now: float) -> dict[str, Contact]:
+        ids = sorted(set(visitor_ids))
+        found = self.m.ContactItem.batch_get(ids) if ids else []
+        return {item.visitor_id: _record(Contact, item) for item in found if _alive(item, now)}
+
+    def save_contact(self, contact: Contact) -> None:
+        self.m.ContactItem(**_values(contact)).save()
+
+    def delete_contact(self, visitor_id: str) -> None:
+        self.m.ContactItem(visitor_id).delete()
+
+    # ---- rooms ---------------------------------------------------------------------------------
+
+    def _room_item(self, room: Room) -> Model:
+        values = _values(room)
+        if room.state == "queued":
+            values["queue_department"] = room.department_id  # the sparse queue index's key
+        return self.m.RoomItem(**values)
+
+    def create_room(self, room: Room) -> None:
+        Item = self.m.RoomItem
+        try:
+            with _conditional():
+                self._room_item(room).save(condition=Item.room_id.does_not_exist())
+        except _Condition as exc:
+            raise Taken(room.room_id) from exc
+
+    def get_room(self, room_id: str, now: float) -> Room | None:
+        item = _alive(self._get(self.m.RoomItem, room_id), now)
+        return _record(Room, item) if item is not None else None
+
+    def get_rooms(self, room_ids: Iterable[str], now: float) -> list[Room]:
+        ids = sorted(set(room_ids))
+        found = self.m.RoomItem.batch_get(ids) if ids else []
+        rooms = [_record(Room, item) for item in found if _alive(item, now)]
+        return sorted(rooms, key=lambda r: r.room_id)
+
+    def _change_room(self, room: Room, actions: list, condition: Condition) -> Room:
+        Item = self.m.RoomItem
+        item = Item(room.room_id)
+        try:
+            self._update(item, [*actions, Item.version.add(1)], Item.room_id.exists() & condition)
+        except _Condition as exc:
+            raise Changed(room.room_id) from exc
+        return _record(Room, item)
+
+    def _served_by_same_agent(self, room: Room) -> Condition:
+        Item = self.m.RoomItem
+        return (Item.state == "open") & (Item.agent_id == room.agent_id)
+
+    def take_room(self, room: Room, agent_id: str, agent_name: str, taken_at: str) -> Room:
+        Item = self.m.RoomItem
+        return self._change_room(
+            room,
+            [
+                Item.state.set("open"),
+                Item.agent_id.set(agent_id),
+                Item.agent_name.set(agent_name),
+                Item.served_by.add({agent_id}),
+                Item.taken_at.set(taken_at),
+                Item.queue_department.remove(),
+                Item.queued_key.remove(),
+            ],
+            (Item.state == "queued") & (Item.version == room.version),
+        )
+
+    def return_room(self, room: Room, queued_at: str) -> Room:
+        Item = self.m.RoomItem
+        return self._change_room(
+            room,
+            [
+                Item.state.set("queued"),
+                Item.agent_id.remove(),
+                Item.agent_name.remove(),
+                Item.queue_department.set(room.department_id),
+                Item.queued_key.set(room.created_key),
+                Item.queued_at.set(queued_at),
+            ],
+            self._served_by_same_agent(room),
+        )
+
+    def forward_room_to_agent(self, room: Room, agent_id: str, agent_name: str) -> Room:
+        Item = self.m.RoomItem
+        return self._change_room(
+            room,
+            [
+                Item.agent_id.set(agent_id),
+                Item.agent_name.set(agent_name),
+                Item.served_by.add({agent_id}),
+            ],
+            self._served_by_same_agent(room),
+        )
+
+    def forward_room_to_department(
+        self,
+        room: Room,
+        department_id: str,
+        queued_key: str,
+        queued_at: str,
+        retention_hours: int,
+    ) -> Room:
+        Item = self.m.RoomItem
+        return self._change_room(
+            room,
+            [
+                Item.state.set("queued"),
+                Item.department_id.set(department_id),
+                Item.agent_id.remove(),
+                Item.agent_name.remove(),
+                Item.queue_department.set(department_id),
+                Item.queued_key.set(queued_key),
+                Item.queued_at.set(queued_at),
+                Item.retention_hours.set(retention_hours),
+            ],
+            self._served_by_same_agent(room),
+        )
+
+    def close_room(
+        self, room: Room, closed_at: str, closed_by: str, comment: str | None, expires_at: int
+    ) -> Room:
+        Item = self.m.RoomItem
+        actions = [
+            Item.state.set("closed"),
+            Item.closed_at.set(closed_at),
+            Item.closed_by.set(closed_by),
+            Item.queue_department.remove(),
+            Item.queued_key.remove(),
+            Item.expires_at.set(expires_at),
+        ]
+        if comment:
+            actions.append(Item.comment.set(comment))
+        return self._change_room(room, actions, Item.state == room.state)
+
+    def delete_room(self, room: Room, only_if_closed: bool) -> None:
+        Item, Message_, Key = self.m.RoomItem, self.m.MessageItem, self.m.KeyItem
+        condition = Item.room_id.exists()
+        if only_if_closed:
+            condition &= Item.state == "closed"
+        try:
+            with _conditional():
+                Item(room.room_id).delete(condition=condition)
+        except _Condition as exc:
+            raise Changed(room.room_id) from exc
+        with Message_.batch_write() as messages, Key.batch_write() as keys:
+            for message in Message_.query(
+                room.room_id, attributes_to_get=["room_id", "seq", "client_id"]
+            ):
+                messages.delete(message)
+                keys.delete(Key(client_key(room.room_id, message.client_id)))
+        for agent_id in room.served_by:
+            self.m.AgentRoomItem(agent_id, room.created_key).delete()
+
+    def queued_rooms(self, department_id: str, limit: int, now: float) -> list[Room]:
+        Item = self.m.RoomItem
+        found = Item.queue_index.query(
+            department_id, filter_condition=Item.expires_at > now, limit=limit
+        )
+        return [_record(Room, item) for item in found]
+
+    def queue_position(self, department_id: str, queued_key: str, now: float) -> int:
+        Item = self.m.RoomItem
+        return Item.queue_index.count(
+            department_id,
+            range_key_condition=Item.queued_key <= queued_key,
+            filter_condition=Item.expires_at > now,
+        )
+
+    def rooms_of_department(self, department_id: str, before_key: str | None) -> Iterator[Room]:
+        Item = self.m.RoomItem
+        condition = Item.created_key < before_key if before_key else None
+        found = Item.department_index.query(
+            department_id, range_key_condition=condition, scan_index_forward=False
+        )
+        return (_record(Room, item) for item in found)
+
+    def room_ids_of_visitor(self, visitor_id: str) -> list[str]:
+        return [item.room_id for item in self.m.RoomItem.visitor_index.query(visitor_id)]
+
+    def link_agent_room(self, agent_id: str, room: Room, expires_at: int) -> None:
+        self.m.AgentRoomItem(
+            agent_id, room.created_key, room_id=room.room_id, expires_at=expires_at
+        ).save()
+
+    def rooms_of_agent(
+        self, agent_id: str, before_key: str | None, limit: int | None
+    ) -> list[AgentRoom]:
+        Item = self.m.AgentRoomItem
+        condition = Item.created_key < before_key if before_key else None
+        found = Item.query(
+            agent_id, range_key_condition=condition, scan_index_forward=False, limit=limit
+        )
+        return [AgentRoom(item.agent_id, item.created_key, item.room_id) for item in found]
+
+    # ---- messages ------------------------------------------------------------------------------
+
+    def append_message(
+        self, room: Room, draft: MessageDraft, room_expires_at: int | None
+    ) -> Appended:
+        Item, Key = self.m.RoomItem, self.m.KeyItem
+        current = room
+        for _ in range(APPEND_ATTEMPTS):
+            seq = current.last_seq + 1
+            actions = [Item.last_seq.set(seq)]
+            condition = Item.room_id.exists() & (Item.last_seq == current.last_seq)
+            if room_expires_at is not None:
+                actions.append(Item.expires_at.set(room_expires_at))
+                condition &= Item.state != "closed"
+            message = Message(room_id=room.room_id, seq=seq, **vars(draft))
+            claim = Key(
+                client_key(room.room_id, draft.client_id),
+                ref=room.room_id,
+                number=seq,
+                expires_at=draft.expires_at,
+            )
+            try:
+                with _conditional(), TransactWrite(connection=self._connection) as transaction:
+                    transaction.update(Item(room.room_id), actions, condition=condition)
+                    transaction.save(self.m.MessageItem(**_values(message)))
+                    transaction.save(claim, condition=Key.key.does_not_exist())
+            except _Condition:
+                fresh = self.get_room(room.room_id, 0)
+                earlier = self.message_for_client_id(room.room_id, draft.client_id, 0)
+                if earlier is not None and fresh is not None:
+                    return Appended(earlier, False, fresh)
+                if fresh is None or (room_expires_at is not None and fresh.state == "closed"):
+                    raise Closed(room.room_id) from None
+                current = fresh
+                continue
+            expiry = {"expires_at": room_expires_at} if room_expires_at is not None else {}
+            return Appended(message, True, replace(current, last_seq=seq, **expiry))
+        raise Changed(room.room_id)
+
+    def message_for_client_id(self, room_id: str, client_id: str, now: float) -> Message | None:
+        claim = _alive(self._get(self.m.KeyItem, client_key(room_id, client_id)), now)
+        if claim is None:
+            return None
+        item = _alive(self._get(self.m.MessageItem, room_id, int(claim.number)), now)
+        return _record(Message, item) if item is not None else None
+
+    def messages_after(self, room_id: str, after: int, limit: int, now: float) -> list[Message]:
+        Item = self.m.MessageItem
+        found = Item.query(room_id, range_key_condition=Item.seq > after, limit=limit)
+        return [_record(Message, item) for item in found if _alive(item, now)]
+
+    # ---- institutional sign-in -----------------------------------------------------------------
+    # Attempts and handovers are taken once: a read finds the item alive, then a delete
+    # conditioned on its existence makes the caller its only taker, so a replayed state or code
+    # loses even when two requests race.
+
+    def _take_grant(self, grant_key: str, now: float) -> Any:
+        Grant = self.m.SsoGrantItem
+        item = _alive(self._get(Grant, grant_key), now)
+        if item is None:
+            return None
+        try:
+            with _conditional():
+                item.delete(condition=Grant.grant_key.exists())
+        except _Condition:
+            return None  # another request took it first
+        return item
+
+    def _remember_grant(self, grant_key: str, **values: Any) -> None:
+        Grant = self.m.SsoGrantItem
+        with _conditional():
+            Grant(grant_key, **values).save(condition=Grant.grant_key.does_not_exist())
+
+    def remember_sign_in_attempt(self, attempt: SignInAttempt) -> None:
+        self._remember_grant(
+            attempt_key(attempt.state),
+            nonce=attempt.nonce,
+            code_verifier=attempt.code_verifier,
+            expires_at=attempt.expires_at,
+        )
+
+    def take_sign_in_attempt(self, state: str, now: float) -> SignInAttempt | None:
+        item = self._take_grant(attempt_key(state), now)
+        if item is None:
+            return None
+        return SignInAttempt(state, item.nonce, item.code_verifier, int(item.expires_at))
+
+    def remember_handover(self, code_hash: str, handover: Handover) -> None:
+        self._remember_grant(
+            handover_key(code_hash),
+            agent_id=handover.agent_id,
+            end_session_url=handover.end_session_url,
+            expires_at=handover.expires_at,
+        )
+
+    def take_handover(self, code_hash: str, now: float) -> Handover | None:
+        item = self._take_grant(handover_key(code_hash), now)
+        if item is None:
+            return None
+        return Handover(item.agent_id, item.end_session_url, int(item.expires_at))
+
+    def agent_of_identity(self, issuer: str, subject: str) -> str | None:
+        item = self._get(self.m.KeyItem, identity_key(issuer, subject))
+        return item.ref if item is not None else None
+
+    def link_identity(self, issuer: str, subject: str, agent_id: str) -> None:
+        Key = self.m.KeyItem
+        try:
+            with _conditional():
+                Key(identity_key(issuer, subject), ref=agent_id).save(
+                    condition=Key.key.does_not_exist()
+                )
+        except _Condition as exc:
+            raise Taken(identity_key(issuer, subject)) from exc

@@ -1,0 +1,539 @@
+"""The store in a dict, for the service tests. Each operation holds one lock, as DynamoDB
+applies each request atomically; tests/store runs the same cases here and on DynamoDB."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from chalicelib.store.base import Changed, Closed, Store, Taken
+from chalicelib.store.records import (
+    Agent,
+    AgentRoom,
+    Appended,
+    Connection,
+    Contact,
+    Cursor,
+    Department,
+    Handover,
+    Message,
+    MessageDraft,
+    Room,
+    Session,
+    SignInAttempt,
+    Visitor,
+)
+
+
+def _locked[F: Callable[..., Any]](method: F) -> F:
+    def run(self: MemoryStore, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    run.__name__ = method.__name__
+    run.__doc__ = method.__doc__
+    return run  # type: ignore[return-value]
+
+
+def _alive[T](item: T | None, now: float) -> T | None:
+    if item is None:
+        return None
+    expires_at = getattr(item, "expires_at", None)
+    return None if expires_at is not None and expires_at <= now else item
+
+
+class MemoryStore(Store):
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._counters: dict[str, int] = {}
+        self._emails: dict[str, str] = {}
+        self._agents: dict[str, Agent] = {}
+        self._sessions: dict[str, Session] = {}
+        self._connections: dict[str, Connection] = {}
+        self._departments: dict[str, Department] = {}
+        self._visitors: dict[str, Visitor] = {}
+        self._contacts: dict[str, Contact] = {}
+        self._rooms: dict[str, Room] = {}
+        self._links: dict[tuple[str, str], AgentRoom] = {}
+        self._messages: dict[str, dict[int, Message]] = {}
+        self._client_ids: dict[tuple[str, str], int] = {}
+        self._attempts: dict[str, SignInAttempt] = {}
+        self._handovers: dict[str, Handover] = {}
+        self._identities: dict[tuple[str, str], str] = {}
+
+    def create_missing_tables(self) -> list[str]:
+        return []
+
+    # ---- counters ------------------------------------------------------------------------------
+
+    @_locked
+    def count_request(self, window: str, expires_at: int) -> int:
+        self._counters[window] = self._counters.get(window, 0) + 1
+        return self._counters[window]
+
+    @_locked
+    def next_guest_number(self) -> int:
+        self._counters["guest"] = self._counters.get("guest", 0) + 1
+        return self._counters["guest"]
+
+    # ---- agents and sessions -------------------------------------------------------------------
+
+    @_locked
+    def create_agent(self, agent: Agent) -> None:
+        if agent.email in self._emails or agent.agent_id in self._agents:
+            raise Taken(agent.email)
+        self._emails[agent.email] = agent.agent_id
+        self._agents[agent.agent_id] = agent
+
+    @_locked
+    def agent_id_for_email(self, email: str) -> str | None:
+        return self._emails.get(email)
+
+    @_locked
+    def get_agent(self, agent_id: str) -> Agent | None:
+        return self._agents.get(agent_id)
+
+    @_locked
+    def get_agents(self, agent_ids: Iterable[str]) -> list[Agent]:
+        return [self._agents[i] for i in sorted(set(agent_ids)) if i in self._agents]
+
+    @_locked
+    def agents_by_state(
+        self, state: str, limit: int, start: Cursor | None
+    ) -> tuple[list[Agent], Cursor | None]:
+        found = sorted(
+            (a for a in self._agents.values() if a.state == state),
+            key=lambda a: (a.created_at, a.agent_id),
+        )
+        if start is not None:
+            after = (start["created_at"], start["agent_id"])
+            found = [a for a in found if (a.created_at, a.agent_id) > after]
+        page = found[:limit]
+        if len(found) <= limit:
+            return page, None
+        return page, {"agent_id": page[-1].agent_id, "created_at": page[-1].created_at}
+
+    def _change(self, agent_id: str, **changes: Any) -> Agent:
+        agent = self._agents.get(agent_id)
+        if agent is None:
+            raise Changed(agent_id)
+        agent = replace(agent, **{k: v for k, v in changes.items() if v is not None})
+        self._agents[agent_id] = agent
+        return agent
+
+    @_locked
+    def approve_agent(self, agent_id: str, role: str, departments: tuple[str, ...]) -> Agent:
+        agent = self._agents.get(agent_id)
+        if agent is None or agent.state != "pending":
+            raise Changed(agent_id)
+        return self._change(
+            agent_id, state="active", role=role, departments=departments, available=True
+        )
+
+    @_locked
+    def change_agent(
+        self,
+        agent_id: str,
+        *,
+        name: str | None = None,
+        settings: dict | None = None,
+        role: str | None = None,
+        departments: tuple[str, ...] | None = None,
+        status: str | None = None,
+        available: bool | None = None,
+    ) -> Agent:
+        return self._change(
+            agent_id,
+            name=name,
+            settings=dict(settings) if settings is not None else None,
+            role=role,
+            departments=departments,
+            status=status,
+            available=available,
+        )
+
+    @_locked
+    def disable_agent(self, agent_id: str) -> Agent:
+        return self._change(agent_id, state="disabled", available=False)
+
+    @_locked
+    def create_session(self, session: Session) -> None:
+        self._sessions[session.session_id] = session
+
+    @_locked
+    def get_session(self, session_id: str, now: float) -> Session | None:
+        return _alive(self._sessions.get(session_id), now)
+
+    @_locked
+    def end_session(self, session_id: str) -> None:
+        self._sessions.pop(session_id, None)
+
+    # ---- connections ---------------------------------------------------------------------------
+
+    @_locked
+    def add_connection(self, connection: Connection) -> None:
+        self._connections[connection.connection_id] = connection
+
+    @_locked
+    def get_connection(self, connection_id: str, now: float) -> Connection | None:
+        return _alive(self._connections.get(connection_id), now)
+
+    @_locked
+    def touch_connection(
+        self, connection_id: str, last_seen: float, expires_at: int
+    ) -> Connection | None:
+        before = self._connections.get(connection_id)
+        if before is not None:
+            self._connections[connection_id] = replace(
+                before, last_seen=last_seen, expires_at=expires_at
+            )
+        return before
+
+    @_locked
+    def remove_connection(self, connection_id: str) -> Connection | None:
+        return self._connections.pop(connection_id, None)
+
+    @_locked
+    def connections_of(self, principal_id: str, now: float) -> list[Connection]:
+        return [
+            c
+            for c in self._connections.values()
+            if c.principal_id == principal_id and _alive(c, now)
+        ]
+
+    @_locked
+    def update_agent_connections(self, agent: Agent, now: float) -> None:
+        for connection in self.connections_of(agent.agent_id, now):
+            self._connections[connection.connection_id] = replace(
+                connection, name=agent.name, role=agent.role, departments=agent.departments
+            )
+
+    # ---- departments ---------------------------------------------------------------------------
+
+    @_locked
+    def create_department(self, department: Department) -> None:
+        if department.department_id in self._departments:
+            raise Taken(department.department_id)
+        self._departments[department.department_id] = department
+
+    @_locked
+    def get_department(self, department_id: str) -> Department | None:
+        return self._departments.get(department_id)
+
+    @_locked
+    def all_departments(self) -> list[Department]:
+        return [self._departments[k] for k in sorted(self._departments)]
+
+    @_locked
+    def change_department(
+        self,
+        department_id: str,
+        *,
+        name: str | None = None,
+        allowed_origins: tuple[str, ...] | None = None,
+        retention_hours: int | None = None,
+    ) -> Department:
+        department = self._departments.get(department_id)
+        if department is None:
+            raise Changed(department_id)
+        changes = {
+            "name": name,
+            "allowed_origins": allowed_origins,
+            "retention_hours": retention_hours,
+        }
+        department = replace(department, **{k: v for k, v in changes.items() if v is not None})
+        self._departments[department_id] = department
+        return department
+
+    @_locked
+    def delete_department(self, department_id: str) -> None:
+        if self._departments.pop(department_id, None) is None:
+            raise Changed(department_id)
+
+    @_locked
+    def set_agent_presence(
+        self, department_id: str, agent_id: str, ready_until: int | None, online: bool
+    ) -> None:
+        department = self._departments.get(department_id)
+        if department is None:
+            return
+        ready = dict(department.ready_until)
+        if ready_until is None:
+            ready.pop(agent_id, None)
+        else:
+            ready[agent_id] = ready_until
+        agents = (
+            department.online_agents | {agent_id}
+            if online
+            else department.online_agents - {agent_id}
+        )
+        self._departments[department_id] = replace(
+            department, ready_until=ready, online_agents=frozenset(agents)
+        )
+
+    # ---- visitors and contacts -----------------------------------------------------------------
+
+    @_locked
+    def create_visitor(self, visitor: Visitor) -> None:
+        self._visitors[visitor.visitor_id] = visitor
+
+    @_locked
+    def get_visitor(self, visitor_id: str, now: float) -> Visitor | None:
+        return _alive(self._visitors.get(visitor_id), now)
+
+    @_locked
+    def extend_visitor(self, visitor_id: str, expires_at: int) -> None:
+        visitor = self._visitors.get(visitor_id)
+        if visitor is not None:
+            self._visitors[visitor_id] = replace(visitor, expires_at=expires_at)
+
+    @_locked
+    def delete_visitor(self, visitor_id: str) -> None:
+        self._visitors.pop(visitor_id, None)
+
+    @_locked
+    def get_contact(self, visitor_id: str, now: float) -> Contact | None:
+        return _alive(self._contacts.get(visitor_id), now)
+
+    @_locked
+    def get_contacts(self, visitor_ids: Iterable[str], now: float) -> dict[str, Contact]:
+        found = {v: _alive(self._contacts.get(v), now) for v in set(visitor_ids)}
+        return {v: c for v, c in found.items() if c is not None}
+
+    @_locked
+    def save_contact(self, contact: Contact) -> None:
+        self._contacts[contact.visitor_id] = contact
+
+    @_locked
+    def delete_contact(self, visitor_id: str) -> None:
+        self._contacts.pop(visitor_id, None)
+
+    # ---- rooms ---------------------------------------------------------------------------------
+
+    @_locked
+    def create_room(self, room: Room) -> None:
+        if room.room_id in self._rooms:
+            raise Taken(room.room_id)
+        self._rooms[room.room_id] = room
+        self._messages[room.room_id] = {}
+
+    @_locked
+    def get_room(self, room_id: str, now: float) -> Room | None:
+        return _alive(self._rooms.get(room_id), now)
+
+    @_locked
+    def get_rooms(self, room_ids: Iterable[str], now: float) -> list[Room]:
+        found = (_alive(self._rooms.get(i), now) for i in sorted(set(room_ids)))
+        return [room for room in found if room is not None]
+
+    def _write_room(self, room: Room, holds: Callable[[Room], bool], **changes: Any) -> Room:
+        stored = self._rooms.get(room.room_id)
+        if stored is None or not holds(stored):
+            raise Changed(room.room_id)
+        updated = replace(stored, version=stored.version + 1, **changes)
+        self._rooms[room.room_id] = updated
+        return updated
+
+    def _served_by_same_agent(self, room: Room) -> Callable[[Room], bool]:
+        return lambda stored: stored.state == "open" and stored.agent_id == room.agent_id
+
+    @_locked
+    def take_room(self, room: Room, agent_id: str, agent_name: str, taken_at: str) -> Room:
+        return self._write_room(
+            room,
+            lambda stored: stored.state == "queued" and stored.version == room.version,
+            state="open",
+            agent_id=agent_id,
+            agent_name=agent_name,
+            served_by=room.served_by | {agent_id},
+            taken_at=taken_at,
+            queued_key=None,
+        )
+
+    @_locked
+    def return_room(self, room: Room, queued_at: str) -> Room:
+        return self._write_room(
+            room,
+            self._served_by_same_agent(room),
+            state="queued",
+            agent_id=None,
+            agent_name=None,
+            queued_key=room.created_key,
+            queued_at=queued_at,
+        )
+
+    @_locked
+    def forward_room_to_agent(self, room: Room, agent_id: str, agent_name: str) -> Room:
+        stored = self._rooms.get(room.room_id)
+        served_by = (stored.served_by if stored else room.served_by) | {agent_id}
+        return self._write_room(
+            room,
+            self._served_by_same_agent(room),
+            agent_id=agent_id,
+            agent_name=agent_name,
+            served_by=served_by,
+        )
+
+    @_locked
+    def forward_room_to_department(
+        self,
+        room: Room,
+        department_id: str,
+        queued_key: str,
+        queued_at: str,
+        retention_hours: int,
+    ) -> Room:
+        return self._write_room(
+            room,
+            self._served_by_same_agent(room),
+            state="queued",
+            department_id=department_id,
+            agent_id=None,
+            agent_name=None,
+            queued_key=queued_key,
+            queued_at=queued_at,
+            retention_hours=retention_hours,
+        )
+
+    @_locked
+    def close_room(
+        self, room: Room, closed_at: str, closed_by: str, comment: str | None, expires_at: int
+    ) -> Room:
+        changes: dict[str, Any] = {"comment": comment} if comment else {}
+        return self._write_room(
+            room,
+            lambda stored: stored.state == room.state,
+            state="closed",
+            closed_at=closed_at,
+            closed_by=closed_by,
+            queued_key=None,
+            expires_at=expires_at,
+            **changes,
+        )
+
+    @_locked
+    def delete_room(self, room: Room, only_if_closed: bool) -> None:
+        stored = self._rooms.get(room.room_id)
+        if stored is None or (only_if_closed and stored.state != "closed"):
+            raise Changed(room.room_id)
+        del self._rooms[room.room_id]
+        self._messages.pop(room.room_id, None)
+        for key in [k for k in self._client_ids if k[0] == room.room_id]:
+            del self._client_ids[key]
+        for agent_id in stored.served_by:
+            self._links.pop((agent_id, stored.created_key), None)
+
+    @_locked
+    def queued_rooms(self, department_id: str, limit: int, now: float) -> list[Room]:
+        queued = [
+            r
+            for r in self._rooms.values()
+            if r.state == "queued" and r.department_id == department_id and _alive(r, now)
+        ]
+        return sorted(queued, key=lambda r: r.queued_key or "")[:limit]
+
+    @_locked
+    def queue_position(self, department_id: str, queued_key: str, now: float) -> int:
+        return sum(
+            1
+            for r in self._rooms.values()
+            if r.state == "queued"
+            and r.department_id == department_id
+            and (r.queued_key or "") <= queued_key
+            and _alive(r, now)
+        )
+
+    def rooms_of_department(self, department_id: str, before_key: str | None) -> Iterator[Room]:
+        with self._lock:
+            found = [
+                r
+                for r in self._rooms.values()
+                if r.department_id == department_id
+                and (before_key is None or r.created_key < before_key)
+            ]
+        return iter(sorted(found, key=lambda r: r.created_key, reverse=True))
+
+    @_locked
+    def room_ids_of_visitor(self, visitor_id: str) -> list[str]:
+        rooms = [r for r in self._rooms.values() if r.visitor_id == visitor_id]
+        return [r.room_id for r in sorted(rooms, key=lambda r: r.created_key)]
+
+    @_locked
+    def link_agent_room(self, agent_id: str, room: Room, expires_at: int) -> None:
+        self._links[(agent_id, room.created_key)] = AgentRoom(
+            agent_id, room.created_key, room.room_id
+        )
+
+    @_locked
+    def rooms_of_agent(
+        self, agent_id: str, before_key: str | None, limit: int | None
+    ) -> list[AgentRoom]:
+        links = [
+            link
+            for (owner, key), link in self._links.items()
+            if owner == agent_id and (before_key is None or key < before_key)
+        ]
+        links.sort(key=lambda link: link.created_key, reverse=True)
+        return links if limit is None else links[:limit]
+
+    # ---- messages ------------------------------------------------------------------------------
+
+    @_locked
+    def append_message(
+        self, room: Room, draft: MessageDraft, room_expires_at: int | None
+    ) -> Appended:
+        stored = self._rooms.get(room.room_id)
+        earlier = self._client_ids.get((room.room_id, draft.client_id))
+        if earlier is not None and stored is not None:
+            return Appended(self._messages[room.room_id][earlier], False, stored)
+        if stored is None or (room_expires_at is not None and stored.state == "closed"):
+            raise Closed(room.room_id)
+        seq = stored.last_seq + 1
+        message = Message(room_id=room.room_id, seq=seq, **vars(draft))
+        self._messages[room.room_id][seq] = message
+        self._client_ids[(room.room_id, draft.client_id)] = seq
+        expiry = {"expires_at": room_expires_at} if room_expires_at is not None else {}
+        updated = replace(stored, last_seq=seq, **expiry)
+        self._rooms[room.room_id] = updated
+        return Appended(message, True, updated)
+
+    @_locked
+    def message_for_client_id(self, room_id: str, client_id: str, now: float) -> Message | None:
+        seq = self._client_ids.get((room_id, client_id))
+        return _alive(self._messages[room_id][seq], now) if seq is not None else None
+
+    @_locked
+    def messages_after(self, room_id: str, after: int, limit: int, now: float) -> list[Message]:
+        messages = self._messages.get(room_id, {})
+        found = [messages[s] for s in sorted(messages) if s > after][:limit]
+        return [m for m in found if _alive(m, now)]
+
+    # ---- institutional sign-in -----------------------------------------------------------------
+
+    @_locked
+    def remember_sign_in_attempt(self, attempt: SignInAttempt) -> None:
+        self._attempts[attempt.state] = attempt
+
+    @_locked
+    def take_sign_in_attempt(self, state: str, now: float) -> SignInAttempt | None:
+        return _alive(self._attempts.pop(state, None), now)
+
+    @_locked
+    def remember_handover(self, code_hash: str, handover: Handover) -> None:
+        self._handovers[code_hash] = handover
+
+    @_locked
+    def take_handover(self, code_hash: str, now: float) -> Handover | None:
+        return _alive(self._handovers.pop(code_hash, None), now)
+
+    @_locked
+    def agent_of_identity(self, issuer: str, subject: str) -> str | None:
+        return self._identities.get((issuer, subject))
+
+    @_locked
+    def link_identity(self, issuer: str, subject: str, agent_id: str) -> None:
+        if (issuer, subject) in self._identities:
+            raise Taken(f"{issuer}#{subject}")
+        self._identities[(issuer, subject)] = agent_id

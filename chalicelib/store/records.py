@@ -1,0 +1,182 @@
+"""What the store hands out and takes in: plain, frozen records, one per kind of thing the
+product keeps. Services read and build these; only the store knows how they are kept."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# A page cursor as DynamoDB gives it (the last key read); opaque to everyone but the store.
+Cursor = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Agent:
+    agent_id: str
+    email: str
+    name: str
+    password_hash: str
+    state: str  # pending | active | disabled
+    role: str = "agent"
+    departments: tuple[str, ...] = ()
+    status: str = "offline"
+    available: bool = False
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    created_at: str = ""
+
+
+@dataclass(frozen=True)
+class Session:
+    session_id: str
+    agent_id: str
+    secret_hash: str
+    expires_at: int
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A live WebSocket, remembering who opened it so that a frame needs no other read to know
+    its sender: the kind, the principal, their name and (agents) session, departments and the
+    moment the session ends."""
+
+    connection_id: str
+    kind: str  # agent | visitor
+    principal_id: str
+    last_seen: float
+    expires_at: int
+    connected_at: float = 0.0  # when $connect stored it (0: long ago)
+    name: str = ""
+    session_id: str | None = None
+    session_expires_at: int | None = None
+    role: str = "agent"
+    departments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Department:
+    """Configuration plus the availability the widget reads: `ready_until` maps each agent who
+    counts for the button to the moment their presence runs out; `online_agents` are the
+    agents with a live console (queue events go to them)."""
+
+    department_id: str
+    name: str
+    retention_hours: int
+    allowed_origins: tuple[str, ...] = ()
+    ready_until: Mapping[str, int] = field(default_factory=dict)
+    online_agents: frozenset[str] = frozenset()
+    created_at: str = ""
+
+
+@dataclass(frozen=True)
+class Visitor:
+    visitor_id: str
+    name: str
+    secret_hash: str
+    created_at: str
+    expires_at: int
+
+
+@dataclass(frozen=True)
+class Contact:
+    visitor_id: str
+    updated_at: str
+    expires_at: int
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Room:
+    room_id: str
+    department_id: str
+    state: str  # queued | open | closed
+    visitor_id: str
+    visitor_name: str
+    created_at: str
+    created_key: str  # creation time plus a random part: sorts rooms, pages lists
+    expires_at: int
+    retention_hours: int = 24
+    agent_id: str | None = None
+    agent_name: str | None = None
+    served_by: frozenset[str] = frozenset()
+    taken_at: str | None = None
+    closed_at: str | None = None
+    closed_by: str | None = None
+    comment: str | None = None
+    queued_key: str | None = None  # set while queued: the place in the department's queue
+    queued_at: str | None = None  # when it last went into a queue (the console's "wartet seit")
+    last_seq: int = 0
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class AgentRoom:
+    """A room an agent serves or has served (their list of chats, newest first)."""
+
+    agent_id: str
+    created_key: str
+    room_id: str
+
+
+@dataclass(frozen=True)
+class MessageDraft:
+    """A message before the store numbers it."""
+
+    message_id: str
+    author_kind: str  # visitor | agent | system
+    author_id: str
+    author_name: str
+    text: str
+    client_id: str
+    created_at: str
+    expires_at: int
+    event: str | None = None  # system lines: what happened, for the widget's language
+    event_name: str | None = None  # and whom it names (an agent or a department)
+
+
+@dataclass(frozen=True)
+class Message:
+    room_id: str
+    seq: int
+    message_id: str
+    author_kind: str
+    author_id: str
+    author_name: str
+    text: str
+    client_id: str
+    created_at: str
+    expires_at: int
+    event: str | None = None
+    event_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Appended:
+    """The outcome of appending: the message, whether this call stored it (False: the same
+    client_id was sent before), and the room as it is with it."""
+
+    message: Message
+    created: bool
+    room: Room
+
+
+@dataclass(frozen=True)
+class SignInAttempt:
+    """An institutional sign-in started and not yet back from the provider."""
+
+    state: str
+    nonce: str
+    code_verifier: str
+    expires_at: int
+
+
+@dataclass(frozen=True)
+class Handover:
+    """A finished institutional sign-in waiting for the console to trade its one-time code."""
+
+    agent_id: str
+    end_session_url: str | None
+    expires_at: int

@@ -1,0 +1,537 @@
+"""One contract, three stores: the same cases on the in-memory store the service tests use, on
+moto, and on DynamoDB Local, so that the fake cannot drift from what DynamoDB does."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from chalicelib.store.base import Changed, Closed, Store, Taken
+from chalicelib.store.dynamo import DynamoStore
+from chalicelib.store.memory import MemoryStore
+from chalicelib.store.records import (
+    Agent,
+    Connection,
+    Contact,
+    Department,
+    Handover,
+    MessageDraft,
+    Room,
+    Session,
+    SignInAttempt,
+    Visitor,
+)
+from devserver.dynamodb_local import DynamoDBLocal
+
+NOW = 1_770_000_000
+REGION = "eu-central-1"
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def aws_environment() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in {
+            "AWS_ACCESS_KEY_ID": "contract",
+            "AWS_SECRET_ACCESS_KEY": "contract",
+            "AWS_DEFAULT_REGION": REGION,
+        }.items():
+            patch.setenv(key, value)
+        yield
+
+
+@pytest.fixture(scope="module")
+def moto_aws(aws_environment) -> Iterator[None]:
+    from moto import mock_aws
+
+    with mock_aws():
+        yield
+
+
+@pytest.fixture(scope="module")
+def dynamodb_local(aws_environment, tmp_path_factory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("contract") / "dynamodb.log"
+    with DynamoDBLocal(log_path=log) as dynamodb:
+        yield dynamodb.endpoint
+
+
+def _tables(endpoint: str | None) -> DynamoStore:
+    store = DynamoStore(f"c{uuid.uuid4().hex[:8]}-", endpoint, REGION)
+    store.create_missing_tables(ttl_tables=())  # reads filter expiry themselves
+    return store
+
+
+@pytest.fixture(params=["memory", "moto", "dynamodb_local"])
+def store(request) -> Store:
+    if request.param == "memory":
+        return MemoryStore()
+    if request.param == "moto":
+        request.getfixturevalue("moto_aws")
+        return _tables(None)
+    return _tables(request.getfixturevalue("dynamodb_local"))
+
+
+@pytest.fixture(params=["memory", "dynamodb_local"])
+def atomic_store(request) -> Store:
+    """The stores that apply concurrent requests one at a time, as DynamoDB does (moto does
+    not lock, so it can let two concurrent conditional writes both pass)."""
+    if request.param == "memory":
+        return MemoryStore()
+    return _tables(request.getfixturevalue("dynamodb_local"))
+
+
+# ---- records -----------------------------------------------------------------------------------
+
+
+def agent(state: str = "active", **fields) -> Agent:
+    n = next(_numbers)
+    values = {
+        "agent_id": f"agt_{n}",
+        "email": f"agent{n}@uni.example",
+        "name": f"Agent {n}",
+        "password_hash": "hash",
+        "state": state,
+        "departments": ("sales",),
+        "settings": {"sound": True},
+        "created_at": f"2026-01-01T00:00:{n % 60:02d}.000Z",
+    }
+    return Agent(**{**values, **fields})
+
+
+def room(department_id: str = "sales", **fields) -> Room:
+    n = next(_numbers)
+    key = f"2026-01-01T00:{n // 60 % 60:02d}:{n % 60:02d}.000Z#k{n}"
+    values = {
+        "room_id": f"room_{n}",
+        "department_id": department_id,
+        "state": "queued",
+        "visitor_id": f"vis_{n}",
+        "visitor_name": f"Guest-{n}",
+        "created_at": key[:24],
+        "created_key": key,
+        "queued_key": key,
+        "expires_at": NOW + 3600,
+    }
+    return Room(**{**values, **fields})
+
+
+def draft(client_id: str, text: str = "Hallo") -> MessageDraft:
+    return MessageDraft(
+        message_id=f"msg_{client_id}",
+        author_kind="visitor",
+        author_id="vis_1",
+        author_name="Guest-1",
+        text=text,
+        client_id=client_id,
+        created_at="2026-01-01T00:00:00.000Z",
+        expires_at=NOW + 7200,
+    )
+
+
+# ---- accounts ----------------------------------------------------------------------------------
+
+
+def test_an_email_is_claimed_by_one_account_only(store):
+    paula = agent()
+    store.create_agent(paula)
+
+    with pytest.raises(Taken):
+        store.create_agent(agent(email=paula.email))
+
+    assert store.agent_id_for_email(paula.email) == paula.agent_id
+    assert store.get_agent(paula.agent_id) == paula
+    assert store.get_agent("agt_nobody") is None
+
+
+def test_a_registration_is_approved_once(store):
+    pending = agent(state="pending", departments=(), available=False)
+    store.create_agent(pending)
+
+    approved = store.approve_agent(pending.agent_id, "admin", ("library",))
+
+    assert (approved.state, approved.role, approved.departments) == (
+        "active",
+        "admin",
+        ("library",),
+    )
+    assert approved.available is True and store.get_agent(pending.agent_id) == approved
+    with pytest.raises(Changed):
+        store.approve_agent(pending.agent_id, "agent", ("sales",))
+
+
+def test_changes_to_an_account_are_kept_and_a_missing_account_is_refused(store):
+    paula = agent()
+    store.create_agent(paula)
+
+    changed = store.change_agent(paula.agent_id, name="Paula P.", status="busy", available=True)
+    disabled = store.disable_agent(paula.agent_id)
+
+    assert (changed.name, changed.status, changed.available) == ("Paula P.", "busy", True)
+    assert (disabled.state, disabled.available, disabled.name) == ("disabled", False, "Paula P.")
+    with pytest.raises(Changed):
+        store.change_agent("agt_nobody", status="online")
+
+
+def test_agents_are_listed_by_state_page_by_page(store):
+    created = [agent(state="pending") for _ in range(3)]
+    for each in created:
+        store.create_agent(each)
+
+    first, cursor = store.agents_by_state("pending", 2, None)
+    second, end = store.agents_by_state("pending", 2, cursor)
+
+    assert [a.agent_id for a in first + second] == [a.agent_id for a in created]
+    assert cursor is not None and end is None
+    found = store.get_agents([created[2].agent_id, created[0].agent_id, "agt_nobody"])
+    assert found == sorted([created[0], created[2]], key=lambda a: a.agent_id)
+
+
+def test_a_session_is_gone_when_it_expires_or_ends(store):
+    session = Session("ses_1", "agt_1", "secret", NOW + 60)
+    store.create_session(session)
+
+    assert store.get_session("ses_1", NOW) == session
+    assert store.get_session("ses_1", NOW + 60) is None
+    store.end_session("ses_1")
+    assert store.get_session("ses_1", NOW) is None
+
+
+# ---- connections -------------------------------------------------------------------------------
+
+
+def test_a_connection_remembers_who_opened_it(store):
+    paula = agent()
+    store.create_agent(paula)
+    opened = Connection(
+        connection_id="c-1",
+        kind="agent",
+        principal_id=paula.agent_id,
+        last_seen=NOW,
+        connected_at=NOW,
+        expires_at=NOW + 7200,
+        name=paula.name,
+        session_id="ses_1",
+        session_expires_at=NOW + 3600,
+        departments=("sales",),
+    )
+    store.add_connection(opened)
+
+    before = store.touch_connection("c-1", NOW + 30, NOW + 9000)
+    store.update_agent_connections(store.change_agent(paula.agent_id, name="P."), NOW)
+
+    assert before == opened
+    assert store.touch_connection("c-unknown", NOW, NOW + 60) is None
+    now_stored = store.get_connection("c-1", NOW + 30)
+    assert now_stored is not None
+    assert (now_stored.last_seen, now_stored.expires_at, now_stored.name) == (
+        NOW + 30,
+        NOW + 9000,
+        "P.",
+    )
+    assert store.connections_of(paula.agent_id, NOW) == [now_stored]
+    assert store.remove_connection("c-1") == now_stored
+    assert store.remove_connection("c-1") is None
+    assert store.connections_of(paula.agent_id, NOW) == []
+
+
+# ---- departments -------------------------------------------------------------------------------
+
+
+def test_a_department_id_is_taken_once_and_changes_are_kept(store):
+    sales = Department("sales", "Sales", 24, ("https://uni.example",), created_at="2026")
+    store.create_department(sales)
+    store.create_department(Department("library", "Library", 2))
+
+    with pytest.raises(Taken):
+        store.create_department(Department("sales", "Other", 1))
+    changed = store.change_department("sales", name="Studienberatung", retention_hours=48)
+
+    assert (changed.name, changed.retention_hours, changed.allowed_origins) == (
+        "Studienberatung",
+        48,
+        ("https://uni.example",),
+    )
+    assert [d.department_id for d in store.all_departments()] == ["library", "sales"]
+    store.delete_department("library")
+    with pytest.raises(Changed):
+        store.delete_department("library")
+    with pytest.raises(Changed):
+        store.change_department("library", name="x")
+
+
+def test_presence_is_kept_per_agent_in_the_department(store):
+    store.create_department(Department("sales", "Sales", 24))
+
+    store.set_agent_presence("sales", "agt_1", NOW + 90, True)
+    store.set_agent_presence("sales", "agt_2", NOW + 60, True)
+    store.set_agent_presence("sales", "agt_2", None, False)
+    store.set_agent_presence("gone", "agt_1", NOW + 90, True)  # deleted meanwhile: no error
+
+    sales = store.get_department("sales")
+    assert sales is not None and store.get_department("gone") is None
+    assert (dict(sales.ready_until), sales.online_agents) == ({"agt_1": NOW + 90}, {"agt_1"})
+
+
+# ---- visitors, contacts, counters --------------------------------------------------------------
+
+
+def test_visitors_and_contacts_expire_and_are_deleted(store):
+    visitor = Visitor("vis_1", "Guest-1", "secret", "2026", NOW + 60)
+    store.create_visitor(visitor)
+    store.extend_visitor("vis_1", NOW + 120)
+    store.extend_visitor("vis_gone", NOW + 120)  # deleted meanwhile: nothing to extend
+    contact = Contact("vis_1", "2026", NOW + 120, email="a@b.example")
+    store.save_contact(contact)
+
+    assert store.get_visitor("vis_1", NOW + 100) == Visitor(
+        "vis_1", "Guest-1", "secret", "2026", NOW + 120
+    )
+    assert store.get_contacts(["vis_1", "vis_2"], NOW) == {"vis_1": contact}
+    assert store.get_contact("vis_1", NOW + 120) is None
+    store.delete_contact("vis_1")
+    store.delete_visitor("vis_1")
+    assert store.get_contact("vis_1", NOW) is None and store.get_visitor("vis_1", NOW) is None
+
+
+def test_counters_count(store):
+    assert [store.next_guest_number() for _ in range(3)] == [1, 2, 3]
+    assert [store.count_request("rate#x#1", NOW + 120) for _ in range(2)] == [1, 2]
+
+
+# ---- rooms -------------------------------------------------------------------------------------
+
+
+def test_of_two_takes_of_one_queued_room_the_later_is_refused(store):
+    queued = room()
+    store.create_room(queued)
+
+    taken = store.take_room(queued, "agt_1", "Paula", "2026-01-01T01:00:00.000Z")
+
+    assert (taken.state, taken.agent_id, taken.served_by, taken.queued_key) == (
+        "open",
+        "agt_1",
+        {"agt_1"},
+        None,
+    )
+    assert taken.version == queued.version + 1 and store.get_room(queued.room_id, NOW) == taken
+    with pytest.raises(Changed):
+        store.take_room(queued, "agt_2", "Piet", "2026-01-01T01:00:01.000Z")
+    assert store.queued_rooms("sales", 10, NOW) == []
+
+
+def test_a_room_goes_back_to_its_place_in_the_queue(store):
+    first, second = room(), room()
+    store.create_room(first)
+    store.create_room(second)
+    taken = store.take_room(first, "agt_1", "Paula", "t")
+
+    returned = store.return_room(taken, "2026-01-01T02:00:00.000Z")
+
+    assert returned.state == "queued" and returned.agent_id is None
+    assert store.get_room(first.room_id, NOW).queued_at == "2026-01-01T02:00:00.000Z"
+    assert [r.room_id for r in store.queued_rooms("sales", 10, NOW)] == [
+        first.room_id,
+        second.room_id,
+    ]
+    assert store.queue_position("sales", second.queued_key or "", NOW) == 2
+    with pytest.raises(Changed):
+        store.return_room(taken, "t")  # returned already
+
+
+def test_forwarding_moves_the_room_only_while_the_same_agent_serves_it(store):
+    queued = room()
+    store.create_room(queued)
+    taken = store.take_room(queued, "agt_1", "Paula", "t")
+
+    to_piet = store.forward_room_to_agent(taken, "agt_2", "Piet")
+    with pytest.raises(Changed):
+        store.forward_room_to_agent(taken, "agt_3", "Lars")  # Paula no longer serves it
+    to_library = store.forward_room_to_department(
+        to_piet, "library", "2026-02#x", "2026-02-01T00:00:00.000Z", 2
+    )
+
+    assert (to_piet.agent_id, to_piet.served_by) == ("agt_2", {"agt_1", "agt_2"})
+    assert (to_library.state, to_library.department_id, to_library.retention_hours) == (
+        "queued",
+        "library",
+        2,
+    )
+    assert [r.room_id for r in store.queued_rooms("library", 10, NOW)] == [queued.room_id]
+    assert store.get_room(queued.room_id, NOW).queued_at == "2026-02-01T00:00:00.000Z"
+    assert store.queued_rooms("sales", 10, NOW) == []
+
+
+def test_a_room_closes_once(store):
+    queued = room()
+    store.create_room(queued)
+
+    closed = store.close_room(queued, "2026-01-02", "visitor", "thanks", NOW + 99)
+
+    assert (closed.state, closed.closed_by, closed.comment, closed.expires_at) == (
+        "closed",
+        "visitor",
+        "thanks",
+        NOW + 99,
+    )
+    with pytest.raises(Changed):
+        store.close_room(queued, "2026-01-02", "agent", None, NOW + 99)
+    assert store.queued_rooms("sales", 10, NOW) == []
+
+
+def test_rooms_are_found_by_department_visitor_and_agent(store):
+    older, newer = room(visitor_id="vis_a"), room(visitor_id="vis_a")
+    elsewhere = room("library")
+    for each in (older, newer, elsewhere):
+        store.create_room(each)
+    store.link_agent_room("agt_1", older, NOW + 99)
+    store.link_agent_room("agt_1", newer, NOW + 99)
+
+    assert [r.room_id for r in store.rooms_of_department("sales", None)] == [
+        newer.room_id,
+        older.room_id,
+    ]
+    assert [r.room_id for r in store.rooms_of_department("sales", newer.created_key)] == [
+        older.room_id
+    ]
+    assert sorted(store.room_ids_of_visitor("vis_a")) == sorted([older.room_id, newer.room_id])
+    assert [link.room_id for link in store.rooms_of_agent("agt_1", None, None)] == [
+        newer.room_id,
+        older.room_id,
+    ]
+    assert [link.room_id for link in store.rooms_of_agent("agt_1", None, 1)] == [newer.room_id]
+    found = store.get_rooms([elsewhere.room_id, older.room_id, "room_nope"], NOW)
+    assert sorted(r.room_id for r in found) == sorted([elsewhere.room_id, older.room_id])
+    assert store.get_room(older.room_id, NOW + 3600) is None  # expired
+
+
+def test_deleting_a_room_takes_its_messages_and_links_along(store):
+    queued = room()
+    store.create_room(queued)
+    taken = store.take_room(queued, "agt_1", "Paula", "t")
+    store.link_agent_room("agt_1", taken, NOW + 99)
+    store.append_message(taken, draft("c1"), NOW + 3600)
+
+    with pytest.raises(Changed):
+        store.delete_room(taken, only_if_closed=True)
+    store.delete_room(taken, only_if_closed=False)
+
+    assert store.get_room(queued.room_id, NOW) is None
+    assert store.messages_after(queued.room_id, 0, 10, NOW) == []
+    assert store.message_for_client_id(queued.room_id, "c1", NOW) is None
+    assert store.rooms_of_agent("agt_1", None, None) == []
+    with pytest.raises(Changed):
+        store.delete_room(taken, only_if_closed=False)
+
+
+# ---- messages ----------------------------------------------------------------------------------
+
+
+def test_messages_are_numbered_without_holes_and_stored_once_per_client_id(store):
+    queued = room()
+    store.create_room(queued)
+
+    first = store.append_message(queued, draft("c1", "eins"), NOW + 5000)
+    second = store.append_message(queued, draft("c2", "zwei"), NOW + 5000)  # from a stale room
+    again = store.append_message(first.room, draft("c1", "eins nochmal"), NOW + 5000)
+
+    assert (first.message.seq, second.message.seq) == (1, 2)
+    assert first.created and second.created and not again.created
+    assert again.message == first.message
+    assert second.room.last_seq == 2 and second.room.expires_at == NOW + 5000
+    assert [m.text for m in store.messages_after(queued.room_id, 0, 10, NOW)] == ["eins", "zwei"]
+    assert store.messages_after(queued.room_id, 1, 10, NOW) == [second.message]
+    assert store.message_for_client_id(queued.room_id, "c2", NOW) == second.message
+
+
+def test_a_closed_room_takes_only_its_closing_line(store):
+    queued = room()
+    store.create_room(queued)
+    closed = store.close_room(queued, "2026-01-02", "visitor", None, NOW + 99)
+
+    with pytest.raises(Closed):
+        store.append_message(closed, draft("late"), NOW + 5000)
+    closing = store.append_message(closed, draft("sys"), None)
+
+    assert closing.created and closing.message.seq == 1
+    assert closing.room.expires_at == NOW + 99  # the retention stays
+    with pytest.raises(Closed):
+        store.append_message(room(), draft("nowhere"), NOW + 5000)  # never stored
+
+
+def test_thirty_concurrent_writers_get_the_seqs_one_to_thirty(atomic_store):
+    store = atomic_store
+    queued = room()
+    store.create_room(queued)
+    start = threading.Barrier(30, timeout=30)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        start.wait()
+        try:
+            store.append_message(queued, draft(f"w{n}", f"line {n}"), NOW + 5000)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    stored = store.messages_after(queued.room_id, 0, 100, NOW)
+    assert [m.seq for m in stored] == list(range(1, 31))
+    assert sorted(m.client_id for m in stored) == sorted(f"w{n}" for n in range(30))
+    assert store.get_room(queued.room_id, NOW).last_seq == 30
+
+
+def test_a_started_institutional_sign_in_is_taken_once_and_not_after_it_expired(store):
+    store.remember_sign_in_attempt(SignInAttempt("state-1", "nonce", "verifier", NOW + 600))
+    assert store.take_sign_in_attempt("state-1", NOW) == SignInAttempt(
+        "state-1", "nonce", "verifier", NOW + 600
+    )
+    assert store.take_sign_in_attempt("state-1", NOW) is None  # a replay
+    store.remember_sign_in_attempt(SignInAttempt("state-2", "nonce", "verifier", NOW + 600))
+    assert store.take_sign_in_attempt("state-2", NOW + 600) is None  # expired
+    assert store.take_sign_in_attempt("never-started", NOW) is None
+
+
+def test_a_handover_code_is_taken_once_and_not_after_it_expired(store):
+    store.remember_handover("hash-1", Handover("agt-1", "https://idp.example/end", NOW + 120))
+    assert store.take_handover("hash-1", NOW) == Handover(
+        "agt-1", "https://idp.example/end", NOW + 120
+    )
+    assert store.take_handover("hash-1", NOW) is None
+    store.remember_handover("hash-2", Handover("agt-1", None, NOW + 120))
+    assert store.take_handover("hash-2", NOW + 121) is None
+
+
+def test_of_two_racing_takes_of_a_handover_exactly_one_gets_it(atomic_store):
+    atomic_store.remember_handover("raced", Handover("agt-1", None, NOW + 120))
+    barrier = threading.Barrier(2)
+    taken: list[Handover | None] = []
+
+    def take() -> None:
+        barrier.wait()
+        taken.append(atomic_store.take_handover("raced", NOW))
+
+    threads = [threading.Thread(target=take) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(taken, key=lambda h: h is None) == [Handover("agt-1", None, NOW + 120), None]
+
+
+def test_an_identity_of_the_provider_is_linked_to_one_agent(store):
+    assert store.agent_of_identity("https://idp.example", "ada") is None
+    store.link_identity("https://idp.example", "ada", "agt-1")
+    assert store.agent_of_identity("https://idp.example", "ada") == "agt-1"
+    with pytest.raises(Taken):
+        store.link_identity("https://idp.example", "ada", "agt-2")
+    assert store.agent_of_identity("https://idp.example", "ada") == "agt-1"
+    assert store.agent_of_identity("https://other.example", "ada") is None
