@@ -128,7 +128,7 @@ def static_files(widget_dir: Path, console_dir: Path | None) -> Iterator[tuple[P
 
     The widget's build output (widget/dist, content-hashed) is used when it exists."""
     widget_source = widget_dir / "dist" if (widget_dir / "dist").is_dir() else widget_dir
-    skip = {"node_modules", "src", "test", "tests"}
+    skip = {"node_modules", "src", "common", "test", "tests"}
     if widget_source == widget_dir:
         skip |= {"dist", "console"}
     yield from _walk(widget_source, "widget", skip)
