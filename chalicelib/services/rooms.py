@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
+from dataclasses import replace
 
 from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -57,7 +58,6 @@ def start(
     _require_available(ctx, department)
     created_at = ctx.iso(now)
     created_key = f"{created_at}#{new_id('k')}"
-    connections = ctx.store.connections_of(principal.id, now)
     room = Room(
         room_id=new_id("room"),
         department_id=department_id,
@@ -70,16 +70,22 @@ def start(
         queued_key=created_key,
         retention_hours=department.retention_hours,
         expires_at=ctx.epoch_in(hours=ctx.settings.room_idle_hours),
-        live={c.connection_id: principal.id for c in connections},
     )
     first = None
     if text:
         author = messages.author_of(principal)
         first = messages.draft(ctx, room, author, text, client_id or new_id("c"))
     appended = ctx.store.create_room(room, first)
-    presence.keep_visitor_alive(ctx, principal.id)
     if appended is not None:
         room = appended.room
+    # The visitor's sockets hear the room from now on. Looked up after the room is stored, as
+    # $connect looks up the rooms after storing the socket: one of the two sees the other.
+    sockets = [c.connection_id for c in ctx.store.connections_of(principal.id, now)]
+    for connection_id in sockets:
+        ctx.store.listen(room.room_id, connection_id, principal.id)
+    room = replace(room, live=dict.fromkeys(sockets, principal.id))
+    presence.keep_visitor_alive(ctx, principal.id)
+    if appended is not None:
         messages.push(ctx, room, appended.message, department)
     view = _view(ctx, room)
     events.queue_event(ctx, department, "added", room)

@@ -20,8 +20,9 @@ BUDGETS = {
     "WEBSOCKET_AGENT_MESSAGE_CALL_BUDGET": 4,
     # GetItem the connection, GetItem the room; nothing written.
     "TYPING_CALL_BUDGET": 2,
-    # visitor, rate window, department, the visitor's rooms, their sockets, the room with its
-    # first message, the visitor kept alive, the place in the queue.
+    # visitor, rate window, department, the visitor's rooms, the room with its first message,
+    # the visitor's sockets and the room's note of the one open, the visitor kept alive, the
+    # place in the queue.
     "START_CHAT_CALL_BUDGET": 9,
     # session, agent, room, the agent's sockets, the take (with the agent's list of chats),
     # the "joined" line, the department (its consoles), the queue (its visitors' places).

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from chalicelib.errors import Conflict, DomainError, Forbidden, NotFound
-from chalicelib.services import agents, messages, rooms
+from chalicelib.services import agents, messages, presence, rooms
 from chalicelib.services.principals import authenticate_agent
 
 
@@ -50,6 +50,27 @@ def test_asking_again_returns_the_room_the_visitor_has_already(world):
 
     assert created is False and again["room_id"] == first["room_id"]
     assert len(rooms.queue(world.ctx, world.agent("Piet").p, 100)) == 1
+
+
+def test_a_socket_opened_while_the_chat_is_being_started_hears_it(world, monkeypatch):
+    """$connect looks for the visitor's rooms before the new room is stored: the start, which
+    looks for the visitor's sockets after storing it, must find this one."""
+    world.agent("Paula")
+    visitor = world.visitor(connect=False)
+    create_room = world.ctx.store.create_room
+
+    def connect_first(*args, **kwargs):
+        visitor.connection_id = "ws-opened-meanwhile"
+        presence.connect(world.ctx, visitor.connection_id, visitor.p)
+        return create_room(*args, **kwargs)
+
+    monkeypatch.setattr(world.ctx.store, "create_room", connect_first)
+
+    room = world.ask(visitor)
+
+    assert visitor.room_events() == ["queued"]
+    assert [p["message"]["text"] for p in visitor.pushed("message")] == ["Hallo?"]
+    assert visitor.connection_id in world.stored_room(room["room_id"]).live
 
 
 def test_an_agent_of_another_department_does_not_see_the_queue(world):
