@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bench.live import Deliveries
+from tests.event_loop import run_in_own_thread
 
 
 def test_deliveries_tell_lost_doubled_and_misrouted_messages():
@@ -23,7 +24,7 @@ def test_deliveries_tell_lost_doubled_and_misrouted_messages():
         await deliveries.settle(0.01)
         return deliveries
 
-    deliveries = asyncio.run(scenario())
+    deliveries = run_in_own_thread(scenario())
     assert deliveries.messages == 3
     assert deliveries.lost() == 1
     assert deliveries.duplicated() == 1
@@ -40,7 +41,7 @@ def test_the_first_arrival_is_awaited_or_times_out():
         missing = await deliveries.first_arrival("b-2", "agent", timeout=0.01)
         return came, missing
 
-    came, missing = asyncio.run(scenario())
+    came, missing = run_in_own_thread(scenario())
     assert came is not None and missing is None
 
 
@@ -53,7 +54,7 @@ def test_a_message_that_could_not_be_sent_is_neither_lost_nor_stray():
         await deliveries.settle(0.01)
         return deliveries
 
-    deliveries = asyncio.run(scenario())
+    deliveries = run_in_own_thread(scenario())
     assert (deliveries.messages, deliveries.lost(), deliveries.stray) == (0, 0, 0)
 
 
@@ -70,6 +71,6 @@ def test_a_queued_rooms_preview_pushes_are_counted_apart_and_the_reading_agent_o
         await deliveries.settle(0.01)
         return deliveries
 
-    deliveries = asyncio.run(scenario())
+    deliveries = run_in_own_thread(scenario())
     assert deliveries.previews == 3 and deliveries.stray == 0
     assert deliveries.lost() == 0 and deliveries.duplicated() == 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import os
 import socket
 from pathlib import Path
@@ -17,6 +16,7 @@ from devserver_support import FIXTURE_APP, WAIT_SECONDS, Journal
 from devserver.dynamodb_local import DynamoDBLocal, DynamoDBLocalError, find_jar
 from devserver.server import _bind
 from devserver.testing import devserver_in_thread, devserver_process
+from tests.event_loop import run_in_own_thread
 
 
 def dynamodb_client(endpoint: str):
@@ -122,8 +122,5 @@ def test_the_devserver_answers_without_waiting_for_delayed_acks():
             await accepted.wait()
             writer.close()
 
-    # A thread of its own: in the whole suite, Playwright's sync API keeps an event loop running
-    # in the main thread, where asyncio.run() refuses to start.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, serve_one()).result(timeout=10)
+    run_in_own_thread(serve_one(), timeout=10)
     assert nodelay == [1]
