@@ -771,8 +771,9 @@ def admin_create_department(ctx, _principal, body, _query):
     errors=(400, 404),
 )
 def admin_patch_department(ctx, _principal, body, _query, department_id):
+    office_hours = body.office_hours.model_dump() if body.office_hours is not None else None
     return departments.update(
-        ctx, department_id, body.name, body.allowed_origins, body.retention_hours
+        ctx, department_id, body.name, body.allowed_origins, body.retention_hours, office_hours
     )
 
 

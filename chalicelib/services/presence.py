@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from chalicelib.services.context import Context
 from chalicelib.services.events import notify
+from chalicelib.services.office_hours import is_open
 from chalicelib.services.principals import AgentPrincipal, Principal
 from chalicelib.store.base import Changed
 from chalicelib.store.records import Connection, Department
@@ -126,7 +127,9 @@ def sweep(ctx: Context) -> int:
 
 
 def is_available(department: Department, now: float) -> bool:
-    return any(until > now for until in department.ready_until.values())
+    """Someone counts for the button, within the department's office hours (if it has any)."""
+    ready = any(until > now for until in department.ready_until.values())
+    return ready and is_open(department.office_hours, now)
 
 
 def _connection_expiry(ctx: Context) -> int:

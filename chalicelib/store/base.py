@@ -9,7 +9,8 @@ that decide a race are conditional and named for what they decide; a lost race r
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from chalicelib.store.records import (
     Agent,
@@ -159,8 +160,10 @@ class Store(ABC):
         name: str | None = None,
         allowed_origins: tuple[str, ...] | None = None,
         retention_hours: int | None = None,
+        office_hours: Mapping[str, Any] | None = None,
     ) -> Department:
-        """`Changed` when the department is gone."""
+        """Change what is given (office hours as a whole); `Changed` when the department is
+        gone."""
 
     @abstractmethod
     def delete_department(self, department_id: str) -> None:

@@ -8,7 +8,7 @@ costs a new Lambda container about 0.1 s per table it touches).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields, replace
 from types import SimpleNamespace
 from typing import Any, cast
@@ -393,6 +393,7 @@ class DynamoStore(Store):
         name: str | None = None,
         allowed_origins: tuple[str, ...] | None = None,
         retention_hours: int | None = None,
+        office_hours: Mapping[str, Any] | None = None,
     ) -> Department:
         Item = self.m.DepartmentItem
         actions = []
@@ -402,6 +403,8 @@ class DynamoStore(Store):
             actions.append(Item.allowed_origins.set(list(allowed_origins)))
         if retention_hours is not None:
             actions.append(Item.retention_hours.set(retention_hours))
+        if office_hours is not None:
+            actions.append(Item.office_hours.set(dict(office_hours)))
         if not actions:
             department = self.get_department(department_id)
             if department is None:

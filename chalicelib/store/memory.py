@@ -4,7 +4,8 @@ applies each request atomically; tests/store runs the same cases here and on Dyn
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from copy import deepcopy
 from dataclasses import replace
 from typing import Any
 
@@ -234,6 +235,7 @@ class MemoryStore(Store):
         name: str | None = None,
         allowed_origins: tuple[str, ...] | None = None,
         retention_hours: int | None = None,
+        office_hours: Mapping[str, Any] | None = None,
     ) -> Department:
         department = self._departments.get(department_id)
         if department is None:
@@ -242,6 +244,7 @@ class MemoryStore(Store):
             "name": name,
             "allowed_origins": allowed_origins,
             "retention_hours": retention_hours,
+            "office_hours": deepcopy(dict(office_hours)) if office_hours is not None else None,
         }
         department = replace(department, **{k: v for k, v in changes.items() if v is not None})
         self._departments[department_id] = department

@@ -134,6 +134,7 @@ class DepartmentItem(Model):
         null=True
     )  # agents with a live socket: queue events go to them
     created_at = UnicodeAttribute()
+    office_hours = MapAttribute(null=True)  # on this item: the availability stays one GetItem
     listing = UnicodeAttribute(default="department")
     listing_index = DepartmentListingIndex()
 

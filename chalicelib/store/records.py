@@ -66,6 +66,7 @@ class Department:
     ready_until: Mapping[str, int] = field(default_factory=dict)
     online_agents: frozenset[str] = frozenset()
     created_at: str = ""
+    office_hours: Mapping[str, Any] | None = None  # services/office_hours.py
 
 
 @dataclass(frozen=True)

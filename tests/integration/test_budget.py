@@ -49,6 +49,17 @@ def test_the_availability_check_is_exactly_one_getitem(api, dynamodb_calls):
     assert reply.status == 404 and calls == ["GetItem"]
 
 
+def test_with_office_hours_the_availability_check_is_still_one_getitem(api, dynamodb_calls):
+    api.agent("Paula")
+    hours = {"enabled": True, "weekly": {"mon": ["00:00-24:00"]}}  # the clock is on a Monday
+    api.patch("/admin/departments/sales", {"office_hours": hours}, auth=api.admin.auth)
+
+    reply, calls = measured(api, dynamodb_calls, "GET", "/departments/sales/availability")
+
+    assert reply.status == 200 and reply.json["available"] is True
+    assert calls == ["GetItem"]
+
+
 def test_a_visitor_message_stays_within_its_call_budget(api, dynamodb_calls):
     paula = api.agent("Paula")
     visitor = api.visitor()

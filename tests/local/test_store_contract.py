@@ -263,6 +263,25 @@ def test_a_department_id_is_taken_once_and_changes_are_kept(store):
         store.change_department("library", name="x")
 
 
+def test_office_hours_are_kept_on_the_department_whole_and_unchanged(store):
+    store.create_department(Department("sales", "Sales", 24))
+    hours = {
+        "enabled": True,
+        "time_zone": "Europe/Berlin",
+        "weekly": {"mon": ["08:00-12:00", "13:00-18:00"], "sun": []},
+        "closed_dates": ["2026-12-24"],
+    }
+
+    store.change_department("sales", office_hours=hours)
+    store.change_department("sales", name="Studienberatung")  # other changes keep them
+    store.set_agent_presence("sales", "agt_1", NOW + 90, True)
+
+    sales = store.get_department("sales")
+    assert sales is not None and dict(sales.office_hours or {}) == hours
+    assert store.get_department("sales") == sales
+    assert store.all_departments()[0].office_hours == sales.office_hours
+
+
 def test_presence_is_kept_per_agent_in_the_department(store):
     store.create_department(Department("sales", "Sales", 24))
 
