@@ -156,9 +156,8 @@ class DepartmentIn(Strict):
 
 # Office hours (S24): spans of a weekday in the department's time zone, "08:00-12:30"; 24:00 ends
 # a day. Dates closed all day as ISO dates.
-Span = Annotated[
-    str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]-(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")
-]
+_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]"
+Span = Annotated[str, StringConstraints(pattern=rf"^{_TIME}-({_TIME}|24:00)$")]
 IsoDate = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -175,7 +174,9 @@ class OfficeHours(Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (an IANA name such as Europe/Berlin)") from exc
+            raise ValueError(
+                f"unknown time zone {value!r} (an IANA name such as Europe/Berlin)"
+            ) from exc
         return value
 
     @field_validator("weekly")
