@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     EmailStr,
@@ -157,7 +158,20 @@ class DepartmentIn(Strict):
 # Office hours (S24): spans of a weekday in the department's time zone, "08:00-12:30"; 24:00 ends
 # a day. Dates closed all day as ISO dates.
 _TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]"
-Span = Annotated[str, StringConstraints(pattern=rf"^{_TIME}-({_TIME}|24:00)$")]
+
+
+def _ends_after_it_starts(span: str) -> str:
+    start, end = span.split("-")
+    if end <= start:
+        raise ValueError(f"{span} ends before it starts")
+    return span
+
+
+Span = Annotated[
+    str,
+    StringConstraints(pattern=rf"^{_TIME}-({_TIME}|24:00)$"),
+    AfterValidator(_ends_after_it_starts),
+]
 IsoDate = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -177,16 +191,6 @@ class OfficeHours(Strict):
             raise ValueError(
                 f"unknown time zone {value!r} (an IANA name such as Europe/Berlin)"
             ) from exc
-        return value
-
-    @field_validator("weekly")
-    @classmethod
-    def _spans_end_after_they_start(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        for day, spans in value.items():
-            for span in spans:
-                start, end = span.split("-")
-                if end <= start:
-                    raise ValueError(f"{day}: {span} ends before it starts")
         return value
 
     @field_validator("closed_dates")

@@ -32,7 +32,7 @@ def test_the_admin_sets_office_hours_and_outside_them_nobody_can_start_a_chat(ap
     ("hours", "field"),
     [
         ({"enabled": True, "weekly": {"mon": ["8-18"]}}, "office_hours.weekly.mon.0"),
-        ({"enabled": True, "weekly": {"mon": ["18:00-08:00"]}}, "office_hours.weekly"),
+        ({"enabled": True, "weekly": {"tue": ["18:00-08:00"]}}, "office_hours.weekly.tue.0"),
         ({"enabled": True, "weekly": {"monday": ["08:00-18:00"]}}, "office_hours.weekly.monday"),
         ({"enabled": True, "time_zone": "Mars/Olympus"}, "office_hours.time_zone"),
         ({"enabled": True, "closed_dates": ["2026-02-30"]}, "office_hours.closed_dates"),

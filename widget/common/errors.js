@@ -143,8 +143,10 @@ const FIELD_OF_CODE = {
   message_too_long: "text",
 };
 
-/** The input an error names ("settings.sound" -> "sound"), if any. */
+/** The input an error names ("settings.sound" -> "sound", "office_hours.weekly.mon.0" ->
+ * "mon"), if any. */
 export function fieldOf(error) {
   const path = String(error?.field || FIELD_OF_CODE[error?.code] || "").split(".");
+  if (path[0] === "office_hours") return path[1] === "weekly" ? path[2] : path[1];
   return path[0] === "settings" ? path[1] : path[0] || undefined;
 }

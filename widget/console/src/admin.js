@@ -21,6 +21,7 @@ import {
   toast,
 } from "./core.js";
 import { refreshDepartments } from "./live.js";
+import { officeHoursFields } from "./office-hours.js";
 
 addStrings({
   de: {
@@ -853,6 +854,9 @@ function departmentForm(current) {
     field("department-origins", t("admOrigins"), origins, t("admOriginsHint")),
     field("department-retention", t("admRetention"), retention, t("admRetentionHint")),
   ];
+  // Office hours are set once the department exists (its dialog "Bearbeiten").
+  const hours = current ? officeHoursFields(current.office_hours) : null;
+  if (hours) body.push(hours.fieldset);
   const values = () => ({
     ...(current ? {} : { department_id: departmentId.value.trim() }),
     name: name.value.trim(),
@@ -864,12 +868,14 @@ function departmentForm(current) {
     retention_hours: Number.isFinite(retention.valueAsNumber)
       ? retention.valueAsNumber
       : retention.value,
+    ...(hours ? { office_hours: hours.value() } : {}),
   });
   const inputs = {
     department_id: current ? null : departmentId,
     name,
     allowed_origins: origins,
     retention_hours: retention,
+    ...hours?.inputs,
   };
   return { body, values, inputs };
 }
