@@ -25,6 +25,7 @@ from chalicelib.services import (
     presence,
     rooms,
     sso,
+    stranded,
     visitors,
 )
 from chalicelib.services.context import Context, build_context
@@ -607,6 +608,21 @@ def forward_room(ctx, principal, body, _query, room_id):
     return rooms.forward_to_department(ctx, principal, room_id, body.department_id)
 
 
+# ---- an admin takes over a chat (never strand a visitor) ----------------------------------------
+
+
+@route(
+    "/rooms/{room_id}/takeover",
+    "POST",
+    "An admin takes over an open chat from whoever serves it (a system line says so)",
+    auth="admin",
+    response=s.RoomOut,
+    errors=(403, 404, 409),
+)
+def take_over_room(ctx, principal, _body, _query, room_id):
+    return rooms.takeover(ctx, principal, room_id)
+
+
 @route(
     "/rooms",
     "GET",
@@ -861,7 +877,7 @@ def _ws_error(ctx: Context, connection_id: str, exc: DomainError) -> None:
 
 @app.on_ws_disconnect()
 def ws_disconnect(event) -> None:
-    presence.disconnect(context(), event.connection_id)
+    stranded.disconnect(context(), event.connection_id)
 
 
 # ---- setup and schedule ------------------------------------------------------------------------

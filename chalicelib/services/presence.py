@@ -93,10 +93,12 @@ def heartbeat(ctx: Context, connection_id: str) -> None:
         refresh_agent(ctx, before.principal_id)
 
 
-def disconnect(ctx: Context, connection_id: str) -> None:
+def disconnect(ctx: Context, connection_id: str) -> Connection | None:
+    """Forget a closed socket; returns what it was."""
     gone = ctx.store.remove_connection(connection_id)
     if gone is not None and gone.kind == "agent":
         refresh_agent(ctx, gone.principal_id)
+    return gone
 
 
 def close_connections(ctx: Context, principal_id: str, session_id: str | None = None) -> None:

@@ -241,6 +241,47 @@ def close(ctx: Context, principal: Principal, room_id: str, comment: str | None)
     return room_view(room, agent)
 
 
+# ---- chats whose agent vanished, and admins taking over (services/stranded.py) ----------------
+
+
+def requeue_stranded(ctx: Context, room: Room, answerable: bool) -> bool:
+    """Back to the queue at its old place, telling the visitor that their agent is gone and
+    whether anyone can answer now; False when it was served, returned or closed meanwhile."""
+    gone_name = room.agent_name
+    try:
+        room = ctx.store.return_room(room, ctx.iso())
+    except Changed:
+        return False
+    event = "agent_gone" if answerable else "agent_gone_nobody"
+    room = messages.system(ctx, room, event, gone_name)
+    view = _view(ctx, room)
+    events.notify(ctx, [room.visitor_id], {"type": "room", "event": "returned", "room": view})
+    events.queue_event(ctx, room.department_id, "added", room)
+    events.queue_moved(ctx, room.department_id)
+    return True
+
+
+def takeover(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
+    """An admin serves an open chat from now on, whoever served it (as a forward to them)."""
+    if not principal.is_admin:
+        raise Forbidden("only admins can take over a chat", "forbidden")
+    room = load_room(ctx, principal, room_id)
+    if room.state != "open":
+        raise Conflict("only open chats can be taken over", "room_not_open")
+    if room.agent_id == principal.id:
+        raise Conflict("you serve this chat already", "same_agent")
+    former_agent = room.agent_id
+    try:
+        room = ctx.store.forward_room_to_agent(room, principal.id, principal.name)
+    except Changed as exc:
+        raise _changed_meanwhile(exc) from exc
+    _link(ctx, principal.id, room)
+    room = messages.system(ctx, room, "taken_over", principal.name)
+    agent = ctx.store.get_agent(principal.id)
+    events.room_event(ctx, room, "taken_over", also=[former_agent], agent=agent)
+    return room_view(room, agent)
+
+
 # ---- the agent's chats (S12) and deletion (S13, S27) -------------------------------------------
 
 

@@ -170,6 +170,11 @@ class Store(ABC):
         """`Changed` when there is none."""
 
     @abstractmethod
+    def mark_agent_gone(self, department_id: str, agent_id: str, since: int | None) -> None:
+        """Remember (or, with None, forget) since when an agent serving chats of the department
+        has had no live connection; a department deleted meanwhile is left alone."""
+
+    @abstractmethod
     def set_agent_presence(
         self, department_id: str, agent_id: str, ready_until: int | None, online: bool
     ) -> None:

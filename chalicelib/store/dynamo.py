@@ -425,6 +425,27 @@ class DynamoStore(Store):
         except _Condition as exc:
             raise Changed(department_id) from exc
 
+    def mark_agent_gone(self, department_id: str, agent_id: str, since: int | None) -> None:
+        Item = self.m.DepartmentItem
+        path = Item.gone_agents[agent_id]
+        action = path.set(since) if since is not None else path.remove()
+        # A department stored before agents gone were kept has no map to write into yet.
+        for _attempt in range(2):
+            try:
+                self._update(Item(department_id), [action], Item.gone_agents.exists())
+                return
+            except _Condition:
+                if since is None:
+                    return  # nothing remembered: nothing to forget
+            with contextlib.suppress(_Condition):  # deleted, or the map made meanwhile
+                condition = Item.department_id.exists() & Item.gone_agents.does_not_exist()
+                self._update(
+                    Item(department_id), [Item.gone_agents.set({agent_id: since})], condition
+                )
+                return
+            if self.get_department(department_id) is None:
+                return
+
     def set_agent_presence(
         self, department_id: str, agent_id: str, ready_until: int | None, online: bool
     ) -> None:

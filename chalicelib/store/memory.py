@@ -256,6 +256,16 @@ class MemoryStore(Store):
             raise Changed(department_id)
 
     @_locked
+    def mark_agent_gone(self, department_id: str, agent_id: str, since: int | None) -> None:
+        department = self._departments.get(department_id)
+        if department is None:
+            return
+        gone = {k: v for k, v in department.gone_agents.items() if k != agent_id}
+        if since is not None:
+            gone[agent_id] = since
+        self._departments[department_id] = replace(department, gone_agents=gone)
+
+    @_locked
     def set_agent_presence(
         self, department_id: str, agent_id: str, ready_until: int | None, online: bool
     ) -> None:

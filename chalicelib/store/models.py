@@ -135,6 +135,7 @@ class DepartmentItem(Model):
     )  # agents with a live socket: queue events go to them
     created_at = UnicodeAttribute()
     office_hours = MapAttribute(null=True)  # on this item: the availability stays one GetItem
+    gone_agents = MapAttribute(default=dict)  # agent id -> since when they have no connection
     listing = UnicodeAttribute(default="department")
     listing_index = DepartmentListingIndex()
 

@@ -67,6 +67,9 @@ class Department:
     online_agents: frozenset[str] = frozenset()
     created_at: str = ""
     office_hours: Mapping[str, Any] | None = None  # services/office_hours.py
+    # Agents serving open chats here who lost their last live connection, and since when
+    # (services/stranded.py returns those chats to the queue after AGENT_GONE_MINUTES).
+    gone_agents: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

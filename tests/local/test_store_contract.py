@@ -282,6 +282,35 @@ def test_office_hours_are_kept_on_the_department_whole_and_unchanged(store):
     assert store.all_departments()[0].office_hours == sales.office_hours
 
 
+def test_agents_gone_are_remembered_per_department_until_forgotten(store):
+    store.create_department(Department("sales", "Sales", 24))
+
+    store.mark_agent_gone("sales", "agt_1", NOW)
+    store.mark_agent_gone("sales", "agt_2", NOW + 30)
+    store.mark_agent_gone("sales", "agt_2", None)
+    store.mark_agent_gone("sales", "agt_3", None)  # never marked: nothing to forget
+    store.mark_agent_gone("gone", "agt_1", NOW)  # deleted meanwhile: no error
+
+    sales = store.get_department("sales")
+    assert sales is not None and dict(sales.gone_agents) == {"agt_1": NOW}
+    assert store.get_department("gone") is None
+
+
+def test_a_department_stored_before_agents_gone_were_kept_remembers_them_too(store):
+    store.create_department(Department("sales", "Sales", 24))
+    if isinstance(store, DynamoStore):
+        store.m.DepartmentItem("sales").update(
+            actions=[store.m.DepartmentItem.gone_agents.remove()]
+        )
+
+    store.mark_agent_gone("sales", "agt_1", None)
+    store.mark_agent_gone("sales", "agt_1", NOW)
+    store.mark_agent_gone("sales", "agt_2", NOW + 1)
+
+    sales = store.get_department("sales")
+    assert sales is not None and dict(sales.gone_agents) == {"agt_1": NOW, "agt_2": NOW + 1}
+
+
 def test_presence_is_kept_per_agent_in_the_department(store):
     store.create_department(Department("sales", "Sales", 24))
 
