@@ -264,7 +264,7 @@ def requeue_stranded(ctx: Context, room: Room, answerable: bool) -> bool:
 def takeover(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
     """An admin serves an open chat from now on, whoever served it (as a forward to them)."""
     if not principal.is_admin:
-        raise Forbidden("only admins can take over a chat", "forbidden")
+        raise Forbidden("only admins can take over a chat", "admin_only")
     room = load_room(ctx, principal, room_id)
     if room.state != "open":
         raise Conflict("only open chats can be taken over", "room_not_open")

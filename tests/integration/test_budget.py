@@ -164,6 +164,8 @@ def test_no_request_path_scans(sso_api, dynamodb_calls):
     call("POST", f"/rooms/{room}/forward", body={"agent_id": lars.agent_id}, auth=paula.auth)
     call("POST", f"/rooms/{room}/return", auth=lars.auth)
     call("POST", f"/rooms/{room}/take", auth=paula.auth)
+    call("POST", f"/rooms/{room}/takeover", auth=admin.auth)
+    call("POST", f"/rooms/{room}/forward", body={"agent_id": paula.agent_id}, auth=admin.auth)
     call(
         "PUT",
         f"/contacts/{visitor_id['visitor_id']}",
