@@ -16,6 +16,7 @@ from chalicelib.store.records import (
     Agent,
     AgentRoom,
     Appended,
+    CannedResponse,
     Connection,
     Contact,
     Cursor,
@@ -299,6 +300,25 @@ class Store(ABC):
     @abstractmethod
     def messages_after(self, room_id: str, after: int, limit: int, now: float) -> list[Message]:
         """Messages in seq order after `after`."""
+
+    # ---- canned responses ----------------------------------------------------------------------
+
+    @abstractmethod
+    def canned_responses(self, owner: str) -> list[CannedResponse]:
+        """The owner's canned responses ("department#<id>" or "agent#<id>"), by shortcut."""
+
+    @abstractmethod
+    def add_canned_response(self, owner: str, response: CannedResponse) -> None:
+        """`Taken` when the owner has one with this shortcut."""
+
+    @abstractmethod
+    def replace_canned_response(self, owner: str, shortcut: str, response: CannedResponse) -> None:
+        """Put `response` in the place of the one at `shortcut` (which may change): `Changed`
+        when there is none, `Taken` when the new shortcut is another's."""
+
+    @abstractmethod
+    def delete_canned_response(self, owner: str, shortcut: str) -> None:
+        """`Changed` when there is none."""
 
     # ---- institutional sign-in -----------------------------------------------------------------
 

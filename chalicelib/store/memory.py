@@ -14,6 +14,7 @@ from chalicelib.store.records import (
     Agent,
     AgentRoom,
     Appended,
+    CannedResponse,
     Connection,
     Contact,
     Cursor,
@@ -54,6 +55,7 @@ class MemoryStore(Store):
         self._sessions: dict[str, Session] = {}
         self._connections: dict[str, Connection] = {}
         self._departments: dict[str, Department] = {}
+        self._canned: dict[str, dict[str, str]] = {}
         self._visitors: dict[str, Visitor] = {}
         self._contacts: dict[str, Contact] = {}
         self._rooms: dict[str, Room] = {}
@@ -522,6 +524,35 @@ class MemoryStore(Store):
         messages = self._messages.get(room_id, {})
         found = [messages[s] for s in sorted(messages) if s > after][:limit]
         return [m for m in found if _alive(m, now)]
+
+    # ---- canned responses ----------------------------------------------------------------------
+
+    @_locked
+    def canned_responses(self, owner: str) -> list[CannedResponse]:
+        entries = self._canned.get(owner, {})
+        return [CannedResponse(shortcut, entries[shortcut]) for shortcut in sorted(entries)]
+
+    @_locked
+    def add_canned_response(self, owner: str, response: CannedResponse) -> None:
+        entries = self._canned.setdefault(owner, {})
+        if response.shortcut in entries:
+            raise Taken(response.shortcut)
+        entries[response.shortcut] = response.text
+
+    @_locked
+    def replace_canned_response(self, owner: str, shortcut: str, response: CannedResponse) -> None:
+        entries = self._canned.get(owner, {})
+        if shortcut not in entries:
+            raise Changed(shortcut)
+        if response.shortcut != shortcut and response.shortcut in entries:
+            raise Taken(response.shortcut)
+        del entries[shortcut]
+        entries[response.shortcut] = response.text
+
+    @_locked
+    def delete_canned_response(self, owner: str, shortcut: str) -> None:
+        if self._canned.get(owner, {}).pop(shortcut, None) is None:
+            raise Changed(shortcut)
 
     # ---- institutional sign-in -----------------------------------------------------------------
 

@@ -36,12 +36,14 @@ class TtlNumberAttribute(NumberAttribute):
 
 
 class KeyItem(Model):
-    """Small keyed values: unique emails, client_id idempotency, counters, rate windows."""
+    """Small keyed values: unique emails, client_id idempotency, counters, rate windows, and
+    each owner's canned responses (`entries`: shortcut -> text, read in one GetItem)."""
 
     Meta = _meta("keys")
     key = UnicodeAttribute(hash_key=True)
     ref = UnicodeAttribute(null=True)
     number = NumberAttribute(null=True)
+    entries = MapAttribute(null=True)
     expires_at = TtlNumberAttribute(null=True)
 
 

@@ -73,6 +73,15 @@ class Department:
 
 
 @dataclass(frozen=True)
+class CannedResponse:
+    """A text an agent inserts with its shortcut (`/hours`), kept per owner: a department's
+    (managed by admins) or one agent's own; the shortcut is unique per owner."""
+
+    shortcut: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Visitor:
     visitor_id: str
     name: str

@@ -15,6 +15,7 @@ from chalicelib.store.dynamo import DynamoStore
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import (
     Agent,
+    CannedResponse,
     Connection,
     Contact,
     Department,
@@ -322,6 +323,65 @@ def test_presence_is_kept_per_agent_in_the_department(store):
     sales = store.get_department("sales")
     assert sales is not None and store.get_department("gone") is None
     assert (dict(sales.ready_until), sales.online_agents) == ({"agt_1": NOW + 90}, {"agt_1"})
+
+
+# ---- canned responses --------------------------------------------------------------------------
+
+
+def test_canned_responses_are_kept_per_owner_with_unique_shortcuts(store):
+    store.add_canned_response("department#sales", CannedResponse("hours", "Mo–Fr 8–18 Uhr"))
+    store.add_canned_response("department#sales", CannedResponse("apply", "Bewerbung: …"))
+    store.add_canned_response("agent#agt_1", CannedResponse("hours", "Meine Zeiten"))
+
+    with pytest.raises(Taken):
+        store.add_canned_response("department#sales", CannedResponse("hours", "doppelt"))
+    assert store.canned_responses("department#sales") == [
+        CannedResponse("apply", "Bewerbung: …"),
+        CannedResponse("hours", "Mo–Fr 8–18 Uhr"),
+    ]
+    assert store.canned_responses("agent#agt_1") == [CannedResponse("hours", "Meine Zeiten")]
+    assert store.canned_responses("agent#agt_2") == []
+
+
+def test_a_canned_response_is_changed_renamed_and_deleted_only_if_it_is_there(store):
+    owner = "department#sales"
+    store.add_canned_response(owner, CannedResponse("hours", "alt"))
+    store.add_canned_response(owner, CannedResponse("apply", "Bewerbung"))
+
+    store.replace_canned_response(owner, "hours", CannedResponse("hours", "neu"))
+    store.replace_canned_response(owner, "hours", CannedResponse("times", "neu"))
+    with pytest.raises(Taken):
+        store.replace_canned_response(owner, "times", CannedResponse("apply", "x"))
+    with pytest.raises(Changed):
+        store.replace_canned_response(owner, "hours", CannedResponse("hours", "x"))
+    with pytest.raises(Changed):
+        store.replace_canned_response("agent#nobody", "hours", CannedResponse("hours", "x"))
+    store.delete_canned_response(owner, "apply")
+    with pytest.raises(Changed):
+        store.delete_canned_response(owner, "apply")
+
+    assert store.canned_responses(owner) == [CannedResponse("times", "neu")]
+
+
+def test_of_two_admins_adding_the_same_first_shortcut_at_once_exactly_one_wins(atomic_store):
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def add(text: str) -> None:
+        barrier.wait()
+        try:
+            atomic_store.add_canned_response("department#raced", CannedResponse("hours", text))
+            outcomes.append("added")
+        except Taken:
+            outcomes.append("taken")
+
+    threads = [threading.Thread(target=add, args=(text,)) for text in ("eins", "zwei")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["added", "taken"]
+    assert [r.shortcut for r in atomic_store.canned_responses("department#raced")] == ["hours"]
 
 
 # ---- visitors, contacts, counters --------------------------------------------------------------
