@@ -19,6 +19,7 @@ from chalicelib.errors import DomainError, Forbidden, InvalidInput, NotFound
 from chalicelib.openapi import Operation, build_document
 from chalicelib.services import (
     agents,
+    canned,
     contacts,
     departments,
     messages,
@@ -104,6 +105,7 @@ _NOT_FOUND_CODES = {
     "agent_id": "agent_not_found",
     "department_id": "department_not_found",
     "visitor_id": "contact_not_found",
+    "shortcut": "canned_not_found",
 }
 
 
@@ -803,6 +805,110 @@ def admin_patch_department(ctx, _principal, body, _query, department_id):
 )
 def admin_delete_department(ctx, _principal, _body, _query, department_id):
     departments.delete(ctx, department_id)
+
+
+# ---- canned responses: the agent's own, and a department's (managed by admins) -----------------
+
+
+@route(
+    "/me/canned-responses",
+    "GET",
+    "The agent's own canned responses",
+    auth="agent",
+    response=s.CannedListOut,
+)
+def list_my_canned(ctx, principal, _body, _query):
+    return {"responses": canned.personal(ctx, principal)}
+
+
+@route(
+    "/me/canned-responses",
+    "POST",
+    "Add a canned response of one's own",
+    auth="agent",
+    body=s.CannedIn,
+    response=s.CannedOut,
+    status=201,
+    errors=(400, 409, 413),
+)
+def add_my_canned(ctx, principal, body, _query):
+    return canned.add_personal(ctx, principal, body.shortcut, body.text)
+
+
+@route(
+    "/me/canned-responses/{shortcut}",
+    "PUT",
+    "Change (or rename) one's own canned response",
+    auth="agent",
+    body=s.CannedIn,
+    response=s.CannedOut,
+    errors=(400, 404, 409, 413),
+)
+def replace_my_canned(ctx, principal, body, _query, shortcut):
+    return canned.replace_personal(ctx, principal, shortcut, body.shortcut, body.text)
+
+
+@route(
+    "/me/canned-responses/{shortcut}",
+    "DELETE",
+    "Delete one's own canned response",
+    auth="agent",
+    status=204,
+    errors=(404,),
+)
+def delete_my_canned(ctx, principal, _body, _query, shortcut):
+    canned.delete_personal(ctx, principal, shortcut)
+
+
+@route(
+    "/departments/{department_id}/canned-responses",
+    "GET",
+    "A department's canned responses, for its agents",
+    auth="agent",
+    response=s.CannedListOut,
+    errors=(403, 404),
+)
+def list_department_canned(ctx, principal, _body, _query, department_id):
+    return {"responses": canned.of_department(ctx, principal, department_id)}
+
+
+@route(
+    "/admin/departments/{department_id}/canned-responses",
+    "POST",
+    "Add a canned response to a department",
+    auth="admin",
+    body=s.CannedIn,
+    response=s.CannedOut,
+    status=201,
+    errors=(400, 404, 409, 413),
+)
+def add_department_canned(ctx, _principal, body, _query, department_id):
+    return canned.add_to_department(ctx, department_id, body.shortcut, body.text)
+
+
+@route(
+    "/admin/departments/{department_id}/canned-responses/{shortcut}",
+    "PUT",
+    "Change (or rename) a department's canned response",
+    auth="admin",
+    body=s.CannedIn,
+    response=s.CannedOut,
+    errors=(400, 404, 409, 413),
+)
+def replace_department_canned(ctx, _principal, body, _query, department_id, shortcut):
+    return canned.replace_in_department(ctx, department_id, shortcut, body.shortcut, body.text)
+
+
+@route(
+    "/admin/departments/{department_id}/canned-responses/{shortcut}",
+    "DELETE",
+    "Delete a department's canned response",
+    auth="admin",
+    status=204,
+    errors=(404,),
+)
+def delete_department_canned(ctx, _principal, _body, _query, department_id, shortcut):
+    canned.delete_from_department(ctx, department_id, shortcut)
 
 
 @app.route("/openapi.json", methods=["GET"], cors=CORS)

@@ -124,6 +124,17 @@ class ForwardIn(Strict):
     department_id: DepartmentId | None = None
 
 
+# A canned response's shortcut, typed after "/" in the composer.
+Shortcut = Annotated[
+    str, StringConstraints(min_length=1, max_length=32, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+]
+
+
+class CannedIn(Strict):
+    shortcut: Shortcut
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
 class ContactIn(Strict):
     name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = None
     email: EmailStr | None = None
@@ -277,6 +288,16 @@ class RoomAgentOut(BaseModel):
     agent_id: str
     name: str
     status: str
+
+
+class CannedOut(BaseModel):
+    shortcut: str
+    text: str
+    department_id: str | None  # None: the agent's own
+
+
+class CannedListOut(BaseModel):
+    responses: list[CannedOut]
 
 
 class RoomOut(BaseModel):
