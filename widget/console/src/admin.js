@@ -20,6 +20,7 @@ import {
   t,
   toast,
 } from "./core.js";
+import { cannedManager } from "./canned.js";
 import { refreshDepartments } from "./live.js";
 import { officeHoursFields } from "./office-hours.js";
 
@@ -727,6 +728,7 @@ class DepartmentsScreen {
         { class: "actions department-actions" },
         rowButton("secondary", t("admCopy"), titleId, () => copy(snippet.text)),
         rowButton("secondary", t("admEdit"), titleId, () => this.edit(department)),
+        rowButton("secondary", t("canned"), titleId, () => manageCanned(department)),
         rowButton("danger", t("admDelete"), titleId, () => this.remove(department))
       )
     );
@@ -896,6 +898,23 @@ function buttonState(available, id) {
     el("span", { class: "visibility-dot", "aria-hidden": "true" }),
     available ? t("buttonVisible") : t("buttonHidden")
   );
+}
+
+/** A department's canned responses in a dialog of their own (admins manage them). */
+function manageCanned(department) {
+  const id = encodeURIComponent(department.department_id);
+  dialog({
+    title: t("cannedDepartmentTitle", { name: department.name }),
+    body: [
+      el("p", { class: "muted", text: t("cannedDepartmentIntro") }),
+      cannedManager({
+        listPath: `/departments/${id}/canned-responses`,
+        base: `/admin/departments/${id}/canned-responses`,
+        idPrefix: "department-canned",
+      }),
+    ],
+    actions: [{ label: t("dismiss"), value: false }],
+  });
 }
 
 /** The embed snippet a CMS editor pastes (docs/embedding.md). */

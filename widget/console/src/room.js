@@ -28,6 +28,7 @@ import { sendFrame } from "./socket.js";
 import { SeqLog } from "../../common/seqs.js";
 import { RESEND_AFTER_MS } from "../../common/timing.js";
 import { TheirTyping, TypingSignal } from "../../common/typing.js";
+import { cannedPicker } from "./canned.js";
 
 addStrings({
   de: {
@@ -671,10 +672,11 @@ class RoomScreen {
     });
     const counter = el("span", { class: "counter", id: "reply-counter", "aria-live": "polite" });
     const emojis = emojiPicker(text);
+    const canned = cannedPicker(text, this.room.department_id);
     const send = el("button", { type: "submit", class: "primary", "aria-label": t("send") });
     send.append(icon("send"));
     const form = el("form", { class: "composer", "aria-label": t("message") });
-    form.append(emojis.panel, emojis.button, text, send);
+    form.append(canned.panel, emojis.panel, emojis.button, canned.button, text, send);
     const updateCounter = () => {
       counter.textContent = charactersLeft(max - text.value.length, max);
     };
