@@ -2,7 +2,8 @@
 #              SSO_DEMO=1 also starts the test OpenID provider with a demo user (docs/console.md)
 # make test  - the test suite, then tests/integration again with the boto3/botocore of the Lambda
 #              python3.13 runtime (.venv-lambda-runtime); extra pytest arguments via PYTEST_ARGS="..."
-# make lint  - ruff (Python) and Biome (widget/ JavaScript and CSS: lint and format, no warnings)
+# make lint  - ruff check, ruff format --check and mypy (chalicelib/ and app.py, typed defs), and
+#              Biome (widget/ JavaScript and CSS: lint and format, no warnings)
 # make widget - builds the visitor widget (widget/src -> widget/loader.js, chat.*) and the agent
 #               console (widget/console/src -> widget/console/) when changed
 # make bench - speed, sizes, calls and cost on the local stack, beside baselines (about ten
@@ -61,6 +62,8 @@ bench: setup package
 
 lint: $(REQUIREMENTS_STAMP) $(NODE_STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	node_modules/.bin/biome ci --error-on-warnings
 
 setup: $(REQUIREMENTS_STAMP) $(NODE_STAMP) chromium widget

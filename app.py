@@ -9,9 +9,10 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from chalice import Chalice, CORSConfig, Rate, Response
+from chalice.app import CloudWatchEvent, Request, WebsocketEvent
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from chalicelib import schemas as s
@@ -32,7 +33,9 @@ from chalicelib.services import (
 from chalicelib.services.context import Context, build_context
 from chalicelib.services.maintenance import run_sweep, setup_stack
 from chalicelib.services.principals import (
+    AgentPrincipal,
     Principal,
+    VisitorPrincipal,
     authenticate_agent,
     authenticate_visitor,
     principal_of_connection,
@@ -49,6 +52,8 @@ CORS = CORSConfig(
     max_age=600,
 )
 OPERATIONS: list[Operation] = []
+# What a view returns: the answer, a (status, answer) pair, or None for 204.
+Answer = dict[str, Any] | list[Any] | tuple[int, dict[str, Any]] | None
 _context: Context | None = None
 
 
@@ -86,8 +91,17 @@ def _describe(exc: ValidationError) -> str:
     return f"{where}: {first['msg']}"
 
 
+def _request() -> Request:
+    request = app.current_request
+    if request is None:  # Chalice sets it before calling a route's view
+        raise RuntimeError("no current request")
+    return request
+
+
 def _parse_body(model: type[BaseModel]) -> BaseModel:
-    raw = app.current_request.raw_body or b""
+    raw = _request().raw_body or b""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8")
     try:
         data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -115,13 +129,13 @@ def _check_path_ids(path_params: dict[str, str]) -> None:
             raise NotFound(f"{name}: no such id", _NOT_FOUND_CODES.get(name, "not_found"))
 
 
-def _principal(auth: str, ctx: Context):
-    headers = app.current_request.headers
+def _principal(auth: str, ctx: Context) -> Principal:
+    headers = _request().headers
     bearer = headers.get("authorization", "")
     token = bearer[7:].strip() if bearer.lower().startswith("bearer ") else None
     if auth == "visitor" or (auth == "any" and token is None):
         return authenticate_visitor(ctx, headers.get("x-visitor-token"))
-    principal = authenticate_agent(ctx, token)
+    principal: AgentPrincipal = authenticate_agent(ctx, token)
     if auth == "admin" and not principal.is_admin:
         raise Forbidden("only administrators may do this", "admin_only")
     return principal
@@ -155,7 +169,7 @@ def route(
                 _check_path_ids(path_params)
                 parsed_body = _parse_body(body) if body else None
                 parsed_query = (
-                    query.model_validate(app.current_request.query_params or {}) if query else None
+                    query.model_validate(_request().query_params or {}) if query else None
                 )
                 result = view(ctx, principal, parsed_body, parsed_query, **path_params)
             except (DomainError, ValidationError) as exc:
@@ -217,17 +231,21 @@ def _encode_cursor(value: object | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str | None) -> object | None:
+def _decode_cursor[T](cursor: str | None, kind: type[T]) -> T | None:
+    """The value `_encode_cursor` gave out, or a 400 for anything else."""
     if not cursor:
         return None
     try:
-        return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput("next: not a cursor this API gave out", "invalid_cursor") from exc
+    if not isinstance(value, kind):
+        raise InvalidInput("next: not a cursor this API gave out", "invalid_cursor")
+    return value
 
 
 def _client_ip() -> str:
-    identity = (app.current_request.context or {}).get("identity") or {}
+    identity = (_request().context or {}).get("identity") or {}
     return identity.get("sourceIp") or "unknown"
 
 
@@ -235,7 +253,7 @@ def _client_ip() -> str:
 
 
 @route("/config", "GET", "Settings the widget and console need", response=s.ConfigOut)
-def get_config(ctx, _principal, _body, _query):
+def get_config(ctx: Context, _principal: None, _body: None, _query: None) -> Answer:
     return {
         "ws_url": ctx.settings.ws_url,
         "max_message_length": ctx.settings.max_message_length,
@@ -255,8 +273,8 @@ def get_availability(department_id: str) -> Response:
         return _error_response(exc)
     body = json.dumps(answer)
     etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:16] + '"'
-    headers = {"Cache-Control": "public, max-age=15", "ETag": etag}
-    if app.current_request.headers.get("if-none-match") == etag:
+    headers: dict[str, str | list[str]] = {"Cache-Control": "public, max-age=15", "ETag": etag}
+    if _request().headers.get("if-none-match") == etag:
         return Response(body="", status_code=304, headers=headers)
     return Response(
         body=body, status_code=200, headers={"Content-Type": "application/json", **headers}
@@ -284,19 +302,24 @@ OPERATIONS.append(
     status=201,
     errors=(429,),
 )
-def create_visitor(ctx, _principal, _body, _query):
+def create_visitor(ctx: Context, _principal: None, _body: None, _query: None) -> Answer:
     return visitors.create(ctx, _client_ip())
 
 
 @route("/visitors/me", "GET", "The visitor's identity", auth="visitor", response=s.VisitorOut)
-def get_visitor_me(ctx, principal, _body, _query):
+def get_visitor_me(ctx: Context, principal: VisitorPrincipal, _body: None, _query: None) -> Answer:
     return visitors.me(ctx, principal)
 
 
 @route(
     "/visitors/me", "DELETE", "Delete all of the visitor's data at once", auth="visitor", status=204
 )
-def delete_visitor_me(ctx, principal, _body, _query):
+def delete_visitor_me(
+    ctx: Context,
+    principal: VisitorPrincipal,
+    _body: None,
+    _query: None,
+) -> None:
     visitors.delete(ctx, principal)
 
 
@@ -310,14 +333,19 @@ def delete_visitor_me(ctx, principal, _body, _query):
     status=201,
     errors=(400, 404, 409, 413, 429),
 )
-def start_chat(ctx, principal, body, _query):
+def start_chat(
+    ctx: Context,
+    principal: VisitorPrincipal,
+    body: s.StartChatIn,
+    _query: None,
+) -> Answer:
     visitors.check_rate(ctx, "rooms", _client_ip())
     room, created = rooms.start(ctx, principal, body.department_id, body.text, body.client_id)
     return (201 if created else 200), room
 
 
 @route("/rooms/{room_id}", "GET", "A room", auth="any", response=s.RoomOut, errors=(404,))
-def get_room(ctx, principal, _body, _query, room_id):
+def get_room(ctx: Context, principal: Principal, _body: None, _query: None, room_id: str) -> Answer:
     return rooms.get(ctx, principal, room_id)
 
 
@@ -330,7 +358,13 @@ def get_room(ctx, principal, _body, _query, room_id):
     response=s.MessagePageOut,
     errors=(400, 404),
 )
-def list_messages(ctx, principal, _body, query, room_id):
+def list_messages(
+    ctx: Context,
+    principal: Principal,
+    _body: None,
+    query: MessagesQuery,
+    room_id: str,
+) -> Answer:
     found, next_after = messages.page(ctx, principal, room_id, query.after, query.limit)
     return {"messages": found, "next": next_after}
 
@@ -345,7 +379,13 @@ def list_messages(ctx, principal, _body, query, room_id):
     status=201,
     errors=(400, 404, 409, 413),
 )
-def send_message(ctx, principal, body, _query, room_id):
+def send_message(
+    ctx: Context,
+    principal: Principal,
+    body: s.SendMessageIn,
+    _query: None,
+    room_id: str,
+) -> Answer:
     message, created = messages.send(ctx, principal, room_id, body.text, body.client_id)
     return (201 if created else 200), message
 
@@ -359,7 +399,13 @@ def send_message(ctx, principal, body, _query, room_id):
     response=s.RoomOut,
     errors=(400, 404, 409),
 )
-def close_room(ctx, principal, body, _query, room_id):
+def close_room(
+    ctx: Context,
+    principal: Principal,
+    body: s.CloseIn,
+    _query: None,
+    room_id: str,
+) -> Answer:
     return rooms.close(ctx, principal, room_id, body.comment)
 
 
@@ -375,7 +421,7 @@ def close_room(ctx, principal, body, _query, room_id):
     status=202,
     errors=(400, 403, 409, 429),
 )
-def register(ctx, _principal, body, _query):
+def register(ctx: Context, _principal: None, body: s.RegisterIn, _query: None) -> Answer:
     visitors.check_rate(ctx, "register", _client_ip())
     agent = agents.register_with_password(ctx, body.email, body.name, body.password)
     return {"agent_id": agent["agent_id"], "state": agent["state"]}
@@ -389,7 +435,7 @@ def register(ctx, _principal, body, _query):
     response=s.LoginOut,
     errors=(400, 401, 403, 429),
 )
-def login(ctx, _principal, body, _query):
+def login(ctx: Context, _principal: None, body: s.LoginIn, _query: None) -> Answer:
     visitors.check_rate(ctx, "login", _client_ip())
     token, agent = agents.login(ctx, body.email, body.password)
     return {"token": token, "agent": agent}
@@ -398,19 +444,19 @@ def login(ctx, _principal, body, _query):
 @route(
     "/auth/logout", "POST", "Sign out; the token stops working at once", auth="agent", status=204
 )
-def logout(ctx, principal, _body, _query):
+def logout(ctx: Context, principal: AgentPrincipal, _body: None, _query: None) -> None:
     agents.logout(ctx, principal)
 
 
 @route("/me", "GET", "The signed-in agent", auth="agent", response=s.AgentOut)
-def get_me(ctx, principal, _body, _query):
+def get_me(ctx: Context, principal: AgentPrincipal, _body: None, _query: None) -> Answer:
     return agents.me(ctx, principal)
 
 
 @route(
     "/me", "PATCH", "Change name and settings", auth="agent", body=s.MePatch, response=s.AgentOut
 )
-def patch_me(ctx, principal, body, _query):
+def patch_me(ctx: Context, principal: AgentPrincipal, body: s.MePatch, _query: None) -> Answer:
     settings = body.settings.model_dump(exclude_unset=True) if body.settings else None
     return agents.update_me(ctx, principal, body.name, settings)
 
@@ -423,7 +469,7 @@ def patch_me(ctx, principal, body, _query):
     body=s.StatusIn,
     response=s.AgentOut,
 )
-def put_status(ctx, principal, body, _query):
+def put_status(ctx: Context, principal: AgentPrincipal, body: s.StatusIn, _query: None) -> Answer:
     return agents.set_status(ctx, principal, body.status)
 
 
@@ -435,7 +481,12 @@ def put_status(ctx, principal, body, _query):
     body=s.AvailabilityIn,
     response=s.AgentOut,
 )
-def put_availability(ctx, principal, body, _query):
+def put_availability(
+    ctx: Context,
+    principal: AgentPrincipal,
+    body: s.AvailabilityIn,
+    _query: None,
+) -> Answer:
     return agents.set_availability(ctx, principal, body.available)
 
 
@@ -456,7 +507,7 @@ class SsoCallbackQuery(Query):
     response=s.SsoStartOut,
     errors=(401, 404, 429),
 )
-def sso_start(ctx, _principal, _body, _query):
+def sso_start(ctx: Context, _principal: None, _body: None, _query: None) -> Answer:
     visitors.check_rate(ctx, "login", _client_ip())
     return {"authorization_url": sso.start(ctx)}
 
@@ -466,7 +517,7 @@ def sso_callback() -> Response:
     """The provider sends the browser here; it goes on to the console with a one-time code (or
     an error code) in the fragment. A redirect, not JSON, hence not the `route` helper."""
     try:
-        query = SsoCallbackQuery.model_validate(app.current_request.query_params or {})
+        query = SsoCallbackQuery.model_validate(_request().query_params or {})
         target = sso.finish(context(), query.state, query.code, query.error)
     except ValidationError as exc:
         return _error_response(exc)
@@ -500,7 +551,7 @@ OPERATIONS.append(
     response=s.SsoSignedInOut,
     errors=(400, 401, 403, 429),
 )
-def sso_exchange(ctx, _principal, body, _query):
+def sso_exchange(ctx: Context, _principal: None, body: s.SsoExchangeIn, _query: None) -> Answer:
     visitors.check_rate(ctx, "login", _client_ip())
     signed_in = sso.exchange(ctx, body.code)
     return {
@@ -529,7 +580,7 @@ class QueueOut(BaseModel):
     query=QueueQuery,
     response=QueueOut,
 )
-def get_queue(ctx, principal, _body, query):
+def get_queue(ctx: Context, principal: AgentPrincipal, _body: None, query: QueueQuery) -> Answer:
     return {"rooms": rooms.queue(ctx, principal, query.limit)}
 
 
@@ -540,7 +591,7 @@ def get_queue(ctx, principal, _body, query):
     auth="agent",
     response=s.DepartmentListOut,
 )
-def list_departments(ctx, _principal, _body, _query):
+def list_departments(ctx: Context, _principal: AgentPrincipal, _body: None, _query: None) -> Answer:
     return {"departments": departments.list_all(ctx)}
 
 
@@ -553,7 +604,12 @@ def list_departments(ctx, _principal, _body, _query):
     response=s.PublicAgentListOut,
     errors=(400, 404),
 )
-def list_department_agents(ctx, _principal, _body, query):
+def list_department_agents(
+    ctx: Context,
+    _principal: AgentPrincipal,
+    _body: None,
+    query: AgentsQuery,
+) -> Answer:
     return {"agents": agents.colleagues_in(ctx, query.department_id)}
 
 
@@ -565,7 +621,13 @@ def list_department_agents(ctx, _principal, _body, query):
     response=s.RoomWithMessagesOut,
     errors=(404, 409),
 )
-def preview_room(ctx, principal, _body, _query, room_id):
+def preview_room(
+    ctx: Context,
+    principal: AgentPrincipal,
+    _body: None,
+    _query: None,
+    room_id: str,
+) -> Answer:
     return rooms.preview(ctx, principal, room_id)
 
 
@@ -577,7 +639,13 @@ def preview_room(ctx, principal, _body, _query, room_id):
     response=s.RoomOut,
     errors=(404, 409),
 )
-def take_room(ctx, principal, _body, _query, room_id):
+def take_room(
+    ctx: Context,
+    principal: AgentPrincipal,
+    _body: None,
+    _query: None,
+    room_id: str,
+) -> Answer:
     return rooms.take(ctx, principal, room_id)
 
 
@@ -589,7 +657,13 @@ def take_room(ctx, principal, _body, _query, room_id):
     response=s.RoomOut,
     errors=(404, 409),
 )
-def return_room(ctx, principal, _body, _query, room_id):
+def return_room(
+    ctx: Context,
+    principal: AgentPrincipal,
+    _body: None,
+    _query: None,
+    room_id: str,
+) -> Answer:
     return rooms.return_to_queue(ctx, principal, room_id)
 
 
@@ -602,12 +676,18 @@ def return_room(ctx, principal, _body, _query, room_id):
     response=s.RoomOut,
     errors=(400, 404, 409),
 )
-def forward_room(ctx, principal, body, _query, room_id):
-    if (body.agent_id is None) == (body.department_id is None):
-        raise InvalidInput("give either agent_id or department_id", "invalid_forward_target")
-    if body.agent_id is not None:
+def forward_room(
+    ctx: Context,
+    principal: AgentPrincipal,
+    body: s.ForwardIn,
+    _query: None,
+    room_id: str,
+) -> Answer:
+    if body.agent_id is not None and body.department_id is None:
         return rooms.forward_to_agent(ctx, principal, room_id, body.agent_id)
-    return rooms.forward_to_department(ctx, principal, room_id, body.department_id)
+    if body.department_id is not None and body.agent_id is None:
+        return rooms.forward_to_department(ctx, principal, room_id, body.department_id)
+    raise InvalidInput("give either agent_id or department_id", "invalid_forward_target")
 
 
 # ---- an admin takes over a chat (never strand a visitor) ----------------------------------------
@@ -621,7 +701,9 @@ def forward_room(ctx, principal, body, _query, room_id):
     response=s.RoomOut,
     errors=(403, 404, 409),
 )
-def take_over_room(ctx, principal, _body, _query, room_id):
+def take_over_room(
+    ctx: Context, principal: AgentPrincipal, _body: None, _query: None, room_id: str
+) -> Answer:
     return rooms.takeover(ctx, principal, room_id)
 
 
@@ -633,9 +715,9 @@ def take_over_room(ctx, principal, _body, _query, room_id):
     query=RoomsQuery,
     response=s.RoomPageOut,
 )
-def list_rooms(ctx, principal, _body, query):
+def list_rooms(ctx: Context, principal: AgentPrincipal, _body: None, query: RoomsQuery) -> Answer:
     found, last_key = rooms.list_for_agent(
-        ctx, principal, query.state, query.limit, _decode_cursor(query.next)
+        ctx, principal, query.state, query.limit, _decode_cursor(query.next, str)
     )
     return {"rooms": found, "next": _encode_cursor(last_key)}
 
@@ -648,7 +730,13 @@ def list_rooms(ctx, principal, _body, query):
     status=204,
     errors=(404, 409),
 )
-def delete_room(ctx, principal, _body, _query, room_id):
+def delete_room(
+    ctx: Context,
+    principal: AgentPrincipal,
+    _body: None,
+    _query: None,
+    room_id: str,
+) -> None:
     rooms.delete(ctx, principal, room_id)
 
 
@@ -660,7 +748,12 @@ def delete_room(ctx, principal, _body, _query, room_id):
     query=DeleteRoomsQuery,
     response=s.DeletedOut,
 )
-def delete_closed_rooms(ctx, principal, _body, _query):
+def delete_closed_rooms(
+    ctx: Context,
+    principal: AgentPrincipal,
+    _body: None,
+    _query: DeleteRoomsQuery,
+) -> Answer:
     return {"deleted": rooms.delete_closed(ctx, principal)}
 
 
@@ -672,9 +765,9 @@ def delete_closed_rooms(ctx, principal, _body, _query):
     query=PageQuery,
     response=s.ContactListOut,
 )
-def list_contacts(ctx, principal, _body, query):
+def list_contacts(ctx: Context, principal: AgentPrincipal, _body: None, query: PageQuery) -> Answer:
     found, last_key = contacts.list_for_agent(
-        ctx, principal, query.limit, _decode_cursor(query.next)
+        ctx, principal, query.limit, _decode_cursor(query.next, str)
     )
     return {"contacts": found, "next": _encode_cursor(last_key)}
 
@@ -687,7 +780,13 @@ def list_contacts(ctx, principal, _body, query):
     response=s.ContactOut,
     errors=(404,),
 )
-def get_contact(ctx, principal, _body, _query, visitor_id):
+def get_contact(
+    ctx: Context,
+    principal: AgentPrincipal,
+    _body: None,
+    _query: None,
+    visitor_id: str,
+) -> Answer:
     return contacts.get(ctx, principal, visitor_id)
 
 
@@ -700,7 +799,13 @@ def get_contact(ctx, principal, _body, _query, visitor_id):
     response=s.ContactOut,
     errors=(400, 404),
 )
-def put_contact(ctx, principal, body, _query, visitor_id):
+def put_contact(
+    ctx: Context,
+    principal: AgentPrincipal,
+    body: s.ContactIn,
+    _query: None,
+    visitor_id: str,
+) -> Answer:
     return contacts.put(ctx, principal, visitor_id, body.model_dump(exclude_unset=True))
 
 
@@ -715,8 +820,15 @@ def put_contact(ctx, principal, body, _query, visitor_id):
     query=AdminAgentsQuery,
     response=s.AgentListOut,
 )
-def admin_list_agents(ctx, _principal, _body, query):
-    found, last_key = agents.list_agents(ctx, query.state, query.limit, _decode_cursor(query.next))
+def admin_list_agents(
+    ctx: Context,
+    _principal: AgentPrincipal,
+    _body: None,
+    query: AdminAgentsQuery,
+) -> Answer:
+    found, last_key = agents.list_agents(
+        ctx, query.state, query.limit, _decode_cursor(query.next, dict)
+    )
     return {"agents": found, "next": _encode_cursor(last_key)}
 
 
@@ -729,7 +841,13 @@ def admin_list_agents(ctx, _principal, _body, query):
     response=s.AgentOut,
     errors=(400, 404, 409, 502),
 )
-def admin_approve(ctx, _principal, body, _query, agent_id):
+def admin_approve(
+    ctx: Context,
+    _principal: AgentPrincipal,
+    body: s.ApproveIn,
+    _query: None,
+    agent_id: str,
+) -> Answer:
     return agents.approve(ctx, agent_id, body.role, body.departments)
 
 
@@ -742,7 +860,13 @@ def admin_approve(ctx, _principal, body, _query, agent_id):
     response=s.AgentOut,
     errors=(400, 404),
 )
-def admin_patch_agent(ctx, _principal, body, _query, agent_id):
+def admin_patch_agent(
+    ctx: Context,
+    _principal: AgentPrincipal,
+    body: s.AgentPatchIn,
+    _query: None,
+    agent_id: str,
+) -> Answer:
     return agents.patch_agent(ctx, agent_id, body.role, body.departments)
 
 
@@ -754,12 +878,23 @@ def admin_patch_agent(ctx, _principal, body, _query, agent_id):
     response=s.AgentOut,
     errors=(404,),
 )
-def admin_disable(ctx, _principal, _body, _query, agent_id):
+def admin_disable(
+    ctx: Context,
+    _principal: AgentPrincipal,
+    _body: None,
+    _query: None,
+    agent_id: str,
+) -> Answer:
     return agents.disable(ctx, agent_id)
 
 
 @route("/admin/departments", "GET", "Every department", auth="admin", response=s.DepartmentListOut)
-def admin_list_departments(ctx, principal, body, query):
+def admin_list_departments(
+    ctx: Context,
+    principal: AgentPrincipal,
+    body: None,
+    query: None,
+) -> Answer:
     return list_departments(ctx, principal, body, query)
 
 
@@ -773,7 +908,12 @@ def admin_list_departments(ctx, principal, body, query):
     status=201,
     errors=(400, 409),
 )
-def admin_create_department(ctx, _principal, body, _query):
+def admin_create_department(
+    ctx: Context,
+    _principal: AgentPrincipal,
+    body: s.DepartmentIn,
+    _query: None,
+) -> Answer:
     return departments.create(
         ctx, body.department_id, body.name, body.allowed_origins, body.retention_hours
     )
@@ -788,7 +928,13 @@ def admin_create_department(ctx, _principal, body, _query):
     response=s.DepartmentOut,
     errors=(400, 404),
 )
-def admin_patch_department(ctx, _principal, body, _query, department_id):
+def admin_patch_department(
+    ctx: Context,
+    _principal: AgentPrincipal,
+    body: s.DepartmentPatchIn,
+    _query: None,
+    department_id: str,
+) -> Answer:
     office_hours = body.office_hours.model_dump() if body.office_hours is not None else None
     return departments.update(
         ctx, department_id, body.name, body.allowed_origins, body.retention_hours, office_hours
@@ -803,7 +949,13 @@ def admin_patch_department(ctx, _principal, body, _query, department_id):
     status=204,
     errors=(404,),
 )
-def admin_delete_department(ctx, _principal, _body, _query, department_id):
+def admin_delete_department(
+    ctx: Context,
+    _principal: AgentPrincipal,
+    _body: None,
+    _query: None,
+    department_id: str,
+) -> None:
     departments.delete(ctx, department_id)
 
 
@@ -817,7 +969,7 @@ def admin_delete_department(ctx, _principal, _body, _query, department_id):
     auth="agent",
     response=s.CannedListOut,
 )
-def list_my_canned(ctx, principal, _body, _query):
+def list_my_canned(ctx: Context, principal: AgentPrincipal, _body: None, _query: None) -> Answer:
     return {"responses": canned.personal(ctx, principal)}
 
 
@@ -831,7 +983,9 @@ def list_my_canned(ctx, principal, _body, _query):
     status=201,
     errors=(400, 409, 413),
 )
-def add_my_canned(ctx, principal, body, _query):
+def add_my_canned(
+    ctx: Context, principal: AgentPrincipal, body: s.CannedIn, _query: None
+) -> Answer:
     return canned.add_personal(ctx, principal, body.shortcut, body.text)
 
 
@@ -844,7 +998,9 @@ def add_my_canned(ctx, principal, body, _query):
     response=s.CannedOut,
     errors=(400, 404, 409, 413),
 )
-def replace_my_canned(ctx, principal, body, _query, shortcut):
+def replace_my_canned(
+    ctx: Context, principal: AgentPrincipal, body: s.CannedIn, _query: None, shortcut: str
+) -> Answer:
     return canned.replace_personal(ctx, principal, shortcut, body.shortcut, body.text)
 
 
@@ -856,7 +1012,9 @@ def replace_my_canned(ctx, principal, body, _query, shortcut):
     status=204,
     errors=(404,),
 )
-def delete_my_canned(ctx, principal, _body, _query, shortcut):
+def delete_my_canned(
+    ctx: Context, principal: AgentPrincipal, _body: None, _query: None, shortcut: str
+) -> None:
     canned.delete_personal(ctx, principal, shortcut)
 
 
@@ -868,7 +1026,9 @@ def delete_my_canned(ctx, principal, _body, _query, shortcut):
     response=s.CannedListOut,
     errors=(403, 404),
 )
-def list_department_canned(ctx, principal, _body, _query, department_id):
+def list_department_canned(
+    ctx: Context, principal: AgentPrincipal, _body: None, _query: None, department_id: str
+) -> Answer:
     return {"responses": canned.of_department(ctx, principal, department_id)}
 
 
@@ -882,7 +1042,13 @@ def list_department_canned(ctx, principal, _body, _query, department_id):
     status=201,
     errors=(400, 404, 409, 413),
 )
-def add_department_canned(ctx, _principal, body, _query, department_id):
+def add_department_canned(
+    ctx: Context,
+    _principal: AgentPrincipal,
+    body: s.CannedIn,
+    _query: None,
+    department_id: str,
+) -> Answer:
     return canned.add_to_department(ctx, department_id, body.shortcut, body.text)
 
 
@@ -895,7 +1061,14 @@ def add_department_canned(ctx, _principal, body, _query, department_id):
     response=s.CannedOut,
     errors=(400, 404, 409, 413),
 )
-def replace_department_canned(ctx, _principal, body, _query, department_id, shortcut):
+def replace_department_canned(
+    ctx: Context,
+    _principal: AgentPrincipal,
+    body: s.CannedIn,
+    _query: None,
+    department_id: str,
+    shortcut: str,
+) -> Answer:
     return canned.replace_in_department(ctx, department_id, shortcut, body.shortcut, body.text)
 
 
@@ -907,7 +1080,14 @@ def replace_department_canned(ctx, _principal, body, _query, department_id, shor
     status=204,
     errors=(404,),
 )
-def delete_department_canned(ctx, _principal, _body, _query, department_id, shortcut):
+def delete_department_canned(
+    ctx: Context,
+    _principal: AgentPrincipal,
+    _body: None,
+    _query: None,
+    department_id: str,
+    shortcut: str,
+) -> None:
     canned.delete_from_department(ctx, department_id, shortcut)
 
 
@@ -933,7 +1113,7 @@ OPERATIONS.append(
 
 
 @app.on_ws_connect()
-def ws_connect(event) -> Response:
+def ws_connect(event: WebsocketEvent) -> Response:
     query = event.to_dict().get("queryStringParameters") or {}
     try:
         ctx = context()
@@ -948,7 +1128,7 @@ def ws_connect(event) -> Response:
 
 
 @app.on_ws_message()
-def ws_message(event) -> None:
+def ws_message(event: WebsocketEvent) -> None:
     ctx = context()
     try:
         frame = s.ClientFrame.model_validate({"frame": json.loads(event.body)}).frame
@@ -982,7 +1162,7 @@ def _ws_error(ctx: Context, connection_id: str, exc: DomainError) -> None:
 
 
 @app.on_ws_disconnect()
-def ws_disconnect(event) -> None:
+def ws_disconnect(event: WebsocketEvent) -> None:
     stranded.disconnect(context(), event.connection_id)
 
 
@@ -990,7 +1170,7 @@ def ws_disconnect(event) -> None:
 
 
 @app.lambda_function(name="setup")
-def setup(event, _context) -> dict:
+def setup(event: dict[str, Any], _context: object) -> dict:
     return setup_stack(
         context(),
         create_tables=bool(event.get("create_tables")),
@@ -1001,5 +1181,5 @@ def setup(event, _context) -> dict:
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))
-def maintenance(_event) -> dict:
+def maintenance(_event: CloudWatchEvent) -> dict:
     return run_sweep(context())

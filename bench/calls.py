@@ -297,7 +297,8 @@ async def _say(people: People, sender: Socket, receiver: Socket, room_id: str) -
 
 async def _whole_chat(people: People, agent: Agent) -> None:
     """One chat of CHAT_MESSAGES messages, taking turns, from the visitor's arrival to the
-    closed socket; each message is typed (typing on, then off) as the widget reports it."""
+    closed socket; each message is typed first, as the widget reports it (one `typing` frame
+    at most every 5 s while typing, and no "off")."""
     chat = await people.open_conversation("chat-visitor", agent, EVENT_TIMEOUT)  # message 1
     visitor = chat.visitor
     for number in range(2, CHAT_MESSAGES + 1):
@@ -306,7 +307,6 @@ async def _whole_chat(people: People, agent: Agent) -> None:
         )
         await sender.send(action="typing", room_id=chat.room_id, typing=True)
         await _say(people, sender, receiver, chat.room_id)
-        await sender.send(action="typing", room_id=chat.room_id, typing=False)
     for _ in range(VISITOR_HEARTBEATS_PER_CHAT):
         await visitor.socket.send(action="heartbeat")
     await people.rest.call("POST", f"/rooms/{chat.room_id}/close", {}, visitor=visitor.token)

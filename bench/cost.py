@@ -48,10 +48,11 @@ AGENT_HEARTBEATS_PER_HOUR = 120  # the console beats every 30 s
 # S3 holds the widget, the console and the deployment artifacts.
 DYNAMODB_STORED_GB = 0.01
 S3_STORED_GB = 0.05
-# The stack's CloudWatch alarms are billed per metric they read, a month, whether anything
-# happens or not (infra/template.yaml; tests/deploy checks the count): errors and throttles of
-# the 6 functions (12), the schedule (1), REST 5xx (1), WebSocket errors (2), DynamoDB
-# throttles of the 10 tables, reads and writes (20), DynamoDB system errors (1), SES bounces (1).
+# The stack's CloudWatch alarms, made only with an AlarmEmail, are billed per metric they read,
+# a month, whether anything happens or not (infra/template.yaml; tests/deploy checks the
+# count): errors and throttles of the 6 functions (12), the schedule (1), REST 5xx (1),
+# WebSocket errors (2), DynamoDB throttles of the 11 tables, reads and writes (22), DynamoDB
+# system errors (1), SES bounces (1).
 ALARM_METRICS = 40
 
 
@@ -197,15 +198,20 @@ def page_views_usage(
 
 
 def idle_usage(calls: dict, memory: tuple[int, dict[str, int]]) -> Usage:
-    """A month with nobody chatting: the schedule every minute, storage, kept logs, alarms."""
+    """A month with nobody chatting: the schedule every minute, storage, kept logs (a stack
+    deployed without an alarm email, the default)."""
     schedule = usage_of(calls["maintenance_idle"], *memory).times(MINUTES_PER_MONTH)
     kept_logs_gb = schedule.log_bytes / GB * LOG_RETENTION_DAYS / 30
     return schedule + Usage(
         stored_dynamodb_gb=DYNAMODB_STORED_GB,
         stored_s3_gb=S3_STORED_GB,
         stored_log_gb=kept_logs_gb,
-        alarm_metrics=ALARM_METRICS,
     )
+
+
+def alarms_usage() -> Usage:
+    """A month of the alarms that a stack with an alarm email adds, idle or not."""
+    return Usage(alarm_metrics=ALARM_METRICS)
 
 
 def agent_hour_usage(calls: dict, memory: tuple[int, dict[str, int]]) -> Usage:
@@ -284,6 +290,7 @@ def costs(calls: dict, sizes: dict, page_view: dict, prices: dict) -> tuple[dict
         "per_1m_page_views_uncached": page_views_usage(calls, sizes, page_view, memory, False),
         "per_1m_page_views_cdn": page_views_usage(calls, sizes, page_view, memory, True),
         "idle_per_month": idle_usage(calls, memory),
+        "alarms_per_month": alarms_usage(),
         "per_agent_hour_online": agent_hour_usage(calls, memory),
     }
     itemized = {name: priced(usage, prices) for name, usage in usages.items()}

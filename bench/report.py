@@ -72,6 +72,7 @@ COSTS = (
     ("per_1m_page_views_uncached", "1 million page views, nothing cached"),
     ("per_1m_page_views_cdn", "1 million page views through the CDN"),
     ("idle_per_month", "a month with nobody chatting"),
+    ("alarms_per_month", "a month of the alarms (only with an alarm email)"),
     ("per_agent_hour_online", "one agent online for an hour"),
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import botocore.session
 
@@ -29,7 +30,9 @@ class Mailer:
             (outbox / f"{stamp}-{safe_to}.eml").write_bytes(bytes(message))
             return
         # botocore, like chalicelib/push: importing boto3 would slow every cold start.
-        client = botocore.session.get_session().create_client("sesv2", region_name=self._region)
+        client: Any = botocore.session.get_session().create_client(
+            "sesv2", region_name=self._region
+        )
         client.send_email(
             FromEmailAddress=self._sender,
             Destination={"ToAddresses": [to]},

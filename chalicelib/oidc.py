@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import botocore.session
 
@@ -55,10 +56,10 @@ class IdentityProvider:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._client = None
+        self._client: Any = None
         self._lock = threading.Lock()
 
-    def _app(self):
+    def _app(self) -> Any:
         with self._lock:
             if self._client is None:
                 self._client = _make_client(self._settings)
@@ -142,7 +143,7 @@ def _describe(exc: Exception) -> str:
     return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__
 
 
-def _make_client(settings: Settings):
+def _make_client(settings: Settings) -> Any:
     from authlib.integrations.base_client import BaseApp, FrameworkIntegration, OAuth2Mixin
     from authlib.integrations.base_client.sync_openid import OpenIDMixin
     from authlib.integrations.requests_client import OAuth2Session
@@ -170,6 +171,7 @@ def client_secret(settings: Settings) -> str:
     if not name:
         return settings.sso_client_secret
     session = botocore.session.get_session()
+    client: Any  # botocore's clients are made at run time; their methods are not typed
     if name.startswith("arn:") and ":secretsmanager:" in name:
         client = session.create_client("secretsmanager", region_name=settings.region)
         return client.get_secret_value(SecretId=name)["SecretString"]

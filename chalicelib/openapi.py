@@ -36,7 +36,7 @@ class Operation:
 
 
 def build_document(operations: list[Operation], title: str, version: str) -> dict:
-    models = {ErrorOut}
+    models: set[type[BaseModel]] = {ErrorOut}
     for op in operations:
         models |= {m for m in (op.body, op.response, op.query) if m is not None}
     ordered = sorted(models, key=lambda m: m.__name__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from typing import Any
 
 import botocore.session
 from botocore.exceptions import ClientError
@@ -19,9 +20,9 @@ class Pusher:
     def __init__(self, endpoint: str | None, region: str) -> None:
         self._endpoint = endpoint
         self._region = region
-        self._client = None
+        self._client: Any = None
 
-    def _management_client(self):
+    def _management_client(self) -> Any:
         if self._client is None:
             # botocore rather than boto3: importing boto3 would add a tenth of a second to
             # every cold start, and a client is all this needs.

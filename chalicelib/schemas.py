@@ -14,6 +14,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidatorFunctionWrapHandler,
     field_validator,
 )
 
@@ -73,7 +74,9 @@ class AgentSettings(Strict):
 
     @field_validator("avatar", mode="wrap")
     @classmethod
-    def _stored_link_is_no_picture(cls, value, handler):
+    def _stored_link_is_no_picture(
+        cls, value: object, handler: ValidatorFunctionWrapHandler
+    ) -> object:
         # A picture stored before only inline images were allowed is left out of the answer;
         # it must not make the agent's every answer fail.
         try:

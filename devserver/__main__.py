@@ -28,28 +28,55 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     env = os.environ
     parser = argparse.ArgumentParser(prog="python -m devserver", description=__doc__)
     parser.add_argument("--host", default=env.get("HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(env.get("PORT", "8000")),
-                        help="0 picks a free port (default: $PORT or 8000)")
-    parser.add_argument("--data-dir", type=Path, default=Path(env.get("DATA_DIR", ".data")),
-                        help="DynamoDB data, outbox and logs (default: $DATA_DIR or .data)")
-    parser.add_argument("--app", type=Path, default=env.get("DEVSERVER_APP"),
-                        help="the Chalice app file (default: app.py of this repository)")
-    parser.add_argument("--pool-size", type=int, default=int(env.get("DEVSERVER_POOL_SIZE", "8")),
-                        help="app copies, i.e. invocations that can run at once")
-    parser.add_argument("--sweep-interval", type=float,
-                        default=float(env.get("SWEEP_INTERVAL_SECONDS", "15")),
-                        help="seconds between runs of `maintenance`; 0 turns them off")
-    parser.add_argument("--in-memory", action="store_true",
-                        help="DynamoDB Local keeps nothing on disk")
-    parser.add_argument("--dynamodb-endpoint",
-                        help="use this running DynamoDB Local instead of starting one")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(env.get("PORT", "8000")),
+        help="0 picks a free port (default: $PORT or 8000)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(env.get("DATA_DIR", ".data")),
+        help="DynamoDB data, outbox and logs (default: $DATA_DIR or .data)",
+    )
+    parser.add_argument(
+        "--app",
+        type=Path,
+        default=env.get("DEVSERVER_APP"),
+        help="the Chalice app file (default: app.py of this repository)",
+    )
+    parser.add_argument(
+        "--pool-size",
+        type=int,
+        default=int(env.get("DEVSERVER_POOL_SIZE", "8")),
+        help="app copies, i.e. invocations that can run at once",
+    )
+    parser.add_argument(
+        "--sweep-interval",
+        type=float,
+        default=float(env.get("SWEEP_INTERVAL_SECONDS", "15")),
+        help="seconds between runs of `maintenance`; 0 turns them off",
+    )
+    parser.add_argument(
+        "--in-memory", action="store_true", help="DynamoDB Local keeps nothing on disk"
+    )
+    parser.add_argument(
+        "--dynamodb-endpoint", help="use this running DynamoDB Local instead of starting one"
+    )
     parser.add_argument("--log-level", default=env.get("DEVSERVER_LOG_LEVEL", "info"))
-    parser.add_argument("--sso-demo", action="store_true",
-                        default=env.get("SSO_DEMO", "") not in ("", "0"),
-                        help="also start the test OpenID provider with a demo user and sign "
-                             "in through it (default: $SSO_DEMO)")
-    parser.add_argument("--ready-json", action="store_true",
-                        help=f"print one line '{READY_PREFIX}{{...}}' once listening (for tests)")
+    parser.add_argument(
+        "--sso-demo",
+        action="store_true",
+        default=env.get("SSO_DEMO", "") not in ("", "0"),
+        help="also start the test OpenID provider with a demo user and sign "
+        "in through it (default: $SSO_DEMO)",
+    )
+    parser.add_argument(
+        "--ready-json",
+        action="store_true",
+        help=f"print one line '{READY_PREFIX}{{...}}' once listening (for tests)",
+    )
     return parser.parse_args(argv)
 
 
@@ -57,21 +84,23 @@ def banner(urls: DevServerURLs, setup_result: object, sso_note: str = "") -> str
     admin_note = ""
     if isinstance(setup_result, dict) and "admin_created" in setup_result:
         admin_note = " (created now)" if setup_result["admin_created"] else " (already existed)"
-    return "\n".join([
-        "",
-        "Live chat devserver is running.",
-        f"  Demo page      {urls.base_url}/",
-        f"  Agent console  {urls.console_url}",
-        f"  REST API       {urls.api_url}",
-        f"  WebSocket      {urls.ws_url}",
-        f"  Outbox         {urls.outbox_url}",
-        f"  Admin          {urls.admin_email} / {urls.admin_password}{admin_note}",
-        f"  DynamoDB       {urls.dynamodb_endpoint}",
-        *([sso_note] if sso_note else []),
-        f"  Data dir       {urls.data_dir}",
-        "Press Ctrl-C to stop.",
-        "",
-    ])
+    return "\n".join(
+        [
+            "",
+            "Live chat devserver is running.",
+            f"  Demo page      {urls.base_url}/",
+            f"  Agent console  {urls.console_url}",
+            f"  REST API       {urls.api_url}",
+            f"  WebSocket      {urls.ws_url}",
+            f"  Outbox         {urls.outbox_url}",
+            f"  Admin          {urls.admin_email} / {urls.admin_password}{admin_note}",
+            f"  DynamoDB       {urls.dynamodb_endpoint}",
+            *([sso_note] if sso_note else []),
+            f"  Data dir       {urls.data_dir}",
+            "Press Ctrl-C to stop.",
+            "",
+        ]
+    )
 
 
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:

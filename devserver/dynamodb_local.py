@@ -145,9 +145,11 @@ class DynamoDBLocal:
             try:
                 client.list_tables(Limit=1)
                 return
-            except (botocore.exceptions.EndpointConnectionError,
-                    botocore.exceptions.ConnectionClosedError,
-                    botocore.exceptions.ReadTimeoutError):
+            except (
+                botocore.exceptions.EndpointConnectionError,
+                botocore.exceptions.ConnectionClosedError,
+                botocore.exceptions.ReadTimeoutError,
+            ):
                 pass
             if time.monotonic() > deadline:
                 raise DynamoDBLocalError(

@@ -171,8 +171,11 @@ def message_event(base: dict[str, Any], data: str | bytes) -> dict[str, Any]:
 
 
 def disconnect_event(base: dict[str, Any], status_code: int, reason: str) -> dict[str, Any]:
-    context = {**base["requestContext"], "disconnectStatusCode": status_code,
-               "disconnectReason": reason}
+    context = {
+        **base["requestContext"],
+        "disconnectStatusCode": status_code,
+        "disconnectReason": reason,
+    }
     return {**base, "requestContext": context}
 
 

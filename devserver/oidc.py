@@ -82,7 +82,7 @@ def oidc_provider(
         for line in process.stdout:
             output.append(line)
             if line.startswith(READY_PREFIX):
-                ready.put(line[len(READY_PREFIX):])
+                ready.put(line[len(READY_PREFIX) :])
         ready.put(None)
 
     reader = threading.Thread(target=read, name="oidc-provider-output", daemon=True)

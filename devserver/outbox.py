@@ -25,23 +25,29 @@ def list_messages(outbox_dir: Path) -> list[dict[str, Any]]:
         stat = path.stat()
         with path.open("rb") as file:
             headers = parser.parse(file)
-        entries.append((stat.st_mtime_ns, path.name, {
-            "name": path.name,
-            "url": f"{OUTBOX_PATH}/{path.name}",
-            "subject": str(headers.get("subject", "")),
-            "from": str(headers.get("from", "")),
-            "to": str(headers.get("to", "")),
-            "date": str(headers.get("date", "")),
-            "size": stat.st_size,
-            "modified_at": datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(),
-        }))
+        entries.append(
+            (
+                stat.st_mtime_ns,
+                path.name,
+                {
+                    "name": path.name,
+                    "url": f"{OUTBOX_PATH}/{path.name}",
+                    "subject": str(headers.get("subject", "")),
+                    "from": str(headers.get("from", "")),
+                    "to": str(headers.get("to", "")),
+                    "date": str(headers.get("date", "")),
+                    "size": stat.st_size,
+                    "modified_at": datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(),
+                },
+            )
+        )
     entries.sort(key=lambda entry: entry[:2], reverse=True)
     return [entry for _, _, entry in entries]
 
 
 def _render(messages: list[dict[str, Any]], outbox_dir: Path) -> str:
     rows = "\n".join(
-        "<tr><td>{modified}</td><td>{to}</td><td><a href=\"{url}\">{subject}</a></td></tr>".format(
+        '<tr><td>{modified}</td><td>{to}</td><td><a href="{url}">{subject}</a></td></tr>'.format(
             modified=html.escape(m["modified_at"][:19].replace("T", " ")),
             to=html.escape(m["to"]),
             url=html.escape(m["url"]),

@@ -20,8 +20,9 @@ HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 def gateway_error(
     status: int, code: str, message: str, headers: dict[str, str] | None = None
 ) -> Response:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status,
-                        headers=headers)
+    return JSONResponse(
+        {"error": {"code": code, "message": message}}, status_code=status, headers=headers
+    )
 
 
 def _is_binary(content_type: str, binary_types: list[str]) -> bool:
@@ -44,7 +45,7 @@ class RestGateway:
         # API Gateway hands the path over still percent-encoded; path parameters decoded.
         raw_path = request.scope.get("raw_path")
         full_path = raw_path.decode("latin-1") if raw_path else quote(request.url.path)
-        path = full_path[len(API_PREFIX):] or "/"
+        path = full_path[len(API_PREFIX) :] or "/"
         method = request.method
         try:
             match = self._matcher.match_route(path)
@@ -58,7 +59,9 @@ class RestGateway:
                 return Response(status_code=200, headers=preflight)
         if method not in views:
             return gateway_error(
-                405, "method_not_allowed", f"{method} is not allowed on {full_path}",
+                405,
+                "method_not_allowed",
+                f"{method} is not allowed on {full_path}",
                 headers={"Allow": ", ".join(views)},
             )
         # RouteMatcher does not reset its captures between candidate routes; keep this route's.
@@ -74,11 +77,11 @@ class RestGateway:
             resource=resource,
             path_parameters=path_parameters,
             query_string=request.scope["query_string"].decode("latin-1"),
-            raw_headers=[(k.decode("latin-1"), v.decode("latin-1"))
-                         for k, v in request.scope["headers"]],
+            raw_headers=[
+                (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.scope["headers"]
+            ],
             body=body,
-            body_is_binary=_is_binary(request.headers.get("content-type", ""),
-                                      self._binary_types),
+            body_is_binary=_is_binary(request.headers.get("content-type", ""), self._binary_types),
             source_ip=request.client.host if request.client else "127.0.0.1",
             domain_name=self._domain_name,
         )

@@ -121,8 +121,9 @@ def _bind(host: str, port: int) -> socket.socket:
         listener.bind((host, port))
     except OSError as error:
         listener.close()
-        raise OSError(error.errno, f"cannot listen on {host}:{port} ({error.strerror}); "
-                                   "choose another PORT") from error
+        raise OSError(
+            error.errno, f"cannot listen on {host}:{port} ({error.strerror}); choose another PORT"
+        ) from error
     return listener
 
 
@@ -229,12 +230,15 @@ class DevServer:
     def _run_setup(self, origin: str, port: int) -> Any:
         assert self._pool is not None
         if not self._pool.has_handler(SETUP_FUNCTION):
-            log.warning("%s has no `%s` function; tables, admin and demo department not set up",
-                        self.config.app_path, SETUP_FUNCTION)
+            log.warning(
+                "%s has no `%s` function; tables, admin and demo department not set up",
+                self.config.app_path,
+                SETUP_FUNCTION,
+            )
             return None
-        origins = list(dict.fromkeys(
-            [origin, f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
-        ))
+        origins = list(
+            dict.fromkeys([origin, f"http://127.0.0.1:{port}", f"http://localhost:{port}"])
+        )
         event = {
             "create_tables": True,
             "admin_email": self.config.admin_email,
@@ -354,13 +358,19 @@ class DevServer:
                 Route(OUTBOX_PATH + "/{name}", outbox.message),
                 Route(API_PREFIX, rest.handle, methods=HTTP_METHODS),
                 Route(API_PREFIX + "/{path:path}", rest.handle, methods=HTTP_METHODS),
-                Route("/@connections/{connection_id:path}", websockets.management,
-                      methods=["GET", "POST", "DELETE"]),
+                Route(
+                    "/@connections/{connection_id:path}",
+                    websockets.management,
+                    methods=["GET", "POST", "DELETE"],
+                ),
                 WebSocketRoute("/ws", websockets.endpoint),
-                Mount("/widget", _DevStaticFiles(directory=config.widget_dir, html=True,
-                                                 check_dir=False)),
-                Mount("/console", _DevStaticFiles(directory=console_dir, html=True,
-                                                  check_dir=False)),
+                Mount(
+                    "/widget",
+                    _DevStaticFiles(directory=config.widget_dir, html=True, check_dir=False),
+                ),
+                Mount(
+                    "/console", _DevStaticFiles(directory=console_dir, html=True, check_dir=False)
+                ),
             ],
             lifespan=lifespan,
         )

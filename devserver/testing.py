@@ -73,11 +73,17 @@ def devserver_process(
     with _data_dir(data_dir) as directory:
         directory.mkdir(parents=True, exist_ok=True)
         command = [
-            sys.executable, "-m", "devserver",
-            "--port", str(port),
-            "--data-dir", str(directory),
-            "--pool-size", str(pool_size),
-            "--sweep-interval", str(sweep_interval),
+            sys.executable,
+            "-m",
+            "devserver",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(directory),
+            "--pool-size",
+            str(pool_size),
+            "--sweep-interval",
+            str(sweep_interval),
             "--ready-json",
         ]
         if app_path is not None:
@@ -96,12 +102,19 @@ def devserver_process(
         log_path = directory / "devserver.log"
         with log_path.open("w", encoding="utf-8") as log:
             process = subprocess.Popen(
-                command, cwd=REPO_ROOT, env=env, text=True,
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                command,
+                cwd=REPO_ROOT,
+                env=env,
+                text=True,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
             )
             ready: queue.Queue[str | None] = queue.Queue()
             reader = threading.Thread(
-                target=_copy_output, args=(process, log, ready), name="devserver-output",
+                target=_copy_output,
+                args=(process, log, ready),
+                name="devserver-output",
                 daemon=True,
             )
             reader.start()
@@ -119,7 +132,7 @@ def _copy_output(process: subprocess.Popen[str], log, ready: queue.Queue[str | N
         log.write(line)
         log.flush()
         if line.startswith(READY_PREFIX):
-            ready.put(line[len(READY_PREFIX):])
+            ready.put(line[len(READY_PREFIX) :])
     ready.put(None)
 
 

@@ -88,8 +88,9 @@ class WebSocketGateway:
                 domain_name=self._domain_name,
             )
 
-        raw_headers = [(k.decode("latin-1"), v.decode("latin-1"))
-                       for k, v in websocket.scope["headers"]]
+        raw_headers = [
+            (k.decode("latin-1"), v.decode("latin-1")) for k, v in websocket.scope["headers"]
+        ]
         connect = events.connect_event(
             base_event("$connect"), websocket.scope["query_string"].decode("latin-1"), raw_headers
         )
@@ -174,11 +175,16 @@ class WebSocketGateway:
         if connection is None:
             return _gone()
         if request.method == "GET":
-            return JSONResponse({
-                "connectedAt": _iso(connection.connected_at),
-                "identity": {"sourceIp": connection.source_ip, "userAgent": connection.user_agent},
-                "lastActiveAt": _iso(connection.last_active_at),
-            })
+            return JSONResponse(
+                {
+                    "connectedAt": _iso(connection.connected_at),
+                    "identity": {
+                        "sourceIp": connection.source_ip,
+                        "userAgent": connection.user_agent,
+                    },
+                    "lastActiveAt": _iso(connection.last_active_at),
+                }
+            )
         try:
             if request.method == "DELETE":
                 # Gone at once for the API; the receive loop then sees the close handshake
@@ -200,8 +206,9 @@ class WebSocketGateway:
 
 def _error(status: int, error_type: str, message: str) -> Response:
     # botocore reads the error code from x-amzn-ErrorType (rest-json protocol).
-    return JSONResponse({"message": message}, status_code=status,
-                        headers={"x-amzn-ErrorType": error_type})
+    return JSONResponse(
+        {"message": message}, status_code=status, headers={"x-amzn-ErrorType": error_type}
+    )
 
 
 def _gone() -> Response:

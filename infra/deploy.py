@@ -34,6 +34,7 @@ from infra.package import LAYER_ZIP
 REPO = Path(__file__).resolve().parent.parent
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"]
 SERVERLESS_FUNCTION = "AWS::Serverless::Function"
+NO_ALARMS = "none: deploy with ALARM_EMAIL=... to be told of failures (docs/deploy.md, Alarms)"
 SERVERLESS_LAYER = "AWS::Serverless::LayerVersion"
 # Artifacts older than this go (a lifecycle rule); the stack's current zip is refreshed before
 # every update, so that a rollback always finds it.
@@ -127,7 +128,7 @@ def static_files(widget_dir: Path, console_dir: Path | None) -> Iterator[tuple[P
 
     The widget's build output (widget/dist, content-hashed) is used when it exists."""
     widget_source = widget_dir / "dist" if (widget_dir / "dist").is_dir() else widget_dir
-    skip = {"node_modules", "src", "test", "tests"}
+    skip = {"node_modules", "src", "common", "test", "tests"}
     if widget_source == widget_dir:
         skip |= {"dist", "console"}
     yield from _walk(widget_source, "widget", skip)
@@ -580,7 +581,7 @@ def deploy(args: argparse.Namespace) -> None:
         f'  Snippet      <script async src="{outputs["PublicURL"]}/widget/loader.js" '
         'data-department="DEPARTMENT" data-lang="de"></script>\n'
         f"  SES identity {outputs['MailIdentityName']} (verify it, see docs/deploy.md)\n"
-        f"  Alarms       {outputs['AlarmTopicArn']}\n"
+        f"  Alarms       {outputs.get('AlarmTopicArn', NO_ALARMS)}\n"
         "Next: `make setup-admin` creates the first admin account and the departments."
     )
 

@@ -154,20 +154,20 @@ def update_me(
         merged = {**_existing(ctx, principal.id).settings, **settings}
     agent = _changed(ctx, principal.id, name=name, settings=merged)
     if name is not None:
-        ctx.store.update_agent_connections(agent, ctx.now())
+        presence.agent_changed(ctx, agent)
     return agent_view(agent)
 
 
 def set_status(ctx: Context, principal: AgentPrincipal, status: str) -> dict:
     agent = _changed(ctx, principal.id, status=status)
-    presence.refresh_agent(ctx, agent.agent_id)
+    presence.agent_changed(ctx, agent)
     presence.announce_status(ctx, agent.agent_id, status)
     return agent_view(agent)
 
 
 def set_availability(ctx: Context, principal: AgentPrincipal, available: bool) -> dict:
     agent = _changed(ctx, principal.id, available=available)
-    presence.refresh_agent(ctx, agent.agent_id)
+    presence.agent_changed(ctx, agent)
     return agent_view(agent)
 
 
@@ -253,8 +253,7 @@ def patch_agent(
         _check_departments(ctx, chosen)
     agent = _changed(ctx, agent_id, role=role, departments=chosen)
     if role is not None or chosen is not None:
-        ctx.store.update_agent_connections(agent, ctx.now())
-        presence.refresh_agent(ctx, agent_id, former_departments=former)
+        presence.agent_changed(ctx, agent, former_departments=former)
     return agent_view(agent)
 
 

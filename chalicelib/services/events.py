@@ -1,4 +1,9 @@
-"""Live events to the people concerned. A push never undoes the change that caused it."""
+"""Live events to the people concerned. A push never undoes the change that caused it.
+
+A room knows the live connections of its visitor and agent, and a department those of its
+agents' consoles, so that a push needs no lookup; `notify` looks connections up by person
+for the rarer events that concern people rather than a room.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from collections.abc import Iterable
 
 from chalicelib.services.context import Context
 from chalicelib.services.views import room_view
-from chalicelib.store.records import Agent, Room
+from chalicelib.store.records import Department, Room
 
 # $connect stores the connection before API Gateway completes the handshake, and until then
 # API Gateway answers Gone. Forgetting such a connection would leave its client with an open
@@ -14,48 +19,67 @@ from chalicelib.store.records import Agent, Room
 CONNECTING_GRACE_SECONDS = 10.0
 
 
+def _forget_if_gone(ctx: Context, connection_id: str, connected_at: float | None = None) -> bool:
+    """A post answered Gone: forget the connection unless it is still being opened."""
+    if connected_at is None:
+        connection = ctx.store.get_connection(connection_id, ctx.now())
+        connected_at = connection.connected_at if connection is not None else 0.0
+    if ctx.now() - connected_at < CONNECTING_GRACE_SECONDS:
+        return False
+    ctx.store.remove_connection(connection_id)
+    return True
+
+
 def notify(ctx: Context, principal_ids: Iterable[str | None], payload: dict) -> None:
-    """Send to every live connection of these agents or visitors; forget gone connections."""
+    """Send to every live connection of these agents or visitors (one lookup each)."""
     now = ctx.now()
     for principal_id in dict.fromkeys(p for p in principal_ids if p):
         for connection in ctx.store.connections_of(principal_id, now):
-            if ctx.pusher.post(connection.connection_id, payload):
-                continue
-            if now - connection.connected_at >= CONNECTING_GRACE_SECONDS:
-                ctx.store.remove_connection(connection.connection_id)
+            if not ctx.pusher.post(connection.connection_id, payload):
+                _forget_if_gone(ctx, connection.connection_id, connection.connected_at)
+
+
+def to_room(
+    ctx: Context, room: Room, payload: dict, only: Iterable[str | None] | None = None
+) -> None:
+    """Send to the room's live connections (of the people in `only`, if given)."""
+    targets = room.connections_of(*only) if only is not None else sorted(room.live)
+    for connection_id in targets:
+        if not ctx.pusher.post(connection_id, payload) and _forget_if_gone(ctx, connection_id):
+            ctx.store.stop_listening(room.room_id, connection_id)
+
+
+def to_consoles(ctx: Context, department: Department, payload: dict) -> None:
+    """Send to the live consoles of the department's agents."""
+    for connection_id in sorted(c for ids in department.consoles.values() for c in ids):
+        if not ctx.pusher.post(connection_id, payload):
+            _forget_if_gone(ctx, connection_id)
 
 
 def room_event(
     ctx: Context,
     room: Room,
     event: str,
-    also: Iterable[str | None] = (),
-    agent: Agent | None = None,
+    agent_status: str | None = None,
     position: int | None = None,
+    former: Room | None = None,
 ) -> None:
-    """`room` event to the room's visitor, its current agent and anyone in `also`."""
-    payload = {"type": "room", "event": event, "room": room_view(room, agent, position)}
-    notify(ctx, [room.visitor_id, room.agent_id, *also], payload)
+    """`room` event to the room's visitor and agent, and to the agent of `former` (the room as
+    it was, when an agent just left it)."""
+    payload = {"type": "room", "event": event, "room": room_view(room, agent_status, position)}
+    to_room(ctx, room, payload)
+    if former is not None and former.agent_id != room.agent_id:
+        to_room(ctx, former, payload, only=[former.agent_id])
 
 
-def department_agents(ctx: Context, department_id: str) -> list[str]:
-    """The department's agents with a live console."""
-    department = ctx.store.get_department(department_id)
-    return sorted(department.online_agents) if department is not None else []
-
-
-def queue_event(ctx: Context, department_id: str, event: str, room: Room) -> None:
+def queue_event(ctx: Context, department: Department, event: str, room: Room) -> None:
     """`queue` event to the department's connected agents."""
-    payload = {"type": "queue", "event": event, "room": room_view(room)}
-    notify(ctx, department_agents(ctx, department_id), payload)
+    to_consoles(ctx, department, {"type": "queue", "event": event, "room": room_view(room)})
 
 
 def queue_moved(ctx: Context, department_id: str) -> None:
     """Tell each visitor still queued in the department their new position."""
     rooms = ctx.store.queued_rooms(department_id, limit=100, now=ctx.now())
     for position, room in enumerate(rooms, start=1):
-        notify(
-            ctx,
-            [room.visitor_id],
-            {"type": "room", "event": "queued", "room": room_view(room, position=position)},
-        )
+        payload = {"type": "room", "event": "queued", "room": room_view(room, position=position)}
+        to_room(ctx, room, payload, only=[room.visitor_id])

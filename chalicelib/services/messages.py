@@ -11,12 +11,12 @@ from chalicelib.services.context import Context
 from chalicelib.services.principals import AgentPrincipal, Principal
 from chalicelib.services.views import message_view
 from chalicelib.store.base import Closed
-from chalicelib.store.records import Appended, MessageDraft, Room
+from chalicelib.store.records import Appended, Department, Message, MessageDraft, Room
 
 SYSTEM = ("system", "system", "System")
 
 
-def append(
+def draft(
     ctx: Context,
     room: Room,
     author: tuple[str, str, str],
@@ -24,11 +24,9 @@ def append(
     client_id: str,
     event: str | None = None,
     event_name: str | None = None,
-) -> Appended:
-    """Store a message once per client_id and push it when new. 409 when closed."""
+) -> MessageDraft:
     kind, author_id, author_name = author
-    closing_line = room.state == "closed"
-    draft = MessageDraft(
+    return MessageDraft(
         message_id=new_id("msg"),
         author_kind=kind,
         author_id=author_id,
@@ -40,22 +38,41 @@ def append(
         event=event,
         event_name=event_name,
     )
+
+
+def append(
+    ctx: Context,
+    room: Room,
+    author: tuple[str, str, str],
+    text: str,
+    client_id: str,
+    event: str | None = None,
+    event_name: str | None = None,
+    department: Department | None = None,
+) -> Appended:
+    """Store a message once per client_id and push it when new. 409 when closed. The
+    department of a queued room may be given when the caller has read it already."""
+    line = draft(ctx, room, author, text, client_id, event, event_name)
+    closing_line = room.state == "closed"
     room_expires_at = None if closing_line else ctx.epoch_in(hours=ctx.settings.room_idle_hours)
     try:
-        appended = ctx.store.append_message(room, draft, room_expires_at)
+        appended = ctx.store.append_message(room, line, room_expires_at)
     except Closed as exc:
         raise Conflict("this chat is closed", "room_closed") from exc
     if appended.created:
-        room = appended.room
-        # A queued request has no agent yet: the department's agents see it grow (S15).
-        agents = (
-            events.department_agents(ctx, room.department_id)
-            if room.state == "queued"
-            else [room.agent_id]
-        )
-        payload = {"type": "message", "message": message_view(appended.message)}
-        events.notify(ctx, [room.visitor_id, *agents], payload)
+        push(ctx, appended.room, appended.message, department)
     return appended
+
+
+def push(ctx: Context, room: Room, message: Message, department: Department | None) -> None:
+    """A new message to the room's visitor and agent; while the room is queued, to the
+    department's agents, who see the request grow in the preview (S15)."""
+    payload = {"type": "message", "message": message_view(message)}
+    events.to_room(ctx, room, payload)
+    if room.state == "queued":
+        department = department or ctx.store.get_department(room.department_id)
+        if department is not None:
+            events.to_consoles(ctx, department, payload)
 
 
 SYSTEM_TEXTS = {
@@ -73,11 +90,17 @@ SYSTEM_TEXTS = {
 }
 
 
-def system(ctx: Context, room: Room, event: str, name: str | None = None) -> Room:
+def system(
+    ctx: Context,
+    room: Room,
+    event: str,
+    name: str | None = None,
+    department: Department | None = None,
+) -> Room:
     """A line that tells the visitor what happens; `event` and `event_name` (the agent or
     department it names) let clients say it in their own language. Returns the room with it."""
     text = SYSTEM_TEXTS[event].format(name=name)
-    return append(ctx, room, SYSTEM, text, new_id("sys"), event, name).room
+    return append(ctx, room, SYSTEM, text, new_id("sys"), event, name, department).room
 
 
 def author_of(principal: Principal) -> tuple[str, str, str]:
@@ -127,13 +150,14 @@ def typing(ctx: Context, principal: Principal, room_id: str, is_typing: bool) ->
         raise Conflict("this chat is closed", "room_closed")
     kind, author_id, name = author_of(principal)
     other = room.agent_id if kind == "visitor" else room.visitor_id
-    events.notify(
+    events.to_room(
         ctx,
-        [other],
+        room,
         {
             "type": "typing",
             "room_id": room.room_id,
             "author": {"kind": kind, "id": author_id, "name": name},
             "typing": is_typing,
         },
+        only=[other],
     )

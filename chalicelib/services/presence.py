@@ -17,33 +17,41 @@ from dataclasses import replace
 from chalicelib.services.context import Context
 from chalicelib.services.events import notify
 from chalicelib.services.office_hours import is_open
-from chalicelib.services.principals import AgentPrincipal, Principal
+from chalicelib.services.principals import AgentPrincipal, Principal, counts_for_button
 from chalicelib.store.base import Changed
-from chalicelib.store.records import Connection, Department
-
-COUNTING_STATUSES = ("online", "away")
+from chalicelib.store.records import Agent, Connection, Department, Room
 
 
 def refresh_agent(ctx: Context, agent_id: str, former_departments: Iterable[str] = ()) -> bool:
-    """Recompute whether the agent counts for its departments; returns whether it is ready."""
+    """Recompute whether the agent counts for its departments and which of its consoles are
+    live; returns whether it counts."""
     agent = ctx.store.get_agent(agent_id)
     now = ctx.now()
     timeout = ctx.settings.presence_timeout_seconds
-    last_seen = max((c.last_seen for c in ctx.store.connections_of(agent_id, now)), default=0)
+    connections = ctx.store.connections_of(agent_id, now)
+    last_seen = max((c.last_seen for c in connections), default=0)
     online = agent is not None and agent.state == "active" and last_seen > now - timeout
-    ready = online and agent is not None and agent.available and agent.status in COUNTING_STATUSES
+    ready = online and agent is not None and counts_for_button(agent)
     ready_until = int(last_seen + timeout) if ready else None
+    consoles = tuple(sorted(c.connection_id for c in connections)) if online else ()
     current = set(agent.departments) if agent is not None else set()
     for department_id in sorted(current | set(former_departments)):
         member = department_id in current
         ctx.store.set_agent_presence(
-            department_id, agent_id, ready_until if member else None, online and member
+            department_id, agent_id, ready_until if member else None, consoles if member else ()
         )
     return ready
 
 
+def agent_changed(ctx: Context, agent: Agent, former_departments: Iterable[str] = ()) -> None:
+    """After a change of the account: its connections and its departments learn of it."""
+    ctx.store.update_agent_connections(agent, counts_for_button(agent), ctx.now())
+    refresh_agent(ctx, agent.agent_id, former_departments)
+
+
 def connect(ctx: Context, connection_id: str, principal: Principal) -> None:
-    """A socket opens; its connection remembers who opened it, so that frames need no more."""
+    """A socket opens. Its connection remembers who opened it, so that frames need no more;
+    the person's active rooms push to it from now on."""
     now = ctx.now()
     connection = Connection(
         connection_id=connection_id,
@@ -62,12 +70,28 @@ def connect(ctx: Context, connection_id: str, principal: Principal) -> None:
             session_expires_at=principal.session_expires_at,
             role=principal.role,
             departments=principal.departments,
+            status=principal.status,
+            counts=principal.counts,
         )
     ctx.store.add_connection(connection)
+    for room in _active_rooms(ctx, principal):
+        ctx.store.listen(room.room_id, connection_id, principal.id)
     if isinstance(principal, AgentPrincipal):
         refresh_agent(ctx, principal.id)
     else:
         keep_visitor_alive(ctx, principal.id)
+
+
+def _active_rooms(ctx: Context, principal: Principal) -> list[Room]:
+    """The rooms whose pushes concern this person: a visitor's queued and open ones, the
+    open ones an agent serves."""
+    now = ctx.now()
+    if isinstance(principal, AgentPrincipal):
+        links = ctx.store.rooms_of_agent(principal.id, before_key=None, limit=50)
+        rooms = ctx.store.get_rooms((link.room_id for link in links), now)
+        return [r for r in rooms if r.state == "open" and r.agent_id == principal.id]
+    rooms = ctx.store.get_rooms(ctx.store.room_ids_of_visitor(principal.id), now)
+    return [r for r in rooms if r.state != "closed"]
 
 
 def keep_visitor_alive(ctx: Context, visitor_id: str) -> None:
@@ -87,10 +111,23 @@ def sign_off(ctx: Context, agent_id: str, session_id: str | None = None) -> None
 
 
 def heartbeat(ctx: Context, connection_id: str) -> None:
-    """Keep the connection live; an agent's heartbeat moves their `ready_until` forward."""
-    before = ctx.store.touch_connection(connection_id, ctx.now(), _connection_expiry(ctx))
-    if before is not None and before.kind == "agent":
+    """Keep the connection live; an agent's heartbeat moves their `ready_until` forward (one
+    write per department), or counts them anew when their presence had run out."""
+    now = ctx.now()
+    timeout = ctx.settings.presence_timeout_seconds
+    before = ctx.store.touch_connection(connection_id, now, _connection_expiry(ctx))
+    if before is None or before.kind != "agent":
+        return
+    if before.last_seen <= now - timeout:
         refresh_agent(ctx, before.principal_id)
+        return
+    if before.counts:
+        for department_id in before.departments:
+            if not ctx.store.extend_agent_presence(
+                department_id, before.principal_id, int(now + timeout)
+            ):
+                refresh_agent(ctx, before.principal_id)
+                return
 
 
 def disconnect(ctx: Context, connection_id: str) -> Connection | None:

@@ -28,6 +28,14 @@ def secret_matches(secret: str, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_secret(secret), stored_hash)
 
 
+COUNTING_STATUSES = ("online", "away")
+
+
+def counts_for_button(agent: Agent) -> bool:
+    """Whether the agent, while connected, makes its departments' chat button show (S10)."""
+    return agent.state == "active" and agent.available and agent.status in COUNTING_STATUSES
+
+
 @dataclass(frozen=True)
 class AgentPrincipal:
     id: str
@@ -36,6 +44,8 @@ class AgentPrincipal:
     departments: tuple[str, ...]
     session_id: str
     session_expires_at: int
+    status: str = "offline"
+    counts: bool = False  # see counts_for_button
 
     @classmethod
     def of(cls, agent: Agent, session_id: str, session_expires_at: int) -> AgentPrincipal:
@@ -46,6 +56,8 @@ class AgentPrincipal:
             agent.departments,
             session_id,
             session_expires_at,
+            agent.status,
+            counts_for_button(agent),
         )
 
     @property
@@ -108,4 +120,6 @@ def principal_of_connection(ctx: Context, connection_id: str) -> Principal:
         connection.departments,
         connection.session_id,
         expires_at,
+        connection.status,
+        connection.counts,
     )

@@ -15,7 +15,7 @@ from chalicelib.services.departments import get as get_department
 from chalicelib.services.principals import AgentPrincipal, Principal, VisitorPrincipal
 from chalicelib.services.views import room_view
 from chalicelib.store.base import Changed
-from chalicelib.store.records import Agent, Department, Room
+from chalicelib.store.records import Department, Room
 
 ACTIVE_STATES = ("queued", "open")
 
@@ -25,16 +25,18 @@ def _require_available(ctx: Context, department: Department) -> None:
         raise Conflict("nobody in this department can answer right now", "department_unavailable")
 
 
-def _agent_of(ctx: Context, room: Room) -> Agent | None:
-    return ctx.store.get_agent(room.agent_id) if room.agent_id else None
+def _status_of_agent(ctx: Context, room: Room) -> str | None:
+    """The status of the agent who serves the room, for its view."""
+    agent = ctx.store.get_agent(room.agent_id) if room.agent_id else None
+    return agent.status if agent is not None else None
 
 
-def _view(ctx: Context, room: Room, agent: Agent | None = None) -> dict:
+def _view(ctx: Context, room: Room, agent_status: str | None = None) -> dict:
     """The room with its place in the queue while queued."""
     position = None
     if room.state == "queued" and room.queued_key:
         position = ctx.store.queue_position(room.department_id, room.queued_key, ctx.now())
-    return room_view(room, agent, position)
+    return room_view(room, agent_status, position)
 
 
 def start(
@@ -51,10 +53,11 @@ def start(
     now = ctx.now()
     for room in ctx.store.get_rooms(ctx.store.room_ids_of_visitor(principal.id), now):
         if room.department_id == department_id and room.state in ACTIVE_STATES:
-            return _view(ctx, room, _agent_of(ctx, room)), False
+            return _view(ctx, room, _status_of_agent(ctx, room)), False
     _require_available(ctx, department)
     created_at = ctx.iso(now)
     created_key = f"{created_at}#{new_id('k')}"
+    connections = ctx.store.connections_of(principal.id, now)
     room = Room(
         room_id=new_id("room"),
         department_id=department_id,
@@ -67,21 +70,26 @@ def start(
         queued_key=created_key,
         retention_hours=department.retention_hours,
         expires_at=ctx.epoch_in(hours=ctx.settings.room_idle_hours),
+        live={c.connection_id: principal.id for c in connections},
     )
-    ctx.store.create_room(room)
-    presence.keep_visitor_alive(ctx, principal.id)
+    first = None
     if text:
         author = messages.author_of(principal)
-        room = messages.append(ctx, room, author, text, client_id or new_id("c")).room
+        first = messages.draft(ctx, room, author, text, client_id or new_id("c"))
+    appended = ctx.store.create_room(room, first)
+    presence.keep_visitor_alive(ctx, principal.id)
+    if appended is not None:
+        room = appended.room
+        messages.push(ctx, room, appended.message, department)
     view = _view(ctx, room)
-    events.queue_event(ctx, department_id, "added", room)
-    events.notify(ctx, [principal.id], {"type": "room", "event": "queued", "room": view})
+    events.queue_event(ctx, department, "added", room)
+    events.to_room(ctx, room, {"type": "room", "event": "queued", "room": view})
     return view, True
 
 
 def get(ctx: Context, principal: Principal, room_id: str) -> dict:
     room = load_room(ctx, principal, room_id)
-    return _view(ctx, room, _agent_of(ctx, room))
+    return _view(ctx, room, _status_of_agent(ctx, room))
 
 
 def _departments_of(ctx: Context, principal: AgentPrincipal) -> list[str]:
@@ -117,6 +125,22 @@ def preview(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
     return {**_view(ctx, room), "messages": history}
 
 
+def _link_expiry(ctx: Context, room: Room) -> int:
+    return ctx.epoch_in(hours=ctx.settings.room_idle_hours + room.retention_hours)
+
+
+def _connection_ids(ctx: Context, agent_id: str) -> tuple[str, ...]:
+    return tuple(c.connection_id for c in ctx.store.connections_of(agent_id, ctx.now()))
+
+
+def _queue_changed(ctx: Context, room: Room, event: str) -> None:
+    """The department's agents see the queue change; its queued visitors, their places."""
+    department = ctx.store.get_department(room.department_id)
+    if department is not None:
+        events.queue_event(ctx, department, event, room)
+    events.queue_moved(ctx, room.department_id)
+
+
 def take(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
     """S17: exactly one of several concurrent takes wins; the others get 409 already_taken."""
     room = load_room(ctx, principal, room_id)
@@ -124,21 +148,20 @@ def take(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
     if room.state != "queued":
         raise Conflict("someone else has taken this chat", "already_taken")
     try:
-        room = ctx.store.take_room(room, principal.id, principal.name, ctx.iso())
+        room = ctx.store.take_room(
+            room,
+            principal.id,
+            principal.name,
+            ctx.iso(),
+            _connection_ids(ctx, principal.id),
+            _link_expiry(ctx, room),
+        )
     except Changed as exc:
         raise Conflict("someone else has taken this chat", "already_taken") from exc
-    _link(ctx, principal.id, room)
     room = messages.system(ctx, room, "taken", principal.name)
-    agent = ctx.store.get_agent(principal.id)
-    events.room_event(ctx, room, "taken", agent=agent)
-    events.queue_event(ctx, room.department_id, "removed", room)
-    events.queue_moved(ctx, room.department_id)
-    return room_view(room, agent)
-
-
-def _link(ctx: Context, agent_id: str, room: Room) -> None:
-    hours = ctx.settings.room_idle_hours + room.retention_hours
-    ctx.store.link_agent_room(agent_id, room, ctx.epoch_in(hours=hours))
+    events.room_event(ctx, room, "taken", agent_status=principal.status)
+    _queue_changed(ctx, room, "removed")
+    return room_view(room, principal.status)
 
 
 def _serving(ctx: Context, principal: AgentPrincipal, room_id: str) -> Room:
@@ -156,62 +179,62 @@ def _changed_meanwhile(exc: Changed) -> Conflict:
 
 def return_to_queue(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
     """S19: back to the incoming list at its old place; any agent of the department may take it."""
-    room = _serving(ctx, principal, room_id)
-    former_agent = room.agent_id
+    former = _serving(ctx, principal, room_id)
     try:
-        room = ctx.store.return_room(room, ctx.iso())
+        room = ctx.store.return_room(former, ctx.iso())
     except Changed as exc:
         raise _changed_meanwhile(exc) from exc
     room = messages.system(ctx, room, "returned")
     view = _view(ctx, room)
-    payload = {"type": "room", "event": "returned", "room": view}
-    events.notify(ctx, [room.visitor_id, former_agent], payload)
-    events.queue_event(ctx, room.department_id, "added", room)
-    events.queue_moved(ctx, room.department_id)
+    events.room_event(ctx, room, "returned", position=view.get("position"), former=former)
+    _queue_changed(ctx, room, "added")
     return view
 
 
 def forward_to_agent(ctx: Context, principal: AgentPrincipal, room_id: str, agent_id: str) -> dict:
     """S20: to another agent of any department; the chat stays open."""
-    room = _serving(ctx, principal, room_id)
-    former_agent = room.agent_id
+    former = _serving(ctx, principal, room_id)
     target = ctx.store.get_agent(agent_id)
     if target is None or target.state != "active":
         raise NotFound(f"agent_id: unknown agent {agent_id!r}", "agent_not_found")
-    if target.agent_id == former_agent:
+    if target.agent_id == former.agent_id:
         raise InvalidInput("agent_id: this agent serves the chat already", "same_agent")
     try:
-        room = ctx.store.forward_room_to_agent(room, target.agent_id, target.name)
+        room = ctx.store.forward_room_to_agent(
+            former,
+            target.agent_id,
+            target.name,
+            _connection_ids(ctx, target.agent_id),
+            _link_expiry(ctx, former),
+        )
     except Changed as exc:
         raise _changed_meanwhile(exc) from exc
-    _link(ctx, target.agent_id, room)
     room = messages.system(ctx, room, "forwarded", target.name)
-    events.room_event(ctx, room, "forwarded", also=[former_agent], agent=target)
-    return room_view(room, target)
+    events.room_event(ctx, room, "forwarded", agent_status=target.status, former=former)
+    return room_view(room, target.status)
 
 
 def forward_to_department(
     ctx: Context, principal: AgentPrincipal, room_id: str, department_id: str
 ) -> dict:
     """S20: to another department, queued there for its agents."""
-    room = _serving(ctx, principal, room_id)
-    former_agent = room.agent_id
+    former = _serving(ctx, principal, room_id)
     department = get_department(ctx, department_id)
-    if department_id == room.department_id:
+    if department_id == former.department_id:
         raise InvalidInput(
             "department_id: the chat is in this department already", "same_department"
         )
     _require_available(ctx, department)
-    queued_key = ctx.iso() + "#" + room.room_id
+    queued_key = ctx.iso() + "#" + former.room_id
     try:
         room = ctx.store.forward_room_to_department(
-            room, department_id, queued_key, ctx.iso(), department.retention_hours
+            former, department_id, queued_key, ctx.iso(), department.retention_hours
         )
     except Changed as exc:
         raise _changed_meanwhile(exc) from exc
-    room = messages.system(ctx, room, "forwarded", department.name)
-    events.room_event(ctx, room, "forwarded", also=[former_agent])
-    events.queue_event(ctx, department_id, "added", room)
+    room = messages.system(ctx, room, "forwarded", department.name, department)
+    events.room_event(ctx, room, "forwarded", former=former)
+    events.queue_event(ctx, department, "added", room)
     return _view(ctx, room)
 
 
@@ -233,31 +256,31 @@ def close(ctx: Context, principal: Principal, room_id: str, comment: str | None)
     except Changed as exc:
         raise _changed_meanwhile(exc) from exc
     room = messages.system(ctx, room, "closed")
-    agent = _agent_of(ctx, room)
-    events.room_event(ctx, room, "closed", agent=agent)
+    if isinstance(principal, AgentPrincipal) and principal.id == room.agent_id:
+        status: str | None = principal.status
+    else:
+        status = _status_of_agent(ctx, room)
+    events.room_event(ctx, room, "closed", agent_status=status)
     if was_queued:
-        events.queue_event(ctx, room.department_id, "removed", room)
-        events.queue_moved(ctx, room.department_id)
-    return room_view(room, agent)
+        _queue_changed(ctx, room, "removed")
+    return room_view(room, status)
 
 
 # ---- chats whose agent vanished, and admins taking over (services/stranded.py) ----------------
 
 
-def requeue_stranded(ctx: Context, room: Room, answerable: bool) -> bool:
+def requeue_stranded(ctx: Context, former: Room, answerable: bool) -> bool:
     """Back to the queue at its old place, telling the visitor that their agent is gone and
     whether anyone can answer now; False when it was served, returned or closed meanwhile."""
-    gone_name = room.agent_name
     try:
-        room = ctx.store.return_room(room, ctx.iso())
+        room = ctx.store.return_room(former, ctx.iso())
     except Changed:
         return False
     event = "agent_gone" if answerable else "agent_gone_nobody"
-    room = messages.system(ctx, room, event, gone_name)
+    room = messages.system(ctx, room, event, former.agent_name)
     view = _view(ctx, room)
-    events.notify(ctx, [room.visitor_id], {"type": "room", "event": "returned", "room": view})
-    events.queue_event(ctx, room.department_id, "added", room)
-    events.queue_moved(ctx, room.department_id)
+    events.room_event(ctx, room, "returned", position=view.get("position"), former=former)
+    _queue_changed(ctx, room, "added")
     return True
 
 
@@ -265,21 +288,24 @@ def takeover(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
     """An admin serves an open chat from now on, whoever served it (as a forward to them)."""
     if not principal.is_admin:
         raise Forbidden("only admins can take over a chat", "admin_only")
-    room = load_room(ctx, principal, room_id)
-    if room.state != "open":
+    former = load_room(ctx, principal, room_id)
+    if former.state != "open":
         raise Conflict("only open chats can be taken over", "room_not_open")
-    if room.agent_id == principal.id:
+    if former.agent_id == principal.id:
         raise Conflict("you serve this chat already", "same_agent")
-    former_agent = room.agent_id
     try:
-        room = ctx.store.forward_room_to_agent(room, principal.id, principal.name)
+        room = ctx.store.forward_room_to_agent(
+            former,
+            principal.id,
+            principal.name,
+            _connection_ids(ctx, principal.id),
+            _link_expiry(ctx, former),
+        )
     except Changed as exc:
         raise _changed_meanwhile(exc) from exc
-    _link(ctx, principal.id, room)
     room = messages.system(ctx, room, "taken_over", principal.name)
-    agent = ctx.store.get_agent(principal.id)
-    events.room_event(ctx, room, "taken_over", also=[former_agent], agent=agent)
-    return room_view(room, agent)
+    events.room_event(ctx, room, "taken_over", agent_status=principal.status, former=former)
+    return room_view(room, principal.status)
 
 
 # ---- the agent's chats (S12) and deletion (S13, S27) -------------------------------------------
@@ -313,7 +339,8 @@ def _linked_rooms(ctx: Context, agent_id: str, before_key: str | None) -> Iterat
 def views_of(ctx: Context, rooms: list[Room]) -> list[dict]:
     """Several rooms with their agents' statuses, fetched in one batch."""
     agents = {a.agent_id: a for a in ctx.store.get_agents(r.agent_id for r in rooms if r.agent_id)}
-    return [room_view(room, agents.get(room.agent_id or "")) for room in rooms]
+    statuses = {agent_id: agent.status for agent_id, agent in agents.items()}
+    return [room_view(room, statuses.get(room.agent_id or "")) for room in rooms]
 
 
 def list_for_agent(
@@ -340,8 +367,7 @@ def erase(ctx: Context, room: Room, only_if_closed: bool = False) -> None:
         ) from exc
     events.room_event(ctx, room, "deleted")
     if room.state == "queued":
-        events.queue_event(ctx, room.department_id, "removed", room)
-        events.queue_moved(ctx, room.department_id)
+        _queue_changed(ctx, room, "removed")
 
 
 def delete(ctx: Context, principal: AgentPrincipal, room_id: str) -> None:

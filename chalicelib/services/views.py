@@ -18,7 +18,8 @@ DEFAULT_SETTINGS: Mapping[str, Any] = {
 }
 
 
-def room_view(room: Room, agent: Agent | None = None, position: int | None = None) -> dict:
+def room_view(room: Room, agent_status: str | None = None, position: int | None = None) -> dict:
+    """`agent_status` is the serving agent's status (offline when not known)."""
     view: dict[str, Any] = {
         "room_id": room.room_id,
         "department_id": room.department_id,
@@ -37,8 +38,8 @@ def room_view(room: Room, agent: Agent | None = None, position: int | None = Non
     if room.agent_id:
         view["agent"] = {
             "agent_id": room.agent_id,
-            "name": room.agent_name or (agent.name if agent else ""),
-            "status": agent.status if agent else "offline",
+            "name": room.agent_name or "",
+            "status": agent_status or "offline",
         }
     if position is not None:
         view["position"] = position

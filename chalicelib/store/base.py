@@ -137,8 +137,9 @@ class Store(ABC):
     def connections_of(self, principal_id: str, now: float) -> list[Connection]: ...
 
     @abstractmethod
-    def update_agent_connections(self, agent: Agent, now: float) -> None:
-        """The agent's live connections learn their new name, role and departments."""
+    def update_agent_connections(self, agent: Agent, counts: bool, now: float) -> None:
+        """The agent's live connections learn their name, role, departments, status and whether
+        they count for the chat button."""
 
     # ---- departments ---------------------------------------------------------------------------
 
@@ -177,10 +178,15 @@ class Store(ABC):
 
     @abstractmethod
     def set_agent_presence(
-        self, department_id: str, agent_id: str, ready_until: int | None, online: bool
+        self, department_id: str, agent_id: str, ready_until: int | None, consoles: tuple[str, ...]
     ) -> None:
-        """Whether the agent counts for the department's button (until when) and has a live
-        console; a department deleted meanwhile is left alone."""
+        """Whether the agent counts for the department's button (until when), and the
+        connections of its live consoles; a department deleted meanwhile is left alone."""
+
+    @abstractmethod
+    def extend_agent_presence(self, department_id: str, agent_id: str, ready_until: int) -> bool:
+        """Move the agent's presence deadline forward if it counts for the button now; False
+        when it does not."""
 
     # ---- visitors and contacts -----------------------------------------------------------------
 
@@ -212,7 +218,8 @@ class Store(ABC):
     # ---- rooms ---------------------------------------------------------------------------------
 
     @abstractmethod
-    def create_room(self, room: Room) -> None: ...
+    def create_room(self, room: Room, first: MessageDraft | None) -> Appended | None:
+        """Store a new room, with its first message (seq 1) in the same transaction if given."""
 
     @abstractmethod
     def get_room(self, room_id: str, now: float) -> Room | None: ...
@@ -221,9 +228,18 @@ class Store(ABC):
     def get_rooms(self, room_ids: Iterable[str], now: float) -> list[Room]: ...
 
     @abstractmethod
-    def take_room(self, room: Room, agent_id: str, agent_name: str, taken_at: str) -> Room:
-        """Open a queued room for this agent; `Changed` when anyone changed it since `room`
-        was read (another take won)."""
+    def take_room(
+        self,
+        room: Room,
+        agent_id: str,
+        agent_name: str,
+        taken_at: str,
+        connections: tuple[str, ...],
+        link_expires_at: int,
+    ) -> Room:
+        """Open a queued room for this agent (whose live `connections` the room then pushes
+        to) and add it to the agent's chats; `Changed` when anyone changed it since `room` was
+        read (another take won)."""
 
     @abstractmethod
     def return_room(self, room: Room, queued_at: str) -> Room:
@@ -231,8 +247,16 @@ class Store(ABC):
         the same agent."""
 
     @abstractmethod
-    def forward_room_to_agent(self, room: Room, agent_id: str, agent_name: str) -> Room:
-        """`Changed` unless still open and served by the same agent."""
+    def forward_room_to_agent(
+        self,
+        room: Room,
+        agent_id: str,
+        agent_name: str,
+        connections: tuple[str, ...],
+        link_expires_at: int,
+    ) -> Room:
+        """To another agent and into their chats; `Changed` unless still open and served by
+        the same agent."""
 
     @abstractmethod
     def forward_room_to_department(
@@ -253,6 +277,14 @@ class Store(ABC):
         """`Changed` unless still in the state `room` shows."""
 
     @abstractmethod
+    def listen(self, room_id: str, connection_id: str, principal_id: str) -> None:
+        """A new connection of the room's visitor or agent hears its pushes from now on."""
+
+    @abstractmethod
+    def stop_listening(self, room_id: str, connection_id: str) -> None:
+        """A connection that is gone is no longer pushed to."""
+
+    @abstractmethod
     def delete_room(self, room: Room, only_if_closed: bool) -> None:
         """Remove a room with its messages and agents' links; `Changed` when it is not closed
         but had to be."""
@@ -271,9 +303,6 @@ class Store(ABC):
 
     @abstractmethod
     def room_ids_of_visitor(self, visitor_id: str) -> list[str]: ...
-
-    @abstractmethod
-    def link_agent_room(self, agent_id: str, room: Room, expires_at: int) -> None: ...
 
     @abstractmethod
     def rooms_of_agent(

@@ -88,7 +88,9 @@ def _record[R](record_type: type[R], item: Model) -> R:
     for name, value in item.attribute_values.items():
         if name not in names or value is None:
             continue
-        if isinstance(value, MapAttribute):
+        if name == "consoles":
+            value = {agent: tuple(ids.split()) for agent, ids in value.as_dict().items()}
+        elif isinstance(value, MapAttribute):
             value = value.as_dict()
         elif isinstance(value, set):
             value = frozenset(value)
@@ -107,7 +109,9 @@ def _values(record: Any) -> dict[str, Any]:
             value = list(value)
         elif isinstance(value, frozenset):
             value = set(value) or None
-        elif isinstance(value, dict | MapAttribute) or hasattr(value, "items"):
+        elif f.name == "consoles":
+            value = {agent: " ".join(ids) for agent, ids in value.items()}
+        elif hasattr(value, "items"):
             value = dict(value)
         if value is not None:
             values[f.name] = value
@@ -139,10 +143,11 @@ def identity_key(issuer: str, subject: str) -> str:
 
 
 def _bind(base: type[Model], prefix: str, host: str | None, region: str) -> type[Model]:
+    schema_meta: Any = base.Meta
     meta = type(
         "Meta",
-        (base.Meta,),  # type: ignore[attr-defined]
-        {"table_name": prefix + base.Meta.base_name, "host": host, "region": region},  # type: ignore[attr-defined]
+        (schema_meta,),
+        {"table_name": prefix + schema_meta.base_name, "host": host, "region": region},
     )
     namespace: dict[str, Any] = {"Meta": meta, "__module__": base.__module__}
     for name, value in vars(base).items():
@@ -360,12 +365,14 @@ class DynamoStore(Store):
         found = self.m.ConnectionItem.principal_index.query(principal_id)
         return [_record(Connection, item) for item in found if _alive(item, now)]
 
-    def update_agent_connections(self, agent: Agent, now: float) -> None:
+    def update_agent_connections(self, agent: Agent, counts: bool, now: float) -> None:
         Item = self.m.ConnectionItem
         actions = [
             Item.name.set(agent.name),
             Item.role.set(agent.role),
             Item.departments.set(list(agent.departments)),
+            Item.status.set(agent.status),
+            Item.counts.set(counts),
         ]
         for connection in self.connections_of(agent.agent_id, now):
             with contextlib.suppress(_Condition):  # closed meanwhile
@@ -452,17 +459,31 @@ class DynamoStore(Store):
                 return
 
     def set_agent_presence(
-        self, department_id: str, agent_id: str, ready_until: int | None, online: bool
+        self, department_id: str, agent_id: str, ready_until: int | None, consoles: tuple[str, ...]
     ) -> None:
         Item = self.m.DepartmentItem
         actions = [
             Item.ready_until[agent_id].set(ready_until)
             if ready_until is not None
             else Item.ready_until[agent_id].remove(),
-            Item.online_agents.add({agent_id}) if online else Item.online_agents.delete({agent_id}),
+            Item.consoles[agent_id].set(" ".join(consoles))
+            if consoles
+            else Item.consoles[agent_id].remove(),
         ]
         with contextlib.suppress(_Condition):  # deleted meanwhile: nothing to keep current
             self._update(Item(department_id), actions, Item.department_id.exists())
+
+    def extend_agent_presence(self, department_id: str, agent_id: str, ready_until: int) -> bool:
+        Item = self.m.DepartmentItem
+        try:
+            self._update(
+                Item(department_id),
+                [Item.ready_until[agent_id].set(ready_until)],
+                Item.ready_until[agent_id].exists(),
+            )
+        except _Condition:
+            return False
+        return True
 
     # ---- visitors and contacts -----------------------------------------------------------------
 
@@ -506,13 +527,35 @@ class DynamoStore(Store):
             values["queue_department"] = room.department_id  # the sparse queue index's key
         return self.m.RoomItem(**values)
 
-    def create_room(self, room: Room) -> None:
+    def create_room(self, room: Room, first: MessageDraft | None) -> Appended | None:
         Item = self.m.RoomItem
+        if first is None:
+            try:
+                with _conditional():
+                    self._room_item(room).save(condition=Item.room_id.does_not_exist())
+            except _Condition as exc:
+                raise Taken(room.room_id) from exc
+            return None
+        created = replace(room, last_seq=1)
+        message = Message(room_id=room.room_id, seq=1, **vars(first))
         try:
-            with _conditional():
-                self._room_item(room).save(condition=Item.room_id.does_not_exist())
+            self._transact(
+                (self._room_item(created), Item.room_id.does_not_exist()),
+                (self.m.MessageItem(**_values(message)), None),
+                (self._claim(message), None),
+            )
         except _Condition as exc:
             raise Taken(room.room_id) from exc
+        return Appended(message, True, created)
+
+    def _claim(self, message: Message) -> Model:
+        """The client_id's claim: a resend finds the message by it."""
+        return self.m.KeyItem(
+            client_key(message.room_id, message.client_id),
+            ref=message.room_id,
+            number=message.seq,
+            expires_at=message.expires_at,
+        )
 
     def get_room(self, room_id: str, now: float) -> Room | None:
         item = _alive(self._get(self.m.RoomItem, room_id), now)
@@ -524,22 +567,50 @@ class DynamoStore(Store):
         rooms = [_record(Room, item) for item in found if _alive(item, now)]
         return sorted(rooms, key=lambda r: r.room_id)
 
-    def _change_room(self, room: Room, actions: list, condition: Condition) -> Room:
+    def _change_room(
+        self, room: Room, actions: list, condition: Condition, link: Model | None = None
+    ) -> Room:
+        """Apply `actions` while `condition` holds; with `link`, put it in the same transaction
+        (the room then is as read, changed by the caller's knowledge)."""
         Item = self.m.RoomItem
         item = Item(room.room_id)
+        actions = [*actions, Item.version.add(1)]
+        guard = Item.room_id.exists() & condition
         try:
-            self._update(item, [*actions, Item.version.add(1)], Item.room_id.exists() & condition)
+            if link is None:
+                self._update(item, actions, guard)
+                return _record(Room, item)
+            with _conditional(), TransactWrite(connection=self._connection) as transaction:
+                transaction.update(item, actions, condition=guard)
+                transaction.save(link)
         except _Condition as exc:
             raise Changed(room.room_id) from exc
-        return _record(Room, item)
+        return replace(room, version=room.version + 1)
+
+    def _link(self, agent_id: str, room: Room, expires_at: int) -> Model:
+        return self.m.AgentRoomItem(
+            agent_id, room.created_key, room_id=room.room_id, expires_at=expires_at
+        )
+
+    def _agent_leaves(self, room: Room) -> list:
+        Item = self.m.RoomItem
+        return [Item.live[c].remove() for c in room.connections_of(room.agent_id)]
 
     def _served_by_same_agent(self, room: Room) -> Condition:
         Item = self.m.RoomItem
         return (Item.state == "open") & (Item.agent_id == room.agent_id)
 
-    def take_room(self, room: Room, agent_id: str, agent_name: str, taken_at: str) -> Room:
+    def take_room(
+        self,
+        room: Room,
+        agent_id: str,
+        agent_name: str,
+        taken_at: str,
+        connections: tuple[str, ...],
+        link_expires_at: int,
+    ) -> Room:
         Item = self.m.RoomItem
-        return self._change_room(
+        taken = self._change_room(
             room,
             [
                 Item.state.set("open"),
@@ -549,8 +620,20 @@ class DynamoStore(Store):
                 Item.taken_at.set(taken_at),
                 Item.queue_department.remove(),
                 Item.queued_key.remove(),
+                *(Item.live[c].set(agent_id) for c in connections),
             ],
             (Item.state == "queued") & (Item.version == room.version),
+            link=self._link(agent_id, room, link_expires_at),
+        )
+        return replace(
+            taken,
+            state="open",
+            agent_id=agent_id,
+            agent_name=agent_name,
+            served_by=room.served_by | {agent_id},
+            taken_at=taken_at,
+            queued_key=None,
+            live={**room.live, **dict.fromkeys(connections, agent_id)},
         )
 
     def return_room(self, room: Room, queued_at: str) -> Room:
@@ -564,20 +647,39 @@ class DynamoStore(Store):
                 Item.queue_department.set(room.department_id),
                 Item.queued_key.set(room.created_key),
                 Item.queued_at.set(queued_at),
+                *self._agent_leaves(room),
             ],
             self._served_by_same_agent(room),
         )
 
-    def forward_room_to_agent(self, room: Room, agent_id: str, agent_name: str) -> Room:
+    def forward_room_to_agent(
+        self,
+        room: Room,
+        agent_id: str,
+        agent_name: str,
+        connections: tuple[str, ...],
+        link_expires_at: int,
+    ) -> Room:
         Item = self.m.RoomItem
-        return self._change_room(
+        forwarded = self._change_room(
             room,
             [
                 Item.agent_id.set(agent_id),
                 Item.agent_name.set(agent_name),
                 Item.served_by.add({agent_id}),
+                *self._agent_leaves(room),
+                *(Item.live[c].set(agent_id) for c in connections),
             ],
             self._served_by_same_agent(room),
+            link=self._link(agent_id, room, link_expires_at),
+        )
+        staying = {c: p for c, p in room.live.items() if p != room.agent_id}
+        return replace(
+            forwarded,
+            agent_id=agent_id,
+            agent_name=agent_name,
+            served_by=room.served_by | {agent_id},
+            live={**staying, **dict.fromkeys(connections, agent_id)},
         )
 
     def forward_room_to_department(
@@ -600,6 +702,7 @@ class DynamoStore(Store):
                 Item.queued_key.set(queued_key),
                 Item.queued_at.set(queued_at),
                 Item.retention_hours.set(retention_hours),
+                *self._agent_leaves(room),
             ],
             self._served_by_same_agent(room),
         )
@@ -619,6 +722,18 @@ class DynamoStore(Store):
         if comment:
             actions.append(Item.comment.set(comment))
         return self._change_room(room, actions, Item.state == room.state)
+
+    def listen(self, room_id: str, connection_id: str, principal_id: str) -> None:
+        Item = self.m.RoomItem
+        with contextlib.suppress(_Condition):  # deleted meanwhile
+            self._update(
+                Item(room_id), [Item.live[connection_id].set(principal_id)], Item.room_id.exists()
+            )
+
+    def stop_listening(self, room_id: str, connection_id: str) -> None:
+        Item = self.m.RoomItem
+        with contextlib.suppress(_Condition):  # deleted meanwhile
+            self._update(Item(room_id), [Item.live[connection_id].remove()], Item.room_id.exists())
 
     def delete_room(self, room: Room, only_if_closed: bool) -> None:
         Item, Message_, Key = self.m.RoomItem, self.m.MessageItem, self.m.KeyItem
@@ -665,11 +780,6 @@ class DynamoStore(Store):
     def room_ids_of_visitor(self, visitor_id: str) -> list[str]:
         return [item.room_id for item in self.m.RoomItem.visitor_index.query(visitor_id)]
 
-    def link_agent_room(self, agent_id: str, room: Room, expires_at: int) -> None:
-        self.m.AgentRoomItem(
-            agent_id, room.created_key, room_id=room.room_id, expires_at=expires_at
-        ).save()
-
     def rooms_of_agent(
         self, agent_id: str, before_key: str | None, limit: int | None
     ) -> list[AgentRoom]:
@@ -695,17 +805,11 @@ class DynamoStore(Store):
                 actions.append(Item.expires_at.set(room_expires_at))
                 condition &= Item.state != "closed"
             message = Message(room_id=room.room_id, seq=seq, **vars(draft))
-            claim = Key(
-                client_key(room.room_id, draft.client_id),
-                ref=room.room_id,
-                number=seq,
-                expires_at=draft.expires_at,
-            )
             try:
                 with _conditional(), TransactWrite(connection=self._connection) as transaction:
                     transaction.update(Item(room.room_id), actions, condition=condition)
                     transaction.save(self.m.MessageItem(**_values(message)))
-                    transaction.save(claim, condition=Key.key.does_not_exist())
+                    transaction.save(self._claim(message), condition=Key.key.does_not_exist())
             except _Condition:
                 fresh = self.get_room(room.room_id, 0)
                 earlier = self.message_for_client_id(room.room_id, draft.client_id, 0)
@@ -715,8 +819,10 @@ class DynamoStore(Store):
                     raise Closed(room.room_id) from None
                 current = fresh
                 continue
-            expiry = {"expires_at": room_expires_at} if room_expires_at is not None else {}
-            return Appended(message, True, replace(current, last_seq=seq, **expiry))
+            stored = replace(current, last_seq=seq)
+            if room_expires_at is not None:
+                stored = replace(stored, expires_at=room_expires_at)
+            return Appended(message, True, stored)
         raise Changed(room.room_id)
 
     def message_for_client_id(self, room_id: str, client_id: str, now: float) -> Message | None:

@@ -203,14 +203,19 @@ class MemoryStore(Store):
         return [
             c
             for c in self._connections.values()
-            if c.principal_id == principal_id and _alive(c, now)
+            if c.principal_id == principal_id and c.expires_at > now
         ]
 
     @_locked
-    def update_agent_connections(self, agent: Agent, now: float) -> None:
+    def update_agent_connections(self, agent: Agent, counts: bool, now: float) -> None:
         for connection in self.connections_of(agent.agent_id, now):
             self._connections[connection.connection_id] = replace(
-                connection, name=agent.name, role=agent.role, departments=agent.departments
+                connection,
+                name=agent.name,
+                role=agent.role,
+                departments=agent.departments,
+                status=agent.status,
+                counts=counts,
             )
 
     # ---- departments ---------------------------------------------------------------------------
@@ -242,7 +247,7 @@ class MemoryStore(Store):
         department = self._departments.get(department_id)
         if department is None:
             raise Changed(department_id)
-        changes = {
+        changes: dict[str, Any] = {
             "name": name,
             "allowed_origins": allowed_origins,
             "retention_hours": retention_hours,
@@ -269,7 +274,7 @@ class MemoryStore(Store):
 
     @_locked
     def set_agent_presence(
-        self, department_id: str, agent_id: str, ready_until: int | None, online: bool
+        self, department_id: str, agent_id: str, ready_until: int | None, consoles: tuple[str, ...]
     ) -> None:
         department = self._departments.get(department_id)
         if department is None:
@@ -279,14 +284,21 @@ class MemoryStore(Store):
             ready.pop(agent_id, None)
         else:
             ready[agent_id] = ready_until
-        agents = (
-            department.online_agents | {agent_id}
-            if online
-            else department.online_agents - {agent_id}
-        )
-        self._departments[department_id] = replace(
-            department, ready_until=ready, online_agents=frozenset(agents)
-        )
+        live = dict(department.consoles)
+        if consoles:
+            live[agent_id] = consoles
+        else:
+            live.pop(agent_id, None)
+        self._departments[department_id] = replace(department, ready_until=ready, consoles=live)
+
+    @_locked
+    def extend_agent_presence(self, department_id: str, agent_id: str, ready_until: int) -> bool:
+        department = self._departments.get(department_id)
+        if department is None or agent_id not in department.ready_until:
+            return False
+        ready = {**department.ready_until, agent_id: ready_until}
+        self._departments[department_id] = replace(department, ready_until=ready)
+        return True
 
     # ---- visitors and contacts -----------------------------------------------------------------
 
@@ -328,11 +340,12 @@ class MemoryStore(Store):
     # ---- rooms ---------------------------------------------------------------------------------
 
     @_locked
-    def create_room(self, room: Room) -> None:
+    def create_room(self, room: Room, first: MessageDraft | None) -> Appended | None:
         if room.room_id in self._rooms:
             raise Taken(room.room_id)
         self._rooms[room.room_id] = room
         self._messages[room.room_id] = {}
+        return self.append_message(room, first, None) if first is not None else None
 
     @_locked
     def get_room(self, room_id: str, now: float) -> Room | None:
@@ -354,9 +367,23 @@ class MemoryStore(Store):
     def _served_by_same_agent(self, room: Room) -> Callable[[Room], bool]:
         return lambda stored: stored.state == "open" and stored.agent_id == room.agent_id
 
+    def _link(self, agent_id: str, room: Room) -> None:
+        self._links[(agent_id, room.created_key)] = AgentRoom(
+            agent_id, room.created_key, room.room_id
+        )
+
     @_locked
-    def take_room(self, room: Room, agent_id: str, agent_name: str, taken_at: str) -> Room:
-        return self._write_room(
+    def take_room(
+        self,
+        room: Room,
+        agent_id: str,
+        agent_name: str,
+        taken_at: str,
+        connections: tuple[str, ...],
+        link_expires_at: int,
+    ) -> Room:
+        stored = self._rooms.get(room.room_id, room)
+        taken = self._write_room(
             room,
             lambda stored: stored.state == "queued" and stored.version == room.version,
             state="open",
@@ -365,7 +392,14 @@ class MemoryStore(Store):
             served_by=room.served_by | {agent_id},
             taken_at=taken_at,
             queued_key=None,
+            live={**stored.live, **dict.fromkeys(connections, agent_id)},
         )
+        self._link(agent_id, taken)
+        return taken
+
+    def _without_agent(self, room: Room) -> dict[str, str]:
+        stored = self._rooms.get(room.room_id, room)
+        return {c: p for c, p in stored.live.items() if p != room.agent_id}
 
     @_locked
     def return_room(self, room: Room, queued_at: str) -> Room:
@@ -377,19 +411,30 @@ class MemoryStore(Store):
             agent_name=None,
             queued_key=room.created_key,
             queued_at=queued_at,
+            live=self._without_agent(room),
         )
 
     @_locked
-    def forward_room_to_agent(self, room: Room, agent_id: str, agent_name: str) -> Room:
+    def forward_room_to_agent(
+        self,
+        room: Room,
+        agent_id: str,
+        agent_name: str,
+        connections: tuple[str, ...],
+        link_expires_at: int,
+    ) -> Room:
         stored = self._rooms.get(room.room_id)
         served_by = (stored.served_by if stored else room.served_by) | {agent_id}
-        return self._write_room(
+        forwarded = self._write_room(
             room,
             self._served_by_same_agent(room),
             agent_id=agent_id,
             agent_name=agent_name,
             served_by=served_by,
+            live={**self._without_agent(room), **dict.fromkeys(connections, agent_id)},
         )
+        self._link(agent_id, forwarded)
+        return forwarded
 
     @_locked
     def forward_room_to_department(
@@ -410,6 +455,7 @@ class MemoryStore(Store):
             queued_key=queued_key,
             queued_at=queued_at,
             retention_hours=retention_hours,
+            live=self._without_agent(room),
         )
 
     @_locked
@@ -429,6 +475,20 @@ class MemoryStore(Store):
         )
 
     @_locked
+    def listen(self, room_id: str, connection_id: str, principal_id: str) -> None:
+        stored = self._rooms.get(room_id)
+        if stored is not None:
+            live = {**stored.live, connection_id: principal_id}
+            self._rooms[room_id] = replace(stored, live=live)
+
+    @_locked
+    def stop_listening(self, room_id: str, connection_id: str) -> None:
+        stored = self._rooms.get(room_id)
+        if stored is not None:
+            live = {c: p for c, p in stored.live.items() if c != connection_id}
+            self._rooms[room_id] = replace(stored, live=live)
+
+    @_locked
     def delete_room(self, room: Room, only_if_closed: bool) -> None:
         stored = self._rooms.get(room.room_id)
         if stored is None or (only_if_closed and stored.state != "closed"):
@@ -445,7 +505,7 @@ class MemoryStore(Store):
         queued = [
             r
             for r in self._rooms.values()
-            if r.state == "queued" and r.department_id == department_id and _alive(r, now)
+            if r.state == "queued" and r.department_id == department_id and r.expires_at > now
         ]
         return sorted(queued, key=lambda r: r.queued_key or "")[:limit]
 
@@ -457,7 +517,7 @@ class MemoryStore(Store):
             if r.state == "queued"
             and r.department_id == department_id
             and (r.queued_key or "") <= queued_key
-            and _alive(r, now)
+            and r.expires_at > now
         )
 
     def rooms_of_department(self, department_id: str, before_key: str | None) -> Iterator[Room]:
@@ -474,12 +534,6 @@ class MemoryStore(Store):
     def room_ids_of_visitor(self, visitor_id: str) -> list[str]:
         rooms = [r for r in self._rooms.values() if r.visitor_id == visitor_id]
         return [r.room_id for r in sorted(rooms, key=lambda r: r.created_key)]
-
-    @_locked
-    def link_agent_room(self, agent_id: str, room: Room, expires_at: int) -> None:
-        self._links[(agent_id, room.created_key)] = AgentRoom(
-            agent_id, room.created_key, room.room_id
-        )
 
     @_locked
     def rooms_of_agent(
@@ -509,8 +563,9 @@ class MemoryStore(Store):
         message = Message(room_id=room.room_id, seq=seq, **vars(draft))
         self._messages[room.room_id][seq] = message
         self._client_ids[(room.room_id, draft.client_id)] = seq
-        expiry = {"expires_at": room_expires_at} if room_expires_at is not None else {}
-        updated = replace(stored, last_seq=seq, **expiry)
+        updated = replace(stored, last_seq=seq)
+        if room_expires_at is not None:
+            updated = replace(updated, expires_at=room_expires_at)
         self._rooms[room.room_id] = updated
         return Appended(message, True, updated)
 

@@ -21,14 +21,12 @@ from pynamodb.models import Model
 
 
 class _Meta:
+    """Each model's Meta adds `base_name`; a store sets the table name, host and region."""
+
     table_name = "unbound"
-    region = None
-    host = None
+    region: str | None = None
+    host: str | None = None
     billing_mode = "PAY_PER_REQUEST"
-
-
-def _meta(base: str) -> type:
-    return type("Meta", (_Meta,), {"base_name": base})
 
 
 class TtlNumberAttribute(NumberAttribute):
@@ -39,11 +37,13 @@ class KeyItem(Model):
     """Small keyed values: unique emails, client_id idempotency, counters, rate windows, and
     each owner's canned responses (`entries`: shortcut -> text, read in one GetItem)."""
 
-    Meta = _meta("keys")
+    class Meta(_Meta):
+        base_name = "keys"
+
     key = UnicodeAttribute(hash_key=True)
     ref = UnicodeAttribute(null=True)
     number = NumberAttribute(null=True)
-    entries = MapAttribute(null=True)
+    entries: MapAttribute = MapAttribute(null=True)
     expires_at = TtlNumberAttribute(null=True)
 
 
@@ -57,7 +57,9 @@ class AgentStateIndex(GlobalSecondaryIndex):
 
 
 class AgentItem(Model):
-    Meta = _meta("agents")
+    class Meta(_Meta):
+        base_name = "agents"
+
     agent_id = UnicodeAttribute(hash_key=True)
     email = UnicodeAttribute()
     name = UnicodeAttribute()
@@ -67,13 +69,15 @@ class AgentItem(Model):
     departments = ListAttribute(of=UnicodeAttribute, default=list)
     status = UnicodeAttribute(default="offline")
     available = BooleanAttribute(default=False)
-    settings = MapAttribute(default=dict)
+    settings: MapAttribute = MapAttribute(default=dict)
     created_at = UnicodeAttribute()
     state_index = AgentStateIndex()
 
 
 class SessionItem(Model):
-    Meta = _meta("sessions")
+    class Meta(_Meta):
+        base_name = "sessions"
+
     session_id = UnicodeAttribute(hash_key=True)
     agent_id = UnicodeAttribute()
     secret_hash = UnicodeAttribute()
@@ -91,7 +95,9 @@ class PrincipalIndex(GlobalSecondaryIndex):
 class ConnectionItem(Model):
     """Who opened the socket, so that a frame needs one GetItem to know its sender."""
 
-    Meta = _meta("connections")
+    class Meta(_Meta):
+        base_name = "connections"
+
     connection_id = UnicodeAttribute(hash_key=True)
     principal_id = UnicodeAttribute()
     kind = UnicodeAttribute()  # agent | visitor
@@ -100,6 +106,8 @@ class ConnectionItem(Model):
     session_expires_at = NumberAttribute(null=True)  # agents: frames are refused after it
     role = UnicodeAttribute(default="agent")
     departments = ListAttribute(of=UnicodeAttribute, default=list)
+    status = UnicodeAttribute(default="offline")
+    counts = BooleanAttribute(default=False)  # agents: heartbeats keep the chat button
     last_seen = NumberAttribute()
     # When $connect stored it: until the handshake completes, API Gateway answers Gone.
     connected_at = NumberAttribute(null=True)
@@ -126,24 +134,31 @@ class DepartmentItem(Model):
     presence runs out unless another heartbeat comes; the button shows while any lies ahead.
     """
 
-    Meta = _meta("departments")
+    class Meta(_Meta):
+        base_name = "departments"
+
     department_id = UnicodeAttribute(hash_key=True)
     name = UnicodeAttribute()
     allowed_origins = ListAttribute(of=UnicodeAttribute, default=list)
     retention_hours = NumberAttribute()
-    ready_until = MapAttribute(default=dict)
-    online_agents = UnicodeSetAttribute(
-        null=True
-    )  # agents with a live socket: queue events go to them
+    ready_until: MapAttribute = MapAttribute(default=dict)
+    # agent -> their live consoles' connection ids, space-separated: queue events go to them
+    consoles: MapAttribute = MapAttribute(default=dict)
     created_at = UnicodeAttribute()
-    office_hours = MapAttribute(null=True)  # on this item: the availability stays one GetItem
-    gone_agents = MapAttribute(default=dict)  # agent id -> since when they have no connection
+    office_hours: MapAttribute = MapAttribute(
+        null=True
+    )  # on this item: the availability stays one GetItem
+    gone_agents: MapAttribute = MapAttribute(
+        default=dict
+    )  # agent id -> since when they have no connection
     listing = UnicodeAttribute(default="department")
     listing_index = DepartmentListingIndex()
 
 
 class VisitorItem(Model):
-    Meta = _meta("visitors")
+    class Meta(_Meta):
+        base_name = "visitors"
+
     visitor_id = UnicodeAttribute(hash_key=True)
     name = UnicodeAttribute()
     secret_hash = UnicodeAttribute()
@@ -152,7 +167,9 @@ class VisitorItem(Model):
 
 
 class ContactItem(Model):
-    Meta = _meta("contacts")
+    class Meta(_Meta):
+        base_name = "contacts"
+
     visitor_id = UnicodeAttribute(hash_key=True)
     name = UnicodeAttribute(null=True)
     email = UnicodeAttribute(null=True)
@@ -192,7 +209,9 @@ class RoomVisitorIndex(GlobalSecondaryIndex):
 
 
 class RoomItem(Model):
-    Meta = _meta("rooms")
+    class Meta(_Meta):
+        base_name = "rooms"
+
     room_id = UnicodeAttribute(hash_key=True)
     department_id = UnicodeAttribute()
     state = UnicodeAttribute()  # queued | open | closed
@@ -213,6 +232,7 @@ class RoomItem(Model):
     last_seq = NumberAttribute(default=0)
     retention_hours = NumberAttribute(default=24)
     version = NumberAttribute(default=0)
+    live: MapAttribute = MapAttribute(default=dict)  # connection id -> visitor or agent id
     expires_at = TtlNumberAttribute()
     department_index = RoomDepartmentIndex()
     queue_index = RoomQueueIndex()
@@ -222,7 +242,9 @@ class RoomItem(Model):
 class AgentRoomItem(Model):
     """Rooms an agent serves or has served, newest first (S12's list of an agent's chats)."""
 
-    Meta = _meta("agent-rooms")
+    class Meta(_Meta):
+        base_name = "agent-rooms"
+
     agent_id = UnicodeAttribute(hash_key=True)
     created_key = UnicodeAttribute(range_key=True)
     room_id = UnicodeAttribute()
@@ -230,7 +252,9 @@ class AgentRoomItem(Model):
 
 
 class MessageItem(Model):
-    Meta = _meta("messages")
+    class Meta(_Meta):
+        base_name = "messages"
+
     room_id = UnicodeAttribute(hash_key=True)
     seq = NumberAttribute(range_key=True)
     message_id = UnicodeAttribute()
@@ -250,7 +274,9 @@ class SsoGrantItem(Model):
     (`attempt#<state>`: nonce and PKCE verifier) and a finished one waiting for the console
     (`handover#<hash of the one-time code>`: the agent). Minutes long; the store takes each once."""
 
-    Meta = _meta("sso-grants")
+    class Meta(_Meta):
+        base_name = "sso-grants"
+
     grant_key = UnicodeAttribute(hash_key=True)
     nonce = UnicodeAttribute(null=True)
     code_verifier = UnicodeAttribute(null=True)

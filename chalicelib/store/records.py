@@ -37,8 +37,8 @@ class Session:
 @dataclass(frozen=True)
 class Connection:
     """A live WebSocket, remembering who opened it so that a frame needs no other read to know
-    its sender: the kind, the principal, their name and (agents) session, departments and the
-    moment the session ends."""
+    its sender: the kind, the principal, their name and (agents) session, role, departments,
+    status, whether they count for the chat button, and the moment the session ends."""
 
     connection_id: str
     kind: str  # agent | visitor
@@ -51,25 +51,31 @@ class Connection:
     session_expires_at: int | None = None
     role: str = "agent"
     departments: tuple[str, ...] = ()
+    status: str = "offline"
+    counts: bool = False  # the agent's heartbeats keep the chat button of its departments
 
 
 @dataclass(frozen=True)
 class Department:
     """Configuration plus the availability the widget reads: `ready_until` maps each agent who
-    counts for the button to the moment their presence runs out; `online_agents` are the
-    agents with a live console (queue events go to them)."""
+    counts for the button to the moment their presence runs out; `consoles` maps each agent
+    with a live console to its connections (queue events go to them)."""
 
     department_id: str
     name: str
     retention_hours: int
     allowed_origins: tuple[str, ...] = ()
     ready_until: Mapping[str, int] = field(default_factory=dict)
-    online_agents: frozenset[str] = frozenset()
+    consoles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     created_at: str = ""
     office_hours: Mapping[str, Any] | None = None  # services/office_hours.py
     # Agents serving open chats here who lost their last live connection, and since when
     # (services/stranded.py returns those chats to the queue after AGENT_GONE_MINUTES).
     gone_agents: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def online_agents(self) -> frozenset[str]:
+        return frozenset(self.consoles)
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,12 @@ class Room:
     queued_at: str | None = None  # when it last went into a queue (the console's "wartet seit")
     last_seq: int = 0
     version: int = 0
+    # The live connections of the visitor and of the serving agent (connection id -> principal):
+    # a push needs no lookup of whose sockets are open.
+    live: Mapping[str, str] = field(default_factory=dict)
+
+    def connections_of(self, *principal_ids: str | None) -> list[str]:
+        return [c for c, principal in sorted(self.live.items()) if principal in principal_ids]
 
 
 @dataclass(frozen=True)

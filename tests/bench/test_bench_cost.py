@@ -94,6 +94,7 @@ def test_the_figures_and_their_items_add_up():
         "per_1m_page_views_uncached",
         "per_1m_page_views_cdn",
         "idle_per_month",
+        "alarms_per_month",
         "per_agent_hour_online",
     }
     for name, total in totals.items():
@@ -140,13 +141,13 @@ def test_lambda_is_priced_at_the_arm64_rate_the_functions_run_on():
     assert not [name for name in PRICES if "x86" in name]
 
 
-def test_the_alarms_cost_their_metrics_every_month_even_when_idle():
-    idle = cost.idle_usage(CALLS, MEMORY)
-    assert idle.alarm_metrics == cost.ALARM_METRICS
-    priced = cost.priced(idle, PRICES)
+def test_the_alarms_cost_their_metrics_every_month_and_only_with_an_alarm_email():
+    priced = cost.priced(cost.alarms_usage(), PRICES)
     assert priced["cloudwatch_alarms"] == pytest.approx(
         cost.ALARM_METRICS * PRICES["cloudwatch_alarm_metric_per_month"]
     )
+    # The default stack (no alarm email) has none: idle stays cents.
+    assert cost.priced(cost.idle_usage(CALLS, MEMORY), PRICES)["cloudwatch_alarms"] == 0
     assert cost.priced(cost.chats_usage(CALLS, SIZES, MEMORY), PRICES)["cloudwatch_alarms"] == 0
 
 

@@ -25,10 +25,18 @@ ACCOUNTS = [
     {"sub": "grace", "email": "grace@uni.example", "name": "Grace Hopper"},
     {"sub": "disabled", "email": "dora@uni.example", "name": "Dora Disabled"},
     {"sub": "outsider", "email": "olli@mail.example", "name": "Olli Outsider"},
-    {"sub": "other-audience", "email": "aud@uni.example", "name": "Aud",
-     "tamper": {"claims": {"aud": "another-client"}}},
-    {"sub": "other-issuer", "email": "iss@uni.example", "name": "Iss",
-     "tamper": {"claims": {"iss": "http://127.0.0.1:9/another-issuer"}}},
+    {
+        "sub": "other-audience",
+        "email": "aud@uni.example",
+        "name": "Aud",
+        "tamper": {"claims": {"aud": "another-client"}},
+    },
+    {
+        "sub": "other-issuer",
+        "email": "iss@uni.example",
+        "name": "Iss",
+        "tamper": {"claims": {"iss": "http://127.0.0.1:9/another-issuer"}},
+    },
     {"sub": "expired", "email": "exp@uni.example", "name": "Exp", "tamper": {"expired": True}},
 ]
 EMAIL_OF = {account["sub"]: account["email"] for account in ACCOUNTS}

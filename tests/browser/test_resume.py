@@ -34,7 +34,7 @@ class UnreliableSockets:
 
     def _connect(self, page_side: WebSocketRoute) -> None:
         server_side = page_side.connect_to_server()
-        link = {"page": page_side, "server": server_side, "held": None, "cut": False}
+        link = {"page": page_side, "server": server_side, "held": None, "cut": False, "used": 0}
         page_side.on_message(lambda frame: link["cut"] or server_side.send(frame))
         server_side.on_message(lambda frame: self._deliver(link, frame))
         self.links.append(link)
@@ -42,6 +42,7 @@ class UnreliableSockets:
     def _deliver(self, link: dict, frame: str | bytes) -> None:
         if link["cut"]:
             return
+        link["used"] += 1
         held, link["held"] = link["held"], None
         if held is None and self.unreliable and self.rng.random() < REORDER_CHANCE:
             link["held"] = frame
@@ -58,8 +59,10 @@ class UnreliableSockets:
             if held is not None and not link["cut"]:
                 link["page"].send(held)
 
-    def connected(self) -> bool:
-        return bool(self.links) and not self.links[-1]["cut"]
+    def in_use(self) -> bool:
+        """The newest connection is up and has carried frames (cutting one that is still
+        connecting would only lengthen the client's backoff)."""
+        return bool(self.links) and not self.links[-1]["cut"] and self.links[-1]["used"] > 0
 
     def cut(self) -> None:
         link = self.links[-1]
@@ -115,17 +118,17 @@ def test_both_sides_writing_through_twenty_socket_cuts_see_every_message_once_in
     room_id = console.page.locator("#open-list a.room-link").get_attribute("data-room")
 
     sides = [("visitor", chat.send, visitor_sockets), ("agent", console.reply, console_sockets)]
-    cut_at = sorted(rng.sample(range(10, 2 * MESSAGES_PER_SIDE), CUTS))
+    # Cut points spread over the run; a cut falls on a side whose connection is in use, or
+    # waits for the next message when both are still reconnecting.
+    cut_at = sorted(rng.sample(range(10, 2 * MESSAGES_PER_SIDE - 20), CUTS))
     cuts = 0
     for _, _, sockets in sides:
         sockets.unreliable = True
     for number in range(2 * MESSAGES_PER_SIDE):
         name, send, _ = sides[number % 2]
         send(f"{name} {number // 2}")
-        # A cut is due; it falls on whichever side is connected (a side still reconnecting
-        # from the last cut has nothing to cut), or on the next message if neither is.
-        due = cuts < len([at for at in cut_at if at <= number])
-        live = [sockets for _, _, sockets in sides if sockets.connected()]
+        due = cuts < CUTS and number >= cut_at[cuts]
+        live = [sockets for _, _, sockets in sides if sockets.in_use()]
         if due and live:
             rng.choice(live).cut()
             cuts += 1

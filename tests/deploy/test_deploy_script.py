@@ -107,6 +107,10 @@ def test_without_a_build_the_widget_folder_itself_is_uploaded(tmp_path):
     (widget / "loader.js").write_text("x")
     (widget / "build.mjs").write_text("the build script")
     (widget / "console" / "index.html").write_text("y")
+    # Sources that esbuild bundles into the served files are not served themselves.
+    for source in ("src/chat/view.js", "common/api.js", "console/src/room.js"):
+        (widget / source).parent.mkdir(parents=True, exist_ok=True)
+        (widget / source).write_text("a source")
     files = [key for _, key in deploy.static_files(widget, widget / "console")]
     assert files == ["widget/loader.js", "console/index.html"]
 

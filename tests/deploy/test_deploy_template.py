@@ -299,9 +299,25 @@ def test_every_alarm_goes_to_the_alarm_topic_which_mails_alarm_email(packaged):
         assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
         assert alarm["TreatMissingData"] == "notBreaching", name  # idle is not an alarm
     topic = packaged.resources["AlarmTopic"]["Properties"]
-    assert topic["Subscription"]["Fn::If"][0] == "HasAlarmEmail"
-    (subscription,) = topic["Subscription"]["Fn::If"][1]
+    (subscription,) = topic["Subscription"]
     assert subscription == {"Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}
+
+
+def test_without_an_alarm_email_the_stack_has_no_alarm_and_costs_nothing_while_idle(packaged):
+    """CloudWatch bills every alarm metric each month; alarms that mail nobody are not made."""
+    assert packaged.template["Conditions"]["HasAlarmEmail"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]
+    }
+    assert packaged.template["Parameters"]["AlarmEmail"]["Default"] == ""
+    watching = {
+        **packaged.of_type("AWS::CloudWatch::Alarm"),
+        **packaged.of_type("AWS::SNS::Topic"),
+    }
+    assert len(watching) == 20
+    assert {name: r.get("Condition") for name, r in watching.items()} == dict.fromkeys(
+        watching, "HasAlarmEmail"
+    )
+    assert packaged.template["Outputs"]["AlarmTopicArn"]["Condition"] == "HasAlarmEmail"
 
 
 def test_errors_and_throttles_of_every_function_raise_an_alarm(packaged):

@@ -29,8 +29,12 @@ def widget_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(dynamodb_endpoint: str, widget_dir: Path) -> Iterator[DevServerURLs]:
-    with devserver_in_thread(app_path=FIXTURE_APP, dynamodb_endpoint=dynamodb_endpoint,
-                             pool_size=POOL_SIZE, widget_dir=widget_dir) as urls:
+    with devserver_in_thread(
+        app_path=FIXTURE_APP,
+        dynamodb_endpoint=dynamodb_endpoint,
+        pool_size=POOL_SIZE,
+        widget_dir=widget_dir,
+    ) as urls:
         yield urls
 
 

@@ -21,13 +21,18 @@ class Journal:
         self._http = http
         self.cursor = 0 if from_start else http.get("/api/journal/cursor").json()["next"]
 
-    def wait_for(self, kind: str, matches: Callable[[dict[str, Any]], bool] = lambda e: True,
-                 timeout: float = WAIT_SECONDS) -> dict[str, Any]:
+    def wait_for(
+        self,
+        kind: str,
+        matches: Callable[[dict[str, Any]], bool] = lambda e: True,
+        timeout: float = WAIT_SECONDS,
+    ) -> dict[str, Any]:
         """The next entry of `kind` that `matches`, recorded after this journal was opened."""
         deadline = time.monotonic() + timeout
         while (remaining := deadline - time.monotonic()) > 0:
-            answer = self._http.get("/api/journal",
-                                    params={"after": self.cursor, "timeout": remaining}).json()
+            answer = self._http.get(
+                "/api/journal", params={"after": self.cursor, "timeout": remaining}
+            ).json()
             for position, entry in enumerate(answer["entries"], start=self.cursor):
                 if entry["kind"] == kind and matches(entry):
                     self.cursor = position + 1

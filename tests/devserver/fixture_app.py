@@ -15,41 +15,56 @@ app = Chalice(app_name="devserver-fixture")
 def management_client():
     # Built from settings, like the real app does: Chalice's own client only exists inside
     # WebSocket handlers and points at AWS.
-    return boto3.client("apigatewaymanagementapi",
-                        endpoint_url=os.environ["WS_MANAGEMENT_ENDPOINT"])
+    return boto3.client(
+        "apigatewaymanagementapi", endpoint_url=os.environ["WS_MANAGEMENT_ENDPOINT"]
+    )
 
 
 @app.route("/items/{item_id}", methods=["GET", "PUT"], cors=True)
 def item(item_id):
     request = app.current_request
-    return {"item_id": item_id, "event": request.to_original_event(),
-            "json_body": request.json_body if request.method == "PUT" else None}
+    return {
+        "item_id": item_id,
+        "event": request.to_original_event(),
+        "json_body": request.json_body if request.method == "PUT" else None,
+    }
 
 
 @app.route("/items/{item_id}/parts/{part_id}")
 def item_part(item_id, part_id):
-    return {"item_id": item_id, "part_id": part_id,
-            "path_parameters": app.current_request.to_original_event()["pathParameters"]}
+    return {
+        "item_id": item_id,
+        "part_id": part_id,
+        "path_parameters": app.current_request.to_original_event()["pathParameters"],
+    }
 
 
 @app.route("/created", methods=["POST"])
 def created():
-    return Response(body="", status_code=201,
-                    headers={"Location": "/items/new", "Set-Cookie": ["a=1", "b=2"]})
+    return Response(
+        body="", status_code=201, headers={"Location": "/items/new", "Set-Cookie": ["a=1", "b=2"]}
+    )
 
 
 @app.route("/env")
 def env():
-    names = ["DYNAMODB_ENDPOINT", "WS_URL", "WS_MANAGEMENT_ENDPOINT", "MAIL_OUTBOX_DIR",
-             "PUBLIC_ORIGIN", "AWS_DEFAULT_REGION"]
+    names = [
+        "DYNAMODB_ENDPOINT",
+        "WS_URL",
+        "WS_MANAGEMENT_ENDPOINT",
+        "MAIL_OUTBOX_DIR",
+        "PUBLIC_ORIGIN",
+        "AWS_DEFAULT_REGION",
+    ]
     return {name: os.environ.get(name) for name in names}
 
 
 @app.route("/journal")
 def read_journal():
     params = app.current_request.query_params or {}
-    entries, cursor = journal.entries_after(int(params.get("after", "0")),
-                                            float(params.get("timeout", "10")))
+    entries, cursor = journal.entries_after(
+        int(params.get("after", "0")), float(params.get("timeout", "10"))
+    )
     return {"entries": entries, "next": cursor}
 
 
@@ -67,8 +82,7 @@ def rendezvous(name, parties):
 def push(connection_id):
     client = management_client()
     try:
-        client.post_to_connection(ConnectionId=connection_id,
-                                  Data=app.current_request.raw_body)
+        client.post_to_connection(ConnectionId=connection_id, Data=app.current_request.raw_body)
     except client.exceptions.GoneException:
         return Response(body={"gone": True}, status_code=410)
     return {"pushed": True}
@@ -77,10 +91,13 @@ def push(connection_id):
 @app.on_ws_connect()
 def ws_connect(event):
     original = event.to_dict()
-    journal.record("connect", connection_id=event.connection_id,
-                   query=original.get("queryStringParameters"),
-                   headers=original.get("headers"),
-                   request_context=original["requestContext"])
+    journal.record(
+        "connect",
+        connection_id=event.connection_id,
+        query=original.get("queryStringParameters"),
+        headers=original.get("headers"),
+        request_context=original["requestContext"],
+    )
     if (original.get("queryStringParameters") or {}).get("token") != "let-me-in":
         return {"statusCode": 403}
     return {"statusCode": 200}
@@ -91,16 +108,23 @@ def ws_message(event):
     journal.record("message", connection_id=event.connection_id, body=event.body)
     if event.body == "fail":
         raise RuntimeError("the fixture was asked to fail")
-    reply = {"echo": event.body, "connection_id": event.connection_id,
-             "route_key": event.to_dict()["requestContext"]["routeKey"]}
-    management_client().post_to_connection(ConnectionId=event.connection_id,
-                                           Data=json.dumps(reply).encode())
+    reply = {
+        "echo": event.body,
+        "connection_id": event.connection_id,
+        "route_key": event.to_dict()["requestContext"]["routeKey"],
+    }
+    management_client().post_to_connection(
+        ConnectionId=event.connection_id, Data=json.dumps(reply).encode()
+    )
 
 
 @app.on_ws_disconnect()
 def ws_disconnect(event):
-    journal.record("disconnect", connection_id=event.connection_id,
-                   request_context=event.to_dict()["requestContext"])
+    journal.record(
+        "disconnect",
+        connection_id=event.connection_id,
+        request_context=event.to_dict()["requestContext"],
+    )
 
 
 @app.lambda_function(name="setup")

@@ -15,8 +15,11 @@ from devserver.testing import DevServerURLs
 
 
 def test_event_has_the_rest_api_proxy_shape(http: httpx.Client, server: DevServerURLs):
-    response = http.get("/api/items/a%2Bb", params=[("x", "1"), ("x", "2"), ("y", "three")],
-                        headers={"X-Custom": "yes", "User-Agent": "pytest-agent"})
+    response = http.get(
+        "/api/items/a%2Bb",
+        params=[("x", "1"), ("x", "2"), ("y", "three")],
+        headers={"X-Custom": "yes", "User-Agent": "pytest-agent"},
+    )
 
     assert response.status_code == 200
     answer = response.json()
@@ -46,14 +49,18 @@ def test_event_has_the_rest_api_proxy_shape(http: httpx.Client, server: DevServe
 
 def test_body_and_several_path_parameters(http: httpx.Client):
     body = '{"name": "Käse"}'
-    put = http.put("/api/items/7", content=body.encode(),
-                   headers={"Content-Type": "application/json"})
+    put = http.put(
+        "/api/items/7", content=body.encode(), headers={"Content-Type": "application/json"}
+    )
     assert put.json()["json_body"] == {"name": "Käse"}
     assert put.json()["event"]["body"] == body
 
     part = http.get("/api/items/7/parts/9/")  # API Gateway drops a trailing slash
-    assert part.json() == {"item_id": "7", "part_id": "9",
-                           "path_parameters": {"item_id": "7", "part_id": "9"}}
+    assert part.json() == {
+        "item_id": "7",
+        "part_id": "9",
+        "path_parameters": {"item_id": "7", "part_id": "9"},
+    }
 
 
 def test_response_status_and_headers_come_from_the_app(http: httpx.Client):
@@ -81,8 +88,10 @@ def test_method_the_route_lacks_is_a_405(http: httpx.Client):
 
 
 def test_cors_preflight_is_answered_for_cors_routes_only(http: httpx.Client):
-    preflight = http.options("/api/items/1", headers={
-        "Origin": "http://example.org", "Access-Control-Request-Method": "PUT"})
+    preflight = http.options(
+        "/api/items/1",
+        headers={"Origin": "http://example.org", "Access-Control-Request-Method": "PUT"},
+    )
     assert preflight.status_code == 200
     assert preflight.headers["access-control-allow-origin"] == "*"
     assert preflight.headers["access-control-allow-methods"] == "GET,PUT,OPTIONS"
@@ -119,8 +128,9 @@ def test_demo_page_carries_the_snippet(http: httpx.Client):
     page = http.get("/")
 
     assert page.status_code == 200
-    assert ('<script async src="/widget/loader.js" data-department="demo" data-lang="de">'
-            "</script>") in page.text
+    assert (
+        '<script async src="/widget/loader.js" data-department="demo" data-lang="de"></script>'
+    ) in page.text
     assert '<html lang="de">' in page.text
 
 

@@ -20,8 +20,13 @@ from devserver.testing import devserver_in_thread, devserver_process
 
 
 def dynamodb_client(endpoint: str):
-    return boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-central-1",
-                        aws_access_key_id="test", aws_secret_access_key="test")
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=endpoint,
+        region_name="eu-central-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
 
 
 def test_dynamodb_local_keeps_data_in_its_folder(tmp_path: Path):
@@ -47,18 +52,25 @@ def test_dynamodb_local_explains_what_is_missing(tmp_path: Path):
 
 def test_in_thread_server_restores_the_environment(dynamodb_endpoint: str):
     before = os.environ.get("WS_URL")
-    with devserver_in_thread(app_path=FIXTURE_APP, dynamodb_endpoint=dynamodb_endpoint,
-                             pool_size=1) as urls:
+    with devserver_in_thread(
+        app_path=FIXTURE_APP, dynamodb_endpoint=dynamodb_endpoint, pool_size=1
+    ) as urls:
         assert os.environ["WS_URL"] == urls.ws_url
-        with pytest.raises(RuntimeError, match="another in-thread devserver"), \
-                devserver_in_thread(app_path=FIXTURE_APP, dynamodb_endpoint=dynamodb_endpoint):
+        with (
+            pytest.raises(RuntimeError, match="another in-thread devserver"),
+            devserver_in_thread(app_path=FIXTURE_APP, dynamodb_endpoint=dynamodb_endpoint),
+        ):
             pass
     assert os.environ.get("WS_URL") == before
 
 
 def test_python_m_devserver_sets_up_the_app_and_sweeps():
-    with devserver_process(app_path=FIXTURE_APP, sweep_interval=0.2,
-                           admin_email="boss@example.org", admin_password="s3cret-pass") as urls:
+    with devserver_process(
+        app_path=FIXTURE_APP,
+        sweep_interval=0.2,
+        admin_email="boss@example.org",
+        admin_password="s3cret-pass",
+    ) as urls:
         with httpx.Client(base_url=urls.base_url, timeout=WAIT_SECONDS + 5) as http:
             # The journal lives in the child process: setup is in it from the start.
             journal = Journal(http, from_start=True)

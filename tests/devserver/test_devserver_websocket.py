@@ -14,8 +14,9 @@ from websockets.sync.client import ClientConnection, connect
 from devserver.testing import DevServerURLs
 
 
-def open_socket(server: DevServerURLs, query: str = "token=let-me-in&room=1&room=2",
-                **options) -> ClientConnection:
+def open_socket(
+    server: DevServerURLs, query: str = "token=let-me-in&room=1&room=2", **options
+) -> ClientConnection:
     return connect(f"{server.ws_url}?{query}", open_timeout=WAIT_SECONDS, **options)
 
 
@@ -34,8 +35,9 @@ def test_connect_is_refused_when_the_handler_says_so(server: DevServerURLs, jour
 
 
 def test_connect_event_carries_query_string_and_headers(server: DevServerURLs, journal: Journal):
-    with open_socket(server, additional_headers={"X-Custom": "yes"},
-                     user_agent_header="pytest-agent") as socket:
+    with open_socket(
+        server, additional_headers={"X-Custom": "yes"}, user_agent_header="pytest-agent"
+    ) as socket:
         connection_id = own_connection_id(socket)
 
     entry = journal.wait_for("connect", lambda e: e["connection_id"] == connection_id)
@@ -106,9 +108,7 @@ def test_boto3_post_get_and_gone(server: DevServerURLs, management):
             management.delete_connection(ConnectionId=unknown)
 
 
-def test_posting_after_the_client_left_is_gone(
-    server: DevServerURLs, management, journal: Journal
-):
+def test_posting_after_the_client_left_is_gone(server: DevServerURLs, management, journal: Journal):
     with open_socket(server) as socket:
         connection_id = own_connection_id(socket)
     journal.wait_for("disconnect", lambda e: e["connection_id"] == connection_id)

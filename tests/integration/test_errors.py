@@ -1,5 +1,6 @@
-"""API.md Conventions: every bad input gets the right status and `{"error": {"code", "message"}}`
-(400 naming the field, 401, 403, 404, 409, 413, 429), never a 500, and changes nothing stored."""
+"""The API's conventions (docs/features.md): every bad input gets the right status and
+`{"error": {"code", "message"}}` (400 naming the field, 401, 403, 404, 409, 413, 429), never a
+500, and changes nothing stored."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The visitor side of API.md through the Chalice test client: config, the cacheable availability,
+"""The visitor side of the API through the Chalice test client: config, the cacheable availability,
 visitors, rooms, messages, closing."""
 
 from __future__ import annotations

@@ -89,7 +89,7 @@ def test_dynamodb_deletes_a_room_whose_expires_at_has_passed(tmp_path, monkeypat
             queued_key=queued_key,
             expires_at=int(time.time()) - 60,
         )
-        store.create_room(room)
+        store.create_room(room, None)
         assert store.get_room("room_expired", time.time()) is None  # filtered at once
         wait_until(
             lambda: store.get_room("room_expired", 0) is None,  # 0: a read that filters nothing

@@ -7,6 +7,7 @@ import itertools
 import threading
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -218,11 +219,14 @@ def test_a_connection_remembers_who_opened_it(store):
         session_id="ses_1",
         session_expires_at=NOW + 3600,
         departments=("sales",),
+        status="online",
+        counts=True,
     )
     store.add_connection(opened)
 
     before = store.touch_connection("c-1", NOW + 30, NOW + 9000)
-    store.update_agent_connections(store.change_agent(paula.agent_id, name="P."), NOW)
+    renamed = store.change_agent(paula.agent_id, name="P.", status="busy")
+    store.update_agent_connections(renamed, False, NOW)
 
     assert before == opened
     assert store.touch_connection("c-unknown", NOW, NOW + 60) is None
@@ -315,14 +319,20 @@ def test_a_department_stored_before_agents_gone_were_kept_remembers_them_too(sto
 def test_presence_is_kept_per_agent_in_the_department(store):
     store.create_department(Department("sales", "Sales", 24))
 
-    store.set_agent_presence("sales", "agt_1", NOW + 90, True)
-    store.set_agent_presence("sales", "agt_2", NOW + 60, True)
-    store.set_agent_presence("sales", "agt_2", None, False)
-    store.set_agent_presence("gone", "agt_1", NOW + 90, True)  # deleted meanwhile: no error
+    store.set_agent_presence("sales", "agt_1", NOW + 90, ("c-1", "c-2"))
+    store.set_agent_presence("sales", "agt_2", NOW + 60, ("c-3",))
+    store.set_agent_presence("sales", "agt_2", None, ())
+    store.set_agent_presence("sales", "agt_3", None, ("c-4",))  # busy, but its console is open
+    store.set_agent_presence("gone", "agt_1", NOW + 90, ("c-1",))  # deleted meanwhile: no error
 
+    assert store.extend_agent_presence("sales", "agt_1", NOW + 120) is True
+    assert store.extend_agent_presence("sales", "agt_3", NOW + 120) is False  # does not count
+    assert store.extend_agent_presence("gone", "agt_1", NOW + 120) is False
     sales = store.get_department("sales")
     assert sales is not None and store.get_department("gone") is None
-    assert (dict(sales.ready_until), sales.online_agents) == ({"agt_1": NOW + 90}, {"agt_1"})
+    assert dict(sales.ready_until) == {"agt_1": NOW + 120}
+    assert dict(sales.consoles) == {"agt_1": ("c-1", "c-2"), "agt_3": ("c-4",)}
+    assert sales.online_agents == {"agt_1", "agt_3"}
 
 
 # ---- canned responses --------------------------------------------------------------------------
@@ -415,9 +425,12 @@ def test_counters_count(store):
 
 def test_of_two_takes_of_one_queued_room_the_later_is_refused(store):
     queued = room()
-    store.create_room(queued)
+    queued = replace(queued, live={"c-visitor": queued.visitor_id})
+    store.create_room(queued, None)
 
-    taken = store.take_room(queued, "agt_1", "Paula", "2026-01-01T01:00:00.000Z")
+    taken = store.take_room(
+        queued, "agt_1", "Paula", "2026-01-01T01:00:00.000Z", ("c-paula",), NOW + 99
+    )
 
     assert (taken.state, taken.agent_id, taken.served_by, taken.queued_key) == (
         "open",
@@ -425,21 +438,24 @@ def test_of_two_takes_of_one_queued_room_the_later_is_refused(store):
         {"agt_1"},
         None,
     )
+    assert taken.live == {"c-visitor": queued.visitor_id, "c-paula": "agt_1"}
     assert taken.version == queued.version + 1 and store.get_room(queued.room_id, NOW) == taken
+    assert [link.room_id for link in store.rooms_of_agent("agt_1", None, None)] == [queued.room_id]
     with pytest.raises(Changed):
-        store.take_room(queued, "agt_2", "Piet", "2026-01-01T01:00:01.000Z")
+        store.take_room(queued, "agt_2", "Piet", "2026-01-01T01:00:01.000Z", (), NOW + 99)
     assert store.queued_rooms("sales", 10, NOW) == []
+    assert store.rooms_of_agent("agt_2", None, None) == []
 
 
 def test_a_room_goes_back_to_its_place_in_the_queue(store):
     first, second = room(), room()
-    store.create_room(first)
-    store.create_room(second)
-    taken = store.take_room(first, "agt_1", "Paula", "t")
+    store.create_room(first, None)
+    store.create_room(second, None)
+    taken = store.take_room(first, "agt_1", "Paula", "t", ("c-paula",), NOW + 99)
 
     returned = store.return_room(taken, "2026-01-01T02:00:00.000Z")
 
-    assert returned.state == "queued" and returned.agent_id is None
+    assert returned.state == "queued" and returned.agent_id is None and returned.live == {}
     assert store.get_room(first.room_id, NOW).queued_at == "2026-01-01T02:00:00.000Z"
     assert [r.room_id for r in store.queued_rooms("sales", 10, NOW)] == [
         first.room_id,
@@ -452,17 +468,20 @@ def test_a_room_goes_back_to_its_place_in_the_queue(store):
 
 def test_forwarding_moves_the_room_only_while_the_same_agent_serves_it(store):
     queued = room()
-    store.create_room(queued)
-    taken = store.take_room(queued, "agt_1", "Paula", "t")
+    store.create_room(queued, None)
+    taken = store.take_room(queued, "agt_1", "Paula", "t", ("c-paula",), NOW + 99)
 
-    to_piet = store.forward_room_to_agent(taken, "agt_2", "Piet")
-    with pytest.raises(Changed):
-        store.forward_room_to_agent(taken, "agt_3", "Lars")  # Paula no longer serves it
+    to_piet = store.forward_room_to_agent(taken, "agt_2", "Piet", ("c-piet",), NOW + 99)
+    with pytest.raises(Changed):  # Paula no longer serves it
+        store.forward_room_to_agent(taken, "agt_3", "Lars", (), NOW + 99)
     to_library = store.forward_room_to_department(
         to_piet, "library", "2026-02#x", "2026-02-01T00:00:00.000Z", 2
     )
 
     assert (to_piet.agent_id, to_piet.served_by) == ("agt_2", {"agt_1", "agt_2"})
+    assert to_piet.live == {"c-piet": "agt_2"} and to_library.live == {}
+    assert store.get_room(queued.room_id, NOW) == to_library
+    assert [link.room_id for link in store.rooms_of_agent("agt_2", None, None)] == [queued.room_id]
     assert (to_library.state, to_library.department_id, to_library.retention_hours) == (
         "queued",
         "library",
@@ -475,7 +494,7 @@ def test_forwarding_moves_the_room_only_while_the_same_agent_serves_it(store):
 
 def test_a_room_closes_once(store):
     queued = room()
-    store.create_room(queued)
+    store.create_room(queued, None)
 
     closed = store.close_room(queued, "2026-01-02", "visitor", "thanks", NOW + 99)
 
@@ -494,9 +513,9 @@ def test_rooms_are_found_by_department_visitor_and_agent(store):
     older, newer = room(visitor_id="vis_a"), room(visitor_id="vis_a")
     elsewhere = room("library")
     for each in (older, newer, elsewhere):
-        store.create_room(each)
-    store.link_agent_room("agt_1", older, NOW + 99)
-    store.link_agent_room("agt_1", newer, NOW + 99)
+        store.create_room(each, None)
+    store.take_room(older, "agt_1", "Paula", "t", (), NOW + 99)
+    store.take_room(newer, "agt_1", "Paula", "t", (), NOW + 99)
 
     assert [r.room_id for r in store.rooms_of_department("sales", None)] == [
         newer.room_id,
@@ -518,9 +537,8 @@ def test_rooms_are_found_by_department_visitor_and_agent(store):
 
 def test_deleting_a_room_takes_its_messages_and_links_along(store):
     queued = room()
-    store.create_room(queued)
-    taken = store.take_room(queued, "agt_1", "Paula", "t")
-    store.link_agent_room("agt_1", taken, NOW + 99)
+    store.create_room(queued, None)
+    taken = store.take_room(queued, "agt_1", "Paula", "t", ("c-paula",), NOW + 99)
     store.append_message(taken, draft("c1"), NOW + 3600)
 
     with pytest.raises(Changed):
@@ -535,12 +553,40 @@ def test_deleting_a_room_takes_its_messages_and_links_along(store):
         store.delete_room(taken, only_if_closed=False)
 
 
+def test_a_room_pushes_to_the_connections_that_listen(store):
+    queued = room(live={"c-1": "vis_x"})
+    store.create_room(queued, None)
+
+    store.listen(queued.room_id, "c-2", "vis_x")
+    store.stop_listening(queued.room_id, "c-1")
+    store.listen("room_gone", "c-3", "vis_x")  # deleted meanwhile: no error
+    store.stop_listening("room_gone", "c-3")
+
+    stored = store.get_room(queued.room_id, NOW)
+    assert stored is not None and stored.live == {"c-2": "vis_x"}
+    assert stored.connections_of("vis_x") == ["c-2"] and stored.connections_of("agt_1") == []
+
+
+def test_a_room_is_created_with_its_first_message(store):
+    queued = room()
+
+    first = store.create_room(queued, draft("c1", "Hallo?"))
+
+    assert first is not None and first.created and first.message.seq == 1
+    assert first.room == replace(queued, last_seq=1) == store.get_room(queued.room_id, NOW)
+    assert store.messages_after(queued.room_id, 0, 10, NOW) == [first.message]
+    assert store.message_for_client_id(queued.room_id, "c1", NOW) == first.message
+    assert store.append_message(first.room, draft("c2"), NOW + 5000).message.seq == 2
+    with pytest.raises(Taken):
+        store.create_room(queued, None)
+
+
 # ---- messages ----------------------------------------------------------------------------------
 
 
 def test_messages_are_numbered_without_holes_and_stored_once_per_client_id(store):
     queued = room()
-    store.create_room(queued)
+    store.create_room(queued, None)
 
     first = store.append_message(queued, draft("c1", "eins"), NOW + 5000)
     second = store.append_message(queued, draft("c2", "zwei"), NOW + 5000)  # from a stale room
@@ -557,7 +603,7 @@ def test_messages_are_numbered_without_holes_and_stored_once_per_client_id(store
 
 def test_a_closed_room_takes_only_its_closing_line(store):
     queued = room()
-    store.create_room(queued)
+    store.create_room(queued, None)
     closed = store.close_room(queued, "2026-01-02", "visitor", None, NOW + 99)
 
     with pytest.raises(Closed):
@@ -573,7 +619,7 @@ def test_a_closed_room_takes_only_its_closing_line(store):
 def test_thirty_concurrent_writers_get_the_seqs_one_to_thirty(atomic_store):
     store = atomic_store
     queued = room()
-    store.create_room(queued)
+    store.create_room(queued, None)
     start = threading.Barrier(30, timeout=30)
     errors: list[BaseException] = []
 

@@ -1,6 +1,6 @@
 """The services called directly, on the in-memory store, with a recording pusher, a clock the test
 moves, and mail written to the test's outbox. `world` builds departments, agents (signed in,
-connected, online) and visitors, so that tests read like the seed's sentences."""
+connected, online) and visitors, so that tests read like the features in docs/features.md."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import pytest
 
 from chalicelib.errors import Conflict, DeliveryFailed, Forbidden, InvalidInput, Unauthorized
 from chalicelib.services import agents, presence, rooms
-from chalicelib.services.principals import authenticate_agent
+from chalicelib.services.principals import authenticate_agent, principal_of_connection
 
 
 def test_a_registration_waits_for_an_administrator(world):
@@ -173,6 +173,26 @@ def test_a_session_expires_after_the_configured_hours(world):
 
     with pytest.raises(Unauthorized):
         authenticate_agent(world.ctx, paula.token)
+
+
+def test_an_open_socket_is_refused_once_its_session_has_ended(world):
+    paula = world.agent("Paula")
+    assert principal_of_connection(world.ctx, paula.connection_id).id == paula.agent_id
+
+    world.clock.advance(hours=world.ctx.settings.session_hours, seconds=1)
+
+    with pytest.raises(Unauthorized):
+        principal_of_connection(world.ctx, paula.connection_id)
+
+
+def test_a_socket_speaks_with_the_name_and_departments_the_agent_has_now(world):
+    paula = world.agent("Paula")
+
+    agents.update_me(world.ctx, paula.p, "Paula P.", None)
+    agents.patch_agent(world.ctx, paula.agent_id, None, ["library"])
+
+    sender = principal_of_connection(world.ctx, paula.connection_id)
+    assert (sender.name, sender.departments) == ("Paula P.", ("library",))
 
 
 def test_a_forged_token_is_refused(world):

@@ -117,6 +117,17 @@ def test_heartbeats_keep_an_agent_available(world):
     assert world.available("sales") is True
 
 
+def test_a_busy_agents_heartbeats_do_not_bring_the_button_back(world):
+    paula = world.agent("Paula")
+    agents.set_status(world.ctx, paula.p, "busy")
+
+    world.pass_time(minutes=5)  # heartbeats all along
+
+    assert world.available("sales") is False
+    agents.set_status(world.ctx, paula.p, "online")
+    assert world.available("sales") is True
+
+
 def test_the_sweep_removes_an_agent_whose_connection_went_silent(world):
     paula, piet = world.agent("Paula"), world.agent("Piet")
     world.clock.advance(world.ctx.settings.presence_timeout_seconds - 10)

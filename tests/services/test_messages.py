@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.errors import Conflict, Forbidden, TooLarge
-from chalicelib.services import events, messages, rooms
+from chalicelib.services import events, messages, presence, rooms
 
 
 @pytest.fixture
@@ -189,6 +189,7 @@ def test_a_gone_connection_is_forgotten(world, chat):
 
     assert world.ctx.store.get_connection(visitor.connection_id, world.ctx.now()) is None
     assert world.ctx.store.connections_of(visitor.visitor_id, world.ctx.now()) == []
+    assert visitor.connection_id not in world.stored_room(room_id).live  # not tried again
     assert len(paula.pushed("message")) == 1  # the sender's own socket still gets the echo
 
 
@@ -210,3 +211,34 @@ def test_every_message_keeps_the_room_alive(world, chat):
     messages.send(world.ctx, visitor.p, room_id, "Noch eine Frage", "v-2")
 
     assert world.stored_room(room_id).expires_at == before + 5 * 3600
+
+
+def test_a_visitor_who_reconnects_hears_the_chat_on_the_new_socket(world, chat):
+    paula, visitor, room_id = chat
+    presence.disconnect(world.ctx, visitor.connection_id)
+    visitor.connection_id = "ws-visitor-again"
+
+    presence.connect(world.ctx, visitor.connection_id, visitor.p)
+    messages.send(world.ctx, paula.p, room_id, "Willkommen zurück", "a-1")
+
+    assert [p["message"]["text"] for p in visitor.pushed("message")] == ["Willkommen zurück"]
+
+
+def test_an_agent_who_reconnects_hears_the_chats_they_serve(world, chat):
+    paula, visitor, room_id = chat
+    presence.disconnect(world.ctx, paula.connection_id)
+    paula.connection_id = "ws-paula-again"
+
+    presence.connect(world.ctx, paula.connection_id, paula.p)
+    messages.send(world.ctx, visitor.p, room_id, "Hallo?", "v-1")
+
+    assert [p["message"]["text"] for p in paula.pushed("message")] == ["Hallo?"]
+
+
+def test_typing_reaches_only_the_other_side(world, chat):
+    paula, visitor, room_id = chat
+
+    messages.typing(world.ctx, visitor.p, room_id, True)
+
+    assert [p["author"]["id"] for p in paula.pushed("typing")] == [visitor.visitor_id]
+    assert visitor.pushed("typing") == []

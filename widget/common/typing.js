@@ -3,13 +3,13 @@
 // typing and timed out by the receiver. SENDS_OFF switches between them.
 
 /** Send `typing: false` after a pause (true), or only repeat `typing: true` (false). */
-export const SENDS_OFF = true;
+export const SENDS_OFF = false;
 /** While typing, "typing" is sent again at most this often (only when SENDS_OFF is false). */
 export const TYPING_REPEAT_MS = 5000;
 /** A pause this long ends "typing" on the sender's side. */
 export const TYPING_IDLE_MS = 3000;
 /** The receiver stops showing "… is typing" this long after the last signal. */
-export const THEIR_TYPING_MS = 10000;
+export const THEIR_TYPING_MS = 7000;
 
 /**
  * The sender's side: call `input(hasText)` on every edit and `stop()` when the text is sent.

@@ -52,6 +52,9 @@
     frame.focus();
   };
   button.onclick = () => {
+    // Shown first: a hidden iframe cannot take the focus.
+    open = true;
+    render();
     if (frame) show();
     else {
       frame = d.createElement("iframe");
@@ -61,8 +64,6 @@
       frame.onload = show;
       panel.append(frame);
     }
-    open = true;
-    render();
   };
   w.addEventListener("message", (event) => {
     const reported = event.data?.livechat;

@@ -1,5 +1,5 @@
 // Every text of the chat window, in German (the wording of the university's tutorial, see
-// ../shared/seed/) and English. `{name}` and friends are filled in by `t()` in chat.js.
+// docs/features.md) and English. `{name}` and friends are filled in by `t()` in chat.js.
 export const STRINGS = {
   de: {
     title: "Live-Chat",

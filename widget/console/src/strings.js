@@ -1,5 +1,5 @@
 // The console's shared texts, German (the wording of the university's tutorial, see
-// shared/seed/) and English. Each screen adds its own with addStrings() beside its code.
+// docs/features.md) and English. Each screen adds its own with addStrings() beside its code.
 export const SHELL_STRINGS = {
   de: {
     appTitle: "Live-Chat",
