@@ -279,7 +279,7 @@ def test_office_hours_are_kept_on_the_department_whole_and_unchanged(store):
 
     store.change_department("sales", office_hours=hours)
     store.change_department("sales", name="Studienberatung")  # other changes keep them
-    store.set_agent_presence("sales", "agt_1", NOW + 90, True)
+    store.set_agent_presence("sales", "agt_1", NOW + 90, ("ws_1",))
 
     sales = store.get_department("sales")
     assert sales is not None and dict(sales.office_hours or {}) == hours
