@@ -20,12 +20,14 @@ from chalicelib.errors import DomainError, Forbidden, InvalidInput, NotFound
 from chalicelib.openapi import Operation, build_document
 from chalicelib.services import (
     agents,
+    canned,
     contacts,
     departments,
     messages,
     presence,
     rooms,
     sso,
+    stranded,
     visitors,
 )
 from chalicelib.services.context import Context, build_context
@@ -117,6 +119,7 @@ _NOT_FOUND_CODES = {
     "agent_id": "agent_not_found",
     "department_id": "department_not_found",
     "visitor_id": "contact_not_found",
+    "shortcut": "canned_not_found",
 }
 
 
@@ -687,6 +690,23 @@ def forward_room(
     raise InvalidInput("give either agent_id or department_id", "invalid_forward_target")
 
 
+# ---- an admin takes over a chat (never strand a visitor) ----------------------------------------
+
+
+@route(
+    "/rooms/{room_id}/takeover",
+    "POST",
+    "An admin takes over an open chat from whoever serves it (a system line says so)",
+    auth="admin",
+    response=s.RoomOut,
+    errors=(403, 404, 409),
+)
+def take_over_room(
+    ctx: Context, principal: AgentPrincipal, _body: None, _query: None, room_id: str
+) -> Answer:
+    return rooms.takeover(ctx, principal, room_id)
+
+
 @route(
     "/rooms",
     "GET",
@@ -915,8 +935,9 @@ def admin_patch_department(
     _query: None,
     department_id: str,
 ) -> Answer:
+    office_hours = body.office_hours.model_dump() if body.office_hours is not None else None
     return departments.update(
-        ctx, department_id, body.name, body.allowed_origins, body.retention_hours
+        ctx, department_id, body.name, body.allowed_origins, body.retention_hours, office_hours
     )
 
 
@@ -936,6 +957,138 @@ def admin_delete_department(
     department_id: str,
 ) -> None:
     departments.delete(ctx, department_id)
+
+
+# ---- canned responses: the agent's own, and a department's (managed by admins) -----------------
+
+
+@route(
+    "/me/canned-responses",
+    "GET",
+    "The agent's own canned responses",
+    auth="agent",
+    response=s.CannedListOut,
+)
+def list_my_canned(ctx: Context, principal: AgentPrincipal, _body: None, _query: None) -> Answer:
+    return {"responses": canned.personal(ctx, principal)}
+
+
+@route(
+    "/me/canned-responses",
+    "POST",
+    "Add a canned response of one's own",
+    auth="agent",
+    body=s.CannedIn,
+    response=s.CannedOut,
+    status=201,
+    errors=(400, 409, 413),
+)
+def add_my_canned(
+    ctx: Context, principal: AgentPrincipal, body: s.CannedIn, _query: None
+) -> Answer:
+    return canned.add_personal(ctx, principal, body.shortcut, body.text)
+
+
+@route(
+    "/me/canned-responses/{shortcut}",
+    "PUT",
+    "Change (or rename) one's own canned response",
+    auth="agent",
+    body=s.CannedIn,
+    response=s.CannedOut,
+    errors=(400, 404, 409, 413),
+)
+def replace_my_canned(
+    ctx: Context, principal: AgentPrincipal, body: s.CannedIn, _query: None, shortcut: str
+) -> Answer:
+    return canned.replace_personal(ctx, principal, shortcut, body.shortcut, body.text)
+
+
+@route(
+    "/me/canned-responses/{shortcut}",
+    "DELETE",
+    "Delete one's own canned response",
+    auth="agent",
+    status=204,
+    errors=(404,),
+)
+def delete_my_canned(
+    ctx: Context, principal: AgentPrincipal, _body: None, _query: None, shortcut: str
+) -> None:
+    canned.delete_personal(ctx, principal, shortcut)
+
+
+@route(
+    "/departments/{department_id}/canned-responses",
+    "GET",
+    "A department's canned responses, for its agents",
+    auth="agent",
+    response=s.CannedListOut,
+    errors=(403, 404),
+)
+def list_department_canned(
+    ctx: Context, principal: AgentPrincipal, _body: None, _query: None, department_id: str
+) -> Answer:
+    return {"responses": canned.of_department(ctx, principal, department_id)}
+
+
+@route(
+    "/admin/departments/{department_id}/canned-responses",
+    "POST",
+    "Add a canned response to a department",
+    auth="admin",
+    body=s.CannedIn,
+    response=s.CannedOut,
+    status=201,
+    errors=(400, 404, 409, 413),
+)
+def add_department_canned(
+    ctx: Context,
+    _principal: AgentPrincipal,
+    body: s.CannedIn,
+    _query: None,
+    department_id: str,
+) -> Answer:
+    return canned.add_to_department(ctx, department_id, body.shortcut, body.text)
+
+
+@route(
+    "/admin/departments/{department_id}/canned-responses/{shortcut}",
+    "PUT",
+    "Change (or rename) a department's canned response",
+    auth="admin",
+    body=s.CannedIn,
+    response=s.CannedOut,
+    errors=(400, 404, 409, 413),
+)
+def replace_department_canned(
+    ctx: Context,
+    _principal: AgentPrincipal,
+    body: s.CannedIn,
+    _query: None,
+    department_id: str,
+    shortcut: str,
+) -> Answer:
+    return canned.replace_in_department(ctx, department_id, shortcut, body.shortcut, body.text)
+
+
+@route(
+    "/admin/departments/{department_id}/canned-responses/{shortcut}",
+    "DELETE",
+    "Delete a department's canned response",
+    auth="admin",
+    status=204,
+    errors=(404,),
+)
+def delete_department_canned(
+    ctx: Context,
+    _principal: AgentPrincipal,
+    _body: None,
+    _query: None,
+    department_id: str,
+    shortcut: str,
+) -> None:
+    canned.delete_from_department(ctx, department_id, shortcut)
 
 
 @app.route("/openapi.json", methods=["GET"], cors=CORS)
@@ -1010,7 +1163,7 @@ def _ws_error(ctx: Context, connection_id: str, exc: DomainError) -> None:
 
 @app.on_ws_disconnect()
 def ws_disconnect(event: WebsocketEvent) -> None:
-    presence.disconnect(context(), event.connection_id)
+    stranded.disconnect(context(), event.connection_id)
 
 
 # ---- setup and schedule ------------------------------------------------------------------------

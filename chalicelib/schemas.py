@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     EmailStr,
@@ -124,6 +127,17 @@ class ForwardIn(Strict):
     department_id: DepartmentId | None = None
 
 
+# A canned response's shortcut, typed after "/" in the composer.
+Shortcut = Annotated[
+    str, StringConstraints(min_length=1, max_length=32, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+]
+
+
+class CannedIn(Strict):
+    shortcut: Shortcut
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
 class ContactIn(Strict):
     name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = None
     email: EmailStr | None = None
@@ -155,10 +169,60 @@ class DepartmentIn(Strict):
     retention_hours: Annotated[int, Field(ge=1, le=24 * 365)] = 24
 
 
+# Office hours (S24): spans of a weekday in the department's time zone, "08:00-12:30"; 24:00 ends
+# a day. Dates closed all day as ISO dates.
+_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]"
+
+
+def _ends_after_it_starts(span: str) -> str:
+    start, end = span.split("-")
+    if end <= start:
+        raise ValueError(f"{span} ends before it starts")
+    return span
+
+
+Span = Annotated[
+    str,
+    StringConstraints(pattern=rf"^{_TIME}-({_TIME}|24:00)$"),
+    AfterValidator(_ends_after_it_starts),
+]
+IsoDate = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class OfficeHours(Strict):
+    enabled: bool
+    time_zone: Annotated[str, StringConstraints(min_length=1, max_length=64)] = "Europe/Berlin"
+    weekly: dict[Weekday, Annotated[list[Span], Field(max_length=8)]] = Field(default_factory=dict)
+    closed_dates: list[IsoDate] = Field(default_factory=list, max_length=400)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown time zone {value!r} (an IANA name such as Europe/Berlin)"
+            ) from exc
+        return value
+
+    @field_validator("closed_dates")
+    @classmethod
+    def _real_dates(cls, value: list[str]) -> list[str]:
+        for day in value:
+            try:
+                date.fromisoformat(day)
+            except ValueError as exc:
+                raise ValueError(f"{day} is no date") from exc
+        return value
+
+
 class DepartmentPatchIn(Strict):
     name: Name | None = None
     allowed_origins: list[Origin] | None = Field(default=None, max_length=100)
     retention_hours: Annotated[int, Field(ge=1, le=24 * 365)] | None = None
+    office_hours: OfficeHours | None = None
 
 
 # ---- WebSocket frames: one discriminated union on "action" --------------------------------------
@@ -227,6 +291,16 @@ class RoomAgentOut(BaseModel):
     agent_id: str
     name: str
     status: str
+
+
+class CannedOut(BaseModel):
+    shortcut: str
+    text: str
+    department_id: str | None  # None: the agent's own
+
+
+class CannedListOut(BaseModel):
+    responses: list[CannedOut]
 
 
 class RoomOut(BaseModel):
@@ -326,6 +400,7 @@ class DepartmentOut(BaseModel):
     allowed_origins: list[str]
     retention_hours: int
     available: bool
+    office_hours: OfficeHours | None = None
 
 
 class DepartmentListOut(BaseModel):

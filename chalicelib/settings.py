@@ -24,6 +24,7 @@ class Settings:
     room_idle_hours: int
     default_retention_hours: int
     rate_limit_per_minute: int
+    agent_gone_minutes: int = 3  # an open chat whose agent vanished returns to the queue
     languages: tuple[str, ...] = ("de", "en")
     # Institutional sign-in (OpenID Connect); off while no issuer is set. The client secret is
     # SSO_CLIENT_SECRET locally; in AWS SSO_CLIENT_SECRET_NAME names the SSM parameter or the
@@ -86,6 +87,7 @@ def load_settings() -> Settings:
         room_idle_hours=_int("ROOM_IDLE_HOURS", 24),
         default_retention_hours=_int("DEFAULT_RETENTION_HOURS", 24),
         rate_limit_per_minute=_int("RATE_LIMIT_PER_MINUTE", 60),
+        agent_gone_minutes=_int("AGENT_GONE_MINUTES", 3),
         sso_issuer=os.environ.get("SSO_ISSUER", "").strip(),
         sso_client_id=os.environ.get("SSO_CLIENT_ID", ""),
         sso_client_secret=os.environ.get("SSO_CLIENT_SECRET", ""),

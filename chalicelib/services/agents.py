@@ -17,7 +17,7 @@ from chalicelib.errors import (
     NotFound,
     Unauthorized,
 )
-from chalicelib.services import presence
+from chalicelib.services import presence, stranded
 from chalicelib.services.context import Context
 from chalicelib.services.departments import get as get_department
 from chalicelib.services.principals import AgentPrincipal, hash_secret
@@ -125,6 +125,7 @@ def open_session(ctx: Context, agent: Agent) -> str:
 def logout(ctx: Context, principal: AgentPrincipal) -> None:
     ctx.store.end_session(principal.session_id)
     presence.sign_off(ctx, principal.id, principal.session_id)
+    stranded.agent_went_offline(ctx, principal.id, announced=True)
 
 
 def _existing(ctx: Context, agent_id: str) -> Agent:
@@ -264,6 +265,7 @@ def disable(ctx: Context, agent_id: str) -> dict:
     except Changed as exc:
         raise NotFound(f"unknown agent_id {agent_id!r}", "agent_not_found") from exc
     presence.sign_off(ctx, agent_id)
+    stranded.agent_went_offline(ctx, agent_id, announced=True)
     return agent_view(_existing(ctx, agent_id))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.services.context import Context
+from chalicelib.services.office_hours import normalized
 from chalicelib.services.presence import is_available
 from chalicelib.services.views import department_view
 from chalicelib.store.base import Changed, Taken
@@ -77,11 +78,17 @@ def update(
     name: str | None,
     allowed_origins: list[str] | None,
     retention_hours: int | None,
+    office_hours: dict | None = None,
 ) -> dict:
+    """Change what is given; office hours as a whole (`enabled` False keeps them, unused)."""
     origins = tuple(dict.fromkeys(allowed_origins)) if allowed_origins is not None else None
     try:
         department = ctx.store.change_department(
-            department_id, name=name, allowed_origins=origins, retention_hours=retention_hours
+            department_id,
+            name=name,
+            allowed_origins=origins,
+            retention_hours=retention_hours,
+            office_hours=normalized(office_hours) if office_hours is not None else None,
         )
     except Changed as exc:
         raise _not_found(department_id) from exc

@@ -81,6 +81,12 @@ SYSTEM_TEXTS = {
     "returned": "The chat was returned to the queue. The next free agent will answer.",
     "forwarded": "The chat was forwarded to {name}.",
     "closed": "The chat was closed.",
+    "agent_gone": "{name} is no longer reachable. The next free agent will answer.",
+    "agent_gone_nobody": (
+        "{name} is no longer reachable, and nobody else can answer right now. "
+        "You can end the chat and write to us later."
+    ),
+    "taken_over": "{name} took over the chat.",
 }
 
 

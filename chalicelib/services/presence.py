@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from chalicelib.services.context import Context
 from chalicelib.services.events import notify
+from chalicelib.services.office_hours import is_open
 from chalicelib.services.principals import AgentPrincipal, Principal, counts_for_button
 from chalicelib.store.base import Changed
 from chalicelib.store.records import Agent, Connection, Department, Room
@@ -129,10 +130,12 @@ def heartbeat(ctx: Context, connection_id: str) -> None:
                 return
 
 
-def disconnect(ctx: Context, connection_id: str) -> None:
+def disconnect(ctx: Context, connection_id: str) -> Connection | None:
+    """Forget a closed socket; returns what it was."""
     gone = ctx.store.remove_connection(connection_id)
     if gone is not None and gone.kind == "agent":
         refresh_agent(ctx, gone.principal_id)
+    return gone
 
 
 def close_connections(ctx: Context, principal_id: str, session_id: str | None = None) -> None:
@@ -163,7 +166,9 @@ def sweep(ctx: Context) -> int:
 
 
 def is_available(department: Department, now: float) -> bool:
-    return any(until > now for until in department.ready_until.values())
+    """Someone counts for the button, within the department's office hours (if it has any)."""
+    ready = any(until > now for until in department.ready_until.values())
+    return ready and is_open(department.office_hours, now)
 
 
 def _connection_expiry(ctx: Context) -> int:

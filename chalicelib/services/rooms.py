@@ -272,6 +272,48 @@ def close(ctx: Context, principal: Principal, room_id: str, comment: str | None)
     return room_view(room, status)
 
 
+# ---- chats whose agent vanished, and admins taking over (services/stranded.py) ----------------
+
+
+def requeue_stranded(ctx: Context, former: Room, answerable: bool) -> bool:
+    """Back to the queue at its old place, telling the visitor that their agent is gone and
+    whether anyone can answer now; False when it was served, returned or closed meanwhile."""
+    try:
+        room = ctx.store.return_room(former, ctx.iso())
+    except Changed:
+        return False
+    event = "agent_gone" if answerable else "agent_gone_nobody"
+    room = messages.system(ctx, room, event, former.agent_name)
+    view = _view(ctx, room)
+    events.room_event(ctx, room, "returned", position=view.get("position"), former=former)
+    _queue_changed(ctx, room, "added")
+    return True
+
+
+def takeover(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
+    """An admin serves an open chat from now on, whoever served it (as a forward to them)."""
+    if not principal.is_admin:
+        raise Forbidden("only admins can take over a chat", "admin_only")
+    former = load_room(ctx, principal, room_id)
+    if former.state != "open":
+        raise Conflict("only open chats can be taken over", "room_not_open")
+    if former.agent_id == principal.id:
+        raise Conflict("you serve this chat already", "same_agent")
+    try:
+        room = ctx.store.forward_room_to_agent(
+            former,
+            principal.id,
+            principal.name,
+            _connection_ids(ctx, principal.id),
+            _link_expiry(ctx, former),
+        )
+    except Changed as exc:
+        raise _changed_meanwhile(exc) from exc
+    room = messages.system(ctx, room, "taken_over", principal.name)
+    events.room_event(ctx, room, "taken_over", agent_status=principal.status, former=former)
+    return room_view(room, principal.status)
+
+
 # ---- the agent's chats (S12) and deletion (S13, S27) -------------------------------------------
 
 

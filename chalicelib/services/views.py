@@ -97,6 +97,7 @@ def department_view(department: Department, available: bool) -> dict:
         "allowed_origins": list(department.allowed_origins),
         "retention_hours": department.retention_hours,
         "available": available,
+        "office_hours": dict(department.office_hours) if department.office_hours else None,
     }
 
 

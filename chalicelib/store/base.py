@@ -9,12 +9,14 @@ that decide a race are conditional and named for what they decide; a lost race r
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from chalicelib.store.records import (
     Agent,
     AgentRoom,
     Appended,
+    CannedResponse,
     Connection,
     Contact,
     Cursor,
@@ -160,12 +162,19 @@ class Store(ABC):
         name: str | None = None,
         allowed_origins: tuple[str, ...] | None = None,
         retention_hours: int | None = None,
+        office_hours: Mapping[str, Any] | None = None,
     ) -> Department:
-        """`Changed` when the department is gone."""
+        """Change what is given (office hours as a whole); `Changed` when the department is
+        gone."""
 
     @abstractmethod
     def delete_department(self, department_id: str) -> None:
         """`Changed` when there is none."""
+
+    @abstractmethod
+    def mark_agent_gone(self, department_id: str, agent_id: str, since: int | None) -> None:
+        """Remember (or, with None, forget) since when an agent serving chats of the department
+        has had no live connection; a department deleted meanwhile is left alone."""
 
     @abstractmethod
     def set_agent_presence(
@@ -320,6 +329,25 @@ class Store(ABC):
     @abstractmethod
     def messages_after(self, room_id: str, after: int, limit: int, now: float) -> list[Message]:
         """Messages in seq order after `after`."""
+
+    # ---- canned responses ----------------------------------------------------------------------
+
+    @abstractmethod
+    def canned_responses(self, owner: str) -> list[CannedResponse]:
+        """The owner's canned responses ("department#<id>" or "agent#<id>"), by shortcut."""
+
+    @abstractmethod
+    def add_canned_response(self, owner: str, response: CannedResponse) -> None:
+        """`Taken` when the owner has one with this shortcut."""
+
+    @abstractmethod
+    def replace_canned_response(self, owner: str, shortcut: str, response: CannedResponse) -> None:
+        """Put `response` in the place of the one at `shortcut` (which may change): `Changed`
+        when there is none, `Taken` when the new shortcut is another's."""
+
+    @abstractmethod
+    def delete_canned_response(self, owner: str, shortcut: str) -> None:
+        """`Changed` when there is none."""
 
     # ---- institutional sign-in -----------------------------------------------------------------
 

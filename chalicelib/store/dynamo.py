@@ -8,7 +8,7 @@ costs a new Lambda container about 0.1 s per table it touches).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields, replace
 from types import SimpleNamespace
 from typing import Any, cast
@@ -34,6 +34,7 @@ from chalicelib.store.records import (
     Agent,
     AgentRoom,
     Appended,
+    CannedResponse,
     Connection,
     Contact,
     Cursor,
@@ -119,6 +120,10 @@ def _values(record: Any) -> dict[str, Any]:
 
 def client_key(room_id: str, client_id: str) -> str:
     return f"client#{room_id}#{client_id}"
+
+
+def canned_key(owner: str) -> str:
+    return f"canned#{owner}"
 
 
 def email_key(email: str) -> str:
@@ -400,6 +405,7 @@ class DynamoStore(Store):
         name: str | None = None,
         allowed_origins: tuple[str, ...] | None = None,
         retention_hours: int | None = None,
+        office_hours: Mapping[str, Any] | None = None,
     ) -> Department:
         Item = self.m.DepartmentItem
         actions = []
@@ -409,6 +415,8 @@ class DynamoStore(Store):
             actions.append(Item.allowed_origins.set(list(allowed_origins)))
         if retention_hours is not None:
             actions.append(Item.retention_hours.set(retention_hours))
+        if office_hours is not None:
+            actions.append(Item.office_hours.set(dict(office_hours)))
         if not actions:
             department = self.get_department(department_id)
             if department is None:
@@ -428,6 +436,27 @@ class DynamoStore(Store):
                 Item(department_id).delete(condition=Item.department_id.exists())
         except _Condition as exc:
             raise Changed(department_id) from exc
+
+    def mark_agent_gone(self, department_id: str, agent_id: str, since: int | None) -> None:
+        Item = self.m.DepartmentItem
+        path = Item.gone_agents[agent_id]
+        action = path.set(since) if since is not None else path.remove()
+        # A department stored before agents gone were kept has no map to write into yet.
+        for _attempt in range(2):
+            try:
+                self._update(Item(department_id), [action], Item.gone_agents.exists())
+                return
+            except _Condition:
+                if since is None:
+                    return  # nothing remembered: nothing to forget
+            with contextlib.suppress(_Condition):  # deleted, or the map made meanwhile
+                condition = Item.department_id.exists() & Item.gone_agents.does_not_exist()
+                self._update(
+                    Item(department_id), [Item.gone_agents.set({agent_id: since})], condition
+                )
+                return
+            if self.get_department(department_id) is None:
+                return
 
     def set_agent_presence(
         self, department_id: str, agent_id: str, ready_until: int | None, consoles: tuple[str, ...]
@@ -807,6 +836,57 @@ class DynamoStore(Store):
         Item = self.m.MessageItem
         found = Item.query(room_id, range_key_condition=Item.seq > after, limit=limit)
         return [_record(Message, item) for item in found if _alive(item, now)]
+
+    # ---- canned responses ----------------------------------------------------------------------
+
+    def canned_responses(self, owner: str) -> list[CannedResponse]:
+        item = self._get(self.m.KeyItem, canned_key(owner))
+        entries = item.entries.as_dict() if item is not None and item.entries else {}
+        return [CannedResponse(shortcut, entries[shortcut]) for shortcut in sorted(entries)]
+
+    def _has_canned(self, owner: str, shortcut: str) -> bool:
+        return any(r.shortcut == shortcut for r in self.canned_responses(owner))
+
+    def add_canned_response(self, owner: str, response: CannedResponse) -> None:
+        Item = self.m.KeyItem
+        item = Item(canned_key(owner))
+        entry = Item.entries[response.shortcut]
+        for _attempt in range(2):
+            with contextlib.suppress(_Condition):
+                self._update(
+                    item, [entry.set(response.text)], Item.entries.exists() & entry.does_not_exist()
+                )
+                return
+            with contextlib.suppress(_Condition):  # the owner's first: no map yet
+                first = {response.shortcut: response.text}
+                self._update(item, [Item.entries.set(first)], Item.entries.does_not_exist())
+                return
+            if self._has_canned(owner, response.shortcut):
+                break
+        raise Taken(response.shortcut)
+
+    def replace_canned_response(self, owner: str, shortcut: str, response: CannedResponse) -> None:
+        Item = self.m.KeyItem
+        old, new = Item.entries[shortcut], Item.entries[response.shortcut]
+        if shortcut == response.shortcut:
+            actions, condition = [old.set(response.text)], old.exists()
+        else:
+            actions = [old.remove(), new.set(response.text)]
+            condition = old.exists() & new.does_not_exist()
+        try:
+            self._update(Item(canned_key(owner)), actions, condition)
+        except _Condition as exc:
+            if not self._has_canned(owner, shortcut):
+                raise Changed(shortcut) from exc
+            raise Taken(response.shortcut) from exc
+
+    def delete_canned_response(self, owner: str, shortcut: str) -> None:
+        Item = self.m.KeyItem
+        entry = Item.entries[shortcut]
+        try:
+            self._update(Item(canned_key(owner)), [entry.remove()], entry.exists())
+        except _Condition as exc:
+            raise Changed(shortcut) from exc
 
     # ---- institutional sign-in -----------------------------------------------------------------
     # Attempts and handovers are taken once: a read finds the item alive, then a delete

@@ -4,7 +4,8 @@ applies each request atomically; tests/store runs the same cases here and on Dyn
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from copy import deepcopy
 from dataclasses import replace
 from typing import Any
 
@@ -13,6 +14,7 @@ from chalicelib.store.records import (
     Agent,
     AgentRoom,
     Appended,
+    CannedResponse,
     Connection,
     Contact,
     Cursor,
@@ -53,6 +55,7 @@ class MemoryStore(Store):
         self._sessions: dict[str, Session] = {}
         self._connections: dict[str, Connection] = {}
         self._departments: dict[str, Department] = {}
+        self._canned: dict[str, dict[str, str]] = {}
         self._visitors: dict[str, Visitor] = {}
         self._contacts: dict[str, Contact] = {}
         self._rooms: dict[str, Room] = {}
@@ -239,6 +242,7 @@ class MemoryStore(Store):
         name: str | None = None,
         allowed_origins: tuple[str, ...] | None = None,
         retention_hours: int | None = None,
+        office_hours: Mapping[str, Any] | None = None,
     ) -> Department:
         department = self._departments.get(department_id)
         if department is None:
@@ -247,6 +251,7 @@ class MemoryStore(Store):
             "name": name,
             "allowed_origins": allowed_origins,
             "retention_hours": retention_hours,
+            "office_hours": deepcopy(dict(office_hours)) if office_hours is not None else None,
         }
         department = replace(department, **{k: v for k, v in changes.items() if v is not None})
         self._departments[department_id] = department
@@ -256,6 +261,16 @@ class MemoryStore(Store):
     def delete_department(self, department_id: str) -> None:
         if self._departments.pop(department_id, None) is None:
             raise Changed(department_id)
+
+    @_locked
+    def mark_agent_gone(self, department_id: str, agent_id: str, since: int | None) -> None:
+        department = self._departments.get(department_id)
+        if department is None:
+            return
+        gone = {k: v for k, v in department.gone_agents.items() if k != agent_id}
+        if since is not None:
+            gone[agent_id] = since
+        self._departments[department_id] = replace(department, gone_agents=gone)
 
     @_locked
     def set_agent_presence(
@@ -564,6 +579,35 @@ class MemoryStore(Store):
         messages = self._messages.get(room_id, {})
         found = [messages[s] for s in sorted(messages) if s > after][:limit]
         return [m for m in found if _alive(m, now)]
+
+    # ---- canned responses ----------------------------------------------------------------------
+
+    @_locked
+    def canned_responses(self, owner: str) -> list[CannedResponse]:
+        entries = self._canned.get(owner, {})
+        return [CannedResponse(shortcut, entries[shortcut]) for shortcut in sorted(entries)]
+
+    @_locked
+    def add_canned_response(self, owner: str, response: CannedResponse) -> None:
+        entries = self._canned.setdefault(owner, {})
+        if response.shortcut in entries:
+            raise Taken(response.shortcut)
+        entries[response.shortcut] = response.text
+
+    @_locked
+    def replace_canned_response(self, owner: str, shortcut: str, response: CannedResponse) -> None:
+        entries = self._canned.get(owner, {})
+        if shortcut not in entries:
+            raise Changed(shortcut)
+        if response.shortcut != shortcut and response.shortcut in entries:
+            raise Taken(response.shortcut)
+        del entries[shortcut]
+        entries[response.shortcut] = response.text
+
+    @_locked
+    def delete_canned_response(self, owner: str, shortcut: str) -> None:
+        if self._canned.get(owner, {}).pop(shortcut, None) is None:
+            raise Changed(shortcut)
 
     # ---- institutional sign-in -----------------------------------------------------------------
 

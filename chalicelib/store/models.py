@@ -34,7 +34,8 @@ class TtlNumberAttribute(NumberAttribute):
 
 
 class KeyItem(Model):
-    """Small keyed values: unique emails, client_id idempotency, counters, rate windows."""
+    """Small keyed values: unique emails, client_id idempotency, counters, rate windows, and
+    each owner's canned responses (`entries`: shortcut -> text, read in one GetItem)."""
 
     class Meta(_Meta):
         base_name = "keys"
@@ -42,6 +43,7 @@ class KeyItem(Model):
     key = UnicodeAttribute(hash_key=True)
     ref = UnicodeAttribute(null=True)
     number = NumberAttribute(null=True)
+    entries: MapAttribute = MapAttribute(null=True)
     expires_at = TtlNumberAttribute(null=True)
 
 
@@ -143,6 +145,12 @@ class DepartmentItem(Model):
     # agent -> their live consoles' connection ids, space-separated: queue events go to them
     consoles: MapAttribute = MapAttribute(default=dict)
     created_at = UnicodeAttribute()
+    office_hours: MapAttribute = MapAttribute(
+        null=True
+    )  # on this item: the availability stays one GetItem
+    gone_agents: MapAttribute = MapAttribute(
+        default=dict
+    )  # agent id -> since when they have no connection
     listing = UnicodeAttribute(default="department")
     listing_index = DepartmentListingIndex()
 

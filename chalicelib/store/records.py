@@ -68,10 +68,23 @@ class Department:
     ready_until: Mapping[str, int] = field(default_factory=dict)
     consoles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     created_at: str = ""
+    office_hours: Mapping[str, Any] | None = None  # services/office_hours.py
+    # Agents serving open chats here who lost their last live connection, and since when
+    # (services/stranded.py returns those chats to the queue after AGENT_GONE_MINUTES).
+    gone_agents: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def online_agents(self) -> frozenset[str]:
         return frozenset(self.consoles)
+
+
+@dataclass(frozen=True)
+class CannedResponse:
+    """A text an agent inserts with its shortcut (`/hours`), kept per owner: a department's
+    (managed by admins) or one agent's own; the shortcut is unique per owner."""
+
+    shortcut: str
+    text: str
 
 
 @dataclass(frozen=True)

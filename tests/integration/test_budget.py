@@ -75,6 +75,17 @@ def test_the_availability_check_is_exactly_one_getitem(api, dynamodb_calls):
     assert reply.status == 404 and calls == ["GetItem"]
 
 
+def test_with_office_hours_the_availability_check_is_still_one_getitem(api, dynamodb_calls):
+    api.agent("Paula")
+    hours = {"enabled": True, "weekly": {"mon": ["00:00-24:00"]}}  # the clock is on a Monday
+    api.patch("/admin/departments/sales", {"office_hours": hours}, auth=api.admin.auth)
+
+    reply, calls = measured(api, dynamodb_calls, "GET", "/departments/sales/availability")
+
+    assert reply.status == 200 and reply.json["available"] is True
+    assert calls == ["GetItem"]
+
+
 @pytest.fixture
 def open_chat(api):
     paula = api.agent("Paula")
@@ -260,6 +271,8 @@ def test_no_request_path_scans(sso_api, dynamodb_calls):
     call("POST", f"/rooms/{room}/forward", body={"agent_id": lars.agent_id}, auth=paula.auth)
     call("POST", f"/rooms/{room}/return", auth=lars.auth)
     call("POST", f"/rooms/{room}/take", auth=paula.auth)
+    call("POST", f"/rooms/{room}/takeover", auth=admin.auth)
+    call("POST", f"/rooms/{room}/forward", body={"agent_id": paula.agent_id}, auth=admin.auth)
     call(
         "PUT",
         f"/contacts/{visitor_id['visitor_id']}",
@@ -284,6 +297,15 @@ def test_no_request_path_scans(sso_api, dynamodb_calls):
     )
     call("POST", "/admin/departments", body={"department_id": "it", "name": "IT"}, auth=admin.auth)
     call("PATCH", "/admin/departments/it", body={"name": "IT-Service"}, auth=admin.auth)
+    canned = "/admin/departments/it/canned-responses"
+    call("POST", canned, body={"shortcut": "hi", "text": "Hallo"}, auth=admin.auth)
+    call("PUT", f"{canned}/hi", body={"shortcut": "moin", "text": "Moin"}, auth=admin.auth)
+    call("DELETE", f"{canned}/moin", auth=admin.auth)
+    call("POST", "/me/canned-responses", body={"shortcut": "a", "text": "A"}, auth=paula.auth)
+    call("PUT", "/me/canned-responses/a", body={"shortcut": "a", "text": "B"}, auth=paula.auth)
+    call("GET", "/me/canned-responses", auth=paula.auth)
+    call("DELETE", "/me/canned-responses/a", auth=paula.auth)
+    call("GET", "/departments/sales/canned-responses", auth=paula.auth)
     call("DELETE", "/admin/departments/it", auth=admin.auth)
     call("GET", "/departments", auth=paula.auth)
     call("GET", "/admin/departments", auth=admin.auth)

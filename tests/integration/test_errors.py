@@ -472,13 +472,13 @@ def test_non_admins_are_403_on_every_admin_route(api, scene):
             if path.startswith("/admin")
         }
     )
-    assert len(admin_routes) == 8
-    fill = {"{agent_id}": scene.piet.agent_id, "{department_id}": "library"}
+    assert len(admin_routes) == 11
+    fill = {"{agent_id}": scene.piet.agent_id, "{department_id}": "library", "{shortcut}": "hi"}
     cases = []
     for method, path in admin_routes:
         for name, value in fill.items():
             path = path.replace(name, value)
-        body = {} if method in ("POST", "PATCH") else None
+        body = {} if method in ("POST", "PATCH", "PUT") else None
         cases.append((method, path, a, body, "admin_only", []))
     check(api, cases, 403)
 

@@ -141,6 +141,7 @@ def test_admin_manages_departments(api):
         "allowed_origins": ["https://www.uni.example"],
         "retention_hours": 12,
         "available": False,
+        "office_hours": None,  # none until an admin sets them
     }
 
     patched = api.patch("/admin/departments/it", {"name": "IT", "retention_hours": 1}, auth=admin)

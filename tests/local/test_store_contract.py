@@ -16,6 +16,7 @@ from chalicelib.store.dynamo import DynamoStore
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import (
     Agent,
+    CannedResponse,
     Connection,
     Contact,
     Department,
@@ -267,6 +268,54 @@ def test_a_department_id_is_taken_once_and_changes_are_kept(store):
         store.change_department("library", name="x")
 
 
+def test_office_hours_are_kept_on_the_department_whole_and_unchanged(store):
+    store.create_department(Department("sales", "Sales", 24))
+    hours = {
+        "enabled": True,
+        "time_zone": "Europe/Berlin",
+        "weekly": {"mon": ["08:00-12:00", "13:00-18:00"], "sun": []},
+        "closed_dates": ["2026-12-24"],
+    }
+
+    store.change_department("sales", office_hours=hours)
+    store.change_department("sales", name="Studienberatung")  # other changes keep them
+    store.set_agent_presence("sales", "agt_1", NOW + 90, ("ws_1",))
+
+    sales = store.get_department("sales")
+    assert sales is not None and dict(sales.office_hours or {}) == hours
+    assert store.get_department("sales") == sales
+    assert store.all_departments()[0].office_hours == sales.office_hours
+
+
+def test_agents_gone_are_remembered_per_department_until_forgotten(store):
+    store.create_department(Department("sales", "Sales", 24))
+
+    store.mark_agent_gone("sales", "agt_1", NOW)
+    store.mark_agent_gone("sales", "agt_2", NOW + 30)
+    store.mark_agent_gone("sales", "agt_2", None)
+    store.mark_agent_gone("sales", "agt_3", None)  # never marked: nothing to forget
+    store.mark_agent_gone("gone", "agt_1", NOW)  # deleted meanwhile: no error
+
+    sales = store.get_department("sales")
+    assert sales is not None and dict(sales.gone_agents) == {"agt_1": NOW}
+    assert store.get_department("gone") is None
+
+
+def test_a_department_stored_before_agents_gone_were_kept_remembers_them_too(store):
+    store.create_department(Department("sales", "Sales", 24))
+    if isinstance(store, DynamoStore):
+        store.m.DepartmentItem("sales").update(
+            actions=[store.m.DepartmentItem.gone_agents.remove()]
+        )
+
+    store.mark_agent_gone("sales", "agt_1", None)
+    store.mark_agent_gone("sales", "agt_1", NOW)
+    store.mark_agent_gone("sales", "agt_2", NOW + 1)
+
+    sales = store.get_department("sales")
+    assert sales is not None and dict(sales.gone_agents) == {"agt_1": NOW, "agt_2": NOW + 1}
+
+
 def test_presence_is_kept_per_agent_in_the_department(store):
     store.create_department(Department("sales", "Sales", 24))
 
@@ -284,6 +333,65 @@ def test_presence_is_kept_per_agent_in_the_department(store):
     assert dict(sales.ready_until) == {"agt_1": NOW + 120}
     assert dict(sales.consoles) == {"agt_1": ("c-1", "c-2"), "agt_3": ("c-4",)}
     assert sales.online_agents == {"agt_1", "agt_3"}
+
+
+# ---- canned responses --------------------------------------------------------------------------
+
+
+def test_canned_responses_are_kept_per_owner_with_unique_shortcuts(store):
+    store.add_canned_response("department#sales", CannedResponse("hours", "Mo–Fr 8–18 Uhr"))
+    store.add_canned_response("department#sales", CannedResponse("apply", "Bewerbung: …"))
+    store.add_canned_response("agent#agt_1", CannedResponse("hours", "Meine Zeiten"))
+
+    with pytest.raises(Taken):
+        store.add_canned_response("department#sales", CannedResponse("hours", "doppelt"))
+    assert store.canned_responses("department#sales") == [
+        CannedResponse("apply", "Bewerbung: …"),
+        CannedResponse("hours", "Mo–Fr 8–18 Uhr"),
+    ]
+    assert store.canned_responses("agent#agt_1") == [CannedResponse("hours", "Meine Zeiten")]
+    assert store.canned_responses("agent#agt_2") == []
+
+
+def test_a_canned_response_is_changed_renamed_and_deleted_only_if_it_is_there(store):
+    owner = "department#sales"
+    store.add_canned_response(owner, CannedResponse("hours", "alt"))
+    store.add_canned_response(owner, CannedResponse("apply", "Bewerbung"))
+
+    store.replace_canned_response(owner, "hours", CannedResponse("hours", "neu"))
+    store.replace_canned_response(owner, "hours", CannedResponse("times", "neu"))
+    with pytest.raises(Taken):
+        store.replace_canned_response(owner, "times", CannedResponse("apply", "x"))
+    with pytest.raises(Changed):
+        store.replace_canned_response(owner, "hours", CannedResponse("hours", "x"))
+    with pytest.raises(Changed):
+        store.replace_canned_response("agent#nobody", "hours", CannedResponse("hours", "x"))
+    store.delete_canned_response(owner, "apply")
+    with pytest.raises(Changed):
+        store.delete_canned_response(owner, "apply")
+
+    assert store.canned_responses(owner) == [CannedResponse("times", "neu")]
+
+
+def test_of_two_admins_adding_the_same_first_shortcut_at_once_exactly_one_wins(atomic_store):
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def add(text: str) -> None:
+        barrier.wait()
+        try:
+            atomic_store.add_canned_response("department#raced", CannedResponse("hours", text))
+            outcomes.append("added")
+        except Taken:
+            outcomes.append("taken")
+
+    threads = [threading.Thread(target=add, args=(text,)) for text in ("eins", "zwei")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["added", "taken"]
+    assert [r.shortcut for r in atomic_store.canned_responses("department#raced")] == ["hours"]
 
 
 # ---- visitors, contacts, counters --------------------------------------------------------------

@@ -103,6 +103,15 @@ const TEXTS = {
     "Please choose a person or a department.",
   ],
   message_too_long: ["Die Nachricht ist zu lang.", "The message is too long."],
+  canned_exists: ["Dieses Kürzel gibt es schon.", "This shortcut exists already."],
+  canned_not_found: [
+    "Diesen Textbaustein gibt es nicht mehr.",
+    "This canned response no longer exists.",
+  ],
+  canned_limit: [
+    "Es sind schon 100 Textbausteine; löschen Sie zuerst einen.",
+    "There are 100 canned responses already; delete one first.",
+  ],
   too_large: ["Das ist zu groß.", "This is too large."],
   rate_limited: [
     "Zu viele Versuche. Bitte warten Sie einen Moment.",
@@ -143,8 +152,10 @@ const FIELD_OF_CODE = {
   message_too_long: "text",
 };
 
-/** The input an error names ("settings.sound" -> "sound"), if any. */
+/** The input an error names ("settings.sound" -> "sound", "office_hours.weekly.mon.0" ->
+ * "mon"), if any. */
 export function fieldOf(error) {
   const path = String(error?.field || FIELD_OF_CODE[error?.code] || "").split(".");
+  if (path[0] === "office_hours") return path[1] === "weekly" ? path[2] : path[1];
   return path[0] === "settings" ? path[1] : path[0] || undefined;
 }

@@ -51,6 +51,13 @@ export const STRINGS = {
       "Der Chat wurde zurück in die Warteschleife gegeben. Die nächste freie Person antwortet Ihnen.",
     sys_forwarded: "Der Chat wurde an {name} weitergeleitet.",
     sys_closed: "Der Chat wurde beendet.",
+    sys_agent_gone:
+      "{name} ist nicht mehr erreichbar. Ihre Anfrage ist zurück in der Warteschleife; die " +
+      "nächste freie Person antwortet Ihnen.",
+    sys_agent_gone_nobody:
+      "{name} ist nicht mehr erreichbar, und gerade kann niemand sonst antworten. Sie können " +
+      "den Chat beenden und uns später noch einmal schreiben.",
+    sys_taken_over: "{name} hat den Chat übernommen.",
     privacyTitle: "Datenschutz",
     privacyText1:
       "Der Chat ist anonym: Sie erscheinen als {name}, ohne Anmeldung und ohne Cookies. " +
@@ -121,6 +128,13 @@ export const STRINGS = {
     sys_taken: "{name} has joined the chat.",
     sys_returned: "The chat was returned to the queue. The next available person will answer.",
     sys_forwarded: "The chat was forwarded to {name}.",
+    sys_agent_gone:
+      "{name} is no longer reachable. Your request is back in the queue; the next available " +
+      "person will answer.",
+    sys_agent_gone_nobody:
+      "{name} is no longer reachable, and nobody else can answer right now. You can end the " +
+      "chat and write to us again later.",
+    sys_taken_over: "{name} has taken over the chat.",
     sys_closed: "The chat has ended.",
     privacyTitle: "Privacy",
     privacyText1:

@@ -17,6 +17,7 @@ import {
   toast,
 } from "./core.js";
 import { live } from "./live.js";
+import { cannedManager } from "./canned.js";
 
 addStrings({
   de: {
@@ -176,7 +177,18 @@ export function renderAccount(main) {
   main.append(
     el("h1", { id: "account-title", text: t("accTitle") }),
     el("p", { class: "muted", text: t("accIntro") }),
-    form
+    form,
+    // Outside the form: each canned response is saved on its own.
+    accountSection(
+      "account-canned",
+      t("cannedMyTitle"),
+      el("p", { class: "muted", text: t("cannedMyIntro") }),
+      cannedManager({
+        listPath: "/me/canned-responses",
+        base: "/me/canned-responses",
+        idPrefix: "my-canned",
+      })
+    )
   );
   if (refocusSave) {
     refocusSave = false;

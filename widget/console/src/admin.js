@@ -20,7 +20,9 @@ import {
   t,
   toast,
 } from "./core.js";
+import { cannedManager } from "./canned.js";
 import { refreshDepartments } from "./live.js";
+import { officeHoursFields } from "./office-hours.js";
 
 addStrings({
   de: {
@@ -726,6 +728,7 @@ class DepartmentsScreen {
         { class: "actions department-actions" },
         rowButton("secondary", t("admCopy"), titleId, () => copy(snippet.text)),
         rowButton("secondary", t("admEdit"), titleId, () => this.edit(department)),
+        rowButton("secondary", t("canned"), titleId, () => manageCanned(department)),
         rowButton("danger", t("admDelete"), titleId, () => this.remove(department))
       )
     );
@@ -853,6 +856,9 @@ function departmentForm(current) {
     field("department-origins", t("admOrigins"), origins, t("admOriginsHint")),
     field("department-retention", t("admRetention"), retention, t("admRetentionHint")),
   ];
+  // Office hours are set once the department exists (its dialog "Bearbeiten").
+  const hours = current ? officeHoursFields(current.office_hours) : null;
+  if (hours) body.push(hours.fieldset);
   const values = () => ({
     ...(current ? {} : { department_id: departmentId.value.trim() }),
     name: name.value.trim(),
@@ -864,12 +870,14 @@ function departmentForm(current) {
     retention_hours: Number.isFinite(retention.valueAsNumber)
       ? retention.valueAsNumber
       : retention.value,
+    ...(hours ? { office_hours: hours.value() } : {}),
   });
   const inputs = {
     department_id: current ? null : departmentId,
     name,
     allowed_origins: origins,
     retention_hours: retention,
+    ...hours?.inputs,
   };
   return { body, values, inputs };
 }
@@ -890,6 +898,23 @@ function buttonState(available, id) {
     el("span", { class: "visibility-dot", "aria-hidden": "true" }),
     available ? t("buttonVisible") : t("buttonHidden")
   );
+}
+
+/** A department's canned responses in a dialog of their own (admins manage them). */
+function manageCanned(department) {
+  const id = encodeURIComponent(department.department_id);
+  dialog({
+    title: t("cannedDepartmentTitle", { name: department.name }),
+    body: [
+      el("p", { class: "muted", text: t("cannedDepartmentIntro") }),
+      cannedManager({
+        listPath: `/departments/${id}/canned-responses`,
+        base: `/admin/departments/${id}/canned-responses`,
+        idPrefix: "department-canned",
+      }),
+    ],
+    actions: [{ label: t("dismiss"), value: false }],
+  });
 }
 
 /** The embed snippet a CMS editor pastes (docs/embedding.md). */

@@ -28,6 +28,7 @@ import { sendFrame } from "./socket.js";
 import { SeqLog } from "../../common/seqs.js";
 import { RESEND_AFTER_MS } from "../../common/timing.js";
 import { TheirTyping, TypingSignal } from "../../common/typing.js";
+import { cannedPicker } from "./canned.js";
 
 addStrings({
   de: {
@@ -95,6 +96,17 @@ addStrings({
     sys_returned: "Der Chat wurde zurück in die Warteschleife gegeben.",
     sys_forwarded: "Der Chat wurde an {name} weitergeleitet.",
     sys_closed: "Der Chat wurde beendet.",
+    sys_agent_gone: "{name} war nicht mehr erreichbar; der Chat ist zurück in der Warteschleife.",
+    sys_agent_gone_nobody:
+      "{name} war nicht mehr erreichbar; der Chat ist zurück in der Warteschleife, und niemand " +
+      "sonst konnte antworten.",
+    sys_taken_over: "{name} hat den Chat als Admin übernommen.",
+    takeOver: "Übernehmen",
+    takeOverTitle: "Chat übernehmen?",
+    takeOverText:
+      "Sie beantworten den Chat ab jetzt selbst statt {name}. Der Gast liest, dass Sie übernommen " +
+      "haben.",
+    tookOver: "Sie haben den Chat übernommen.",
   },
   en: {
     previewMode: "Preview mode",
@@ -160,6 +172,15 @@ addStrings({
     sys_returned: "The chat was returned to the queue.",
     sys_forwarded: "The chat was forwarded to {name}.",
     sys_closed: "The chat was closed.",
+    sys_agent_gone: "{name} was no longer reachable; the chat is back in the queue.",
+    sys_agent_gone_nobody:
+      "{name} was no longer reachable; the chat is back in the queue, and nobody else could answer.",
+    sys_taken_over: "{name} took over the chat as an admin.",
+    takeOver: "Take over",
+    takeOverTitle: "Take over the chat?",
+    takeOverText:
+      "From now on you answer the chat instead of {name}. The guest reads that you took over.",
+    tookOver: "You took over the chat.",
   },
 });
 
@@ -585,6 +606,10 @@ class RoomScreen {
     if (room.state === "closed") {
       return button(t("deleteChat"), "trash", () => this.remove(), "danger", "delete-chat");
     }
+    // Admins can take over any open chat, e.g. one whose agent vanished.
+    if (session.agent.role === "admin") {
+      return button(t("takeOver"), "check", () => this.takeOver(), "primary", "take-over");
+    }
     return [];
   }
 
@@ -647,10 +672,11 @@ class RoomScreen {
     });
     const counter = el("span", { class: "counter", id: "reply-counter", "aria-live": "polite" });
     const emojis = emojiPicker(text);
+    const canned = cannedPicker(text, this.room.department_id);
     const send = el("button", { type: "submit", class: "primary", "aria-label": t("send") });
     send.append(icon("send"));
     const form = el("form", { class: "composer", "aria-label": t("message") });
-    form.append(emojis.panel, emojis.button, text, send);
+    form.append(canned.panel, emojis.panel, emojis.button, canned.button, text, send);
     const updateCounter = () => {
       counter.textContent = charactersLeft(max - text.value.length, max);
     };
@@ -733,6 +759,29 @@ class RoomScreen {
       } else {
         showError(error);
       }
+    }
+  }
+
+  async takeOver() {
+    const name = this.room.agent?.name || "";
+    if (
+      !(await confirmDialog(
+        t("takeOverTitle"),
+        t("takeOverText", { name }),
+        t("takeOver"),
+        "primary"
+      ))
+    )
+      return;
+    try {
+      this.room = await api("POST", `/rooms/${this.roomId}/takeover`);
+      toast(t("tookOver"));
+      this.renderHead();
+      this.renderComposer();
+      this.ui.composer.querySelector("textarea")?.focus();
+      await this.fetchMissed();
+    } catch (error) {
+      showError(error);
     }
   }
 
