@@ -552,6 +552,14 @@ class RoomScreen {
 
   renderHead() {
     if (!this.ui) return;
+    // A keyboard user keeps the focus on an action when the head is drawn anew (a contact
+    // fetched, a room event) while it is focused.
+    const focused = this.ui.head.contains(document.activeElement) && document.activeElement.id;
+    this.drawHead();
+    if (focused) document.getElementById(focused)?.focus();
+  }
+
+  drawHead() {
     const room = this.room;
     const department = live.departments.find((d) => d.department_id === room.department_id);
     const info = this.contact?.contact;
