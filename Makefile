@@ -52,8 +52,9 @@ run: setup
 
 # The second run: the older botocore of the Lambda runtime calls utcnow(), deprecated since
 # Python 3.12, thousands of times; the warning says nothing about the app.
+# Two workers: the browser tier in one, everything else in the other (tests/conftest.py).
 test: setup tools
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 	$(LAMBDA_RUNTIME_VENV)/bin/python -m pytest -p no:cacheprovider \
 		-W "ignore:datetime.datetime.utcnow:DeprecationWarning" tests/integration
 

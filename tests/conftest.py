@@ -8,11 +8,14 @@ import os
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
 from chalicelib.clock import Clock
 from chalicelib.push import Pusher
+
+BROWSER_TESTS = Path(__file__).parent / "browser"
 
 BASE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -42,6 +45,15 @@ def app_env(monkeypatch, tmp_path):
 def pytest_configure(config):
     # botocore must never reach a real AWS account from tests.
     os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    """`make test` runs two pytest workers (pytest-xdist, --dist loadgroup): the browser tier in
+    one, one test after another, beside everything else in the other. One Chromium and its stack
+    at a time keep the browser tests' timing what it is when they run alone."""
+    for item in items:
+        if item.path.is_relative_to(BROWSER_TESTS):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 # ---- fakes --------------------------------------------------------------------------------------
