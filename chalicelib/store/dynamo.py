@@ -939,7 +939,7 @@ class DynamoStore(Store):
             if current is None:
                 return None
             if current.mentions:
-                with _conditional(), contextlib.suppress(_Condition):
+                with contextlib.suppress(_Condition), _conditional():
                     item.update(
                         actions=[Member.mentions.set(0)], condition=Member.agent_id.exists()
                     )
@@ -949,7 +949,7 @@ class DynamoStore(Store):
 
     def note_staff_mention(self, room_id: str, agent_id: str) -> None:
         Member = self.m.StaffMemberItem
-        with _conditional(), contextlib.suppress(_Condition):
+        with contextlib.suppress(_Condition), _conditional():
             Member(room_id, agent_id).update(
                 actions=[Member.mentions.add(1)], condition=Member.agent_id.exists()
             )
