@@ -51,8 +51,8 @@ S3_STORED_GB = 0.05
 # The stack's CloudWatch alarms are billed per metric they read, a month, whether anything
 # happens or not (infra/template.yaml; tests/deploy checks the count): errors and throttles of
 # the 6 functions (12), the schedule (1), REST 5xx (1), WebSocket errors (2), DynamoDB
-# throttles of the 10 tables, reads and writes (20), DynamoDB system errors (1), SES bounces (1).
-ALARM_METRICS = 40
+# throttles of the 12 tables, reads and writes (24), DynamoDB system errors (1), SES bounces (1).
+ALARM_METRICS = 44
 
 
 @dataclasses.dataclass(frozen=True)
