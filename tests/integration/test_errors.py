@@ -471,7 +471,7 @@ def test_non_admins_are_403_on_every_admin_route(api, scene):
             if path.startswith("/admin")
         }
     )
-    assert len(admin_routes) == 8
+    assert len(admin_routes) == 10
     fill = {"{agent_id}": scene.piet.agent_id, "{department_id}": "library"}
     cases = []
     for method, path in admin_routes:
