@@ -67,6 +67,11 @@ class AgentSettings(Strict):
     avatar: Avatar | None = None
     density: Literal["comfortable", "compact"] = "comfortable"
     language: Literal["de", "en"] | None = None
+    # Team chat's display options (S8): the sidebar's order and look.
+    room_sort: Literal["activity", "name"] = "activity"
+    group_by_type: bool = True
+    unread_on_top: bool = False
+    show_avatars: bool = True
 
     @field_validator("avatar", mode="wrap")
     @classmethod
@@ -86,6 +91,10 @@ class AgentSettingsPatch(Strict):
     avatar: Avatar | None = None
     density: Literal["comfortable", "compact"] | None = None
     language: Literal["de", "en"] | None = None
+    room_sort: Literal["activity", "name"] | None = None
+    group_by_type: bool | None = None
+    unread_on_top: bool | None = None
+    show_avatars: bool | None = None
 
 
 class MePatch(Strict):
