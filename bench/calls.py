@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import botocore.session
 
 from bench.live import Agent, People, Rest, Sent, Socket
+from bench.team import team_operations
 from devserver.lambda_pool import REST_API, LambdaPool
 from devserver.testing import devserver_in_thread
 
@@ -278,6 +279,7 @@ async def _operations(urls, recorder: CallRecorder) -> tuple[dict[str, Operation
 
     async with window() as found["chat_20_messages"]:
         await _whole_chat(people, agent)
+    found |= await team_operations(people, department_id, window)
 
     # Everybody leaves; what the schedule then does is what idling costs.
     async with window():
