@@ -102,7 +102,7 @@ def per_thousand_messages_usd(calls: dict) -> float:
 
 def measure() -> dict[str, dict]:
     """The two operations on an in-process stack, counted as `make bench` counts them."""
-    from bench.calls import CallRecorder
+    from bench.calls import UNLIMITED_RATE, CallRecorder
     from devserver.testing import devserver_in_thread
 
     recorder = CallRecorder()
@@ -117,7 +117,10 @@ def measure() -> dict[str, dict]:
         await rest.close()
         return found
 
-    with recorder.installed(), devserver_in_thread(pool_size=2, sweep_interval=0) as urls:
+    with (
+        recorder.installed(),
+        devserver_in_thread(pool_size=2, sweep_interval=0, extra_env=UNLIMITED_RATE) as urls,
+    ):
         asyncio.run(run(urls))  # warms the clients and DynamoDB Local up, as bench.calls does
         found = asyncio.run(run(urls))
     results = {}

@@ -10,6 +10,7 @@ import uuid
 from playwright.sync_api import expect
 
 from tests.browser.support import axe_violations
+from tests.local.support import wait_until
 
 
 def named(prefix: str) -> str:
@@ -17,7 +18,7 @@ def named(prefix: str) -> str:
 
 
 def create(console, kind_label: str, members: list[str], name: str | None = None) -> str:
-    """"Neu erstellen" in the sidebar; returns the new room's id from the address."""
+    """ "Neu erstellen" in the sidebar; returns the new room's id from the address."""
     console.page.locator("#create-new").click()
     expect(console.heading).to_have_text("Neu erstellen")
     console.page.get_by_label("Art").select_option(label=kind_label)
@@ -39,6 +40,8 @@ def test_two_agents_chat_live_in_a_direct_room_with_unread_badges(stack, website
     anna_name, ben_name = named("Anna"), named("Ben")
     _, anna = agent_console(anna_name, [department])
     _, ben = agent_console(ben_name, [department])
+    ben.context.grant_permissions(["notifications"], origin=stack.urls.base_url)
+    sounds = ben.sounds()
 
     room_id = create(anna, "Direktnachricht", [ben_name])
     expect(anna.heading).to_have_text(ben_name)
@@ -46,11 +49,15 @@ def test_two_agents_chat_live_in_a_direct_room_with_unread_badges(stack, website
     expect(anna.line("Kann jemand aus der Bibliothek übernehmen?")).to_be_visible()
 
     entry = sidebar_entry(ben, room_id)
-    expect(ben.page.locator("#direct-list").locator(f'[data-team-room="{room_id}"]')).to_be_visible()
+    expect(
+        ben.page.locator("#direct-list").locator(f'[data-team-room="{room_id}"]')
+    ).to_be_visible()
     expect(entry.locator(".unread-badge")).to_have_attribute("data-unread", "1")
     expect(ben.page.locator("#home-unread")).to_be_visible()
     expect(ben.main.locator("#home-unread + ul")).to_contain_text(anna_name)
-    assert ben.sounds() >= 1  # a direct message is heard, as the agent's sound setting says
+    # A direct message is heard (the sound setting is on) and shown on the desktop.
+    wait_until(lambda: ben.sounds() > sounds, 10, "the direct message's sound")
+    assert f"Direktnachricht von {anna_name}" in ben.notifications()
     entry.click()
     expect(ben.line("Kann jemand aus der Bibliothek übernehmen?")).to_be_visible()
     expect(entry.locator(".unread-badge")).to_have_count(0)
@@ -68,12 +75,17 @@ def test_a_private_group_is_invisible_and_unfindable_for_a_third_agent(
     _, anna = agent_console(anna_name, [department])
     _, ben = agent_console(ben_name, [department])
     _, carl = agent_console(carl_name, [department])
+    ben.context.grant_permissions(["notifications"], origin=stack.urls.base_url)
     group_name = named("Geheimgruppe")
 
     room_id = create(anna, "Private Gruppe", [ben_name], name=group_name)
     expect(sidebar_entry(ben, room_id)).to_be_visible()
     anna.reply(f"Nur für uns, @{ben_name}")
     expect(sidebar_entry(ben, room_id).locator(".unread-badge")).to_be_visible()
+    expect(ben.main.locator("#home-mentions + ul")).to_contain_text(group_name)
+    wait_until(
+        lambda: f"{anna_name} hat Sie erwähnt" in ben.notifications(), 10, "the mention's alert"
+    )
     sidebar_entry(ben, room_id).click()
     expect(ben.line("Nur für uns")).to_be_visible()
     ben.reply("Verstanden.")

@@ -756,3 +756,25 @@ def test_the_staff_retention_is_unset_until_an_admin_sets_it(store):
     assert store.staff_retention_days() == 30
     store.set_staff_retention_days(0)
     assert store.staff_retention_days() == 0
+
+
+def test_of_ten_racing_creations_of_one_name_exactly_one_gets_it(atomic_store):
+    start = threading.Barrier(10, timeout=30)
+    outcomes: list[str] = []
+
+    def claim(n: int) -> None:
+        start.wait()
+        try:
+            atomic_store.create_staff_room(staff_room(name="Race"), [])
+            outcomes.append("created")
+        except Taken:
+            outcomes.append("taken")
+
+    threads = [threading.Thread(target=claim, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["created"] + ["taken"] * 9
+    assert [r.name for r in atomic_store.public_channels()] == ["Race"]
