@@ -97,7 +97,7 @@ async def _say_to(people: People, sender: Agent, hearers: list[Agent], room_id: 
 def per_thousand_messages_usd(calls: dict) -> float:
     memory = cost.load_lambda_memory()
     usage = cost.usage_of(calls, *memory).times(MESSAGES)
-    return round(sum(cost.priced(usage, cost.load_prices()).values()), 4)
+    return round(sum(cost.priced(usage, cost.load_prices()["prices"]).values()), 4)
 
 
 def measure() -> dict[str, dict]:
