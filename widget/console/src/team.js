@@ -1,7 +1,8 @@
 // Team chat (S5–S9, S22): the sidebar's Channels and Direct messages with unread badges and the
 // name search (S6), the staff room screen, the directory (S7), display options kept in the
 // agent's settings (S8), "Create new" (S9), and what the Home screen shows of it (S5).
-// The staff room screen is in team-room.js. Direct messages and mentions are heard and shown like new livechat messages (alerts.js).
+// The staff room screen is in team-room.js (its "send" label is room.js's). Direct messages
+// and mentions are heard and shown like new livechat messages (alerts.js).
 import { alertAgent } from "./alerts.js";
 import {
   addStrings,
@@ -64,7 +65,6 @@ addStrings({
     density_comfortable: "Normal",
     density_compact: "Kompakt",
     messageTo: "Nachricht an {name}",
-    send: "Senden",
     typingOne: "{name} schreibt …",
     noMessagesYet: "Noch keine Nachrichten.",
     mentionedYou: "{name} hat Sie erwähnt",
@@ -126,7 +126,6 @@ addStrings({
     density_comfortable: "Comfortable",
     density_compact: "Compact",
     messageTo: "Message to {name}",
-    send: "Send",
     typingOne: "{name} is typing …",
     noMessagesYet: "No messages yet.",
     mentionedYou: "{name} mentioned you",
