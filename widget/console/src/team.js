@@ -1,5 +1,5 @@
 // Team chat (S5–S9, S22): the sidebar's Channels and Direct messages with unread badges and the
-// name search (S6), the staff room screen, the directory (S7), display options kept in the
+// name search (S6), the directory (S7), display options kept in the
 // agent's settings (S8), "Create new" (S9), and what the Home screen shows of it (S5).
 // The staff room screen is in team-room.js (its "send" label is room.js's). Direct messages
 // and mentions are heard and shown like new livechat messages (alerts.js).
