@@ -71,6 +71,11 @@ class AgentSettings(Strict):
     avatar: Avatar | None = None
     density: Literal["comfortable", "compact"] = "comfortable"
     language: Literal["de", "en"] | None = None
+    # Team chat's display options (S8): the sidebar's order and look.
+    room_sort: Literal["activity", "name"] = "activity"
+    group_by_type: bool = True
+    unread_on_top: bool = False
+    show_avatars: bool = True
 
     @field_validator("avatar", mode="wrap")
     @classmethod
@@ -92,6 +97,10 @@ class AgentSettingsPatch(Strict):
     avatar: Avatar | None = None
     density: Literal["comfortable", "compact"] | None = None
     language: Literal["de", "en"] | None = None
+    room_sort: Literal["activity", "name"] | None = None
+    group_by_type: bool | None = None
+    unread_on_top: bool | None = None
+    show_avatars: bool | None = None
 
 
 class MePatch(Strict):
@@ -336,6 +345,8 @@ class MessageOut(BaseModel):
     client_id: str
     event: str | None = None
     event_name: str | None = None
+    edited_at: str | None = Field(None, description="team chat: when its author changed it")
+    deleted_at: str | None = Field(None, description="team chat: when its author deleted it")
 
 
 class MessagePageOut(BaseModel):
@@ -450,3 +461,102 @@ class OpenApiDocumentOut(BaseModel):
     info: dict
     paths: dict
     components: dict
+
+
+# ---- team chat (S5-S9, S22) --------------------------------------------------------------------
+
+StaffRoomName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^@#]+$")
+]
+Topic = Annotated[str, StringConstraints(strip_whitespace=True, max_length=250)]
+
+
+class CreateChannelIn(Strict):
+    kind: Literal["channel", "group"]
+    name: StaffRoomName
+    topic: Topic | None = None
+    members: Annotated[list[Id], Field(max_length=49)] = []
+
+
+class OpenDirectIn(Strict):
+    agent_ids: Annotated[list[Id], Field(min_length=1, max_length=7)]
+
+
+class ChangeChannelIn(Strict):
+    name: StaffRoomName | None = None
+    topic: Topic | None = None
+
+
+class AddMemberIn(Strict):
+    agent_id: Id
+
+
+class ReadIn(Strict):
+    seq: Annotated[int, Field(ge=0)]
+
+
+class EditMessageIn(Strict):
+    text: Text
+
+
+class StaffRetentionIn(Strict):
+    retention_days: Annotated[int, Field(ge=1, le=3650)] | Literal["keep"]
+
+
+class StaffRetentionOut(BaseModel):
+    retention_days: int | Literal["keep"]
+
+
+class StaffMemberOut(BaseModel):
+    agent_id: str
+    name: str
+    role: Literal["owner", "member"]
+
+
+class StaffRoomOut(BaseModel):
+    room_id: str
+    kind: Literal["channel", "group", "direct"]
+    name: str
+    topic: str | None = None
+    members_count: int
+    created_at: str
+    last_message_at: str | None = None
+    last_seq: int = 0
+    unread: int | None = Field(None, description="messages after the read marker (members)")
+    mentions: int | None = Field(None, description="mentions of the agent since last read")
+    role: Literal["owner", "member"] | None = None
+    read_seq: int | None = None
+
+
+class StaffRoomWithMembersOut(StaffRoomOut):
+    members: list[StaffMemberOut]
+
+
+class StaffRoomListOut(BaseModel):
+    rooms: list[StaffRoomOut]
+
+
+class FoundRoomOut(BaseModel):
+    room_id: str
+    kind: Literal["channel", "group", "direct", "livechat"]
+    name: str
+    topic: str | None = None
+    members_count: int | None = None
+    unread: int | None = None
+    state: RoomState | None = Field(None, description="livechats: their state")
+
+
+class ColleagueOut(BaseModel):
+    agent_id: str
+    name: str
+    status: Status
+
+
+class DirectoryOut(BaseModel):
+    rooms: list[FoundRoomOut] | None = None
+    users: list[ColleagueOut] | None = None
+
+
+class SearchOut(BaseModel):
+    rooms: list[FoundRoomOut]
+    users: list[ColleagueOut]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, TooLarge
-from chalicelib.services import events
+from chalicelib.services import events, staff, staff_messages
 from chalicelib.services.access import is_room_agent, load_room
 from chalicelib.services.context import Context
 from chalicelib.services.principals import AgentPrincipal, Principal
@@ -119,6 +119,8 @@ def send(
     ctx: Context, principal: Principal, room_id: str, text: str, client_id: str
 ) -> tuple[dict, bool]:
     """Returns (message, created): a client_id sent before gives back the stored message."""
+    if staff.is_staff_room_id(room_id):  # team chat: same path, its own rooms (S22)
+        return staff_messages.send(ctx, principal, room_id, text, client_id)
     check_length(ctx, text)
     room = load_room(ctx, principal, room_id)
     if room.state == "closed":
@@ -137,6 +139,8 @@ def send(
 def page(
     ctx: Context, principal: Principal, room_id: str, after: int, limit: int
 ) -> tuple[list[dict], str | None]:
+    if staff.is_staff_room_id(room_id):  # team chat: same path, its own rooms (S22)
+        return staff_messages.page(ctx, principal, room_id, after, limit)
     room = load_room(ctx, principal, room_id)
     found = ctx.store.messages_after(room.room_id, after, limit + 1, ctx.now())
     messages = [message_view(m) for m in found[:limit]]
@@ -145,6 +149,9 @@ def page(
 
 
 def typing(ctx: Context, principal: Principal, room_id: str, is_typing: bool) -> None:
+    if staff.is_staff_room_id(room_id):  # team chat: same path, its own rooms (S22)
+        staff_messages.typing(ctx, principal, room_id, is_typing)
+        return
     room = load_room(ctx, principal, room_id)
     if room.state == "closed":
         raise Conflict("this chat is closed", "room_closed")

@@ -15,6 +15,10 @@ DEFAULT_SETTINGS: Mapping[str, Any] = {
     "avatar": None,
     "density": "comfortable",
     "language": None,
+    "room_sort": "activity",
+    "group_by_type": True,
+    "unread_on_top": False,
+    "show_avatars": True,
 }
 
 

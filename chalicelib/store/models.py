@@ -92,6 +92,17 @@ class PrincipalIndex(GlobalSecondaryIndex):
     principal_id = UnicodeAttribute(hash_key=True)
 
 
+class ConnectionKindIndex(GlobalSecondaryIndex):
+    """The live connections of every agent under one key: a staff channel's message reaches
+    its online members from this one Query, not from a read of every member (team chat)."""
+
+    class Meta:
+        index_name = "kind-index"
+        projection = AllProjection()
+
+    kind = UnicodeAttribute(hash_key=True)
+
+
 class ConnectionItem(Model):
     """Who opened the socket, so that a frame needs one GetItem to know its sender."""
 
@@ -113,6 +124,7 @@ class ConnectionItem(Model):
     connected_at = NumberAttribute(null=True)
     expires_at = TtlNumberAttribute()
     principal_index = PrincipalIndex()
+    kind_index = ConnectionKindIndex()
 
 
 class DepartmentListingIndex(GlobalSecondaryIndex):
@@ -265,6 +277,8 @@ class MessageItem(Model):
     client_id = UnicodeAttribute()
     event = UnicodeAttribute(null=True)  # system lines: what happened, for the widget's language
     event_name = UnicodeAttribute(null=True)  # and whom it names (an agent or a department)
+    edited_at = UnicodeAttribute(null=True)  # team chat: when its author changed it
+    deleted_at = UnicodeAttribute(null=True)  # team chat: when its author deleted it
     created_at = UnicodeAttribute()
     expires_at = TtlNumberAttribute()
 
@@ -285,6 +299,70 @@ class SsoGrantItem(Model):
     expires_at = TtlNumberAttribute()
 
 
+# ---- team chat (S5-S9, S22) --------------------------------------------------------------------
+
+
+class StaffChannelIndex(GlobalSecondaryIndex):
+    """Sparse: only public channels carry `listing`; the directory lists them by name."""
+
+    class Meta:
+        index_name = "channel-index"
+        projection = AllProjection()
+
+    listing = UnicodeAttribute(hash_key=True)
+    name_key = UnicodeAttribute(range_key=True)
+
+
+class StaffRoomItem(Model):
+    """A staff room. Channels and groups hold only their members' count; a direct room (at
+    most 8 members) their names. Its name is claimed in the keys table (`staffname#...`)."""
+
+    class Meta(_Meta):
+        base_name = "staff-rooms"
+
+    room_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute()  # channel | group | direct
+    name = UnicodeAttribute(default="")
+    name_key = UnicodeAttribute(null=True)  # the name in lower case (channels and groups)
+    listing = UnicodeAttribute(null=True)  # "channel" for public channels
+    topic = UnicodeAttribute(null=True)
+    members_count = NumberAttribute(default=0)
+    direct_members: MapAttribute = MapAttribute(default=dict)
+    last_seq = NumberAttribute(default=0)
+    last_message_at = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    channel_index = StaffChannelIndex()
+
+
+class StaffMemberAgentIndex(GlobalSecondaryIndex):
+    """An agent's rooms: the other direction of the membership, also one key."""
+
+    class Meta:
+        index_name = "agent-index"
+        projection = AllProjection()
+
+    agent_id = UnicodeAttribute(hash_key=True)
+    room_id = UnicodeAttribute(range_key=True)
+
+
+class StaffMemberItem(Model):
+    """A membership: the room's members by the table's key, the agent's rooms by the index."""
+
+    class Meta(_Meta):
+        base_name = "staff-members"
+
+    room_id = UnicodeAttribute(hash_key=True)
+    agent_id = UnicodeAttribute(range_key=True)
+    agent_name = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    role = UnicodeAttribute(default="member")
+    read_seq = NumberAttribute(default=0)
+    mentions = NumberAttribute(default=0)
+    joined_at = UnicodeAttribute(default="")
+    agent_index = StaffMemberAgentIndex()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     KeyItem,
     AgentItem,
@@ -297,6 +375,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     AgentRoomItem,
     MessageItem,
     SsoGrantItem,
+    StaffRoomItem,
+    StaffMemberItem,
 )
 
 TTL_MODELS: tuple[type[Model], ...] = tuple(

@@ -176,6 +176,8 @@ class Message:
     expires_at: int
     event: str | None = None
     event_name: str | None = None
+    edited_at: str | None = None  # team chat: the author changed the text then
+    deleted_at: str | None = None  # team chat: the author deleted it then (the text is gone)
 
 
 @dataclass(frozen=True)
@@ -205,3 +207,48 @@ class Handover:
     agent_id: str
     end_session_url: str | None
     expires_at: int
+
+
+# ---- team chat (S5-S9, S22) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffRoom:
+    """A room of the staff: a public `channel`, a private `group` or a `direct` room. A direct
+    room keeps its (at most 8) members' names on itself; channels and groups keep only the
+    count, so that reading the room never grows with its members."""
+
+    room_id: str
+    kind: str  # channel | group | direct
+    name: str  # channels and groups; "" for direct rooms
+    created_at: str
+    created_by: str
+    topic: str | None = None
+    members_count: int = 0
+    direct_members: Mapping[str, str] = field(default_factory=dict)  # agent_id -> name
+    last_seq: int = 0
+    last_message_at: str | None = None
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """An agent's membership of a staff room, found by the room (its members) and by the
+    agent (their rooms) with one key lookup each."""
+
+    room_id: str
+    agent_id: str
+    agent_name: str
+    kind: str  # the room's kind, so that an agent's list needs no room read to group it
+    role: str = "member"  # owner | member
+    read_seq: int = 0
+    mentions: int = 0  # mentions of this agent since they last read the room
+    joined_at: str = ""
+
+
+@dataclass(frozen=True)
+class StaffAppended:
+    """A staff message appended: as `Appended`, with the staff room."""
+
+    message: Message
+    created: bool
+    room: StaffRoom

@@ -109,8 +109,14 @@ def test_every_table_with_personal_data_has_ttl(packaged):
         if table.get("TimeToLiveSpecification", {}).get("Enabled")
     }
     assert with_ttl == {m.Meta.base_name for m in TTL_MODELS}
-    # Staff accounts and departments are kept until deleted; everything else expires.
-    assert set(tables_by_base_name(packaged)) - with_ttl == {"agents", "departments"}
+    # Staff accounts, departments and the staff's team chat rooms with their memberships are
+    # kept until deleted (their messages expire); everything else expires.
+    assert set(tables_by_base_name(packaged)) - with_ttl == {
+        "agents",
+        "departments",
+        "staff-rooms",
+        "staff-members",
+    }
 
 
 # ---- functions, environment, WebSocket routes, schedule -------------------------------------

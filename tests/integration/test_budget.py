@@ -33,6 +33,12 @@ BUDGETS = {
     "AGENT_HEARTBEAT_CALL_BUDGET": 2,
     # From the visitor's arrival to the closed socket, as bench/calls.py has it.
     "WHOLE_CHAT_CALL_BUDGET": 150,
+    # A team chat message over the WebSocket, to a channel however large: GetItem the
+    # connection, the retention setting, the room, the sender's membership; TransactWriteItems
+    # (the room's next seq, the message, its client_id claim); UpdateItem the sender's read
+    # marker; Query every agent's live connections (kind-index: grows with who is online);
+    # BatchGetItem the memberships of just those agents.
+    "STAFF_MESSAGE_CALL_BUDGET": 8,
 }
 WRITES = {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"}
 
@@ -207,6 +213,50 @@ def test_a_whole_chat_of_twenty_messages_stays_within_its_call_budget(api, dynam
     ]
 
 
+def _channel_with_members(api, owner, online, offline_count: int) -> str:
+    """A channel of the owner, the online agents and `offline_count` members who are not
+    signed in (stored as members directly: only their number matters here)."""
+    from chalicelib.store.records import StaffMember
+
+    reply = api.post(
+        "/channels",
+        {
+            "kind": "channel",
+            "name": f"Budget {offline_count}",
+            "members": [a.agent_id for a in online],
+        },
+        auth=owner.auth,
+    )
+    room_id = reply.json["room_id"]
+    for n in range(offline_count):
+        api.ctx.store.add_staff_member(
+            StaffMember(room_id, f"agt_offline_{n}", f"Offline {n}", "channel")
+        )
+    return room_id
+
+
+def test_a_channel_message_costs_the_same_however_many_members_are_offline(api, dynamodb_calls):
+    owner, ben = api.agent("Olga"), api.agent("Ben")
+    breakdowns = []
+    for offline_count in (0, 120):
+        room_id = _channel_with_members(api, owner, [ben], offline_count)
+        frame = {"action": "send", "room_id": room_id, "text": "Hallo", "client_id": "c1"}
+        with dynamodb_calls.measure():
+            api.ws_send(owner.connection_id, frame)
+        breakdowns.append(dynamodb_calls.count())
+        assert api.pushed(ben, "message")[-1]["message"]["room_id"] == room_id
+
+    assert breakdowns[0] == breakdowns[1], breakdowns
+    assert breakdowns[0] == {
+        "BatchGetItem": 1,
+        "GetItem": 4,
+        "Query": 1,
+        "TransactWriteItems": 1,
+        "UpdateItem": 1,
+    }
+    assert sum(breakdowns[0].values()) <= BUDGETS["STAFF_MESSAGE_CALL_BUDGET"], breakdowns[0]
+
+
 def test_the_budgets_asserted_here_are_the_documented_ones():
     documented = PERFORMANCE_DOC.read_text(encoding="utf-8")
     for name, budget in BUDGETS.items():
@@ -309,6 +359,32 @@ def test_no_request_path_scans(sso_api, dynamodb_calls):
     call("DELETE", "/admin/departments/it", auth=admin.auth)
     call("GET", "/departments", auth=paula.auth)
     call("GET", "/admin/departments", auth=admin.auth)
+    # Team chat (S5-S9, S22).
+    channel = call(
+        "POST", "/channels", body={"kind": "channel", "name": "Library"}, auth=paula.auth
+    ).json["room_id"]
+    call("POST", "/direct", body={"agent_ids": [lars.agent_id]}, auth=paula.auth)
+    call("GET", "/me/rooms?sort=name", auth=paula.auth)
+    call("GET", f"/channels/{channel}", auth=paula.auth)
+    call("PATCH", f"/channels/{channel}", body={"topic": "Books"}, auth=paula.auth)
+    call("POST", f"/channels/{channel}/join", auth=lars.auth)
+    call("POST", f"/channels/{channel}/leave", auth=lars.auth)
+    call("POST", f"/channels/{channel}/members", body={"agent_id": lars.agent_id}, auth=paula.auth)
+    call("DELETE", f"/channels/{channel}/members/{lars.agent_id}", auth=paula.auth)
+    call(
+        "POST",
+        f"/rooms/{channel}/messages",
+        body={"text": "Hallo @Lars", "client_id": "t1"},
+        auth=paula.auth,
+    )
+    call("PATCH", f"/rooms/{channel}/messages/1", body={"text": "Hallo"}, auth=paula.auth)
+    call("DELETE", f"/rooms/{channel}/messages/1", auth=paula.auth)
+    call("POST", f"/rooms/{channel}/read", body={"seq": 1}, auth=paula.auth)
+    call("GET", "/directory?type=users&q=la", auth=paula.auth)
+    call("GET", "/search?q=lib", auth=paula.auth)
+    call("PUT", "/admin/team-chat", body={"retention_days": "keep"}, auth=admin.auth)
+    call("GET", "/admin/team-chat", auth=admin.auth)
+    call("DELETE", f"/channels/{channel}", auth=paula.auth)
     call("PUT", "/me/availability", body={"available": False}, auth=paula.auth)
     call("DELETE", "/visitors/me", auth=visitor)
     call("POST", "/auth/logout", auth=lars.auth)

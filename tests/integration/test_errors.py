@@ -472,7 +472,7 @@ def test_non_admins_are_403_on_every_admin_route(api, scene):
             if path.startswith("/admin")
         }
     )
-    assert len(admin_routes) == 11
+    assert len(admin_routes) == 13
     fill = {"{agent_id}": scene.piet.agent_id, "{department_id}": "library", "{shortcut}": "hi"}
     cases = []
     for method, path in admin_routes:

@@ -25,6 +25,8 @@ from chalicelib.store.records import (
     Room,
     Session,
     SignInAttempt,
+    StaffMember,
+    StaffRoom,
     Visitor,
 )
 from devserver.dynamodb_local import DynamoDBLocal
@@ -689,3 +691,244 @@ def test_an_identity_of_the_provider_is_linked_to_one_agent(store):
         store.link_identity("https://idp.example", "ada", "agt-2")
     assert store.agent_of_identity("https://idp.example", "ada") == "agt-1"
     assert store.agent_of_identity("https://other.example", "ada") is None
+
+
+# ---- team chat ---------------------------------------------------------------------------------
+
+
+def staff_room(kind: str = "channel", **fields) -> StaffRoom:
+    n = next(_numbers)
+    values = {
+        "room_id": f"team_{n}",
+        "kind": kind,
+        "name": f"Room {n}" if kind != "direct" else "",
+        "created_at": "2026-01-01T00:00:00.000Z",
+        "created_by": "agt_1",
+    }
+    return StaffRoom(**{**values, **fields})
+
+
+def member(room: StaffRoom, agent_id: str, role: str = "member") -> StaffMember:
+    return StaffMember(room.room_id, agent_id, f"Name of {agent_id}", room.kind, role)
+
+
+def staff_draft(client_id: str, text: str = "Hallo", created_at: str = "2026-01-01T00:10:00.000Z"):
+    return MessageDraft(
+        message_id=f"msg_{client_id}",
+        author_kind="agent",
+        author_id="agt_1",
+        author_name="Anna",
+        text=text,
+        client_id=client_id,
+        created_at=created_at,
+        expires_at=NOW + 7200,
+    )
+
+
+def test_a_staff_room_is_stored_with_its_members_and_its_name_is_claimed(store):
+    library = staff_room(name="Library", topic="Books")
+    store.create_staff_room(library, [member(library, "agt_1", "owner"), member(library, "agt_2")])
+
+    with pytest.raises(Taken):
+        store.create_staff_room(staff_room(name="LIBRARY"), [])
+    assert store.get_staff_room(library.room_id) == library.__class__(
+        **{**vars(library), "members_count": 2}
+    )
+    assert store.get_staff_room("team_nobody") is None
+    assert [m.agent_id for m in store.staff_members(library.room_id)] == ["agt_1", "agt_2"]
+    assert store.staff_member(library.room_id, "agt_1").role == "owner"
+    assert [m.room_id for m in store.staff_memberships("agt_2")] == [library.room_id]
+    assert store.staff_members_among(library.room_id, ["agt_2", "agt_9"]) == {"agt_2"}
+    assert store.staff_members_among(library.room_id, []) == set()
+
+
+def test_a_direct_room_keeps_its_members_names_and_exists_once(store):
+    direct = staff_room("direct", room_id="team_dm_x", direct_members={"a1": "Anna", "b1": "Ben"})
+    store.create_staff_room(direct, [member(direct, "a1"), member(direct, "b1")])
+
+    with pytest.raises(Taken):
+        store.create_staff_room(direct, [member(direct, "a1")])
+    assert store.get_staff_room("team_dm_x").direct_members == {"a1": "Anna", "b1": "Ben"}
+    assert store.get_staff_rooms(["team_dm_x", "team_none"])[0].members_count == 2
+    assert store.public_channels() == []
+
+
+def test_public_channels_are_listed_by_name_and_groups_are_not(store):
+    for kind, name in (("channel", "beta"), ("group", "Gamma"), ("channel", "Alpha")):
+        store.create_staff_room(staff_room(kind, name=name), [])
+
+    assert [r.name for r in store.public_channels()] == ["Alpha", "beta"]
+
+
+def test_a_staff_room_is_renamed_only_to_a_free_name_and_its_topic_cleared(store):
+    first, second = staff_room(name="First"), staff_room(name="Second")
+    store.create_staff_room(first, [])
+    store.create_staff_room(second, [])
+
+    with pytest.raises(Taken):
+        store.change_staff_room(first.room_id, name="second")
+    renamed = store.change_staff_room(first.room_id, name="Erste", topic="news")
+    cleared = store.change_staff_room(first.room_id, topic="")
+    store.create_staff_room(staff_room(name="first"), [])  # the old name is free again
+
+    assert (renamed.name, renamed.topic, cleared.topic) == ("Erste", "news", None)
+    with pytest.raises(Changed):
+        store.change_staff_room("team_nobody", topic="x")
+
+
+def test_members_join_once_leave_and_are_counted(store):
+    channel = staff_room()
+    store.create_staff_room(channel, [member(channel, "agt_1", "owner")])
+
+    assert store.add_staff_member(member(channel, "agt_2")) is True
+    assert store.add_staff_member(member(channel, "agt_2")) is False
+    assert store.get_staff_room(channel.room_id).members_count == 2
+    assert store.remove_staff_member(channel.room_id, "agt_2") is True
+    assert store.remove_staff_member(channel.room_id, "agt_2") is False
+    assert store.get_staff_room(channel.room_id).members_count == 1
+    assert store.staff_memberships("agt_2") == []
+    with pytest.raises(Changed):
+        store.add_staff_member(member(staff_room(), "agt_3"))
+
+
+def test_the_read_marker_moves_only_forward_and_clears_mentions(store):
+    channel = staff_room()
+    store.create_staff_room(channel, [member(channel, "agt_1")])
+    store.note_staff_mention(channel.room_id, "agt_1")
+    store.note_staff_mention(channel.room_id, "agt_1")
+    store.note_staff_mention(channel.room_id, "agt_nobody")  # no member: nothing
+
+    assert store.staff_member(channel.room_id, "agt_1").mentions == 2
+    assert store.mark_staff_read(channel.room_id, "agt_1", 5).read_seq == 5
+    store.note_staff_mention(channel.room_id, "agt_1")
+    back = store.mark_staff_read(channel.room_id, "agt_1", 3)
+    assert (back.read_seq, back.mentions) == (5, 0)
+    assert store.staff_member(channel.room_id, "agt_1").mentions == 0
+    assert store.mark_staff_read(channel.room_id, "agt_nobody", 1) is None
+    assert store.staff_member(channel.room_id, "agt_nobody") is None
+
+
+def test_staff_messages_number_without_holes_once_per_client_id(store):
+    channel = staff_room()
+    store.create_staff_room(channel, [])
+
+    first = store.append_staff_message(channel, staff_draft("c1", "eins"))
+    again = store.append_staff_message(channel, staff_draft("c1", "eins"))
+    second = store.append_staff_message(first.room, staff_draft("c2", "zwei"))
+
+    assert (first.message.seq, second.message.seq, again.message) == (1, 2, first.message)
+    assert first.created and second.created and not again.created
+    stored = store.get_staff_room(channel.room_id)
+    assert (stored.last_seq, stored.last_message_at) == (2, "2026-01-01T00:10:00.000Z")
+    assert [m.text for m in store.messages_after(channel.room_id, 0, 10, NOW)] == ["eins", "zwei"]
+    with pytest.raises(Changed):
+        store.append_staff_message(staff_room(), staff_draft("c3"))
+
+
+def test_thirty_concurrent_staff_writers_get_the_seqs_one_to_thirty(atomic_store):
+    channel = staff_room()
+    atomic_store.create_staff_room(channel, [])
+    start = threading.Barrier(30, timeout=30)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        start.wait()
+        try:
+            atomic_store.append_staff_message(channel, staff_draft(f"w{n}"))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    stored = atomic_store.messages_after(channel.room_id, 0, 100, NOW)
+    assert [m.seq for m in stored] == list(range(1, 31))
+
+
+def test_only_the_author_changes_a_message_and_only_while_it_is_young(store):
+    channel = staff_room()
+    store.create_staff_room(channel, [])
+    store.append_staff_message(channel, staff_draft("c1", "helo"))
+    window = "2026-01-01T00:05:00.000Z"
+
+    edited = store.change_staff_message(
+        channel.room_id, 1, "agt_1", window, text="hello", changed_at="t1"
+    )
+    with pytest.raises(Changed):
+        store.change_staff_message(channel.room_id, 1, "agt_2", window, text="x", changed_at="t2")
+    with pytest.raises(Changed):
+        store.change_staff_message(
+            channel.room_id, 1, "agt_1", "2026-01-01T00:20:00.000Z", text=None, changed_at="t2"
+        )
+    deleted = store.change_staff_message(
+        channel.room_id, 1, "agt_1", window, text=None, changed_at="t3"
+    )
+    with pytest.raises(Changed):
+        store.change_staff_message(
+            channel.room_id, 1, "agt_1", window, text="back", changed_at="t4"
+        )
+    with pytest.raises(Changed):
+        store.change_staff_message(channel.room_id, 9, "agt_1", window, text="x", changed_at="t4")
+
+    assert (edited.text, edited.edited_at) == ("hello", "t1")
+    assert (deleted.text, deleted.deleted_at) == ("", "t3")
+    assert store.messages_after(channel.room_id, 0, 10, NOW) == [deleted]
+
+
+def test_deleting_a_staff_room_removes_its_members_messages_and_name(store):
+    channel = staff_room(name="Gone")
+    store.create_staff_room(channel, [member(channel, "agt_1")])
+    store.append_staff_message(channel, staff_draft("c1"))
+
+    store.delete_staff_room(channel.room_id)
+    store.delete_staff_room(channel.room_id)  # nothing left: nothing happens
+
+    assert store.get_staff_room(channel.room_id) is None
+    assert store.staff_memberships("agt_1") == []
+    assert store.messages_after(channel.room_id, 0, 10, NOW) == []
+    assert store.message_for_client_id(channel.room_id, "c1", NOW) is None
+    store.create_staff_room(staff_room(name="gone"), [])
+
+
+def test_online_agent_connections_are_the_live_agent_sockets_only(store):
+    live = Connection("con_a", "agent", "agt_1", NOW, NOW + 60)
+    stale = Connection("con_b", "agent", "agt_2", NOW - 999, NOW - 1)
+    visitor = Connection("con_v", "visitor", "vis_1", NOW, NOW + 60)
+    for connection in (live, stale, visitor):
+        store.add_connection(connection)
+
+    assert [c.connection_id for c in store.online_agent_connections(NOW)] == ["con_a"]
+
+
+def test_the_staff_retention_is_unset_until_an_admin_sets_it(store):
+    assert store.staff_retention_days() is None
+    store.set_staff_retention_days(30)
+    assert store.staff_retention_days() == 30
+    store.set_staff_retention_days(0)
+    assert store.staff_retention_days() == 0
+
+
+def test_of_ten_racing_creations_of_one_name_exactly_one_gets_it(atomic_store):
+    start = threading.Barrier(10, timeout=30)
+    outcomes: list[str] = []
+
+    def claim(n: int) -> None:
+        start.wait()
+        try:
+            atomic_store.create_staff_room(staff_room(name="Race"), [])
+            outcomes.append("created")
+        except Taken:
+            outcomes.append("taken")
+
+    threads = [threading.Thread(target=claim, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["created"] + ["taken"] * 9
+    assert [r.name for r in atomic_store.public_channels()] == ["Race"]

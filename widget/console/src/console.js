@@ -37,6 +37,15 @@ import {
   takeHandover,
 } from "./sso.js";
 import { SHELL_STRINGS } from "./strings.js";
+import {
+  homeSections,
+  renderCreate,
+  renderDirectory,
+  renderDisplay,
+  startTeam,
+  teamSidebar,
+} from "./team.js";
+import { renderTeamRoom } from "./team-room.js";
 
 addStrings(SHELL_STRINGS);
 
@@ -45,7 +54,11 @@ const STATUSES = ["online", "away", "busy", "offline"];
 const ID = "([A-Za-z0-9_.:-]+)";
 const ROUTES = [
   [/^$/, renderHome],
+  [/^room\/(team_[A-Za-z0-9_.:-]+)$/, renderTeamRoom],
   [new RegExp(`^room/${ID}$`), renderRoom],
+  [/^create$/, renderCreate],
+  [/^directory$/, renderDirectory],
+  [/^display$/, renderDisplay],
   [/^contacts$/, renderContacts],
   [new RegExp(`^contacts/${ID}$`), renderContact],
   [/^chats$/, renderChats],
@@ -330,6 +343,7 @@ function showPending() {
 // ---- the signed-in console ---------------------------------------------------------------------
 
 let stopAlerts = () => {};
+let stopTeam = () => {};
 
 function enter(agent) {
   session.agent = agent;
@@ -337,6 +351,7 @@ function enter(agent) {
   buildShell();
   startLive();
   stopAlerts = startAlerts();
+  stopTeam = startTeam();
   startSocket();
   refreshAll();
   startAutoAway();
@@ -349,6 +364,7 @@ function leave() {
   stopAutoAway();
   stopSocket();
   stopAlerts();
+  stopTeam();
   stopLive();
   if (leaveScreen) leaveScreen();
   leaveScreen = null;
@@ -401,15 +417,27 @@ function buildShell() {
   const openList = el("ul", { class: "room-list", id: "open-list" });
   const connection = el("p", { class: "connection", role: "status", hidden: true });
   const main = el("main", { id: "main", tabindex: "-1" });
+  const team = teamSidebar();
   const nav = el(
     "nav",
     { class: "sidebar", "aria-label": t("mainMenu") },
     el("div", { class: "profile" }, profileButton, profileMenu),
     omnichannelSection(toggle, visibility, queueList, openList),
+    team,
     navLinks(agent),
     connection
   );
-  shell = { profileButton, profileMenu, toggle, visibility, queueList, openList, connection, main };
+  shell = {
+    profileButton,
+    profileMenu,
+    toggle,
+    visibility,
+    queueList,
+    openList,
+    connection,
+    main,
+    team,
+  };
   replace(root, el("div", { class: "shell" }, nav, main));
   renderProfile();
 }
@@ -673,6 +701,11 @@ function renderSidebarLists() {
 }
 
 on("queue-changed", renderSidebarLists);
+on("team-changed", () => {
+  if (!shell) return;
+  shell.team.renderLists();
+  if (location.hash.replace(/^#\/?/, "") === "") route(); // Home shows the unread rooms
+});
 on("unread-changed", renderSidebarLists);
 on("open-changed", renderSidebarLists);
 on("departments-changed", () => {
@@ -804,6 +837,7 @@ function renderHome(main) {
   main.append(
     el("h1", { text: t("homeTitle", { name: agent.name }) }),
     el("p", { text: t("homeIntro") }),
+    el("div", { class: "home-grid" }, homeSections(live.queue)),
     notifications
   );
 }

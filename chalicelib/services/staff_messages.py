@@ -1,0 +1,180 @@
+"""Messages in team chat rooms (S22 in docs/features.md): the livechat rules (a `seq` without
+holes, idempotent by `client_id`, echoed, typing) plus `@name` mentions, editing and deleting
+one's own message for EDIT_WINDOW_MINUTES, and a retention the workspace sets.
+
+A message reaches the members who are online: the agents' live connections (one Query) and a
+batch of membership key lookups for just those agents. Its DynamoDB work therefore grows with
+the online members, never with all members of a channel.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from chalicelib.clock import new_id
+from chalicelib.errors import Forbidden, NotFound, TooLarge
+from chalicelib.services import staff
+from chalicelib.services.context import Context
+from chalicelib.services.events import CONNECTING_GRACE_SECONDS
+from chalicelib.services.principals import Principal
+from chalicelib.services.views import message_view
+from chalicelib.store.base import Changed
+from chalicelib.store.records import Connection, Message, MessageDraft, StaffRoom
+
+EDIT_WINDOW_MINUTES = 15
+DEFAULT_RETENTION_DAYS = 90
+# "Keep" stores the messages with an expiry a century ahead: TTL never reaches them.
+KEEP_DAYS = 36500
+
+
+def retention_days(ctx: Context) -> int | None:
+    """The workspace's retention of staff messages in days; None: kept."""
+    stored = ctx.store.staff_retention_days()
+    if stored is None:
+        return DEFAULT_RETENTION_DAYS
+    return stored or None
+
+
+def set_retention_days(ctx: Context, days: int | None) -> int | None:
+    """Applies to messages written from now on; `None` keeps them."""
+    ctx.store.set_staff_retention_days(days or 0)
+    return retention_days(ctx)
+
+
+def staff_message_view(message: Message) -> dict:
+    return {
+        **message_view(message),
+        "edited_at": message.edited_at,
+        "deleted_at": message.deleted_at,
+    }
+
+
+def send(
+    ctx: Context, principal: Principal, room_id: str, text: str, client_id: str
+) -> tuple[dict, bool]:
+    """Returns (message, created): a client_id sent before gives back the stored message."""
+    if len(text) > ctx.settings.max_message_length:
+        raise TooLarge(
+            f"text: at most {ctx.settings.max_message_length} characters", "message_too_long"
+        )
+    room, _ = staff.load_member(ctx, principal, room_id)
+    days = retention_days(ctx) or KEEP_DAYS
+    draft = MessageDraft(
+        message_id=new_id("msg"),
+        author_kind="agent",
+        author_id=principal.id,
+        author_name=principal.name,
+        text=text,
+        client_id=client_id,
+        created_at=ctx.iso(),
+        expires_at=ctx.epoch_in(hours=days * 24),
+    )
+    try:
+        appended = ctx.store.append_staff_message(room, draft)
+    except Changed as exc:
+        raise NotFound(f"unknown room_id {room_id!r}", "room_not_found") from exc
+    view = staff_message_view(appended.message)
+    if appended.created:
+        # One's own message is read; the marker moves with it.
+        ctx.store.mark_staff_read(room.room_id, principal.id, appended.message.seq)
+        mentioned = _mentioned(ctx, appended.room, text, principal.id)
+        for agent_id in mentioned:
+            ctx.store.note_staff_mention(room.room_id, agent_id)
+        payload = {"type": "message", "message": view, "mentions": sorted(mentioned)}
+        push_to_online_members(ctx, appended.room, payload)
+    return view, appended.created
+
+
+def page(
+    ctx: Context, principal: Principal, room_id: str, after: int, limit: int
+) -> tuple[list[dict], str | None]:
+    room, _ = staff.load(ctx, principal, room_id)
+    found = ctx.store.messages_after(room.room_id, after, limit + 1, ctx.now())
+    messages = [staff_message_view(m) for m in found[:limit]]
+    next_after = str(messages[-1]["seq"]) if len(found) > limit else None
+    return messages, next_after
+
+
+def typing(ctx: Context, principal: Principal, room_id: str, is_typing: bool) -> None:
+    room, _ = staff.load_member(ctx, principal, room_id)
+    payload = {
+        "type": "typing",
+        "room_id": room.room_id,
+        "author": {"kind": "agent", "id": principal.id, "name": principal.name},
+        "typing": is_typing,
+    }
+    push_to_online_members(ctx, room, payload, skip=principal.id)
+
+
+def change(ctx: Context, principal: Principal, room_id: str, seq: int, text: str | None) -> dict:
+    """Edit (text) or delete (None) one's own message within EDIT_WINDOW_MINUTES; the members
+    online get the message again with `edited_at` or `deleted_at`."""
+    if text is not None and len(text) > ctx.settings.max_message_length:
+        raise TooLarge(
+            f"text: at most {ctx.settings.max_message_length} characters", "message_too_long"
+        )
+    room, _ = staff.load_member(ctx, principal, room_id)
+    if not 1 <= seq <= room.last_seq:
+        raise NotFound(f"seq: no message {seq} in this room", "message_not_found")
+    not_before = ctx.iso(ctx.now() - EDIT_WINDOW_MINUTES * 60)
+    try:
+        message = ctx.store.change_staff_message(
+            room.room_id, seq, principal.id, not_before, text=text, changed_at=ctx.iso()
+        )
+    except Changed as exc:
+        raise Forbidden(
+            f"only your own messages, for {EDIT_WINDOW_MINUTES} minutes after sending",
+            "message_not_editable",
+        ) from exc
+    view = staff_message_view(message)
+    push_to_online_members(ctx, room, {"type": "message", "message": view, "mentions": []})
+    return view
+
+
+# ---- who hears it -----------------------------------------------------------------------------
+
+_MENTION = re.compile(r"(?<![\w@])@")
+
+
+def _mentioned(ctx: Context, room: StaffRoom, text: str, author_id: str) -> set[str]:
+    """Members named `@Name` (their display name, any case). The members are read only when the
+    text holds an `@`."""
+    starts = [m.end() for m in _MENTION.finditer(text)]
+    if not starts:
+        return set()
+    if room.kind == "direct":
+        names = dict(room.direct_members)
+    else:
+        names = {m.agent_id: m.agent_name for m in ctx.store.staff_members(room.room_id)}
+    folded = text.casefold()
+    found = set()
+    for agent_id, name in names.items():
+        wanted = name.casefold()
+        for start in starts:
+            end = start + len(wanted)
+            if folded.startswith(wanted, start) and not folded[end : end + 1].isalnum():
+                found.add(agent_id)
+    return found - {author_id}
+
+
+def push_to_online_members(
+    ctx: Context, room: StaffRoom, payload: dict, skip: str | None = None
+) -> None:
+    """Send to the live connections of the room's online members; forget gone connections."""
+    now = ctx.now()
+    online = [c for c in ctx.store.online_agent_connections(now) if c.principal_id != skip]
+    agent_ids = {c.principal_id for c in online}
+    if room.kind == "direct":
+        members = agent_ids & set(room.direct_members)
+    else:
+        members = ctx.store.staff_members_among(room.room_id, agent_ids)
+    _post(ctx, (c for c in online if c.principal_id in members), payload, now)
+
+
+def _post(ctx: Context, connections: Iterable[Connection], payload: dict, now: float) -> None:
+    for connection in connections:
+        if ctx.pusher.post(connection.connection_id, payload):
+            continue
+        if now - connection.connected_at >= CONNECTING_GRACE_SECONDS:
+            ctx.store.remove_connection(connection.connection_id)

@@ -1,0 +1,233 @@
+// A team chat room (S22): its messages in seq order without holes, the composer (send over the
+// socket, REST when it is down; a reconnect fetches what was missed and resends what was not
+// echoed, with the same client_id), typing, the read marker, joining and leaving.
+import { SeqLog } from "../../common/seqs.js";
+import {
+  api,
+  el,
+  emit,
+  formatTime,
+  newClientId,
+  on,
+  replace,
+  session,
+  showError,
+  t,
+} from "./core.js";
+import { sendFrame } from "./socket.js";
+import { refreshTeam, team } from "./team.js";
+
+const TYPING_IDLE_MS = 4000;
+
+class TeamRoomScreen {
+  constructor(main, roomId) {
+    this.main = main;
+    this.roomId = roomId;
+    this.log = new SeqLog();
+    this.pending = new Map(); // client_id -> text, until the server echoes it
+    this.room = null;
+    this.closed = false;
+    this.typingSent = false;
+    this.typingTimer = 0;
+    this.list = el("ol", { class: "conversation", id: "conversation", "aria-live": "polite" });
+    this.typingLine = el("p", { class: "typing-line", "aria-live": "polite" });
+    this.input = el("textarea", { id: "reply", name: "text", rows: 2, required: true });
+    this.heading = el("h1", { text: "…" });
+    this.topic = el("p", { class: "muted" });
+    this.actions = el("div", { class: "room-actions" });
+    this.label = el("label", { for: "reply", class: "visually-hidden" });
+    this.form = this.composer();
+    main.append(
+      el("header", { class: "room-head" }, el("div", {}, this.heading, this.topic), this.actions),
+      this.list,
+      this.typingLine,
+      this.form
+    );
+  }
+
+  composer() {
+    const form = el(
+      "form",
+      { class: "composer", "aria-label": t("send") },
+      this.label,
+      this.input,
+      el("button", { type: "submit", class: "primary", text: t("send") })
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = this.input.value.trim();
+      if (!text) return;
+      const clientId = newClientId();
+      this.pending.set(clientId, text);
+      this.input.value = "";
+      this.stopTyping();
+      this.send(text, clientId);
+    });
+    this.input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    this.input.addEventListener("input", () => {
+      if (!this.typingSent) sendFrame({ action: "typing", room_id: this.roomId, typing: true });
+      this.typingSent = true;
+      clearTimeout(this.typingTimer);
+      this.typingTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
+    });
+    return form;
+  }
+
+  stopTyping() {
+    clearTimeout(this.typingTimer);
+    if (this.typingSent) sendFrame({ action: "typing", room_id: this.roomId, typing: false });
+    this.typingSent = false;
+  }
+
+  send(text, clientId) {
+    const frame = { action: "send", room_id: this.roomId, text, client_id: clientId };
+    if (sendFrame(frame)) return;
+    api("POST", `/rooms/${this.roomId}/messages`, { text, client_id: clientId })
+      .then((message) => this.show(message))
+      .catch(showError);
+  }
+
+  line(message) {
+    const own = message.author.id === session.agent.agent_id;
+    const deleted = Boolean(message.deleted_at);
+    return el(
+      "li",
+      {
+        class: `bubble ${own ? "agent" : "visitor"}${deleted ? " deleted" : ""}`,
+        "data-seq": message.seq,
+      },
+      el(
+        "p",
+        { class: "meta" },
+        el("strong", { text: message.author.name }),
+        " ",
+        el("time", { datetime: message.created_at, text: formatTime(message.created_at) }),
+        message.edited_at && !deleted ? ` · ${t("edited")}` : ""
+      ),
+      el("p", { class: "text", text: deleted ? t("deletedMessage") : message.text })
+    );
+  }
+
+  /** Shows a message in its place by seq; an edit or deletion replaces the earlier line. */
+  show(message) {
+    const node = this.line(message);
+    const existing = this.list.querySelector(`[data-seq="${message.seq}"]`);
+    if (existing) return existing.replaceWith(node);
+    this.log.add(message.seq);
+    this.pending.delete(message.client_id);
+    this.list.querySelector(".empty")?.remove();
+    const later = [...this.list.children].find((child) => Number(child.dataset.seq) > message.seq);
+    this.list.insertBefore(node, later || null);
+  }
+
+  async fetchMissing() {
+    let after = this.log.resumeAfter;
+    for (;;) {
+      const page = await api("GET", `/rooms/${this.roomId}/messages?after=${after}&limit=200`);
+      for (const message of page.messages) this.show(message);
+      if (!page.next) {
+        this.log.fetchedThrough(page.messages.at(-1)?.seq ?? after);
+        break;
+      }
+      after = Number(page.next);
+    }
+    if (!this.list.children.length)
+      this.list.append(el("li", { class: "empty muted", text: t("noMessagesYet") }));
+  }
+
+  markRead() {
+    if (!this.room || !this.log.resumeAfter || document.visibilityState !== "visible") return;
+    api("POST", `/rooms/${this.roomId}/read`, { seq: this.log.resumeAfter })
+      .then((read) => {
+        const known = team.rooms.find((r) => r.room_id === this.roomId);
+        if (known) Object.assign(known, { unread: read.unread, mentions: read.mentions });
+        emit("team-changed", team);
+      })
+      .catch(() => {});
+  }
+
+  async load() {
+    try {
+      this.room = await api("GET", `/channels/${this.roomId}`);
+    } catch (error) {
+      replace(this.main, el("h1", { text: t("notFound") }), el("p", { text: t("roomGone") }));
+      if (error.status !== 404) showError(error);
+      return;
+    }
+    if (this.closed) return;
+    const room = this.room;
+    this.heading.textContent = room.name;
+    document.title = `${room.name} – ${t("appTitle")}`;
+    this.topic.textContent = room.topic || t("membersCount", { count: room.members_count });
+    this.label.textContent = t("messageTo", { name: room.name });
+    const member = room.members.some((m) => m.agent_id === session.agent.agent_id);
+    const button = (text, action) =>
+      el("button", { type: "button", class: "secondary", text, onclick: () => this.act(action) });
+    replace(
+      this.actions,
+      !member && room.kind === "channel"
+        ? button(t("join"), "join")
+        : room.kind !== "direct" && button(t("leave"), "leave")
+    );
+    this.form.hidden = !member;
+    await this.fetchMissing();
+    this.markRead();
+  }
+
+  async act(action) {
+    try {
+      await api("POST", `/channels/${this.roomId}/${action}`);
+      await refreshTeam();
+      if (action === "join") await this.load();
+      else location.hash = "";
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  listen() {
+    return [
+      on("message", ({ message }) => {
+        if (message.room_id !== this.roomId) return;
+        this.show(message);
+        this.markRead();
+      }),
+      on("typing", (event) => {
+        if (event.room_id !== this.roomId || event.author.id === session.agent.agent_id) return;
+        this.typingLine.textContent = event.typing
+          ? t("typingOne", { name: event.author.name })
+          : "";
+      }),
+      on("socket-open", ({ reconnected }) => {
+        if (!reconnected) return;
+        this.fetchMissing()
+          .then(() => {
+            for (const [clientId, text] of this.pending) this.send(text, clientId);
+          })
+          .catch(() => {});
+      }),
+      on("staff_room", ({ event, room }) => {
+        if (room.room_id !== this.roomId) return;
+        if (event === "removed") this.load();
+        else this.heading.textContent = room.name;
+      }),
+    ];
+  }
+}
+
+export function renderTeamRoom(main, roomId) {
+  const screen = new TeamRoomScreen(main, roomId);
+  const offs = screen.listen();
+  screen.load();
+  screen.input.focus();
+  return () => {
+    screen.closed = true;
+    screen.stopTyping();
+    for (const off of offs) off();
+  };
+}
