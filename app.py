@@ -13,10 +13,11 @@ from typing import Annotated, Any, Literal
 
 from chalice import Chalice, CORSConfig, Rate, Response
 from chalice.app import CloudWatchEvent, Request, WebsocketEvent
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from chalicelib import schemas as s
-from chalicelib.errors import DomainError, Forbidden, InvalidInput, NotFound
+from chalicelib.addresses import viewer_address
+from chalicelib.errors import DomainError, Forbidden, InvalidInput, NotFound, TooManyRequests
 from chalicelib.openapi import Operation, build_document
 from chalicelib.services import (
     agents,
@@ -25,7 +26,9 @@ from chalicelib.services import (
     messages,
     presence,
     rooms,
+    sockets,
     sso,
+    tickets,
     visitors,
 )
 from chalicelib.services.context import Context, build_context
@@ -66,7 +69,7 @@ def context() -> Context:
 # ---- the adapter: parse, authenticate, call, shape, map errors ---------------------------------
 
 
-def _json(status: int, body: object, headers: dict | None = None) -> Response:
+def _json(status: int, body: object, headers: dict[str, str | list[str]] | None = None) -> Response:
     return Response(
         body=json.dumps(body, ensure_ascii=False) if body is not None else "",
         status_code=status,
@@ -74,9 +77,14 @@ def _json(status: int, body: object, headers: dict | None = None) -> Response:
     )
 
 
+def _retry_after(exc: DomainError) -> dict[str, str | list[str]] | None:
+    return {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+
+
 def _error_response(exc: Exception) -> Response:
     if isinstance(exc, DomainError):
-        return _json(exc.status, {"error": {"code": exc.code, "message": exc.message}})
+        error = {"error": {"code": exc.code, "message": exc.message}}
+        return _json(exc.status, error, _retry_after(exc))
     if isinstance(exc, ValidationError):
         return _json(400, {"error": {"code": "invalid_input", "message": _describe(exc)}})
     log.exception("unexpected error")
@@ -104,6 +112,8 @@ def _parse_body(model: type[BaseModel]) -> BaseModel:
         data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInput(f"body: not valid JSON ({exc})", "invalid_json") from exc
+    except RecursionError as exc:
+        raise InvalidInput("body: JSON nested too deeply", "invalid_json") from exc
     if not isinstance(data, dict):
         raise InvalidInput("body: must be a JSON object", "invalid_json")
     return model.model_validate(data)
@@ -209,8 +219,12 @@ class DeleteRoomsQuery(Query):
     state: Literal["closed"]
 
 
+# Larger numbers than any seq can be cannot name a message (and DynamoDB takes 38 digits at most).
+Seq = Annotated[int, Field(ge=0, le=2**53)]
+
+
 class MessagesQuery(Query):
-    after: Annotated[int, Field(ge=0)] = 0
+    after: Seq = 0
     limit: Limit = 100
 
 
@@ -228,22 +242,26 @@ def _encode_cursor(value: object | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 
 
-def _decode_cursor[T](cursor: str | None, kind: type[T]) -> T | None:
-    """The value `_encode_cursor` gave out, or a 400 for anything else."""
+def _decode_cursor(cursor: str | None, shape: TypeAdapter[Any]) -> Any:
+    """A cursor is checked against the exact shape this API gives out: a forged one is a 400
+    `invalid_cursor`, never a key that DynamoDB refuses (a 500)."""
     if not cursor:
         return None
     try:
         value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, UnicodeDecodeError) as exc:
+        return shape.dump_python(shape.validate_python(value))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # ValidationError included
         raise InvalidInput("next: not a cursor this API gave out", "invalid_cursor") from exc
-    if not isinstance(value, kind):
-        raise InvalidInput("next: not a cursor this API gave out", "invalid_cursor")
-    return value
+
+
+ROOMS_CURSOR = TypeAdapter(s.CreatedKeyCursor)
+AGENTS_CURSOR = TypeAdapter(s.AgentsCursor)
 
 
 def _client_ip() -> str:
-    identity = (_request().context or {}).get("identity") or {}
-    return identity.get("sourceIp") or "unknown"
+    request = _request()
+    identity = (request.context or {}).get("identity") or {}
+    return viewer_address(request.headers, identity.get("sourceIp"))
 
 
 # ---- visitor side ------------------------------------------------------------------------------
@@ -385,6 +403,19 @@ def send_message(
 ) -> Answer:
     message, created = messages.send(ctx, principal, room_id, body.text, body.client_id)
     return (201 if created else 200), message
+
+
+@route(
+    "/ws-ticket",
+    "POST",
+    "A one-time ticket for the socket URL (`{WS}?ticket=`): single use, 30 seconds",
+    auth="any",
+    response=s.TicketOut,
+    status=201,
+    errors=(),
+)
+def create_ws_ticket(ctx: Context, principal: Principal, _body: None, _query: None) -> Answer:
+    return {"ticket": tickets.issue(ctx, principal), "expires_in": tickets.TICKET_SECONDS}
 
 
 @route(
@@ -697,7 +728,7 @@ def forward_room(
 )
 def list_rooms(ctx: Context, principal: AgentPrincipal, _body: None, query: RoomsQuery) -> Answer:
     found, last_key = rooms.list_for_agent(
-        ctx, principal, query.state, query.limit, _decode_cursor(query.next, str)
+        ctx, principal, query.state, query.limit, _decode_cursor(query.next, ROOMS_CURSOR)
     )
     return {"rooms": found, "next": _encode_cursor(last_key)}
 
@@ -747,7 +778,7 @@ def delete_closed_rooms(
 )
 def list_contacts(ctx: Context, principal: AgentPrincipal, _body: None, query: PageQuery) -> Answer:
     found, last_key = contacts.list_for_agent(
-        ctx, principal, query.limit, _decode_cursor(query.next, str)
+        ctx, principal, query.limit, _decode_cursor(query.next, ROOMS_CURSOR)
     )
     return {"contacts": found, "next": _encode_cursor(last_key)}
 
@@ -806,9 +837,10 @@ def admin_list_agents(
     _body: None,
     query: AdminAgentsQuery,
 ) -> Answer:
-    found, last_key = agents.list_agents(
-        ctx, query.state, query.limit, _decode_cursor(query.next, dict)
-    )
+    start = _decode_cursor(query.next, AGENTS_CURSOR)
+    if start is not None and start["state"]["S"] != query.state:
+        raise InvalidInput("next: this cursor belongs to another state", "invalid_cursor")
+    found, last_key = agents.list_agents(ctx, query.state, query.limit, start)
     return {"agents": found, "next": _encode_cursor(last_key)}
 
 
@@ -961,16 +993,20 @@ OPERATIONS.append(
 
 @app.on_ws_connect()
 def ws_connect(event: WebsocketEvent) -> Response:
-    query = event.to_dict().get("queryStringParameters") or {}
+    raw = event.to_dict()
+    query = raw.get("queryStringParameters") or {}
+    identity = (raw.get("requestContext") or {}).get("identity") or {}
     try:
-        ctx = context()
-        if "token" in query:
-            principal: Principal = authenticate_agent(ctx, query["token"])
-        else:
-            principal = authenticate_visitor(ctx, query.get("visitor_token"))
-        presence.connect(ctx, event.connection_id, principal)
+        sockets.open_socket(
+            context(),
+            event.connection_id,
+            viewer_address(raw.get("headers"), identity.get("sourceIp")),
+            ticket=query.get("ticket"),
+            token=query.get("token"),
+            visitor_token=query.get("visitor_token"),
+        )
     except DomainError as exc:
-        return Response(body=exc.message, status_code=exc.status)
+        return Response(body=exc.message, status_code=exc.status, headers=_retry_after(exc))
     return Response(body="", status_code=200)
 
 
@@ -978,18 +1014,23 @@ def ws_connect(event: WebsocketEvent) -> Response:
 def ws_message(event: WebsocketEvent) -> None:
     ctx = context()
     try:
-        frame = s.ClientFrame.model_validate({"frame": json.loads(event.body)}).frame
-    except json.JSONDecodeError:
+        frame = s.ClientFrame.model_validate({"frame": json.loads(event.body or "")}).frame
+    except (json.JSONDecodeError, UnicodeDecodeError):
         _ws_error(ctx, event.connection_id, InvalidInput("frame: not valid JSON", "invalid_json"))
+        return
+    except RecursionError:
+        _ws_error(
+            ctx, event.connection_id, InvalidInput("frame: JSON nested too deeply", "invalid_json")
+        )
         return
     except ValidationError as exc:
         _ws_error(ctx, event.connection_id, InvalidInput(_describe(exc), "invalid_frame"))
         return
     try:
         if isinstance(frame, s.HeartbeatFrame):
-            presence.heartbeat(ctx, event.connection_id)
             # The acknowledgement lets clients notice a connection that died without a close.
-            ctx.pusher.post(event.connection_id, {"type": "heartbeat"})
+            if presence.heartbeat(ctx, event.connection_id):
+                ctx.pusher.post(event.connection_id, {"type": "heartbeat"})
             return
         principal = principal_of_connection(ctx, event.connection_id)
         if isinstance(frame, s.SendFrame):

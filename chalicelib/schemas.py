@@ -161,6 +161,37 @@ class DepartmentPatchIn(Strict):
     retention_hours: Annotated[int, Field(ge=1, le=24 * 365)] | None = None
 
 
+# ---- paging cursors: exactly what the API hands out as `next` --------------------------------
+
+IsoTime = Annotated[
+    str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+]
+# A room's created_key: its creation time and a random suffix (rooms and contacts pages).
+CreatedKeyCursor = Annotated[
+    str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#k_[0-9a-f]{20}$")
+]
+
+
+class _StringValue(Strict):
+    S: Id
+
+
+class _TimeValue(Strict):
+    S: IsoTime
+
+
+class _StateValue(Strict):
+    S: Literal["pending", "active", "disabled"]
+
+
+class AgentsCursor(Strict):
+    """DynamoDB's LastEvaluatedKey of the agents' state index."""
+
+    agent_id: _StringValue
+    state: _StateValue
+    created_at: _TimeValue
+
+
 # ---- WebSocket frames: one discriminated union on "action" --------------------------------------
 
 
@@ -216,6 +247,11 @@ class VisitorCreatedOut(BaseModel):
     visitor_id: str
     name: str
     token: str
+
+
+class TicketOut(BaseModel):
+    ticket: str
+    expires_in: int
 
 
 class VisitorOut(BaseModel):

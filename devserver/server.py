@@ -277,6 +277,9 @@ class DevServer:
             log_level=self.config.log_level,
             timeout_graceful_shutdown=5,
             lifespan="on",
+            # API Gateway's sourceIp is the peer's address; a client's X-Forwarded-For (which
+            # uvicorn would believe from 127.0.0.1) must not pick another rate-limit bucket.
+            proxy_headers=False,
         )
         self._server = _NotifyingServer(uvicorn_config, on_started)
         return self._server

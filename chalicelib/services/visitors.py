@@ -3,6 +3,8 @@ and self-deletion."""
 
 from __future__ import annotations
 
+import math
+
 from chalicelib.clock import new_id, new_secret
 from chalicelib.errors import TooManyRequests
 from chalicelib.services import presence, rooms
@@ -17,7 +19,9 @@ def check_rate(ctx: Context, scope: str, client_ip: str) -> None:
     count = ctx.store.count_request(f"rate#{scope}#{client_ip}#{minute}", (minute + 2) * 60)
     if count > ctx.settings.rate_limit_per_minute:
         raise TooManyRequests(
-            "too many requests from this address; try again in a minute", "rate_limited"
+            "too many requests from this address; try again in a minute",
+            "rate_limited",
+            retry_after=math.ceil((minute + 1) * 60 - ctx.now()),
         )
 
 

@@ -25,6 +25,7 @@ from chalicelib.store.records import (
     Room,
     Session,
     SignInAttempt,
+    SocketTicket,
     Visitor,
 )
 
@@ -80,7 +81,8 @@ class Store(ABC):
     def agents_by_state(
         self, state: str, limit: int, start: Cursor | None
     ) -> tuple[list[Agent], Cursor | None]:
-        """A page of the agents in one state, oldest account first."""
+        """A page of the agents in one state, oldest account first; the cursor has the shape of
+        DynamoDB's key of the state index: agent_id, state and created_at, each `{"S": ...}`."""
 
     @abstractmethod
     def approve_agent(self, agent_id: str, role: str, departments: tuple[str, ...]) -> Agent:
@@ -132,7 +134,17 @@ class Store(ABC):
         """Forget a connection; returns what was stored, if anything."""
 
     @abstractmethod
-    def connections_of(self, principal_id: str, now: float) -> list[Connection]: ...
+    def connections_of(self, principal_id: str, now: float) -> list[Connection]:
+        """The live connections: alive, and (an agent's) within their session; a socket whose
+        session ended counts for nothing."""
+
+    @abstractmethod
+    def issue_socket_ticket(self, ticket_hash: str, ticket: SocketTicket) -> None: ...
+
+    @abstractmethod
+    def take_socket_ticket(self, ticket_hash: str, now: float) -> SocketTicket | None:
+        """The ticket of this hash, once: a second take (a replay, or a racing socket) finds
+        nothing, as does an expired one."""
 
     @abstractmethod
     def update_agent_connections(self, agent: Agent, counts: bool, now: float) -> None:

@@ -44,6 +44,7 @@ from chalicelib.store.records import (
     Room,
     Session,
     SignInAttempt,
+    SocketTicket,
     Visitor,
 )
 
@@ -127,6 +128,10 @@ def email_key(email: str) -> str:
 
 def attempt_key(state: str) -> str:
     return f"attempt#{state}"
+
+
+def ticket_key(ticket_hash: str) -> str:
+    return f"ticket#{ticket_hash}"
 
 
 def handover_key(code_hash: str) -> str:
@@ -358,7 +363,25 @@ class DynamoStore(Store):
 
     def connections_of(self, principal_id: str, now: float) -> list[Connection]:
         found = self.m.ConnectionItem.principal_index.query(principal_id)
-        return [_record(Connection, item) for item in found if _alive(item, now)]
+        live = (_record(Connection, item) for item in found if _alive(item, now))
+        return [c for c in live if c.session_expires_at is None or c.session_expires_at > now]
+
+    def issue_socket_ticket(self, ticket_hash: str, ticket: SocketTicket) -> None:
+        holder = f"{ticket.kind}#{ticket.principal_id}#{ticket.session_id or ''}"
+        self.m.KeyItem(ticket_key(ticket_hash), ref=holder, expires_at=ticket.expires_at).save()
+
+    def take_socket_ticket(self, ticket_hash: str, now: float) -> SocketTicket | None:
+        # One DeleteItem returning what it deleted: of racing sockets only one gets the item.
+        Key = self.m.KeyItem
+        data = self._connection.delete_item(
+            Key.Meta.table_name, ticket_key(ticket_hash), return_values="ALL_OLD"
+        )
+        attributes = data.get("Attributes")
+        item = _alive(Key.from_raw_data(attributes), now) if attributes else None
+        if item is None:
+            return None
+        kind, principal_id, session_id = item.ref.split("#", 2)
+        return SocketTicket(kind, principal_id, session_id or None, int(item.expires_at))
 
     def update_agent_connections(self, agent: Agent, counts: bool, now: float) -> None:
         Item = self.m.ConnectionItem

@@ -23,6 +23,7 @@ from chalicelib.store.records import (
     Room,
     Session,
     SignInAttempt,
+    SocketTicket,
     Visitor,
 )
 
@@ -44,6 +45,10 @@ def _alive[T](item: T | None, now: float) -> T | None:
     return None if expires_at is not None and expires_at <= now else item
 
 
+def _in_session(connection: Connection, now: float) -> bool:
+    return connection.session_expires_at is None or connection.session_expires_at > now
+
+
 class MemoryStore(Store):
     def __init__(self) -> None:
         self._lock = threading.RLock()
@@ -60,6 +65,7 @@ class MemoryStore(Store):
         self._messages: dict[str, dict[int, Message]] = {}
         self._client_ids: dict[tuple[str, str], int] = {}
         self._attempts: dict[str, SignInAttempt] = {}
+        self._tickets: dict[str, SocketTicket] = {}
         self._handovers: dict[str, Handover] = {}
         self._identities: dict[tuple[str, str], str] = {}
 
@@ -108,12 +114,18 @@ class MemoryStore(Store):
             key=lambda a: (a.created_at, a.agent_id),
         )
         if start is not None:
-            after = (start["created_at"], start["agent_id"])
+            after = (start["created_at"]["S"], start["agent_id"]["S"])
             found = [a for a in found if (a.created_at, a.agent_id) > after]
         page = found[:limit]
         if len(found) <= limit:
             return page, None
-        return page, {"agent_id": page[-1].agent_id, "created_at": page[-1].created_at}
+        last = page[-1]
+        # DynamoDB's LastEvaluatedKey of the state index: one cursor check fits both stores.
+        return page, {
+            "agent_id": {"S": last.agent_id},
+            "state": {"S": state},
+            "created_at": {"S": last.created_at},
+        }
 
     def _change(self, agent_id: str, **changes: Any) -> Agent:
         agent = self._agents.get(agent_id)
@@ -200,8 +212,16 @@ class MemoryStore(Store):
         return [
             c
             for c in self._connections.values()
-            if c.principal_id == principal_id and c.expires_at > now
+            if c.principal_id == principal_id and c.expires_at > now and _in_session(c, now)
         ]
+
+    @_locked
+    def issue_socket_ticket(self, ticket_hash: str, ticket: SocketTicket) -> None:
+        self._tickets[ticket_hash] = ticket
+
+    @_locked
+    def take_socket_ticket(self, ticket_hash: str, now: float) -> SocketTicket | None:
+        return _alive(self._tickets.pop(ticket_hash, None), now)
 
     @_locked
     def update_agent_connections(self, agent: Agent, counts: bool, now: float) -> None:

@@ -241,6 +241,7 @@ def test_no_request_path_scans(sso_api, dynamodb_calls):
     visitor_id = call("POST", "/visitors").json
     visitor = {"X-Visitor-Token": visitor_id["token"]}
     call("GET", "/visitors/me", auth=visitor)
+    call("POST", "/ws-ticket", auth=visitor)
     room = call(
         "POST", "/rooms", body={"department_id": "sales", "text": "Hallo"}, auth=visitor
     ).json["room_id"]

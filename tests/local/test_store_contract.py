@@ -24,6 +24,7 @@ from chalicelib.store.records import (
     Room,
     Session,
     SignInAttempt,
+    SocketTicket,
     Visitor,
 )
 from devserver.dynamodb_local import DynamoDBLocal
@@ -187,6 +188,8 @@ def test_agents_are_listed_by_state_page_by_page(store):
 
     assert [a.agent_id for a in first + second] == [a.agent_id for a in created]
     assert cursor is not None and end is None
+    assert cursor["state"] == {"S": "pending"}
+    assert set(cursor) == {"agent_id", "state", "created_at"}
     found = store.get_agents([created[2].agent_id, created[0].agent_id, "agt_nobody"])
     assert found == sorted([created[0], created[2]], key=lambda a: a.agent_id)
 
@@ -240,6 +243,36 @@ def test_a_connection_remembers_who_opened_it(store):
     assert store.remove_connection("c-1") == now_stored
     assert store.remove_connection("c-1") is None
     assert store.connections_of(paula.agent_id, NOW) == []
+
+
+def test_a_connection_whose_session_ended_is_no_live_connection(store):
+    opened = Connection(
+        connection_id="c-session",
+        kind="agent",
+        principal_id="agt_session",
+        last_seen=NOW,
+        expires_at=NOW + 7200,
+        session_id="ses_1",
+        session_expires_at=NOW + 60,
+    )
+    store.add_connection(opened)
+
+    assert store.connections_of("agt_session", NOW + 59) == [opened]
+    assert store.connections_of("agt_session", NOW + 60) == []
+
+
+def test_a_socket_ticket_is_taken_once_and_not_after_it_expires(store):
+    agent_ticket = SocketTicket("agent", "agt_1", "ses_1", NOW + 30)
+    visitor_ticket = SocketTicket("visitor", "vis_1", None, NOW + 30)
+    store.issue_socket_ticket("hash-agent", agent_ticket)
+    store.issue_socket_ticket("hash-visitor", visitor_ticket)
+    store.issue_socket_ticket("hash-late", visitor_ticket)
+
+    assert store.take_socket_ticket("hash-agent", NOW) == agent_ticket
+    assert store.take_socket_ticket("hash-agent", NOW) is None
+    assert store.take_socket_ticket("hash-visitor", NOW) == visitor_ticket
+    assert store.take_socket_ticket("hash-late", NOW + 30) is None
+    assert store.take_socket_ticket("hash-unknown", NOW) is None
 
 
 # ---- departments -------------------------------------------------------------------------------
