@@ -47,11 +47,10 @@ app = Chalice(app_name="livechat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 log = logging.getLogger("livechat")
 
-CORS = CORSConfig(
-    allow_origin="*",
-    allow_headers=["Authorization", "Content-Type", "X-Visitor-Token"],
-    max_age=600,
-)
+CORS_HEADERS = ["Authorization", "Content-Type", "X-Visitor-Token"]
+CORS_MAX_AGE = 600
+# The availability check and the API description: readable from any page.
+CORS = CORSConfig(allow_origin="*", allow_headers=CORS_HEADERS, max_age=CORS_MAX_AGE)
 OPERATIONS: list[Operation] = []
 # What a view returns: the answer, a (status, answer) pair, or None for 204.
 Answer = dict[str, Any] | list[Any] | tuple[int, dict[str, Any]] | None
@@ -159,10 +158,13 @@ def route(
     response: type[BaseModel] | None = None,
     status: int = 200,
     errors: tuple[int, ...] = (400,),
+    any_origin: bool = False,
 ) -> Callable:
     """Register a REST route and its OpenAPI operation. The view function receives
     (ctx, principal, body, query, **path params) and returns the answer's dict, or a
-    (status, dict) pair when the status depends on the outcome, or None for 204."""
+    (status, dict) pair when the status depends on the outcome, or None for 204.
+    Browsers may read the answer from any page with `any_origin`, else only from the chat's
+    own origin (PUBLIC_ORIGIN)."""
 
     def register(view: Callable) -> Callable:
         OPERATIONS.append(
@@ -170,6 +172,9 @@ def route(
         )
 
         def handler(**path_params: str) -> Response:
+            return _grant_cors(answer(**path_params), any_origin)
+
+        def answer(**path_params: str) -> Response:
             try:
                 ctx = context()
                 principal = _principal(auth, ctx) if auth else None
@@ -193,10 +198,56 @@ def route(
 
         handler.__name__ = view.__name__
         # Any content type: the body is parsed as JSON here, so a wrong one gets our 400.
-        app.route(path, methods=[method], cors=CORS, content_types=["*/*"])(handler)
+        app.route(path, methods=[method], content_types=["*/*"])(handler)
+        _preflight(path, method, any_origin)
         return view
 
     return register
+
+
+# ---- CORS: Chalice's is one fixed origin at deploy time; ours is PUBLIC_ORIGIN, read at run time
+
+_PREFLIGHT_METHODS: dict[str, list[str]] = {}
+
+
+def _allowed_origin(any_origin: bool) -> str | None:
+    if any_origin:
+        return "*"
+    origin = _request().headers.get("origin")
+    public_origin = context().settings.public_origin
+    return origin if origin and origin == public_origin else None
+
+
+def _grant_cors(response: Response, any_origin: bool) -> Response:
+    allowed = _allowed_origin(any_origin)
+    if allowed is not None:
+        response.headers["Access-Control-Allow-Origin"] = allowed
+    if not any_origin:
+        response.headers["Vary"] = "Origin"
+    return response
+
+
+def _preflight(path: str, method: str, any_origin: bool) -> None:
+    """One OPTIONS route per path, answering browsers' preflight requests for its methods."""
+    methods = _PREFLIGHT_METHODS.setdefault(path, [])
+    methods.append(method)
+    if len(methods) > 1:
+        return
+
+    def preflight(**_path_params: str) -> Response:
+        response = Response(body="", status_code=204)
+        if _allowed_origin(any_origin) is not None:
+            response.headers.update(
+                {
+                    "Access-Control-Allow-Methods": ",".join([*methods, "OPTIONS"]),
+                    "Access-Control-Allow-Headers": ",".join(CORS_HEADERS),
+                    "Access-Control-Max-Age": str(CORS_MAX_AGE),
+                }
+            )
+        return _grant_cors(response, any_origin)
+
+    preflight.__name__ = "preflight_" + re.sub(r"\W+", "_", path).strip("_")
+    app.route(path, methods=["OPTIONS"])(preflight)
 
 
 class Query(BaseModel):
@@ -267,7 +318,9 @@ def _client_ip() -> str:
 # ---- visitor side ------------------------------------------------------------------------------
 
 
-@route("/config", "GET", "Settings the widget and console need", response=s.ConfigOut)
+@route(
+    "/config", "GET", "Settings the widget and console need", response=s.ConfigOut, any_origin=True
+)
 def get_config(ctx: Context, _principal: None, _body: None, _query: None) -> Answer:
     return {
         "ws_url": ctx.settings.ws_url,
