@@ -51,8 +51,10 @@ def me(ctx: Context, principal: VisitorPrincipal) -> dict:
 def delete(ctx: Context, principal: VisitorPrincipal) -> None:
     """Everything of the visitor goes at once; agents of their open rooms are told."""
     visitor_id = principal.id
-    for room in ctx.store.get_rooms(ctx.store.room_ids_of_visitor(visitor_id), ctx.now()):
+    # Items past their TTL go too: DynamoDB deletes them up to days late.
+    for room in ctx.store.rooms_to_erase(ctx.store.room_ids_of_visitor(visitor_id)):
         rooms.erase(ctx, room)
     ctx.store.delete_contact(visitor_id)
     presence.close_connections(ctx, visitor_id)
+    ctx.store.erase_connections_of(visitor_id)
     ctx.store.delete_visitor(visitor_id)

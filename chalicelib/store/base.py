@@ -139,6 +139,11 @@ class Store(ABC):
         session ended counts for nothing."""
 
     @abstractmethod
+    def erase_connections_of(self, principal_id: str) -> None:
+        """For erasing a person's data: every stored connection of theirs goes, live or past
+        its expiry."""
+
+    @abstractmethod
     def issue_socket_ticket(self, ticket_hash: str, ticket: SocketTicket) -> None: ...
 
     @abstractmethod
@@ -229,6 +234,11 @@ class Store(ABC):
 
     @abstractmethod
     def get_rooms(self, room_ids: Iterable[str], now: float) -> list[Room]: ...
+
+    @abstractmethod
+    def rooms_to_erase(self, room_ids: Iterable[str]) -> list[Room]:
+        """For erasing a person's data: the rooms still stored, including those past their
+        expiry that DynamoDB's TTL has not removed yet (it deletes up to days late)."""
 
     @abstractmethod
     def take_room(

@@ -366,6 +366,10 @@ class DynamoStore(Store):
         live = (_record(Connection, item) for item in found if _alive(item, now))
         return [c for c in live if c.session_expires_at is None or c.session_expires_at > now]
 
+    def erase_connections_of(self, principal_id: str) -> None:
+        for item in self.m.ConnectionItem.principal_index.query(principal_id):
+            self.remove_connection(item.connection_id)
+
     def issue_socket_ticket(self, ticket_hash: str, ticket: SocketTicket) -> None:
         holder = f"{ticket.kind}#{ticket.principal_id}#{ticket.session_id or ''}"
         self.m.KeyItem(ticket_key(ticket_hash), ref=holder, expires_at=ticket.expires_at).save()
@@ -560,6 +564,11 @@ class DynamoStore(Store):
         found = self.m.RoomItem.batch_get(ids) if ids else []
         rooms = [_record(Room, item) for item in found if _alive(item, now)]
         return sorted(rooms, key=lambda r: r.room_id)
+
+    def rooms_to_erase(self, room_ids: Iterable[str]) -> list[Room]:
+        ids = sorted(set(room_ids))
+        found = self.m.RoomItem.batch_get(ids) if ids else []
+        return sorted((_record(Room, item) for item in found), key=lambda r: r.room_id)
 
     def _change_room(
         self, room: Room, actions: list, condition: Condition, link: Model | None = None

@@ -216,6 +216,12 @@ class MemoryStore(Store):
         ]
 
     @_locked
+    def erase_connections_of(self, principal_id: str) -> None:
+        for connection_id, connection in list(self._connections.items()):
+            if connection.principal_id == principal_id:
+                del self._connections[connection_id]
+
+    @_locked
     def issue_socket_ticket(self, ticket_hash: str, ticket: SocketTicket) -> None:
         self._tickets[ticket_hash] = ticket
 
@@ -360,6 +366,10 @@ class MemoryStore(Store):
     def get_rooms(self, room_ids: Iterable[str], now: float) -> list[Room]:
         found = (_alive(self._rooms.get(i), now) for i in sorted(set(room_ids)))
         return [room for room in found if room is not None]
+
+    @_locked
+    def rooms_to_erase(self, room_ids: Iterable[str]) -> list[Room]:
+        return [self._rooms[i] for i in sorted(set(room_ids)) if i in self._rooms]
 
     def _write_room(self, room: Room, holds: Callable[[Room], bool], **changes: Any) -> Room:
         stored = self._rooms.get(room.room_id)

@@ -261,6 +261,20 @@ def test_a_connection_whose_session_ended_is_no_live_connection(store):
     assert store.connections_of("agt_session", NOW + 60) == []
 
 
+def test_erasing_removes_every_connection_even_one_past_its_expiry(store):
+    for n, expires_at in enumerate((NOW + 60, NOW - 60)):
+        store.add_connection(
+            Connection(f"c-erase-{n}", "visitor", "vis_erase", NOW - 120, expires_at)
+        )
+    store.add_connection(Connection("c-other", "visitor", "vis_other", NOW, NOW + 60))
+
+    store.erase_connections_of("vis_erase")
+
+    assert store.remove_connection("c-erase-1") is None
+    assert store.get_connection("c-erase-0", NOW) is None
+    assert store.connections_of("vis_other", NOW) != []
+
+
 def test_a_socket_ticket_is_taken_once_and_not_after_it_expires(store):
     agent_ticket = SocketTicket("agent", "agt_1", "ses_1", NOW + 30)
     visitor_ticket = SocketTicket("visitor", "vis_1", None, NOW + 30)
@@ -389,6 +403,17 @@ def test_a_room_goes_back_to_its_place_in_the_queue(store):
     assert store.queue_position("sales", second.queued_key or "", NOW) == 2
     with pytest.raises(Changed):
         store.return_room(taken, "t")  # returned already
+
+
+def test_rooms_to_erase_include_those_past_their_expiry(store):
+    live, expired = room(), room(expires_at=NOW - 1)
+    store.create_room(live, None)
+    store.create_room(expired, None)
+
+    found = store.rooms_to_erase([expired.room_id, live.room_id, "room_gone"])
+
+    assert store.get_rooms([live.room_id, expired.room_id], NOW) == [live]
+    assert [r.room_id for r in found] == sorted([live.room_id, expired.room_id])
 
 
 def test_forwarding_moves_the_room_only_while_the_same_agent_serves_it(store):
