@@ -25,7 +25,9 @@ from chalicelib.services import (
     departments,
     messages,
     presence,
+    registration,
     rooms,
+    signin,
     sockets,
     sso,
     tickets,
@@ -496,16 +498,16 @@ def close_room(
 @route(
     "/auth/register",
     "POST",
-    "Register as an agent (pending until approved)",
+    "Register as an agent (pending until approved); the same answer whether or not the "
+    "address has an account (its owner gets an email)",
     body=s.RegisterIn,
     response=s.RegisteredOut,
     status=202,
-    errors=(400, 403, 409, 429),
+    errors=(400, 403, 429),
 )
 def register(ctx: Context, _principal: None, body: s.RegisterIn, _query: None) -> Answer:
-    visitors.check_rate(ctx, "register", _client_ip())
-    agent = agents.register_with_password(ctx, body.email, body.name, body.password)
-    return {"agent_id": agent["agent_id"], "state": agent["state"]}
+    registration.request_account(ctx, body.email, body.name, body.password, _client_ip())
+    return {"state": "pending"}
 
 
 @route(
@@ -517,8 +519,7 @@ def register(ctx: Context, _principal: None, body: s.RegisterIn, _query: None) -
     errors=(400, 401, 403, 429),
 )
 def login(ctx: Context, _principal: None, body: s.LoginIn, _query: None) -> Answer:
-    visitors.check_rate(ctx, "login", _client_ip())
-    token, agent = agents.login(ctx, body.email, body.password)
+    token, agent = signin.login(ctx, body.email, body.password, _client_ip())
     return {"token": token, "agent": agent}
 
 

@@ -43,7 +43,8 @@ class Strict(BaseModel):
 class RegisterIn(Strict):
     email: EmailStr
     name: Name
-    password: Annotated[str, StringConstraints(min_length=8, max_length=256)]
+    # At least 12 characters and hard to guess (services/passwords.py judges the rest).
+    password: Annotated[str, StringConstraints(min_length=12, max_length=256)]
 
 
 class LoginIn(Strict):
@@ -333,8 +334,7 @@ class AgentListOut(BaseModel):
 
 
 class RegisteredOut(BaseModel):
-    agent_id: str
-    state: str
+    state: Literal["pending"]
 
 
 class LoginOut(BaseModel):

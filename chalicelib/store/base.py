@@ -59,6 +59,14 @@ class Store(ABC):
         """Count one more request in a rate window; returns the count so far."""
 
     @abstractmethod
+    def count_failed_sign_in(self, email: str, window: int, expires_at: int) -> None:
+        """One more failed sign-in of the account of this email in a time window."""
+
+    @abstractmethod
+    def failed_sign_ins(self, email: str, windows: Iterable[int], now: float) -> int:
+        """How many sign-ins of this email failed in these windows (one read)."""
+
+    @abstractmethod
     def next_guest_number(self) -> int:
         """The next number of the Guest-N names."""
 

@@ -122,6 +122,10 @@ def client_key(room_id: str, client_id: str) -> str:
     return f"client#{room_id}#{client_id}"
 
 
+def failed_sign_in_key(email: str, window: int) -> str:
+    return f"failed-sign-in#{email}#{window}"
+
+
 def email_key(email: str) -> str:
     return f"email#{email}"
 
@@ -227,6 +231,14 @@ class DynamoStore(Store):
 
     def count_request(self, window: str, expires_at: int) -> int:
         return self._increment(window, expires_at)
+
+    def count_failed_sign_in(self, email: str, window: int, expires_at: int) -> None:
+        self._increment(failed_sign_in_key(email, window), expires_at)
+
+    def failed_sign_ins(self, email: str, windows: Iterable[int], now: float) -> int:
+        keys = sorted({failed_sign_in_key(email, window) for window in windows})
+        found = self.m.KeyItem.batch_get(keys) if keys else []
+        return sum(int(item.number or 0) for item in found if _alive(item, now))
 
     def next_guest_number(self) -> int:
         return self._increment(GUEST_COUNTER, None)

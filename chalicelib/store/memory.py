@@ -53,6 +53,7 @@ class MemoryStore(Store):
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._counters: dict[str, int] = {}
+        self._failed_sign_ins: dict[tuple[str, int], tuple[int, int]] = {}
         self._emails: dict[str, str] = {}
         self._agents: dict[str, Agent] = {}
         self._sessions: dict[str, Session] = {}
@@ -78,6 +79,17 @@ class MemoryStore(Store):
     def count_request(self, window: str, expires_at: int) -> int:
         self._counters[window] = self._counters.get(window, 0) + 1
         return self._counters[window]
+
+    @_locked
+    def count_failed_sign_in(self, email: str, window: int, expires_at: int) -> None:
+        key = (email, window)
+        count, _ = self._failed_sign_ins.get(key, (0, expires_at))
+        self._failed_sign_ins[key] = (count + 1, expires_at)
+
+    @_locked
+    def failed_sign_ins(self, email: str, windows: Iterable[int], now: float) -> int:
+        found = (self._failed_sign_ins.get((email, window)) for window in set(windows))
+        return sum(count for count, expires_at in filter(None, found) if expires_at > now)
 
     @_locked
     def next_guest_number(self) -> int:

@@ -219,11 +219,12 @@ def test_no_request_path_scans(sso_api, dynamodb_calls):
         paula = api.agent("Paula", ("sales",))
         lars = api.agent("Lars", ("library",))
         admin = api.admin
-    ute_id = call(
+    call(
         "POST",
         "/auth/register",
         body={"email": "ute@uni.example", "name": "Ute", "password": api.password},
-    ).json["agent_id"]
+    )
+    ute_id = api.pending_agent_id("ute@uni.example")
     call(
         "POST", f"/admin/agents/{ute_id}/approve", body={"departments": ["sales"]}, auth=admin.auth
     )

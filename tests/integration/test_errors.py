@@ -383,14 +383,6 @@ def test_illegal_state_changes_are_409_with_their_code(api, scene):
         ),
         (
             "POST",
-            "/auth/register",
-            None,
-            {"email": scene.paula.email.upper(), "name": "Paula 2", "password": "long enough"},
-            "email_taken",
-            [],
-        ),
-        (
-            "POST",
             f"/admin/agents/{scene.paula.agent_id}/approve",
             scene.admin.auth,
             {"departments": ["sales"]},

@@ -194,6 +194,18 @@ def test_agents_are_listed_by_state_page_by_page(store):
     assert found == sorted([created[0], created[2]], key=lambda a: a.agent_id)
 
 
+def test_failed_sign_ins_are_counted_per_account_and_window_until_they_expire(store):
+    for _ in range(3):
+        store.count_failed_sign_in("paula@uni.example", 7, NOW + 60)
+    store.count_failed_sign_in("paula@uni.example", 8, NOW + 120)
+    store.count_failed_sign_in("piet@uni.example", 8, NOW + 120)
+
+    assert store.failed_sign_ins("paula@uni.example", (7, 8), NOW) == 4
+    assert store.failed_sign_ins("paula@uni.example", (8, 9), NOW) == 1
+    assert store.failed_sign_ins("paula@uni.example", (7, 8), NOW + 60) == 1
+    assert store.failed_sign_ins("nobody@uni.example", (7, 8), NOW) == 0
+
+
 def test_a_session_is_gone_when_it_expires_or_ends(store):
     session = Session("ses_1", "agt_1", "secret", NOW + 60)
     store.create_session(session)
