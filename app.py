@@ -752,7 +752,7 @@ def return_room(
 @route(
     "/rooms/{room_id}/forward",
     "POST",
-    "Forward to an agent or a department",
+    "Forward to an agent (with `department_id`: into that department of theirs) or to a department",
     auth="agent",
     body=s.ForwardIn,
     response=s.RoomOut,
@@ -765,11 +765,11 @@ def forward_room(
     _query: None,
     room_id: str,
 ) -> Answer:
-    if body.agent_id is not None and body.department_id is None:
-        return rooms.forward_to_agent(ctx, principal, room_id, body.agent_id)
-    if body.department_id is not None and body.agent_id is None:
+    if body.agent_id is not None:
+        return rooms.forward_to_agent(ctx, principal, room_id, body.agent_id, body.department_id)
+    if body.department_id is not None:
         return rooms.forward_to_department(ctx, principal, room_id, body.department_id)
-    raise InvalidInput("give either agent_id or department_id", "invalid_forward_target")
+    raise InvalidInput("give agent_id or department_id", "invalid_forward_target")
 
 
 @route(

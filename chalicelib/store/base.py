@@ -275,9 +275,10 @@ class Store(ABC):
         agent_name: str,
         connections: tuple[str, ...],
         link_expires_at: int,
+        department: Department | None = None,
     ) -> Room:
-        """To another agent and into their chats; `Changed` unless still open and served by
-        the same agent."""
+        """To another agent and into their chats, and with `department` into it (its
+        retention too); `Changed` unless still open and served by the same agent."""
 
     @abstractmethod
     def forward_room_to_department(

@@ -674,8 +674,15 @@ class DynamoStore(Store):
         agent_name: str,
         connections: tuple[str, ...],
         link_expires_at: int,
+        department: Department | None = None,
     ) -> Room:
         Item = self.m.RoomItem
+        moves = []
+        if department is not None:
+            moves = [
+                Item.department_id.set(department.department_id),
+                Item.retention_hours.set(department.retention_hours),
+            ]
         forwarded = self._change_room(
             room,
             [
@@ -684,11 +691,18 @@ class DynamoStore(Store):
                 Item.served_by.add({agent_id}),
                 *self._agent_leaves(room),
                 *(Item.live[c].set(agent_id) for c in connections),
+                *moves,
             ],
             self._served_by_same_agent(room),
             link=self._link(agent_id, room, link_expires_at),
         )
         staying = {c: p for c, p in room.live.items() if p != room.agent_id}
+        if department is not None:
+            forwarded = replace(
+                forwarded,
+                department_id=department.department_id,
+                retention_hours=department.retention_hours,
+            )
         return replace(
             forwarded,
             agent_id=agent_id,

@@ -449,9 +449,16 @@ class MemoryStore(Store):
         agent_name: str,
         connections: tuple[str, ...],
         link_expires_at: int,
+        department: Department | None = None,
     ) -> Room:
         stored = self._rooms.get(room.room_id)
         served_by = (stored.served_by if stored else room.served_by) | {agent_id}
+        moves = {}
+        if department is not None:
+            moves = {
+                "department_id": department.department_id,
+                "retention_hours": department.retention_hours,
+            }
         forwarded = self._write_room(
             room,
             self._served_by_same_agent(room),
@@ -459,6 +466,7 @@ class MemoryStore(Store):
             agent_name=agent_name,
             served_by=served_by,
             live={**self._without_agent(room), **dict.fromkeys(connections, agent_id)},
+            **moves,
         )
         self._link(agent_id, forwarded)
         return forwarded

@@ -217,7 +217,7 @@ def test_no_request_path_scans(sso_api, dynamodb_calls):
 
     with dynamodb_calls.measure():
         paula = api.agent("Paula", ("sales",))
-        lars = api.agent("Lars", ("library",))
+        lars = api.agent("Lars", ("library", "sales"))  # a forward keeps the chat in sales
         admin = api.admin
     call(
         "POST",

@@ -428,6 +428,24 @@ def test_rooms_to_erase_include_those_past_their_expiry(store):
     assert [r.room_id for r in found] == sorted([live.room_id, expired.room_id])
 
 
+def test_forwarding_to_an_agent_can_move_the_room_into_their_department(store):
+    queued = room()
+    store.create_room(queued, None)
+    taken = store.take_room(queued, "agt_1", "Paula", "t", ("c-paula",), NOW + 99)
+    library = Department("library", "Library", 2)
+
+    moved = store.forward_room_to_agent(taken, "agt_2", "Lars", (), NOW + 99, department=library)
+
+    stored = store.get_room(queued.room_id, NOW)
+    assert (moved.department_id, moved.retention_hours, moved.agent_id) == ("library", 2, "agt_2")
+    assert stored is not None
+    assert (stored.department_id, stored.retention_hours, stored.agent_id) == (
+        "library",
+        2,
+        "agt_2",
+    )
+
+
 def test_forwarding_moves_the_room_only_while_the_same_agent_serves_it(store):
     queued = room()
     store.create_room(queued, None)
