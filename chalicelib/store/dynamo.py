@@ -387,11 +387,19 @@ class DynamoStore(Store):
         self.m.KeyItem(ticket_key(ticket_hash), ref=holder, expires_at=ticket.expires_at).save()
 
     def take_socket_ticket(self, ticket_hash: str, now: float) -> SocketTicket | None:
-        # One DeleteItem returning what it deleted: of racing sockets only one gets the item.
+        # One conditional DeleteItem returning what it deleted: of racing sockets only one
+        # deletes the item (an unconditional delete may answer both with the old item).
         Key = self.m.KeyItem
-        data = self._connection.delete_item(
-            Key.Meta.table_name, ticket_key(ticket_hash), return_values="ALL_OLD"
-        )
+        try:
+            with _conditional():
+                data = self._connection.delete_item(
+                    Key.Meta.table_name,
+                    ticket_key(ticket_hash),
+                    condition=Key.key.exists(),
+                    return_values="ALL_OLD",
+                )
+        except _Condition:
+            return None
         attributes = data.get("Attributes")
         item = _alive(Key.from_raw_data(attributes), now) if attributes else None
         if item is None:

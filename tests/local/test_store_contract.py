@@ -661,6 +661,24 @@ def test_of_two_racing_takes_of_a_handover_exactly_one_gets_it(atomic_store):
     assert sorted(taken, key=lambda h: h is None) == [Handover("agt-1", None, NOW + 120), None]
 
 
+def test_of_two_sockets_racing_with_one_ticket_exactly_one_gets_it(atomic_store):
+    ticket = SocketTicket("visitor", "vis_1", None, NOW + 30)
+    atomic_store.issue_socket_ticket("raced", ticket)
+    barrier = threading.Barrier(2)
+    taken: list[SocketTicket | None] = []
+
+    def take() -> None:
+        barrier.wait()
+        taken.append(atomic_store.take_socket_ticket("raced", NOW))
+
+    threads = [threading.Thread(target=take) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(taken, key=lambda t: t is None) == [ticket, None]
+
+
 def test_an_identity_of_the_provider_is_linked_to_one_agent(store):
     assert store.agent_of_identity("https://idp.example", "ada") is None
     store.link_identity("https://idp.example", "ada", "agt-1")
