@@ -123,7 +123,7 @@ def client_key(room_id: str, client_id: str) -> str:
 
 
 def failed_sign_in_key(email: str, window: int) -> str:
-    return f"failed-sign-in#{email}#{window}"
+    return f"rate#failed-sign-in#{email}#{window}"
 
 
 def email_key(email: str) -> str:
