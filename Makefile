@@ -47,8 +47,10 @@ LAMBDA_RUNTIME_STAMP := $(LAMBDA_RUNTIME_VENV)/requirements.stamp
 .PHONY: run test lint setup chromium widget tools package lint-infra deploy setup-admin destroy \
 	bench
 
+# exec: the devserver is make's own child, so that it dies with a killed make (and with it
+# DynamoDB Local) instead of living on under an orphaned shell.
 run: setup
-	PORT=$(PORT) DATA_DIR=$(DATA_DIR) SSO_DEMO=$(SSO_DEMO) $(PY) -m devserver
+	PORT=$(PORT) DATA_DIR=$(DATA_DIR) SSO_DEMO=$(SSO_DEMO) exec $(PY) -m devserver
 
 # The second run: the older botocore of the Lambda runtime calls utcnow(), deprecated since
 # Python 3.12, thousands of times; the warning says nothing about the app.

@@ -13,10 +13,11 @@ from typing import Annotated, Any, Literal
 
 from chalice import Chalice, CORSConfig, Rate, Response
 from chalice.app import CloudWatchEvent, Request, WebsocketEvent
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from chalicelib import schemas as s
-from chalicelib.errors import DomainError, Forbidden, InvalidInput, NotFound
+from chalicelib.addresses import viewer_address
+from chalicelib.errors import DomainError, Forbidden, InvalidInput, NotFound, TooManyRequests
 from chalicelib.openapi import Operation, build_document
 from chalicelib.services import (
     agents,
@@ -25,11 +26,15 @@ from chalicelib.services import (
     departments,
     messages,
     presence,
+    registration,
     rooms,
+    signin,
+    sockets,
     sso,
     staff,
     staff_messages,
     stranded,
+    tickets,
     visitors,
 )
 from chalicelib.services.context import Context, build_context
@@ -48,11 +53,10 @@ app = Chalice(app_name="livechat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 log = logging.getLogger("livechat")
 
-CORS = CORSConfig(
-    allow_origin="*",
-    allow_headers=["Authorization", "Content-Type", "X-Visitor-Token"],
-    max_age=600,
-)
+CORS_HEADERS = ["Authorization", "Content-Type", "X-Visitor-Token"]
+CORS_MAX_AGE = 600
+# The availability check and the API description: readable from any page.
+CORS = CORSConfig(allow_origin="*", allow_headers=CORS_HEADERS, max_age=CORS_MAX_AGE)
 OPERATIONS: list[Operation] = []
 # What a view returns: the answer, a (status, answer) pair, or None for 204.
 Answer = dict[str, Any] | list[Any] | tuple[int, dict[str, Any]] | None
@@ -70,7 +74,7 @@ def context() -> Context:
 # ---- the adapter: parse, authenticate, call, shape, map errors ---------------------------------
 
 
-def _json(status: int, body: object, headers: dict | None = None) -> Response:
+def _json(status: int, body: object, headers: dict[str, str | list[str]] | None = None) -> Response:
     return Response(
         body=json.dumps(body, ensure_ascii=False) if body is not None else "",
         status_code=status,
@@ -78,9 +82,14 @@ def _json(status: int, body: object, headers: dict | None = None) -> Response:
     )
 
 
+def _retry_after(exc: DomainError) -> dict[str, str | list[str]] | None:
+    return {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+
+
 def _error_response(exc: Exception) -> Response:
     if isinstance(exc, DomainError):
-        return _json(exc.status, {"error": {"code": exc.code, "message": exc.message}})
+        error = {"error": {"code": exc.code, "message": exc.message}}
+        return _json(exc.status, error, _retry_after(exc))
     if isinstance(exc, ValidationError):
         return _json(400, {"error": {"code": "invalid_input", "message": _describe(exc)}})
     log.exception("unexpected error")
@@ -108,6 +117,8 @@ def _parse_body(model: type[BaseModel]) -> BaseModel:
         data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInput(f"body: not valid JSON ({exc})", "invalid_json") from exc
+    except RecursionError as exc:
+        raise InvalidInput("body: JSON nested too deeply", "invalid_json") from exc
     if not isinstance(data, dict):
         raise InvalidInput("body: must be a JSON object", "invalid_json")
     return model.model_validate(data)
@@ -154,10 +165,13 @@ def route(
     response: type[BaseModel] | None = None,
     status: int = 200,
     errors: tuple[int, ...] = (400,),
+    any_origin: bool = False,
 ) -> Callable:
     """Register a REST route and its OpenAPI operation. The view function receives
     (ctx, principal, body, query, **path params) and returns the answer's dict, or a
-    (status, dict) pair when the status depends on the outcome, or None for 204."""
+    (status, dict) pair when the status depends on the outcome, or None for 204.
+    Browsers may read the answer from any page with `any_origin`, else only from the chat's
+    own origin (PUBLIC_ORIGIN)."""
 
     def register(view: Callable) -> Callable:
         OPERATIONS.append(
@@ -165,6 +179,9 @@ def route(
         )
 
         def handler(**path_params: str) -> Response:
+            return _grant_cors(answer(**path_params), any_origin)
+
+        def answer(**path_params: str) -> Response:
             try:
                 ctx = context()
                 principal = _principal(auth, ctx) if auth else None
@@ -188,10 +205,56 @@ def route(
 
         handler.__name__ = view.__name__
         # Any content type: the body is parsed as JSON here, so a wrong one gets our 400.
-        app.route(path, methods=[method], cors=CORS, content_types=["*/*"])(handler)
+        app.route(path, methods=[method], content_types=["*/*"])(handler)
+        _preflight(path, method, any_origin)
         return view
 
     return register
+
+
+# ---- CORS: Chalice's is one fixed origin at deploy time; ours is PUBLIC_ORIGIN, read at run time
+
+_PREFLIGHT_METHODS: dict[str, list[str]] = {}
+
+
+def _allowed_origin(any_origin: bool) -> str | None:
+    if any_origin:
+        return "*"
+    origin = _request().headers.get("origin")
+    public_origin = context().settings.public_origin
+    return origin if origin and origin == public_origin else None
+
+
+def _grant_cors(response: Response, any_origin: bool) -> Response:
+    allowed = _allowed_origin(any_origin)
+    if allowed is not None:
+        response.headers["Access-Control-Allow-Origin"] = allowed
+    if not any_origin:
+        response.headers["Vary"] = "Origin"
+    return response
+
+
+def _preflight(path: str, method: str, any_origin: bool) -> None:
+    """One OPTIONS route per path, answering browsers' preflight requests for its methods."""
+    methods = _PREFLIGHT_METHODS.setdefault(path, [])
+    methods.append(method)
+    if len(methods) > 1:
+        return
+
+    def preflight(**_path_params: str) -> Response:
+        response = Response(body="", status_code=204)
+        if _allowed_origin(any_origin) is not None:
+            response.headers.update(
+                {
+                    "Access-Control-Allow-Methods": ",".join([*methods, "OPTIONS"]),
+                    "Access-Control-Allow-Headers": ",".join(CORS_HEADERS),
+                    "Access-Control-Max-Age": str(CORS_MAX_AGE),
+                }
+            )
+        return _grant_cors(response, any_origin)
+
+    preflight.__name__ = "preflight_" + re.sub(r"\W+", "_", path).strip("_")
+    app.route(path, methods=["OPTIONS"])(preflight)
 
 
 class Query(BaseModel):
@@ -214,8 +277,12 @@ class DeleteRoomsQuery(Query):
     state: Literal["closed"]
 
 
+# Larger numbers than any seq can be cannot name a message (and DynamoDB takes 38 digits at most).
+Seq = Annotated[int, Field(ge=0, le=2**53)]
+
+
 class MessagesQuery(Query):
-    after: Annotated[int, Field(ge=0)] = 0
+    after: Seq = 0
     limit: Limit = 100
 
 
@@ -233,28 +300,34 @@ def _encode_cursor(value: object | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 
 
-def _decode_cursor[T](cursor: str | None, kind: type[T]) -> T | None:
-    """The value `_encode_cursor` gave out, or a 400 for anything else."""
+def _decode_cursor(cursor: str | None, shape: TypeAdapter[Any]) -> Any:
+    """A cursor is checked against the exact shape this API gives out: a forged one is a 400
+    `invalid_cursor`, never a key that DynamoDB refuses (a 500)."""
     if not cursor:
         return None
     try:
         value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, UnicodeDecodeError) as exc:
+        return shape.dump_python(shape.validate_python(value))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # ValidationError included
         raise InvalidInput("next: not a cursor this API gave out", "invalid_cursor") from exc
-    if not isinstance(value, kind):
-        raise InvalidInput("next: not a cursor this API gave out", "invalid_cursor")
-    return value
+
+
+ROOMS_CURSOR = TypeAdapter(s.CreatedKeyCursor)
+AGENTS_CURSOR = TypeAdapter(s.AgentsCursor)
 
 
 def _client_ip() -> str:
-    identity = (_request().context or {}).get("identity") or {}
-    return identity.get("sourceIp") or "unknown"
+    request = _request()
+    identity = (request.context or {}).get("identity") or {}
+    return viewer_address(request.headers, identity.get("sourceIp"))
 
 
 # ---- visitor side ------------------------------------------------------------------------------
 
 
-@route("/config", "GET", "Settings the widget and console need", response=s.ConfigOut)
+@route(
+    "/config", "GET", "Settings the widget and console need", response=s.ConfigOut, any_origin=True
+)
 def get_config(ctx: Context, _principal: None, _body: None, _query: None) -> Answer:
     return {
         "ws_url": ctx.settings.ws_url,
@@ -393,6 +466,19 @@ def send_message(
 
 
 @route(
+    "/ws-ticket",
+    "POST",
+    "A one-time ticket for the socket URL (`{WS}?ticket=`): single use, 30 seconds",
+    auth="any",
+    response=s.TicketOut,
+    status=201,
+    errors=(),
+)
+def create_ws_ticket(ctx: Context, principal: Principal, _body: None, _query: None) -> Answer:
+    return {"ticket": tickets.issue(ctx, principal), "expires_in": tickets.TICKET_SECONDS}
+
+
+@route(
     "/rooms/{room_id}/close",
     "POST",
     "Close the chat",
@@ -417,16 +503,16 @@ def close_room(
 @route(
     "/auth/register",
     "POST",
-    "Register as an agent (pending until approved)",
+    "Register as an agent (pending until approved); the same answer whether or not the "
+    "address has an account (its owner gets an email)",
     body=s.RegisterIn,
     response=s.RegisteredOut,
     status=202,
-    errors=(400, 403, 409, 429),
+    errors=(400, 403, 429),
 )
 def register(ctx: Context, _principal: None, body: s.RegisterIn, _query: None) -> Answer:
-    visitors.check_rate(ctx, "register", _client_ip())
-    agent = agents.register_with_password(ctx, body.email, body.name, body.password)
-    return {"agent_id": agent["agent_id"], "state": agent["state"]}
+    registration.request_account(ctx, body.email, body.name, body.password, _client_ip())
+    return {"state": "pending"}
 
 
 @route(
@@ -438,8 +524,7 @@ def register(ctx: Context, _principal: None, body: s.RegisterIn, _query: None) -
     errors=(400, 401, 403, 429),
 )
 def login(ctx: Context, _principal: None, body: s.LoginIn, _query: None) -> Answer:
-    visitors.check_rate(ctx, "login", _client_ip())
-    token, agent = agents.login(ctx, body.email, body.password)
+    token, agent = signin.login(ctx, body.email, body.password, _client_ip())
     return {"token": token, "agent": agent}
 
 
@@ -672,7 +757,7 @@ def return_room(
 @route(
     "/rooms/{room_id}/forward",
     "POST",
-    "Forward to an agent or a department",
+    "Forward to an agent (with `department_id`: into that department of theirs) or to a department",
     auth="agent",
     body=s.ForwardIn,
     response=s.RoomOut,
@@ -685,11 +770,11 @@ def forward_room(
     _query: None,
     room_id: str,
 ) -> Answer:
-    if body.agent_id is not None and body.department_id is None:
-        return rooms.forward_to_agent(ctx, principal, room_id, body.agent_id)
-    if body.department_id is not None and body.agent_id is None:
+    if body.agent_id is not None:
+        return rooms.forward_to_agent(ctx, principal, room_id, body.agent_id, body.department_id)
+    if body.department_id is not None:
         return rooms.forward_to_department(ctx, principal, room_id, body.department_id)
-    raise InvalidInput("give either agent_id or department_id", "invalid_forward_target")
+    raise InvalidInput("give agent_id or department_id", "invalid_forward_target")
 
 
 # ---- an admin takes over a chat (never strand a visitor) ----------------------------------------
@@ -719,7 +804,7 @@ def take_over_room(
 )
 def list_rooms(ctx: Context, principal: AgentPrincipal, _body: None, query: RoomsQuery) -> Answer:
     found, last_key = rooms.list_for_agent(
-        ctx, principal, query.state, query.limit, _decode_cursor(query.next, str)
+        ctx, principal, query.state, query.limit, _decode_cursor(query.next, ROOMS_CURSOR)
     )
     return {"rooms": found, "next": _encode_cursor(last_key)}
 
@@ -769,7 +854,7 @@ def delete_closed_rooms(
 )
 def list_contacts(ctx: Context, principal: AgentPrincipal, _body: None, query: PageQuery) -> Answer:
     found, last_key = contacts.list_for_agent(
-        ctx, principal, query.limit, _decode_cursor(query.next, str)
+        ctx, principal, query.limit, _decode_cursor(query.next, ROOMS_CURSOR)
     )
     return {"contacts": found, "next": _encode_cursor(last_key)}
 
@@ -828,9 +913,10 @@ def admin_list_agents(
     _body: None,
     query: AdminAgentsQuery,
 ) -> Answer:
-    found, last_key = agents.list_agents(
-        ctx, query.state, query.limit, _decode_cursor(query.next, dict)
-    )
+    start = _decode_cursor(query.next, AGENTS_CURSOR)
+    if start is not None and start["state"]["S"] != query.state:
+        raise InvalidInput("next: this cursor belongs to another state", "invalid_cursor")
+    found, last_key = agents.list_agents(ctx, query.state, query.limit, start)
     return {"agents": found, "next": _encode_cursor(last_key)}
 
 
@@ -1452,16 +1538,20 @@ def put_staff_retention(
 
 @app.on_ws_connect()
 def ws_connect(event: WebsocketEvent) -> Response:
-    query = event.to_dict().get("queryStringParameters") or {}
+    raw = event.to_dict()
+    query = raw.get("queryStringParameters") or {}
+    identity = (raw.get("requestContext") or {}).get("identity") or {}
     try:
-        ctx = context()
-        if "token" in query:
-            principal: Principal = authenticate_agent(ctx, query["token"])
-        else:
-            principal = authenticate_visitor(ctx, query.get("visitor_token"))
-        presence.connect(ctx, event.connection_id, principal)
+        sockets.open_socket(
+            context(),
+            event.connection_id,
+            viewer_address(raw.get("headers"), identity.get("sourceIp")),
+            ticket=query.get("ticket"),
+            token=query.get("token"),
+            visitor_token=query.get("visitor_token"),
+        )
     except DomainError as exc:
-        return Response(body=exc.message, status_code=exc.status)
+        return Response(body=exc.message, status_code=exc.status, headers=_retry_after(exc))
     return Response(body="", status_code=200)
 
 
@@ -1469,18 +1559,23 @@ def ws_connect(event: WebsocketEvent) -> Response:
 def ws_message(event: WebsocketEvent) -> None:
     ctx = context()
     try:
-        frame = s.ClientFrame.model_validate({"frame": json.loads(event.body)}).frame
-    except json.JSONDecodeError:
+        frame = s.ClientFrame.model_validate({"frame": json.loads(event.body or "")}).frame
+    except (json.JSONDecodeError, UnicodeDecodeError):
         _ws_error(ctx, event.connection_id, InvalidInput("frame: not valid JSON", "invalid_json"))
+        return
+    except RecursionError:
+        _ws_error(
+            ctx, event.connection_id, InvalidInput("frame: JSON nested too deeply", "invalid_json")
+        )
         return
     except ValidationError as exc:
         _ws_error(ctx, event.connection_id, InvalidInput(_describe(exc), "invalid_frame"))
         return
     try:
         if isinstance(frame, s.HeartbeatFrame):
-            presence.heartbeat(ctx, event.connection_id)
             # The acknowledgement lets clients notice a connection that died without a close.
-            ctx.pusher.post(event.connection_id, {"type": "heartbeat"})
+            if presence.heartbeat(ctx, event.connection_id):
+                ctx.pusher.post(event.connection_id, {"type": "heartbeat"})
             return
         principal = principal_of_connection(ctx, event.connection_id)
         if isinstance(frame, s.SendFrame):

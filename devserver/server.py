@@ -86,7 +86,11 @@ class DevServerURLs:
 
 class _DevStaticFiles(StaticFiles):
     """Static files for development: 404 (not a crash) while the folder is not built yet,
-    and never served from the browser's cache."""
+    and never served from the browser's cache; `headers` go with every answer."""
+
+    def __init__(self, *args: Any, headers: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._headers = headers or {}
 
     async def check_config(self) -> None:
         return None
@@ -94,7 +98,55 @@ class _DevStaticFiles(StaticFiles):
     async def get_response(self, path: str, scope: Scope) -> Response:
         response = await super().get_response(path, scope)
         response.headers["Cache-Control"] = "no-cache"
+        response.headers.update(self._headers)
         return response
+
+
+class QueryStringRedactor(logging.Filter):
+    """Log lines name paths without their query strings: a socket URL's `?token=` (kept for old
+    clients) or `?ticket=` must never be written to a log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_without_query(arg) for arg in record.args)
+        record.msg = _without_query(record.msg)
+        return True
+
+
+def _without_query(value: Any) -> Any:
+    if isinstance(value, str) and "?" in value and ("/" in value.split("?", 1)[0]):
+        path, _ = value.split("?", 1)
+        return path + "?[redacted]"
+    return value
+
+
+REDACTED_LOGGERS = ("uvicorn.access", "uvicorn.error")
+
+
+def console_security_headers(ws_origin: str) -> dict[str, str]:
+    """What the signed-in console is served with (CloudFront's ConsoleHeadersPolicy in
+    infra/template.yaml sends the same): only its own scripts run, it talks only to its API and
+    its WebSocket host (tickets come from the API), no other page may frame it, and no address
+    leaks in a Referer."""
+    policy = "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data: blob:",
+            f"connect-src 'self' {ws_origin}",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+    return {
+        "Content-Security-Policy": policy,
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "no-referrer",
+    }
 
 
 class _NotifyingServer(uvicorn.Server):
@@ -277,7 +329,15 @@ class DevServer:
             log_level=self.config.log_level,
             timeout_graceful_shutdown=5,
             lifespan="on",
+            # API Gateway's sourceIp is the peer's address; a client's X-Forwarded-For (which
+            # uvicorn would believe from 127.0.0.1) must not pick another rate-limit bucket.
+            proxy_headers=False,
         )
+        # After the Config, which sets up uvicorn's logging.
+        for name in REDACTED_LOGGERS:
+            logger = logging.getLogger(name)
+            if not any(isinstance(f, QueryStringRedactor) for f in logger.filters):
+                logger.addFilter(QueryStringRedactor())
         self._server = _NotifyingServer(uvicorn_config, on_started)
         return self._server
 
@@ -369,7 +429,13 @@ class DevServer:
                     _DevStaticFiles(directory=config.widget_dir, html=True, check_dir=False),
                 ),
                 Mount(
-                    "/console", _DevStaticFiles(directory=console_dir, html=True, check_dir=False)
+                    "/console",
+                    _DevStaticFiles(
+                        directory=console_dir,
+                        html=True,
+                        check_dir=False,
+                        headers=console_security_headers(f"ws://{domain_name}"),
+                    ),
                 ),
             ],
             lifespan=lifespan,

@@ -22,3 +22,17 @@ def is_room_agent(principal: Principal, room: Room) -> bool:
     return isinstance(principal, AgentPrincipal) and (
         principal.is_admin or room.agent_id == principal.id
     )
+
+
+def may_act(principal: Principal, room: Room) -> bool:
+    """Write access: the room's visitor, agents of its current department, its current agent
+    and admins. An agent who served the room before it moved to another department keeps
+    read access only (`can_access`)."""
+    if not isinstance(principal, AgentPrincipal):
+        return principal.can_access(room)
+    return principal.serves_department(room.department_id) or is_room_agent(principal, room)
+
+
+def require_may_act(principal: Principal, room: Room) -> None:
+    if not may_act(principal, room):
+        raise Forbidden("this chat moved to another department; you may still read it", "read_only")

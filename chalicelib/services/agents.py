@@ -17,7 +17,7 @@ from chalicelib.errors import (
     NotFound,
     Unauthorized,
 )
-from chalicelib.services import presence, stranded
+from chalicelib.services import passwords, presence, stranded
 from chalicelib.services.context import Context
 from chalicelib.services.departments import get as get_department
 from chalicelib.services.principals import AgentPrincipal, hash_secret
@@ -81,6 +81,7 @@ def register_with_password(ctx: Context, email: str, name: str, password: str) -
             "registration with a password is switched off; use your institution's login",
             "password_login_disabled",
         )
+    passwords.check_strength(password, email, name)
     return register(ctx, email, name, password)
 
 

@@ -4,6 +4,7 @@ departments."""
 from __future__ import annotations
 
 from chalicelib.errors import NotFound
+from chalicelib.services.access import may_act, require_may_act
 from chalicelib.services.context import Context
 from chalicelib.services.principals import AgentPrincipal
 from chalicelib.services.rooms import accessible_rooms, views_of
@@ -65,6 +66,8 @@ def put(ctx: Context, principal: AgentPrincipal, visitor_id: str, fields: dict) 
     rooms = _rooms_of(ctx, principal, visitor_id)
     if not rooms:
         raise NotFound(f"unknown visitor_id {visitor_id!r}", "contact_not_found")
+    if not any(may_act(principal, room) for room in rooms):
+        require_may_act(principal, rooms[0])
     visitor = ctx.store.get_visitor(visitor_id, ctx.now())
     expires_at = max([r.expires_at for r in rooms] + ([visitor.expires_at] if visitor else []))
     existing = ctx.store.get_contact(visitor_id, ctx.now())

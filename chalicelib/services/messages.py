@@ -149,12 +149,15 @@ def page(
 
 
 def typing(ctx: Context, principal: Principal, room_id: str, is_typing: bool) -> None:
+    """Only from the room's visitor and its current agent."""
     if staff.is_staff_room_id(room_id):  # team chat: same path, its own rooms (S22)
         staff_messages.typing(ctx, principal, room_id, is_typing)
         return
     room = load_room(ctx, principal, room_id)
     if room.state == "closed":
         raise Conflict("this chat is closed", "room_closed")
+    if isinstance(principal, AgentPrincipal) and room.agent_id != principal.id:
+        raise Forbidden("only the agent who serves this chat types in it", "not_room_agent")
     kind, author_id, name = author_of(principal)
     other = room.agent_id if kind == "visitor" else room.visitor_id
     events.to_room(

@@ -32,7 +32,7 @@ def refresh_agent(ctx: Context, agent_id: str, former_departments: Iterable[str]
     last_seen = max((c.last_seen for c in connections), default=0)
     online = agent is not None and agent.state == "active" and last_seen > now - timeout
     ready = online and agent is not None and counts_for_button(agent)
-    ready_until = int(last_seen + timeout) if ready else None
+    ready_until = int(max(_presence_end(c, timeout) for c in connections)) if ready else None
     consoles = tuple(sorted(c.connection_id for c in connections)) if online else ()
     current = set(agent.departments) if agent is not None else set()
     for department_id in sorted(current | set(former_departments)):
@@ -41,6 +41,15 @@ def refresh_agent(ctx: Context, agent_id: str, former_departments: Iterable[str]
             department_id, agent_id, ready_until if member else None, consoles if member else ()
         )
     return ready
+
+
+def _presence_end(connection: Connection, timeout: int) -> float:
+    """A socket's presence runs out `timeout` after its last heartbeat, or when its session
+    ends, whichever comes first."""
+    end = connection.last_seen + timeout
+    if connection.session_expires_at is not None:
+        end = min(end, connection.session_expires_at)
+    return end
 
 
 def agent_changed(ctx: Context, agent: Agent, former_departments: Iterable[str] = ()) -> None:
@@ -110,24 +119,29 @@ def sign_off(ctx: Context, agent_id: str, session_id: str | None = None) -> None
     refresh_agent(ctx, agent_id)
 
 
-def heartbeat(ctx: Context, connection_id: str) -> None:
+def heartbeat(ctx: Context, connection_id: str) -> bool:
     """Keep the connection live; an agent's heartbeat moves their `ready_until` forward (one
-    write per department), or counts them anew when their presence had run out."""
+    write per department), or counts them anew when their presence had run out. A socket
+    whose session ended is closed instead (False): it hears nothing more."""
     now = ctx.now()
     timeout = ctx.settings.presence_timeout_seconds
     before = ctx.store.touch_connection(connection_id, now, _connection_expiry(ctx))
     if before is None or before.kind != "agent":
-        return
+        return True
+    if before.session_expires_at is not None and before.session_expires_at <= now:
+        ctx.pusher.disconnect(connection_id)
+        disconnect(ctx, connection_id)
+        return False
     if before.last_seen <= now - timeout:
         refresh_agent(ctx, before.principal_id)
-        return
+        return True
     if before.counts:
+        ready_until = int(_presence_end(replace(before, last_seen=now), timeout))
         for department_id in before.departments:
-            if not ctx.store.extend_agent_presence(
-                department_id, before.principal_id, int(now + timeout)
-            ):
+            if not ctx.store.extend_agent_presence(department_id, before.principal_id, ready_until):
                 refresh_agent(ctx, before.principal_id)
-                return
+                return True
+    return True
 
 
 def disconnect(ctx: Context, connection_id: str) -> Connection | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 
 from chalicelib.errors import Unauthorized
@@ -17,11 +18,16 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+# A token is "<id>.<secret>": an id this API gave out and a URL-safe secret. Anything else is
+# refused before it reaches DynamoDB, which fails on empty keys and keys over 2048 bytes.
+_TOKEN = re.compile(r"([A-Za-z0-9_:-]{1,128})\.([A-Za-z0-9_-]{1,128})")
+
+
 def split_token(token: str | None) -> tuple[str, str]:
-    if not token or "." not in token:
+    match = _TOKEN.fullmatch(token or "")
+    if match is None:
         raise Unauthorized("missing or malformed token", "invalid_token")
-    item_id, secret = token.split(".", 1)
-    return item_id, secret
+    return match.group(1), match.group(2)
 
 
 def secret_matches(secret: str, stored_hash: str) -> bool:

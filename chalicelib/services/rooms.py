@@ -10,13 +10,13 @@ from dataclasses import replace
 from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.services import events, messages, presence
-from chalicelib.services.access import is_room_agent, load_room
+from chalicelib.services.access import is_room_agent, load_room, may_act, require_may_act
 from chalicelib.services.context import Context
 from chalicelib.services.departments import get as get_department
 from chalicelib.services.principals import AgentPrincipal, Principal, VisitorPrincipal
 from chalicelib.services.views import room_view
 from chalicelib.store.base import Changed
-from chalicelib.store.records import Department, Room
+from chalicelib.store.records import Agent, Department, Room
 
 ACTIVE_STATES = ("queued", "open")
 
@@ -197,14 +197,22 @@ def return_to_queue(ctx: Context, principal: AgentPrincipal, room_id: str) -> di
     return view
 
 
-def forward_to_agent(ctx: Context, principal: AgentPrincipal, room_id: str, agent_id: str) -> dict:
-    """S20: to another agent of any department; the chat stays open."""
+def forward_to_agent(
+    ctx: Context,
+    principal: AgentPrincipal,
+    room_id: str,
+    agent_id: str,
+    department_id: str | None = None,
+) -> dict:
+    """S20: to another agent; the chat stays open and moves into the department given with
+    them, or one they serve (their agent keeps only read access to it there)."""
     former = _serving(ctx, principal, room_id)
     target = ctx.store.get_agent(agent_id)
     if target is None or target.state != "active":
         raise NotFound(f"agent_id: unknown agent {agent_id!r}", "agent_not_found")
     if target.agent_id == former.agent_id:
         raise InvalidInput("agent_id: this agent serves the chat already", "same_agent")
+    moves_to = _department_for(ctx, former, target, department_id)
     try:
         room = ctx.store.forward_room_to_agent(
             former,
@@ -212,12 +220,35 @@ def forward_to_agent(ctx: Context, principal: AgentPrincipal, room_id: str, agen
             target.name,
             _connection_ids(ctx, target.agent_id),
             _link_expiry(ctx, former),
+            department=moves_to,
         )
     except Changed as exc:
         raise _changed_meanwhile(exc) from exc
     room = messages.system(ctx, room, "forwarded", target.name)
     events.room_event(ctx, room, "forwarded", agent_status=target.status, former=former)
     return room_view(room, target.status)
+
+
+def _department_for(
+    ctx: Context, room: Room, target: Agent, department_id: str | None
+) -> Department | None:
+    """The department the chat moves into when `target` serves it (None: it stays): the one
+    given (which the target must serve), else none if the target serves the chat's own, else
+    the target's first one."""
+    is_admin = target.role == "admin"
+    if department_id is not None:
+        department = get_department(ctx, department_id)
+        if not is_admin and department_id not in target.departments:
+            raise InvalidInput(
+                f"department_id: the agent of agent_id {target.agent_id!r} does not serve it",
+                "agent_not_in_department",
+            )
+        return department if department_id != room.department_id else None
+    if is_admin or room.department_id in target.departments:
+        return None
+    if not target.departments:
+        raise InvalidInput("agent_id: this agent serves no department", "agent_without_department")
+    return get_department(ctx, target.departments[0])
 
 
 def forward_to_department(
@@ -378,13 +409,18 @@ def erase(ctx: Context, room: Room, only_if_closed: bool = False) -> None:
 
 def delete(ctx: Context, principal: AgentPrincipal, room_id: str) -> None:
     room = load_room(ctx, principal, room_id)
+    require_may_act(principal, room)
     if room.state != "closed":
         raise Conflict("only closed chats can be deleted; close it first", "room_not_closed")
     erase(ctx, room, only_if_closed=True)
 
 
 def delete_closed(ctx: Context, principal: AgentPrincipal) -> int:
-    closed = [room for room in accessible_rooms(ctx, principal, None) if room.state == "closed"]
+    closed = [
+        room
+        for room in accessible_rooms(ctx, principal, None)
+        if room.state == "closed" and may_act(principal, room)
+    ]
     deleted = 0
     for room in closed:
         try:

@@ -3,6 +3,8 @@ and self-deletion."""
 
 from __future__ import annotations
 
+import math
+
 from chalicelib.clock import new_id, new_secret
 from chalicelib.errors import TooManyRequests
 from chalicelib.services import presence, rooms
@@ -17,7 +19,9 @@ def check_rate(ctx: Context, scope: str, client_ip: str) -> None:
     count = ctx.store.count_request(f"rate#{scope}#{client_ip}#{minute}", (minute + 2) * 60)
     if count > ctx.settings.rate_limit_per_minute:
         raise TooManyRequests(
-            "too many requests from this address; try again in a minute", "rate_limited"
+            "too many requests from this address; try again in a minute",
+            "rate_limited",
+            retry_after=math.ceil((minute + 1) * 60 - ctx.now()),
         )
 
 
@@ -47,8 +51,10 @@ def me(ctx: Context, principal: VisitorPrincipal) -> dict:
 def delete(ctx: Context, principal: VisitorPrincipal) -> None:
     """Everything of the visitor goes at once; agents of their open rooms are told."""
     visitor_id = principal.id
-    for room in ctx.store.get_rooms(ctx.store.room_ids_of_visitor(visitor_id), ctx.now()):
+    # Items past their TTL go too: DynamoDB deletes them up to days late.
+    for room in ctx.store.rooms_to_erase(ctx.store.room_ids_of_visitor(visitor_id)):
         rooms.erase(ctx, room)
     ctx.store.delete_contact(visitor_id)
     presence.close_connections(ctx, visitor_id)
+    ctx.store.erase_connections_of(visitor_id)
     ctx.store.delete_visitor(visitor_id)

@@ -27,6 +27,7 @@ from chalicelib.store.records import (
     Room,
     Session,
     SignInAttempt,
+    SocketTicket,
     StaffAppended,
     StaffMember,
     StaffRoom,
@@ -63,6 +64,14 @@ class Store(ABC):
         """Count one more request in a rate window; returns the count so far."""
 
     @abstractmethod
+    def count_failed_sign_in(self, email: str, window: int, expires_at: int) -> None:
+        """One more failed sign-in of the account of this email in a time window."""
+
+    @abstractmethod
+    def failed_sign_ins(self, email: str, windows: Iterable[int], now: float) -> int:
+        """How many sign-ins of this email failed in these windows (one read)."""
+
+    @abstractmethod
     def next_guest_number(self) -> int:
         """The next number of the Guest-N names."""
 
@@ -85,7 +94,8 @@ class Store(ABC):
     def agents_by_state(
         self, state: str, limit: int, start: Cursor | None
     ) -> tuple[list[Agent], Cursor | None]:
-        """A page of the agents in one state, oldest account first."""
+        """A page of the agents in one state, oldest account first; the cursor has the shape of
+        DynamoDB's key of the state index: agent_id, state and created_at, each `{"S": ...}`."""
 
     @abstractmethod
     def approve_agent(self, agent_id: str, role: str, departments: tuple[str, ...]) -> Agent:
@@ -137,7 +147,22 @@ class Store(ABC):
         """Forget a connection; returns what was stored, if anything."""
 
     @abstractmethod
-    def connections_of(self, principal_id: str, now: float) -> list[Connection]: ...
+    def connections_of(self, principal_id: str, now: float) -> list[Connection]:
+        """The live connections: alive, and (an agent's) within their session; a socket whose
+        session ended counts for nothing."""
+
+    @abstractmethod
+    def erase_connections_of(self, principal_id: str) -> None:
+        """For erasing a person's data: every stored connection of theirs goes, live or past
+        its expiry."""
+
+    @abstractmethod
+    def issue_socket_ticket(self, ticket_hash: str, ticket: SocketTicket) -> None: ...
+
+    @abstractmethod
+    def take_socket_ticket(self, ticket_hash: str, now: float) -> SocketTicket | None:
+        """The ticket of this hash, once: a second take (a replay, or a racing socket) finds
+        nothing, as does an expired one."""
 
     @abstractmethod
     def update_agent_connections(self, agent: Agent, counts: bool, now: float) -> None:
@@ -231,6 +256,11 @@ class Store(ABC):
     def get_rooms(self, room_ids: Iterable[str], now: float) -> list[Room]: ...
 
     @abstractmethod
+    def rooms_to_erase(self, room_ids: Iterable[str]) -> list[Room]:
+        """For erasing a person's data: the rooms still stored, including those past their
+        expiry that DynamoDB's TTL has not removed yet (it deletes up to days late)."""
+
+    @abstractmethod
     def take_room(
         self,
         room: Room,
@@ -257,9 +287,10 @@ class Store(ABC):
         agent_name: str,
         connections: tuple[str, ...],
         link_expires_at: int,
+        department: Department | None = None,
     ) -> Room:
-        """To another agent and into their chats; `Changed` unless still open and served by
-        the same agent."""
+        """To another agent and into their chats, and with `department` into it (its
+        retention too); `Changed` unless still open and served by the same agent."""
 
     @abstractmethod
     def forward_room_to_department(

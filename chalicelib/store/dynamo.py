@@ -45,6 +45,7 @@ from chalicelib.store.records import (
     Room,
     Session,
     SignInAttempt,
+    SocketTicket,
     StaffAppended,
     StaffMember,
     StaffRoom,
@@ -129,12 +130,20 @@ def canned_key(owner: str) -> str:
     return f"canned#{owner}"
 
 
+def failed_sign_in_key(email: str, window: int) -> str:
+    return f"rate#failed-sign-in#{email}#{window}"
+
+
 def email_key(email: str) -> str:
     return f"email#{email}"
 
 
 def attempt_key(state: str) -> str:
     return f"attempt#{state}"
+
+
+def ticket_key(ticket_hash: str) -> str:
+    return f"ticket#{ticket_hash}"
 
 
 def handover_key(code_hash: str) -> str:
@@ -237,6 +246,14 @@ class DynamoStore(Store):
 
     def count_request(self, window: str, expires_at: int) -> int:
         return self._increment(window, expires_at)
+
+    def count_failed_sign_in(self, email: str, window: int, expires_at: int) -> None:
+        self._increment(failed_sign_in_key(email, window), expires_at)
+
+    def failed_sign_ins(self, email: str, windows: Iterable[int], now: float) -> int:
+        keys = sorted({failed_sign_in_key(email, window) for window in windows})
+        found = self.m.KeyItem.batch_get(keys) if keys else []
+        return sum(int(item.number or 0) for item in found if _alive(item, now))
 
     def next_guest_number(self) -> int:
         return self._increment(GUEST_COUNTER, None)
@@ -373,7 +390,37 @@ class DynamoStore(Store):
 
     def connections_of(self, principal_id: str, now: float) -> list[Connection]:
         found = self.m.ConnectionItem.principal_index.query(principal_id)
-        return [_record(Connection, item) for item in found if _alive(item, now)]
+        live = (_record(Connection, item) for item in found if _alive(item, now))
+        return [c for c in live if c.session_expires_at is None or c.session_expires_at > now]
+
+    def erase_connections_of(self, principal_id: str) -> None:
+        for item in self.m.ConnectionItem.principal_index.query(principal_id):
+            self.remove_connection(item.connection_id)
+
+    def issue_socket_ticket(self, ticket_hash: str, ticket: SocketTicket) -> None:
+        holder = f"{ticket.kind}#{ticket.principal_id}#{ticket.session_id or ''}"
+        self.m.KeyItem(ticket_key(ticket_hash), ref=holder, expires_at=ticket.expires_at).save()
+
+    def take_socket_ticket(self, ticket_hash: str, now: float) -> SocketTicket | None:
+        # One conditional DeleteItem returning what it deleted: of racing sockets only one
+        # deletes the item (an unconditional delete may answer both with the old item).
+        Key = self.m.KeyItem
+        try:
+            with _conditional():
+                data = self._connection.delete_item(
+                    Key.Meta.table_name,
+                    ticket_key(ticket_hash),
+                    condition=Key.key.exists(),
+                    return_values="ALL_OLD",
+                )
+        except _Condition:
+            return None
+        attributes = data.get("Attributes")
+        item = _alive(Key.from_raw_data(attributes), now) if attributes else None
+        if item is None:
+            return None
+        kind, principal_id, session_id = item.ref.split("#", 2)
+        return SocketTicket(kind, principal_id, session_id or None, int(item.expires_at))
 
     def update_agent_connections(self, agent: Agent, counts: bool, now: float) -> None:
         Item = self.m.ConnectionItem
@@ -577,6 +624,11 @@ class DynamoStore(Store):
         rooms = [_record(Room, item) for item in found if _alive(item, now)]
         return sorted(rooms, key=lambda r: r.room_id)
 
+    def rooms_to_erase(self, room_ids: Iterable[str]) -> list[Room]:
+        ids = sorted(set(room_ids))
+        found = self.m.RoomItem.batch_get(ids) if ids else []
+        return sorted((_record(Room, item) for item in found), key=lambda r: r.room_id)
+
     def _change_room(
         self, room: Room, actions: list, condition: Condition, link: Model | None = None
     ) -> Room:
@@ -669,8 +721,15 @@ class DynamoStore(Store):
         agent_name: str,
         connections: tuple[str, ...],
         link_expires_at: int,
+        department: Department | None = None,
     ) -> Room:
         Item = self.m.RoomItem
+        moves = []
+        if department is not None:
+            moves = [
+                Item.department_id.set(department.department_id),
+                Item.retention_hours.set(department.retention_hours),
+            ]
         forwarded = self._change_room(
             room,
             [
@@ -679,11 +738,18 @@ class DynamoStore(Store):
                 Item.served_by.add({agent_id}),
                 *self._agent_leaves(room),
                 *(Item.live[c].set(agent_id) for c in connections),
+                *moves,
             ],
             self._served_by_same_agent(room),
             link=self._link(agent_id, room, link_expires_at),
         )
         staying = {c: p for c, p in room.live.items() if p != room.agent_id}
+        if department is not None:
+            forwarded = replace(
+                forwarded,
+                department_id=department.department_id,
+                retention_hours=department.retention_hours,
+            )
         return replace(
             forwarded,
             agent_id=agent_id,

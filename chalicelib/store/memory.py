@@ -25,6 +25,7 @@ from chalicelib.store.records import (
     Room,
     Session,
     SignInAttempt,
+    SocketTicket,
     StaffAppended,
     StaffMember,
     StaffRoom,
@@ -49,10 +50,15 @@ def _alive[T](item: T | None, now: float) -> T | None:
     return None if expires_at is not None and expires_at <= now else item
 
 
+def _in_session(connection: Connection, now: float) -> bool:
+    return connection.session_expires_at is None or connection.session_expires_at > now
+
+
 class MemoryStore(Store):
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._counters: dict[str, int] = {}
+        self._failed_sign_ins: dict[tuple[str, int], tuple[int, int]] = {}
         self._emails: dict[str, str] = {}
         self._agents: dict[str, Agent] = {}
         self._sessions: dict[str, Session] = {}
@@ -66,6 +72,7 @@ class MemoryStore(Store):
         self._messages: dict[str, dict[int, Message]] = {}
         self._client_ids: dict[tuple[str, str], int] = {}
         self._attempts: dict[str, SignInAttempt] = {}
+        self._tickets: dict[str, SocketTicket] = {}
         self._handovers: dict[str, Handover] = {}
         self._identities: dict[tuple[str, str], str] = {}
         self._staff_rooms: dict[str, StaffRoom] = {}
@@ -82,6 +89,17 @@ class MemoryStore(Store):
     def count_request(self, window: str, expires_at: int) -> int:
         self._counters[window] = self._counters.get(window, 0) + 1
         return self._counters[window]
+
+    @_locked
+    def count_failed_sign_in(self, email: str, window: int, expires_at: int) -> None:
+        key = (email, window)
+        count, _ = self._failed_sign_ins.get(key, (0, expires_at))
+        self._failed_sign_ins[key] = (count + 1, expires_at)
+
+    @_locked
+    def failed_sign_ins(self, email: str, windows: Iterable[int], now: float) -> int:
+        found = (self._failed_sign_ins.get((email, window)) for window in set(windows))
+        return sum(count for count, expires_at in filter(None, found) if expires_at > now)
 
     @_locked
     def next_guest_number(self) -> int:
@@ -118,12 +136,18 @@ class MemoryStore(Store):
             key=lambda a: (a.created_at, a.agent_id),
         )
         if start is not None:
-            after = (start["created_at"], start["agent_id"])
+            after = (start["created_at"]["S"], start["agent_id"]["S"])
             found = [a for a in found if (a.created_at, a.agent_id) > after]
         page = found[:limit]
         if len(found) <= limit:
             return page, None
-        return page, {"agent_id": page[-1].agent_id, "created_at": page[-1].created_at}
+        last = page[-1]
+        # DynamoDB's LastEvaluatedKey of the state index: one cursor check fits both stores.
+        return page, {
+            "agent_id": {"S": last.agent_id},
+            "state": {"S": state},
+            "created_at": {"S": last.created_at},
+        }
 
     def _change(self, agent_id: str, **changes: Any) -> Agent:
         agent = self._agents.get(agent_id)
@@ -210,8 +234,22 @@ class MemoryStore(Store):
         return [
             c
             for c in self._connections.values()
-            if c.principal_id == principal_id and c.expires_at > now
+            if c.principal_id == principal_id and c.expires_at > now and _in_session(c, now)
         ]
+
+    @_locked
+    def erase_connections_of(self, principal_id: str) -> None:
+        for connection_id, connection in list(self._connections.items()):
+            if connection.principal_id == principal_id:
+                del self._connections[connection_id]
+
+    @_locked
+    def issue_socket_ticket(self, ticket_hash: str, ticket: SocketTicket) -> None:
+        self._tickets[ticket_hash] = ticket
+
+    @_locked
+    def take_socket_ticket(self, ticket_hash: str, now: float) -> SocketTicket | None:
+        return _alive(self._tickets.pop(ticket_hash, None), now)
 
     @_locked
     def update_agent_connections(self, agent: Agent, counts: bool, now: float) -> None:
@@ -363,6 +401,10 @@ class MemoryStore(Store):
         found = (_alive(self._rooms.get(i), now) for i in sorted(set(room_ids)))
         return [room for room in found if room is not None]
 
+    @_locked
+    def rooms_to_erase(self, room_ids: Iterable[str]) -> list[Room]:
+        return [self._rooms[i] for i in sorted(set(room_ids)) if i in self._rooms]
+
     def _write_room(self, room: Room, holds: Callable[[Room], bool], **changes: Any) -> Room:
         stored = self._rooms.get(room.room_id)
         if stored is None or not holds(stored):
@@ -429,9 +471,16 @@ class MemoryStore(Store):
         agent_name: str,
         connections: tuple[str, ...],
         link_expires_at: int,
+        department: Department | None = None,
     ) -> Room:
         stored = self._rooms.get(room.room_id)
         served_by = (stored.served_by if stored else room.served_by) | {agent_id}
+        moves = {}
+        if department is not None:
+            moves = {
+                "department_id": department.department_id,
+                "retention_hours": department.retention_hours,
+            }
         forwarded = self._write_room(
             room,
             self._served_by_same_agent(room),
@@ -439,6 +488,7 @@ class MemoryStore(Store):
             agent_name=agent_name,
             served_by=served_by,
             live={**self._without_agent(room), **dict.fromkeys(connections, agent_id)},
+            **moves,
         )
         self._link(agent_id, forwarded)
         return forwarded

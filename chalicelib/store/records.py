@@ -191,6 +191,16 @@ class Appended:
 
 
 @dataclass(frozen=True)
+class SocketTicket:
+    """A one-time ticket to open a socket, issued to a visitor or to one agent session."""
+
+    kind: str  # agent | visitor
+    principal_id: str
+    session_id: str | None
+    expires_at: int
+
+
+@dataclass(frozen=True)
 class SignInAttempt:
     """An institutional sign-in started and not yet back from the provider."""
 

@@ -46,13 +46,16 @@ def emails_to(stack, address: str) -> list[dict]:
 
 def register(stack, name: str) -> tuple[str, str]:
     address = f"neu-{uuid.uuid4().hex[:8]}@example.org"
-    agent_id = stack.api.call(
+    stack.api.call(
         "POST",
         "/auth/register",
         {"email": address, "name": name, "password": AGENT_PASSWORD},
         expect=202,
-    ).json()["agent_id"]
-    return agent_id, address
+    )
+    pending = stack.api.call(
+        "GET", "/admin/agents?state=pending&limit=200", token=stack.admin_token, expect=200
+    ).json()["agents"]
+    return next(a["agent_id"] for a in pending if a["email"] == address), address
 
 
 def unique(name: str) -> str:

@@ -155,9 +155,13 @@ def approved_agent(
     """Register, approve with departments, sign in: the S1/S2 path of a new agent."""
     email = f"agent-{uuid.uuid4().hex[:8]}@example.org"
     password = AGENT_PASSWORD
-    agent_id = api.call(
+    api.call(
         "POST", "/auth/register", {"email": email, "name": name, "password": password}, expect=202
-    ).json()["agent_id"]
+    )
+    pending = api.call(
+        "GET", "/admin/agents?state=pending&limit=200", token=admin_token, expect=200
+    ).json()["agents"]
+    agent_id = next(a["agent_id"] for a in pending if a["email"] == email)
     api.call(
         "POST",
         f"/admin/agents/{agent_id}/approve",

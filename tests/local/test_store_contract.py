@@ -25,6 +25,7 @@ from chalicelib.store.records import (
     Room,
     Session,
     SignInAttempt,
+    SocketTicket,
     StaffMember,
     StaffRoom,
     Visitor,
@@ -190,8 +191,22 @@ def test_agents_are_listed_by_state_page_by_page(store):
 
     assert [a.agent_id for a in first + second] == [a.agent_id for a in created]
     assert cursor is not None and end is None
+    assert cursor["state"] == {"S": "pending"}
+    assert set(cursor) == {"agent_id", "state", "created_at"}
     found = store.get_agents([created[2].agent_id, created[0].agent_id, "agt_nobody"])
     assert found == sorted([created[0], created[2]], key=lambda a: a.agent_id)
+
+
+def test_failed_sign_ins_are_counted_per_account_and_window_until_they_expire(store):
+    for _ in range(3):
+        store.count_failed_sign_in("paula@uni.example", 7, NOW + 60)
+    store.count_failed_sign_in("paula@uni.example", 8, NOW + 120)
+    store.count_failed_sign_in("piet@uni.example", 8, NOW + 120)
+
+    assert store.failed_sign_ins("paula@uni.example", (7, 8), NOW) == 4
+    assert store.failed_sign_ins("paula@uni.example", (8, 9), NOW) == 1
+    assert store.failed_sign_ins("paula@uni.example", (7, 8), NOW + 60) == 1
+    assert store.failed_sign_ins("nobody@uni.example", (7, 8), NOW) == 0
 
 
 def test_a_session_is_gone_when_it_expires_or_ends(store):
@@ -243,6 +258,50 @@ def test_a_connection_remembers_who_opened_it(store):
     assert store.remove_connection("c-1") == now_stored
     assert store.remove_connection("c-1") is None
     assert store.connections_of(paula.agent_id, NOW) == []
+
+
+def test_a_connection_whose_session_ended_is_no_live_connection(store):
+    opened = Connection(
+        connection_id="c-session",
+        kind="agent",
+        principal_id="agt_session",
+        last_seen=NOW,
+        expires_at=NOW + 7200,
+        session_id="ses_1",
+        session_expires_at=NOW + 60,
+    )
+    store.add_connection(opened)
+
+    assert store.connections_of("agt_session", NOW + 59) == [opened]
+    assert store.connections_of("agt_session", NOW + 60) == []
+
+
+def test_erasing_removes_every_connection_even_one_past_its_expiry(store):
+    for n, expires_at in enumerate((NOW + 60, NOW - 60)):
+        store.add_connection(
+            Connection(f"c-erase-{n}", "visitor", "vis_erase", NOW - 120, expires_at)
+        )
+    store.add_connection(Connection("c-other", "visitor", "vis_other", NOW, NOW + 60))
+
+    store.erase_connections_of("vis_erase")
+
+    assert store.remove_connection("c-erase-1") is None
+    assert store.get_connection("c-erase-0", NOW) is None
+    assert store.connections_of("vis_other", NOW) != []
+
+
+def test_a_socket_ticket_is_taken_once_and_not_after_it_expires(store):
+    agent_ticket = SocketTicket("agent", "agt_1", "ses_1", NOW + 30)
+    visitor_ticket = SocketTicket("visitor", "vis_1", None, NOW + 30)
+    store.issue_socket_ticket("hash-agent", agent_ticket)
+    store.issue_socket_ticket("hash-visitor", visitor_ticket)
+    store.issue_socket_ticket("hash-late", visitor_ticket)
+
+    assert store.take_socket_ticket("hash-agent", NOW) == agent_ticket
+    assert store.take_socket_ticket("hash-agent", NOW) is None
+    assert store.take_socket_ticket("hash-visitor", NOW) == visitor_ticket
+    assert store.take_socket_ticket("hash-late", NOW + 30) is None
+    assert store.take_socket_ticket("hash-unknown", NOW) is None
 
 
 # ---- departments -------------------------------------------------------------------------------
@@ -468,6 +527,35 @@ def test_a_room_goes_back_to_its_place_in_the_queue(store):
         store.return_room(taken, "t")  # returned already
 
 
+def test_rooms_to_erase_include_those_past_their_expiry(store):
+    live, expired = room(), room(expires_at=NOW - 1)
+    store.create_room(live, None)
+    store.create_room(expired, None)
+
+    found = store.rooms_to_erase([expired.room_id, live.room_id, "room_gone"])
+
+    assert store.get_rooms([live.room_id, expired.room_id], NOW) == [live]
+    assert [r.room_id for r in found] == sorted([live.room_id, expired.room_id])
+
+
+def test_forwarding_to_an_agent_can_move_the_room_into_their_department(store):
+    queued = room()
+    store.create_room(queued, None)
+    taken = store.take_room(queued, "agt_1", "Paula", "t", ("c-paula",), NOW + 99)
+    library = Department("library", "Library", 2)
+
+    moved = store.forward_room_to_agent(taken, "agt_2", "Lars", (), NOW + 99, department=library)
+
+    stored = store.get_room(queued.room_id, NOW)
+    assert (moved.department_id, moved.retention_hours, moved.agent_id) == ("library", 2, "agt_2")
+    assert stored is not None
+    assert (stored.department_id, stored.retention_hours, stored.agent_id) == (
+        "library",
+        2,
+        "agt_2",
+    )
+
+
 def test_forwarding_moves_the_room_only_while_the_same_agent_serves_it(store):
     queued = room()
     store.create_room(queued, None)
@@ -681,6 +769,24 @@ def test_of_two_racing_takes_of_a_handover_exactly_one_gets_it(atomic_store):
     for thread in threads:
         thread.join()
     assert sorted(taken, key=lambda h: h is None) == [Handover("agt-1", None, NOW + 120), None]
+
+
+def test_of_two_sockets_racing_with_one_ticket_exactly_one_gets_it(atomic_store):
+    ticket = SocketTicket("visitor", "vis_1", None, NOW + 30)
+    atomic_store.issue_socket_ticket("raced", ticket)
+    barrier = threading.Barrier(2)
+    taken: list[SocketTicket | None] = []
+
+    def take() -> None:
+        barrier.wait()
+        taken.append(atomic_store.take_socket_ticket("raced", NOW))
+
+    threads = [threading.Thread(target=take) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(taken, key=lambda t: t is None) == [ticket, None]
 
 
 def test_an_identity_of_the_provider_is_linked_to_one_agent(store):

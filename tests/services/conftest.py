@@ -45,8 +45,13 @@ class Agent:
         return self.world.pusher.to(self.connection_id, type_) if self.connection_id else []
 
     def sign_in_again(self) -> None:
-        """A new session (the old one may have expired while the clock moved)."""
+        """A new session (the old one may have expired while the clock moved); a connected
+        console opens a new socket with it, as the socket of an ended session is closed."""
         self.token, _ = agents.login(self.world.ctx, self.email, PASSWORD)
+        if self.connection_id:
+            presence.disconnect(self.world.ctx, self.connection_id)
+            self.connection_id = f"{self.connection_id}-again"
+            presence.connect(self.world.ctx, self.connection_id, self.p)
 
 
 @dataclass

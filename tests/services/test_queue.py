@@ -336,7 +336,7 @@ def test_forwarding_to_another_agent_tells_the_visitor_who_continues_with_them(w
         messages.send(world.ctx, paula.p, room_id, "Ich auch", "q-1")
 
 
-def test_a_forwarded_chat_stays_with_the_agent_of_the_other_department(world):
+def test_a_chat_forwarded_to_an_agent_of_another_department_moves_there_with_them(world):
     paula = world.agent("Paula", ("sales",))
     lars = world.agent("Lars", ("library",))
     visitor = world.visitor()
@@ -344,7 +344,7 @@ def test_a_forwarded_chat_stays_with_the_agent_of_the_other_department(world):
 
     rooms.forward_to_agent(world.ctx, paula.p, room_id, lars.agent_id)
 
-    assert rooms.get(world.ctx, lars.p, room_id)["department_id"] == "sales"
+    assert rooms.get(world.ctx, lars.p, room_id)["department_id"] == "library"
     messages.send(world.ctx, lars.p, room_id, "Die Bibliothek hier", "l-1")
     mine, _ = rooms.list_for_agent(world.ctx, lars.p, None, 10, None)
     assert [r["room_id"] for r in mine] == [room_id]

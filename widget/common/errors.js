@@ -1,6 +1,7 @@
 // What a failed call means for people, in the screen's language (de, en), chosen from the
-// error's `code`: a server's own message is English and for developers, never shown. An error
-// that names an input (`field`) is shown next to that input.
+// error's `code`: a server's own message is English and for developers, never shown, except the
+// reason why a password is too easy to guess (zxcvbn's, only in English). An error that names an
+// input (`field`) is shown next to that input.
 
 const TEXTS = {
   network: [
@@ -113,6 +114,26 @@ const TEXTS = {
     "There are 100 canned responses already; delete one first.",
   ],
   too_large: ["Das ist zu groß.", "This is too large."],
+  weak_password: [
+    "Dieses Passwort ist zu leicht zu erraten (mindestens 12 Zeichen, keine gängigen Wörter).",
+    "This password is too easy to guess (at least 12 characters, no common words).",
+  ],
+  too_many_failed_logins: [
+    "Zu viele fehlgeschlagene Anmeldungen für dieses Konto. Bitte versuchen Sie es später.",
+    "Too many failed sign-ins for this account. Please try again later.",
+  ],
+  too_many_connections: [
+    "Zu viele offene Fenster. Bitte schließen Sie eines.",
+    "Too many open windows. Please close one.",
+  ],
+  read_only: [
+    "Dieser Chat ist in eine andere Abteilung gewechselt; Sie können ihn nur noch lesen.",
+    "This chat moved to another department; you can only read it now.",
+  ],
+  agent_not_in_department: [
+    "Diese Person arbeitet nicht in der gewählten Abteilung.",
+    "This person does not work in the chosen department.",
+  ],
   rate_limited: [
     "Zu viele Versuche. Bitte warten Sie einen Moment.",
     "Too many attempts. Please wait a moment.",
@@ -131,7 +152,13 @@ const FALLBACK = [
 export function errorText(error, lang) {
   const texts =
     TEXTS[error?.code] || (error?.status >= 500 ? FALLBACK : TEXTS[statusCode(error)]) || FALLBACK;
-  return texts[lang === "de" ? 0 : 1];
+  const text = texts[lang === "de" ? 0 : 1];
+  return error?.code === "weak_password" ? `${text} ${passwordReason(error.message)}`.trim() : text;
+}
+
+// "password: too easy to guess. <zxcvbn's warning and advice>" -> the warning and advice.
+function passwordReason(message) {
+  return (message || "").replace(/^password: (too easy to guess\.\s*)?/, "");
 }
 
 function statusCode(error) {

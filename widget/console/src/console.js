@@ -288,7 +288,7 @@ function showRegister() {
     type: "password",
     autocomplete: "new-password",
     required: true,
-    minLength: 8,
+    minLength: 12,
   });
   const submit = el("button", { type: "submit", class: "primary", text: t("register") });
   const form = el(

@@ -314,7 +314,13 @@ async function forwardDialog(departments, currentDepartment) {
     setDisabled("forward-to-department", sameDepartment);
     setDisabled("forward-to-agent", true);
     note.textContent = t("loading");
-    const others = await agentsToForwardTo(departmentSelect.value, agentSelect, note);
+    const others = await agentsToForwardTo(
+      departmentSelect.value,
+      agentSelect,
+      note,
+      () => departmentSelect.value
+    );
+    if (others === null) return; // another department was picked meanwhile
     setDisabled("forward-to-agent", others === 0);
     if (sameDepartment && note.textContent === "") note.textContent = t("sameDepartment");
   };
@@ -335,7 +341,8 @@ async function forwardDialog(departments, currentDepartment) {
   const choice = await chosen;
   if (choice === "agent") {
     const name = agentSelect.selectedOptions[0].dataset.name;
-    return { body: { agent_id: agentSelect.value }, name };
+    // Into the department picked for them: the chat moves there with them.
+    return { body: { agent_id: agentSelect.value, department_id: departmentSelect.value }, name };
   }
   if (choice !== "department") return null;
   const department = departments.find((d) => d.department_id === departmentSelect.value);
@@ -351,14 +358,18 @@ function labelled(id, label, input, ...more) {
   return el("div", { class: "field" }, el("label", { for: id, text: label }), input, more);
 }
 
-/** Fills the select with the department's other agents; returns how many there are. */
-async function agentsToForwardTo(departmentId, select, note) {
+/**
+ * Fills the select with the department's other agents; returns how many there are, or null when
+ * `current()` is another department by the time they arrive (a stale list is ignored).
+ */
+async function agentsToForwardTo(departmentId, select, note, current) {
   replace(select);
   try {
     const { agents } = await api(
       "GET",
       `/agents?department_id=${encodeURIComponent(departmentId)}`
     );
+    if (current() !== departmentId) return null;
     const others = agents.filter((a) => a.agent_id !== session.agent.agent_id);
     for (const a of others) {
       const availability = a.available ? t("available") : t("unavailable");

@@ -7,7 +7,7 @@
 // back within ACK_TIMEOUT_MS counts as a lost connection: "Verbindung unterbrochen", then the
 // usual reconnect. So a dead connection shows within HEARTBEAT_MS + ACK_TIMEOUT_MS (30 s).
 import { backoffDelay } from "../../common/timing.js";
-import { emit, session } from "./core.js";
+import { api, emit, session } from "./core.js";
 
 // Presence runs out 90 s after the last heartbeat; browsers may delay timers of hidden tabs
 // by up to a minute, so the beat comes well before that.
@@ -20,6 +20,7 @@ let ackTimer = 0;
 let retryTimer = 0;
 let attempts = 0;
 let wanted = false;
+let opening = false; // a ticket is being fetched
 let everOpened = false;
 let heardAt = 0; // when the current socket last received anything
 
@@ -69,14 +70,34 @@ function lost(current) {
   socket = null;
   current.close();
   emit("socket-closed", {});
-  if (!wanted) return;
+  if (wanted) retryLater();
+}
+
+function retryLater() {
   retryTimer = setTimeout(open, backoffDelay(attempts));
   attempts += 1;
 }
 
+// The socket URL carries a one-time ticket (single use, 30 s), never the token: URLs end up in
+// logs.
 function open() {
   clearTimeout(retryTimer);
-  const current = new WebSocket(`${session.wsUrl}?token=${encodeURIComponent(session.token)}`);
+  if (opening) return;
+  opening = true;
+  api("POST", "/ws-ticket").then(
+    ({ ticket }) => {
+      opening = false;
+      if (wanted && socket === null) connect(ticket);
+    },
+    () => {
+      opening = false;
+      if (wanted) retryLater();
+    }
+  );
+}
+
+function connect(ticket) {
+  const current = new WebSocket(`${session.wsUrl}?ticket=${encodeURIComponent(ticket)}`);
   socket = current;
   current.addEventListener("open", () => {
     attempts = 0;

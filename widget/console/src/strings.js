@@ -28,7 +28,7 @@ export const SHELL_STRINGS = {
       "freigeschaltet, sobald ein Administrator Sie verifiziert und Ihnen die Rolle " +
       "Chat-Agent:in, Ihre Abteilung und den Webseitenbereich zugewiesen hat. Sie erhalten " +
       "daraufhin eine Bestätigungsmail.",
-    passwordHint: "mindestens 8 Zeichen",
+    passwordHint: "mindestens 12 Zeichen, schwer zu erraten",
     register: "Registrieren",
     haveAccount: "Schon freigeschaltet?",
     toSignIn: "Anmelden",
@@ -114,7 +114,7 @@ export const SHELL_STRINGS = {
       "Register with your work email address. Your account is activated once an administrator " +
       "has verified you and assigned the chat agent role, your department and the website " +
       "area. You then receive a confirmation email.",
-    passwordHint: "at least 8 characters",
+    passwordHint: "at least 12 characters, hard to guess",
     register: "Register",
     haveAccount: "Already approved?",
     toSignIn: "Sign in",

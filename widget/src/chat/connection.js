@@ -16,7 +16,15 @@ import { renderNotice, renderRoom, showError, theirTyping } from "./view.js";
 const HEARTBEAT_MS = 4 * 60 * 1000; // API Gateway closes idle sockets after 10 minutes
 
 /** The socket's state as the notice line shows it. */
-export const connection = { socket: null, open: false, everOpened: false, attempts: 0, retry: 0 };
+// `connecting`: a socket ticket is being fetched.
+export const connection = {
+  socket: null,
+  open: false,
+  connecting: false,
+  everOpened: false,
+  attempts: 0,
+  retry: 0,
+};
 
 export function sendFrame(frame) {
   if (!connection.open) return false;
@@ -24,11 +32,28 @@ export function sendFrame(frame) {
   return true;
 }
 
+// The socket URL carries a one-time ticket (single use, 30 s), never the visitor's token: URLs
+// end up in logs.
 export function connect() {
   const { saved, room, config } = state;
-  if (connection.socket || !room || !saved.token || !config) return;
+  if (connection.socket || connection.connecting || !room || !saved.token || !config) return;
   clearTimeout(connection.retry);
-  const ws = new WebSocket(`${config.ws_url}?visitor_token=${encodeURIComponent(saved.token)}`);
+  connection.connecting = true;
+  call("POST", "/ws-ticket").then(
+    ({ data }) => {
+      connection.connecting = false;
+      if (!connection.socket && isActive()) openSocket(data.ticket);
+    },
+    (error) => {
+      connection.connecting = false;
+      if (error.status === 401) identityLost();
+      else if (isActive()) scheduleReconnect();
+    }
+  );
+}
+
+function openSocket(ticket) {
+  const ws = new WebSocket(`${state.config.ws_url}?ticket=${encodeURIComponent(ticket)}`);
   connection.socket = ws;
   ws.onopen = () => {
     if (connection.socket !== ws) return;

@@ -1,0 +1,34 @@
+"""Sign-in with its limits: per address (like every anonymous call) and per account, so that
+nobody guesses one account's password from many addresses. After FAILURES_ALLOWED failed
+sign-ins of an account within a window, every sign-in of it, the right password included, is
+refused until the window ends."""
+
+from __future__ import annotations
+
+import math
+
+from chalicelib.errors import TooManyRequests, Unauthorized
+from chalicelib.services import agents, visitors
+from chalicelib.services.context import Context
+
+FAILURES_ALLOWED = 10
+WINDOW_SECONDS = 15 * 60
+
+
+def login(ctx: Context, email: str, password: str, address: str) -> tuple[str, dict]:
+    visitors.check_rate(ctx, "login", address)
+    account = email.strip().lower()
+    now = ctx.now()
+    window = int(now // WINDOW_SECONDS)
+    # This window and the one before: ten failures in any fifteen minutes lock the account.
+    if ctx.store.failed_sign_ins(account, (window - 1, window), now) >= FAILURES_ALLOWED:
+        raise TooManyRequests(
+            "too many failed sign-ins for this account; try again later",
+            "too_many_failed_logins",
+            retry_after=math.ceil((window + 1) * WINDOW_SECONDS - now),
+        )
+    try:
+        return agents.login(ctx, email, password)
+    except Unauthorized:
+        ctx.store.count_failed_sign_in(account, window, (window + 2) * WINDOW_SECONDS)
+        raise

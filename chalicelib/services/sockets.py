@@ -1,0 +1,54 @@
+"""Opening a socket (`$connect`): rate-limited per viewer address like the other anonymous
+calls, authenticated by a one-time ticket (or, for old clients, the token itself), and at most
+MAX_SOCKETS live sockets per visitor and per agent session."""
+
+from __future__ import annotations
+
+from chalicelib.errors import TooManyRequests
+from chalicelib.services import presence, tickets, visitors
+from chalicelib.services.context import Context
+from chalicelib.services.principals import (
+    AgentPrincipal,
+    Principal,
+    authenticate_agent,
+    authenticate_visitor,
+)
+
+MAX_SOCKETS = 10
+
+
+def open_socket(
+    ctx: Context,
+    connection_id: str,
+    address: str,
+    *,
+    ticket: str | None = None,
+    token: str | None = None,
+    visitor_token: str | None = None,
+) -> Principal:
+    visitors.check_rate(ctx, "connect", address)
+    principal: Principal
+    if ticket is not None:
+        principal = tickets.redeem(ctx, ticket)
+    elif token is not None:
+        principal = authenticate_agent(ctx, token)
+    else:
+        principal = authenticate_visitor(ctx, visitor_token)
+    presence.connect(ctx, connection_id, principal)
+    # Stored first, counted after: of concurrent sockets over the limit none stays, so the
+    # count never exceeds it.
+    if _live_sockets(ctx, principal) > MAX_SOCKETS:
+        presence.disconnect(ctx, connection_id)
+        raise TooManyRequests(
+            f"at most {MAX_SOCKETS} open connections per visitor or sign-in; close another tab",
+            "too_many_connections",
+            retry_after=30,
+        )
+    return principal
+
+
+def _live_sockets(ctx: Context, principal: Principal) -> int:
+    connections = ctx.store.connections_of(principal.id, ctx.now())
+    if isinstance(principal, AgentPrincipal):
+        connections = [c for c in connections if c.session_id == principal.session_id]
+    return len(connections)
