@@ -241,7 +241,9 @@ def package(
         "layer_zip": str(layer_path),
         "layer_zip_bytes": layer_path.stat().st_size,
     }
-    if size > ZIP_LIMIT_BYTES:
+    # The limit is for what ships (arm64); the x86_64 twin that tests import here has larger
+    # wheels and never ships.
+    if architecture is None and size > ZIP_LIMIT_BYTES:
         raise SystemExit(f"the Lambda zip is {size} bytes, over the limit of {ZIP_LIMIT_BYTES}")
     return report
 

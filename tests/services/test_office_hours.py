@@ -30,9 +30,11 @@ def test_outside_office_hours_the_button_is_hidden_although_an_agent_is_online(w
 
 
 def test_the_button_goes_at_the_end_of_the_day_even_if_the_agent_forgot_to_go_offline(world):
-    world.agent("Paula")
+    paula = world.agent("Paula")
     set_hours(world)
-    world.pass_time(hours=14, minutes=19)  # 17:59, heartbeats going on
+    world.pass_time(hours=5)  # 08:40: Paula signs in for her working day
+    paula.sign_in_again()
+    world.pass_time(hours=9, minutes=19)  # 17:59, heartbeats going on
 
     assert world.available("sales") is True
     world.pass_time(minutes=1)  # 18:00
@@ -48,12 +50,15 @@ def test_hours_are_read_in_the_departments_time_zone(world):
 
 
 def test_a_date_closed_all_day_hides_the_button_within_the_weekly_hours(world):
-    world.agent("Paula")
+    paula = world.agent("Paula")
     all_day = ["00:00-24:00"]
     set_hours(world, weekly={"mon": all_day, "tue": all_day}, closed_dates=["2026-02-02"])
 
     assert world.available("sales") is False
-    world.pass_time(hours=21)  # 00:40 on Tuesday
+    world.pass_time(hours=20)  # 23:40 on Monday, still closed; a new session for the night
+    assert world.available("sales") is False
+    paula.sign_in_again()
+    world.pass_time(hours=1)  # 00:40 on Tuesday
     assert world.available("sales") is True
 
 
