@@ -81,11 +81,18 @@ def tell(ctx: Context, agent_ids: Iterable[str], event: str, room: StaffRoom) ->
 def load(ctx: Context, principal: Principal, room_id: str) -> tuple[StaffRoom, StaffMember | None]:
     """The room and the asker's membership; 404 for a group or direct room they are not in."""
     agent = require_agent(principal)
-    room = ctx.store.get_staff_room(room_id) if is_staff_room_id(room_id) else None
-    member = ctx.store.staff_member(room_id, agent.id) if room is not None else None
-    if room is None or (room.kind != "channel" and member is None):
+    room = _existing(ctx, room_id)
+    member = ctx.store.staff_member(room_id, agent.id)
+    if room.kind != "channel" and member is None:
         raise NotFound(f"unknown room_id {room_id!r}", "room_not_found")
     return room, member
+
+
+def _existing(ctx: Context, room_id: str) -> StaffRoom:
+    room = ctx.store.get_staff_room(room_id) if is_staff_room_id(room_id) else None
+    if room is None:
+        raise NotFound(f"unknown room_id {room_id!r}", "room_not_found")
+    return room
 
 
 def load_member(ctx: Context, principal: Principal, room_id: str) -> tuple[StaffRoom, StaffMember]:
@@ -250,6 +257,11 @@ def delete(ctx: Context, principal: Principal, room_id: str) -> None:
 
 
 def join(ctx: Context, principal: Principal, room_id: str) -> dict:
+    require_agent(principal)
+    # A group answers 403 to anyone who tries to join it, member or not, so that the answer
+    # does not tell who is in it; direct rooms stay 404 to outsiders, as everywhere.
+    if _existing(ctx, room_id).kind == "group":
+        raise Forbidden("only public channels can be joined", "not_a_channel")
     room, member = load(ctx, principal, room_id)
     if room.kind != "channel":
         raise Forbidden("only public channels can be joined", "not_a_channel")

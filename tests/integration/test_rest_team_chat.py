@@ -64,10 +64,11 @@ def test_a_group_is_404_to_a_colleague_outside_it_and_never_found(api):
     for reply in (
         api.get(f"/channels/{room_id}", auth=carl.auth),
         api.get(f"/rooms/{room_id}/messages", auth=carl.auth),
-        api.post(f"/channels/{room_id}/join", auth=carl.auth),
         send(api, carl, room_id, "let me in", "c1"),
     ):
         assert reply.status == 404, reply.body
+    joining = api.post(f"/channels/{room_id}/join", auth=carl.auth)
+    assert (joining.status, joining.error["code"]) == (403, "not_a_channel")
     assert api.get("/search?q=secret", auth=carl.auth).json["rooms"] == []
     assert api.get("/directory?type=channels", auth=carl.auth).json["rooms"] == []
     assert [r["name"] for r in api.get("/search?q=secret", auth=ben.auth).json["rooms"]] == [

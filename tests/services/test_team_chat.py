@@ -41,19 +41,27 @@ def test_a_group_is_invisible_to_a_colleague_outside_it(world):
         staff.get(world.ctx, carl.p, group["room_id"])
     with pytest.raises(NotFound):
         messages.page(world.ctx, carl.p, group["room_id"], 0, 10)
-    with pytest.raises(NotFound):
-        staff.join(world.ctx, carl.p, group["room_id"])
     assert staff.search(world.ctx, carl.p, "Secret")["rooms"] == []
     assert staff.directory(world.ctx, carl.p, "channels", None)["rooms"] == []
     assert names(staff.directory(world.ctx, ben.p, "channels", None)["rooms"]) == ["Secret"]
 
 
-def test_a_member_of_a_group_cannot_join_it_as_a_channel(world):
-    anna = world.agent("Anna")
+def test_nobody_can_join_a_group_member_or_not(world):
+    anna, carl = world.agent("Anna"), world.agent("Carl")
     group = staff.create_channel(world.ctx, anna.p, "group", "Ops", None, [])
-    with pytest.raises(Forbidden) as refused:
-        staff.join(world.ctx, anna.p, group["room_id"])
-    assert refused.value.code == "not_a_channel"
+    for asker in (anna, carl):
+        with pytest.raises(Forbidden) as refused:
+            staff.join(world.ctx, asker.p, group["room_id"])
+        assert refused.value.code == "not_a_channel"
+    with pytest.raises(NotFound):
+        staff.get(world.ctx, carl.p, group["room_id"])
+
+
+def test_an_outsider_cannot_join_a_direct_room_nor_learn_of_it(world):
+    anna, ben, carl = world.agent("Anna"), world.agent("Ben"), world.agent("Carl")
+    direct, _ = staff.open_direct(world.ctx, anna.p, [ben.agent_id])
+    with pytest.raises(NotFound):
+        staff.join(world.ctx, carl.p, direct["room_id"])
 
 
 def test_one_direct_room_per_set_of_members(world):
