@@ -113,6 +113,11 @@ const TEXTS = {
     "Es sind schon 100 Textbausteine; löschen Sie zuerst einen.",
     "There are 100 canned responses already; delete one first.",
   ],
+  message_not_editable: [
+    "Eigene Nachrichten lassen sich nur 15 Minuten lang bearbeiten oder löschen.",
+    "Your own messages can only be edited or deleted for 15 minutes.",
+  ],
+  message_not_found: ["Diese Nachricht gibt es nicht.", "This message does not exist."],
   too_large: ["Das ist zu groß.", "This is too large."],
   weak_password: [
     "Dieses Passwort ist zu leicht zu erraten (mindestens 12 Zeichen, keine gängigen Wörter).",

@@ -1,6 +1,7 @@
 // A team chat room (S22): its messages in seq order without holes, the composer (send over the
 // socket, REST when it is down; a reconnect fetches what was missed and resends what was not
-// echoed, with the same client_id), typing, the read marker, joining and leaving.
+// echoed, with the same client_id), typing, the read marker, joining and leaving. Editing and
+// deleting one's own message is team-message.js's.
 import { SeqLog } from "../../common/seqs.js";
 import {
   api,
@@ -15,9 +16,12 @@ import {
   t,
 } from "./core.js";
 import { sendFrame } from "./socket.js";
+import { messageActions } from "./team-message.js";
 import { refreshTeam, team } from "./team.js";
 
 const TYPING_IDLE_MS = 4000;
+// As the server's staff_messages.EDIT_WINDOW_MINUTES.
+const EDIT_WINDOW_MS = 15 * 60 * 1000;
 
 class TeamRoomScreen {
   constructor(main, roomId) {
@@ -95,7 +99,8 @@ class TeamRoomScreen {
   line(message) {
     const own = message.author.id === session.agent.agent_id;
     const deleted = Boolean(message.deleted_at);
-    return el(
+    const textId = `message-${message.seq}-text`;
+    const node = el(
       "li",
       {
         class: `bubble ${own ? "agent" : "visitor"}${deleted ? " deleted" : ""}`,
@@ -107,10 +112,18 @@ class TeamRoomScreen {
         el("strong", { text: message.author.name }),
         " ",
         el("time", { datetime: message.created_at, text: formatTime(message.created_at) }),
-        message.edited_at && !deleted ? ` · ${t("edited")}` : ""
+        message.edited_at && !deleted ? ` (${t("edited")})` : ""
       ),
-      el("p", { class: "text", text: deleted ? t("deletedMessage") : message.text })
+      el("p", { class: "text", id: textId, text: deleted ? t("deletedMessage") : message.text })
     );
+    const left = EDIT_WINDOW_MS - (Date.now() - Date.parse(message.created_at));
+    if (own && !deleted && left > 0) {
+      const actions = messageActions(this, message, textId);
+      node.append(actions);
+      // Past the window the server refuses; the buttons go when it closes.
+      setTimeout(() => actions.remove(), left);
+    }
+    return node;
   }
 
   /** Shows a message in its place by seq; an edit or deletion replaces the earlier line. */
