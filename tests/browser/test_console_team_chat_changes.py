@@ -1,5 +1,7 @@
 """Changing what is in the team chat, in the console (S22): an author edits and deletes their
-own message and the other members see it live."""
+own message and the other members see it live; the owner of a group renames it, adds, removes
+and deletes, and everyone affected sees it live; a member who is not the owner gets none of
+the owner's controls. Every new screen and dialog has no axe violations."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import Route, expect
 
 from tests.browser.console_support import Console, create, named, sidebar_entry
+from tests.browser.support import axe_violations
 
 
 def own_message(console: Console, text: str):
@@ -17,6 +20,11 @@ def own_message(console: Console, text: str):
     line = console.line(text)
     expect(line).to_be_visible()
     return console.conversation.locator(f'[data-seq="{line.get_attribute("data-seq")}"]')
+
+
+def open_members(console: Console) -> None:
+    console.page.locator("#members-toggle").click()
+    expect(console.page.locator("#room-members")).to_be_visible()
 
 
 def group_of(agent_console, website, stack, *others: str):
@@ -104,3 +112,145 @@ def test_an_edit_the_server_refuses_shows_the_reason_next_to_the_message(
         "Eigene Nachrichten lassen sich nur 15 Minuten lang bearbeiten oder löschen."
     )
     expect(anna.page.get_by_label("Nachricht bearbeiten")).to_have_value("Zu spät geändert")
+
+
+def test_a_member_sees_the_group_renamed_by_its_owner_live(stack, website, agent_console):
+    ben_name = named("Ben")
+    anna, colleagues, room_id, group = group_of(agent_console, website, stack, ben_name)
+    ben = colleagues[ben_name]
+    renamed = named("Neuer Name")
+
+    anna.page.get_by_role("button", name="Raum bearbeiten").click()
+    dialog = anna.dialog()
+    expect(dialog).to_contain_text(f"„{group}“ bearbeiten")
+    dialog.get_by_label("Name").fill(renamed)
+    dialog.get_by_label("Thema").fill("Alles zur Einführungswoche")
+    anna.confirm("Speichern")
+
+    expect(ben.heading).to_have_text(renamed)
+    expect(ben.main.locator(".room-head")).to_contain_text("Alles zur Einführungswoche")
+    expect(sidebar_entry(ben, room_id)).to_contain_text(renamed)
+    expect(anna.heading).to_have_text(renamed)
+    expect(sidebar_entry(anna, room_id)).to_contain_text(renamed)
+
+
+def test_renaming_to_a_taken_name_shows_the_error_next_to_the_name(stack, website, agent_console):
+    department = stack.new_department([website.origin], name="Team")
+    _, anna = agent_console(named("Anna"), [department])
+    taken = named("Vergeben")
+    create(anna, "Kanal", [], name=taken)
+    create(anna, "Kanal", [], name=named("Umbenennen"))
+
+    anna.page.get_by_role("button", name="Raum bearbeiten").click()
+    anna.dialog().get_by_label("Name").fill(taken)
+    anna.dialog().get_by_role("button", name="Speichern").click()
+    name = anna.dialog().get_by_label("Name")
+    expect(name).to_have_attribute("aria-invalid", "true")
+    expect(anna.dialog().locator(".field-error")).to_have_text(
+        "Einen Kanal oder eine Gruppe mit diesem Namen gibt es schon."
+    )
+
+
+def test_a_removed_member_loses_the_group_and_an_added_one_gets_it(stack, website, agent_console):
+    ben_name, carl_name = named("Ben"), named("Carl")
+    anna, colleagues, room_id, group = group_of(agent_console, website, stack, ben_name)
+    ben = colleagues[ben_name]
+    _, carl = agent_console(carl_name, [stack.new_department([website.origin], name="Team")])
+
+    open_members(anna)
+    member = anna.page.locator("#room-member-list li", has_text=ben_name)
+    member.get_by_role("button", name="Entfernen").click()
+    expect(anna.dialog()).to_contain_text(f"{ben_name} aus „{group}“ entfernen?")
+    anna.confirm("Entfernen")
+    expect(anna.page.locator("#room-member-list")).not_to_contain_text(ben_name)
+
+    expect(sidebar_entry(ben, room_id)).to_have_count(0)
+    expect(ben.toast()).to_contain_text(f"Sie sind nicht mehr Mitglied von „{group}“.")
+    expect(ben.main).to_contain_text("nicht (mehr) für Sie sichtbar")
+
+    anna.page.get_by_label("Person hinzufügen").select_option(label=carl_name)
+    anna.page.get_by_role("button", name="Hinzufügen").click()
+    expect(anna.page.locator("#room-member-list")).to_contain_text(carl_name)
+    expect(sidebar_entry(carl, room_id)).to_be_visible()
+    expect(carl.toast()).to_contain_text(f"Sie sind jetzt Mitglied von „{group}“.")
+
+
+def test_a_deleted_group_disappears_for_every_member(stack, website, agent_console):
+    ben_name = named("Ben")
+    anna, colleagues, room_id, group = group_of(agent_console, website, stack, ben_name)
+    ben = colleagues[ben_name]
+
+    anna.page.get_by_role("button", name="Raum löschen").click()
+    expect(anna.dialog()).to_contain_text(f"„{group}“ löschen?")
+    anna.confirm("Raum löschen")
+    expect(anna.toast()).to_contain_text(f"„{group}“ ist gelöscht.")
+    expect(sidebar_entry(anna, room_id)).to_have_count(0)
+
+    expect(sidebar_entry(ben, room_id)).to_have_count(0)
+    expect(ben.toast()).to_contain_text(f"Sie sind nicht mehr Mitglied von „{group}“.")
+    expect(ben.main).to_contain_text("nicht (mehr) für Sie sichtbar")
+
+
+def test_a_member_who_is_not_the_owner_sees_no_owner_controls(stack, website, agent_console):
+    ben_name = named("Ben")
+    anna, colleagues, _, _ = group_of(agent_console, website, stack, ben_name)
+    ben = colleagues[ben_name]
+
+    open_members(ben)
+    expect(ben.page.locator("#room-member-list")).to_contain_text("(Besitzer:in)")
+    expect(ben.page.get_by_role("button", name="Raum bearbeiten")).to_have_count(0)
+    expect(ben.page.get_by_role("button", name="Raum löschen")).to_have_count(0)
+    expect(ben.page.locator("#room-members").get_by_role("button")).to_have_count(0)
+    expect(ben.page.get_by_label("Person hinzufügen")).to_have_count(0)
+    expect(ben.page.get_by_role("button", name="Verlassen")).to_be_visible()
+
+
+def test_a_colleague_joins_a_public_channel_and_leaves_it(stack, website, agent_console):
+    department = stack.new_department([website.origin], name="Team")
+    _, anna = agent_console(named("Anna"), [department])
+    _, ben = agent_console(named("Ben"), [department])
+    channel = named("Offen")
+    room_id = create(anna, "Kanal", [], name=channel)
+
+    ben.go(f"#room/{room_id}")
+    expect(ben.heading).to_have_text(channel)
+    expect(ben.page.locator("#reply")).to_be_hidden()
+    ben.page.get_by_role("button", name="Beitreten").click()
+    expect(sidebar_entry(ben, room_id)).to_be_visible()
+    ben.reply("Hallo, ich bin neu hier")
+    expect(anna.line("Hallo, ich bin neu hier")).to_be_visible()
+
+    ben.page.get_by_role("button", name="Verlassen").click()
+    expect(sidebar_entry(ben, room_id)).to_have_count(0)
+
+
+def test_the_screens_and_dialogs_for_changes_have_no_axe_violations(stack, website, agent_console):
+    ben_name = named("Ben")
+    anna, _, _, _ = group_of(agent_console, website, stack, ben_name)
+
+    def check(screen: str) -> None:
+        assert axe_violations(anna.page) == [], screen
+
+    anna.reply("Zum Prüfen")
+    line = own_message(anna, "Zum Prüfen")
+    check("own message with its actions")
+    line.get_by_role("button", name="Bearbeiten").click()
+    expect(anna.page.get_by_label("Nachricht bearbeiten")).to_be_focused()
+    check("message editor")
+    anna.page.get_by_label("Nachricht bearbeiten").press("Escape")
+    expect(line.get_by_role("button", name="Bearbeiten")).to_be_focused()
+    line.get_by_role("button", name="Löschen").click()
+    expect(anna.dialog()).to_be_visible()
+    check("delete message dialog")
+    anna.confirm("Abbrechen")
+    open_members(anna)
+    expect(anna.page.get_by_label("Person hinzufügen")).to_be_visible()
+    check("members with the owner's controls")
+    anna.page.get_by_role("button", name="Raum bearbeiten").click()
+    expect(anna.dialog()).to_be_visible()
+    check("edit room dialog")
+    anna.confirm("Abbrechen")
+    anna.page.get_by_role("button", name="Raum löschen").click()
+    expect(anna.dialog()).to_be_visible()
+    check("delete room dialog")
+    anna.confirm("Abbrechen")

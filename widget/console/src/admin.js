@@ -12,11 +12,11 @@ import {
   emit,
   errorText,
   formatDateTime,
+  formDialog,
   on,
   replace,
   session,
   showError,
-  showFormError,
   t,
   toast,
 } from "./core.js";
@@ -324,34 +324,6 @@ function departmentChecks(prefix, departments, selected) {
     // Only departments that exist: one deleted meanwhile is dropped (the server refuses it).
     value: () => boxes.filter((box) => box.checked).map((box) => box.value),
   };
-}
-
-/**
- * A dialog with a form: it opens again with what was typed and the server's message (which names
- * the field) until `submit` succeeds or the user cancels. `submit` returns the answer, or throws.
- */
-async function formDialog({ title, body, confirm, inputs, submit }) {
-  const error = el("p", { class: "form-error", role: "alert" });
-  let invalid = null;
-  for (;;) {
-    const pending = dialog({
-      title,
-      body: [error, ...body],
-      actions: [
-        { label: t("cancel"), value: false },
-        { label: confirm, value: true, kind: "primary" },
-      ],
-    });
-    if (invalid) invalid.focus();
-    if (!(await pending)) return null;
-    try {
-      return await submit();
-    } catch (failure) {
-      if (failure.status !== 400 && failure.status !== 409) throw failure;
-      // Shown again with the error next to the field it names, or above the fields.
-      invalid = showFormError(failure, inputs, error);
-    }
-  }
 }
 
 function path(agentOrDepartmentId) {

@@ -17,7 +17,8 @@ import {
 } from "./core.js";
 import { sendFrame } from "./socket.js";
 import { messageActions } from "./team-message.js";
-import { refreshTeam, team } from "./team.js";
+import { forgetRoom, refreshTeam, team } from "./team.js";
+import { mayManage, membersPanel, ownerControls } from "./team-manage.js";
 
 const TYPING_IDLE_MS = 4000;
 // As the server's staff_messages.EDIT_WINDOW_MINUTES.
@@ -38,11 +39,13 @@ class TeamRoomScreen {
     this.input = el("textarea", { id: "reply", name: "text", rows: 2, required: true });
     this.heading = el("h1", { text: "…" });
     this.topic = el("p", { class: "muted" });
-    this.actions = el("div", { class: "room-actions" });
+    this.actions = el("div", { class: "room-actions actions" });
+    this.members = el("div", { id: "room-members-box", hidden: true });
     this.label = el("label", { for: "reply", class: "visually-hidden" });
     this.form = this.composer();
     main.append(
       el("header", { class: "room-head" }, el("div", {}, this.heading, this.topic), this.actions),
+      this.members,
       this.list,
       this.typingLine,
       this.form
@@ -185,22 +188,43 @@ class TeamRoomScreen {
       this.actions,
       !member && room.kind === "channel"
         ? button(t("join"), "join")
-        : room.kind !== "direct" && button(t("leave"), "leave")
+        : room.kind !== "direct" && button(t("leave"), "leave"),
+      this.membersToggle(),
+      mayManage(room) && ownerControls(this)
     );
+    replace(this.members, membersPanel(this));
     this.form.hidden = !member;
     await this.fetchMissing();
     this.markRead();
   }
 
+  /** "Mitglieder" shows or hides the members (and, for a manager, their controls). */
+  membersToggle() {
+    return el("button", {
+      type: "button",
+      class: "secondary",
+      id: "members-toggle",
+      "aria-controls": "room-members-box",
+      "aria-expanded": String(!this.members.hidden),
+      text: t("members"),
+      onclick: (event) => {
+        this.members.hidden = !this.members.hidden;
+        event.target.setAttribute("aria-expanded", String(!this.members.hidden));
+      },
+    });
+  }
+
   async act(action) {
+    // Forgotten first, so that the socket's "removed" reads as one's own doing, not a notice.
+    if (action === "leave") forgetRoom(this.roomId);
     try {
       await api("POST", `/channels/${this.roomId}/${action}`);
-      await refreshTeam();
       if (action === "join") await this.load();
       else location.hash = "";
     } catch (error) {
       showError(error);
     }
+    await refreshTeam();
   }
 
   listen() {
@@ -224,10 +248,9 @@ class TeamRoomScreen {
           })
           .catch(() => {});
       }),
-      on("staff_room", ({ event, room }) => {
-        if (room.room_id !== this.roomId) return;
-        if (event === "removed") this.load();
-        else this.heading.textContent = room.name;
+      // Renamed, a member added or removed, the room deleted: shown as the server now has it.
+      on("staff_room", ({ room }) => {
+        if (room.room_id === this.roomId) this.load();
       }),
     ];
   }
