@@ -1,7 +1,8 @@
 """Changing what is in the team chat, in the console (S22): an author edits and deletes their
 own message and the other members see it live; the owner of a group renames it, adds, removes
 and deletes, and everyone affected sees it live; a member who is not the owner gets none of
-the owner's controls. Every new screen and dialog has no axe violations."""
+the owner's controls; an administrator sets the retention of staff messages. Every new screen
+and dialog has no axe violations."""
 
 from __future__ import annotations
 
@@ -222,6 +223,44 @@ def test_a_colleague_joins_a_public_channel_and_leaves_it(stack, website, agent_
 
     ben.page.get_by_role("button", name="Verlassen").click()
     expect(sidebar_entry(ben, room_id)).to_have_count(0)
+
+
+def test_an_admin_sets_the_retention_and_a_bad_value_shows_an_error_next_to_the_field(
+    stack, consoles
+):
+    admin = consoles().sign_in(stack.urls.admin_email, stack.urls.admin_password)
+    before = stack.api.call("GET", "/admin/team-chat", token=stack.admin_token, expect=200).json()
+    try:
+        admin.page.get_by_role("link", name="Team-Chat").click()
+        expect(admin.heading).to_have_text("Team-Chat")
+        days = admin.page.get_by_label("Tage", exact=True)
+        expect(days).not_to_have_value("")
+
+        days.fill("0")
+        admin.page.get_by_role("button", name="Speichern").click()
+        expect(days).to_have_attribute("aria-invalid", "true")
+        expect(days).to_be_focused()
+        expect(admin.page.locator("#retention-days-error")).to_have_text(
+            "Bitte prüfen Sie diese Eingabe."
+        )
+        assert axe_violations(admin.page) == [], "retention with an error"
+
+        days.fill("30")
+        admin.page.get_by_role("button", name="Speichern").click()
+        expect(admin.toast()).to_contain_text("nach 30 Tagen gelöscht")
+        expect(days).not_to_have_attribute("aria-invalid", "true")
+        saved = stack.api.call("GET", "/admin/team-chat", token=stack.admin_token, expect=200)
+        assert saved.json() == {"retention_days": 30}
+
+        admin.page.get_by_label("Unbegrenzt aufbewahren").check()
+        expect(days).to_be_disabled()
+        admin.page.get_by_role("button", name="Speichern").click()
+        expect(admin.toast()).to_contain_text("bleiben unbegrenzt")
+        saved = stack.api.call("GET", "/admin/team-chat", token=stack.admin_token, expect=200)
+        assert saved.json() == {"retention_days": "keep"}
+        assert axe_violations(admin.page) == [], "retention"
+    finally:
+        stack.api.call("PUT", "/admin/team-chat", before, token=stack.admin_token, expect=200)
 
 
 def test_the_screens_and_dialogs_for_changes_have_no_axe_violations(stack, website, agent_console):
