@@ -14,6 +14,7 @@ from playwright.sync_api import Route, expect
 
 from tests.browser.console_support import Console, create, named, sidebar_entry
 from tests.browser.support import axe_violations
+from tests.local.support import approved_agent
 
 
 def own_message(console: Console, text: str):
@@ -70,6 +71,34 @@ def test_a_member_sees_a_message_edited_and_then_deleted_by_its_author(
     expect(ben.line("Treffen um 11 Uhr")).to_have_count(0)
     expect(anna.conversation).to_contain_text("Nachricht gelöscht")
     expect(anna.page.locator("#reply")).to_be_focused()
+
+
+def test_an_author_edits_and_deletes_in_english_and_a_german_member_sees_it_in_german(
+    stack, website, agent_console, consoles
+):
+    department = stack.new_department([website.origin], name="Team")
+    _, anna = agent_console(named("Anna"), [department])
+    ben_name = named("Ben")
+    ben_agent = approved_agent(stack.api, stack.admin_token, ben_name, [department])
+    ben = consoles("en-GB").sign_in(ben_agent.email)
+    ben.expect_connected([department])
+    room_id = create(anna, "Private Gruppe", [ben_name], name=named("Zweisprachig"))
+    sidebar_entry(ben, room_id).click()
+    expect(ben.page.locator("#reply")).to_be_visible()
+
+    ben.reply("See you at 10")
+    line = own_message(ben, "See you at 10")
+    line.get_by_role("button", name="Edit").click()
+    ben.page.get_by_label("Edit message").fill("See you at 11")
+    line.get_by_role("button", name="Save").click()
+    expect(ben.line("See you at 11")).to_contain_text("(edited)")
+    expect(anna.line("See you at 11")).to_contain_text("(bearbeitet)")
+
+    line.get_by_role("button", name="Delete").click()
+    expect(ben.dialog()).to_contain_text("Delete message?")
+    ben.confirm("Delete")
+    expect(ben.conversation).to_contain_text("Message deleted")
+    expect(anna.conversation).to_contain_text("Nachricht gelöscht")
 
 
 def test_a_message_older_than_fifteen_minutes_offers_no_edit(stack, website, agent_console):
