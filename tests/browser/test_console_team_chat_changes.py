@@ -101,6 +101,45 @@ def test_an_author_edits_and_deletes_in_english_and_a_german_member_sees_it_in_g
     expect(anna.conversation).to_contain_text("Nachricht gelöscht")
 
 
+def test_an_edit_neither_counts_as_unread_nor_moves_the_room_back_in_the_sidebar(
+    stack, website, agent_console
+):
+    department = stack.new_department([website.origin], name="Team")
+    _, anna = agent_console(named("Anna"), [department])
+    ben_name = named("Ben")
+    _, ben = agent_console(ben_name, [department])
+    first, second, third = named("Erste"), named("Zweite"), named("Dritte")
+    rooms = {
+        name: create(anna, "Private Gruppe", [ben_name], name=name)
+        for name in (first, second, third)
+    }
+
+    def write(room: str, text: str) -> None:
+        sidebar_entry(anna, rooms[room]).click()
+        expect(anna.heading).to_have_text(room)
+        anna.reply(text)
+        expect(anna.line(text)).to_be_visible()
+
+    write(first, "Früh geschrieben")
+    write(second, "Dazwischen")
+    write(first, "Zuletzt geschrieben")
+    badge = sidebar_entry(ben, rooms[first]).locator(".unread-badge")
+    expect(badge).to_have_attribute("data-unread", "2")
+
+    sidebar_entry(anna, rooms[first]).click()
+    own_message(anna, "Früh geschrieben").get_by_role("button", name="Bearbeiten").click()
+    anna.page.get_by_label("Nachricht bearbeiten").fill("Früh geschrieben, korrigiert")
+    anna.page.get_by_label("Nachricht bearbeiten").press("Enter")
+    expect(anna.line("Früh geschrieben, korrigiert")).to_contain_text("(bearbeitet)")
+    # A message after the edit, over the same socket: once it is shown, so is the edit.
+    write(third, "Danach")
+    expect(sidebar_entry(ben, rooms[third]).locator(".unread-badge")).to_be_visible()
+
+    order = [re.compile(re.escape(name)) for name in (third, first, second)]
+    expect(ben.page.locator("#channel-list a[data-team-room]")).to_have_text(order)
+    expect(badge).to_have_attribute("data-unread", "2")
+
+
 def test_a_message_older_than_fifteen_minutes_offers_no_edit(stack, website, agent_console):
     department = stack.new_department([website.origin], name="Team")
     _, anna = agent_console(named("Anna"), [department])

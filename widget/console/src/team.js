@@ -373,11 +373,13 @@ export function startTeam() {
   const offs = [
     on("message", ({ message, mentions }) => {
       const room = team.rooms.find((r) => r.room_id === message.room_id);
-      if (!room) return;
+      // An edit or deletion is no news: it neither counts as unread nor moves the room's
+      // activity back to the message's original time.
+      if (!room || message.edited_at || message.deleted_at) return;
       const mine = message.author.id === session.agent.agent_id;
       room.last_message_at = message.created_at;
       room.last_seq = Math.max(room.last_seq, message.seq);
-      if (mine || inView(room.room_id) || message.edited_at || message.deleted_at) {
+      if (mine || inView(room.room_id)) {
         emit("team-changed", team);
         return;
       }
