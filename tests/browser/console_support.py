@@ -3,6 +3,9 @@ token in localStorage, so two agents never share a context)."""
 
 from __future__ import annotations
 
+import re
+import uuid
+
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from tests.local.support import AGENT_PASSWORD, Stack
@@ -98,3 +101,28 @@ class Console:
 
     def notifications(self) -> list[str]:
         return self.page.evaluate("() => window.__notifications || []")
+
+
+# ---- team chat -------------------------------------------------------------------------------
+
+
+def named(prefix: str) -> str:
+    return f"{prefix} {uuid.uuid4().hex[:4]}"
+
+
+def create(console: Console, kind_label: str, members: list[str], name: str | None = None) -> str:
+    """ "Neu erstellen" in the sidebar; returns the new room's id from the address."""
+    console.page.locator("#create-new").click()
+    expect(console.heading).to_have_text("Neu erstellen")
+    console.page.get_by_label("Art").select_option(label=kind_label)
+    if name:
+        console.page.get_by_label("Name", exact=True).fill(name)
+    for member in members:
+        console.page.get_by_label(member, exact=True).check()
+    console.page.get_by_role("button", name="Erstellen").click()
+    expect(console.page).to_have_url(re.compile(r"#room/team_"))
+    return console.page.url.split("#room/", 1)[1]
+
+
+def sidebar_entry(console: Console, room_id: str) -> Locator:
+    return console.page.locator(f'a[data-team-room="{room_id}"]')

@@ -4,35 +4,11 @@ and "Create new" have no axe violations."""
 
 from __future__ import annotations
 
-import re
-import uuid
-
 from playwright.sync_api import expect
 
+from tests.browser.console_support import create, named, sidebar_entry
 from tests.browser.support import axe_violations
 from tests.local.support import wait_until
-
-
-def named(prefix: str) -> str:
-    return f"{prefix} {uuid.uuid4().hex[:4]}"
-
-
-def create(console, kind_label: str, members: list[str], name: str | None = None) -> str:
-    """ "Neu erstellen" in the sidebar; returns the new room's id from the address."""
-    console.page.locator("#create-new").click()
-    expect(console.heading).to_have_text("Neu erstellen")
-    console.page.get_by_label("Art").select_option(label=kind_label)
-    if name:
-        console.page.get_by_label("Name", exact=True).fill(name)
-    for member in members:
-        console.page.get_by_label(member, exact=True).check()
-    console.page.get_by_role("button", name="Erstellen").click()
-    expect(console.page).to_have_url(re.compile(r"#room/team_"))
-    return console.page.url.split("#room/", 1)[1]
-
-
-def sidebar_entry(console, room_id: str):
-    return console.page.locator(f'a[data-team-room="{room_id}"]')
 
 
 def test_two_agents_chat_live_in_a_direct_room_with_unread_badges(stack, website, agent_console):

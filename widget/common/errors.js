@@ -113,6 +113,24 @@ const TEXTS = {
     "Es sind schon 100 Textbausteine; löschen Sie zuerst einen.",
     "There are 100 canned responses already; delete one first.",
   ],
+  message_not_editable: [
+    "Eigene Nachrichten lassen sich nur 15 Minuten lang bearbeiten oder löschen.",
+    "Your own messages can only be edited or deleted for 15 minutes.",
+  ],
+  message_not_found: ["Diese Nachricht gibt es nicht.", "This message does not exist."],
+  not_room_owner: [
+    "Das dürfen nur die Besitzer:in des Raums und Admins.",
+    "Only the room's owner and admins may do this.",
+  ],
+  name_taken: [
+    "Einen Kanal oder eine Gruppe mit diesem Namen gibt es schon.",
+    "A channel or group with this name exists already.",
+  ],
+  member_not_found: [
+    "Diese Person ist nicht (mehr) Mitglied.",
+    "This person is not (or no longer) a member.",
+  ],
+  not_a_member: ["Treten Sie dem Kanal zuerst bei.", "Join the channel first."],
   too_large: ["Das ist zu groß.", "This is too large."],
   weak_password: [
     "Dieses Passwort ist zu leicht zu erraten (mindestens 12 Zeichen, keine gängigen Wörter).",
@@ -176,6 +194,7 @@ function statusCode(error) {
 const FIELD_OF_CODE = {
   department_exists: "department_id",
   email_taken: "email",
+  name_taken: "name",
   message_too_long: "text",
 };
 

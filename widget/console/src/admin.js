@@ -6,12 +6,14 @@ import {
   api,
   apiAll,
   avatar,
+  clearFormErrors,
   confirmDialog,
   dialog,
   el,
   emit,
   errorText,
   formatDateTime,
+  formDialog,
   on,
   replace,
   session,
@@ -105,6 +107,18 @@ addStrings({
       "Geschlossene Chats werden nach so vielen Stunden automatisch gelöscht (1 bis 8760; " +
       "Standard 24: am Ende des Tages).",
     admRetentionValue: "{hours} Stunden",
+    // team chat (S22)
+    admTeamChatIntro:
+      "Wie lange die Nachrichten des Team-Chats (Kanäle, Gruppen, Direktnachrichten) " +
+      "aufbewahrt werden. Eine Änderung gilt für Nachrichten, die danach geschrieben werden.",
+    admStaffRetention: "Aufbewahrung der Team-Chat-Nachrichten",
+    admStaffRetentionDays: "Nach einer Anzahl Tage löschen",
+    admDays: "Tage",
+    admDaysHint: "1 bis 3650; Standard 90",
+    admStaffRetentionKeep: "Unbegrenzt aufbewahren",
+    admStaffRetentionSavedDays:
+      "Gespeichert: Neue Team-Chat-Nachrichten werden nach {days} Tagen gelöscht.",
+    admStaffRetentionSavedKeep: "Gespeichert: Neue Team-Chat-Nachrichten bleiben unbegrenzt.",
     admCreate: "Anlegen",
     admCreated: "Die Abteilung {name} ist angelegt.",
     admDepartmentSaved: "Die Abteilung {name} ist gespeichert.",
@@ -195,6 +209,17 @@ addStrings({
       "Closed chats are deleted automatically after this many hours (1 to 8760; default 24: at " +
       "the end of the day).",
     admRetentionValue: "{hours} hours",
+    // team chat (S22)
+    admTeamChatIntro:
+      "How long the team chat's messages (channels, groups, direct messages) are kept. A " +
+      "change applies to messages written afterwards.",
+    admStaffRetention: "Retention of team chat messages",
+    admStaffRetentionDays: "Delete after a number of days",
+    admDays: "Days",
+    admDaysHint: "1 to 3650; default 90",
+    admStaffRetentionKeep: "Keep without limit",
+    admStaffRetentionSavedDays: "Saved: new team chat messages are deleted after {days} days.",
+    admStaffRetentionSavedKeep: "Saved: new team chat messages are kept without limit.",
     admCreate: "Create",
     admCreated: "The department {name} is created.",
     admDepartmentSaved: "The department {name} is saved.",
@@ -324,34 +349,6 @@ function departmentChecks(prefix, departments, selected) {
     // Only departments that exist: one deleted meanwhile is dropped (the server refuses it).
     value: () => boxes.filter((box) => box.checked).map((box) => box.value),
   };
-}
-
-/**
- * A dialog with a form: it opens again with what was typed and the server's message (which names
- * the field) until `submit` succeeds or the user cancels. `submit` returns the answer, or throws.
- */
-async function formDialog({ title, body, confirm, inputs, submit }) {
-  const error = el("p", { class: "form-error", role: "alert" });
-  let invalid = null;
-  for (;;) {
-    const pending = dialog({
-      title,
-      body: [error, ...body],
-      actions: [
-        { label: t("cancel"), value: false },
-        { label: confirm, value: true, kind: "primary" },
-      ],
-    });
-    if (invalid) invalid.focus();
-    if (!(await pending)) return null;
-    try {
-      return await submit();
-    } catch (failure) {
-      if (failure.status !== 400 && failure.status !== 409) throw failure;
-      // Shown again with the error next to the field it names, or above the fields.
-      invalid = showFormError(failure, inputs, error);
-    }
-  }
 }
 
 function path(agentOrDepartmentId) {
@@ -932,4 +929,66 @@ async function copy(textarea) {
     textarea.select();
     toast(t("admCopyByHand"));
   }
+}
+
+// ---- team chat (S22): the retention of staff messages ------------------------------------------
+
+function retentionChoice(value, label, checked) {
+  return el(
+    "label",
+    {},
+    el("input", { type: "radio", name: "retention", value, checked }),
+    ` ${label}`
+  );
+}
+
+export function renderTeamChat(main) {
+  heading(main, t("teamChat"), t("admTeamChatIntro"));
+  const days = el("input", { type: "number", name: "retention_days", inputMode: "numeric" });
+  const error = el("p", { class: "form-error", role: "alert" });
+  const byDays = retentionChoice("days", t("admStaffRetentionDays"), true);
+  const keep = retentionChoice("keep", t("admStaffRetentionKeep"), false);
+  const keeping = () => keep.querySelector("input").checked;
+  const form = el(
+    "form",
+    { class: "stack", id: "team-chat-form", novalidate: true },
+    el(
+      "fieldset",
+      {},
+      el("legend", { text: t("admStaffRetention") }),
+      el("div", { class: "checks" }, byDays, keep),
+      field("retention-days", t("admDays"), days, t("admDaysHint"))
+    ),
+    error,
+    el("button", { type: "submit", class: "primary", text: t("save") })
+  );
+  form.addEventListener("change", () => {
+    days.disabled = keeping();
+  });
+  const show = ({ retention_days }) => {
+    keep.querySelector("input").checked = retention_days === "keep";
+    byDays.querySelector("input").checked = retention_days !== "keep";
+    days.value = retention_days === "keep" ? "" : retention_days;
+    days.disabled = keeping();
+  };
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearFormErrors({ retention_days: days }, error);
+    // The server checks the number (1 to 3650) and names the field when it is not one.
+    const typed = days.value.trim();
+    const value = keeping() ? "keep" : /^\d+$/.test(typed) ? Number(typed) : typed;
+    try {
+      const saved = await api("PUT", "/admin/team-chat", { retention_days: value });
+      show(saved);
+      toast(
+        saved.retention_days === "keep"
+          ? t("admStaffRetentionSavedKeep")
+          : t("admStaffRetentionSavedDays", { days: saved.retention_days })
+      );
+    } catch (failure) {
+      showFormError(failure, { retention_days: days }, error);
+    }
+  });
+  main.append(form);
+  api("GET", "/admin/team-chat").then(show).catch(showError);
 }

@@ -2,7 +2,7 @@
 // livechat toggle and the department's button state, the live lists of incoming and open
 // livechats, and a router for the screens. Everything live comes over one WebSocket.
 import { renderAccount } from "./account.js";
-import { renderAgents, renderDepartments, renderRegistrations } from "./admin.js";
+import { renderAgents, renderDepartments, renderRegistrations, renderTeamChat } from "./admin.js";
 import { alertAgent, renderTitle, setScreenTitle, startAlerts, unread } from "./alerts.js";
 import { renderChats, renderContact, renderContacts } from "./contacts.js";
 import {
@@ -67,6 +67,7 @@ const ROUTES = [
   [/^admin\/registrations$/, renderRegistrations, "admin"],
   [/^admin\/agents$/, renderAgents, "admin"],
   [/^admin\/departments$/, renderDepartments, "admin"],
+  [/^admin\/team-chat$/, renderTeamChat, "admin"],
 ];
 
 const root = document.getElementById("root");
@@ -484,6 +485,7 @@ function navLinks(agent) {
       link("#admin/registrations", "shield", t("registrations")),
       link("#admin/agents", "shield", t("agents")),
       link("#admin/departments", "shield", t("departments")),
+      link("#admin/team-chat", "shield", t("teamChat")),
     ]
   );
 }

@@ -261,6 +261,34 @@ export async function confirmDialog(title, text, confirmLabel, kind = "danger") 
   return answer === true;
 }
 
+/**
+ * A dialog with a form: it opens again with what was typed and the server's message (which names
+ * the field) until `submit` succeeds or the user cancels. `submit` returns the answer, or throws.
+ */
+export async function formDialog({ title, body, confirm, inputs, submit }) {
+  const error = el("p", { class: "form-error", role: "alert" });
+  let invalid = null;
+  for (;;) {
+    const pending = dialog({
+      title,
+      body: [error, ...body],
+      actions: [
+        { label: t("cancel"), value: false },
+        { label: confirm, value: true, kind: "primary" },
+      ],
+    });
+    if (invalid) invalid.focus();
+    if (!(await pending)) return null;
+    try {
+      return await submit();
+    } catch (failure) {
+      if (failure.status !== 400 && failure.status !== 409) throw failure;
+      // Shown again with the error next to the field it names, or above the fields.
+      invalid = showFormError(failure, inputs, error);
+    }
+  }
+}
+
 // ---- formats ---------------------------------------------------------------------------------
 
 const locale = () => (session.lang === "de" ? "de-DE" : "en-GB");

@@ -1,6 +1,7 @@
 // A team chat room (S22): its messages in seq order without holes, the composer (send over the
 // socket, REST when it is down; a reconnect fetches what was missed and resends what was not
-// echoed, with the same client_id), typing, the read marker, joining and leaving.
+// echoed, with the same client_id), typing, the read marker, joining and leaving. Editing and
+// deleting one's own message is team-message.js's.
 import { SeqLog } from "../../common/seqs.js";
 import {
   api,
@@ -15,9 +16,13 @@ import {
   t,
 } from "./core.js";
 import { sendFrame } from "./socket.js";
-import { refreshTeam, team } from "./team.js";
+import { messageActions } from "./team-message.js";
+import { forgetRoom, refreshTeam, team } from "./team.js";
+import { mayManage, membersPanel, ownerControls } from "./team-manage.js";
 
 const TYPING_IDLE_MS = 4000;
+// As the server's staff_messages.EDIT_WINDOW_MINUTES.
+const EDIT_WINDOW_MS = 15 * 60 * 1000;
 
 class TeamRoomScreen {
   constructor(main, roomId) {
@@ -34,11 +39,13 @@ class TeamRoomScreen {
     this.input = el("textarea", { id: "reply", name: "text", rows: 2, required: true });
     this.heading = el("h1", { text: "…" });
     this.topic = el("p", { class: "muted" });
-    this.actions = el("div", { class: "room-actions" });
+    this.actions = el("div", { class: "room-actions actions" });
+    this.members = el("div", { id: "room-members-box", hidden: true });
     this.label = el("label", { for: "reply", class: "visually-hidden" });
     this.form = this.composer();
     main.append(
       el("header", { class: "room-head" }, el("div", {}, this.heading, this.topic), this.actions),
+      this.members,
       this.list,
       this.typingLine,
       this.form
@@ -95,7 +102,8 @@ class TeamRoomScreen {
   line(message) {
     const own = message.author.id === session.agent.agent_id;
     const deleted = Boolean(message.deleted_at);
-    return el(
+    const textId = `message-${message.seq}-text`;
+    const node = el(
       "li",
       {
         class: `bubble ${own ? "agent" : "visitor"}${deleted ? " deleted" : ""}`,
@@ -107,10 +115,18 @@ class TeamRoomScreen {
         el("strong", { text: message.author.name }),
         " ",
         el("time", { datetime: message.created_at, text: formatTime(message.created_at) }),
-        message.edited_at && !deleted ? ` · ${t("edited")}` : ""
+        message.edited_at && !deleted ? ` (${t("edited")})` : ""
       ),
-      el("p", { class: "text", text: deleted ? t("deletedMessage") : message.text })
+      el("p", { class: "text", id: textId, text: deleted ? t("deletedMessage") : message.text })
     );
+    const left = EDIT_WINDOW_MS - (Date.now() - Date.parse(message.created_at));
+    if (own && !deleted && left > 0) {
+      const actions = messageActions(this, message, textId);
+      node.append(actions);
+      // Past the window the server refuses; the buttons go when it closes.
+      setTimeout(() => actions.remove(), left);
+    }
+    return node;
   }
 
   /** Shows a message in its place by seq; an edit or deletion replaces the earlier line. */
@@ -172,22 +188,43 @@ class TeamRoomScreen {
       this.actions,
       !member && room.kind === "channel"
         ? button(t("join"), "join")
-        : room.kind !== "direct" && button(t("leave"), "leave")
+        : room.kind !== "direct" && button(t("leave"), "leave"),
+      this.membersToggle(),
+      mayManage(room) && ownerControls(this)
     );
+    replace(this.members, membersPanel(this));
     this.form.hidden = !member;
     await this.fetchMissing();
     this.markRead();
   }
 
+  /** "Mitglieder" shows or hides the members (and, for a manager, their controls). */
+  membersToggle() {
+    return el("button", {
+      type: "button",
+      class: "secondary",
+      id: "members-toggle",
+      "aria-controls": "room-members-box",
+      "aria-expanded": String(!this.members.hidden),
+      text: t("members"),
+      onclick: (event) => {
+        this.members.hidden = !this.members.hidden;
+        event.target.setAttribute("aria-expanded", String(!this.members.hidden));
+      },
+    });
+  }
+
   async act(action) {
+    // Forgotten first, so that the socket's "removed" reads as one's own doing, not a notice.
+    if (action === "leave") forgetRoom(this.roomId);
     try {
       await api("POST", `/channels/${this.roomId}/${action}`);
-      await refreshTeam();
       if (action === "join") await this.load();
       else location.hash = "";
     } catch (error) {
       showError(error);
     }
+    await refreshTeam();
   }
 
   listen() {
@@ -211,10 +248,9 @@ class TeamRoomScreen {
           })
           .catch(() => {});
       }),
-      on("staff_room", ({ event, room }) => {
-        if (room.room_id !== this.roomId) return;
-        if (event === "removed") this.load();
-        else this.heading.textContent = room.name;
+      // Renamed, a member added or removed, the room deleted: shown as the server now has it.
+      on("staff_room", ({ room }) => {
+        if (room.room_id === this.roomId) this.load();
       }),
     ];
   }

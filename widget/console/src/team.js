@@ -17,6 +17,7 @@ import {
   session,
   showError,
   t,
+  toast,
 } from "./core.js";
 
 addStrings({
@@ -80,6 +81,8 @@ addStrings({
     edited: "bearbeitet",
     deletedMessage: "Nachricht gelöscht",
     roomGone: "Dieser Raum ist nicht (mehr) für Sie sichtbar.",
+    noLongerMember: "Sie sind nicht mehr Mitglied von „{name}“.",
+    nowMember: "Sie sind jetzt Mitglied von „{name}“.",
   },
   en: {
     channels: "Channels",
@@ -141,6 +144,8 @@ addStrings({
     edited: "edited",
     deletedMessage: "Message deleted",
     roomGone: "This room is not (or no longer) visible to you.",
+    noLongerMember: "You are no longer a member of “{name}”.",
+    nowMember: "You are now a member of “{name}”.",
   },
 });
 
@@ -150,6 +155,21 @@ export const team = { rooms: [] };
 export const roomHash = (roomId) => `#room/${roomId}`;
 const inView = (roomId) =>
   location.hash === roomHash(roomId) && document.visibilityState === "visible";
+
+/** Drops a room one leaves or deletes at once, so that the socket's "removed" is no news. */
+export function forgetRoom(roomId) {
+  team.rooms = team.rooms.filter((room) => room.room_id !== roomId);
+  emit("team-changed", team);
+}
+
+// Being added to a room or losing one (removed, or the room deleted) is news when someone else
+// did it: a room one joins is in view, a room one leaves or deletes is forgotten first.
+function noticeRoomChange({ event, room }) {
+  const known = team.rooms.some((r) => r.room_id === room.room_id);
+  if (event === "removed" && known) toast(t("noLongerMember", { name: room.name }));
+  if (event === "added" && !known && !inView(room.room_id))
+    toast(t("nowMember", { name: room.name }));
+}
 
 export async function refreshTeam() {
   try {
@@ -353,11 +373,13 @@ export function startTeam() {
   const offs = [
     on("message", ({ message, mentions }) => {
       const room = team.rooms.find((r) => r.room_id === message.room_id);
-      if (!room) return;
+      // An edit or deletion is no news: it neither counts as unread nor moves the room's
+      // activity back to the message's original time.
+      if (!room || message.edited_at || message.deleted_at) return;
       const mine = message.author.id === session.agent.agent_id;
       room.last_message_at = message.created_at;
       room.last_seq = Math.max(room.last_seq, message.seq);
-      if (mine || inView(room.room_id) || message.edited_at || message.deleted_at) {
+      if (mine || inView(room.room_id)) {
         emit("team-changed", team);
         return;
       }
@@ -371,7 +393,10 @@ export function startTeam() {
         alertAgent(t("directFrom", { name: message.author.name }), message.text, room.room_id);
       }
     }),
-    on("staff_room", () => refreshTeam()),
+    on("staff_room", (change) => {
+      noticeRoomChange(change);
+      refreshTeam();
+    }),
     on("socket-open", ({ reconnected }) => reconnected && refreshTeam()),
   ];
   refreshTeam();
@@ -383,7 +408,7 @@ export function startTeam() {
 
 // ---- "Create new" (S9) -------------------------------------------------------------------------
 
-async function colleagues(query = "") {
+export async function colleagues(query = "") {
   const path = `/directory?type=users${query ? `&q=${encodeURIComponent(query)}` : ""}`;
   return (await api("GET", path)).users.filter((u) => u.agent_id !== session.agent.agent_id);
 }
