@@ -12,6 +12,7 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    PlainValidator,
     StringConstraints,
     ValidationError,
     ValidatorFunctionWrapHandler,
@@ -535,8 +536,24 @@ class EditMessageIn(Strict):
     text: Text
 
 
+def _retention_days(value: object) -> int | Literal["keep"]:
+    # One plain check instead of a union, so that a bad value gets one message that names
+    # the field alone (a union's error names the member type too: "retention_days.int").
+    if value == "keep":
+        return "keep"
+    if type(value) is int and 1 <= value <= 3650:  # bool is no number of days
+        return value
+    raise ValueError('a number of days from 1 to 3650, or "keep"')
+
+
 class StaffRetentionIn(Strict):
-    retention_days: Annotated[int, Field(ge=1, le=3650)] | Literal["keep"]
+    retention_days: Annotated[
+        int | Literal["keep"],
+        PlainValidator(
+            _retention_days,
+            json_schema_input_type=Annotated[int, Field(ge=1, le=3650)] | Literal["keep"],
+        ),
+    ]
 
 
 class StaffRetentionOut(BaseModel):

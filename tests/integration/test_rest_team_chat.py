@@ -153,8 +153,11 @@ def test_the_admin_sets_the_staff_retention_and_others_may_not(api):
     assert api.put("/admin/team-chat", {"retention_days": 30}, auth=anna.auth).status == 403
     kept = api.put("/admin/team-chat", {"retention_days": "keep"}, auth=api.admin.auth)
     assert kept.json == {"retention_days": "keep"}
-    bad = api.put("/admin/team-chat", {"retention_days": 0}, auth=api.admin.auth)
-    assert bad.status == 400 and "retention_days" in bad.error["message"]
+    for wrong in (0, 3651, "forever", True, 1.5, None):
+        bad = api.put("/admin/team-chat", {"retention_days": wrong}, auth=api.admin.auth)
+        assert bad.status == 400, wrong
+        assert bad.error["message"].startswith("retention_days: "), bad.error
+    assert api.get("/admin/team-chat", auth=api.admin.auth).json == {"retention_days": "keep"}
 
 
 def test_a_bad_frame_to_a_staff_room_gets_an_error_and_the_socket_stays(api):

@@ -39,10 +39,9 @@ export async function request(url, { method = "GET", headers = {}, body, ...opti
   return { status: reply.status, data };
 }
 
-// Validation messages name the field first ("department_id: …", "retention_days.constrained-int:
-// …" for one of a union's types); some answers carry it apart.
+// Validation messages name the field first ("department_id: …"); some answers carry it apart.
 function fieldOf(error) {
   if (typeof error.field === "string") return error.field;
-  const named = /^([a-z_][a-z0-9_.-]*):\s/.exec(error.message || "");
+  const named = /^([a-z_][a-z0-9_.]*):\s/.exec(error.message || "");
   return named ? named[1] : undefined;
 }
