@@ -7,9 +7,6 @@ import json
 import logging
 from typing import Any
 
-import botocore.session
-from botocore.exceptions import ClientError
-
 log = logging.getLogger(__name__)
 
 
@@ -25,7 +22,10 @@ class Pusher:
     def _management_client(self) -> Any:
         if self._client is None:
             # botocore rather than boto3: importing boto3 would add a tenth of a second to
-            # every cold start, and a client is all this needs.
+            # every cold start, and a client is all this needs. Imported on first use, so that
+            # importing app.py does not pay for botocore either (docs/performance.md).
+            import botocore.session
+
             self._client = botocore.session.get_session().create_client(
                 "apigatewaymanagementapi", endpoint_url=self._endpoint, region_name=self._region
             )
@@ -36,6 +36,8 @@ class Pusher:
         if not self._endpoint:
             return True  # no WebSocket API configured (unit tests of REST only)
         client = self._management_client()
+        from botocore.exceptions import ClientError  # loaded by the client above
+
         try:
             client.post_to_connection(
                 ConnectionId=connection_id, Data=json.dumps(payload).encode("utf-8")
