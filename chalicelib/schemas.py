@@ -10,11 +10,11 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     StringConstraints,
     ValidationError,
     ValidatorFunctionWrapHandler,
+    WithJsonSchema,
     field_validator,
 )
 
@@ -26,6 +26,21 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 ClientId = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
 ]
+
+
+def _email_address(value: str) -> str:
+    # pydantic's own check, as its EmailStr does it. Imported on first use: pydantic.networks and
+    # email-validator would add some hundredths of a second to importing app.py, and only
+    # sign-in, registration and contacts read addresses.
+    from pydantic.networks import validate_email
+
+    return validate_email(value)[1]
+
+
+# pydantic's EmailStr, checked and described alike (normalized; "format": "email").
+Email = Annotated[
+    str, AfterValidator(_email_address), WithJsonSchema({"type": "string", "format": "email"})
+]
 Status = Literal["online", "away", "busy", "offline"]
 Role = Literal["agent", "admin"]
 RoomState = Literal["queued", "open", "closed"]
@@ -33,7 +48,15 @@ RoomState = Literal["queued", "open", "closed"]
 Text = Annotated[str, StringConstraints(min_length=1)]
 
 
-class Strict(BaseModel):
+class Schema(BaseModel):
+    """Every model here. pydantic builds a model's validator on first use instead of at class
+    definition (`defer_build`): importing app.py would otherwise build all of them, a tenth of a
+    second of every cold start, where a request needs two or three (docs/performance.md)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Strict(Schema):
     """Request bodies: unknown fields and loose types ("yes" for a bool, "5" for a number) are
     refused with a 400 that names the field."""
 
@@ -44,14 +67,14 @@ class Strict(BaseModel):
 
 
 class RegisterIn(Strict):
-    email: EmailStr
+    email: Email
     name: Name
     # At least 12 characters and hard to guess (services/passwords.py judges the rest).
     password: Annotated[str, StringConstraints(min_length=12, max_length=256)]
 
 
 class LoginIn(Strict):
-    email: EmailStr
+    email: Email
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
@@ -150,7 +173,7 @@ class CannedIn(Strict):
 
 class ContactIn(Strict):
     name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = None
-    email: EmailStr | None = None
+    email: Email | None = None
     phone: Annotated[str, StringConstraints(max_length=40, pattern=r"^[0-9+()./ -]*$")] | None = (
         None
     )
@@ -286,23 +309,23 @@ class TypingFrame(Strict):
     typing: bool
 
 
-class ClientFrame(BaseModel):
+class ClientFrame(Schema):
     frame: Annotated[HeartbeatFrame | SendFrame | TypingFrame, Field(discriminator="action")]
 
 
 # ---- answers ------------------------------------------------------------------------------------
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Schema):
     code: str
     message: str
 
 
-class ErrorOut(BaseModel):
+class ErrorOut(Schema):
     error: ErrorBody
 
 
-class ConfigOut(BaseModel):
+class ConfigOut(Schema):
     ws_url: str
     max_message_length: int
     languages: list[str]
@@ -310,46 +333,46 @@ class ConfigOut(BaseModel):
     password_login: bool = Field(True, description="agents may sign in with a password")
 
 
-class AvailabilityOut(BaseModel):
+class AvailabilityOut(Schema):
     department_id: str
     available: bool
     # The page origins the loader may show the button on; it checks its page against them.
     allowed_origins: list[str]
 
 
-class VisitorCreatedOut(BaseModel):
+class VisitorCreatedOut(Schema):
     visitor_id: str
     name: str
     token: str
 
 
-class TicketOut(BaseModel):
+class TicketOut(Schema):
     ticket: str
     expires_in: int
 
 
-class VisitorOut(BaseModel):
+class VisitorOut(Schema):
     visitor_id: str
     name: str
 
 
-class RoomAgentOut(BaseModel):
+class RoomAgentOut(Schema):
     agent_id: str
     name: str
     status: str
 
 
-class CannedOut(BaseModel):
+class CannedOut(Schema):
     shortcut: str
     text: str
     department_id: str | None  # None: the agent's own
 
 
-class CannedListOut(BaseModel):
+class CannedListOut(Schema):
     responses: list[CannedOut]
 
 
-class RoomOut(BaseModel):
+class RoomOut(Schema):
     room_id: str
     department_id: str
     state: RoomState
@@ -366,13 +389,13 @@ class RoomOut(BaseModel):
     last_seq: int = 0
 
 
-class AuthorOut(BaseModel):
+class AuthorOut(Schema):
     kind: Literal["visitor", "agent", "system"]
     id: str
     name: str
 
 
-class MessageOut(BaseModel):
+class MessageOut(Schema):
     message_id: str
     room_id: str
     seq: int
@@ -386,7 +409,7 @@ class MessageOut(BaseModel):
     deleted_at: str | None = Field(None, description="team chat: when its author deleted it")
 
 
-class MessagePageOut(BaseModel):
+class MessagePageOut(Schema):
     messages: list[MessageOut]
     next: str | None
 
@@ -395,12 +418,12 @@ class RoomWithMessagesOut(RoomOut):
     messages: list[MessageOut]
 
 
-class RoomPageOut(BaseModel):
+class RoomPageOut(Schema):
     rooms: list[RoomOut]
     next: str | None
 
 
-class AgentOut(BaseModel):
+class AgentOut(Schema):
     agent_id: str
     email: str
     name: str
@@ -413,21 +436,21 @@ class AgentOut(BaseModel):
     created_at: str
 
 
-class AgentListOut(BaseModel):
+class AgentListOut(Schema):
     agents: list[AgentOut]
     next: str | None = None
 
 
-class RegisteredOut(BaseModel):
+class RegisteredOut(Schema):
     state: Literal["pending"]
 
 
-class LoginOut(BaseModel):
+class LoginOut(Schema):
     token: str
     agent: AgentOut
 
 
-class SsoStartOut(BaseModel):
+class SsoStartOut(Schema):
     authorization_url: str
 
 
@@ -441,7 +464,7 @@ class SsoSignedInOut(LoginOut):
     )
 
 
-class DepartmentOut(BaseModel):
+class DepartmentOut(Schema):
     department_id: str
     name: str
     allowed_origins: list[str]
@@ -450,22 +473,22 @@ class DepartmentOut(BaseModel):
     office_hours: OfficeHours | None = None
 
 
-class DepartmentListOut(BaseModel):
+class DepartmentListOut(Schema):
     departments: list[DepartmentOut]
 
 
-class PublicAgentOut(BaseModel):
+class PublicAgentOut(Schema):
     agent_id: str
     name: str
     status: Status
     available: bool
 
 
-class PublicAgentListOut(BaseModel):
+class PublicAgentListOut(Schema):
     agents: list[PublicAgentOut]
 
 
-class ContactInfoOut(BaseModel):
+class ContactInfoOut(Schema):
     name: str | None = None
     email: str | None = None
     phone: str | None = None
@@ -473,23 +496,23 @@ class ContactInfoOut(BaseModel):
     updated_at: str | None = None
 
 
-class ContactOut(BaseModel):
+class ContactOut(Schema):
     visitor_id: str
     name: str
     contact: ContactInfoOut | None
     rooms: list[RoomOut]
 
 
-class ContactListOut(BaseModel):
+class ContactListOut(Schema):
     contacts: list[ContactOut]
     next: str | None
 
 
-class DeletedOut(BaseModel):
+class DeletedOut(Schema):
     deleted: int
 
 
-class OpenApiDocumentOut(BaseModel):
+class OpenApiDocumentOut(Schema):
     """This API's own description (OpenAPI 3.1); only its frame is fixed here."""
 
     model_config = ConfigDict(extra="allow")
@@ -539,17 +562,17 @@ class StaffRetentionIn(Strict):
     retention_days: Annotated[int, Field(ge=1, le=3650)] | Literal["keep"]
 
 
-class StaffRetentionOut(BaseModel):
+class StaffRetentionOut(Schema):
     retention_days: int | Literal["keep"]
 
 
-class StaffMemberOut(BaseModel):
+class StaffMemberOut(Schema):
     agent_id: str
     name: str
     role: Literal["owner", "member"]
 
 
-class StaffRoomOut(BaseModel):
+class StaffRoomOut(Schema):
     room_id: str
     kind: Literal["channel", "group", "direct"]
     name: str
@@ -568,11 +591,11 @@ class StaffRoomWithMembersOut(StaffRoomOut):
     members: list[StaffMemberOut]
 
 
-class StaffRoomListOut(BaseModel):
+class StaffRoomListOut(Schema):
     rooms: list[StaffRoomOut]
 
 
-class FoundRoomOut(BaseModel):
+class FoundRoomOut(Schema):
     room_id: str
     kind: Literal["channel", "group", "direct", "livechat"]
     name: str
@@ -582,17 +605,17 @@ class FoundRoomOut(BaseModel):
     state: RoomState | None = Field(None, description="livechats: their state")
 
 
-class ColleagueOut(BaseModel):
+class ColleagueOut(Schema):
     agent_id: str
     name: str
     status: Status
 
 
-class DirectoryOut(BaseModel):
+class DirectoryOut(Schema):
     rooms: list[FoundRoomOut] | None = None
     users: list[ColleagueOut] | None = None
 
 
-class SearchOut(BaseModel):
+class SearchOut(Schema):
     rooms: list[FoundRoomOut]
     users: list[ColleagueOut]
