@@ -5,7 +5,10 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from botocore.session import Session as BotocoreSession
 
 log = logging.getLogger(__name__)
 
@@ -14,9 +17,13 @@ class Pusher:
     """Posts JSON to connections. The endpoint comes from settings: REST routes push too, and
     Chalice configures its own websocket client only inside WebSocket handlers."""
 
-    def __init__(self, endpoint: str | None, region: str) -> None:
+    def __init__(
+        self, endpoint: str | None, region: str, session: BotocoreSession | None = None
+    ) -> None:
+        """`session`: the botocore session to make the client in; a new one when None."""
         self._endpoint = endpoint
         self._region = region
+        self._session = session
         self._client: Any = None
 
     def _management_client(self) -> Any:
@@ -26,7 +33,8 @@ class Pusher:
             # importing app.py does not pay for botocore either (docs/performance.md).
             import botocore.session
 
-            self._client = botocore.session.get_session().create_client(
+            session = self._session or botocore.session.get_session()
+            self._client = session.create_client(
                 "apigatewaymanagementapi", endpoint_url=self._endpoint, region_name=self._region
             )
         return self._client

@@ -84,3 +84,30 @@ def test_the_availability_check_and_a_visitors_message_load_no_password_or_sign_
     fresh_container,
 ):
     assert _within(fresh_container["loaded_by_requests"], NOT_FOR_A_VISITOR) == []
+
+
+def test_the_store_and_the_pusher_make_their_clients_in_one_botocore_session(moto, monkeypatch):
+    """A second session would read botocore's endpoint data and defaults again, on the first
+    message of every new container (it pushes)."""
+    import botocore.session
+
+    from chalicelib.services.context import build_context
+    from chalicelib.settings import get_settings, reset_settings
+
+    endpoint = "https://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com/api"
+    monkeypatch.setenv("WS_MANAGEMENT_ENDPOINT", endpoint)
+    reset_settings()
+    sessions = []
+    create_client = botocore.session.Session.create_client
+
+    def recording(session, *args, **kwargs):
+        sessions.append(session)
+        return create_client(session, *args, **kwargs)
+
+    monkeypatch.setattr(botocore.session.Session, "create_client", recording)
+    ctx = build_context(get_settings())
+    ctx.store.observe_calls(lambda **_: None)  # makes the store's client
+    ctx.pusher.post("gone-connection", {"type": "ping"})  # makes the pusher's
+
+    assert len(sessions) == 2
+    assert sessions[0] is sessions[1]
