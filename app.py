@@ -257,7 +257,7 @@ def _preflight(path: str, method: str, any_origin: bool) -> None:
     app.route(path, methods=["OPTIONS"])(preflight)
 
 
-class Query(BaseModel):
+class Query(s.Schema):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -312,7 +312,8 @@ def _decode_cursor(cursor: str | None, shape: TypeAdapter[Any]) -> Any:
         raise InvalidInput("next: not a cursor this API gave out", "invalid_cursor") from exc
 
 
-ROOMS_CURSOR = TypeAdapter(s.CreatedKeyCursor)
+# Built on first use, like the models in chalicelib/schemas.py (AgentsCursor is one of them).
+ROOMS_CURSOR = TypeAdapter(s.CreatedKeyCursor, config=ConfigDict(defer_build=True))
 AGENTS_CURSOR = TypeAdapter(s.AgentsCursor)
 
 
@@ -655,7 +656,7 @@ class QueueQuery(Query):
     limit: Limit = 100
 
 
-class QueueOut(BaseModel):
+class QueueOut(s.Schema):
     rooms: list[s.RoomOut]
 
 

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import re
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
-
-import botocore.session
 
 
 class Mailer:
@@ -17,6 +14,10 @@ class Mailer:
         self._region = region
 
     def send(self, to: str, subject: str, body: str, at: str) -> None:
+        # Imported on first use: the email package costs importing app.py some milliseconds,
+        # and only registration and approvals send mail.
+        from email.message import EmailMessage
+
         message = EmailMessage()
         message["From"] = self._sender
         message["To"] = to
@@ -29,7 +30,10 @@ class Mailer:
             stamp = re.sub(r"[^0-9]", "", at)
             (outbox / f"{stamp}-{safe_to}.eml").write_bytes(bytes(message))
             return
-        # botocore, like chalicelib/push: importing boto3 would slow every cold start.
+        # botocore, like chalicelib/push: importing boto3 would slow every cold start. Imported
+        # on first use: importing app.py must not pay its tenth of a second (docs/performance.md).
+        import botocore.session
+
         client: Any = botocore.session.get_session().create_client(
             "sesv2", region_name=self._region
         )

@@ -10,12 +10,12 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     PlainValidator,
     StringConstraints,
     ValidationError,
     ValidatorFunctionWrapHandler,
+    WithJsonSchema,
     field_validator,
 )
 
@@ -27,6 +27,21 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 ClientId = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
 ]
+
+
+def _email_address(value: str) -> str:
+    # pydantic's own check, as its EmailStr does it. Imported on first use: pydantic.networks and
+    # email-validator would add some hundredths of a second to importing app.py, and only
+    # sign-in, registration and contacts read addresses.
+    from pydantic.networks import validate_email
+
+    return validate_email(value)[1]
+
+
+# pydantic's EmailStr, checked and described alike (normalized; "format": "email").
+Email = Annotated[
+    str, AfterValidator(_email_address), WithJsonSchema({"type": "string", "format": "email"})
+]
 Status = Literal["online", "away", "busy", "offline"]
 Role = Literal["agent", "admin"]
 RoomState = Literal["queued", "open", "closed"]
@@ -34,7 +49,15 @@ RoomState = Literal["queued", "open", "closed"]
 Text = Annotated[str, StringConstraints(min_length=1)]
 
 
-class Strict(BaseModel):
+class Schema(BaseModel):
+    """Every model here. pydantic builds a model's validator on first use instead of at class
+    definition (`defer_build`): importing app.py would otherwise build all of them, a tenth of a
+    second of every cold start, where a request needs two or three (docs/performance.md)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Strict(Schema):
     """Request bodies: unknown fields and loose types ("yes" for a bool, "5" for a number) are
     refused with a 400 that names the field."""
 
@@ -45,14 +68,14 @@ class Strict(BaseModel):
 
 
 class RegisterIn(Strict):
-    email: EmailStr
+    email: Email
     name: Name
     # At least 12 characters and hard to guess (services/passwords.py judges the rest).
     password: Annotated[str, StringConstraints(min_length=12, max_length=256)]
 
 
 class LoginIn(Strict):
-    email: EmailStr
+    email: Email
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
@@ -151,7 +174,7 @@ class CannedIn(Strict):
 
 class ContactIn(Strict):
     name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = None
-    email: EmailStr | None = None
+    email: Email | None = None
     phone: Annotated[str, StringConstraints(max_length=40, pattern=r"^[0-9+()./ -]*$")] | None = (
         None
     )
@@ -287,23 +310,23 @@ class TypingFrame(Strict):
     typing: bool
 
 
-class ClientFrame(BaseModel):
+class ClientFrame(Schema):
     frame: Annotated[HeartbeatFrame | SendFrame | TypingFrame, Field(discriminator="action")]
 
 
 # ---- answers ------------------------------------------------------------------------------------
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Schema):
     code: str
     message: str
 
 
-class ErrorOut(BaseModel):
+class ErrorOut(Schema):
     error: ErrorBody
 
 
-class ConfigOut(BaseModel):
+class ConfigOut(Schema):
     ws_url: str
     max_message_length: int
     languages: list[str]
@@ -311,46 +334,46 @@ class ConfigOut(BaseModel):
     password_login: bool = Field(True, description="agents may sign in with a password")
 
 
-class AvailabilityOut(BaseModel):
+class AvailabilityOut(Schema):
     department_id: str
     available: bool
     # The page origins the loader may show the button on; it checks its page against them.
     allowed_origins: list[str]
 
 
-class VisitorCreatedOut(BaseModel):
+class VisitorCreatedOut(Schema):
     visitor_id: str
     name: str
     token: str
 
 
-class TicketOut(BaseModel):
+class TicketOut(Schema):
     ticket: str
     expires_in: int
 
 
-class VisitorOut(BaseModel):
+class VisitorOut(Schema):
     visitor_id: str
     name: str
 
 
-class RoomAgentOut(BaseModel):
+class RoomAgentOut(Schema):
     agent_id: str
     name: str
     status: str
 
 
-class CannedOut(BaseModel):
+class CannedOut(Schema):
     shortcut: str
     text: str
     department_id: str | None  # None: the agent's own
 
 
-class CannedListOut(BaseModel):
+class CannedListOut(Schema):
     responses: list[CannedOut]
 
 
-class RoomOut(BaseModel):
+class RoomOut(Schema):
     room_id: str
     department_id: str
     state: RoomState
@@ -367,13 +390,13 @@ class RoomOut(BaseModel):
     last_seq: int = 0
 
 
-class AuthorOut(BaseModel):
+class AuthorOut(Schema):
     kind: Literal["visitor", "agent", "system"]
     id: str
     name: str
 
 
-class MessageOut(BaseModel):
+class MessageOut(Schema):
     message_id: str
     room_id: str
     seq: int
@@ -387,7 +410,7 @@ class MessageOut(BaseModel):
     deleted_at: str | None = Field(None, description="team chat: when its author deleted it")
 
 
-class MessagePageOut(BaseModel):
+class MessagePageOut(Schema):
     messages: list[MessageOut]
     next: str | None
 
@@ -396,12 +419,12 @@ class RoomWithMessagesOut(RoomOut):
     messages: list[MessageOut]
 
 
-class RoomPageOut(BaseModel):
+class RoomPageOut(Schema):
     rooms: list[RoomOut]
     next: str | None
 
 
-class AgentOut(BaseModel):
+class AgentOut(Schema):
     agent_id: str
     email: str
     name: str
@@ -414,21 +437,21 @@ class AgentOut(BaseModel):
     created_at: str
 
 
-class AgentListOut(BaseModel):
+class AgentListOut(Schema):
     agents: list[AgentOut]
     next: str | None = None
 
 
-class RegisteredOut(BaseModel):
+class RegisteredOut(Schema):
     state: Literal["pending"]
 
 
-class LoginOut(BaseModel):
+class LoginOut(Schema):
     token: str
     agent: AgentOut
 
 
-class SsoStartOut(BaseModel):
+class SsoStartOut(Schema):
     authorization_url: str
 
 
@@ -442,7 +465,7 @@ class SsoSignedInOut(LoginOut):
     )
 
 
-class DepartmentOut(BaseModel):
+class DepartmentOut(Schema):
     department_id: str
     name: str
     allowed_origins: list[str]
@@ -451,22 +474,22 @@ class DepartmentOut(BaseModel):
     office_hours: OfficeHours | None = None
 
 
-class DepartmentListOut(BaseModel):
+class DepartmentListOut(Schema):
     departments: list[DepartmentOut]
 
 
-class PublicAgentOut(BaseModel):
+class PublicAgentOut(Schema):
     agent_id: str
     name: str
     status: Status
     available: bool
 
 
-class PublicAgentListOut(BaseModel):
+class PublicAgentListOut(Schema):
     agents: list[PublicAgentOut]
 
 
-class ContactInfoOut(BaseModel):
+class ContactInfoOut(Schema):
     name: str | None = None
     email: str | None = None
     phone: str | None = None
@@ -474,23 +497,23 @@ class ContactInfoOut(BaseModel):
     updated_at: str | None = None
 
 
-class ContactOut(BaseModel):
+class ContactOut(Schema):
     visitor_id: str
     name: str
     contact: ContactInfoOut | None
     rooms: list[RoomOut]
 
 
-class ContactListOut(BaseModel):
+class ContactListOut(Schema):
     contacts: list[ContactOut]
     next: str | None
 
 
-class DeletedOut(BaseModel):
+class DeletedOut(Schema):
     deleted: int
 
 
-class OpenApiDocumentOut(BaseModel):
+class OpenApiDocumentOut(Schema):
     """This API's own description (OpenAPI 3.1); only its frame is fixed here."""
 
     model_config = ConfigDict(extra="allow")
@@ -556,17 +579,17 @@ class StaffRetentionIn(Strict):
     ]
 
 
-class StaffRetentionOut(BaseModel):
+class StaffRetentionOut(Schema):
     retention_days: int | Literal["keep"]
 
 
-class StaffMemberOut(BaseModel):
+class StaffMemberOut(Schema):
     agent_id: str
     name: str
     role: Literal["owner", "member"]
 
 
-class StaffRoomOut(BaseModel):
+class StaffRoomOut(Schema):
     room_id: str
     kind: Literal["channel", "group", "direct"]
     name: str
@@ -585,11 +608,11 @@ class StaffRoomWithMembersOut(StaffRoomOut):
     members: list[StaffMemberOut]
 
 
-class StaffRoomListOut(BaseModel):
+class StaffRoomListOut(Schema):
     rooms: list[StaffRoomOut]
 
 
-class FoundRoomOut(BaseModel):
+class FoundRoomOut(Schema):
     room_id: str
     kind: Literal["channel", "group", "direct", "livechat"]
     name: str
@@ -599,17 +622,17 @@ class FoundRoomOut(BaseModel):
     state: RoomState | None = Field(None, description="livechats: their state")
 
 
-class ColleagueOut(BaseModel):
+class ColleagueOut(Schema):
     agent_id: str
     name: str
     status: Status
 
 
-class DirectoryOut(BaseModel):
+class DirectoryOut(Schema):
     rooms: list[FoundRoomOut] | None = None
     users: list[ColleagueOut] | None = None
 
 
-class SearchOut(BaseModel):
+class SearchOut(Schema):
     rooms: list[FoundRoomOut]
     users: list[ColleagueOut]

@@ -4,9 +4,7 @@ availability, profile. Every function answers with the agent's view."""
 from __future__ import annotations
 
 import functools
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from typing import TYPE_CHECKING
 
 from chalicelib.clock import new_id, new_secret
 from chalicelib.errors import (
@@ -25,9 +23,16 @@ from chalicelib.services.views import DEFAULT_SETTINGS, agent_view, colleague_vi
 from chalicelib.store.base import Changed, Taken
 from chalicelib.store.records import Agent, Cursor, Session
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 
 @functools.cache
 def password_hasher() -> PasswordHasher:
+    # Imported on first use: importing app.py must not pay for argon2 and its C bindings, which
+    # only sign-in and registration need (docs/performance.md).
+    from argon2 import PasswordHasher
+
     return PasswordHasher()
 
 
@@ -90,6 +95,8 @@ def login(ctx: Context, email: str, password: str) -> tuple[str, dict]:
     unknown_account_hash = _unknown_account_hash()
     agent_id = ctx.store.agent_id_for_email(_normal(email))
     agent = ctx.store.get_agent(agent_id) if agent_id is not None else None
+    from argon2.exceptions import InvalidHashError, VerificationError  # as password_hasher
+
     try:
         password_hasher().verify(agent.password_hash if agent else unknown_account_hash, password)
     except (VerificationError, InvalidHashError):

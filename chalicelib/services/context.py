@@ -30,13 +30,18 @@ class Context:
 
 
 def build_context(settings: Settings) -> Context:
-    from chalicelib.store.dynamo import (
-        DynamoStore,  # PynamoDB loads when the first request needs it
-    )
+    # PynamoDB and botocore load when the first request needs them, not with app.py.
+    import botocore.session
 
+    from chalicelib.store.dynamo import DynamoStore
+
+    # One botocore session for the store's and the pusher's clients: a session reads botocore's
+    # endpoint data and defaults once for all its clients, where a second one would read them
+    # again (50-75 ms of the first message, which pushes; docs/performance.md).
+    session = botocore.session.get_session()
     return Context(
         settings=settings,
-        store=DynamoStore.from_settings(settings),
-        pusher=Pusher(settings.ws_management_endpoint, settings.region),
+        store=DynamoStore.from_settings(settings, session),
+        pusher=Pusher(settings.ws_management_endpoint, settings.region, session),
         mailer=Mailer(settings.mail_sender, settings.mail_outbox_dir, settings.region),
     )

@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields, replace
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from pynamodb.attributes import MapAttribute
 from pynamodb.connection import Connection as PynamoConnection
@@ -51,6 +51,9 @@ from chalicelib.store.records import (
     StaffRoom,
     Visitor,
 )
+
+if TYPE_CHECKING:
+    from botocore.session import Session as BotocoreSession
 
 GUEST_COUNTER = "counter#guest"
 # Writers racing for a room's next seq retry with the seq they lost to; each retry means
@@ -175,10 +178,34 @@ def _bind(base: type[Model], prefix: str, host: str | None, region: str) -> type
     return type(base.__name__, (base,), namespace)
 
 
+class _Connection(PynamoConnection):
+    """PynamoDB's connection, making its client in the botocore session it is given rather than
+    in one of its own (build_context shares the session with the pusher)."""
+
+    def __init__(self, session: BotocoreSession, region: str, host: str | None) -> None:
+        super().__init__(region=region, host=host)
+        self._session = session
+
+    @property
+    def session(self) -> BotocoreSession:
+        return self._session
+
+
 class DynamoStore(Store):
-    def __init__(self, table_prefix: str, endpoint: str | None, region: str) -> None:
+    def __init__(
+        self,
+        table_prefix: str,
+        endpoint: str | None,
+        region: str,
+        session: BotocoreSession | None = None,
+    ) -> None:
+        """`session`: the botocore session to make the client in; a new one when None."""
         self.table_prefix = table_prefix
-        self._connection = PynamoConnection(region=region, host=endpoint)
+        self._connection = (
+            _Connection(session, region, endpoint)
+            if session is not None
+            else PynamoConnection(region=region, host=endpoint)
+        )
         bound = {m.__name__: _bind(m, table_prefix, endpoint, region) for m in models.ALL_MODELS}
         for model in bound.values():
             # PynamoDB keeps a connection per model class; give each the store's one.
@@ -189,8 +216,10 @@ class DynamoStore(Store):
         self.models: tuple[type[Model], ...] = tuple(bound.values())
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> DynamoStore:
-        return cls(settings.table_prefix, settings.dynamodb_endpoint, settings.region)
+    def from_settings(
+        cls, settings: Settings, session: BotocoreSession | None = None
+    ) -> DynamoStore:
+        return cls(settings.table_prefix, settings.dynamodb_endpoint, settings.region, session)
 
     def observe_calls(self, handler: Any) -> None:
         """Call `handler` before each DynamoDB request (botocore's `before-call` event): the
