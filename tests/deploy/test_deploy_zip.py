@@ -19,7 +19,7 @@ from pathlib import Path
 from infra.package import RUNTIME_PROVIDED, ZIP_LIMIT_BYTES, lambda_requirements, runtime_provided
 
 REPO = Path(__file__).resolve().parents[2]
-FIVE_MB = 5 * 1024 * 1024
+SEVEN_MIB = 7 * 1024 * 1024
 # The venv of `make tools` with the boto3/botocore of the Lambda python3.13 runtime
 # (requirements-lambda-runtime.txt).
 LAMBDA_RUNTIME_PYTHON = REPO / ".venv-lambda-runtime" / "bin" / "python"
@@ -33,10 +33,10 @@ def names(packaged) -> list[str]:
         return archive.namelist()
 
 
-def test_the_zip_is_at_most_5_mb(packaged):
+def test_the_zip_is_at_most_7_mib(packaged):
     size = packaged.zip_path.stat().st_size
-    assert ZIP_LIMIT_BYTES == FIVE_MB
-    assert size <= FIVE_MB, f"{size / 1e6:.2f} MB"
+    assert ZIP_LIMIT_BYTES == SEVEN_MIB
+    assert size <= SEVEN_MIB, f"{size / 1e6:.2f} MB"
     assert packaged.report["zip_bytes"] == size
 
 
@@ -144,20 +144,27 @@ def test_lambda_requirements_drop_only_chalice():
     assert lambda_requirements(text) == "# comment\nargon2-cffi==25.1.0\npynamodb==6.1.0\n"
 
 
-def test_the_app_answers_from_the_zip_with_only_the_runtimes_boto3(
-    packaged_for_this_machine, tmp_path
-):
-    """Like Lambda: the zip's files first, then boto3 and botocore at the Lambda runtime's
-    version, nothing else (python -S: no site-packages)."""
+def lambda_like(packaged, tmp_path: Path) -> tuple[Path, Path]:
+    """The zip extracted (code) beside boto3 and botocore at the Lambda runtime's version
+    (runtime), for `LAMBDA_RUNTIME_PYTHON -S` with both first on sys.path."""
     assert LAMBDA_RUNTIME_PYTHON.exists(), "`make tools` makes .venv-lambda-runtime"
     code = tmp_path / "code"
-    with zipfile.ZipFile(packaged_for_this_machine.zip_path) as archive:
+    with zipfile.ZipFile(packaged.zip_path) as archive:
         archive.extractall(code)
     runtime = tmp_path / "runtime"
     runtime.mkdir()
     (site,) = (REPO / ".venv-lambda-runtime" / "lib").glob("python3.13/site-packages")
     for name in ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six.py"):
         (runtime / name).symlink_to(site / name)
+    return code, runtime
+
+
+def test_the_app_answers_from_the_zip_with_only_the_runtimes_boto3(
+    packaged_for_this_machine, tmp_path
+):
+    """Like Lambda: the zip's files first, then boto3 and botocore at the Lambda runtime's
+    version, nothing else (python -S: no site-packages)."""
+    code, runtime = lambda_like(packaged_for_this_machine, tmp_path)
     event = {
         "resource": "/config",
         "path": "/config",
@@ -213,6 +220,40 @@ def test_the_app_answers_from_the_zip_with_only_the_runtimes_boto3(
     answer = json.loads(answer_line)
     assert answer["statusCode"] == 200
     assert json.loads(answer["body"])["ws_url"] == environment["WS_URL"]
+
+
+def test_a_cold_start_compiles_nothing_of_the_zip(packaged_for_this_machine, tmp_path):
+    """Lambda's code directory is read-only: a module without bytecode in the zip would be
+    compiled at every cold start. Importing app.py and the store (what the first request
+    loads) finds the bytecode of each of the zip's modules, and Python accepts it (-v says
+    "matches" where it uses a .pyc)."""
+    code, runtime = lambda_like(packaged_for_this_machine, tmp_path)
+    script = textwrap.dedent(
+        f"""
+        import json, os, sys
+        sys.path[:0] = [{str(code)!r}, {str(runtime)!r}]
+        import app
+        import chalicelib.store.dynamo
+        print(json.dumps(sorted(
+            m.__file__ for m in list(sys.modules.values())
+            if (getattr(m, "__file__", None) or "").startswith({str(code)!r})
+            and m.__file__.endswith(".py")
+        )))
+        """
+    )
+    run = subprocess.run(
+        [str(LAMBDA_RUNTIME_PYTHON), "-S", "-B", "-v", "-c", script],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "eu-central-1"},
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    from_zip = json.loads(run.stdout.strip().splitlines()[-1])
+    assert f"{code}/app.py" in from_zip and f"{code}/pydantic/main.py" in from_zip
+    used_bytecode = set(re.findall(r"^# \S+\.pyc matches (\S+)$", run.stderr, re.MULTILINE))
+    assert [file for file in from_zip if file not in used_bytecode] == []
 
 
 def lambda_runtime_botocore() -> str:
