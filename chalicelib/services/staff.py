@@ -15,10 +15,11 @@ from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.services import events
 from chalicelib.services.context import Context
+from chalicelib.services.events import CONNECTING_GRACE_SECONDS
 from chalicelib.services.principals import AgentPrincipal, Principal
 from chalicelib.services.views import room_view
 from chalicelib.store.base import Changed, Taken
-from chalicelib.store.records import Agent, StaffMember, StaffRoom
+from chalicelib.store.records import Agent, Connection, StaffMember, StaffRoom
 
 ROOM_ID_PREFIX = "team_"
 DIRECT_MAX_MEMBERS = 8
@@ -73,6 +74,35 @@ def tell(ctx: Context, agent_ids: Iterable[str], event: str, room: StaffRoom) ->
     for agent_id in dict.fromkeys(agent_ids):
         payload = {"type": "staff_room", "event": event, "room": staff_room_view(room, agent_id)}
         events.notify(ctx, [agent_id], payload)
+
+
+def push_to_online_members(
+    ctx: Context, room: StaffRoom, payload: dict, skip: str | None = None
+) -> None:
+    """Send to the live connections of the room's online members; forget gone connections."""
+    now = ctx.now()
+    online = [c for c in ctx.store.online_agent_connections(now) if c.principal_id != skip]
+    agent_ids = {c.principal_id for c in online}
+    if room.kind == "direct":
+        members = agent_ids & set(room.direct_members)
+    else:
+        members = ctx.store.staff_members_among(room.room_id, agent_ids)
+    _post(ctx, (c for c in online if c.principal_id in members), payload, now)
+
+
+def _post(ctx: Context, connections: Iterable[Connection], payload: dict, now: float) -> None:
+    for connection in connections:
+        if ctx.pusher.post(connection.connection_id, payload):
+            continue
+        if now - connection.connected_at >= CONNECTING_GRACE_SECONDS:
+            ctx.store.remove_connection(connection.connection_id)
+
+
+def tell_the_others(ctx: Context, room: StaffRoom | None, changed_member: str) -> None:
+    """The room's other online members hear its new member count (`updated`)."""
+    if room is not None:
+        payload = {"type": "staff_room", "event": "updated", "room": staff_room_view(room, "")}
+        push_to_online_members(ctx, room, payload, skip=changed_member)
 
 
 # ---- reading a room with the asker's rights ------------------------------------------------------
@@ -274,6 +304,7 @@ def leave(ctx: Context, principal: Principal, room_id: str) -> None:
     room, _ = load_member(ctx, principal, room_id)
     ctx.store.remove_staff_member(room.room_id, principal.id)
     tell(ctx, [principal.id], "removed", room)
+    tell_the_others(ctx, ctx.store.get_staff_room(room.room_id), principal.id)
 
 
 def add_member(ctx: Context, principal: Principal, room_id: str, agent_id: str) -> dict:
@@ -291,6 +322,7 @@ def remove_member(ctx: Context, principal: Principal, room_id: str, agent_id: st
     if not ctx.store.remove_staff_member(room.room_id, agent_id):
         raise NotFound(f"agent_id: {agent_id!r} is no member", "member_not_found")
     tell(ctx, [agent_id], "removed", room)
+    tell_the_others(ctx, ctx.store.get_staff_room(room.room_id), agent_id)
 
 
 def _add(ctx: Context, room: StaffRoom, agent_id: str, name: str) -> None:
@@ -299,7 +331,9 @@ def _add(ctx: Context, room: StaffRoom, agent_id: str, name: str) -> None:
     except Changed as exc:
         raise NotFound(f"unknown room_id {room.room_id!r}", "room_not_found") from exc
     if added:
-        tell(ctx, [agent_id], "added", ctx.store.get_staff_room(room.room_id) or room)
+        now_with_them = ctx.store.get_staff_room(room.room_id) or room
+        tell(ctx, [agent_id], "added", now_with_them)
+        tell_the_others(ctx, now_with_them, agent_id)
 
 
 def mark_read(ctx: Context, principal: Principal, room_id: str, seq: int) -> dict:

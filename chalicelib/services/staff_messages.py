@@ -10,17 +10,15 @@ the online members, never with all members of a channel.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from chalicelib.clock import new_id
 from chalicelib.errors import Forbidden, NotFound, TooLarge
 from chalicelib.services import staff
 from chalicelib.services.context import Context
-from chalicelib.services.events import CONNECTING_GRACE_SECONDS
 from chalicelib.services.principals import Principal
 from chalicelib.services.views import message_view
 from chalicelib.store.base import Changed
-from chalicelib.store.records import Connection, Message, MessageDraft, StaffRoom
+from chalicelib.store.records import Message, MessageDraft, StaffRoom
 
 EDIT_WINDOW_MINUTES = 15
 DEFAULT_RETENTION_DAYS = 90
@@ -82,7 +80,7 @@ def send(
         for agent_id in mentioned:
             ctx.store.note_staff_mention(room.room_id, agent_id)
         payload = {"type": "message", "message": view, "mentions": sorted(mentioned)}
-        push_to_online_members(ctx, appended.room, payload)
+        staff.push_to_online_members(ctx, appended.room, payload)
     return view, appended.created
 
 
@@ -104,7 +102,7 @@ def typing(ctx: Context, principal: Principal, room_id: str, is_typing: bool) ->
         "author": {"kind": "agent", "id": principal.id, "name": principal.name},
         "typing": is_typing,
     }
-    push_to_online_members(ctx, room, payload, skip=principal.id)
+    staff.push_to_online_members(ctx, room, payload, skip=principal.id)
 
 
 def change(ctx: Context, principal: Principal, room_id: str, seq: int, text: str | None) -> dict:
@@ -128,7 +126,7 @@ def change(ctx: Context, principal: Principal, room_id: str, seq: int, text: str
             "message_not_editable",
         ) from exc
     view = staff_message_view(message)
-    push_to_online_members(ctx, room, {"type": "message", "message": view, "mentions": []})
+    staff.push_to_online_members(ctx, room, {"type": "message", "message": view, "mentions": []})
     return view
 
 
@@ -156,25 +154,3 @@ def _mentioned(ctx: Context, room: StaffRoom, text: str, author_id: str) -> set[
             if folded.startswith(wanted, start) and not folded[end : end + 1].isalnum():
                 found.add(agent_id)
     return found - {author_id}
-
-
-def push_to_online_members(
-    ctx: Context, room: StaffRoom, payload: dict, skip: str | None = None
-) -> None:
-    """Send to the live connections of the room's online members; forget gone connections."""
-    now = ctx.now()
-    online = [c for c in ctx.store.online_agent_connections(now) if c.principal_id != skip]
-    agent_ids = {c.principal_id for c in online}
-    if room.kind == "direct":
-        members = agent_ids & set(room.direct_members)
-    else:
-        members = ctx.store.staff_members_among(room.room_id, agent_ids)
-    _post(ctx, (c for c in online if c.principal_id in members), payload, now)
-
-
-def _post(ctx: Context, connections: Iterable[Connection], payload: dict, now: float) -> None:
-    for connection in connections:
-        if ctx.pusher.post(connection.connection_id, payload):
-            continue
-        if now - connection.connected_at >= CONNECTING_GRACE_SECONDS:
-            ctx.store.remove_connection(connection.connection_id)

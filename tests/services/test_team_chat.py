@@ -194,6 +194,28 @@ def test_owners_and_admins_manage_a_channel_and_everyone_affected_is_told(world)
     assert staff.my_rooms(world.ctx, ben.p, "name") == []
 
 
+def test_the_other_members_hear_the_new_member_count_when_someone_comes_or_goes(world):
+    anna, ben, carl = world.agent("Anna"), world.agent("Ben"), world.agent("Carl")
+    group = staff.create_channel(world.ctx, anna.p, "group", "Ops", None, [ben.agent_id])
+    channel = staff.create_channel(world.ctx, anna.p, "channel", "General", None, [])
+
+    def counts_heard(agent) -> list[tuple[str, int]]:
+        return [
+            (p["room"]["name"], p["room"]["members_count"])
+            for p in agent.pushed("staff_room")
+            if p["event"] == "updated"
+        ]
+
+    staff.add_member(world.ctx, anna.p, group["room_id"], carl.agent_id)
+    staff.remove_member(world.ctx, anna.p, group["room_id"], ben.agent_id)
+    staff.leave(world.ctx, carl.p, group["room_id"])
+    staff.join(world.ctx, ben.p, channel["room_id"])
+    assert counts_heard(anna) == [("Ops", 3), ("Ops", 2), ("Ops", 1), ("General", 2)]
+    # Who came or went hears `added` or `removed` instead.
+    assert counts_heard(ben) == [("Ops", 3)]
+    assert counts_heard(carl) == [("Ops", 2)]
+
+
 def test_leaving_a_channel_stops_its_messages(world):
     anna, ben = world.agent("Anna"), world.agent("Ben")
     room = staff.create_channel(world.ctx, anna.p, "channel", "General", None, [ben.agent_id])
