@@ -244,6 +244,24 @@ def test_a_removed_member_loses_the_group_and_an_added_one_gets_it(stack, websit
     expect(carl.toast()).to_contain_text(f"Sie sind jetzt Mitglied von „{group}“.")
 
 
+def test_a_member_watching_the_member_list_sees_a_colleague_removed_live(
+    stack, website, agent_console
+):
+    ben_name, dora_name = named("Ben"), named("Dora")
+    anna, colleagues, _, _ = group_of(agent_console, website, stack, ben_name, dora_name)
+    dora = colleagues[dora_name]
+    open_members(dora)
+    expect(dora.page.locator("#room-member-list")).to_contain_text(ben_name)
+
+    open_members(anna)
+    member = anna.page.locator("#room-member-list li", has_text=ben_name)
+    member.get_by_role("button", name="Entfernen").click()
+    anna.confirm("Entfernen")
+
+    expect(dora.page.locator("#room-member-list")).not_to_contain_text(ben_name)
+    expect(dora.page.locator("#room-member-list li")).to_have_count(2)
+
+
 def test_a_deleted_group_disappears_for_every_member(stack, website, agent_console):
     ben_name = named("Ben")
     anna, colleagues, room_id, group = group_of(agent_console, website, stack, ben_name)
