@@ -129,3 +129,22 @@ def test_a_system_line_writes_no_client_id_claim(store_and_units):
         store.append_message(taken, line, NOW + 5000)
 
     assert units.write == 4.0
+
+
+def test_starting_taking_and_closing_a_chat(store_and_units):
+    """Created with its first message (one transaction: the room with its queue and visitor
+    index entries, its link in the department's list, the message, its claim); taken (the room
+    leaves the queue index, the agent's link); closed (the room alone, no index entry)."""
+    store, units = store_and_units
+    queued = a_room()
+
+    with units.counting():
+        first = store.create_room(queued, a_draft("c1"))
+    assert units.write == 12.0
+    assert first is not None
+    with units.counting():
+        taken = store.take_room(first.room, "agt_1", "Paula", "t", (), NOW + 99)
+    assert units.write == 6.0
+    with units.counting():
+        store.close_room(taken, "2026-01-02", "visitor", None, NOW + 99)
+    assert units.write == 1.0
