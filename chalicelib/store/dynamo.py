@@ -629,10 +629,13 @@ class DynamoStore(Store):
             raise Taken(room.room_id) from exc
         return Appended(message, True, created)
 
-    def _department_link(self, room: Room, department_id: str, retention_hours: int = 0) -> Model:
+    def _department_link(
+        self, room: Room, department_id: str, retention_hours: int | None = None
+    ) -> Model:
         """The room in its department's list, kept while the room may be: until its idle end,
-        and after that as long as a close then would keep it (the department's retention)."""
-        retention = retention_hours or room.retention_hours
+        and after that as long as a close then would keep it (the department's retention, the
+        room's own unless it moves into another department)."""
+        retention = room.retention_hours if retention_hours is None else retention_hours
         return self.m.AgentRoomItem(
             department_key(department_id),
             room.created_key,
@@ -775,10 +778,13 @@ class DynamoStore(Store):
                 Item.department_id.set(department.department_id),
                 Item.retention_hours.set(department.retention_hours),
             ]
-            links.append(
-                self._department_link(room, department.department_id, department.retention_hours)
-            )
-            unlinks.append(self._department_link(room, room.department_id))
+            # Only a move changes the link (a transaction may not touch one item twice).
+            if department.department_id != room.department_id:
+                link = self._department_link(
+                    room, department.department_id, department.retention_hours
+                )
+                links.append(link)
+                unlinks.append(self._department_link(room, room.department_id))
         forwarded = self._change_room(
             room,
             [

@@ -558,6 +558,18 @@ def test_forwarding_to_an_agent_can_move_the_room_into_their_department(store):
     assert list(store.rooms_of_department("sales", None)) == []
 
 
+def test_forwarding_to_an_agent_with_the_rooms_own_department_keeps_it_listed_there(store):
+    queued = room()
+    store.create_room(queued, None)
+    taken = store.take_room(queued, "agt_1", "Paula", "t", (), NOW + 99)
+    sales = Department("sales", "Sales", 48)
+
+    moved = store.forward_room_to_agent(taken, "agt_2", "Lars", (), NOW + 99, department=sales)
+
+    assert (moved.department_id, moved.retention_hours, moved.agent_id) == ("sales", 48, "agt_2")
+    assert [r.room_id for r in store.rooms_of_department("sales", None)] == [queued.room_id]
+
+
 def test_forwarding_moves_the_room_only_while_the_same_agent_serves_it(store):
     queued = room()
     store.create_room(queued, None)
