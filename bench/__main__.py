@@ -2,11 +2,14 @@
 
     python -m bench --lambda-zip build/package/prod/deployment.zip [--quick]
     python -m bench --render
+    python -m bench --calls
 
 Writes bench/results.json and bench/results.md and pastes the tables into docs/performance.md.
 `--quick` runs every phase at a small scale (a smoke test of the harness; its figures mean
 little) and writes to build/bench/ instead, leaving the committed results and docs alone.
 `--render` measures nothing and writes the tables anew from bench/results.json.
+`--calls` measures only the calls per operation (an in-process stack, minutes instead of the
+whole run), reprices them and keeps every other figure of bench/results.json, with a note.
 """
 
 from __future__ import annotations
@@ -126,6 +129,23 @@ def run(lambda_zip: Path, quick: bool) -> dict:
     return cost.priced_results(measured, cost.load_prices())
 
 
+CALLS_NOTE = "calls and page_view measured anew"
+
+
+def calls_only(results: dict) -> dict:
+    """`results` with the calls per operation measured anew and priced, noted as such."""
+    load_average_before = os.getloadavg()[0]
+    calls, page_view = measure_calls()
+    note = (
+        f"{CALLS_NOTE} {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} by `python -m bench "
+        f"--calls` (commit {_commit()}, load average {load_average_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after); the other figures are from the run above"
+    )
+    notes = [n for n in results["notes"] if not n.startswith(CALLS_NOTE)] + [note]
+    remeasured = {**results, "calls": calls, "page_view": page_view, "notes": notes}
+    return cost.priced_results(remeasured, cost.load_prices())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--lambda-zip", type=Path, help="from `make package` (required to run)")
@@ -135,9 +155,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="measure nothing: write results.md and the docs anew from bench/results.json",
     )
+    parser.add_argument(
+        "--calls",
+        action="store_true",
+        help="measure only the calls per operation; keep the other figures of bench/results.json",
+    )
     args = parser.parse_args(argv)
-    if args.render:
+    if args.render or args.calls:
         results = json.loads((report.RESULTS_DIR / "results.json").read_text(encoding="utf-8"))
+        if args.calls:
+            results = calls_only(results)
         report.write(results, report.RESULTS_DIR, docs=True)
         return 0
     if args.lambda_zip is None or not args.lambda_zip.is_file():

@@ -230,8 +230,6 @@ CHAT_MESSAGES = 20
 # Team chat's channel registers 200 agents from 127.0.0.1, beyond the per-address limit of
 # anonymous calls (60 a minute); the limit's counting calls stay, so the counts are the same.
 UNLIMITED_RATE = {"RATE_LIMIT_PER_MINUTE": "1000000"}
-# A 10-minute chat: the widget sends a heartbeat every 4 minutes (widget/src/chat.js).
-VISITOR_HEARTBEATS_PER_CHAT = 2
 EVENT_TIMEOUT = 30.0
 
 
@@ -303,7 +301,10 @@ async def _say(people: People, sender: Socket, receiver: Socket, room_id: str) -
 async def _whole_chat(people: People, agent: Agent) -> None:
     """One chat of CHAT_MESSAGES messages, taking turns, from the visitor's arrival to the
     closed socket; each message is typed first, as the widget reports it (one `typing` frame
-    at most every 5 s while typing, and no "off")."""
+    at most every 5 s while typing, and no "off"). No visitor heartbeat: over the 10 minutes
+    of a chat (bench/cost.py) the visitor's frames come about every 30 s, and the widget beats
+    only after 4 minutes without a frame of its own or an hour after its last heartbeat
+    (widget/src/chat/connection.js)."""
     chat = await people.open_conversation("chat-visitor", agent, EVENT_TIMEOUT)  # message 1
     visitor = chat.visitor
     for number in range(2, CHAT_MESSAGES + 1):
@@ -312,8 +313,6 @@ async def _whole_chat(people: People, agent: Agent) -> None:
         )
         await sender.send(action="typing", room_id=chat.room_id, typing=True)
         await _say(people, sender, receiver, chat.room_id)
-    for _ in range(VISITOR_HEARTBEATS_PER_CHAT):
-        await visitor.socket.send(action="heartbeat")
     await people.rest.call("POST", f"/rooms/{chat.room_id}/close", {}, visitor=visitor.token)
     await visitor.socket.close()
 

@@ -292,8 +292,8 @@ class People:
         )
         return department_id
 
-    async def online_agent(self, name: str, department_id: str) -> Agent:
-        """Register, approve, sign in, connect, switch the toggle on and go online."""
+    async def approved_agent(self, name: str, department_id: str) -> tuple[str, str]:
+        """Register and approve an agent of the department: (agent id, email)."""
         email = f"{name}-{uuid.uuid4().hex[:8]}@bench.example"
         await self.rest.call(
             "POST",
@@ -312,6 +312,11 @@ class People:
             {"role": "agent", "departments": [department_id]},
             token=self.admin_token,
         )
+        return agent_id, email
+
+    async def online_agent(self, name: str, department_id: str) -> Agent:
+        """Register, approve, sign in, connect, switch the toggle on and go online."""
+        agent_id, email = await self.approved_agent(name, department_id)
         login = await self.rest.call(
             "POST", "/auth/login", {"email": email, "password": AGENT_PASSWORD}
         )

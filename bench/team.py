@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable
 
 from bench import cost
-from bench.live import AGENT_PASSWORD, Agent, People, Rest, new_client_id
+from bench.live import Agent, People, Rest, new_client_id
 
 TEAM_CHANNEL_MEMBERS = 200
 TEAM_CHANNEL_ONLINE = 20
@@ -26,20 +26,8 @@ MESSAGES = 1000
 
 async def _offline_member(people: People, name: str, department_id: str) -> str:
     """An active agent who never signs in: a member who is not online."""
-    email = f"{name}-{uuid.uuid4().hex[:8]}@bench.example"
-    registered = await people.rest.call(
-        "POST",
-        "/auth/register",
-        {"email": email, "name": name, "password": AGENT_PASSWORD},
-        expect=(202,),
-    )
-    await people.rest.call(
-        "POST",
-        f"/admin/agents/{registered['agent_id']}/approve",
-        {"role": "agent", "departments": [department_id]},
-        token=people.admin_token,
-    )
-    return registered["agent_id"]
+    agent_id, _email = await people.approved_agent(name, department_id)
+    return agent_id
 
 
 async def team_operations(people: People, department_id: str, window: Callable) -> dict:

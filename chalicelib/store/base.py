@@ -353,6 +353,7 @@ class Store(ABC):
         """Number the message with the room's next seq and store both, with the claim of its
         client_id, in one transaction: seqs have no holes and a message is readable as soon as
         any later one is. A client_id sent before gives back that message (`created` False).
+        A system line claims none (`MessageDraft.claims_client_id`).
         With `room_expires_at` the room must not be closed (`Closed`) and lives that long;
         without it (the closing line) it may be."""
 

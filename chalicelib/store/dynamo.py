@@ -8,6 +8,7 @@ costs a new Lambda container about 0.1 s per table it touches).
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields, replace
 from types import SimpleNamespace
@@ -56,6 +57,8 @@ if TYPE_CHECKING:
     from botocore.session import Session as BotocoreSession
 
 GUEST_COUNTER = "counter#guest"
+# A department's rooms are read this many at a time: its links, then the rooms themselves.
+DEPARTMENT_ROOMS_PAGE = 25
 # Writers racing for a room's next seq retry with the seq they lost to; each retry means
 # another writer succeeded, so this many is reached only by that many writers at once.
 APPEND_ATTEMPTS = 100
@@ -123,6 +126,11 @@ def _values(record: Any) -> dict[str, Any]:
         if value is not None:
             values[f.name] = value
     return values
+
+
+def department_key(department_id: str) -> str:
+    """The partition of a department's room links in the agent-rooms table."""
+    return f"department#{department_id}"
 
 
 def client_key(room_id: str, client_id: str) -> str:
@@ -225,6 +233,21 @@ class DynamoStore(Store):
         """Call `handler` before each DynamoDB request (botocore's `before-call` event): the
         tests and the bench count calls with it."""
         self._connection.client.meta.events.register("before-call.dynamodb", handler)
+
+    def observe_capacity(self, handler: Any) -> None:
+        """Ask each DynamoDB request for the capacity it consumes and call `handler` with the
+        operation's name and the answer's `ConsumedCapacity`: tests assert write units with it."""
+        events = self._connection.client.meta.events
+
+        def ask(params: dict, model: Any, **_kwargs: Any) -> None:
+            if "ReturnConsumedCapacity" in model.input_shape.members:
+                params["ReturnConsumedCapacity"] = "TOTAL"
+
+        def answered(parsed: dict, model: Any, **_kwargs: Any) -> None:
+            handler(model.name, parsed.get("ConsumedCapacity"))
+
+        events.register("before-parameter-build.dynamodb", ask)
+        events.register("after-call.dynamodb", answered)
 
     # ---- tables (local runs and tests; AWS has infra/) -----------------------------------------
 
@@ -615,10 +638,10 @@ class DynamoStore(Store):
 
     def create_room(self, room: Room, first: MessageDraft | None) -> Appended | None:
         Item = self.m.RoomItem
+        new_room = (self._room_item(room), Item.room_id.does_not_exist())
         if first is None:
             try:
-                with _conditional():
-                    self._room_item(room).save(condition=Item.room_id.does_not_exist())
+                self._transact(new_room, (self._department_link(room, room.department_id), None))
             except _Condition as exc:
                 raise Taken(room.room_id) from exc
             return None
@@ -627,12 +650,27 @@ class DynamoStore(Store):
         try:
             self._transact(
                 (self._room_item(created), Item.room_id.does_not_exist()),
+                (self._department_link(room, room.department_id), None),
                 (self.m.MessageItem(**_values(message)), None),
                 (self._claim(message), None),
             )
         except _Condition as exc:
             raise Taken(room.room_id) from exc
         return Appended(message, True, created)
+
+    def _department_link(
+        self, room: Room, department_id: str, retention_hours: int | None = None
+    ) -> Model:
+        """The room in its department's list, kept while the room may be: until its idle end,
+        and after that as long as a close then would keep it (the department's retention, the
+        room's own unless it moves into another department)."""
+        retention = room.retention_hours if retention_hours is None else retention_hours
+        return self.m.AgentRoomItem(
+            department_key(department_id),
+            room.created_key,
+            room_id=room.room_id,
+            expires_at=room.expires_at + retention * 3600,
+        )
 
     def _claim(self, message: Message) -> Model:
         """The client_id's claim: a resend finds the message by it."""
@@ -659,21 +697,29 @@ class DynamoStore(Store):
         return sorted((_record(Room, item) for item in found), key=lambda r: r.room_id)
 
     def _change_room(
-        self, room: Room, actions: list, condition: Condition, link: Model | None = None
+        self,
+        room: Room,
+        actions: list,
+        condition: Condition,
+        links: tuple[Model, ...] = (),
+        unlinks: tuple[Model, ...] = (),
     ) -> Room:
-        """Apply `actions` while `condition` holds; with `link`, put it in the same transaction
-        (the room then is as read, changed by the caller's knowledge)."""
+        """Apply `actions` while `condition` holds; with `links` to put or `unlinks` to delete,
+        in the same transaction (the room then is as read, changed by the caller's knowledge)."""
         Item = self.m.RoomItem
         item = Item(room.room_id)
         actions = [*actions, Item.version.add(1)]
         guard = Item.room_id.exists() & condition
         try:
-            if link is None:
+            if not links and not unlinks:
                 self._update(item, actions, guard)
                 return _record(Room, item)
             with _conditional(), TransactWrite(connection=self._connection) as transaction:
                 transaction.update(item, actions, condition=guard)
-                transaction.save(link)
+                for link in links:
+                    transaction.save(link)
+                for unlink in unlinks:
+                    transaction.delete(unlink)
         except _Condition as exc:
             raise Changed(room.room_id) from exc
         return replace(room, version=room.version + 1)
@@ -714,7 +760,7 @@ class DynamoStore(Store):
                 *(Item.live[c].set(agent_id) for c in connections),
             ],
             (Item.state == "queued") & (Item.version == room.version),
-            link=self._link(agent_id, room, link_expires_at),
+            links=(self._link(agent_id, room, link_expires_at),),
         )
         return replace(
             taken,
@@ -754,11 +800,20 @@ class DynamoStore(Store):
     ) -> Room:
         Item = self.m.RoomItem
         moves = []
+        links = [self._link(agent_id, room, link_expires_at)]
+        unlinks = []
         if department is not None:
             moves = [
                 Item.department_id.set(department.department_id),
                 Item.retention_hours.set(department.retention_hours),
             ]
+            # Only a move changes the link (a transaction may not touch one item twice).
+            if department.department_id != room.department_id:
+                link = self._department_link(
+                    room, department.department_id, department.retention_hours
+                )
+                links.append(link)
+                unlinks.append(self._department_link(room, room.department_id))
         forwarded = self._change_room(
             room,
             [
@@ -770,7 +825,8 @@ class DynamoStore(Store):
                 *moves,
             ],
             self._served_by_same_agent(room),
-            link=self._link(agent_id, room, link_expires_at),
+            links=tuple(links),
+            unlinks=tuple(unlinks),
         )
         staying = {c: p for c, p in room.live.items() if p != room.agent_id}
         if department is not None:
@@ -796,7 +852,7 @@ class DynamoStore(Store):
         retention_hours: int,
     ) -> Room:
         Item = self.m.RoomItem
-        return self._change_room(
+        forwarded = self._change_room(
             room,
             [
                 Item.state.set("queued"),
@@ -810,6 +866,19 @@ class DynamoStore(Store):
                 *self._agent_leaves(room),
             ],
             self._served_by_same_agent(room),
+            links=(self._department_link(room, department_id, retention_hours),),
+            unlinks=(self._department_link(room, room.department_id),),
+        )
+        return replace(
+            forwarded,
+            state="queued",
+            department_id=department_id,
+            agent_id=None,
+            agent_name=None,
+            queued_key=queued_key,
+            queued_at=queued_at,
+            retention_hours=retention_hours,
+            live={c: p for c, p in room.live.items() if p != room.agent_id},
         )
 
     def close_room(
@@ -858,6 +927,7 @@ class DynamoStore(Store):
                 keys.delete(Key(client_key(room.room_id, message.client_id)))
         for agent_id in room.served_by:
             self.m.AgentRoomItem(agent_id, room.created_key).delete()
+        self._department_link(room, room.department_id).delete()
 
     def queued_rooms(self, department_id: str, limit: int, now: float) -> list[Room]:
         Item = self.m.RoomItem
@@ -875,12 +945,23 @@ class DynamoStore(Store):
         )
 
     def rooms_of_department(self, department_id: str, before_key: str | None) -> Iterator[Room]:
-        Item = self.m.RoomItem
-        condition = Item.created_key < before_key if before_key else None
-        found = Item.department_index.query(
-            department_id, range_key_condition=condition, scan_index_forward=False
+        Link = self.m.AgentRoomItem
+        condition = Link.created_key < before_key if before_key else None
+        links = Link.query(
+            department_key(department_id),
+            range_key_condition=condition,
+            scan_index_forward=False,
+            page_size=DEPARTMENT_ROOMS_PAGE,
         )
-        return (_record(Room, item) for item in found)
+        for page in itertools.batched(links, DEPARTMENT_ROOMS_PAGE, strict=False):
+            found = {
+                item.room_id: item
+                for item in self.m.RoomItem.batch_get([link.room_id for link in page])
+            }
+            # A room gone by TTL has no item; its link stays until its own expiry.
+            yield from (
+                _record(Room, found[link.room_id]) for link in page if link.room_id in found
+            )
 
     def room_ids_of_visitor(self, visitor_id: str) -> list[str]:
         return [item.room_id for item in self.m.RoomItem.visitor_index.query(visitor_id)]
@@ -914,7 +995,9 @@ class DynamoStore(Store):
                 with _conditional(), TransactWrite(connection=self._connection) as transaction:
                     transaction.update(Item(room.room_id), actions, condition=condition)
                     transaction.save(self.m.MessageItem(**_values(message)))
-                    transaction.save(self._claim(message), condition=Key.key.does_not_exist())
+                    if draft.claims_client_id:
+                        claim = self._claim(message)
+                        transaction.save(claim, condition=Key.key.does_not_exist())
             except _Condition:
                 fresh = self.get_room(room.room_id, 0)
                 earlier = self.message_for_client_id(room.room_id, draft.client_id, 0)

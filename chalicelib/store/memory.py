@@ -619,7 +619,8 @@ class MemoryStore(Store):
         seq = stored.last_seq + 1
         message = Message(room_id=room.room_id, seq=seq, **vars(draft))
         self._messages[room.room_id][seq] = message
-        self._client_ids[(room.room_id, draft.client_id)] = seq
+        if draft.claims_client_id:
+            self._client_ids[(room.room_id, draft.client_id)] = seq
         updated = replace(stored, last_seq=seq)
         if room_expires_at is not None:
             updated = replace(updated, expires_at=room_expires_at)

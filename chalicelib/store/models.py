@@ -191,15 +191,6 @@ class ContactItem(Model):
     expires_at = TtlNumberAttribute()
 
 
-class RoomDepartmentIndex(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "department-index"
-        projection = AllProjection()
-
-    department_id = UnicodeAttribute(hash_key=True)
-    created_key = UnicodeAttribute(range_key=True)
-
-
 class RoomQueueIndex(GlobalSecondaryIndex):
     """Sparse: only queued rooms carry `queue_department`."""
 
@@ -246,13 +237,15 @@ class RoomItem(Model):
     version = NumberAttribute(default=0)
     live: MapAttribute = MapAttribute(default=dict)  # connection id -> visitor or agent id
     expires_at = TtlNumberAttribute()
-    department_index = RoomDepartmentIndex()
     queue_index = RoomQueueIndex()
     visitor_index = RoomVisitorIndex()
 
 
 class AgentRoomItem(Model):
-    """Rooms an agent serves or has served, newest first (S12's list of an agent's chats)."""
+    """Rooms an agent serves or has served, newest first (S12's list of an agent's chats), and
+    under `department#<id>` the rooms of a department: a link is written when a room enters a
+    department, never per message, where an index of the rooms table would be rewritten with
+    every change of the room (its `last_seq`, `expires_at`, `live`)."""
 
     class Meta(_Meta):
         base_name = "agent-rooms"

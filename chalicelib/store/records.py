@@ -161,6 +161,12 @@ class MessageDraft:
     event: str | None = None  # system lines: what happened, for the widget's language
     event_name: str | None = None  # and whom it names (an agent or a department)
 
+    @property
+    def claims_client_id(self) -> bool:
+        """Clients resend what was not echoed, under its client_id; the server writes a system
+        line once, under a new one, so its claim would be written for nobody."""
+        return self.author_kind != "system"
+
 
 @dataclass(frozen=True)
 class Message:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from bench import __main__ as bench_main
 from bench import report
 from bench.report import PERFORMANCE_DOC, RESULTS_DIR
 
@@ -47,3 +48,20 @@ def test_splicing_replaces_only_what_lies_between_the_markers():
     )
     with pytest.raises(ValueError, match="markers"):
         report.splice("# no markers\n", "table\n")
+
+
+def test_measuring_only_the_calls_keeps_the_other_figures_and_says_so(monkeypatch):
+    results = json.loads(json.dumps(RESULTS))
+    results["notes"] = ["calls and page_view measured anew earlier", "a note of the run"]
+    calls = json.loads(json.dumps(RESULTS["calls"]))
+    calls["chat_20_messages"]["write_units"] += 100.0
+    monkeypatch.setattr(bench_main, "measure_calls", lambda: (calls, RESULTS["page_view"]))
+
+    remeasured = bench_main.calls_only(results)
+
+    assert remeasured["calls"] == calls
+    assert remeasured["sizes"] == RESULTS["sizes"] and remeasured["load"] == RESULTS["load"]
+    assert remeasured["cost_usd"]["per_1000_chats"] > RESULTS["cost_usd"]["per_1000_chats"]
+    assert remeasured["notes"][0] == "a note of the run"
+    assert remeasured["notes"][1].startswith("calls and page_view measured anew 20")
+    assert len(remeasured["notes"]) == 2

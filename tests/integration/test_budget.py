@@ -33,6 +33,8 @@ BUDGETS = {
     "AGENT_HEARTBEAT_CALL_BUDGET": 2,
     # From the visitor's arrival to the closed socket, as bench/calls.py has it.
     "WHOLE_CHAT_CALL_BUDGET": 150,
+    # The WebSocket posts of that chat (billed as WebSocket messages, as the frames in are).
+    "WHOLE_CHAT_POST_BUDGET": 73,
     # A team chat message over the WebSocket, to a channel however large: GetItem the
     # connection, the retention setting, the room, the sender's membership; TransactWriteItems
     # (the room's next seq, the message, its client_id claim); UpdateItem the sender's read
@@ -185,9 +187,11 @@ def test_an_agent_heartbeat_stays_within_its_call_budget(api, dynamodb_calls):
 
 def test_a_whole_chat_of_twenty_messages_stays_within_its_call_budget(api, dynamodb_calls):
     """As bench/calls.py: the visitor arrives, asks, is taken; twenty messages taking turns,
-    each typed first; two visitor heartbeats; the visitor closes and leaves."""
+    each typed first (a chatting visitor's window sends no heartbeat); the visitor closes and
+    leaves. Its WebSocket posts are counted too: each is a billed WebSocket message."""
     paula = api.agent("Paula")
     api.agent("Piet")
+    posts_before = len(api.pusher.sent)
     with dynamodb_calls.measure():
         visitor = api.visitor()
         room_id = api.ask(visitor)["room_id"]
@@ -201,12 +205,23 @@ def test_a_whole_chat_of_twenty_messages_stays_within_its_call_budget(api, dynam
                 sender.connection_id,
                 {"action": "send", "room_id": room_id, "text": text, "client_id": f"m{number}"},
             )
-        for _ in range(2):
-            api.ws_send(visitor.connection_id, {"action": "heartbeat"})
         assert api.post(f"/rooms/{room_id}/close", {}, auth=visitor.auth).status == 200
         api.ws_disconnect(visitor.connection_id)
 
     within("WHOLE_CHAT_CALL_BUDGET", dynamodb_calls.calls)
+    posts = [p["type"] for _, p in api.pusher.sent[posts_before:]]
+    # Each message to both sides (the sender's echo stays: clients resume by it), the first to
+    # the visitor and both consoles while queued, the "joined" and closing lines to both sides;
+    # each typing frame relayed once;
+    # `room` queued (the visitor's socket is open here before the first message), taken and
+    # closed to both; the queue's added and removed to both consoles.
+    assert {kind: posts.count(kind) for kind in sorted(set(posts))} == {
+        "message": 45,
+        "queue": 4,
+        "room": 5,
+        "typing": 19,
+    }
+    assert len(posts) <= BUDGETS["WHOLE_CHAT_POST_BUDGET"]
     texts = [p["message"]["text"] for p in api.pushed(paula, "message")]
     assert [t for t in texts if t.startswith("Nachricht")] == [
         f"Nachricht {n}" for n in range(2, 21)

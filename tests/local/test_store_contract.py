@@ -554,6 +554,20 @@ def test_forwarding_to_an_agent_can_move_the_room_into_their_department(store):
         2,
         "agt_2",
     )
+    assert [r.room_id for r in store.rooms_of_department("library", None)] == [queued.room_id]
+    assert list(store.rooms_of_department("sales", None)) == []
+
+
+def test_forwarding_to_an_agent_with_the_rooms_own_department_keeps_it_listed_there(store):
+    queued = room()
+    store.create_room(queued, None)
+    taken = store.take_room(queued, "agt_1", "Paula", "t", (), NOW + 99)
+    sales = Department("sales", "Sales", 48)
+
+    moved = store.forward_room_to_agent(taken, "agt_2", "Lars", (), NOW + 99, department=sales)
+
+    assert (moved.department_id, moved.retention_hours, moved.agent_id) == ("sales", 48, "agt_2")
+    assert [r.room_id for r in store.rooms_of_department("sales", None)] == [queued.room_id]
 
 
 def test_forwarding_moves_the_room_only_while_the_same_agent_serves_it(store):
@@ -580,6 +594,8 @@ def test_forwarding_moves_the_room_only_while_the_same_agent_serves_it(store):
     assert [r.room_id for r in store.queued_rooms("library", 10, NOW)] == [queued.room_id]
     assert store.get_room(queued.room_id, NOW).queued_at == "2026-02-01T00:00:00.000Z"
     assert store.queued_rooms("sales", 10, NOW) == []
+    assert [r.room_id for r in store.rooms_of_department("library", None)] == [queued.room_id]
+    assert list(store.rooms_of_department("sales", None)) == []
 
 
 def test_a_room_closes_once(store):
@@ -625,6 +641,19 @@ def test_rooms_are_found_by_department_visitor_and_agent(store):
     assert store.get_room(older.room_id, NOW + 3600) is None  # expired
 
 
+def test_a_departments_rooms_are_listed_newest_first_beyond_one_page(store):
+    rooms = [room("archive") for _ in range(30)]  # more than a page of the listing (25)
+    for each in rooms:
+        store.create_room(each, None)
+    newest_first = sorted(rooms, key=lambda r: r.created_key, reverse=True)
+
+    listed = [r.room_id for r in store.rooms_of_department("archive", None)]
+    older = store.rooms_of_department("archive", newest_first[9].created_key)
+
+    assert listed == [r.room_id for r in newest_first]
+    assert [r.room_id for r in older] == [r.room_id for r in newest_first[10:]]
+
+
 def test_deleting_a_room_takes_its_messages_and_links_along(store):
     queued = room()
     store.create_room(queued, None)
@@ -639,6 +668,7 @@ def test_deleting_a_room_takes_its_messages_and_links_along(store):
     assert store.messages_after(queued.room_id, 0, 10, NOW) == []
     assert store.message_for_client_id(queued.room_id, "c1", NOW) is None
     assert store.rooms_of_agent("agt_1", None, None) == []
+    assert list(store.rooms_of_department("sales", None)) == []
     with pytest.raises(Changed):
         store.delete_room(taken, only_if_closed=False)
 
@@ -689,6 +719,20 @@ def test_messages_are_numbered_without_holes_and_stored_once_per_client_id(store
     assert [m.text for m in store.messages_after(queued.room_id, 0, 10, NOW)] == ["eins", "zwei"]
     assert store.messages_after(queued.room_id, 1, 10, NOW) == [second.message]
     assert store.message_for_client_id(queued.room_id, "c2", NOW) == second.message
+
+
+def test_a_system_line_claims_no_client_id_but_is_numbered_like_any_message(store):
+    queued = room()
+    store.create_room(queued, None)
+    line = replace(draft("sys_1", "Someone will be with you shortly."), author_kind="system")
+
+    appended = store.append_message(queued, line, NOW + 5000)
+    after = store.append_message(appended.room, draft("c1"), NOW + 5000)
+
+    assert (appended.message.seq, after.message.seq) == (1, 2)
+    assert store.messages_after(queued.room_id, 0, 10, NOW) == [appended.message, after.message]
+    assert store.message_for_client_id(queued.room_id, "sys_1", NOW) is None
+    assert store.message_for_client_id(queued.room_id, "c1", NOW) == after.message
 
 
 def test_a_closed_room_takes_only_its_closing_line(store):

@@ -13,7 +13,12 @@ import {
 import { flushPending } from "./sending.js";
 import { renderNotice, renderRoom, showError, theirTyping } from "./view.js";
 
-const HEARTBEAT_MS = 4 * 60 * 1000; // API Gateway closes idle sockets after 10 minutes
+// A heartbeat only where one is needed: API Gateway closes a socket that carried no frame for 10
+// minutes, so the window beats after 4 minutes without a frame of its own; and the server forgets
+// a connection 2 hours after its last heartbeat, so the window beats at least hourly.
+const SILENCE_BEAT_MS = 4 * 60 * 1000;
+const KEEP_BEAT_MS = 60 * 60 * 1000;
+const BEAT_CHECK_MS = 60 * 1000;
 
 /** The socket's state as the notice line shows it. */
 // `connecting`: a socket ticket is being fetched.
@@ -24,12 +29,26 @@ export const connection = {
   everOpened: false,
   attempts: 0,
   retry: 0,
+  lastFrameAt: 0, // when the window last sent a frame, or the socket opened
+  lastBeatAt: 0, // when it last sent a heartbeat, or the socket opened ($connect stores it)
 };
 
 export function sendFrame(frame) {
   if (!connection.open) return false;
   connection.socket.send(JSON.stringify(frame));
+  connection.lastFrameAt = Date.now();
+  if (frame.action === "heartbeat") connection.lastBeatAt = connection.lastFrameAt;
   return true;
+}
+
+function beatIfNeeded() {
+  const now = Date.now();
+  if (
+    now - connection.lastFrameAt >= SILENCE_BEAT_MS ||
+    now - connection.lastBeatAt >= KEEP_BEAT_MS
+  ) {
+    sendFrame({ action: "heartbeat" });
+  }
 }
 
 // The socket URL carries a one-time ticket (single use, 30 s), never the visitor's token: URLs
@@ -57,7 +76,14 @@ function openSocket(ticket) {
   connection.socket = ws;
   ws.onopen = () => {
     if (connection.socket !== ws) return;
-    Object.assign(connection, { open: true, everOpened: true, attempts: 0 });
+    const now = Date.now();
+    Object.assign(connection, {
+      open: true,
+      everOpened: true,
+      attempts: 0,
+      lastFrameAt: now,
+      lastBeatAt: now,
+    });
     renderNotice();
     catchUp().then(
       () => flushPending("all"),
@@ -113,7 +139,7 @@ export function watchConnection() {
       connect();
     }
   });
-  setInterval(() => sendFrame({ action: "heartbeat" }), HEARTBEAT_MS);
+  setInterval(beatIfNeeded, BEAT_CHECK_MS);
 }
 
 function onEvent(event) {
