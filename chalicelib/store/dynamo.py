@@ -1022,7 +1022,11 @@ class DynamoStore(Store):
 
     def messages_after(self, room_id: str, after: int, limit: int, now: float) -> list[Message]:
         Item = self.m.MessageItem
-        found = Item.query(room_id, range_key_condition=Item.seq > after, limit=limit)
+        # Strongly consistent: a message is readable as soon as any later one is, and a client
+        # catching up must not miss the newest (an eventually consistent read may).
+        found = Item.query(
+            room_id, range_key_condition=Item.seq > after, limit=limit, consistent_read=True
+        )
         return [_record(Message, item) for item in found if _alive(item, now)]
 
     # ---- canned responses ----------------------------------------------------------------------

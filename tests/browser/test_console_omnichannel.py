@@ -156,6 +156,31 @@ def test_an_agent_of_another_department_never_sees_the_request(stack, website, p
     expect(lars_console.page.locator("#take")).to_have_count(0)
 
 
+def test_a_pushed_request_stays_in_the_queue_when_a_fetch_lags_behind_the_push(
+    stack, website, page, agent_console
+):
+    """The queue is read from an index that DynamoDB updates a moment after the write: the
+    console's fetch after the push may come back without the new request. Here every fetch of
+    the queue answers as such a lagging index would: another request only."""
+    department = stack.new_department([website.origin], name="Bibliothek")
+    _, console = agent_console("Anna", [department])
+
+    def lagging_index(route) -> None:
+        rooms = route.fetch().json()["rooms"]
+        stale = [
+            {**room, "room_id": "room_stale", "visitor": {"visitor_id": "v", "name": "Guest-Alt"}}
+            for room in rooms[:1]
+        ]
+        route.fulfill(json={"rooms": stale})
+
+    console.page.route(re.compile(r".*/queue$"), lagging_index)
+    visitor_asks(page, website, department, "Wann hat die Bibliothek auf?")
+    # The lagging answer has been shown (its other request is there) ...
+    expect(console.queue_entry("room_stale")).to_be_visible()
+    # ... and the pushed request is still there beside it.
+    expect(console.queue.locator("a.room-link")).to_have_count(2)
+
+
 def test_new_requests_are_heard_and_shown_as_desktop_notifications_unless_the_sound_is_off(
     stack, agent_console
 ):

@@ -3,6 +3,7 @@ is one GetItem; request paths are a handful of key operations, never a Scan)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,30 @@ def test_a_visitor_message_stays_within_its_call_budget(api, dynamodb_calls, ope
     within("MESSAGE_SEND_CALL_BUDGET", calls)
     assert sorted(calls) == ["GetItem", "GetItem", "TransactWriteItems"]
     assert [p["message"]["client_id"] for p in api.pushed(paula, "message")][-1] == "b1"
+
+
+def test_reading_messages_after_a_seq_is_one_strongly_consistent_query(
+    api, dynamodb_calls, open_chat
+):
+    """A message is readable as soon as any later one is: a reconnecting client fetches after
+    the highest seq it has, and an eventually consistent read could miss what was just written."""
+    _, visitor, room_id = open_chat
+    api.call(
+        "POST",
+        f"/rooms/{room_id}/messages",
+        body={"text": "Hallo", "client_id": "r1"},
+        auth=visitor.auth,
+    )
+
+    with dynamodb_calls.measure():
+        reply = api.call("GET", f"/rooms/{room_id}/messages?after=0", auth=visitor.auth)
+
+    assert reply.status == 200 and reply.json["messages"][-1]["client_id"] == "r1"
+    queries = [
+        p for c, p in zip(dynamodb_calls.calls, dynamodb_calls.params, strict=True) if c == "Query"
+    ]
+    assert len(queries) == 1
+    assert json.loads(queries[0]["body"]).get("ConsistentRead") is True
 
 
 def test_messages_over_the_websocket_stay_within_their_call_budgets(api, dynamodb_calls, open_chat):

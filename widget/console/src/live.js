@@ -1,6 +1,10 @@
 // The live picture the sidebar and the screens share: the queue of the agent's departments,
 // the agent's open chats and which departments' buttons are visible. Socket events change it
 // at once; a fetch after each change (and after every reconnect) keeps it exact.
+//
+// The queue and the open chats are read from DynamoDB indexes, which follow a write a moment
+// later: a fetch made right after a push may not show the pushed change yet. So what the
+// socket said about a room in the last PUSH_WINS_MS wins over a fetched answer.
 import { api, emit, on, session } from "./core.js";
 
 export const live = {
@@ -10,25 +14,53 @@ export const live = {
 };
 
 const DEPARTMENTS_EVERY_MS = 30000;
+const PUSH_WINS_MS = 10000;
 let departmentsTimer = 0;
 let queueFetch = null;
 let openFetch = null;
+// Per list, room_id -> { room, listed, at }: the last push about that room.
+const pushed = { queue: new Map(), open: new Map() };
+
+function remember(list, room, listed) {
+  pushed[list].set(room.room_id, { room, listed, at: Date.now() });
+}
+
+/** The fetched rooms, corrected by the pushes since `startedAt - PUSH_WINS_MS`. */
+function withRecentPushes(list, rooms, startedAt, add) {
+  let result = rooms;
+  for (const [roomId, { room, listed, at }] of pushed[list]) {
+    if (at < startedAt - PUSH_WINS_MS) {
+      pushed[list].delete(roomId);
+      continue;
+    }
+    const found = result.some((r) => r.room_id === roomId);
+    if (listed && !found) result = add(result, room);
+    else if (!listed && found) result = result.filter((r) => r.room_id !== roomId);
+  }
+  return result;
+}
+
+const appended = (rooms, room) => [...rooms, room];
+const first = (rooms, room) => [room, ...rooms];
 
 export async function refreshQueue() {
+  const startedAt = Date.now();
   const fetching = api("GET", "/queue");
   queueFetch = fetching;
   const { rooms } = await fetching;
   if (queueFetch !== fetching) return; // a newer fetch answers instead
-  live.queue = rooms;
+  live.queue = withRecentPushes("queue", rooms, startedAt, appended);
   emit("queue-changed", live.queue);
 }
 
 export async function refreshOpen() {
+  const startedAt = Date.now();
   const fetching = api("GET", "/rooms?state=open&limit=100");
   openFetch = fetching;
   const { rooms } = await fetching;
   if (openFetch !== fetching) return;
-  live.open = rooms.filter((room) => room.agent && room.agent.agent_id === session.agent.agent_id);
+  const mine = rooms.filter((room) => room.agent?.agent_id === session.agent.agent_id);
+  live.open = withRecentPushes("open", mine, startedAt, first);
   emit("open-changed", live.open);
 }
 
@@ -52,6 +84,8 @@ export function stopLive() {
   live.queue = [];
   live.open = [];
   live.departments = [];
+  pushed.queue.clear();
+  pushed.open.clear();
 }
 
 function later(refresh) {
@@ -64,15 +98,16 @@ on("queue", ({ event, room }) => {
   } else if (event === "removed") {
     live.queue = live.queue.filter((queued) => queued.room_id !== room.room_id);
   }
+  if (event === "added" || event === "removed") remember("queue", room, event === "added");
   emit("queue-changed", live.queue);
   later(refreshQueue);
 });
 
 on("room", ({ room }) => {
-  const mine =
-    room.state === "open" && room.agent && room.agent.agent_id === session.agent.agent_id;
+  const mine = room.state === "open" && room.agent?.agent_id === session.agent.agent_id;
   const others = live.open.filter((open) => open.room_id !== room.room_id);
   live.open = mine ? [room, ...others] : others;
+  remember("open", room, mine);
   emit("open-changed", live.open);
   later(refreshOpen);
 });
