@@ -6,7 +6,9 @@ from __future__ import annotations
 import html
 import http.server
 import json
+import os
 import re
+import tempfile
 import threading
 import urllib.parse
 from pathlib import Path
@@ -17,6 +19,14 @@ from tests.local.support import Agent, Socket, Stack, approved_agent
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AXE_SOURCE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# The docs' pictures are taken by the tests that reach each screen. A run writes them into
+# docs/screenshots only when asked (`UPDATE_SCREENSHOTS=1`), so that a test run leaves the
+# work tree as it found it; otherwise they go to a temporary folder.
+SCREENSHOTS = (
+    REPO_ROOT / "docs" / "screenshots"
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1"
+    else Path(tempfile.mkdtemp(prefix="livechat-screenshots-"))
+)
 
 
 # ---- another website ----------------------------------------------------------------------------

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.support import REPO_ROOT, Widget, axe_violations
+from tests.browser.support import SCREENSHOTS, Widget, axe_violations
 
-SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 HOURS = "Wir sind montags bis freitags von 8 bis 18 Uhr für Sie da."
 
 

@@ -9,10 +9,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.support import REPO_ROOT, Widget, axe_violations
+from tests.browser.support import SCREENSHOTS, Widget, axe_violations
 from tests.local.support import wait_until
-
-SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 
 HIDE_TAB = """() => {
     Object.defineProperty(document, "visibilityState", {value: "hidden", configurable: true});

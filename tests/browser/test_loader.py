@@ -7,9 +7,7 @@ import gzip
 
 from playwright.sync_api import expect
 
-from tests.browser.support import REPO_ROOT, Widget, axe_violations
-
-SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
+from tests.browser.support import REPO_ROOT, SCREENSHOTS, Widget, axe_violations
 
 # What every page view with the snippet loads, and what pages load once someone can answer.
 GZIP_BUDGETS = {"loader.js": 1024, "button.js": 1536, "check.js": 1536}

@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
-from tests.browser.support import REPO_ROOT, Widget, axe_violations
+from tests.browser.support import SCREENSHOTS, Widget, axe_violations
 
-SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from devserver.testing import devserver_process
 from tests.browser.support import (
-    REPO_ROOT,
+    SCREENSHOTS,
     OtherWebsite,
     Stack,
     Widget,
@@ -21,8 +21,6 @@ from tests.browser.support import (
     queued_room,
 )
 from tests.local.support import is_room_event
-
-SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import httpx
 from playwright.sync_api import expect
 
 from tests.browser.support import (
-    REPO_ROOT,
+    SCREENSHOTS,
     ChatWindow,
     Widget,
     agent_says,
@@ -18,8 +18,6 @@ from tests.browser.support import (
     queued_room,
 )
 from tests.local.support import is_room_event, write
-
-SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 
 
 def _taken_chat(stack, website, page, staff, first: str = "Hallo") -> tuple:
