@@ -21,14 +21,41 @@ from chalicelib.services.principals import AgentPrincipal, Principal, counts_for
 from chalicelib.store.base import Changed
 from chalicelib.store.records import Agent, Connection, Department, Room
 
+# How often one refresh writes at most: a reload changes the sockets once or twice.
+PRESENCE_RECOUNTS = 3
+
 
 def refresh_agent(ctx: Context, agent_id: str, former_departments: Iterable[str] = ()) -> bool:
     """Recompute whether the agent counts for its departments and which of its consoles are
     live; returns whether it counts."""
     agent = ctx.store.get_agent(agent_id)
+    connections = ctx.store.connections_of(agent_id, ctx.now())
+    # A socket that opens or closes meanwhile (a reload: the old one's `$disconnect` beside the
+    # new one's `$connect`) recomputes too, and the last write wins: so after writing, count
+    # again, and write again if the sockets changed. The last writer thus wrote what it saw
+    # after every write before it.
+    for _ in range(PRESENCE_RECOUNTS):
+        ready = _write_presence(ctx, agent, agent_id, connections, former_departments)
+        recounted = ctx.store.connections_of(agent_id, ctx.now())
+        if _ids(recounted) == _ids(connections):
+            break
+        connections = recounted
+    return ready
+
+
+def _ids(connections: list[Connection]) -> set[str]:
+    return {c.connection_id for c in connections}
+
+
+def _write_presence(
+    ctx: Context,
+    agent: Agent | None,
+    agent_id: str,
+    connections: list[Connection],
+    former_departments: Iterable[str],
+) -> bool:
     now = ctx.now()
     timeout = ctx.settings.presence_timeout_seconds
-    connections = ctx.store.connections_of(agent_id, now)
     last_seen = max((c.last_seen for c in connections), default=0)
     online = agent is not None and agent.state == "active" and last_seen > now - timeout
     ready = online and agent is not None and counts_for_button(agent)

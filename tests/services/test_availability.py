@@ -204,3 +204,25 @@ def test_busy_keeps_ongoing_conversations_going(world):
 def test_the_availability_of_an_unknown_department_is_not_found(world):
     with pytest.raises(NotFound):
         departments.public_availability(world.ctx, "nope")
+
+
+def test_a_reload_whose_old_socket_closes_while_the_new_one_opens_keeps_the_agent_counted(world):
+    """The old socket's `$disconnect` counts the agent's connections before the new socket is
+    stored, and writes its answer (nobody left) after the new socket's `$connect` has written
+    its own: the last write must not leave the agent out."""
+    paula = world.agent("Paula")
+    old, new = paula.connection_id, f"{paula.connection_id}-reloaded"
+    store = world.ctx.store
+    counted = store.connections_of
+
+    def the_new_socket_opens_meanwhile(principal_id, now):
+        found = counted(principal_id, now)  # before the new socket: nobody
+        store.connections_of = counted
+        presence.connect(world.ctx, new, paula.p)
+        return found
+
+    store.connections_of = the_new_socket_opens_meanwhile
+    presence.disconnect(world.ctx, old)
+
+    assert world.available("sales") is True
+    assert departments.get(world.ctx, "sales").consoles == {paula.agent_id: (new,)}
