@@ -19,7 +19,7 @@ from chalicelib.store.records import Department, Room
 CONNECTING_GRACE_SECONDS = 10.0
 
 
-def _forget_if_gone(ctx: Context, connection_id: str, connected_at: float | None = None) -> bool:
+def forget_if_gone(ctx: Context, connection_id: str, connected_at: float | None = None) -> bool:
     """A post answered Gone: forget the connection unless it is still being opened."""
     if connected_at is None:
         connection = ctx.store.get_connection(connection_id, ctx.now())
@@ -36,16 +36,22 @@ def notify(ctx: Context, principal_ids: Iterable[str | None], payload: dict) -> 
     for principal_id in dict.fromkeys(p for p in principal_ids if p):
         for connection in ctx.store.connections_of(principal_id, now):
             if not ctx.pusher.post(connection.connection_id, payload):
-                _forget_if_gone(ctx, connection.connection_id, connection.connected_at)
+                forget_if_gone(ctx, connection.connection_id, connection.connected_at)
 
 
 def to_room(
-    ctx: Context, room: Room, payload: dict, only: Iterable[str | None] | None = None
+    ctx: Context,
+    room: Room,
+    payload: dict,
+    only: Iterable[str | None] | None = None,
+    sender: str | None = None,
 ) -> None:
-    """Send to the room's live connections (of the people in `only`, if given)."""
+    """Send to the room's live connections (of the people in `only`, if given); those of the
+    `sender` last: the others wait for their post, the sender only for its echo."""
     targets = room.connections_of(*only) if only is not None else sorted(room.live)
+    targets.sort(key=lambda connection_id: room.live.get(connection_id) == sender)
     for connection_id in targets:
-        if not ctx.pusher.post(connection_id, payload) and _forget_if_gone(ctx, connection_id):
+        if not ctx.pusher.post(connection_id, payload) and forget_if_gone(ctx, connection_id):
             ctx.store.stop_listening(room.room_id, connection_id)
 
 
@@ -53,7 +59,7 @@ def to_consoles(ctx: Context, department: Department, payload: dict) -> None:
     """Send to the live consoles of the department's agents."""
     for connection_id in sorted(c for ids in department.consoles.values() for c in ids):
         if not ctx.pusher.post(connection_id, payload):
-            _forget_if_gone(ctx, connection_id)
+            forget_if_gone(ctx, connection_id)
 
 
 def room_event(

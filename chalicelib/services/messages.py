@@ -68,7 +68,7 @@ def push(ctx: Context, room: Room, message: Message, department: Department | No
     """A new message to the room's visitor and agent; while the room is queued, to the
     department's agents, who see the request grow in the preview (S15)."""
     payload = {"type": "message", "message": message_view(message)}
-    events.to_room(ctx, room, payload)
+    events.to_room(ctx, room, payload, sender=message.author_id)
     if room.state == "queued":
         department = department or ctx.store.get_department(room.department_id)
         if department is not None:

@@ -15,11 +15,10 @@ from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.services import events
 from chalicelib.services.context import Context
-from chalicelib.services.events import CONNECTING_GRACE_SECONDS
 from chalicelib.services.principals import AgentPrincipal, Principal
 from chalicelib.services.views import room_view
 from chalicelib.store.base import Changed, Taken
-from chalicelib.store.records import Agent, Connection, StaffMember, StaffRoom
+from chalicelib.store.records import Agent, StaffMember, StaffRoom
 
 ROOM_ID_PREFIX = "team_"
 DIRECT_MAX_MEMBERS = 8
@@ -77,25 +76,25 @@ def tell(ctx: Context, agent_ids: Iterable[str], event: str, room: StaffRoom) ->
 
 
 def push_to_online_members(
-    ctx: Context, room: StaffRoom, payload: dict, skip: str | None = None
+    ctx: Context,
+    room: StaffRoom,
+    payload: dict,
+    skip: str | None = None,
+    sender: str | None = None,
 ) -> None:
-    """Send to the live connections of the room's online members; forget gone connections."""
-    now = ctx.now()
-    online = [c for c in ctx.store.online_agent_connections(now) if c.principal_id != skip]
+    """Send to the live connections of the room's online members, the `sender`'s last (the
+    others wait for their post, the sender only for its echo); forget gone connections."""
+    online = [c for c in ctx.store.online_agent_connections(ctx.now()) if c.principal_id != skip]
     agent_ids = {c.principal_id for c in online}
     if room.kind == "direct":
         members = agent_ids & set(room.direct_members)
     else:
         members = ctx.store.staff_members_among(room.room_id, agent_ids)
-    _post(ctx, (c for c in online if c.principal_id in members), payload, now)
-
-
-def _post(ctx: Context, connections: Iterable[Connection], payload: dict, now: float) -> None:
-    for connection in connections:
-        if ctx.pusher.post(connection.connection_id, payload):
-            continue
-        if now - connection.connected_at >= CONNECTING_GRACE_SECONDS:
-            ctx.store.remove_connection(connection.connection_id)
+    receivers = [c for c in online if c.principal_id in members]
+    receivers.sort(key=lambda connection: connection.principal_id == sender)
+    for connection in receivers:
+        if not ctx.pusher.post(connection.connection_id, payload):
+            events.forget_if_gone(ctx, connection.connection_id, connection.connected_at)
 
 
 def tell_the_others(ctx: Context, room: StaffRoom | None, changed_member: str) -> None:

@@ -80,7 +80,7 @@ def send(
         for agent_id in mentioned:
             ctx.store.note_staff_mention(room.room_id, agent_id)
         payload = {"type": "message", "message": view, "mentions": sorted(mentioned)}
-        staff.push_to_online_members(ctx, appended.room, payload)
+        staff.push_to_online_members(ctx, appended.room, payload, sender=principal.id)
     return view, appended.created
 
 

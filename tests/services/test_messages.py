@@ -37,6 +37,22 @@ def test_visitor_and_agent_messages_reach_each_other(world, chat):
     assert texts(world, visitor.p, room_id)[-2:] == ["Wo ist Raum 3?", "Im Erdgeschoss 🙂"]
 
 
+def test_the_other_side_gets_a_message_before_the_sender_gets_its_echo(world, chat):
+    """The receiver waits for its post; the sender only for the echo that confirms its send."""
+    paula, visitor, room_id = chat
+
+    def receivers_in_order(client_id: str) -> list[str]:
+        return [
+            c for c, p in world.pusher.sent if p.get("message", {}).get("client_id") == client_id
+        ]
+
+    messages.send(world.ctx, visitor.p, room_id, "Wo ist Raum 3?", "v-1")
+    messages.send(world.ctx, paula.p, room_id, "Im Erdgeschoss", "a-1")
+
+    assert receivers_in_order("v-1") == [paula.connection_id, visitor.connection_id]
+    assert receivers_in_order("a-1") == [visitor.connection_id, paula.connection_id]
+
+
 def test_the_same_client_id_twice_stores_one_message(world, chat):
     paula, visitor, room_id = chat
 

@@ -104,6 +104,20 @@ def test_a_channel_message_reaches_only_the_online_members_with_hole_free_seqs(w
     assert [m["text"] for m in found] == ["Hi"]  # a public channel is readable by everyone
 
 
+def test_the_members_get_a_channel_message_before_its_author_gets_the_echo(world):
+    anna, ben, carla = world.agent("Anna"), world.agent("Ben"), world.agent("Carla")
+    room = staff.create_channel(
+        world.ctx, ben.p, "channel", "General", None, [anna.agent_id, carla.agent_id]
+    )
+    for author, client_id in ((anna, "from-anna"), (carla, "from-carla")):
+        messages.send(world.ctx, author.p, room["room_id"], "Hallo", client_id)
+        receivers = [
+            c for c, p in world.pusher.sent if p.get("message", {}).get("client_id") == client_id
+        ]
+        assert len(receivers) == 3
+        assert receivers[-1] == author.connection_id
+
+
 def test_only_members_write_to_a_channel(world):
     anna, ben = world.agent("Anna"), world.agent("Ben")
     room = staff.create_channel(world.ctx, anna.p, "channel", "General", None, [])
