@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import botocore.session
+
 
 class Mailer:
     def __init__(self, sender: str, outbox_dir: str | None, region: str) -> None:
@@ -30,10 +32,7 @@ class Mailer:
             stamp = re.sub(r"[^0-9]", "", at)
             (outbox / f"{stamp}-{safe_to}.eml").write_bytes(bytes(message))
             return
-        # botocore, like chalicelib/push: importing boto3 would slow every cold start. Imported
-        # on first use: importing app.py must not pay its tenth of a second (docs/performance.md).
-        import botocore.session
-
+        # botocore, like chalicelib/push: importing boto3 would slow every cold start.
         client: Any = botocore.session.get_session().create_client(
             "sesv2", region_name=self._region
         )

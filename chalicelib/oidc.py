@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import botocore.session
+
 from chalicelib.settings import Settings
 
 SCOPES = "openid email profile"
@@ -168,8 +170,6 @@ def client_secret(settings: Settings) -> str:
     name = settings.sso_client_secret_name
     if not name:
         return settings.sso_client_secret
-    import botocore.session  # on first use, like Authlib: importing app.py must not pay for it
-
     session = botocore.session.get_session()
     client: Any  # botocore's clients are made at run time; their methods are not typed
     if name.startswith("arn:") and ":secretsmanager:" in name:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from botocore.session import Session as BotocoreSession
+import botocore.session
+from botocore.exceptions import ClientError
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +18,7 @@ class Pusher:
     Chalice configures its own websocket client only inside WebSocket handlers."""
 
     def __init__(
-        self, endpoint: str | None, region: str, session: BotocoreSession | None = None
+        self, endpoint: str | None, region: str, session: botocore.session.Session | None = None
     ) -> None:
         """`session`: the botocore session to make the client in; a new one when None."""
         self._endpoint = endpoint
@@ -29,10 +29,7 @@ class Pusher:
     def _management_client(self) -> Any:
         if self._client is None:
             # botocore rather than boto3: importing boto3 would add a tenth of a second to
-            # every cold start, and a client is all this needs. Imported on first use, so that
-            # importing app.py does not pay for botocore either (docs/performance.md).
-            import botocore.session
-
+            # every cold start, and a client is all this needs.
             session = self._session or botocore.session.get_session()
             self._client = session.create_client(
                 "apigatewaymanagementapi", endpoint_url=self._endpoint, region_name=self._region
@@ -44,8 +41,6 @@ class Pusher:
         if not self._endpoint:
             return True  # no WebSocket API configured (unit tests of REST only)
         client = self._management_client()
-        from botocore.exceptions import ClientError  # loaded by the client above
-
         try:
             client.post_to_connection(
                 ConnectionId=connection_id, Data=json.dumps(payload).encode("utf-8")

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Every request reads or writes DynamoDB, so the store on PynamoDB, and botocore with it, load
+# with app.py: a new container pays for them in the import (which has room under its 300 ms
+# goal) rather than in its first request (goal 150 ms), and in less time than a first request
+# importing them (docs/performance.md, "Cold start"). Making a client reads env and waits.
+import botocore.session
+
 from chalicelib.clock import Clock
 from chalicelib.mail import Mailer
 from chalicelib.push import Pusher
 from chalicelib.settings import Settings
 from chalicelib.store.base import Store
+from chalicelib.store.dynamo import DynamoStore
 
 
 @dataclass
@@ -30,11 +37,6 @@ class Context:
 
 
 def build_context(settings: Settings) -> Context:
-    # PynamoDB and botocore load when the first request needs them, not with app.py.
-    import botocore.session
-
-    from chalicelib.store.dynamo import DynamoStore
-
     # One botocore session for the store's and the pusher's clients: a session reads botocore's
     # endpoint data and defaults once for all its clients, where a second one would read them
     # again (50-75 ms of the first message, which pushes; docs/performance.md).

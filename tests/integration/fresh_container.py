@@ -1,9 +1,11 @@
 """A new Lambda container, played by a fresh interpreter: import app.py, then answer the page
 view's availability check and a visitor's first message, on the in-memory store. Prints, as JSON,
-the modules loaded after the import and after the requests, and which pydantic models were
-built by the import. Run by tests/integration/test_cold_start.py, never imported.
+the modules loaded after the import and after the requests, which pydantic models were built
+by the import and how many botocore clients it made. Run by tests/integration/test_cold_start.py,
+never imported.
 """
 
+import gc
 import json
 import sys
 
@@ -13,6 +15,10 @@ import app
 from chalicelib import schemas
 
 loaded_by_import = sorted(sys.modules)
+client_class = getattr(sys.modules.get("botocore.client"), "BaseClient", None)
+clients_made_by_import = (
+    sum(isinstance(thing, client_class) for thing in gc.get_objects()) if client_class else 0
+)
 built_by_import = sorted(
     f"{model.__module__}.{model.__qualname__}"
     for module in (app, schemas)
@@ -93,6 +99,7 @@ print(
         {
             "loaded_by_import": loaded_by_import,
             "built_by_import": built_by_import,
+            "clients_made_by_import": clients_made_by_import,
             "loaded_by_requests": sorted(sys.modules),
         }
     )

@@ -1,6 +1,7 @@
 """What a cold start loads (docs/performance.md, "Cold start"): a new Lambda container imports
-app.py, then answers its first request, and pays for every module either loads. What a request
-does not need waits until a handler needs it. Checked by the modules loaded in a fresh
+app.py, then answers its first request, and pays for every module either loads. What some requests
+do not need waits until a handler needs it; what every request needs (the store on PynamoDB and
+botocore) loads with the import, which has room for it. Checked by the modules loaded in a fresh
 interpreter (tests/integration/fresh_container.py), never by the clock: `make bench` times it."""
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 FRESH_CONTAINER = Path(__file__).with_name("fresh_container.py")
 
-# Loaded on first use only: the AWS SDK and the store on PynamoDB (the first request that reads
-# or writes), password hashing and guessing (sign-in, registration), the email checker (forms
-# with an address), Authlib with its HTTP client and cryptography (institutional sign-in).
+# Every request reads or writes DynamoDB: the store loads with app.py, not in a first request.
+STORE = ("pynamodb", "botocore.session", "botocore.client", "chalicelib.store.dynamo")
+# Loaded on first use only: password hashing and guessing (sign-in, registration), the email
+# checker (forms with an address), Authlib with its HTTP client and cryptography (institutional
+# sign-in); boto3 never (botocore is all the app needs).
 FIRST_USE_ONLY = (
-    "botocore",
     "boto3",
-    "pynamodb",
     "argon2",
     "zxcvbn",
     "email_validator",
@@ -71,8 +72,17 @@ def fresh_container(tmp_path_factory) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_importing_the_app_loads_no_aws_sdk_store_password_or_sign_in_library(fresh_container):
+def test_importing_the_app_loads_no_boto3_password_or_sign_in_library(fresh_container):
     assert _within(fresh_container["loaded_by_import"], FIRST_USE_ONLY) == []
+
+
+def test_importing_the_app_loads_the_store_that_every_request_needs(fresh_container):
+    assert [name for name in STORE if name not in fresh_container["loaded_by_import"]] == []
+
+
+def test_importing_the_app_makes_no_aws_client(fresh_container):
+    # A client reads the environment and botocore's data files: the first request makes it.
+    assert fresh_container["clients_made_by_import"] == 0
 
 
 def test_importing_the_app_builds_no_pydantic_model(fresh_container):
