@@ -39,10 +39,6 @@ CDN_EDGE_LOCATIONS = 3
 DEPARTMENTS_ON_PAGES = 1
 ACTIVE_HOURS_PER_DAY = 12
 LOADER_MAX_AGE_SECONDS = 300  # infra/deploy.py gives loader.js `public, max-age=300`
-# Lambda writes START, END and REPORT lines (about 350 bytes) per invocation; the app logs
-# only warnings and errors.
-LOG_BYTES_PER_INVOCATION = 350
-LOG_RETENTION_DAYS = 14  # .chalice/config.json
 AGENT_HEARTBEATS_PER_HOUR = 120  # the console beats every 30 s
 # Idle storage: DynamoDB holds the accounts, departments and a day of chats (retention 24 h);
 # S3 holds the widget, the console and the deployment artifacts.
@@ -71,10 +67,8 @@ class Usage:
     cloudfront_requests: float = 0
     cloudfront_bytes_out: float = 0
     s3_get_requests: float = 0
-    log_bytes: float = 0
     stored_dynamodb_gb: float = 0
     stored_s3_gb: float = 0
-    stored_log_gb: float = 0
     alarm_metrics: float = 0
 
     def __add__(self, other: Usage) -> Usage:
@@ -125,7 +119,6 @@ def usage_of(calls: dict, default_memory_mb: int, memory_mb: dict[str, int]) -> 
         read_units=calls["read_units"],
         write_units=calls["write_units"],
         cloudfront_requests=calls["rest_requests"],
-        log_bytes=calls["lambda_invocations"] * LOG_BYTES_PER_INVOCATION,
     )
 
 
@@ -158,8 +151,6 @@ def priced(usage: Usage, prices: dict) -> dict[str, float]:
         + per_gb(usage.cloudfront_bytes_out, "cloudfront_transfer_out_per_gb"),
         "s3": per_million(usage.s3_get_requests, "s3_per_million_get_requests")
         + usage.stored_s3_gb * prices["s3_storage_per_gb_month"],
-        "cloudwatch_logs": per_gb(usage.log_bytes, "cloudwatch_logs_ingest_per_gb")
-        + usage.stored_log_gb * prices["cloudwatch_logs_storage_per_gb_month"],
         "cloudwatch_alarms": usage.alarm_metrics * prices["cloudwatch_alarm_metric_per_month"],
     }
 
@@ -198,15 +189,11 @@ def page_views_usage(
 
 
 def idle_usage(calls: dict, memory: tuple[int, dict[str, int]]) -> Usage:
-    """A month with nobody chatting: the schedule every minute, storage, kept logs (a stack
-    deployed without an alarm email, the default)."""
+    """A month with nobody chatting: the schedule every minute and storage (a stack deployed
+    without an alarm email, the default). No logs: the functions log warnings and errors only,
+    without Lambda's START, END and REPORT lines (infra/template.yaml, `LoggingConfig`)."""
     schedule = usage_of(calls["maintenance_idle"], *memory).times(MINUTES_PER_MONTH)
-    kept_logs_gb = schedule.log_bytes / GB * LOG_RETENTION_DAYS / 30
-    return schedule + Usage(
-        stored_dynamodb_gb=DYNAMODB_STORED_GB,
-        stored_s3_gb=S3_STORED_GB,
-        stored_log_gb=kept_logs_gb,
-    )
+    return schedule + Usage(stored_dynamodb_gb=DYNAMODB_STORED_GB, stored_s3_gb=S3_STORED_GB)
 
 
 def alarms_usage() -> Usage:

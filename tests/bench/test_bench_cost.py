@@ -44,20 +44,21 @@ def test_an_operation_is_billed_by_function_memory_and_counted_units():
     assert usage.rest_requests == 1 and usage.cloudfront_requests == 1
     assert usage.websocket_messages == 2 + 2  # two frames in, two posts out
     assert (usage.read_units, usage.write_units) == (5.0, 8.0)
-    assert usage.log_bytes == 3 * cost.LOG_BYTES_PER_INVOCATION
     schedule = cost.usage_of(CALLS["maintenance_idle"], *MEMORY)
     assert schedule.lambda_gb_seconds == pytest.approx(0.030 * 0.25)
 
 
 def test_prices_apply_per_million_and_per_gb():
-    usage = cost.Usage(lambda_requests=2e6, read_units=1e6, write_units=2e6, log_bytes=cost.GB)
+    usage = cost.Usage(
+        lambda_requests=2e6, read_units=1e6, write_units=2e6, websocket_bytes_out=cost.GB
+    )
     priced = cost.priced(usage, PRICES)
     assert priced["lambda"] == pytest.approx(2 * PRICES["lambda_per_million_requests"])
     assert priced["dynamodb"] == pytest.approx(
         PRICES["dynamodb_per_million_read_units"] + 2 * PRICES["dynamodb_per_million_write_units"]
     )
-    assert priced["cloudwatch_logs"] == pytest.approx(PRICES["cloudwatch_logs_ingest_per_gb"])
-    assert priced["s3"] == priced["cloudfront"] == priced["api_gateway"] == 0
+    assert priced["api_gateway"] == pytest.approx(PRICES["api_gateway_transfer_out_per_gb"])
+    assert priced["s3"] == priced["cloudfront"] == 0
 
 
 def test_a_thousand_chats_keep_their_sockets_open_and_fetch_the_chat_window_once():

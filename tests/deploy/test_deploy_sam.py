@@ -58,3 +58,15 @@ def test_api_gateway_may_invoke_through_stage_api_only(transformed):
         p for p in permissions.values() if p["Properties"]["Principal"].startswith("events")
     ]
     assert schedule["Properties"]["FunctionName"] == {"Ref": "Maintenance"}
+
+
+def test_every_function_logs_warnings_and_errors_only_without_lambdas_own_lines(transformed):
+    """Lambda's START, END and REPORT lines would be most of the log volume (and its cost)."""
+    _, template = transformed
+    functions = of_type(template, "AWS::Lambda::Function")
+    assert {
+        name: function["Properties"].get("LoggingConfig") for name, function in functions.items()
+    } == dict.fromkeys(
+        functions,
+        {"LogFormat": "JSON", "SystemLogLevel": "WARN", "ApplicationLogLevel": "WARN"},
+    )
