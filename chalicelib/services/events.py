@@ -7,7 +7,7 @@ for the rarer events that concern people rather than a room.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from chalicelib.services.context import Context
 from chalicelib.services.views import room_view
@@ -30,13 +30,22 @@ def forget_if_gone(ctx: Context, connection_id: str, connected_at: float | None 
     return True
 
 
+def deliver(ctx: Context, targets: Mapping[str, float | None], payload: dict) -> list[str]:
+    """Post to each connection (connection id -> when it was opened, None when unknown), in
+    this order; forget those gone unless still being opened. Returns the ids forgotten."""
+    gone = ctx.pusher.post_all(list(targets), payload)
+    return [c for c in gone if forget_if_gone(ctx, c, targets[c])]
+
+
 def notify(ctx: Context, principal_ids: Iterable[str | None], payload: dict) -> None:
     """Send to every live connection of these agents or visitors (one lookup each)."""
     now = ctx.now()
-    for principal_id in dict.fromkeys(p for p in principal_ids if p):
-        for connection in ctx.store.connections_of(principal_id, now):
-            if not ctx.pusher.post(connection.connection_id, payload):
-                forget_if_gone(ctx, connection.connection_id, connection.connected_at)
+    targets = {
+        connection.connection_id: connection.connected_at
+        for principal_id in dict.fromkeys(p for p in principal_ids if p)
+        for connection in ctx.store.connections_of(principal_id, now)
+    }
+    deliver(ctx, targets, payload)
 
 
 def to_room(
@@ -50,16 +59,14 @@ def to_room(
     `sender` last: the others wait for their post, the sender only for its echo."""
     targets = room.connections_of(*only) if only is not None else sorted(room.live)
     targets.sort(key=lambda connection_id: room.live.get(connection_id) == sender)
-    for connection_id in targets:
-        if not ctx.pusher.post(connection_id, payload) and forget_if_gone(ctx, connection_id):
-            ctx.store.stop_listening(room.room_id, connection_id)
+    for connection_id in deliver(ctx, dict.fromkeys(targets), payload):
+        ctx.store.stop_listening(room.room_id, connection_id)
 
 
 def to_consoles(ctx: Context, department: Department, payload: dict) -> None:
     """Send to the live consoles of the department's agents."""
-    for connection_id in sorted(c for ids in department.consoles.values() for c in ids):
-        if not ctx.pusher.post(connection_id, payload):
-            forget_if_gone(ctx, connection_id)
+    consoles = sorted(c for ids in department.consoles.values() for c in ids)
+    deliver(ctx, dict.fromkeys(consoles), payload)
 
 
 def room_event(

@@ -92,9 +92,7 @@ def push_to_online_members(
         members = ctx.store.staff_members_among(room.room_id, agent_ids)
     receivers = [c for c in online if c.principal_id in members]
     receivers.sort(key=lambda connection: connection.principal_id == sender)
-    for connection in receivers:
-        if not ctx.pusher.post(connection.connection_id, payload):
-            events.forget_if_gone(ctx, connection.connection_id, connection.connected_at)
+    events.deliver(ctx, {c.connection_id: c.connected_at for c in receivers}, payload)
 
 
 def tell_the_others(ctx: Context, room: StaffRoom | None, changed_member: str) -> None:
