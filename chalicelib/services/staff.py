@@ -68,10 +68,15 @@ def staff_room_view(room: StaffRoom, agent_id: str, member: StaffMember | None =
     return view
 
 
-def tell(ctx: Context, agent_ids: Iterable[str], event: str, room: StaffRoom) -> None:
-    """`staff_room` event to each agent, with the room as they see it."""
+def tell(
+    ctx: Context, agent_ids: Iterable[str], event: str, room: StaffRoom, reason: str | None = None
+) -> None:
+    """`staff_room` event to each agent, with the room as they see it; a `removed` says why
+    (`left`, `removed` by its owner or an admin, or `deleted`), so that a console can say so."""
     for agent_id in dict.fromkeys(agent_ids):
         payload = {"type": "staff_room", "event": event, "room": staff_room_view(room, agent_id)}
+        if reason is not None:
+            payload["reason"] = reason
         events.notify(ctx, [agent_id], payload)
 
 
@@ -280,7 +285,7 @@ def delete(ctx: Context, principal: Principal, room_id: str) -> None:
     room, _ = _load_managed(ctx, principal, room_id)
     member_ids = [m.agent_id for m in ctx.store.staff_members(room.room_id)]
     ctx.store.delete_staff_room(room.room_id)
-    tell(ctx, member_ids, "removed", room)
+    tell(ctx, member_ids, "removed", room, reason="deleted")
 
 
 def join(ctx: Context, principal: Principal, room_id: str) -> dict:
@@ -300,7 +305,7 @@ def join(ctx: Context, principal: Principal, room_id: str) -> dict:
 def leave(ctx: Context, principal: Principal, room_id: str) -> None:
     room, _ = load_member(ctx, principal, room_id)
     ctx.store.remove_staff_member(room.room_id, principal.id)
-    tell(ctx, [principal.id], "removed", room)
+    tell(ctx, [principal.id], "removed", room, reason="left")
     tell_the_others(ctx, ctx.store.get_staff_room(room.room_id), principal.id)
 
 
@@ -318,7 +323,7 @@ def remove_member(ctx: Context, principal: Principal, room_id: str, agent_id: st
     room, _ = _load_managed(ctx, principal, room_id)
     if not ctx.store.remove_staff_member(room.room_id, agent_id):
         raise NotFound(f"agent_id: {agent_id!r} is no member", "member_not_found")
-    tell(ctx, [agent_id], "removed", room)
+    tell(ctx, [agent_id], "removed", room, reason="removed")
     tell_the_others(ctx, ctx.store.get_staff_room(room.room_id), agent_id)
 
 

@@ -262,7 +262,9 @@ def test_a_member_watching_the_member_list_sees_a_colleague_removed_live(
     expect(dora.page.locator("#room-member-list li")).to_have_count(2)
 
 
-def test_a_deleted_group_disappears_for_every_member(stack, website, agent_console):
+def test_a_deleted_group_disappears_for_every_member_who_reads_that_it_was_deleted(
+    stack, website, agent_console
+):
     ben_name = named("Ben")
     anna, colleagues, room_id, group = group_of(agent_console, website, stack, ben_name)
     ben = colleagues[ben_name]
@@ -274,7 +276,7 @@ def test_a_deleted_group_disappears_for_every_member(stack, website, agent_conso
     expect(sidebar_entry(anna, room_id)).to_have_count(0)
 
     expect(sidebar_entry(ben, room_id)).to_have_count(0)
-    expect(ben.toast()).to_contain_text(f"Sie sind nicht mehr Mitglied von „{group}“.")
+    expect(ben.toast()).to_contain_text(f"„{group}“ wurde gelöscht.")
     expect(ben.main).to_contain_text("nicht (mehr) für Sie sichtbar")
 
 

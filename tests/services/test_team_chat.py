@@ -208,6 +208,22 @@ def test_owners_and_admins_manage_a_channel_and_everyone_affected_is_told(world)
     assert staff.my_rooms(world.ctx, ben.p, "name") == []
 
 
+def test_losing_a_room_says_whether_one_left_was_removed_or_the_room_was_deleted(world):
+    anna, ben, carl = world.agent("Anna"), world.agent("Ben"), world.agent("Carl")
+    room = staff.create_channel(
+        world.ctx, anna.p, "channel", "General", None, [ben.agent_id, carl.agent_id]
+    )
+
+    def lost(agent) -> list[str]:
+        return [p["reason"] for p in agent.pushed("staff_room") if p["event"] == "removed"]
+
+    staff.leave(world.ctx, carl.p, room["room_id"])
+    staff.remove_member(world.ctx, anna.p, room["room_id"], ben.agent_id)
+    staff.add_member(world.ctx, anna.p, room["room_id"], ben.agent_id)
+    staff.delete(world.ctx, anna.p, room["room_id"])
+    assert (lost(carl), lost(ben), lost(anna)) == (["left"], ["removed", "deleted"], ["deleted"])
+
+
 def test_the_other_members_hear_the_new_member_count_when_someone_comes_or_goes(world):
     anna, ben, carl = world.agent("Anna"), world.agent("Ben"), world.agent("Carl")
     group = staff.create_channel(world.ctx, anna.p, "group", "Ops", None, [ben.agent_id])

@@ -16,8 +16,16 @@ export const session = {
   lang: "de",
 };
 
+// Every screen adds its texts to one dictionary: a key that two screens give different texts
+// would silently show one screen's text on the other, so it fails at once (in every test).
 export function addStrings(strings) {
-  for (const lang of Object.keys(dictionaries)) Object.assign(dictionaries[lang], strings[lang]);
+  for (const lang of Object.keys(dictionaries)) {
+    for (const [key, text] of Object.entries(strings[lang] || {})) {
+      if (key in dictionaries[lang] && dictionaries[lang][key] !== text)
+        throw new Error(`console text "${key}" (${lang}) is defined twice`);
+      dictionaries[lang][key] = text;
+    }
+  }
 }
 
 export function t(key, values = {}) {

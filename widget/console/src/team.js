@@ -82,6 +82,7 @@ addStrings({
     deletedMessage: "Nachricht gelöscht",
     roomGone: "Dieser Raum ist nicht (mehr) für Sie sichtbar.",
     noLongerMember: "Sie sind nicht mehr Mitglied von „{name}“.",
+    roomWasDeleted: "„{name}“ wurde gelöscht.",
     nowMember: "Sie sind jetzt Mitglied von „{name}“.",
   },
   en: {
@@ -145,6 +146,7 @@ addStrings({
     deletedMessage: "Message deleted",
     roomGone: "This room is not (or no longer) visible to you.",
     noLongerMember: "You are no longer a member of “{name}”.",
+    roomWasDeleted: "“{name}” was deleted.",
     nowMember: "You are now a member of “{name}”.",
   },
 });
@@ -164,9 +166,10 @@ export function forgetRoom(roomId) {
 
 // Being added to a room or losing one (removed, or the room deleted) is news when someone else
 // did it: a room one joins is in view, a room one leaves or deletes is forgotten first.
-function noticeRoomChange({ event, room }) {
+function noticeRoomChange({ event, room, reason }) {
   const known = team.rooms.some((r) => r.room_id === room.room_id);
-  if (event === "removed" && known) toast(t("noLongerMember", { name: room.name }));
+  if (event === "removed" && known)
+    toast(t(reason === "deleted" ? "roomWasDeleted" : "noLongerMember", { name: room.name }));
   if (event === "added" && !known && !inView(room.room_id))
     toast(t("nowMember", { name: room.name }));
 }
