@@ -65,6 +65,8 @@ def test_a_visitor_whose_agent_vanished_is_told_nobody_can_answer_and_ends_the_c
             "können den Chat beenden und uns später noch einmal schreiben."
         )
     ).to_be_visible()
+    # The chat is queued again, but nobody is there: no "please wait in the queue" beside it.
+    expect(chat.notice).to_have_text("")
     room = stack.api.call("GET", f"/rooms/{room_id}", token=stack.admin_token, expect=200).json()
     assert (room["state"], room["agent"]) == ("queued", None)
     assert axe_violations(chat.frame) == []

@@ -21,6 +21,10 @@ export const state = {
   room: null, // the visitor's room in this department (the API's Room), or null
   historyLoaded: false, // later messages are new: sound, unread, announcement
   previewing: false,
+  // The newest system line's seq, and whether it said that nobody can answer now (the chat
+  // is queued then, but "please wait in the queue" would contradict that line).
+  lastSystemSeq: 0,
+  nobodyAnswers: false,
   visible: true, // the window is shown, not minimised
   unread: 0,
   starting: false,

@@ -10,6 +10,7 @@ import {
   announce,
   messageItem,
   renderIdentity,
+  renderNotice,
   renderRoom,
   report,
   scrollDown,
@@ -40,6 +41,8 @@ export function clearConversation() {
   log.clear();
   state.historyLoaded = false;
   state.previewing = false;
+  state.lastSystemSeq = 0;
+  state.nobodyAnswers = false;
   ui.messages.replaceChildren();
   theirTyping.update(null);
 }
@@ -100,8 +103,12 @@ export function addMessage(message, live) {
   if (!log.add(message.seq)) return;
   const kind = message.author?.kind;
   if (kind === "visitor" && message.client_id) resolvePending(message.client_id);
-  if (kind === "system" && message.event) {
+  // Only the newest line counts: a resumed fetch may bring older ones after newer live ones.
+  if (kind === "system" && message.event && message.seq > state.lastSystemSeq) {
+    state.lastSystemSeq = message.seq;
     state.previewing = message.event === "preview" && state.room?.state === "queued";
+    state.nobodyAnswers = message.event === "agent_gone_nobody";
+    renderNotice(); // the line may come before or after its room event
   }
   // In seq order (a resumed fetch may bring older ones after newer live ones); pending last.
   const later = [...ui.messages.children].find(

@@ -48,7 +48,7 @@ export function renderNotice() {
   if (state.fatalText || state.errorText) text = state.fatalText || state.errorText;
   else if (isActive() && connection.everOpened && !connection.open) {
     [text, tone] = [t("reconnecting"), "warn"];
-  } else if (room?.state === "queued") {
+  } else if (room?.state === "queued" && !state.nobodyAnswers) {
     tone = "";
     if (state.previewing) text = t("preview");
     else if (room.position) text = t("queue", { position: room.position });
