@@ -337,6 +337,9 @@ class ConfigOut(Schema):
 class AvailabilityOut(Schema):
     department_id: str
     available: bool
+    # Within the department's office hours (always, without office hours): "#livechat-check"
+    # tells an editor why the button is hidden.
+    open: bool
     # The page origins the loader may show the button on; it checks its page against them.
     allowed_origins: list[str]
 

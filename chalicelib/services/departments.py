@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.services.context import Context
-from chalicelib.services.office_hours import normalized
+from chalicelib.services.office_hours import is_open, normalized
 from chalicelib.services.presence import is_available
 from chalicelib.services.views import department_view
 from chalicelib.store.base import Changed, Taken
@@ -29,12 +29,16 @@ def _view(ctx: Context, department: Department) -> dict:
 
 def public_availability(ctx: Context, department_id: str) -> dict:
     """What the loader asks on every page view, from the same one GetItem: whether someone can
-    answer, and the page origins the department allows the chat on (the loader compares its
-    page's origin itself, so that the cached answer never varies by Origin)."""
+    answer, whether it is within the department's office hours (`open`; always without office
+    hours: "#livechat-check" tells editors why the button is hidden), and the page origins the
+    department allows the chat on (the loader compares its page's origin itself, so that the
+    cached answer never varies by Origin)."""
     department = get(ctx, department_id)
+    now = ctx.now()
     return {
         "department_id": department_id,
-        "available": is_available(department, ctx.now()),
+        "available": is_available(department, now),
+        "open": is_open(department.office_hours, now),
         "allowed_origins": list(department.allowed_origins),
     }
 

@@ -60,6 +60,14 @@ def test_outside_office_hours_the_button_is_hidden_although_an_agent_is_online(
     widget.recheck()
     widget.expect_state("hidden")
     expect(widget.button).to_be_hidden()
+    # The editor's check says why: not nobody, but no office hours now.
+    editor = page.context.new_page()
+    editor.goto(website.page(department) + "#livechat-check")
+    expect(editor.locator("livechat-check p")).to_have_text(
+        "Live-Chat: Alles richtig eingebunden, aber gerade ist keine Sprechzeit: Der Button "
+        "erscheint zu den Sprechzeiten, sobald jemand da ist."
+    )
+    editor.close()
 
     # Office hours switched off again: Anna's being online shows the button.
     card.get_by_role("button", name="Bearbeiten").click()

@@ -1,7 +1,8 @@
 /*
  * "#livechat-check": a small box in the corner that tells an editor what the snippet on this
  * page finds, loaded by loader.js only for a page opened with that fragment. It follows the
- * loader's element: department unknown, origin not allowed, nobody available, or all fine.
+ * loader's element: department unknown, origin not allowed, outside the office hours, nobody
+ * available, or all fine.
  */
 ((d) => {
   const { host, data, here } = d.currentScript.livechat;
@@ -21,6 +22,10 @@
       "Alles richtig eingebunden, aber gerade ist niemand erreichbar: Der Button erscheint, sobald jemand da ist.",
       "Set up correctly, but nobody is available right now: the button appears once someone is.",
     ],
+    closed: [
+      "Alles richtig eingebunden, aber gerade ist keine Sprechzeit: Der Button erscheint zu den Sprechzeiten, sobald jemand da ist.",
+      "Set up correctly, but outside the office hours: the button appears within them once someone is available.",
+    ],
     available: [
       "Alles in Ordnung: Der Chat-Button ist sichtbar.",
       "All fine: the chat button is shown.",
@@ -37,8 +42,15 @@
   const line = root.querySelector("p");
   const show = () => {
     const state = host.dataset.livechatState;
+    const closed = state === "hidden" && host.dataset.livechatHours === "closed";
     const key =
-      state === "error" ? host.dataset.livechatError : state === "open" ? "available" : state;
+      state === "error"
+        ? host.dataset.livechatError
+        : state === "open"
+          ? "available"
+          : closed
+            ? "closed"
+            : state;
     line.textContent = `${de ? "Live-Chat" : "Live chat"}: ${(texts[key] || texts.checking)[de ? 0 : 1]}`;
     line.className = state === "error" ? "error" : "";
     box.dataset.livechatCheck = key || "checking";

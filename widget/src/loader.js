@@ -12,7 +12,8 @@
  * The element tells the editor what happens: `data-livechat-state` is hidden, available, open or
  * error; with error, `data-livechat-error` says why: department-unknown (also when the snippet
  * has no data-department) or origin-not-allowed (this page's origin is not among the
- * department's allowed origins). The parts it loads share one object with it, `livechat` on
+ * department's allowed origins). `data-livechat-hours` is closed outside the department's
+ * office hours, else open. The parts it loads share one object with it, `livechat` on
  * their script element: the element, the snippet's attributes, the API, the page's origin, the
  * availability and the error; the button puts its `render` there.
  */
@@ -35,13 +36,14 @@
     d.head.appendChild(
       Object.assign(d.createElement("script"), { src: new URL(name, script.src), livechat: shared })
     );
-  const update = (error, available) => {
+  const update = (error, answer = {}) => {
     if (error) {
       host.dataset.livechatError = shared.error = error;
       console.warn("Livechat: " + error);
     }
-    shared.available = available;
-    if (available && !button) button = load(__BUTTON__);
+    shared.available = answer.available;
+    host.dataset.livechatHours = answer.open == false ? "closed" : "open";
+    if (shared.available && !button) button = load(__BUTTON__);
     if (shared.render) shared.render();
     else host.dataset.livechatState = error ? "error" : "hidden";
   };
@@ -58,7 +60,7 @@
           : reply.json().then((answer) =>
               // (An API without allowed_origins leaves the check to the chat window.)
               (answer.allowed_origins || [here]).includes(here)
-                ? update(0, answer.available)
+                ? update(0, answer)
                 : update("origin-not-allowed")
             )
       )
