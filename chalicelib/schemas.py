@@ -1,6 +1,7 @@
 """pydantic models for every request body, WebSocket frame and answer (the edges only)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: pydantic would have to evaluate each of the
+# models' string annotations when a cold start defines them (about 220 ForwardRefs compiled).
 
 from datetime import date
 from typing import Annotated, Literal
