@@ -831,7 +831,7 @@ def delete_room(
 @route(
     "/rooms",
     "DELETE",
-    "Delete every closed chat the agent may see",
+    "Delete every closed chat the agent may see (at most 200 at once: `more` says to ask again)",
     auth="agent",
     query=DeleteRoomsQuery,
     response=s.DeletedOut,
@@ -842,7 +842,8 @@ def delete_closed_rooms(
     _body: None,
     _query: DeleteRoomsQuery,
 ) -> Answer:
-    return {"deleted": rooms.delete_closed(ctx, principal)}
+    deleted, more = rooms.delete_closed(ctx, principal)
+    return {"deleted": deleted, "more": more}
 
 
 @route(

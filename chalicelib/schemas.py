@@ -515,6 +515,8 @@ class ContactListOut(Schema):
 
 class DeletedOut(Schema):
     deleted: int
+    # Closed chats are left that this request did not get to: ask again.
+    more: bool
 
 
 class OpenApiDocumentOut(Schema):

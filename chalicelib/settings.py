@@ -25,6 +25,9 @@ class Settings:
     default_retention_hours: int
     rate_limit_per_minute: int
     agent_gone_minutes: int = 3  # an open chat whose agent vanished returns to the queue
+    # Closed chats one "delete all closed chats" request deletes at most: each is about six
+    # DynamoDB calls, and API Gateway ends a request after 29 s; the console asks again.
+    delete_closed_at_once: int = 200
     languages: tuple[str, ...] = ("de", "en")
     # Institutional sign-in (OpenID Connect); off while no issuer is set. The client secret is
     # SSO_CLIENT_SECRET locally; in AWS SSO_CLIENT_SECRET_NAME names the SSM parameter or the
@@ -88,6 +91,7 @@ def load_settings() -> Settings:
         default_retention_hours=_int("DEFAULT_RETENTION_HOURS", 24),
         rate_limit_per_minute=_int("RATE_LIMIT_PER_MINUTE", 60),
         agent_gone_minutes=_int("AGENT_GONE_MINUTES", 3),
+        delete_closed_at_once=_int("DELETE_CLOSED_AT_ONCE", 200),
         sso_issuer=os.environ.get("SSO_ISSUER", "").strip(),
         sso_client_id=os.environ.get("SSO_CLIENT_ID", ""),
         sso_client_secret=os.environ.get("SSO_CLIENT_SECRET", ""),

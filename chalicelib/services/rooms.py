@@ -415,17 +415,20 @@ def delete(ctx: Context, principal: AgentPrincipal, room_id: str) -> None:
     erase(ctx, room, only_if_closed=True)
 
 
-def delete_closed(ctx: Context, principal: AgentPrincipal) -> int:
+def delete_closed(ctx: Context, principal: AgentPrincipal) -> tuple[int, bool]:
+    """(chats deleted, whether closed chats are left for another request): one request deletes
+    at most `delete_closed_at_once`, and the console asks again."""
+    at_most = ctx.settings.delete_closed_at_once
     closed = [
         room
         for room in accessible_rooms(ctx, principal, None)
         if room.state == "closed" and may_act(principal, room)
     ]
     deleted = 0
-    for room in closed:
+    for room in closed[:at_most]:
         try:
             erase(ctx, room, only_if_closed=True)
         except Conflict:
             continue  # reopened or deleted meanwhile: not counted
         deleted += 1
-    return deleted
+    return deleted, len(closed) > at_most

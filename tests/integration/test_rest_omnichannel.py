@@ -117,7 +117,7 @@ def test_deleting_one_closed_chat_and_all_closed_chats(api):
     assert api.get(f"/rooms/{rooms[0]}", auth=paula.auth).status == 404
 
     every = api.delete("/rooms?state=closed", auth=paula.auth)
-    assert every.status == 200 and every.json == {"deleted": 1}
+    assert every.status == 200 and every.json == {"deleted": 1, "more": False}
     assert api.get(f"/rooms/{rooms[1]}", auth=paula.auth).status == 404
     assert api.get(f"/rooms/{rooms[2]}", auth=paula.auth).json["state"] == "open"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from chalicelib.errors import Conflict, Forbidden, NotFound
@@ -113,12 +115,26 @@ def test_delete_all_closed_chats_spares_the_open_ones(world):
     open_id = world.taken(world.visitor(), paula)["room_id"]
     queued_id = world.ask(world.visitor())["room_id"]
 
-    assert rooms.delete_closed(world.ctx, paula.p) == 2
+    assert rooms.delete_closed(world.ctx, paula.p) == (2, False)
 
     assert [world.stored_room(r) for r in closed_ids] == [None, None]
     assert world.stored_room(open_id).state == "open"
     assert world.stored_room(queued_id).state == "queued"
-    assert rooms.delete_closed(world.ctx, paula.p) == 0
+    assert rooms.delete_closed(world.ctx, paula.p) == (0, False)
+
+
+def test_more_closed_chats_than_one_request_deletes_are_deleted_by_asking_again(world):
+    paula = world.agent("Paula")
+    for _ in range(5):
+        room_id = world.taken(world.visitor(), paula)["room_id"]
+        rooms.close(world.ctx, paula.p, room_id, None)
+
+    world.ctx.settings = dataclasses.replace(world.ctx.settings, delete_closed_at_once=2)
+
+    assert rooms.delete_closed(world.ctx, paula.p) == (2, True)
+    assert rooms.delete_closed(world.ctx, paula.p) == (2, True)
+    assert rooms.delete_closed(world.ctx, paula.p) == (1, False)
+    assert rooms.list_for_agent(world.ctx, paula.p, "closed", 10, None) == ([], None)
 
 
 def test_delete_all_closed_chats_leaves_other_departments_alone(world):
@@ -129,7 +145,7 @@ def test_delete_all_closed_chats_leaves_other_departments_alone(world):
     rooms.close(world.ctx, paula.p, sales_room, None)
     rooms.close(world.ctx, lars.p, library_room, None)
 
-    assert rooms.delete_closed(world.ctx, paula.p) == 1
+    assert rooms.delete_closed(world.ctx, paula.p) == (1, False)
 
     assert world.stored_room(library_room).state == "closed"
 
@@ -150,7 +166,7 @@ def test_no_read_returns_an_expired_room(world):
     assert contacts.list_for_agent(world.ctx, anna.p, 10, None) == ([], None)
     with pytest.raises(NotFound):
         contacts.get(world.ctx, anna.p, visitor.visitor_id)
-    assert rooms.delete_closed(world.ctx, anna.p) == 0
+    assert rooms.delete_closed(world.ctx, anna.p) == (0, False)
 
 
 def test_a_queued_request_nobody_takes_expires(world):

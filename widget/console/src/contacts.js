@@ -44,6 +44,7 @@ addStrings({
       "Alle beendeten Chats, die Sie sehen dürfen, werden mit ihrem Verlauf endgültig gelöscht. " +
       "Offene Chats bleiben.",
     deletedCount: "{count} Chats gelöscht.",
+    deletingCount: "{count} Chats gelöscht, weitere werden gelöscht …",
     deleteOne: "Chat von {name} löschen",
     cannotDeleteOpen: "Offene Chats können nicht gelöscht werden – schließen Sie den Chat zuerst.",
     roomInfo: "Rauminformation",
@@ -85,6 +86,7 @@ addStrings({
     deleteAllText:
       "Every closed chat you may see is deleted with its history for good. Open chats stay.",
     deletedCount: "{count} chats deleted.",
+    deletingCount: "{count} chats deleted, deleting more …",
     deleteOne: "Delete the chat with {name}",
     cannotDeleteOpen: "Open chats cannot be deleted – close the chat first.",
     roomInfo: "Room information",
@@ -284,14 +286,21 @@ export function renderChats(main, selectedId) {
       menuButton.focus();
       return;
     }
+    // One request deletes a few hundred at most; the answer says whether more are left.
+    let count = 0;
     try {
-      const { deleted } = await api("DELETE", "/rooms?state=closed");
-      toast(t("deletedCount", { count: deleted }));
-      if (selectedId) location.hash = "#chats";
-      else load();
+      for (let more = true; more; ) {
+        const answer = await api("DELETE", "/rooms?state=closed");
+        count += answer.deleted;
+        more = answer.more === true && answer.deleted > 0;
+        if (more) toast(t("deletingCount", { count }));
+      }
+      toast(t("deletedCount", { count }));
     } catch (error) {
       showError(error);
     }
+    if (selectedId) location.hash = "#chats";
+    else load();
   }
 
   stateFilter.addEventListener("change", () => {
