@@ -1,5 +1,6 @@
-""""Alle geschlossenen Chats löschen" with more closed chats than one request deletes (S13): the
-console asks again until none is left, says how far it got, and ends with the whole count.
+"""Deleting all closed chats ("Alle geschlossenen Chats löschen") when there are more than one
+request deletes (S13): the console asks again until none is left, says how far it got, and ends
+with the whole count.
 On a stack of its own where one request deletes at most two chats (DELETE_CLOSED_AT_ONCE)."""
 
 from __future__ import annotations
