@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from devserver.testing import devserver_process
 from tests.browser.console_support import Console
-from tests.browser.support import REPO_ROOT, OtherWebsite, Stack
+from tests.browser.support import REPO_ROOT, running_stack, served_website
 from tests.local.support import Agent, approved_agent, go_online
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -68,15 +67,12 @@ def widget_built() -> None:
 
 @pytest.fixture(scope="session")
 def stack(widget_built):
-    with devserver_process(pool_size=6) as urls:
-        yield Stack.signed_in(urls)
+    yield from running_stack(pool_size=6)
 
 
 @pytest.fixture(scope="session")
 def website(stack):
-    site = OtherWebsite(stack.urls.base_url)
-    yield site
-    site.close()
+    yield from served_website(stack)
 
 
 @pytest.fixture(scope="session")

@@ -11,10 +11,13 @@ import re
 import tempfile
 import threading
 import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Frame, Locator, Page, expect
 
+from devserver.testing import devserver_process
 from tests.local.support import Agent, Socket, Stack, approved_agent
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -153,6 +156,19 @@ class OtherWebsite:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def running_stack(**devserver_options: Any) -> Iterator[Stack]:
+    """For a stack fixture: a devserver (`devserver_process` options) with the admin signed in."""
+    with devserver_process(**devserver_options) as urls:
+        yield Stack.signed_in(urls)
+
+
+def served_website(stack: Stack) -> Iterator[OtherWebsite]:
+    """For a website fixture: pages of another origin that embed `stack`'s chat."""
+    site = OtherWebsite(stack.urls.base_url)
+    yield site
+    site.close()
 
 
 # ---- the widget through Playwright ------------------------------------------------------------

@@ -8,22 +8,18 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from devserver.testing import devserver_process
-from tests.browser.support import OtherWebsite, Stack
+from tests.browser.support import running_stack, served_website
 from tests.browser.test_console_contact_center import closed_chat
 
 
 @pytest.fixture(scope="module")
 def stack(widget_built):
-    with devserver_process(pool_size=4, extra_env={"DELETE_CLOSED_AT_ONCE": "2"}) as urls:
-        yield Stack.signed_in(urls)
+    yield from running_stack(pool_size=4, extra_env={"DELETE_CLOSED_AT_ONCE": "2"})
 
 
 @pytest.fixture(scope="module")
 def website(stack):
-    site = OtherWebsite(stack.urls.base_url)
-    yield site
-    site.close()
+    yield from served_website(stack)
 
 
 def test_deleting_more_closed_chats_than_one_request_deletes_deletes_them_all(

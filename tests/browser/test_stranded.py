@@ -11,14 +11,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from devserver.testing import devserver_process
 from tests.browser.support import (
     SCREENSHOTS,
-    OtherWebsite,
-    Stack,
     Widget,
     axe_violations,
     queued_room,
+    running_stack,
+    served_website,
 )
 from tests.local.support import is_room_event
 
@@ -26,17 +25,12 @@ from tests.local.support import is_room_event
 @pytest.fixture(scope="module")
 def stack(widget_built):
     """A stack of its own whose sweep runs every second and requeues at once."""
-    with devserver_process(
-        pool_size=4, sweep_interval=1, extra_env={"AGENT_GONE_MINUTES": "0"}
-    ) as urls:
-        yield Stack.signed_in(urls)
+    yield from running_stack(pool_size=4, sweep_interval=1, extra_env={"AGENT_GONE_MINUTES": "0"})
 
 
 @pytest.fixture(scope="module")
 def website(stack):
-    site = OtherWebsite(stack.urls.base_url)
-    yield site
-    site.close()
+    yield from served_website(stack)
 
 
 def taken_chat(stack, website, page, staff, department):
