@@ -91,15 +91,39 @@ def _error_response(exc: Exception) -> Response:
         error = {"error": {"code": exc.code, "message": exc.message}}
         return _json(exc.status, error, _retry_after(exc))
     if isinstance(exc, ValidationError):
-        return _json(400, {"error": {"code": "invalid_input", "message": _describe(exc)}})
+        return _json(400, {"error": _invalid_input(exc)})
     log.exception("unexpected error")
     return _json(500, {"error": {"code": "internal_error", "message": "something went wrong"}})
 
 
+# The bound a refused value broke, as pydantic names it in the error's context.
+_LIMITS = ("max_length", "min_length", "ge", "le", "gt", "lt")
+
+
+def _invalid_input(exc: ValidationError) -> dict[str, Any]:
+    """The first problem: the field, pydantic's `reason` (e.g. missing, string_too_long) and the
+    `limit` it broke, so that clients can say it in their own language next to the input."""
+    first = exc.errors()[0]
+    answer: dict[str, Any] = {
+        "code": "invalid_input",
+        "message": _describe(exc),
+        "field": _where(first),
+        "reason": first["type"],
+    }
+    context = first.get("ctx", {})
+    limit = next((context[name] for name in _LIMITS if name in context), None)
+    if isinstance(limit, int | float) and not isinstance(limit, bool):
+        answer["limit"] = limit
+    return answer
+
+
+def _where(error: Any) -> str:
+    return ".".join(str(part) for part in error["loc"] if part != "frame") or "body"
+
+
 def _describe(exc: ValidationError) -> str:
     first = exc.errors()[0]
-    where = ".".join(str(part) for part in first["loc"] if part != "frame") or "body"
-    return f"{where}: {first['msg']}"
+    return f"{_where(first)}: {first['msg']}"
 
 
 def _request() -> Request:

@@ -321,6 +321,11 @@ class ClientFrame(Schema):
 class ErrorBody(Schema):
     code: str
     message: str
+    # invalid_input: the field, pydantic's reason (missing, string_too_long, ...) and the bound
+    # it broke, for clients to say it in their own language.
+    field: str | None = None
+    reason: str | None = None
+    limit: int | float | None = None
 
 
 class ErrorOut(Schema):

@@ -116,7 +116,7 @@ def test_a_refused_setting_is_explained_next_to_its_field_and_keeps_what_was_typ
 
     # In the console's language, next to the field (described by it), never the server's words.
     error = page.locator("#account-away-error")
-    expect(error).to_have_text("Bitte prüfen Sie diese Eingabe.")
+    expect(error).to_have_text("Bitte höchstens 1440 eingeben.")
     expect(away).to_have_attribute("aria-describedby", "account-away-hint account-away-error")
     expect(page.locator("#account-error")).to_be_empty()
     expect(away).to_have_attribute("aria-invalid", "true")

@@ -37,6 +37,9 @@ def scene(api):
     )
 
 
+ERROR_KEYS = {"code", "message", "field", "reason", "limit"}
+
+
 def check(api, cases, status, before=None):
     """Each case: (method, path, auth, body or raw, expected code or None, words in message)."""
     before = api.snapshot() if before is None else before
@@ -51,7 +54,8 @@ def check(api, cases, status, before=None):
         assert reply.status == status, (where, reply.status, reply.body)
         assert reply.headers["content-type"] == "application/json", where
         error = reply.error
-        assert set(error) == {"code", "message"} and error["message"], where
+        # invalid_input adds the field, the reason and the bound (a contract addition).
+        assert {"code", "message"} <= set(error) <= ERROR_KEYS and error["message"], where
         if code is not None:
             assert error["code"] == code, (where, error)
         for word in words:
@@ -252,6 +256,29 @@ def test_bad_query_parameters_are_400_naming_the_parameter(api, scene):
         ("GET", "/admin/agents?state=weird", admin, None, "invalid_input", ["state"]),
     ]
     check(api, cases, 400)
+
+
+@pytest.mark.parametrize(
+    ("given", "field", "reason", "limit"),
+    [
+        ({}, "name", "missing", None),
+        ({"name": "x" * 121}, "name", "string_too_long", 120),
+        ({"name": "Paula", "password": "kurz"}, "password", "string_too_short", 12),
+    ],
+)
+def test_a_refused_input_says_which_field_why_and_the_bound_it_broke(
+    api, given, field, reason, limit
+):
+    """So that a client can say it in its own language next to the input."""
+    refused = api.post(
+        "/auth/register", {"email": "p@uni.example", "password": "a-long-password", **given}
+    )
+
+    assert refused.status == 400
+    error = refused.json["error"]
+    assert (error["code"], error["field"], error["reason"]) == ("invalid_input", field, reason)
+    assert error.get("limit") == limit
+    assert error["message"].startswith(f"{field}: ")
 
 
 def test_text_over_the_maximum_length_is_413(api, scene):

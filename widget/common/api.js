@@ -3,11 +3,13 @@
 // screens choose their words from the code and never show a server's raw message.
 
 export class ApiError extends Error {
-  constructor(status, code, message, field) {
+  constructor(status, code, message, field, { reason, limit } = {}) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field; // the input the server named, when it named one
+    this.reason = reason; // invalid_input: why (missing, string_too_long, ...)
+    this.limit = limit; // and the bound it broke, if any
   }
 }
 
@@ -33,7 +35,8 @@ export async function request(url, { method = "GET", headers = {}, body, ...opti
       reply.status,
       error.code || `http_${reply.status}`,
       error.message || "",
-      fieldOf(error)
+      fieldOf(error),
+      error
     );
   }
   return { status: reply.status, data };

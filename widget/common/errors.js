@@ -168,11 +168,29 @@ const FALLBACK = [
 
 /** The error's meaning in `lang` ("de" or "en"); a generic sentence for an unknown code. */
 export function errorText(error, lang) {
+  const reason = error?.code === "invalid_input" && REASONS[error.reason];
+  if (reason && (error.limit !== undefined || !reason[0].includes("{limit}")))
+    return reason[lang === "de" ? 0 : 1].replace("{limit}", String(error.limit));
   const texts =
     TEXTS[error?.code] || (error?.status >= 500 ? FALLBACK : TEXTS[statusCode(error)]) || FALLBACK;
   const text = texts[lang === "de" ? 0 : 1];
   return error?.code === "weak_password" ? `${text} ${passwordReason(error.message)}`.trim() : text;
 }
+
+// Why an input was refused (the server's `reason`, pydantic's names), with the bound it broke;
+// any other reason reads "Bitte prüfen Sie diese Eingabe." and the input's hint says the rules.
+const WHOLE_NUMBER = ["Bitte geben Sie eine ganze Zahl ein.", "Please enter a whole number."];
+const REASONS = {
+  missing: ["Bitte füllen Sie dieses Feld aus.", "Please fill this in."],
+  string_too_long: ["Bitte höchstens {limit} Zeichen.", "At most {limit} characters, please."],
+  string_too_short: ["Bitte mindestens {limit} Zeichen.", "At least {limit} characters, please."],
+  too_long: ["Bitte höchstens {limit} Einträge.", "At most {limit} entries, please."],
+  greater_than_equal: ["Bitte mindestens {limit} eingeben.", "Please enter at least {limit}."],
+  less_than_equal: ["Bitte höchstens {limit} eingeben.", "Please enter at most {limit}."],
+  int_parsing: WHOLE_NUMBER,
+  int_type: WHOLE_NUMBER,
+  int_from_float: WHOLE_NUMBER,
+};
 
 // "password: too easy to guess. <zxcvbn's warning and advice>" -> the warning and advice.
 function passwordReason(message) {
