@@ -57,9 +57,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.is_relative_to(BROWSER_TESTS):
             item.add_marker(pytest.mark.xdist_group("browser"))
-            # A browser test that fails once on a loaded machine runs again (at most twice; the
-            # run reports it as a rerun). docs/known-problems.md lists the ones seen doing so.
-            item.add_marker(pytest.mark.flaky(reruns=2))
 
 
 def pytest_runtest_setup(item):
