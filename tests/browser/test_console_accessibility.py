@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.support import axe_violations
 from tests.browser.test_console_omnichannel import room_id_in_queue, visitor_asks
+from tests.local.support import new_visitor, start_chat
 
 
 def test_the_sign_in_registration_and_waiting_screens_have_no_axe_violations(consoles):
@@ -118,6 +119,24 @@ def test_an_agent_works_a_request_with_the_keyboard_alone(stack, website, page, 
     keyboard.press("Escape")
     expect(console.page.locator("#profile-menu")).to_be_hidden()
     expect(console.page.locator(".profile-button")).to_be_focused()
+
+
+def test_a_queue_entry_keeps_the_focus_when_another_request_arrives(
+    stack, website, page, agent_console
+):
+    """The queue is drawn anew on every change; the entry a keyboard user is on stays focused
+    (the focus fell to the page, and their Enter went nowhere)."""
+    department = stack.new_department([website.origin])
+    _, console = agent_console("Anna", [department])
+    visitor_asks(page, website, department, "Tastatur?")
+    room_id = room_id_in_queue(console)
+    console.queue_entry(room_id).focus()
+
+    start_chat(stack.api, new_visitor(stack.api), department, "Noch jemand.")
+    expect(console.queue.locator("a.room-link")).to_have_count(2)
+    expect(console.queue_entry(room_id)).to_be_focused()
+    console.page.keyboard.press("Enter")
+    expect(console.page.locator("#take")).to_be_visible()
 
 
 def test_the_system_theme_follows_the_computers_light_or_dark_setting(stack, agent_console):

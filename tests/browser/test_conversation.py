@@ -128,6 +128,31 @@ def test_a_whole_conversation_from_the_first_message_to_the_agent_closing_it(
     ]
 
 
+def test_a_message_sent_while_the_window_still_loads_goes_out_once_it_has_loaded(
+    stack, website, page, staff
+):
+    """Enter before the window has its settings (a slow network, a cold server) is not lost:
+    the message goes out as soon as the window can send it (it was silently ignored)."""
+    department = stack.new_department([website.origin])
+    anna, anna_socket = staff(department, "Anna")
+    config = re.compile(r".*/api/config$")
+    held = []  # the window's GET /config, answered only after the visitor pressed Enter
+    page.route(config, lambda route: held.append(route))
+    with page.expect_request(config):
+        page.goto(website.page(department))
+        chat = Widget(page).open()
+
+    chat.send("Hallo, ich bin schnell.")
+    assert len(held) == 1, "the window had its config before the visitor pressed Enter"
+    held[0].continue_()
+
+    room_id = queued_room(anna_socket)
+    expect(chat.line("Hallo, ich bin schnell.")).to_be_visible()
+    expect(chat.text).to_have_value("")
+    room = stack.api.call("GET", f"/rooms/{room_id}", token=stack.admin_token, expect=200).json()
+    assert room["state"] == "queued"
+
+
 def test_html_and_script_in_messages_and_names_stay_text(stack, website, page):
     api = stack.api
     department = stack.new_department([website.origin])

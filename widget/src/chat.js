@@ -4,7 +4,7 @@
 import { connect, watchConnection, closeSocket } from "./chat/connection.js";
 import { call, DEPARTMENT, HOST, hostOk, roomPath, state, t, ui } from "./chat/context.js";
 import { forgetIdentity, forgetRoom, log, roomLost, setRoom } from "./chat/conversation.js";
-import { setupComposer, showPending } from "./chat/sending.js";
+import { sendHeld, setupComposer, showPending } from "./chat/sending.js";
 import { loadStored, saveStored, STORAGE_KEY } from "./chat/storage.js";
 import { focusInside, setupTools } from "./chat/tools.js";
 import {
@@ -78,6 +78,7 @@ async function init() {
   await resumeRoom();
   renderRoom();
   report();
+  sendHeld();
 }
 
 function listenToHost() {

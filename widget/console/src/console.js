@@ -671,10 +671,18 @@ function roomLink(room, detail, unreadCount) {
   );
 }
 
+/** Renders a list of room links anew; the link that had the focus keeps it (a keyboard user
+ * would otherwise lose their place, and their Enter, whenever a request arrives). */
+function replaceRoomLinks(list, children) {
+  const focused = list.contains(document.activeElement) ? document.activeElement.dataset.room : "";
+  replace(list, children);
+  if (focused) list.querySelector(`a[data-room="${CSS.escape(focused)}"]`)?.focus();
+}
+
 function renderSidebarLists() {
   if (!shell) return;
   const departmentName = (id) => live.departments.find((d) => d.department_id === id)?.name || id;
-  replace(
+  replaceRoomLinks(
     shell.queueList,
     live.queue.length
       ? live.queue.map((room) =>
@@ -685,7 +693,7 @@ function renderSidebarLists() {
         )
       : el("li", { class: "muted", text: t("noIncoming") })
   );
-  replace(
+  replaceRoomLinks(
     shell.openList,
     live.open.length
       ? live.open.map((room) =>

@@ -119,14 +119,29 @@ function startFailed(error, text) {
 
 const tooLong = () => t("tooLong", { max: state.config.max_message_length });
 
+// Enter pressed while the window still loads its config (the composer shows at once): the
+// message goes out when the window has loaded (sendHeld), instead of being ignored.
+let held = false;
+
 function submit() {
   const text = ui.text.value.trim();
-  if (!text || state.starting || !state.config || state.fatalText) return;
+  if (!text || state.starting || state.fatalText) return;
+  if (!state.config) {
+    held = true;
+    return;
+  }
   if (text.length > state.config.max_message_length) return showError(tooLong());
   typing.stop();
   if (!isActive()) return startChat(text);
   setText("");
   queueMessage(text);
+}
+
+/** The window has loaded (config, identity, room): what the visitor sent meanwhile goes out. */
+export function sendHeld() {
+  if (!held) return;
+  held = false;
+  submit();
 }
 
 /** A text over the limit (typed or pasted) is kept whole and marked; sending waits for a cut. */
