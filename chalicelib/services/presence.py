@@ -31,15 +31,16 @@ def refresh_agent(ctx: Context, agent_id: str, former_departments: Iterable[str]
     agent = ctx.store.get_agent(agent_id)
     connections = ctx.store.connections_of(agent_id, ctx.now())
     # A socket that opens or closes meanwhile (a reload: the old one's `$disconnect` beside the
-    # new one's `$connect`) recomputes too, and the last write wins: so after writing, count
-    # again, and write again if the sockets changed. The last writer thus wrote what it saw
-    # after every write before it.
+    # new one's `$connect`), or a change of the agent (the toggle, the status, beside a sweep),
+    # recomputes too, and the last write wins: so after writing, read both again, and write
+    # again if either changed. The last writer thus wrote what it saw after every write before.
     for _ in range(PRESENCE_RECOUNTS):
         ready = _write_presence(ctx, agent, agent_id, connections, former_departments)
         recounted = ctx.store.connections_of(agent_id, ctx.now())
-        if _ids(recounted) == _ids(connections):
+        reread = ctx.store.get_agent(agent_id)
+        if _ids(recounted) == _ids(connections) and reread == agent:
             break
-        connections = recounted
+        connections, agent = recounted, reread
     return ready
 
 

@@ -226,3 +226,23 @@ def test_a_reload_whose_old_socket_closes_while_the_new_one_opens_keeps_the_agen
 
     assert world.available("sales") is True
     assert departments.get(world.ctx, "sales").consoles == {paula.agent_id: (new,)}
+
+
+def test_a_sweep_that_read_the_agent_before_they_switched_the_toggle_on_keeps_them_counted(world):
+    """The sweep reads the agent (toggle off), the agent switches it on and that change writes
+    its presence, then the sweep writes what it read: the last write must not hide the button."""
+    paula = world.agent("Paula")
+    agents.set_availability(world.ctx, paula.p, False)
+    store = world.ctx.store
+    read_agent = store.get_agent
+
+    def the_toggle_goes_on_meanwhile(agent_id):
+        found = read_agent(agent_id)  # before the toggle: not available
+        store.get_agent = read_agent
+        agents.set_availability(world.ctx, paula.p, True)
+        return found
+
+    store.get_agent = the_toggle_goes_on_meanwhile
+    presence.sweep(world.ctx)
+
+    assert world.available("sales") is True
