@@ -58,6 +58,7 @@ def test_the_stack_starts_with_the_demo_department_an_admin_and_the_openapi_docu
     assert api.call("GET", "/departments/demo/availability", expect=200).json() == {
         "department_id": "demo",
         "available": False,
+        "open": True,
         # The demo page's snippet may show the button on the devserver's own origins.
         "allowed_origins": [stack.urls.base_url, f"http://localhost:{port}"],
     }
