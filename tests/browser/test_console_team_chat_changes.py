@@ -244,6 +244,26 @@ def test_a_removed_member_loses_the_group_and_an_added_one_gets_it(stack, websit
     expect(carl.toast()).to_contain_text(f"Sie sind jetzt Mitglied von „{group}“.")
 
 
+def test_a_colleague_leaving_while_the_owner_picks_someone_to_add_keeps_the_choice(
+    stack, website, agent_console
+):
+    """The member list is drawn anew when it changes (here Ben leaves): the person the owner
+    chose stays chosen, and "Hinzufügen" adds them."""
+    ben_name, carl_name = named("Ben"), named("Carl")
+    anna, colleagues, room_id, _ = group_of(agent_console, website, stack, ben_name)
+    carl, _ = agent_console(carl_name, [stack.new_department([website.origin], name="Team")])
+    open_members(anna)
+    picker = anna.page.get_by_label("Person hinzufügen")
+    picker.select_option(label=carl_name)
+
+    colleagues[ben_name].page.get_by_role("button", name="Verlassen").click()
+    expect(anna.page.locator("#room-member-list")).not_to_contain_text(ben_name)
+
+    expect(picker).to_have_value(carl.agent_id)
+    anna.page.get_by_role("button", name="Hinzufügen").click()
+    expect(anna.page.locator("#room-member-list")).to_contain_text(carl_name)
+
+
 def test_a_member_watching_the_member_list_sees_a_colleague_removed_live(
     stack, website, agent_console
 ):

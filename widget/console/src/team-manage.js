@@ -147,7 +147,13 @@ export function membersPanel(screen) {
     el("h2", { id: "room-members-title", tabindex: "-1", text: t("members") }),
     list
   );
-  if (manager) panel.append(addMemberForm(screen));
+  if (manager) {
+    // One picker per screen, moved into each new panel: a redraw (any member change, someone
+    // else's too) keeps what the manager chose instead of a new, still empty picker.
+    screen.addMember ||= addMemberForm(screen);
+    screen.addMember.refresh();
+    panel.append(screen.addMember);
+  }
   return panel;
 }
 
@@ -194,6 +200,7 @@ async function removeMember(screen, member) {
 
 function addMemberForm(screen) {
   const select = el("select", { id: "add-member", name: "agent_id", required: true });
+  const none = el("p", { class: "muted", text: t("noOneToAdd"), hidden: true });
   const form = el(
     "form",
     { class: "add-member" },
@@ -201,18 +208,24 @@ function addMemberForm(screen) {
     select,
     el("button", { type: "submit", class: "secondary", text: t("addMemberSubmit") })
   );
-  const inRoom = new Set(screen.room.members.map((m) => m.agent_id));
-  colleagues()
-    .then((users) => {
-      const addable = users.filter((user) => !inRoom.has(user.agent_id));
-      if (!addable.length)
-        return form.replaceWith(el("p", { class: "muted", text: t("noOneToAdd") }));
-      replace(
-        select,
-        addable.map((user) => el("option", { value: user.agent_id, text: user.name }))
-      );
-    })
-    .catch(showError);
+  const picker = el("div", {}, form, none);
+  /** The colleagues not in the room, keeping the one chosen while they are still addable. */
+  picker.refresh = () => {
+    const inRoom = new Set(screen.room.members.map((m) => m.agent_id));
+    colleagues()
+      .then((users) => {
+        const addable = users.filter((user) => !inRoom.has(user.agent_id));
+        const chosen = select.value;
+        form.hidden = !addable.length;
+        none.hidden = Boolean(addable.length);
+        replace(
+          select,
+          addable.map((user) => el("option", { value: user.agent_id, text: user.name }))
+        );
+        if (addable.some((user) => user.agent_id === chosen)) select.value = chosen;
+      })
+      .catch(showError);
+  };
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const name = select.selectedOptions[0]?.textContent;
@@ -225,5 +238,5 @@ function addMemberForm(screen) {
     await screen.load();
     document.getElementById("add-member")?.focus();
   });
-  return form;
+  return picker;
 }

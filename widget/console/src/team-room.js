@@ -209,6 +209,8 @@ class TeamRoomScreen {
       text: t("members"),
       onclick: (event) => {
         this.members.hidden = !this.members.hidden;
+        // Colleagues who joined the service since the room was drawn can be added too.
+        if (!this.members.hidden) this.addMember?.refresh();
         event.target.setAttribute("aria-expanded", String(!this.members.hidden));
       },
     });
