@@ -78,6 +78,18 @@ COSTS = (
     ("per_agent_hour_online", "one agent online for an hour"),
 )
 
+# The goals (docs/performance.md; docs/decisions/0009-the-chat-keeps-its-echo-and-typing-relay.md).
+# A chat of 20 messages, as bench/calls.py scripts it, needs at least 97 WebSocket messages while
+# the sender's echo and the typing relay stay: 40 frames in (19 `send`, 19 `typing`, `$connect`,
+# `$disconnect`), each message posted to both sides and each typing frame relayed once (57).
+CHAT_WEBSOCKET_FLOOR = 97
+CHAT_WEBSOCKET_GOAL = int(CHAT_WEBSOCKET_FLOOR * 1.2)  # within 1.2x of the floor: 116
+CHAT_COST_GOAL_USD = 0.31  # per 1,000 chats: what one without files, ratings or pushes cost
+CHAT_CALLS_GOAL = 150  # WHOLE_CHAT_CALL_BUDGET of tests/integration/test_budget.py
+IMPORT_GOAL_MS = 300
+FIRST_MESSAGE_GOAL_MS = 150
+ROUND_TRIP_GOAL_RATIO = 3  # of a GetItem and a PutItem of the same run
+
 
 def missing_figures(results: dict) -> list[str]:
     missing = []
@@ -102,6 +114,56 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return lines
+
+
+def _goals(results: dict) -> list[str]:
+    chat = results["calls"]["chat_20_messages"]
+    websocket = chat["websocket_frames"] + chat["ws_posts"]
+    cost = results["cost_usd"]["per_1000_chats"]
+    shares = results["cost_breakdown_usd"]["per_1000_chats"]
+    cold, latency = results["cold_start"], results["latency_ms"]
+    round_trip = latency["message_p50"]["1"]
+    dynamodb = latency["baseline_getitem_p50"] + latency["baseline_putitem_p50"]
+    goals = [
+        (
+            f"a whole chat of 20 messages: at most {CHAT_CALLS_GOAL} DynamoDB calls",
+            str(chat["dynamodb_calls"]),
+            chat["dynamodb_calls"] <= CHAT_CALLS_GOAL,
+        ),
+        (
+            f"the same chat: at most {CHAT_WEBSOCKET_GOAL} WebSocket messages "
+            f"(1.2× its floor of {CHAT_WEBSOCKET_FLOOR})",
+            f"{websocket} ({chat['websocket_frames']} frames in, {chat['ws_posts']} posts out; "
+            f"{websocket / CHAT_WEBSOCKET_FLOOR:.2f}× the floor)",
+            websocket <= CHAT_WEBSOCKET_GOAL,
+        ),
+        (
+            f"1,000 chats of 20 messages: at most ${CHAT_COST_GOAL_USD:.2f}",
+            f"{_usd(cost)} (API Gateway {_usd(shares['api_gateway'])}, "
+            f"DynamoDB {_usd(shares['dynamodb'])}, Lambda {_usd(shares['lambda'])})",
+            round(cost, 2) <= CHAT_COST_GOAL_USD,
+        ),
+        (
+            f"importing `app.py` (cold start): at most {IMPORT_GOAL_MS} ms",
+            f"{_number(cold['import_ms'])} ms",
+            cold["import_ms"] <= IMPORT_GOAL_MS,
+        ),
+        (
+            f"the first message after the import: at most {FIRST_MESSAGE_GOAL_MS} ms",
+            f"{_number(cold['first_message_ms'])} ms",
+            cold["first_message_ms"] <= FIRST_MESSAGE_GOAL_MS,
+        ),
+        (
+            f"a message round trip, 1 conversation, p50: at most {ROUND_TRIP_GOAL_RATIO}× "
+            "GetItem + PutItem of the same run",
+            f"{_number(round_trip, 1)} ms, {round_trip / dynamodb:.1f}× "
+            f"({_number(latency['baseline_getitem_p50'], 1)} + "
+            f"{_number(latency['baseline_putitem_p50'], 1)} ms)",
+            round_trip <= ROUND_TRIP_GOAL_RATIO * dynamodb,
+        ),
+    ]
+    rows = [(goal, now, "yes" if met else "no") for goal, now, met in goals]
+    return ["### Goals", "", *_table(("goal", "now", "met"), rows)]
 
 
 def _sizes(results: dict) -> list[str]:
@@ -283,7 +345,7 @@ def render(results: dict) -> str:
         f"on {run['machine']}; load average {before} before, {after} after.",
         "",
     ]
-    for section in (_sizes, _calls, _costs, _speed, _cold_start, _load):
+    for section in (_goals, _sizes, _calls, _costs, _speed, _cold_start, _load):
         lines += [*section(results), ""]
     if results["notes"]:
         lines += ["Notes: " + "; ".join(results["notes"]) + ".", ""]

@@ -1,5 +1,6 @@
 """Everything the product does to its data, as one interface: `DynamoStore` keeps it in
-DynamoDB, `MemoryStore` in a dict for fast tests; tests/store runs the same cases on both.
+DynamoDB, `MemoryStore` in a dict for fast tests; tests/local/test_store_contract.py runs the
+same cases on both.
 
 Reads that can meet an item past its expiry filter it (DynamoDB's TTL deletes late). Writes
 that decide a race are conditional and named for what they decide; a lost race raises

@@ -1,5 +1,6 @@
 """The store in a dict, for the service tests. Each operation holds one lock, as DynamoDB
-applies each request atomically; tests/store runs the same cases here and on DynamoDB."""
+applies each request atomically; tests/local/test_store_contract.py runs the same cases here and
+on DynamoDB."""
 
 from __future__ import annotations
 

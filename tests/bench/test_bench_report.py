@@ -65,3 +65,36 @@ def test_measuring_only_the_calls_keeps_the_other_figures_and_says_so(monkeypatc
     assert remeasured["notes"][0] == "a note of the run"
     assert remeasured["notes"][1].startswith("calls and page_view measured anew 20")
     assert len(remeasured["notes"]) == 2
+
+
+def _goal_row(results: dict, goal: str) -> list[str]:
+    rows = [line for line in report.render(results).splitlines() if line.startswith(f"| {goal}")]
+    assert len(rows) == 1, goal
+    return [cell.strip() for cell in rows[0].strip("|").split("|")]
+
+
+def test_the_goals_are_the_decided_ones_and_the_withdrawn_ones_are_not_reported():
+    table = report.render(RESULTS)
+    assert "at most 116 WebSocket messages (1.2× its floor of 97)" in table
+    assert "1,000 chats of 20 messages: at most $0.31" in table
+    assert "80 WebSocket messages" not in table and "$0.15" not in table
+
+
+def test_a_chat_of_more_than_1_2_times_its_floor_of_websocket_messages_misses_its_goal():
+    results = json.loads(json.dumps(RESULTS))
+    chat = results["calls"]["chat_20_messages"]
+    chat["websocket_frames"], chat["ws_posts"] = 40, 76
+    assert _goal_row(results, "the same chat")[1:] == [
+        "116 (40 frames in, 76 posts out; 1.20× the floor)",
+        "yes",
+    ]
+    chat["ws_posts"] = 77
+    assert _goal_row(results, "the same chat")[2] == "no"
+
+
+def test_a_chat_that_costs_more_than_today_misses_its_goal():
+    results = json.loads(json.dumps(RESULTS))
+    results["cost_usd"]["per_1000_chats"] = 0.3098
+    assert _goal_row(results, "1,000 chats of 20 messages: at most")[2] == "yes"
+    results["cost_usd"]["per_1000_chats"] = 0.3151
+    assert _goal_row(results, "1,000 chats of 20 messages: at most")[2] == "no"

@@ -297,7 +297,8 @@ class Api:
 
 @pytest.fixture
 def stack(tables, tmp_path, monkeypatch, clock, pusher):
-    """The `setup` Lambda on the test's fresh tables (creating tables is tested in tests/store)."""
+    """The `setup` Lambda on the test's fresh tables (creating tables is tested in
+    tests/services/test_store.py)."""
     import app as app_module
     from chalicelib.mail import Mailer
     from chalicelib.services.context import Context

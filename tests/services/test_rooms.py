@@ -157,7 +157,7 @@ def test_no_read_returns_an_expired_room(world):
     room_id = world.taken(visitor, anna, "short")["room_id"]
     messages.send(world.ctx, visitor.p, room_id, "Bitte löschen", "v-1")
     rooms.close(world.ctx, anna.p, room_id, None)
-    world.clock.advance(hours=1, seconds=1)  # past the department's retention; moto keeps it
+    world.clock.advance(hours=1, seconds=1)  # past the department's retention; the store keeps it
 
     for read in (rooms.get, lambda c, p, r: messages.page(c, p, r, 0, 10)):
         with pytest.raises(NotFound):
