@@ -122,14 +122,16 @@ def test_every_table_with_personal_data_has_ttl(packaged):
 # ---- functions, environment, WebSocket routes, schedule -------------------------------------
 
 
-def test_the_functions_are_the_apps_handlers_with_the_stacks_role(packaged):
+def test_the_functions_are_the_apps_handlers_each_with_a_role_of_its_own(packaged):
     functions = packaged.of_type("AWS::Serverless::Function")
     assert {name: f["Properties"]["Handler"] for name, f in functions.items()} == FUNCTIONS
     for function in functions.values():
         properties = function["Properties"]
         assert properties["Runtime"] == "python3.13"
-        assert properties["Role"] == {"Fn::GetAtt": ["LambdaRole", "Arn"]}
         assert text_of(properties["FunctionName"]).startswith("${AWS::StackName}-")
+    roles = role_of_function(packaged)
+    assert len(set(roles.values())) == len(functions), "no two functions share a role"
+    assert set(roles.values()) == set(packaged.of_type("AWS::IAM::Role"))
 
 
 # Read by a library, not by chalicelib/settings.py: pydantic skips its search for plugins.
@@ -513,7 +515,7 @@ def policy_statements(packaged) -> list[tuple[str, dict]]:
         elif kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::S3::BucketPolicy"):
             documents = [properties["PolicyDocument"]]
         elif kind == "AWS::Serverless::Function":
-            assert "Policies" not in properties, f"{name}: permissions belong to LambdaRole"
+            assert "Policies" not in properties, f"{name}: permissions belong to its role"
             documents = []
         else:
             continue
@@ -541,14 +543,33 @@ def test_no_iam_wildcard_beyond_the_documented_ones(packaged):
                 assert rendered.endswith(DOCUMENTED_WILDCARDS), (name, rendered)
 
 
-def role_statements(packaged) -> dict[str, dict]:
-    role = packaged.resources["LambdaRole"]["Properties"]
+def role_of_function(packaged) -> dict[str, str]:
+    """Each function's role (logical ids)."""
+    roles = {}
+    for name, function in packaged.of_type("AWS::Serverless::Function").items():
+        role = function["Properties"]["Role"]
+        assert set(role) == {"Fn::GetAtt"} and role["Fn::GetAtt"][1] == "Arn", name
+        roles[name] = role["Fn::GetAtt"][0]
+    return roles
+
+
+def role_statements(packaged, function: str) -> dict[str, dict]:
+    role = packaged.resources[role_of_function(packaged)[function]]["Properties"]
     return {
         s["Sid"]: s for p in role["Policies"] for s in as_list(p["PolicyDocument"]["Statement"])
     }
 
 
-def test_the_role_reaches_every_table_and_index_of_the_models_and_no_other(packaged):
+def granted_actions(packaged, function: str) -> set[str]:
+    return {
+        action if isinstance(action, str) else json.dumps(action)
+        for statement in role_statements(packaged, function).values()
+        for action in as_list(statement["Action"])
+    }
+
+
+def table_resources(packaged) -> set[str]:
+    """Every table of the models and every index, as `${<Logical>.Arn}[/index/<name>]`."""
     logical_of = {}
     for logical, resource in packaged.of_type("AWS::DynamoDB::Table").items():
         name = text_of(resource["Properties"]["TableName"]).removeprefix("${AWS::StackName}-")
@@ -559,30 +580,84 @@ def test_the_role_reaches_every_table_and_index_of_the_models_and_no_other(packa
         expected.add(f"${{{logical}.Arn}}")
         for index in model._get_schema()["global_secondary_indexes"]:
             expected.add(f"${{{logical}.Arn}}/index/{index['index_name']}")
-    statement = role_statements(packaged)["ItemsAndQueries"]
-    assert {text_of(r) for r in statement["Resource"]} == expected
+    return expected
+
+
+def test_the_rest_apis_role_reaches_every_table_and_index_of_the_models_and_no_other(packaged):
+    statement = role_statements(packaged, "APIHandler")["ItemsAndQueries"]
+    assert {text_of(r) for r in statement["Resource"]} == table_resources(packaged)
     assert "dynamodb:Scan" not in statement["Action"]
     assert not any(
         a.startswith(("dynamodb:Create", "dynamodb:Delete" + "Table")) for a in statement["Action"]
     )
 
 
-def test_the_role_pushes_only_to_its_own_websocket_api_and_mails_from_its_own_identity(packaged):
-    statements = role_statements(packaged)
-    push = statements["ManageOwnConnections"]
-    assert push["Action"] == "execute-api:ManageConnections"
-    for resource in push["Resource"]:
-        assert ":${WebsocketAPI}/api/" in text_of(resource)
-    mail = statements["SendFromOwnIdentity"]
+def test_no_role_reaches_a_table_outside_the_models_or_scans_or_creates_tables(packaged):
+    """What each of the other functions may do exactly: tests/integration/test_function_roles."""
+    tables = table_resources(packaged)
+    for function in FUNCTIONS:
+        for statement in role_statements(packaged, function).values():
+            actions = as_list(statement["Action"])
+            if not any(isinstance(a, str) and a.startswith("dynamodb:") for a in actions):
+                continue
+            assert {text_of(r) for r in as_list(statement["Resource"])} <= tables, function
+            assert not any(a in actions for a in ("dynamodb:Scan", "dynamodb:CreateTable"))
+
+
+def test_the_socket_handlers_roles_send_no_mail_and_read_no_sso_secret(packaged):
+    """Mail (registration, approval) and sign-in happen in REST routes only."""
+    for function in ("WebsocketConnect", "WebsocketMessage", "WebsocketDisconnect"):
+        actions = granted_actions(packaged, function)
+        assert not {a for a in actions if a.startswith("ses:")}, function
+        assert not {a for a in actions if "ssm:" in a or "secretsmanager:" in a}, function
+    for function in FUNCTIONS:
+        secret = any("secretsmanager:" in a for a in granted_actions(packaged, function))
+        mail = "ses:SendEmail" in granted_actions(packaged, function)
+        assert (secret, mail) == ((True, True) if function == "APIHandler" else (False, False))
+
+
+def test_only_functions_that_push_may_push_and_only_the_rest_api_and_messages_close_sockets(
+    packaged,
+):
+    """$connect pushes nothing; sign-out (REST) and an ended session's heartbeat ($default)
+    close sockets."""
+    pushing = {}
+    for function in FUNCTIONS:
+        for statement in role_statements(packaged, function).values():
+            if statement["Action"] == "execute-api:ManageConnections":
+                methods = set()
+                for resource in as_list(statement["Resource"]):
+                    rendered = text_of(resource)
+                    assert ":${WebsocketAPI}/api/" in rendered, (function, rendered)
+                    methods.add(rendered.split("/api/", 1)[1].split("/", 1)[0])
+                pushing[function] = methods
+    assert pushing == {
+        "APIHandler": {"POST", "DELETE"},
+        "WebsocketMessage": {"POST", "DELETE"},
+        "WebsocketDisconnect": {"POST"},
+        "Maintenance": {"POST"},
+    }
+
+
+def test_the_rest_api_mails_from_its_own_identity_only(packaged):
+    mail = role_statements(packaged, "APIHandler")["SendFromOwnIdentity"]
     template, names = mail["Resource"]["Fn::Sub"]
     assert template.endswith(":identity/${Identity}")
     assert names["Identity"] == {
         "Fn::If": ["HasMailIdentity", {"Ref": "MailIdentity"}, {"Ref": "MailSender"}]
     }
-    logs = statements["WriteOwnLogs"]
-    assert {r["Fn::GetAtt"][0] for r in logs["Resource"]} == set(
-        packaged.of_type("AWS::Logs::LogGroup")
-    )
+
+
+def test_each_function_writes_its_own_log_group_only(packaged):
+    groups = packaged.of_type("AWS::Logs::LogGroup")
+    name_of_group = {
+        text_of(g["Properties"]["LogGroupName"]).removeprefix("/aws/lambda/"): logical
+        for logical, g in groups.items()
+    }
+    for function, resource in packaged.of_type("AWS::Serverless::Function").items():
+        logs = role_statements(packaged, function)["WriteOwnLogs"]
+        own = name_of_group[text_of(resource["Properties"]["FunctionName"])]
+        assert [r["Fn::GetAtt"][0] for r in as_list(logs["Resource"])] == [own], function
 
 
 # ---- suppressions are explained ---------------------------------------------------------------
