@@ -180,9 +180,6 @@ def test_the_websocket_api_routes_connect_default_and_disconnect_to_their_handle
         uri = json.dumps(resources[integration]["Properties"]["IntegrationUri"])
         assert handler_of[route] in uri
     assert resources["WebsocketAPIStage"]["Properties"]["StageName"] == "api"
-    assert resources["WebsocketAPIStage"]["Properties"]["DefaultRouteSettings"][
-        "ThrottlingRateLimit"
-    ]
 
 
 def test_the_maintenance_sweep_runs_every_minute(packaged):
@@ -195,9 +192,72 @@ def test_the_rest_api_is_regional_on_stage_api_and_throttled(packaged):
     api = packaged.resources["RestAPI"]["Properties"]
     assert api["StageName"] == "api"
     assert api["EndpointConfiguration"] == "REGIONAL"  # CloudFront is in front already
-    assert api["MethodSettings"][0]["ThrottlingRateLimit"] > 0
+    (everything,) = api["MethodSettings"]
+    assert (everything["ResourcePath"], everything["HttpMethod"]) == ("/*", "*")
     # Without it the SAM transform adds an unthrottled stage `Stage` (test_deploy_sam.py).
     assert api["OpenApiVersion"] == "2.0"
+
+
+def test_both_stages_are_throttled_by_parameters_with_sensible_defaults(packaged):
+    """API Gateway throttles a stage as a whole (per client only with API keys, which anonymous
+    visitors cannot have): the limits are the stack's parameters (docs/deploy.md)."""
+    parameters = packaged.template["Parameters"]
+    rest = packaged.resources["RestAPI"]["Properties"]["MethodSettings"][0]
+    websocket = packaged.resources["WebsocketAPIStage"]["Properties"]["DefaultRouteSettings"]
+    assert (rest["ThrottlingRateLimit"], rest["ThrottlingBurstLimit"]) == (
+        {"Ref": "ApiRateLimit"},
+        {"Ref": "ApiBurstLimit"},
+    )
+    assert (websocket["ThrottlingRateLimit"], websocket["ThrottlingBurstLimit"]) == (
+        {"Ref": "WebSocketRateLimit"},
+        {"Ref": "WebSocketBurstLimit"},
+    )
+    for prefix in ("Api", "WebSocket"):
+        rate, burst = parameters[f"{prefix}RateLimit"], parameters[f"{prefix}BurstLimit"]
+        assert rate["Type"] == burst["Type"] == "Number"
+        assert rate["MinValue"] == burst["MinValue"] == 1  # 0 would shut the API
+        assert 0 < rate["Default"] <= 100 and rate["Default"] <= burst["Default"] <= 2 * 100
+
+
+def test_aws_waf_is_opt_in_and_attached_to_cloudfront_only_when_given(packaged):
+    """A web ACL costs a monthly fee while idle: none unless WebAclArn names one."""
+    parameter = packaged.template["Parameters"]["WebAclArn"]
+    assert parameter["Default"] == ""
+    assert packaged.template["Conditions"]["HasWebAcl"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "WebAclArn"}, ""]}]
+    }
+    assert distribution(packaged)["WebACLId"] == {
+        "Fn::If": ["HasWebAcl", {"Ref": "WebAclArn"}, {"Ref": "AWS::NoValue"}]
+    }
+    pattern = re.compile(parameter["AllowedPattern"])
+    good = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/livechat-prod-waf/0a1b2c3d-4e5f"
+    assert pattern.fullmatch(good) and pattern.fullmatch("")
+    for bad in (
+        good.replace("us-east-1", "eu-central-1"),  # CloudFront takes global web ACLs only
+        good.replace("global/", "regional/"),
+        "arn:aws:wafv2:us-east-1:123456789012:global/ipset/x/1",
+    ):
+        assert not pattern.fullmatch(bad), bad
+
+
+def test_the_web_acl_template_limits_each_viewer_address_at_cloudfront():
+    from infra.package import load_cfn_yaml
+
+    waf = load_cfn_yaml(REPO / "infra" / "waf.yaml")
+    (acl,) = waf["Resources"].values()
+    properties = acl["Properties"]
+    assert acl["Type"] == "AWS::WAFv2::WebACL" and properties["Scope"] == "CLOUDFRONT"
+    assert properties["DefaultAction"] == {"Allow": {}}
+    (rule,) = properties["Rules"]
+    rate = rule["Statement"]["RateBasedStatement"]
+    assert rule["Action"] == {"Block": {}}
+    assert rate["AggregateKeyType"] == "IP"  # the viewer's address as CloudFront sees it
+    assert rate["Limit"] == {"Ref": "RequestsPerFiveMinutes"}
+    assert waf["Parameters"]["RequestsPerFiveMinutes"]["Default"] >= 1000  # campus NATs
+    # No sampled requests: they would keep visitors' addresses and pages.
+    assert properties["VisibilityConfig"]["SampledRequestsEnabled"] is False
+    assert rule["VisibilityConfig"]["SampledRequestsEnabled"] is False
+    assert waf["Outputs"]["WebAclArn"]["Value"] == {"Fn::GetAtt": ["WebAcl", "Arn"]}
 
 
 def test_api_gateway_may_invoke_the_functions_only_through_stage_api(packaged):
