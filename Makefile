@@ -18,7 +18,8 @@
 #                    translator makes of it (the tests do the same)
 # make deploy      - package, then deploy as stack $(STACK) with your AWS credentials and upload
 #                    the widget and console; DOMAIN, CERTIFICATE_ARN, MAIL_SENDER, MAIL_IDENTITY,
-#                    CREATE_MAIL_IDENTITY=true, ALARM_EMAIL; YES=1 runs the change set unasked
+#                    CREATE_MAIL_IDENTITY=true, ALARM_EMAIL, PARAMETERS="Name=Value ..." (any
+#                    stack parameter: throttling, WebAclArn); YES=1 runs the change set unasked
 # make setup-admin - first admin account (ADMIN_EMAIL) and departments (DEPARTMENTS) in AWS
 # make destroy     - delete the stack, its tables and files (asks; YES=1 does not)
 
@@ -113,6 +114,7 @@ deploy: package widget
 		$(if $(MAIL_IDENTITY),--mail-identity $(MAIL_IDENTITY)) \
 		$(if $(CREATE_MAIL_IDENTITY),--create-mail-identity $(CREATE_MAIL_IDENTITY)) \
 		$(if $(ALARM_EMAIL),--alarm-email $(ALARM_EMAIL)) \
+		$(foreach parameter,$(PARAMETERS),--parameter "$(parameter)") \
 		$(if $(YES),--yes)
 
 setup-admin: $(REQUIREMENTS_STAMP)

@@ -123,6 +123,19 @@ def stack_parameters(
     return parameters
 
 
+def parameter_overrides(template: dict, assignments: list[str] | None) -> dict[str, str]:
+    """`Name=Value` of the command line (`make deploy PARAMETERS="ApiRateLimit=50"`) for the
+    template's parameters; an empty value empties one (`WebAclArn=`)."""
+    overrides = {}
+    for assignment in assignments or []:
+        name, equals, value = assignment.partition("=")
+        if not equals or name not in template.get("Parameters", {}):
+            known = ", ".join(sorted(template.get("Parameters", {})))
+            raise SystemExit(f"--parameter {assignment!r}: give Name=Value, Name one of {known}")
+        overrides[name] = value
+    return overrides
+
+
 def static_files(widget_dir: Path, console_dir: Path | None) -> Iterator[tuple[Path, str]]:
     """(file, key) of what the site serves: /widget/... and /console/...
 
@@ -539,6 +552,7 @@ def deploy(args: argparse.Namespace) -> None:
         "AlarmEmail": args.alarm_email,
         "DomainName": args.domain,
         "CertificateArn": args.certificate_arn,
+        **parameter_overrides(template, args.parameter),
     }
     parameters = stack_parameters(template, previous, given)
     apply_change_set(
@@ -703,6 +717,11 @@ def main(argv: list[str] | None = None) -> None:
             command.add_argument("--mail-identity", default=None)
             command.add_argument("--domain", default=None)
             command.add_argument("--certificate-arn", default=None)
+            command.add_argument(
+                "--parameter",
+                action="append",
+                help="Name=Value of a stack parameter, e.g. ApiRateLimit=50 (repeatable)",
+            )
         if name == "setup":
             command.add_argument("--admin-email", required=True)
             command.add_argument(

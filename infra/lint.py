@@ -1,6 +1,6 @@
 """`make lint-infra`: cfn-lint and checkov on the packaged template, and cfn-lint once more on
-what AWS's SAM translator makes of it: the template CloudFormation really runs (the tests run
-the same).
+what AWS's SAM translator makes of it: the template CloudFormation really runs; cfn-lint and
+checkov on the opt-in web ACL's template, infra/waf.yaml (the tests run the same).
 
     python -m infra.lint [build/package/prod/sam.json]
 
@@ -21,6 +21,7 @@ from pathlib import Path
 from infra.deploy import with_code_uri
 
 REPO = Path(__file__).resolve().parent.parent
+WAF_TEMPLATE = REPO / "infra" / "waf.yaml"
 TOOLS_BIN = REPO / ".venv-tools" / "bin"
 
 
@@ -136,7 +137,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     for check in result.failed:
         print(f"  FAILED {check['check_id']} {check['resource']}: {check['check_name']}")
-    clean = lint.returncode == 0 and lint_transformed.returncode == 0 and not result.failed
+    lint_waf = cfn_lint(WAF_TEMPLATE)
+    waf = checkov(WAF_TEMPLATE)
+    print(
+        f"{WAF_TEMPLATE.name}: cfn-lint "
+        f"{'no errors or warnings' if lint_waf.returncode == 0 else 'findings:'}"
+    )
+    print(lint_waf.stdout, end="")
+    print(f"{WAF_TEMPLATE.name}: checkov {waf.passed} passed, {len(waf.failed)} failed")
+    for check in waf.failed:
+        print(f"  FAILED {check['check_id']} {check['resource']}: {check['check_name']}")
+    clean = (
+        lint.returncode == 0
+        and lint_transformed.returncode == 0
+        and not result.failed
+        and lint_waf.returncode == 0
+        and not waf.failed
+    )
     return 0 if clean else 1
 
 

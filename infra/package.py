@@ -291,7 +291,8 @@ def package(
     if ROLE_PLACEHOLDER in template_text:
         raise SystemExit(
             "a Lambda function still has the placeholder role of .chalice/config.json: "
-            "give it `Role: !GetAtt LambdaRole.Arn` (and a name) in infra/template.yaml"
+            "give it a role of its own (`Role: !GetAtt <Function>Role.Arn`) and a name in "
+            "infra/template.yaml"
         )
     zip_path = out_dir / "deployment.zip"
     layer_path = out_dir / LAYER_ZIP

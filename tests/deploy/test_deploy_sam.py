@@ -41,8 +41,10 @@ def test_each_api_has_exactly_one_stage_and_it_is_throttled(transformed):
     (rest,) = of_type(template, "AWS::ApiGateway::Stage").values()
     (websocket,) = of_type(template, "AWS::ApiGatewayV2::Stage").values()
     assert rest["Properties"]["StageName"] == websocket["Properties"]["StageName"] == "api"
-    assert rest["Properties"]["MethodSettings"][0]["ThrottlingRateLimit"] > 0
-    assert websocket["Properties"]["DefaultRouteSettings"]["ThrottlingRateLimit"] > 0
+    assert rest["Properties"]["MethodSettings"][0]["ThrottlingRateLimit"] == {"Ref": "ApiRateLimit"}
+    assert websocket["Properties"]["DefaultRouteSettings"]["ThrottlingRateLimit"] == {
+        "Ref": "WebSocketRateLimit"
+    }
 
 
 def test_api_gateway_may_invoke_through_stage_api_only(transformed):

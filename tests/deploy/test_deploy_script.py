@@ -143,6 +143,18 @@ def test_parameters_given_now_win_then_the_stacks_then_the_defaults(packaged):
     assert not [p for p in parameters if p["ParameterKey"] == "CertificateArn"]
 
 
+def test_any_stack_parameter_can_be_set_by_name_and_an_unknown_one_is_refused(packaged):
+    overrides = deploy.parameter_overrides(
+        packaged.template, ["ApiRateLimit=50", "WebAclArn=", "SsoIssuer=https://idp/x=y"]
+    )
+    assert overrides == {"ApiRateLimit": "50", "WebAclArn": "", "SsoIssuer": "https://idp/x=y"}
+    parameters = deploy.stack_parameters(packaged.template, {"WebAclArn": "arn:old"}, overrides)
+    assert {"ParameterKey": "WebAclArn", "ParameterValue": ""} in parameters  # switched off
+    for bad in ("ApiRateLimit", "NoSuchParameter=1"):
+        with pytest.raises(SystemExit, match="Name=Value"):
+            deploy.parameter_overrides(packaged.template, [bad])
+
+
 def test_artifacts_bucket_names_are_valid_for_s3():
     short = deploy.artifacts_bucket_name("Livechat-Prod", "123456789012", "eu-central-1")
     assert short == "livechat-prod-artifacts-123456789012-eu-central-1"

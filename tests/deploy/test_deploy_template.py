@@ -122,14 +122,16 @@ def test_every_table_with_personal_data_has_ttl(packaged):
 # ---- functions, environment, WebSocket routes, schedule -------------------------------------
 
 
-def test_the_functions_are_the_apps_handlers_with_the_stacks_role(packaged):
+def test_the_functions_are_the_apps_handlers_each_with_a_role_of_its_own(packaged):
     functions = packaged.of_type("AWS::Serverless::Function")
     assert {name: f["Properties"]["Handler"] for name, f in functions.items()} == FUNCTIONS
     for function in functions.values():
         properties = function["Properties"]
         assert properties["Runtime"] == "python3.13"
-        assert properties["Role"] == {"Fn::GetAtt": ["LambdaRole", "Arn"]}
         assert text_of(properties["FunctionName"]).startswith("${AWS::StackName}-")
+    roles = role_of_function(packaged)
+    assert len(set(roles.values())) == len(functions), "no two functions share a role"
+    assert set(roles.values()) == set(packaged.of_type("AWS::IAM::Role"))
 
 
 # Read by a library, not by chalicelib/settings.py: pydantic skips its search for plugins.
@@ -178,9 +180,6 @@ def test_the_websocket_api_routes_connect_default_and_disconnect_to_their_handle
         uri = json.dumps(resources[integration]["Properties"]["IntegrationUri"])
         assert handler_of[route] in uri
     assert resources["WebsocketAPIStage"]["Properties"]["StageName"] == "api"
-    assert resources["WebsocketAPIStage"]["Properties"]["DefaultRouteSettings"][
-        "ThrottlingRateLimit"
-    ]
 
 
 def test_the_maintenance_sweep_runs_every_minute(packaged):
@@ -193,9 +192,72 @@ def test_the_rest_api_is_regional_on_stage_api_and_throttled(packaged):
     api = packaged.resources["RestAPI"]["Properties"]
     assert api["StageName"] == "api"
     assert api["EndpointConfiguration"] == "REGIONAL"  # CloudFront is in front already
-    assert api["MethodSettings"][0]["ThrottlingRateLimit"] > 0
+    (everything,) = api["MethodSettings"]
+    assert (everything["ResourcePath"], everything["HttpMethod"]) == ("/*", "*")
     # Without it the SAM transform adds an unthrottled stage `Stage` (test_deploy_sam.py).
     assert api["OpenApiVersion"] == "2.0"
+
+
+def test_both_stages_are_throttled_by_parameters_with_sensible_defaults(packaged):
+    """API Gateway throttles a stage as a whole (per client only with API keys, which anonymous
+    visitors cannot have): the limits are the stack's parameters (docs/deploy.md)."""
+    parameters = packaged.template["Parameters"]
+    rest = packaged.resources["RestAPI"]["Properties"]["MethodSettings"][0]
+    websocket = packaged.resources["WebsocketAPIStage"]["Properties"]["DefaultRouteSettings"]
+    assert (rest["ThrottlingRateLimit"], rest["ThrottlingBurstLimit"]) == (
+        {"Ref": "ApiRateLimit"},
+        {"Ref": "ApiBurstLimit"},
+    )
+    assert (websocket["ThrottlingRateLimit"], websocket["ThrottlingBurstLimit"]) == (
+        {"Ref": "WebSocketRateLimit"},
+        {"Ref": "WebSocketBurstLimit"},
+    )
+    for prefix in ("Api", "WebSocket"):
+        rate, burst = parameters[f"{prefix}RateLimit"], parameters[f"{prefix}BurstLimit"]
+        assert rate["Type"] == burst["Type"] == "Number"
+        assert rate["MinValue"] == burst["MinValue"] == 1  # 0 would shut the API
+        assert 0 < rate["Default"] <= 100 and rate["Default"] <= burst["Default"] <= 2 * 100
+
+
+def test_aws_waf_is_opt_in_and_attached_to_cloudfront_only_when_given(packaged):
+    """A web ACL costs a monthly fee while idle: none unless WebAclArn names one."""
+    parameter = packaged.template["Parameters"]["WebAclArn"]
+    assert parameter["Default"] == ""
+    assert packaged.template["Conditions"]["HasWebAcl"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "WebAclArn"}, ""]}]
+    }
+    assert distribution(packaged)["WebACLId"] == {
+        "Fn::If": ["HasWebAcl", {"Ref": "WebAclArn"}, {"Ref": "AWS::NoValue"}]
+    }
+    pattern = re.compile(parameter["AllowedPattern"])
+    good = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/livechat-prod-waf/0a1b2c3d-4e5f"
+    assert pattern.fullmatch(good) and pattern.fullmatch("")
+    for bad in (
+        good.replace("us-east-1", "eu-central-1"),  # CloudFront takes global web ACLs only
+        good.replace("global/", "regional/"),
+        "arn:aws:wafv2:us-east-1:123456789012:global/ipset/x/1",
+    ):
+        assert not pattern.fullmatch(bad), bad
+
+
+def test_the_web_acl_template_limits_each_viewer_address_at_cloudfront():
+    from infra.package import load_cfn_yaml
+
+    waf = load_cfn_yaml(REPO / "infra" / "waf.yaml")
+    (acl,) = waf["Resources"].values()
+    properties = acl["Properties"]
+    assert acl["Type"] == "AWS::WAFv2::WebACL" and properties["Scope"] == "CLOUDFRONT"
+    assert properties["DefaultAction"] == {"Allow": {}}
+    (rule,) = properties["Rules"]
+    rate = rule["Statement"]["RateBasedStatement"]
+    assert rule["Action"] == {"Block": {}}
+    assert rate["AggregateKeyType"] == "IP"  # the viewer's address as CloudFront sees it
+    assert rate["Limit"] == {"Ref": "RequestsPerFiveMinutes"}
+    assert waf["Parameters"]["RequestsPerFiveMinutes"]["Default"] >= 1000  # campus NATs
+    # No sampled requests: they would keep visitors' addresses and pages.
+    assert properties["VisibilityConfig"]["SampledRequestsEnabled"] is False
+    assert rule["VisibilityConfig"]["SampledRequestsEnabled"] is False
+    assert waf["Outputs"]["WebAclArn"]["Value"] == {"Fn::GetAtt": ["WebAcl", "Arn"]}
 
 
 def test_api_gateway_may_invoke_the_functions_only_through_stage_api(packaged):
@@ -513,7 +575,7 @@ def policy_statements(packaged) -> list[tuple[str, dict]]:
         elif kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::S3::BucketPolicy"):
             documents = [properties["PolicyDocument"]]
         elif kind == "AWS::Serverless::Function":
-            assert "Policies" not in properties, f"{name}: permissions belong to LambdaRole"
+            assert "Policies" not in properties, f"{name}: permissions belong to its role"
             documents = []
         else:
             continue
@@ -541,14 +603,33 @@ def test_no_iam_wildcard_beyond_the_documented_ones(packaged):
                 assert rendered.endswith(DOCUMENTED_WILDCARDS), (name, rendered)
 
 
-def role_statements(packaged) -> dict[str, dict]:
-    role = packaged.resources["LambdaRole"]["Properties"]
+def role_of_function(packaged) -> dict[str, str]:
+    """Each function's role (logical ids)."""
+    roles = {}
+    for name, function in packaged.of_type("AWS::Serverless::Function").items():
+        role = function["Properties"]["Role"]
+        assert set(role) == {"Fn::GetAtt"} and role["Fn::GetAtt"][1] == "Arn", name
+        roles[name] = role["Fn::GetAtt"][0]
+    return roles
+
+
+def role_statements(packaged, function: str) -> dict[str, dict]:
+    role = packaged.resources[role_of_function(packaged)[function]]["Properties"]
     return {
         s["Sid"]: s for p in role["Policies"] for s in as_list(p["PolicyDocument"]["Statement"])
     }
 
 
-def test_the_role_reaches_every_table_and_index_of_the_models_and_no_other(packaged):
+def granted_actions(packaged, function: str) -> set[str]:
+    return {
+        action if isinstance(action, str) else json.dumps(action)
+        for statement in role_statements(packaged, function).values()
+        for action in as_list(statement["Action"])
+    }
+
+
+def table_resources(packaged) -> set[str]:
+    """Every table of the models and every index, as `${<Logical>.Arn}[/index/<name>]`."""
     logical_of = {}
     for logical, resource in packaged.of_type("AWS::DynamoDB::Table").items():
         name = text_of(resource["Properties"]["TableName"]).removeprefix("${AWS::StackName}-")
@@ -559,30 +640,84 @@ def test_the_role_reaches_every_table_and_index_of_the_models_and_no_other(packa
         expected.add(f"${{{logical}.Arn}}")
         for index in model._get_schema()["global_secondary_indexes"]:
             expected.add(f"${{{logical}.Arn}}/index/{index['index_name']}")
-    statement = role_statements(packaged)["ItemsAndQueries"]
-    assert {text_of(r) for r in statement["Resource"]} == expected
+    return expected
+
+
+def test_the_rest_apis_role_reaches_every_table_and_index_of_the_models_and_no_other(packaged):
+    statement = role_statements(packaged, "APIHandler")["ItemsAndQueries"]
+    assert {text_of(r) for r in statement["Resource"]} == table_resources(packaged)
     assert "dynamodb:Scan" not in statement["Action"]
     assert not any(
         a.startswith(("dynamodb:Create", "dynamodb:Delete" + "Table")) for a in statement["Action"]
     )
 
 
-def test_the_role_pushes_only_to_its_own_websocket_api_and_mails_from_its_own_identity(packaged):
-    statements = role_statements(packaged)
-    push = statements["ManageOwnConnections"]
-    assert push["Action"] == "execute-api:ManageConnections"
-    for resource in push["Resource"]:
-        assert ":${WebsocketAPI}/api/" in text_of(resource)
-    mail = statements["SendFromOwnIdentity"]
+def test_no_role_reaches_a_table_outside_the_models_or_scans_or_creates_tables(packaged):
+    """What each of the other functions may do exactly: tests/integration/test_function_roles."""
+    tables = table_resources(packaged)
+    for function in FUNCTIONS:
+        for statement in role_statements(packaged, function).values():
+            actions = as_list(statement["Action"])
+            if not any(isinstance(a, str) and a.startswith("dynamodb:") for a in actions):
+                continue
+            assert {text_of(r) for r in as_list(statement["Resource"])} <= tables, function
+            assert not any(a in actions for a in ("dynamodb:Scan", "dynamodb:CreateTable"))
+
+
+def test_the_socket_handlers_roles_send_no_mail_and_read_no_sso_secret(packaged):
+    """Mail (registration, approval) and sign-in happen in REST routes only."""
+    for function in ("WebsocketConnect", "WebsocketMessage", "WebsocketDisconnect"):
+        actions = granted_actions(packaged, function)
+        assert not {a for a in actions if a.startswith("ses:")}, function
+        assert not {a for a in actions if "ssm:" in a or "secretsmanager:" in a}, function
+    for function in FUNCTIONS:
+        secret = any("secretsmanager:" in a for a in granted_actions(packaged, function))
+        mail = "ses:SendEmail" in granted_actions(packaged, function)
+        assert (secret, mail) == ((True, True) if function == "APIHandler" else (False, False))
+
+
+def test_only_functions_that_push_may_push_and_only_the_rest_api_and_messages_close_sockets(
+    packaged,
+):
+    """$connect pushes nothing; sign-out (REST) and an ended session's heartbeat ($default)
+    close sockets."""
+    pushing = {}
+    for function in FUNCTIONS:
+        for statement in role_statements(packaged, function).values():
+            if statement["Action"] == "execute-api:ManageConnections":
+                methods = set()
+                for resource in as_list(statement["Resource"]):
+                    rendered = text_of(resource)
+                    assert ":${WebsocketAPI}/api/" in rendered, (function, rendered)
+                    methods.add(rendered.split("/api/", 1)[1].split("/", 1)[0])
+                pushing[function] = methods
+    assert pushing == {
+        "APIHandler": {"POST", "DELETE"},
+        "WebsocketMessage": {"POST", "DELETE"},
+        "WebsocketDisconnect": {"POST"},
+        "Maintenance": {"POST"},
+    }
+
+
+def test_the_rest_api_mails_from_its_own_identity_only(packaged):
+    mail = role_statements(packaged, "APIHandler")["SendFromOwnIdentity"]
     template, names = mail["Resource"]["Fn::Sub"]
     assert template.endswith(":identity/${Identity}")
     assert names["Identity"] == {
         "Fn::If": ["HasMailIdentity", {"Ref": "MailIdentity"}, {"Ref": "MailSender"}]
     }
-    logs = statements["WriteOwnLogs"]
-    assert {r["Fn::GetAtt"][0] for r in logs["Resource"]} == set(
-        packaged.of_type("AWS::Logs::LogGroup")
-    )
+
+
+def test_each_function_writes_its_own_log_group_only(packaged):
+    groups = packaged.of_type("AWS::Logs::LogGroup")
+    name_of_group = {
+        text_of(g["Properties"]["LogGroupName"]).removeprefix("/aws/lambda/"): logical
+        for logical, g in groups.items()
+    }
+    for function, resource in packaged.of_type("AWS::Serverless::Function").items():
+        logs = role_statements(packaged, function)["WriteOwnLogs"]
+        own = name_of_group[text_of(resource["Properties"]["FunctionName"])]
+        assert [r["Fn::GetAtt"][0] for r in as_list(logs["Resource"])] == [own], function
 
 
 # ---- suppressions are explained ---------------------------------------------------------------
