@@ -24,6 +24,7 @@ import json
 import mimetypes
 import os
 import re
+import secrets
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -121,6 +122,15 @@ def stack_parameters(
         elif name in previous:
             parameters.append({"ParameterKey": name, "UsePreviousValue": True})
     return parameters
+
+
+ORIGIN_SECRET_PARAMETER = "OriginVerifySecret"
+
+
+def origin_secret(previous: dict[str, str]) -> str | None:
+    """The secret CloudFront sends the API as X-Origin-Verify: made on the first deploy, kept
+    after (None: the stack's own value, which CloudFormation shows nobody, NoEcho)."""
+    return None if ORIGIN_SECRET_PARAMETER in previous else secrets.token_urlsafe(32)
 
 
 def static_files(widget_dir: Path, console_dir: Path | None) -> Iterator[tuple[Path, str]]:
@@ -539,6 +549,7 @@ def deploy(args: argparse.Namespace) -> None:
         "AlarmEmail": args.alarm_email,
         "DomainName": args.domain,
         "CertificateArn": args.certificate_arn,
+        ORIGIN_SECRET_PARAMETER: origin_secret(previous),
     }
     parameters = stack_parameters(template, previous, given)
     apply_change_set(
