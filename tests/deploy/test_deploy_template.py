@@ -429,7 +429,7 @@ def test_cloudfront_sends_the_api_the_origin_secret_that_the_template_does_not_h
         variables = function["Properties"]["Environment"]["Variables"]
         assert variables["ORIGIN_VERIFY_SECRET"] == {"Ref": "OriginVerifySecret"}, name
     # Nowhere else: the value lives in the stack's parameters only.
-    text = packaged.template_path.read_text(encoding="utf-8")
+    text = json.dumps(packaged.template)
     assert text.count('{"Ref": "OriginVerifySecret"}') == 1 + len(functions)
 
 
