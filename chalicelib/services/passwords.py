@@ -50,18 +50,17 @@ def check_strength(password: str, *personal: str) -> None:
             f"password: at least {MIN_LENGTH} characters are needed ({len(password)} given)",
             "weak_password",
         )
-    if _common(password):
+    from zxcvbn import zxcvbn  # its dictionaries cost a cold start time; only registration pays
+
+    result = zxcvbn(password[:ESTIMATED_LENGTH], user_inputs=[p for p in personal if p])
+    if result["score"] < MIN_SCORE:
+        feedback = result["feedback"]
+        why = feedback["warning"] or "It follows a pattern that is easy to guess."
+        advice = " ".join(feedback["suggestions"])
+        raise InvalidInput(f"password: too easy to guess. {why} {advice}".strip(), "weak_password")
+    if _common(password):  # what zxcvbn lets through
         raise InvalidInput(
             "password: too easy to guess. A common word with a number or symbols added is among "
             "the most common passwords. Add another word or two, uncommon ones.",
             "weak_password",
         )
-    from zxcvbn import zxcvbn  # its dictionaries cost a cold start time; only registration pays
-
-    result = zxcvbn(password[:ESTIMATED_LENGTH], user_inputs=[p for p in personal if p])
-    if result["score"] >= MIN_SCORE:
-        return
-    feedback = result["feedback"]
-    why = feedback["warning"] or "It follows a pattern that is easy to guess."
-    advice = " ".join(feedback["suggestions"])
-    raise InvalidInput(f"password: too easy to guess. {why} {advice}".strip(), "weak_password")
