@@ -16,7 +16,7 @@ from chalice.app import CloudWatchEvent, Request, WebsocketEvent
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from chalicelib import schemas as s
-from chalicelib.addresses import viewer_address
+from chalicelib.addresses import source_address, viewer_address
 from chalicelib.errors import DomainError, Forbidden, InvalidInput, NotFound, TooManyRequests
 from chalicelib.openapi import Operation, build_document
 from chalicelib.services import (
@@ -344,7 +344,8 @@ AGENTS_CURSOR = TypeAdapter(s.AgentsCursor)
 def _client_ip() -> str:
     request = _request()
     identity = (request.context or {}).get("identity") or {}
-    return viewer_address(request.headers, identity.get("sourceIp"))
+    secret = context().settings.origin_verify_secret
+    return viewer_address(request.headers, identity.get("sourceIp"), secret)
 
 
 # ---- visitor side ------------------------------------------------------------------------------
@@ -1571,7 +1572,7 @@ def ws_connect(event: WebsocketEvent) -> Response:
         sockets.open_socket(
             context(),
             event.connection_id,
-            viewer_address(raw.get("headers"), identity.get("sourceIp")),
+            source_address(identity.get("sourceIp")),  # sockets come without CloudFront
             ticket=query.get("ticket"),
             token=query.get("token"),
             visitor_token=query.get("visitor_token"),

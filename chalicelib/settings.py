@@ -38,6 +38,9 @@ class Settings:
     sso_client_secret_name: str = ""
     sso_allowed_domains: tuple[str, ...] = ()
     password_login: bool = True
+    # The value of X-Origin-Verify that the stack's CloudFront adds to what it forwards: only
+    # requests carrying it may name their viewer (chalicelib/addresses.py). Empty: none may.
+    origin_verify_secret: str = field(default="", repr=False)
 
     @property
     def sso_enabled(self) -> bool:
@@ -98,6 +101,7 @@ def load_settings() -> Settings:
         sso_client_secret_name=os.environ.get("SSO_CLIENT_SECRET_NAME", ""),
         sso_allowed_domains=_domains("SSO_ALLOWED_DOMAINS"),
         password_login=_switch("PASSWORD_LOGIN", True),
+        origin_verify_secret=os.environ.get("ORIGIN_VERIFY_SECRET", ""),
     )
 
 

@@ -33,10 +33,19 @@ def _is_binary(content_type: str, binary_types: list[str]) -> bool:
     return any(binary in (media_type, family, "*/*") for binary in binary_types)
 
 
+# What the stack's CloudFront sets on what it forwards to the API, replacing any a client sent.
+CLOUDFRONT_HEADERS = ("cloudfront-viewer-address", "x-origin-verify")
+
+
 class RestGateway:
-    def __init__(self, pool: LambdaPool, domain_name: str) -> None:
+    """API Gateway's REST API, behind the stack's CloudFront: each request names its peer in
+    CloudFront-Viewer-Address and carries X-Origin-Verify with `origin_secret`, as CloudFront's
+    do (chalicelib/addresses.py believes the one only with the other)."""
+
+    def __init__(self, pool: LambdaPool, domain_name: str, origin_secret: str) -> None:
         self._pool = pool
         self._domain_name = domain_name
+        self._origin_secret = origin_secret
         self._routes = pool.app.routes
         self._matcher = RouteMatcher(list(self._routes))
         self._binary_types = list(pool.app.api.binary_types)
@@ -71,18 +80,26 @@ class RestGateway:
             if "{" + name + "}" in resource
         }
         body = await request.body()
+        peer = request.client
+        sent = [
+            (name.decode("latin-1"), value.decode("latin-1"))
+            for name, value in request.scope["headers"]
+            if name.decode("latin-1").lower() not in CLOUDFRONT_HEADERS
+        ]
+        if peer is not None:
+            host = f"[{peer.host}]" if ":" in peer.host else peer.host
+            sent.append(("cloudfront-viewer-address", f"{host}:{peer.port}"))
+            sent.append(("x-origin-verify", self._origin_secret))
         event = events.rest_event(
             method=method,
             path=path,
             resource=resource,
             path_parameters=path_parameters,
             query_string=request.scope["query_string"].decode("latin-1"),
-            raw_headers=[
-                (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.scope["headers"]
-            ],
+            raw_headers=sent,
             body=body,
             body_is_binary=_is_binary(request.headers.get("content-type", ""), self._binary_types),
-            source_ip=request.client.host if request.client else "127.0.0.1",
+            source_ip=peer.host if peer is not None else "127.0.0.1",
             domain_name=self._domain_name,
         )
         result = await self._pool.invoke(REST_API, event)

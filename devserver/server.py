@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import logging
 import os
+import secrets
 import socket
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -194,6 +195,8 @@ class DevServer:
         self._asgi_app: Starlette | None = None
         self._server: _NotifyingServer | None = None
         self._thread: threading.Thread | None = None
+        # The run's own X-Origin-Verify: the REST gateway adds it as the stack's CloudFront does.
+        self._origin_secret = secrets.token_urlsafe(32)
 
     # -- start and stop ---------------------------------------------------------------------
 
@@ -260,6 +263,7 @@ class DevServer:
             "WS_MANAGEMENT_ENDPOINT": self.urls.management_endpoint,
             "MAIL_OUTBOX_DIR": str(outbox_dir),
             "PUBLIC_ORIGIN": self.urls.base_url,
+            "ORIGIN_VERIFY_SECRET": self._origin_secret,
             "AWS_DEFAULT_REGION": region,
             "AWS_REGION": os.environ.get("AWS_REGION", region),
             # Dummy credentials: DynamoDB Local and this server accept any signature.
@@ -369,7 +373,7 @@ class DevServer:
         assert self._pool is not None
         pool = self._pool
         config = self.config
-        rest = RestGateway(pool, domain_name)
+        rest = RestGateway(pool, domain_name, self._origin_secret)
         websockets = WebSocketGateway(pool, domain_name)
         outbox = Outbox(outbox_dir)
         console_dir = config.console_dir

@@ -24,6 +24,7 @@ import json
 import mimetypes
 import os
 import re
+import secrets
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -134,6 +135,15 @@ def parameter_overrides(template: dict, assignments: list[str] | None) -> dict[s
             raise SystemExit(f"--parameter {assignment!r}: give Name=Value, Name one of {known}")
         overrides[name] = value
     return overrides
+
+
+ORIGIN_SECRET_PARAMETER = "OriginVerifySecret"
+
+
+def origin_secret(previous: dict[str, str]) -> str | None:
+    """The secret CloudFront sends the API as X-Origin-Verify: made on the first deploy, kept
+    after (None: the stack's own value, which CloudFormation shows nobody, NoEcho)."""
+    return None if ORIGIN_SECRET_PARAMETER in previous else secrets.token_urlsafe(32)
 
 
 def static_files(widget_dir: Path, console_dir: Path | None) -> Iterator[tuple[Path, str]]:
@@ -552,6 +562,7 @@ def deploy(args: argparse.Namespace) -> None:
         "AlarmEmail": args.alarm_email,
         "DomainName": args.domain,
         "CertificateArn": args.certificate_arn,
+        ORIGIN_SECRET_PARAMETER: origin_secret(previous),
         **parameter_overrides(template, args.parameter),
     }
     parameters = stack_parameters(template, previous, given)

@@ -1,7 +1,10 @@
-"""Sign-in with its limits: per address (like every anonymous call) and per account, so that
-nobody guesses one account's password from many addresses. After FAILURES_ALLOWED failed
-sign-ins of an account within a window, every sign-in of it, the right password included, is
-refused until the window ends."""
+"""Sign-in with its limits: per address (like every anonymous call), and per account and address,
+so that guessing slows down the address that guesses and never its owner elsewhere. After
+FREE_FAILURES failed sign-ins of an account from one address, that address waits before its
+next try of that account, twice as long after each further failure, at most MAX_DELAY_SECONDS;
+the failures are forgotten FORGET_SECONDS after the last one, and a sign-in that succeeds
+forgets them at once. Nothing locks an account: its right password from another address is
+never refused."""
 
 from __future__ import annotations
 
@@ -10,25 +13,46 @@ import math
 from chalicelib.errors import TooManyRequests, Unauthorized
 from chalicelib.services import agents, visitors
 from chalicelib.services.context import Context
+from chalicelib.store.records import SignInFailures
 
-FAILURES_ALLOWED = 10
-WINDOW_SECONDS = 15 * 60
+FREE_FAILURES = 3  # mistyped passwords cost nothing
+FIRST_DELAY_SECONDS = 30
+MAX_DELAY_SECONDS = 15 * 60
+# Longer than the longest delay: a guesser who waits it out keeps waiting it.
+FORGET_SECONDS = 60 * 60
+
+
+def delay_after(failures: int) -> int:
+    """Seconds an address waits after its `failures`-th failure with one account."""
+    if failures < FREE_FAILURES:
+        return 0
+    doublings = min(failures - FREE_FAILURES, MAX_DELAY_SECONDS.bit_length())
+    return min(FIRST_DELAY_SECONDS * 2**doublings, MAX_DELAY_SECONDS)
+
+
+def _wait(failures: SignInFailures | None, now: float) -> float:
+    if failures is None:
+        return 0
+    return failures.last_failed_at + delay_after(failures.count) - now
 
 
 def login(ctx: Context, email: str, password: str, address: str) -> tuple[str, dict]:
     visitors.check_rate(ctx, "login", address)
     account = email.strip().lower()
     now = ctx.now()
-    window = int(now // WINDOW_SECONDS)
-    # This window and the one before: ten failures in any fifteen minutes lock the account.
-    if ctx.store.failed_sign_ins(account, (window - 1, window), now) >= FAILURES_ALLOWED:
+    failures = ctx.store.sign_in_failures(account, address, now)
+    wait = _wait(failures, now)
+    if wait > 0:
         raise TooManyRequests(
-            "too many failed sign-ins for this account; try again later",
+            "too many failed sign-ins of this account from this address; try again later",
             "too_many_failed_logins",
-            retry_after=math.ceil((window + 1) * WINDOW_SECONDS - now),
+            retry_after=math.ceil(wait),
         )
     try:
-        return agents.login(ctx, email, password)
+        signed_in = agents.login(ctx, email, password)
     except Unauthorized:
-        ctx.store.count_failed_sign_in(account, window, (window + 2) * WINDOW_SECONDS)
+        ctx.store.count_sign_in_failure(account, address, now, math.ceil(now) + FORGET_SECONDS)
         raise
+    if failures is not None:
+        ctx.store.forget_sign_in_failures(account, address)
+    return signed_in

@@ -28,6 +28,7 @@ from chalicelib.store.records import (
     Room,
     Session,
     SignInAttempt,
+    SignInFailures,
     SocketTicket,
     StaffAppended,
     StaffMember,
@@ -65,12 +66,18 @@ class Store(ABC):
         """Count one more request in a rate window; returns the count so far."""
 
     @abstractmethod
-    def count_failed_sign_in(self, email: str, window: int, expires_at: int) -> None:
-        """One more failed sign-in of the account of this email in a time window."""
+    def count_sign_in_failure(
+        self, email: str, address: str, now: float, expires_at: int
+    ) -> SignInFailures:
+        """One more failed sign-in of the account of this email from this address, at `now`;
+        the failures are forgotten at `expires_at` (later failures count from one again)."""
 
     @abstractmethod
-    def failed_sign_ins(self, email: str, windows: Iterable[int], now: float) -> int:
-        """How many sign-ins of this email failed in these windows (one read)."""
+    def sign_in_failures(self, email: str, address: str, now: float) -> SignInFailures | None:
+        """The failures of this account from this address not forgotten yet (one read)."""
+
+    @abstractmethod
+    def forget_sign_in_failures(self, email: str, address: str) -> None: ...
 
     @abstractmethod
     def next_guest_number(self) -> int:

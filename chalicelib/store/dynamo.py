@@ -46,6 +46,7 @@ from chalicelib.store.records import (
     Room,
     Session,
     SignInAttempt,
+    SignInFailures,
     SocketTicket,
     StaffAppended,
     StaffMember,
@@ -141,8 +142,8 @@ def canned_key(owner: str) -> str:
     return f"canned#{owner}"
 
 
-def failed_sign_in_key(email: str, window: int) -> str:
-    return f"rate#failed-sign-in#{email}#{window}"
+def sign_in_failures_key(email: str, address: str) -> str:
+    return f"rate#failed-sign-in#{email}#{address}"
 
 
 def email_key(email: str) -> str:
@@ -299,13 +300,37 @@ class DynamoStore(Store):
     def count_request(self, window: str, expires_at: int) -> int:
         return self._increment(window, expires_at)
 
-    def count_failed_sign_in(self, email: str, window: int, expires_at: int) -> None:
-        self._increment(failed_sign_in_key(email, window), expires_at)
+    def count_sign_in_failure(
+        self, email: str, address: str, now: float, expires_at: int
+    ) -> SignInFailures:
+        Key = self.m.KeyItem
+        item = Key(sign_in_failures_key(email, address))
+        stamp = [Key.last_at.set(now), Key.expires_at.set(expires_at)]
+        # Counting on, or (past its expiry, which DynamoDB's TTL deletes late) from one again;
+        # whichever condition a concurrent failure made false, the other one holds next time.
+        while True:
+            try:
+                self._update(
+                    item,
+                    [Key.number.add(1), *stamp],
+                    Key.key.does_not_exist() | (Key.expires_at > now),
+                )
+                break
+            except _Condition:
+                pass
+            try:
+                self._update(item, [Key.number.set(1), *stamp], Key.expires_at <= now)
+                break
+            except _Condition:
+                pass
+        return SignInFailures(int(item.number), float(item.last_at))
 
-    def failed_sign_ins(self, email: str, windows: Iterable[int], now: float) -> int:
-        keys = sorted({failed_sign_in_key(email, window) for window in windows})
-        found = self.m.KeyItem.batch_get(keys) if keys else []
-        return sum(int(item.number or 0) for item in found if _alive(item, now))
+    def sign_in_failures(self, email: str, address: str, now: float) -> SignInFailures | None:
+        item = _alive(self._get(self.m.KeyItem, sign_in_failures_key(email, address)), now)
+        return SignInFailures(int(item.number), float(item.last_at)) if item else None
+
+    def forget_sign_in_failures(self, email: str, address: str) -> None:
+        self.m.KeyItem(sign_in_failures_key(email, address)).delete()
 
     def next_guest_number(self) -> int:
         return self._increment(GUEST_COUNTER, None)

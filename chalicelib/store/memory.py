@@ -26,6 +26,7 @@ from chalicelib.store.records import (
     Room,
     Session,
     SignInAttempt,
+    SignInFailures,
     SocketTicket,
     StaffAppended,
     StaffMember,
@@ -59,7 +60,8 @@ class MemoryStore(Store):
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._counters: dict[str, int] = {}
-        self._failed_sign_ins: dict[tuple[str, int], tuple[int, int]] = {}
+        # (email, address) -> (failures, expires_at)
+        self._sign_in_failures: dict[tuple[str, str], tuple[SignInFailures, int]] = {}
         self._emails: dict[str, str] = {}
         self._agents: dict[str, Agent] = {}
         self._sessions: dict[str, Session] = {}
@@ -92,15 +94,22 @@ class MemoryStore(Store):
         return self._counters[window]
 
     @_locked
-    def count_failed_sign_in(self, email: str, window: int, expires_at: int) -> None:
-        key = (email, window)
-        count, _ = self._failed_sign_ins.get(key, (0, expires_at))
-        self._failed_sign_ins[key] = (count + 1, expires_at)
+    def count_sign_in_failure(
+        self, email: str, address: str, now: float, expires_at: int
+    ) -> SignInFailures:
+        before = self.sign_in_failures(email, address, now)
+        failures = SignInFailures((before.count if before else 0) + 1, now)
+        self._sign_in_failures[(email, address)] = (failures, expires_at)
+        return failures
 
     @_locked
-    def failed_sign_ins(self, email: str, windows: Iterable[int], now: float) -> int:
-        found = (self._failed_sign_ins.get((email, window)) for window in set(windows))
-        return sum(count for count, expires_at in filter(None, found) if expires_at > now)
+    def sign_in_failures(self, email: str, address: str, now: float) -> SignInFailures | None:
+        failures, expires_at = self._sign_in_failures.get((email, address), (None, 0))
+        return failures if expires_at > now else None
+
+    @_locked
+    def forget_sign_in_failures(self, email: str, address: str) -> None:
+        self._sign_in_failures.pop((email, address), None)
 
     @_locked
     def next_guest_number(self) -> int:

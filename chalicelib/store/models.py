@@ -44,6 +44,7 @@ class KeyItem(Model):
     ref = UnicodeAttribute(null=True)
     number = NumberAttribute(null=True)
     entries: MapAttribute = MapAttribute(null=True)
+    last_at = NumberAttribute(null=True)  # a failed sign-in's time
     expires_at = TtlNumberAttribute(null=True)
 
 

@@ -207,6 +207,14 @@ class SocketTicket:
 
 
 @dataclass(frozen=True)
+class SignInFailures:
+    """Failed sign-ins of one account from one address since its failures were last forgotten."""
+
+    count: int
+    last_failed_at: float
+
+
+@dataclass(frozen=True)
 class SignInAttempt:
     """An institutional sign-in started and not yet back from the provider."""
 

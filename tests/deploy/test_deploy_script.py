@@ -423,6 +423,26 @@ def deploying(s3, packaged, monkeypatch):
     return cloudformation, run
 
 
+def test_deploy_makes_the_origin_secret_once_keeps_it_after_and_never_prints_it(deploying, capsys):
+    cloudformation, run = deploying
+
+    run("--yes")
+    first, public_url = cloudformation.change_sets
+    made = [p for p in first["Parameters"] if p["ParameterKey"] == "OriginVerifySecret"]
+    run("--yes")
+    kept = cloudformation.change_sets[-1]["Parameters"]
+
+    (secret,) = [p["ParameterValue"] for p in made]
+    assert len(secret) >= 32 and re.fullmatch(r"[A-Za-z0-9_-]+", secret)
+    assert {"ParameterKey": "OriginVerifySecret", "ParameterValue": secret} in public_url[
+        "Parameters"
+    ]
+    assert {"ParameterKey": "OriginVerifySecret", "UsePreviousValue": True} in kept
+    stored = {p["ParameterKey"]: p["ParameterValue"] for p in cloudformation.stack["Parameters"]}
+    assert stored["OriginVerifySecret"] == secret
+    assert secret not in capsys.readouterr().out
+
+
 def test_deploy_shows_the_change_set_and_runs_nothing_unless_confirmed(
     deploying, monkeypatch, capsys
 ):

@@ -476,6 +476,25 @@ def test_cloudfront_serves_the_static_files_from_the_private_bucket(packaged):
     )
 
 
+def test_cloudfront_sends_the_api_the_origin_secret_that_the_template_does_not_hold(packaged):
+    secret = packaged.template["Parameters"]["OriginVerifySecret"]
+    origins = {o["Id"]: o for o in distribution(packaged)["Origins"]}
+    functions = packaged.of_type("AWS::Serverless::Function")
+
+    assert secret["NoEcho"] is True and "Default" not in secret
+    assert secret["MinLength"] >= 32
+    assert origins["api"]["OriginCustomHeaders"] == [
+        {"HeaderName": "X-Origin-Verify", "HeaderValue": {"Ref": "OriginVerifySecret"}}
+    ]
+    assert "OriginCustomHeaders" not in origins["site"]
+    for name, function in functions.items():
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert variables["ORIGIN_VERIFY_SECRET"] == {"Ref": "OriginVerifySecret"}, name
+    # Nowhere else: the value lives in the stack's parameters only.
+    text = json.dumps(packaged.template)
+    assert text.count('{"Ref": "OriginVerifySecret"}') == 1 + len(functions)
+
+
 def test_cloudfront_caches_the_availability_check_for_its_max_age_and_nothing_else_of_the_api(
     packaged,
 ):

@@ -1,14 +1,17 @@
-"""The devserver believes no proxy header, serves the console with its security headers, and
-writes no query string (tokens, tickets) to its logs."""
+"""The devserver believes no proxy header, forwards REST calls as the stack's CloudFront does
+(naming the real peer, with a secret of its own), serves the console with its security headers,
+and writes no query string (tokens, tickets) to its logs."""
 
 from __future__ import annotations
 
 import logging
+import os
 
 import httpx
 from devserver_support import WAIT_SECONDS, Journal
 from websockets.sync.client import connect
 
+from chalicelib.addresses import viewer_address
 from devserver.server import REDACTED_LOGGERS, QueryStringRedactor
 from devserver.testing import DevServerURLs
 
@@ -23,6 +26,23 @@ def test_a_spoofed_forwarding_header_is_not_the_source_address(http: httpx.Clien
     answer = http.get("/api/items/x", headers=SPOOFED).json()
 
     assert answer["event"]["requestContext"]["identity"]["sourceIp"] == "127.0.0.1"
+
+
+def test_rest_calls_name_the_real_peer_with_the_runs_origin_secret_as_cloudfront_would(
+    http: httpx.Client,
+):
+    claimed = {"CloudFront-Viewer-Address": "203.0.113.9:443", "X-Origin-Verify": "guessed"}
+
+    event = http.get("/api/items/x", headers=claimed).json()["event"]
+
+    secret = os.environ["ORIGIN_VERIFY_SECRET"]  # what the app copies read
+    assert len(secret) >= 32 and secret != "guessed"
+    assert event["headers"]["x-origin-verify"] == secret
+    assert event["headers"]["cloudfront-viewer-address"].startswith("127.0.0.1:")
+    assert event["multiValueHeaders"]["x-origin-verify"] == [secret]
+    assert len(event["multiValueHeaders"]["cloudfront-viewer-address"]) == 1
+    source_ip = event["requestContext"]["identity"]["sourceIp"]
+    assert viewer_address(event["headers"], source_ip, secret) == "127.0.0.1"
 
 
 def test_a_socket_with_a_spoofed_forwarding_header_keeps_its_source_address(

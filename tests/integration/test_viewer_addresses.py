@@ -1,18 +1,28 @@
 """Rate limits count per viewer, as CloudFront names the viewer, never per edge server and never
 per a header the client writes. The Chalice handlers get events of the shapes AWS sends: REST
 API proxy events that came through CloudFront (`sourceIp` is the edge, `CloudFront-Viewer-Address`
-the viewer), and WebSocket CONNECT, MESSAGE and DISCONNECT events."""
+the viewer, `X-Origin-Verify` the stack's secret) or straight to API Gateway, and WebSocket
+CONNECT, MESSAGE and DISCONNECT events."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
+
+import pytest
 
 from tests.integration.conftest import API_ID, DOMAIN
 
 EDGE = "130.176.98.71"  # a CloudFront edge server: API Gateway's sourceIp behind CloudFront
 LIMIT = 60  # RATE_LIMIT_PER_MINUTE's default
 MANY = LIMIT + 5
+SECRET = "kP3q-origin-secret-of-this-stack-9xV"  # ORIGIN_VERIFY_SECRET, as CloudFront sends it
+
+
+@pytest.fixture(autouse=True)
+def origin_secret(api):
+    api.ctx.settings = dataclasses.replace(api.ctx.settings, origin_verify_secret=SECRET)
 
 
 class LambdaContext:
@@ -31,10 +41,12 @@ def rest_event(
     *,
     viewer: str | None,
     source_ip: str = EDGE,
+    origin_secret: str | None = SECRET,
     headers: dict | None = None,
     body: dict | None = None,
 ) -> dict:
-    """A REST API (v1) proxy event of a request that CloudFront passed on to API Gateway."""
+    """A REST API (v1) proxy event of a request that CloudFront passed on to API Gateway (with
+    `origin_secret` None: one sent straight to API Gateway, as anyone can)."""
     sent = {
         "Accept": "application/json",
         "Content-Type": "application/json",
@@ -50,6 +62,8 @@ def rest_event(
     }
     if viewer is not None:
         sent["CloudFront-Viewer-Address"] = viewer
+    if origin_secret is not None:
+        sent["X-Origin-Verify"] = origin_secret
     request_id = str(uuid.uuid4())
     return {
         "resource": path,
@@ -103,8 +117,10 @@ def ws_event(
     *,
     query: dict | None = None,
     body: str | None = None,
+    headers: dict | None = None,
 ) -> dict:
-    """A WebSocket API event; its clients connect to API Gateway directly (no CloudFront)."""
+    """A WebSocket API event; its clients connect to API Gateway directly (no CloudFront), and
+    may send any header with `$connect`."""
     event_type = {"$connect": "CONNECT", "$disconnect": "DISCONNECT"}.get(route_key, "MESSAGE")
     context = {
         "routeKey": route_key,
@@ -123,7 +139,7 @@ def ws_event(
     }
     event: dict = {"requestContext": context, "isBase64Encoded": False}
     if route_key == "$connect":
-        headers = {
+        sent = {
             "Host": DOMAIN,
             "Sec-WebSocket-Extensions": "permessage-deflate; client_max_window_bits",
             "Sec-WebSocket-Key": "+W5xw47OHh3OTFsWKjGu9Q==",
@@ -132,9 +148,10 @@ def ws_event(
             "X-Forwarded-For": source_ip,
             "X-Forwarded-Port": "443",
             "X-Forwarded-Proto": "https",
+            **(headers or {}),
         }
-        event["headers"] = headers
-        event["multiValueHeaders"] = {name: [value] for name, value in headers.items()}
+        event["headers"] = sent
+        event["multiValueHeaders"] = {name: [value] for name, value in sent.items()}
         event["queryStringParameters"] = query
         event["multiValueQueryStringParameters"] = (
             {name: [value] for name, value in query.items()} if query else None
@@ -162,10 +179,22 @@ def invoke(api, event: dict) -> dict:
     return handler(event, LambdaContext())
 
 
-def new_visitor(api, viewer: str | None, source_ip: str = EDGE, headers: dict | None = None):
-    return invoke(
-        api, rest_event("POST", "/visitors", viewer=viewer, source_ip=source_ip, headers=headers)
+def new_visitor(
+    api,
+    viewer: str | None,
+    source_ip: str = EDGE,
+    headers: dict | None = None,
+    origin_secret: str | None = SECRET,
+):
+    event = rest_event(
+        "POST",
+        "/visitors",
+        viewer=viewer,
+        source_ip=source_ip,
+        origin_secret=origin_secret,
+        headers=headers,
     )
+    return invoke(api, event)
 
 
 def test_new_visitors_from_distinct_viewers_behind_one_edge_are_not_limited(api):
@@ -187,17 +216,75 @@ def test_new_visitors_from_one_viewer_are_limited_whichever_edge_they_pass(api):
 
 
 def test_a_client_written_forwarding_header_picks_no_other_bucket(api):
-    spoofed = [
+    through_cloudfront = [
+        new_visitor(
+            api,
+            "203.0.113.9:51000",
+            headers={
+                "X-Forwarded-For": f"10.9.8.{n}, 203.0.113.9, {EDGE}",
+                "Forwarded": f"for=10.9.8.{n}",
+            },
+        )
+        for n in range(MANY)
+    ]
+    direct = [
         new_visitor(
             api,
             None,
             source_ip="192.0.2.44",
+            origin_secret=None,
             headers={"X-Forwarded-For": f"10.9.8.{n}", "Forwarded": f"for=10.9.8.{n}"},
         )
         for n in range(MANY)
     ]
 
-    assert [a["statusCode"] for a in spoofed].count(429) == MANY - LIMIT
+    assert [a["statusCode"] for a in through_cloudfront].count(429) == MANY - LIMIT
+    assert [a["statusCode"] for a in direct].count(429) == MANY - LIMIT
+
+
+def test_a_viewer_header_without_the_origin_secret_is_keyed_on_the_source_address(api):
+    """Called at execute-api directly, bypassing CloudFront, naming a new viewer each time."""
+    direct = [
+        new_visitor(api, f"198.51.100.{n}:443", source_ip="192.0.2.44", origin_secret=None)
+        for n in range(MANY)
+    ]
+
+    assert [a["statusCode"] for a in direct] == [201] * LIMIT + [429] * (MANY - LIMIT)
+
+
+@pytest.mark.parametrize(
+    "wrong", ["", SECRET[:-1], SECRET + "x", SECRET.upper(), f"{SECRET}, {SECRET}"]
+)
+def test_a_viewer_header_with_a_wrong_origin_secret_is_keyed_on_the_source_address(api, wrong):
+    guessed = [
+        new_visitor(api, f"198.51.100.{n}:443", source_ip="192.0.2.44", origin_secret=wrong)
+        for n in range(MANY)
+    ]
+
+    assert [a["statusCode"] for a in guessed].count(429) == MANY - LIMIT
+
+
+def test_without_a_secret_set_no_viewer_header_is_believed(api):
+    api.ctx.settings = dataclasses.replace(api.ctx.settings, origin_verify_secret="")
+
+    claimed = [
+        new_visitor(api, f"198.51.100.{n}:443", source_ip="192.0.2.44", origin_secret="")
+        for n in range(MANY)
+    ]
+
+    assert [a["statusCode"] for a in claimed].count(429) == MANY - LIMIT
+
+
+def test_cloudfronts_forwarded_for_entry_names_the_viewer_when_the_viewer_header_is_missing(api):
+    def through_cloudfront(viewer: str, written_by_client: str):
+        forwarded = {"X-Forwarded-For": f"{written_by_client}, {viewer}, {EDGE}"}
+        return new_visitor(api, None, headers=forwarded)
+
+    distinct = [through_cloudfront(f"198.51.100.{n}", "10.0.0.1") for n in range(MANY)]
+    one = [through_cloudfront("203.0.113.77", f"10.0.0.{n}") for n in range(MANY)]
+
+    assert [a["statusCode"] for a in distinct] == [201] * MANY
+    assert [a["statusCode"] for a in one].count(429) == MANY - LIMIT
 
 
 def test_an_ipv6_viewer_counts_by_its_64_network(api):
@@ -232,6 +319,32 @@ def test_sockets_from_distinct_viewers_connect_and_many_from_one_are_limited(api
     assert [a["statusCode"] for a in distinct] == [200] * MANY
     assert [a["statusCode"] for a in crowded] == [200] * LIMIT + [429] * (MANY - LIMIT)
     assert int(crowded[-1]["headers"]["Retry-After"]) >= 1
+
+
+def test_a_socket_naming_a_viewer_is_keyed_on_its_source_address(api):
+    """The socket URL is API Gateway's own: a $connect that names a viewer, even with the origin
+    secret, wrote that header itself."""
+    tokens = [
+        json.loads(new_visitor(api, f"198.51.100.{n}:443")["body"])["token"] for n in range(MANY)
+    ]
+    claimed = [
+        invoke(
+            api,
+            ws_event(
+                "$connect",
+                f"c-claimed-{n}=",
+                "203.0.113.50",
+                query={"visitor_token": token},
+                headers={
+                    "CloudFront-Viewer-Address": f"198.51.100.{n}:443",
+                    "X-Origin-Verify": SECRET,
+                },
+            ),
+        )
+        for n, token in enumerate(tokens)
+    ]
+
+    assert [a["statusCode"] for a in claimed] == [200] * LIMIT + [429] * (MANY - LIMIT)
 
 
 def test_message_and_disconnect_events_of_aws_shape_reach_the_handlers(api):

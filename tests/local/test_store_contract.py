@@ -25,6 +25,7 @@ from chalicelib.store.records import (
     Room,
     Session,
     SignInAttempt,
+    SignInFailures,
     SocketTicket,
     StaffMember,
     StaffRoom,
@@ -197,16 +198,56 @@ def test_agents_are_listed_by_state_page_by_page(store):
     assert found == sorted([created[0], created[2]], key=lambda a: a.agent_id)
 
 
-def test_failed_sign_ins_are_counted_per_account_and_window_until_they_expire(store):
-    for _ in range(3):
-        store.count_failed_sign_in("paula@uni.example", 7, NOW + 60)
-    store.count_failed_sign_in("paula@uni.example", 8, NOW + 120)
-    store.count_failed_sign_in("piet@uni.example", 8, NOW + 120)
+def test_failed_sign_ins_are_counted_per_account_and_address_until_they_are_forgotten(store):
+    paula, piet = "paula@uni.example", "piet@uni.example"
+    for n in range(3):
+        counted = store.count_sign_in_failure(paula, "198.51.100.7", NOW + n, NOW + 60)
+    store.count_sign_in_failure(paula, "2001:db8::/64", NOW, NOW + 60)
+    store.count_sign_in_failure(piet, "198.51.100.7", NOW, NOW + 60)
 
-    assert store.failed_sign_ins("paula@uni.example", (7, 8), NOW) == 4
-    assert store.failed_sign_ins("paula@uni.example", (8, 9), NOW) == 1
-    assert store.failed_sign_ins("paula@uni.example", (7, 8), NOW + 60) == 1
-    assert store.failed_sign_ins("nobody@uni.example", (7, 8), NOW) == 0
+    assert counted == SignInFailures(3, NOW + 2)
+    assert store.sign_in_failures(paula, "198.51.100.7", NOW + 2) == SignInFailures(3, NOW + 2)
+    assert store.sign_in_failures(paula, "2001:db8::/64", NOW) == SignInFailures(1, NOW)
+    assert store.sign_in_failures(paula, "198.51.100.8", NOW) is None
+    assert store.sign_in_failures(paula, "198.51.100.7", NOW + 60) is None  # expired
+    store.forget_sign_in_failures(piet, "198.51.100.7")
+    assert store.sign_in_failures(piet, "198.51.100.7", NOW) is None
+    store.forget_sign_in_failures("nobody@uni.example", "198.51.100.7")  # nothing to forget
+
+
+def test_a_failed_sign_in_after_the_failures_expired_counts_from_one(store):
+    store.count_sign_in_failure("paula@uni.example", "198.51.100.7", NOW, NOW + 60)
+    store.count_sign_in_failure("paula@uni.example", "198.51.100.7", NOW + 1, NOW + 61)
+
+    again = store.count_sign_in_failure("paula@uni.example", "198.51.100.7", NOW + 61, NOW + 121)
+
+    assert again == SignInFailures(1, NOW + 61)
+    assert store.sign_in_failures("paula@uni.example", "198.51.100.7", NOW + 62) == again
+
+
+@pytest.mark.parametrize("expired_before", [False, True])
+def test_concurrent_failed_sign_ins_are_each_counted(atomic_store, expired_before):
+    store = atomic_store
+    if expired_before:  # all of them race to count from one again
+        store.count_sign_in_failure("paula@uni.example", "198.51.100.7", NOW - 90, NOW - 30)
+    start = threading.Barrier(12, timeout=30)
+    errors: list[BaseException] = []
+
+    def fail() -> None:
+        start.wait()
+        try:
+            store.count_sign_in_failure("paula@uni.example", "198.51.100.7", NOW, NOW + 60)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=fail) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    assert store.sign_in_failures("paula@uni.example", "198.51.100.7", NOW).count == 12
 
 
 def test_a_session_is_gone_when_it_expires_or_ends(store):
