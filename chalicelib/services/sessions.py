@@ -28,6 +28,10 @@ def _account(ctx: Context, principal: AgentPrincipal) -> Agent:
 def list_mine(ctx: Context, principal: AgentPrincipal) -> list[dict]:
     """The current session first, then the others, last used first."""
     found = _usable(ctx, _account(ctx, principal))
+    if principal.session_id not in {s.session_id for s in found}:
+        # Just signed in: the index may not have it yet.
+        current = ctx.store.get_session(principal.session_id, ctx.now())
+        found += [current] if current is not None else []
     found.sort(key=lambda s: (s.session_id == principal.session_id, s.last_seen_at), reverse=True)
     return [
         {

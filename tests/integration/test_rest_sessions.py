@@ -384,3 +384,11 @@ def test_an_institutional_sign_in_remembers_its_browser_too(sso_api):
 
     listed = sessions_of(sso_api, bearer(signed_in.json["token"]))
     assert [(s["current"], s["user_agent"]) for s in listed] == [(True, CHROME_ON_LINUX)]
+
+
+def test_the_current_session_is_listed_before_the_index_has_it(api, monkeypatch):
+    paula = api.agent("Paula", online=False)
+    store = api.ctx.store
+    monkeypatch.setattr(store, "sessions_of", lambda agent_id, now: [])
+
+    assert [s["current"] for s in sessions_of(api, paula.auth)] == [True]
