@@ -28,6 +28,7 @@ from chalicelib.services import (
     presence,
     registration,
     rooms,
+    sessions,
     signin,
     sockets,
     sso,
@@ -157,6 +158,7 @@ _NOT_FOUND_CODES = {
     "department_id": "department_not_found",
     "visitor_id": "contact_not_found",
     "shortcut": "canned_not_found",
+    "session_id": "session_not_found",
 }
 
 
@@ -346,6 +348,10 @@ def _client_ip() -> str:
     identity = (request.context or {}).get("identity") or {}
     secret = context().settings.origin_verify_secret
     return viewer_address(request.headers, identity.get("sourceIp"), secret)
+
+
+def _user_agent() -> str:
+    return _request().headers.get("user-agent", "")
 
 
 # ---- visitor side ------------------------------------------------------------------------------
@@ -550,7 +556,7 @@ def register(ctx: Context, _principal: None, body: s.RegisterIn, _query: None) -
     errors=(400, 401, 403, 429),
 )
 def login(ctx: Context, _principal: None, body: s.LoginIn, _query: None) -> Answer:
-    token, agent = signin.login(ctx, body.email, body.password, _client_ip())
+    token, agent = signin.login(ctx, body.email, body.password, _client_ip(), _user_agent())
     return {"token": token, "agent": agent}
 
 
@@ -559,6 +565,46 @@ def login(ctx: Context, _principal: None, body: s.LoginIn, _query: None) -> Answ
 )
 def logout(ctx: Context, principal: AgentPrincipal, _body: None, _query: None) -> None:
     agents.logout(ctx, principal)
+
+
+@route(
+    "/me/password",
+    "PUT",
+    "Change the password (as strong as at registration); the agent's other sessions end",
+    auth="agent",
+    body=s.PasswordChangeIn,
+    status=204,
+    errors=(400, 409, 429),
+)
+def put_password(
+    ctx: Context, principal: AgentPrincipal, body: s.PasswordChangeIn, _query: None
+) -> None:
+    signin.change_password(ctx, principal, body.current, body.new, _client_ip())
+
+
+@route(
+    "/me/sessions",
+    "GET",
+    "Where the agent is signed in: their sessions, this one first",
+    auth="agent",
+    response=s.SessionListOut,
+)
+def get_sessions(ctx: Context, principal: AgentPrincipal, _body: None, _query: None) -> Answer:
+    return {"sessions": sessions.list_mine(ctx, principal)}
+
+
+@route(
+    "/me/sessions/{session_id}",
+    "DELETE",
+    "Sign out one of the agent's sessions: its token stops at once, its sockets close",
+    auth="agent",
+    status=204,
+    errors=(404,),
+)
+def delete_session(
+    ctx: Context, principal: AgentPrincipal, _body: None, _query: None, session_id: str
+) -> None:
+    sessions.end_mine(ctx, principal, session_id)
 
 
 @route("/me", "GET", "The signed-in agent", auth="agent", response=s.AgentOut)
@@ -666,7 +712,7 @@ OPERATIONS.append(
 )
 def sso_exchange(ctx: Context, _principal: None, body: s.SsoExchangeIn, _query: None) -> Answer:
     visitors.check_rate(ctx, "login", _client_ip())
-    signed_in = sso.exchange(ctx, body.code)
+    signed_in = sso.exchange(ctx, body.code, _user_agent())
     return {
         "token": signed_in.token,
         "agent": signed_in.agent,

@@ -21,6 +21,12 @@ class InvalidInput(DomainError):
     code = "invalid_input"
 
 
+class WrongPassword(InvalidInput):
+    """A signed-in agent's password, asked again, was wrong: it counts as a failed sign-in."""
+
+    code = "wrong_password"
+
+
 class Unauthorized(DomainError):
     status = 401
     code = "unauthorized"

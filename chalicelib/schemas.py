@@ -80,6 +80,12 @@ class LoginIn(Strict):
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
+class PasswordChangeIn(Strict):
+    current: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    # As at registration: at least 12 characters and hard to guess.
+    new: Annotated[str, StringConstraints(min_length=12, max_length=256)]
+
+
 # A profile picture is stored inline as a small data URL (the console scales it down), never as
 # a link that other people's browsers would fetch.
 Avatar = Annotated[
@@ -458,6 +464,20 @@ class RegisteredOut(Schema):
 class LoginOut(Schema):
     token: str
     agent: AgentOut
+
+
+class SessionOut(Schema):
+    session_id: str = Field(description="names the session; it opens nothing without its token")
+    created_at: str | None = Field(description="the sign-in (unknown for older sessions)")
+    last_seen_at: str | None = Field(
+        description="its last request or socket heartbeat, to within five minutes"
+    )
+    current: bool = Field(description="the session of this request")
+    user_agent: str = Field(description="the browser's User-Agent at sign-in (shortened)")
+
+
+class SessionListOut(Schema):
+    sessions: list[SessionOut]
 
 
 class SsoStartOut(Schema):

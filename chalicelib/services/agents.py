@@ -90,16 +90,21 @@ def register_with_password(ctx: Context, email: str, name: str, password: str) -
     return register(ctx, email, name, password)
 
 
-def login(ctx: Context, email: str, password: str) -> tuple[str, dict]:
+def password_matches(password_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError  # as password_hasher
+
+    try:
+        return password_hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def login(ctx: Context, email: str, password: str, user_agent: str = "") -> tuple[str, dict]:
     """Returns (token, agent)."""
     unknown_account_hash = _unknown_account_hash()
     agent_id = ctx.store.agent_id_for_email(_normal(email))
     agent = ctx.store.get_agent(agent_id) if agent_id is not None else None
-    from argon2.exceptions import InvalidHashError, VerificationError  # as password_hasher
-
-    try:
-        password_hasher().verify(agent.password_hash if agent else unknown_account_hash, password)
-    except (VerificationError, InvalidHashError):
+    if not password_matches(agent.password_hash if agent else unknown_account_hash, password):
         agent = None
     if agent is None:
         raise Unauthorized("wrong email or password", "invalid_credentials")
@@ -113,11 +118,16 @@ def login(ctx: Context, email: str, password: str) -> tuple[str, dict]:
             "sign-in with a password is switched off; use your institution's login",
             "password_login_disabled",
         )
-    return open_session(ctx, agent), agent_view(agent)
+    return open_session(ctx, agent, user_agent), agent_view(agent)
 
 
-def open_session(ctx: Context, agent: Agent) -> str:
-    """A new session of the agent; its token (returned once, stored only as a hash)."""
+# Enough to tell browsers and systems apart; real User-Agents are rarely longer.
+USER_AGENT_CHARS = 256
+
+
+def open_session(ctx: Context, agent: Agent, user_agent: str = "") -> str:
+    """A new session of the agent; its token (returned once, stored only as a hash). The
+    session's id (the token's first part) opens nothing without the secret."""
     session_id, secret = new_id("ses"), new_secret()
     ctx.store.create_session(
         Session(
@@ -125,15 +135,24 @@ def open_session(ctx: Context, agent: Agent) -> str:
             agent_id=agent.agent_id,
             secret_hash=hash_secret(secret),
             expires_at=ctx.epoch_in(hours=ctx.settings.session_hours),
+            created_at=ctx.iso(),
+            last_seen_at=ctx.iso(),
+            user_agent=user_agent[:USER_AGENT_CHARS],
+            password_stamp=agent.password_stamp,
         )
     )
     return f"{session_id}.{secret}"
 
 
 def logout(ctx: Context, principal: AgentPrincipal) -> None:
-    ctx.store.end_session(principal.session_id)
-    presence.sign_off(ctx, principal.id, principal.session_id)
-    stranded.agent_went_offline(ctx, principal.id, announced=True)
+    end_session(ctx, principal.id, principal.session_id)
+
+
+def end_session(ctx: Context, agent_id: str, session_id: str) -> None:
+    """The session's token stops at once and its sockets close."""
+    ctx.store.end_session(session_id)
+    presence.sign_off(ctx, agent_id, session_id)
+    stranded.agent_went_offline(ctx, agent_id, announced=True)
 
 
 def _existing(ctx: Context, agent_id: str) -> Agent:

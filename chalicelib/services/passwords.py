@@ -43,24 +43,25 @@ def _common(password: str) -> bool:
     return match is not None and match.group("word") in COMMON_WORDS
 
 
-def check_strength(password: str, *personal: str) -> None:
-    """400 `weak_password` that says why; `personal` (email, name) counts as guessable."""
+def check_strength(password: str, *personal: str, field: str = "password") -> None:
+    """400 `weak_password` that says why, naming the `field`; `personal` (email, name) counts
+    as guessable."""
     if len(password) < MIN_LENGTH:
         raise InvalidInput(
-            f"password: at least {MIN_LENGTH} characters are needed ({len(password)} given)",
+            f"{field}: at least {MIN_LENGTH} characters are needed ({len(password)} given)",
             "weak_password",
         )
-    from zxcvbn import zxcvbn  # its dictionaries cost a cold start time; only registration pays
+    from zxcvbn import zxcvbn  # its dictionaries cost a cold start time: only new passwords pay
 
     result = zxcvbn(password[:ESTIMATED_LENGTH], user_inputs=[p for p in personal if p])
     if result["score"] < MIN_SCORE:
         feedback = result["feedback"]
         why = feedback["warning"] or "It follows a pattern that is easy to guess."
         advice = " ".join(feedback["suggestions"])
-        raise InvalidInput(f"password: too easy to guess. {why} {advice}".strip(), "weak_password")
+        raise InvalidInput(f"{field}: too easy to guess. {why} {advice}".strip(), "weak_password")
     if _common(password):  # what zxcvbn lets through
         raise InvalidInput(
-            "password: too easy to guess. A common word with a number or symbols added is among "
+            f"{field}: too easy to guess. A common word with a number or symbols added is among "
             "the most common passwords. Add another word or two, uncommon ones.",
             "weak_password",
         )

@@ -17,7 +17,12 @@ from dataclasses import replace
 from chalicelib.services.context import Context
 from chalicelib.services.events import notify
 from chalicelib.services.office_hours import is_open
-from chalicelib.services.principals import AgentPrincipal, Principal, counts_for_button
+from chalicelib.services.principals import (
+    SEEN_PRECISION_SECONDS,
+    AgentPrincipal,
+    Principal,
+    counts_for_button,
+)
 from chalicelib.store.base import Changed
 from chalicelib.store.records import Agent, Connection, Department, Room
 
@@ -160,6 +165,9 @@ def heartbeat(ctx: Context, connection_id: str) -> bool:
         ctx.pusher.disconnect(connection_id)
         disconnect(ctx, connection_id)
         return False
+    if before.session_id and _window(before.last_seen) != _window(now):
+        # An open console is a use of its session (Mein Konto's "last seen").
+        ctx.store.touch_session(before.session_id, ctx.iso(now))
     if before.last_seen <= now - timeout:
         refresh_agent(ctx, before.principal_id)
         return True
@@ -170,6 +178,10 @@ def heartbeat(ctx: Context, connection_id: str) -> bool:
                 refresh_agent(ctx, before.principal_id)
                 return True
     return True
+
+
+def _window(moment: float) -> int:
+    return int(moment // SEEN_PRECISION_SECONDS)
 
 
 def disconnect(ctx: Context, connection_id: str) -> Connection | None:

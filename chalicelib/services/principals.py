@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from chalicelib.errors import Unauthorized
 from chalicelib.services.context import Context
-from chalicelib.store.records import Agent, Room
+from chalicelib.store.records import Agent, Room, Session
 
 
 def hash_secret(secret: str) -> str:
@@ -89,6 +89,20 @@ class VisitorPrincipal:
 Principal = AgentPrincipal | VisitorPrincipal
 
 
+# A session's `last_seen_at` is noted at most this often: at most one more write per session
+# in five minutes of requests, and per socket in five minutes of heartbeats.
+SEEN_PRECISION_SECONDS = 300
+
+
+def still_signed_in(agent: Agent, session: Session) -> bool:
+    """A password change ends the sessions signed in before it, except the one it was made in
+    (also those whose sign-in raced the change: they read the former password's stamp)."""
+    return (
+        session.password_stamp == agent.password_stamp
+        or session.session_id == agent.password_changed_in
+    )
+
+
 def authenticate_agent(ctx: Context, token: str | None) -> AgentPrincipal:
     session_id, secret = split_token(token)
     session = ctx.store.get_session(session_id, ctx.now())
@@ -97,7 +111,23 @@ def authenticate_agent(ctx: Context, token: str | None) -> AgentPrincipal:
     agent = ctx.store.get_agent(session.agent_id)
     if agent is None or agent.state != "active":
         raise Unauthorized("this account can no longer sign in", "invalid_token")
+    if not still_signed_in(agent, session):
+        raise Unauthorized("the password was changed since this sign-in", "invalid_token")
+    if session.last_seen_at <= ctx.iso(ctx.now() - SEEN_PRECISION_SECONDS):
+        ctx.store.touch_session(session_id, ctx.iso())
     return AgentPrincipal.of(agent, session_id, session.expires_at)
+
+
+def session_holds(ctx: Context, principal: AgentPrincipal) -> bool:
+    """Whether the principal's session is still signed in, read again now."""
+    session = ctx.store.get_session(principal.session_id, ctx.now())
+    agent = ctx.store.get_agent(principal.id)
+    return (
+        session is not None
+        and agent is not None
+        and agent.state == "active"
+        and still_signed_in(agent, session)
+    )
 
 
 def authenticate_visitor(ctx: Context, token: str | None) -> VisitorPrincipal:

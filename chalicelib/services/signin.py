@@ -4,15 +4,18 @@ FREE_FAILURES failed sign-ins of an account from one address, that address waits
 next try of that account, twice as long after each further failure, at most MAX_DELAY_SECONDS;
 the failures are forgotten FORGET_SECONDS after the last one, and a sign-in that succeeds
 forgets them at once. Nothing locks an account: its right password from another address is
-never refused."""
+never refused. Asking a signed-in agent for their password again (to change it) is a sign-in
+too, with the same limits: a stolen session cannot guess the password."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
-from chalicelib.errors import TooManyRequests, Unauthorized
-from chalicelib.services import agents, visitors
+from chalicelib.errors import TooManyRequests, Unauthorized, WrongPassword
+from chalicelib.services import agents, sessions, visitors
 from chalicelib.services.context import Context
+from chalicelib.services.principals import AgentPrincipal
 from chalicelib.store.records import SignInFailures
 
 FREE_FAILURES = 3  # mistyped passwords cost nothing
@@ -36,7 +39,20 @@ def _wait(failures: SignInFailures | None, now: float) -> float:
     return failures.last_failed_at + delay_after(failures.count) - now
 
 
-def login(ctx: Context, email: str, password: str, address: str) -> tuple[str, dict]:
+def login(
+    ctx: Context, email: str, password: str, address: str, user_agent: str = ""
+) -> tuple[str, dict]:
+    return _limited(ctx, email, address, lambda: agents.login(ctx, email, password, user_agent))
+
+
+def change_password(
+    ctx: Context, principal: AgentPrincipal, current: str, new: str, address: str
+) -> None:
+    email = agents.me(ctx, principal)["email"]
+    _limited(ctx, email, address, lambda: sessions.change_password(ctx, principal, current, new))
+
+
+def _limited[T](ctx: Context, email: str, address: str, attempt: Callable[[], T]) -> T:
     visitors.check_rate(ctx, "login", address)
     account = email.strip().lower()
     now = ctx.now()
@@ -49,8 +65,8 @@ def login(ctx: Context, email: str, password: str, address: str) -> tuple[str, d
             retry_after=math.ceil(wait),
         )
     try:
-        signed_in = agents.login(ctx, email, password)
-    except Unauthorized:
+        signed_in = attempt()
+    except (Unauthorized, WrongPassword):
         ctx.store.count_sign_in_failure(account, address, now, math.ceil(now) + FORGET_SECONDS)
         raise
     if failures is not None:

@@ -4,7 +4,7 @@ MAX_SOCKETS live sockets per visitor and per agent session."""
 
 from __future__ import annotations
 
-from chalicelib.errors import TooManyRequests
+from chalicelib.errors import TooManyRequests, Unauthorized
 from chalicelib.services import presence, tickets, visitors
 from chalicelib.services.context import Context
 from chalicelib.services.principals import (
@@ -12,6 +12,7 @@ from chalicelib.services.principals import (
     Principal,
     authenticate_agent,
     authenticate_visitor,
+    session_holds,
 )
 
 MAX_SOCKETS = 10
@@ -35,6 +36,11 @@ def open_socket(
     else:
         principal = authenticate_visitor(ctx, visitor_token)
     presence.connect(ctx, connection_id, principal)
+    # Stored first, checked again after: a sign-out (or a password change, or disabling) that
+    # ran meanwhile either finds this socket to close or is seen here.
+    if isinstance(principal, AgentPrincipal) and not session_holds(ctx, principal):
+        presence.disconnect(ctx, connection_id)
+        raise Unauthorized("the session ended while the socket opened", "invalid_token")
     # Stored first, counted after: of concurrent sockets over the limit none stays, so the
     # count never exceeds it.
     if _live_sockets(ctx, principal) > MAX_SOCKETS:

@@ -165,11 +165,12 @@ def _agent_with_email(ctx: Context, email: str) -> Agent | None:
     return ctx.store.get_agent(agent_id) if agent_id is not None else None
 
 
-def exchange(ctx: Context, handover_code: str) -> SignedIn:
+def exchange(ctx: Context, handover_code: str, user_agent: str = "") -> SignedIn:
     handover = ctx.store.take_handover(hash_secret(handover_code), ctx.now())
     if handover is None:
         raise Unauthorized("code: unknown, used or expired; sign in again", "sso_code_invalid")
     agent = ctx.store.get_agent(handover.agent_id)
     if agent is None or agent.state != "active":
         raise Forbidden("this account can no longer sign in", "account_disabled")
-    return SignedIn(agents.open_session(ctx, agent), agent_view(agent), handover.end_session_url)
+    token = agents.open_session(ctx, agent, user_agent)
+    return SignedIn(token, agent_view(agent), handover.end_session_url)

@@ -13,6 +13,7 @@ from chalicelib.services.principals import (
     Principal,
     VisitorPrincipal,
     hash_secret,
+    still_signed_in,
 )
 from chalicelib.store.records import SocketTicket
 
@@ -48,5 +49,7 @@ def redeem(ctx: Context, ticket: str) -> Principal:
     session = ctx.store.get_session(holder.session_id or "", now)
     agent = ctx.store.get_agent(holder.principal_id)
     if session is None or agent is None or agent.state != "active":
+        raise refused
+    if not still_signed_in(agent, session):
         raise refused
     return AgentPrincipal.of(agent, session.session_id, session.expires_at)

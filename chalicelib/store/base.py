@@ -128,6 +128,13 @@ class Store(ABC):
         """Stop an account (and its toggle); `Changed` when it is gone."""
 
     @abstractmethod
+    def change_password(
+        self, agent_id: str, password_hash: str, stamp: str, kept_session: str, former_hash: str
+    ) -> Agent:
+        """Store a new password with its stamp and the session it was changed in; `Changed`
+        when the account is gone or its password is no longer `former_hash`."""
+
+    @abstractmethod
     def create_session(self, session: Session) -> None: ...
 
     @abstractmethod
@@ -135,6 +142,16 @@ class Store(ABC):
 
     @abstractmethod
     def end_session(self, session_id: str) -> None: ...
+
+    @abstractmethod
+    def sessions_of(self, agent_id: str, now: float) -> list[Session]:
+        """The agent's sessions that have not expired (an index: a session that just began
+        may be missing for a moment)."""
+
+    @abstractmethod
+    def touch_session(self, session_id: str, last_seen_at: str) -> None:
+        """Note a use of the session, if it still exists and was not seen later: never brings
+        back a session that ended meanwhile."""
 
     # ---- connections ---------------------------------------------------------------------------
 

@@ -421,6 +421,16 @@ class DynamoStore(Store):
     def disable_agent(self, agent_id: str) -> Agent:
         return self._change_agent(agent_id, {"state": "disabled", "available": False})
 
+    def change_password(
+        self, agent_id: str, password_hash: str, stamp: str, kept_session: str, former_hash: str
+    ) -> Agent:
+        changes = {
+            "password_hash": password_hash,
+            "password_stamp": stamp,
+            "password_changed_in": kept_session,
+        }
+        return self._change_agent(agent_id, changes, self.m.AgentItem.password_hash == former_hash)
+
     def create_session(self, session: Session) -> None:
         self.m.SessionItem(**_values(session)).save()
 
@@ -430,6 +440,20 @@ class DynamoStore(Store):
 
     def end_session(self, session_id: str) -> None:
         self.m.SessionItem(session_id).delete()
+
+    def sessions_of(self, agent_id: str, now: float) -> list[Session]:
+        found = self.m.SessionItem.agent_index.query(agent_id)
+        return [_record(Session, item) for item in found if _alive(item, now)]
+
+    def touch_session(self, session_id: str, last_seen_at: str) -> None:
+        Item = self.m.SessionItem
+        seen_earlier = Item.last_seen_at.does_not_exist() | (Item.last_seen_at < last_seen_at)
+        with contextlib.suppress(_Condition):
+            self._update(
+                Item(session_id),
+                [Item.last_seen_at.set(last_seen_at)],
+                Item.session_id.exists() & seen_earlier,
+            )
 
     # ---- connections ---------------------------------------------------------------------------
 

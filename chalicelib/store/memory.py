@@ -203,6 +203,20 @@ class MemoryStore(Store):
         return self._change(agent_id, state="disabled", available=False)
 
     @_locked
+    def change_password(
+        self, agent_id: str, password_hash: str, stamp: str, kept_session: str, former_hash: str
+    ) -> Agent:
+        agent = self._agents.get(agent_id)
+        if agent is None or agent.password_hash != former_hash:
+            raise Changed(agent_id)
+        return self._change(
+            agent_id,
+            password_hash=password_hash,
+            password_stamp=stamp,
+            password_changed_in=kept_session,
+        )
+
+    @_locked
     def create_session(self, session: Session) -> None:
         self._sessions[session.session_id] = session
 
@@ -213,6 +227,16 @@ class MemoryStore(Store):
     @_locked
     def end_session(self, session_id: str) -> None:
         self._sessions.pop(session_id, None)
+
+    @_locked
+    def sessions_of(self, agent_id: str, now: float) -> list[Session]:
+        return [s for s in self._sessions.values() if s.agent_id == agent_id and s.expires_at > now]
+
+    @_locked
+    def touch_session(self, session_id: str, last_seen_at: str) -> None:
+        session = self._sessions.get(session_id)
+        if session is not None and session.last_seen_at < last_seen_at:
+            self._sessions[session_id] = replace(session, last_seen_at=last_seen_at)
 
     # ---- connections ---------------------------------------------------------------------------
 

@@ -72,7 +72,19 @@ class AgentItem(Model):
     available = BooleanAttribute(default=False)
     settings: MapAttribute = MapAttribute(default=dict)
     created_at = UnicodeAttribute()
+    password_stamp = UnicodeAttribute(null=True)
+    password_changed_in = UnicodeAttribute(null=True)
     state_index = AgentStateIndex()
+
+
+class SessionAgentIndex(GlobalSecondaryIndex):
+    """An agent's sessions (Mein Konto lists them; a password change ends the others)."""
+
+    class Meta:
+        index_name = "agent-index"
+        projection = AllProjection()
+
+    agent_id = UnicodeAttribute(hash_key=True)
 
 
 class SessionItem(Model):
@@ -83,6 +95,11 @@ class SessionItem(Model):
     agent_id = UnicodeAttribute()
     secret_hash = UnicodeAttribute()
     expires_at = TtlNumberAttribute()
+    created_at = UnicodeAttribute(null=True)
+    last_seen_at = UnicodeAttribute(null=True)
+    user_agent = UnicodeAttribute(null=True)
+    password_stamp = UnicodeAttribute(null=True)
+    agent_index = SessionAgentIndex()
 
 
 class PrincipalIndex(GlobalSecondaryIndex):

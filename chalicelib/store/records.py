@@ -24,6 +24,10 @@ class Agent:
     available: bool = False
     settings: Mapping[str, Any] = field(default_factory=dict)
     created_at: str = ""
+    # Changing the password gives it a new stamp: sessions signed in under another stamp end,
+    # except the one the change was made in ("" for both: accounts from before stamps).
+    password_stamp: str = ""
+    password_changed_in: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,10 @@ class Session:
     agent_id: str
     secret_hash: str
     expires_at: int
+    created_at: str = ""  # empty for sessions from before these were kept
+    last_seen_at: str = ""  # to within services/principals.py's SEEN_PRECISION_SECONDS
+    user_agent: str = ""  # the browser's User-Agent at sign-in, shortened
+    password_stamp: str = ""  # the agent's when it signed in
 
 
 @dataclass(frozen=True)

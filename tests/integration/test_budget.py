@@ -330,7 +330,7 @@ def test_no_request_path_scans(sso_api, dynamodb_calls):
     call(
         "POST", f"/admin/agents/{ute_id}/approve", body={"departments": ["sales"]}, auth=admin.auth
     )
-    call("POST", "/auth/login", body={"email": "ute@uni.example", "password": api.password})
+    ute = call("POST", "/auth/login", body={"email": "ute@uni.example", "password": api.password})
     started = call("POST", "/auth/sso/start").json["authorization_url"]
     # Mia's first institutional sign-in: a pending registration, approved like Ute's.
     call("GET", sign_in_at_provider(started, "mia"))
@@ -376,6 +376,13 @@ def test_no_request_path_scans(sso_api, dynamodb_calls):
     call("PUT", "/me/status", body={"status": "away"}, auth=paula.auth)
     call("PATCH", "/me", body={"settings": {"sound": False}}, auth=paula.auth)
     call("GET", "/me", auth=paula.auth)
+    # Ute, signed in twice, signs out her first session and changes her password.
+    again = call("POST", "/auth/login", body={"email": "ute@uni.example", "password": api.password})
+    ute_auth = {"Authorization": f"Bearer {again.json['token']}"}
+    call("GET", "/me/sessions", auth=ute_auth)
+    call("DELETE", f"/me/sessions/{ute.json['token'].split('.')[0]}", auth=ute_auth)
+    new_password = {"current": api.password, "new": "Lindenblüte im Oktober"}
+    call("PUT", "/me/password", body=new_password, auth=ute_auth)
     call("POST", f"/rooms/{room}/close", body={}, auth=visitor)
     call("GET", "/rooms?state=closed", auth=paula.auth)
     call("DELETE", f"/rooms/{room}", auth=paula.auth)

@@ -182,6 +182,25 @@ def test_changes_to_an_account_are_kept_and_a_missing_account_is_refused(store):
         store.change_agent("agt_nobody", status="online")
 
 
+def test_a_new_password_is_stored_only_over_the_password_read(store):
+    paula = agent()
+    store.create_agent(paula)
+
+    changed = store.change_password(paula.agent_id, "hash-2", "stamp-2", "ses_kept", "hash")
+
+    assert (changed.password_hash, changed.password_stamp, changed.password_changed_in) == (
+        "hash-2",
+        "stamp-2",
+        "ses_kept",
+    )
+    assert store.get_agent(paula.agent_id) == changed
+    with pytest.raises(Changed):  # a change racing this one read the former password
+        store.change_password(paula.agent_id, "hash-3", "stamp-3", "ses_other", "hash")
+    with pytest.raises(Changed):
+        store.change_password("agt_nobody", "hash-3", "stamp-3", "ses_other", "hash")
+    assert store.get_agent(paula.agent_id) == changed
+
+
 def test_agents_are_listed_by_state_page_by_page(store):
     created = [agent(state="pending") for _ in range(3)]
     for each in created:
@@ -258,6 +277,48 @@ def test_a_session_is_gone_when_it_expires_or_ends(store):
     assert store.get_session("ses_1", NOW + 60) is None
     store.end_session("ses_1")
     assert store.get_session("ses_1", NOW) is None
+
+
+def a_session(session_id: str, agent_id: str, **fields) -> Session:
+    values = {
+        "session_id": session_id,
+        "agent_id": agent_id,
+        "secret_hash": "secret",
+        "expires_at": NOW + 60,
+        "created_at": "2026-02-02T02:00:00.000Z",
+        "last_seen_at": "2026-02-02T02:00:00.000Z",
+        "user_agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0",
+        "password_stamp": "stamp-1",
+    }
+    return Session(**{**values, **fields})
+
+
+def test_an_agents_sessions_are_listed_until_they_expire_or_end(store):
+    kept = a_session("ses_kept", "agt_paula")
+    store.create_session(kept)
+    store.create_session(a_session("ses_ended", "agt_paula"))
+    store.create_session(a_session("ses_expired", "agt_paula", expires_at=NOW))
+    store.create_session(a_session("ses_other", "agt_piet"))
+    store.end_session("ses_ended")
+
+    assert store.sessions_of("agt_paula", NOW) == [kept]
+    assert store.sessions_of("agt_nobody", NOW) == []
+
+
+def test_a_use_of_a_session_is_noted_but_never_brings_an_ended_one_back(store):
+    store.create_session(a_session("ses_1", "agt_1"))
+    store.create_session(a_session("ses_old", "agt_1", last_seen_at=""))
+
+    store.touch_session("ses_1", "2026-02-02T02:10:00.000Z")
+    store.touch_session("ses_1", "2026-02-02T02:05:00.000Z")  # a slower request, seen earlier
+    store.touch_session("ses_old", "2026-02-02T02:10:00.000Z")
+    store.touch_session("ses_gone", "2026-02-02T02:10:00.000Z")
+
+    seen = store.get_session("ses_1", NOW)
+    assert seen is not None and seen.last_seen_at == "2026-02-02T02:10:00.000Z"
+    old = store.get_session("ses_old", NOW)
+    assert old is not None and old.last_seen_at == "2026-02-02T02:10:00.000Z"
+    assert store.get_session("ses_gone", NOW) is None
 
 
 # ---- connections -------------------------------------------------------------------------------

@@ -136,6 +136,21 @@ const TEXTS = {
     "Dieses Passwort ist zu leicht zu erraten (mindestens 12 Zeichen, keine gängigen Wörter).",
     "This password is too easy to guess (at least 12 characters, no common words).",
   ],
+  wrong_password: ["Das ist nicht Ihr aktuelles Passwort.", "This is not your current password."],
+  no_password: [
+    "Sie melden sich über Ihre Einrichtung an; Ihr Konto hat kein Passwort, das sich ändern ließe.",
+    "You sign in through your institution; your account has no password to change.",
+  ],
+  password_changed: [
+    "Das Passwort wurde inzwischen anderswo geändert. Bitte melden Sie sich neu an.",
+    "The password was changed elsewhere meanwhile. Please sign in again.",
+  ],
+  // The console's own check before it asks the server.
+  passwords_differ: [
+    "Die beiden neuen Passwörter stimmen nicht überein.",
+    "The two new passwords differ.",
+  ],
+  session_not_found: ["Diese Anmeldung gibt es nicht mehr.", "This sign-in no longer exists."],
   too_many_failed_logins: [
     "Zu viele fehlgeschlagene Anmeldungen für dieses Konto. Bitte versuchen Sie es später.",
     "Too many failed sign-ins for this account. Please try again later.",
@@ -192,9 +207,10 @@ const REASONS = {
   int_from_float: WHOLE_NUMBER,
 };
 
-// "password: too easy to guess. <zxcvbn's warning and advice>" -> the warning and advice.
+// "password: too easy to guess. <zxcvbn's warning and advice>" -> the warning and advice (the
+// field is "new" when a password is changed).
 function passwordReason(message) {
-  return (message || "").replace(/^password: (too easy to guess\.\s*)?/, "");
+  return (message || "").replace(/^(password|new): (too easy to guess\.\s*)?/, "");
 }
 
 function statusCode(error) {

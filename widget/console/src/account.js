@@ -18,6 +18,7 @@ import {
 } from "./core.js";
 import { live } from "./live.js";
 import { cannedManager } from "./canned.js";
+import { accessSections } from "./account-access.js";
 
 addStrings({
   de: {
@@ -188,7 +189,9 @@ export function renderAccount(main) {
         base: "/me/canned-responses",
         idPrefix: "my-canned",
       })
-    )
+    ),
+    // Outside the form too: the password and the sessions change at once, not with "Save".
+    ...accessSections(accountSection)
   );
   if (refocusSave) {
     refocusSave = false;
