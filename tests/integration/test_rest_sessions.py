@@ -8,7 +8,7 @@ import pytest
 
 from chalicelib.services import agents, sessions
 from chalicelib.services.principals import SEEN_PRECISION_SECONDS, authenticate_agent
-from chalicelib.services.signin import FAILURES_ALLOWED
+from chalicelib.services.signin import FREE_FAILURES
 from tests.integration.conftest import AgentHandle
 
 CHROME_ON_LINUX = (
@@ -256,13 +256,13 @@ def test_guessing_the_current_password_counts_as_failed_sign_ins(api):
     paula = api.agent("Paula", online=False)
     guesses = [
         api.put("/me/password", {"current": f"guess {n}", "new": NEW_PASSWORD}, auth=paula.auth)
-        for n in range(FAILURES_ALLOWED)
+        for n in range(FREE_FAILURES)
     ]
 
     right = api.put("/me/password", {"current": api.password, "new": NEW_PASSWORD}, auth=paula.auth)
     login = api.post("/auth/login", {"email": paula.email, "password": api.password})
 
-    assert [g.status for g in guesses] == [400] * FAILURES_ALLOWED
+    assert [g.status for g in guesses] == [400] * FREE_FAILURES
     assert (right.status, right.error["code"]) == (429, "too_many_failed_logins")
     assert (login.status, login.error["code"]) == (429, "too_many_failed_logins")
     assert "retry-after" in right.headers
