@@ -64,13 +64,16 @@ class AgentItem(Model):
     email = UnicodeAttribute()
     name = UnicodeAttribute()
     password_hash = UnicodeAttribute()
-    state = UnicodeAttribute()  # pending | active | disabled
+    state = UnicodeAttribute()  # unverified | pending | active | disabled
     role = UnicodeAttribute(default="agent")
     departments = ListAttribute(of=UnicodeAttribute, default=list)
     status = UnicodeAttribute(default="offline")
     available = BooleanAttribute(default=False)
     settings: MapAttribute = MapAttribute(default=dict)
     created_at = UnicodeAttribute()
+    # Unverified registrations only (removed when the owner opens the emailed link).
+    expires_at = TtlNumberAttribute(null=True)
+    verification_hash = UnicodeAttribute(null=True)
     state_index = AgentStateIndex()
 
 

@@ -17,13 +17,16 @@ class Agent:
     email: str
     name: str
     password_hash: str
-    state: str  # pending | active | disabled
+    state: str  # unverified | pending | active | disabled
     role: str = "agent"
     departments: tuple[str, ...] = ()
     status: str = "offline"
     available: bool = False
     settings: Mapping[str, Any] = field(default_factory=dict)
     created_at: str = ""
+    # An unverified registration only: when it vanishes, and the hash of its emailed link's token.
+    expires_at: int | None = None
+    verification_hash: str | None = None
 
 
 @dataclass(frozen=True)
