@@ -32,7 +32,7 @@ def request_account(ctx: Context, email: str, name: str, password: str, address:
 
 def verify_email(ctx: Context, token: str, address: str) -> None:
     """The owner opened the emailed link: the registration waits for an admin now."""
-    visitors.check_rate(ctx, "register", address)
+    visitors.check_rate(ctx, "verify-email", address)
     refused = InvalidInput(
         "token: this link is unknown, used or expired; register again", "invalid_token"
     )
@@ -76,9 +76,7 @@ def _send_the_link(ctx: Context, email: str, name: str, token: str) -> None:
 
 def _tell_the_owner(ctx: Context, email: str) -> None:
     now = ctx.now()
-    if not ctx.store.claim_marker(
-        f"owner-notice#{email}", now, int(now) + NOTICE_INTERVAL_SECONDS
-    ):
+    if not ctx.store.claim_marker(f"owner-notice#{email}", now, int(now) + NOTICE_INTERVAL_SECONDS):
         return
     console = f"{ctx.settings.public_origin}/console/"
     _send(

@@ -240,15 +240,15 @@ def test_of_a_confirmation_and_a_replacement_racing_exactly_one_wins(atomic_stor
         except Changed:
             pass
 
+    def confirm() -> None:
+        atomic_store.verify_agent(first.agent_id, "hash-of-the-link", NOW)
+
+    def replace_it() -> None:
+        atomic_store.replace_unverified_agent(first.agent_id, second)
+
     threads = [
-        threading.Thread(
-            target=attempt,
-            args=("verify", lambda: atomic_store.verify_agent(first.agent_id, "hash-of-the-link", NOW)),
-        ),
-        threading.Thread(
-            target=attempt,
-            args=("replace", lambda: atomic_store.replace_unverified_agent(first.agent_id, second)),
-        ),
+        threading.Thread(target=attempt, args=("verify", confirm)),
+        threading.Thread(target=attempt, args=("replace", replace_it)),
     ]
     for thread in threads:
         thread.start()

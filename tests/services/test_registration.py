@@ -51,22 +51,6 @@ def before_the_first(world, operation: str, meanwhile) -> None:
     setattr(store, operation, interleaved)
 
 
-@pytest.fixture
-def mails(world):
-    """The outbox names each mail by its moment (a later one of the same moment would replace
-    it): the clock moves a millisecond for each mail."""
-    real = world.ctx.mailer.send
-    one_at_a_time = threading.Lock()
-
-    def send(to: str, subject: str, body: str, at: str) -> None:
-        with one_at_a_time:  # two threads' mails get two moments, hence two files
-            world.clock.advance(0.001)
-            real(to, subject, body, at=world.ctx.iso())
-
-    world.ctx.mailer.send = send
-    return world
-
-
 def test_an_institutional_registration_is_pending_at_once_and_mails_nobody(world):
     agents.register(world.ctx, "ute@uni.example", "Ute", password=None)
 
@@ -74,8 +58,7 @@ def test_an_institutional_registration_is_pending_at_once_and_mails_nobody(world
     assert world.mails() == []
 
 
-def test_an_institutional_registration_replaces_an_unverified_one_and_its_password(mails):
-    world = mails
+def test_an_institutional_registration_replaces_an_unverified_one_and_its_password(world):
     register(world, "ute@uni.example", "Mallory", password="Mallory's own password")
     [stale] = tokens_mailed_to(world, "ute@uni.example")
 
@@ -89,8 +72,7 @@ def test_an_institutional_registration_replaces_an_unverified_one_and_its_passwo
     assert refused.value.code == "invalid_credentials"
 
 
-def test_a_confirmation_just_before_a_replacement_keeps_the_first_and_tells_its_owner(mails):
-    world = mails
+def test_a_confirmation_just_before_a_replacement_keeps_the_first_and_tells_its_owner(world):
     register(world, "ada@uni.example", "Ada")
     [first] = tokens_mailed_to(world, "ada@uni.example")
     before_the_first(world, "replace_unverified_agent", lambda: verify(world, first))
@@ -102,8 +84,7 @@ def test_a_confirmation_just_before_a_replacement_keeps_the_first_and_tells_its_
     assert len(mailed_to(world, "ada@uni.example")) == 2
 
 
-def test_of_two_registrations_replacing_one_at_once_the_later_stands_alone(mails):
-    world = mails
+def test_of_two_registrations_replacing_one_at_once_the_later_stands_alone(world):
     register(world, "ada@uni.example", "First")
     before_the_first(
         world, "replace_unverified_agent", lambda: register(world, "ada@uni.example", "Second")
@@ -119,8 +100,7 @@ def test_of_two_registrations_replacing_one_at_once_the_later_stands_alone(mails
     assert pending(world) == [("ada@uni.example", "Third")]
 
 
-def test_of_two_registrations_of_a_new_address_at_once_exactly_one_link_works(mails):
-    world = mails
+def test_of_two_registrations_of_a_new_address_at_once_exactly_one_link_works(world):
     barrier = threading.Barrier(2)
 
     def attempt(name: str) -> None:
@@ -144,8 +124,7 @@ def test_of_two_registrations_of_a_new_address_at_once_exactly_one_link_works(ma
     assert len(pending(world)) == 1
 
 
-def test_a_registration_cannot_sign_in_before_and_waits_for_approval_after_confirming(mails):
-    world = mails
+def test_a_registration_cannot_sign_in_before_and_waits_for_approval_after_confirming(world):
     register(world, "ada@uni.example", "Ada")
     with pytest.raises(Forbidden) as unverified:
         agents.login(world.ctx, "ada@uni.example", world.password)
@@ -157,8 +136,7 @@ def test_a_registration_cannot_sign_in_before_and_waits_for_approval_after_confi
     assert (unverified.value.code, waiting.value.code) == ("account_unverified", "account_pending")
 
 
-def test_an_unverified_registration_is_never_approved(mails):
-    world = mails
+def test_an_unverified_registration_is_never_approved(world):
     register(world, "ada@uni.example", "Ada")
     agent_id = tokens_mailed_to(world, "ada@uni.example")[0].split(".")[0]
 
@@ -167,8 +145,7 @@ def test_an_unverified_registration_is_never_approved(mails):
     assert refused.value.code == "not_pending"
 
 
-def test_the_first_admin_takes_an_address_an_unverified_registration_holds(mails):
-    world = mails
+def test_the_first_admin_takes_an_address_an_unverified_registration_holds(world):
     register(world, "admin@uni.example", "Mallory", password="Mallory's own password")
 
     assert agents.ensure_admin(world.ctx, "admin@uni.example", "admin password 1") is True
