@@ -535,8 +535,8 @@ def close_room(
 @route(
     "/auth/register",
     "POST",
-    "Register as an agent (pending until approved); the same answer whether or not the "
-    "address has an account (its owner gets an email)",
+    "Register as an agent: an email with a link confirms the address, then an admin approves; "
+    "the same answer whether or not the address has an account (its owner gets a note)",
     body=s.RegisterIn,
     response=s.RegisteredOut,
     status=202,
@@ -544,6 +544,20 @@ def close_room(
 )
 def register(ctx: Context, _principal: None, body: s.RegisterIn, _query: None) -> Answer:
     registration.request_account(ctx, body.email, body.name, body.password, _client_ip())
+    return {"state": "pending"}
+
+
+@route(
+    "/auth/verify-email",
+    "POST",
+    "Confirm the address of a registration with the token of its emailed link; admins see "
+    "it from now on",
+    body=s.VerifyEmailIn,
+    response=s.RegisteredOut,
+    errors=(400, 429),
+)
+def verify_email(ctx: Context, _principal: None, body: s.VerifyEmailIn, _query: None) -> Answer:
+    registration.verify_email(ctx, body.token, _client_ip())
     return {"state": "pending"}
 
 

@@ -14,10 +14,15 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.policy import default as email_policy
 
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
+
+from devserver.outbox import OUTBOX_PATH
+from devserver.rest import API_PREFIX
 
 AGENT_PASSWORD = "a-long-password"
 # The bench's own client_ids start with this; system lines and other clients' messages do not.
@@ -301,6 +306,9 @@ class People:
             {"email": email, "name": name, "password": AGENT_PASSWORD},
             expect=(202,),
         )
+        await self.rest.call(
+            "POST", "/auth/verify-email", {"token": await self._emailed_token(email)}
+        )
         # The answer names no account (it must not tell whether the address had one).
         pending = await self.rest.call(
             "GET", "/admin/agents?state=pending&limit=200", token=self.admin_token
@@ -313,6 +321,17 @@ class People:
             token=self.admin_token,
         )
         return agent_id, email
+
+    async def _emailed_token(self, email: str) -> str:
+        """The token of the confirmation link mailed to the address (the devserver's outbox)."""
+        origin = str(self.rest.http.base_url).rstrip("/").removesuffix(API_PREFIX)
+        outbox = await self.rest.http.get(
+            origin + OUTBOX_PATH, headers={"Accept": "application/json"}
+        )
+        url = next(m["url"] for m in outbox.json()["messages"] if email in m["to"])
+        raw = (await self.rest.http.get(origin + url)).content
+        text = message_from_bytes(raw, policy=email_policy).get_content()
+        return text.split("#verify=", 1)[1].split()[0]
 
     async def online_agent(self, name: str, department_id: str) -> Agent:
         """Register, approve, sign in, connect, switch the toggle on and go online."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -29,9 +30,16 @@ class Mailer:
             outbox = Path(self._outbox_dir)
             outbox.mkdir(parents=True, exist_ok=True)
             safe_to = re.sub(r"[^A-Za-z0-9@._-]", "_", to)
-            stamp = re.sub(r"[^0-9]", "", at)
-            (outbox / f"{stamp}-{safe_to}.eml").write_bytes(bytes(message))
-            return
+            stem = f"{re.sub(r'[^0-9]', '', at)}-{safe_to}"
+            # A second mail to the same address in the same millisecond (a registration and
+            # its note, say) gets "~1", which sorts after the first: none replaces another.
+            for n in itertools.count():
+                try:
+                    with (outbox / f"{stem}{f'~{n}' if n else ''}.eml").open("xb") as file:
+                        file.write(bytes(message))
+                    return
+                except FileExistsError:
+                    continue
         # botocore, like chalicelib/push: importing boto3 would slow every cold start.
         client: Any = botocore.session.get_session().create_client(
             "sesv2", region_name=self._region

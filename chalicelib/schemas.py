@@ -75,6 +75,11 @@ class RegisterIn(Strict):
     password: Annotated[str, StringConstraints(min_length=12, max_length=256)]
 
 
+class VerifyEmailIn(Strict):
+    # The token of the emailed link, "<agent_id>.<secret>".
+    token: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+
+
 class LoginIn(Strict):
     email: Email
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]

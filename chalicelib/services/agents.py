@@ -44,6 +44,10 @@ def _unknown_account_hash() -> str:
     return password_hasher().hash("no account has this password")
 
 
+# An unverified registration vanishes after this long (docs/security.md).
+UNVERIFIED_HOURS = 24
+
+
 def _normal(email: str) -> str:
     return email.strip().lower()
 
@@ -57,7 +61,26 @@ def register(
     state: str = "pending",
     departments: tuple[str, ...] = (),
 ) -> dict:
-    agent = Agent(
+    """A new account (pending unless told otherwise), e.g. of a person whose institution's
+    sign-in vouches for the address; an unverified registration of the address gives way."""
+    agent = _new_agent(ctx, email, name, password, role=role, state=state, departments=departments)
+    _store(ctx, agent)
+    return agent_view(agent)
+
+
+def _new_agent(
+    ctx: Context,
+    email: str,
+    name: str,
+    password: str | None,
+    *,
+    role: str = "agent",
+    state: str,
+    departments: tuple[str, ...] = (),
+    expires_at: int | None = None,
+    verification_hash: str | None = None,
+) -> Agent:
+    return Agent(
         agent_id=new_id("agt"),
         email=_normal(email),
         name=name,
@@ -72,22 +95,66 @@ def register(
         available=state == "active",
         settings=dict(DEFAULT_SETTINGS),
         created_at=ctx.iso(),
+        expires_at=expires_at,
+        verification_hash=verification_hash,
     )
-    try:
-        ctx.store.create_agent(agent)
-    except Taken as exc:
-        raise Conflict("an account with this email exists already", "email_taken") from exc
-    return agent_view(agent)
 
 
-def register_with_password(ctx: Context, email: str, name: str, password: str) -> dict:
+# Registrations racing for one address each replace the one before; past this many rounds
+# something else holds the address.
+_STORE_ATTEMPTS = 3
+
+
+def _store(ctx: Context, agent: Agent) -> None:
+    """Store the new account; an unverified registration of its address (or one past its
+    time) is replaced, and with it its password and its link. Conflict when an account has it."""
+    for _ in range(_STORE_ATTEMPTS):
+        try:
+            ctx.store.create_agent(agent)
+            return
+        except Taken:
+            pass
+        former_id = ctx.store.agent_id_for_email(agent.email)
+        former = ctx.store.get_agent(former_id) if former_id is not None else None
+        if former is not None and former.state != "unverified":
+            break
+        if former_id is None:  # gone meanwhile: create it again
+            continue
+        try:
+            ctx.store.replace_unverified_agent(former_id, agent)
+            return
+        except Changed:
+            continue  # verified or replaced meanwhile: look again
+    raise Conflict("an account with this email exists already", "email_taken")
+
+
+def register_with_password(ctx: Context, email: str, name: str, password: str) -> str:
+    """A registration that waits for its owner to open the link emailed to the address
+    (docs/security.md); the link's token, of which only a hash is kept. Conflict when the
+    address has an account."""
     if not ctx.settings.password_login:
         raise Forbidden(
             "registration with a password is switched off; use your institution's login",
             "password_login_disabled",
         )
     passwords.check_strength(password, email, name)
-    return register(ctx, email, name, password)
+    secret = new_secret()
+    agent = _new_agent(
+        ctx,
+        email,
+        name,
+        password,
+        state="unverified",
+        expires_at=ctx.epoch_in(hours=UNVERIFIED_HOURS),
+        verification_hash=hash_secret(secret),
+    )
+    _store(ctx, agent)
+    return f"{agent.agent_id}.{secret}"
+
+
+def _lapsed(ctx: Context, agent: Agent) -> bool:
+    """An unverified registration past its time (DynamoDB deletes it late)."""
+    return agent.expires_at is not None and agent.expires_at <= ctx.now()
 
 
 def password_matches(password_hash: str, password: str) -> bool:
@@ -106,8 +173,13 @@ def login(ctx: Context, email: str, password: str, user_agent: str = "") -> tupl
     agent = ctx.store.get_agent(agent_id) if agent_id is not None else None
     if not password_matches(agent.password_hash if agent else unknown_account_hash, password):
         agent = None
-    if agent is None:
+    if agent is None or _lapsed(ctx, agent):
         raise Unauthorized("wrong email or password", "invalid_credentials")
+    if agent.state == "unverified":
+        raise Forbidden(
+            "this address is not confirmed yet: open the link in the email we sent to it",
+            "account_unverified",
+        )
     if agent.state == "pending":
         raise Forbidden("this account waits for approval by an administrator", "account_pending")
     if agent.state == "disabled":

@@ -80,6 +80,10 @@ class Store(ABC):
     def forget_sign_in_failures(self, email: str, address: str) -> None: ...
 
     @abstractmethod
+    def claim_marker(self, key: str, now: float, expires_at: int) -> bool:
+        """Set the marker `key` until `expires_at`; False, changing nothing, while it is set."""
+
+    @abstractmethod
     def next_guest_number(self) -> int:
         """The next number of the Guest-N names."""
 
@@ -87,7 +91,19 @@ class Store(ABC):
 
     @abstractmethod
     def create_agent(self, agent: Agent) -> None:
-        """Store a new account and claim its email together; `Taken` when the email is."""
+        """Store a new account and claim its email together (until the account's `expires_at`,
+        if it has one); `Taken` when the email is claimed, even by a registration past its time."""
+
+    @abstractmethod
+    def replace_unverified_agent(self, former_id: str, agent: Agent) -> None:
+        """Store `agent` in place of the unverified registration `former_id` that claims the
+        same email (that registration, its password and its token are gone); `Changed` unless
+        the email is still claimed by `former_id` and it is still unverified (or gone)."""
+
+    @abstractmethod
+    def verify_agent(self, agent_id: str, verification_hash: str, now: float) -> Agent:
+        """Make an unverified registration pending and keep it and its email for good; `Changed`
+        unless it is unverified, has not expired and has this hash (so each token works once)."""
 
     @abstractmethod
     def agent_id_for_email(self, email: str) -> str | None: ...

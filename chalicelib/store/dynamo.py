@@ -332,20 +332,76 @@ class DynamoStore(Store):
     def forget_sign_in_failures(self, email: str, address: str) -> None:
         self.m.KeyItem(sign_in_failures_key(email, address)).delete()
 
+    def claim_marker(self, key: str, now: float, expires_at: int) -> bool:
+        Key = self.m.KeyItem
+        try:
+            with _conditional():
+                Key(key, expires_at=expires_at).save(
+                    condition=Key.key.does_not_exist() | (Key.expires_at <= now)
+                )
+        except _Condition:
+            return False
+        return True
+
     def next_guest_number(self) -> int:
         return self._increment(GUEST_COUNTER, None)
 
     # ---- agents and sessions -------------------------------------------------------------------
 
+    def _email_claim(self, agent: Agent) -> Model:
+        return self.m.KeyItem(
+            email_key(agent.email), ref=agent.agent_id, expires_at=agent.expires_at
+        )
+
     def create_agent(self, agent: Agent) -> None:
         Key, Item = self.m.KeyItem, self.m.AgentItem
         try:
             self._transact(
-                (Key(email_key(agent.email), ref=agent.agent_id), Key.key.does_not_exist()),
+                (self._email_claim(agent), Key.key.does_not_exist()),
                 (Item(**_values(agent)), Item.agent_id.does_not_exist()),
             )
         except _Condition as exc:
             raise Taken(agent.email) from exc
+
+    def replace_unverified_agent(self, former_id: str, agent: Agent) -> None:
+        Key, Item = self.m.KeyItem, self.m.AgentItem
+        try:
+            with _conditional(), TransactWrite(connection=self._connection) as transaction:
+                transaction.delete(
+                    Item(former_id),
+                    condition=Item.agent_id.does_not_exist() | (Item.state == "unverified"),
+                )
+                transaction.save(self._email_claim(agent), condition=Key.ref == former_id)
+                transaction.save(Item(**_values(agent)), condition=Item.agent_id.does_not_exist())
+        except _Condition as exc:
+            raise Changed(former_id) from exc
+
+    def verify_agent(self, agent_id: str, verification_hash: str, now: float) -> Agent:
+        Key, Item = self.m.KeyItem, self.m.AgentItem
+        agent = self.get_agent(agent_id)
+        if agent is None:
+            raise Changed(agent_id)
+        try:
+            with _conditional(), TransactWrite(connection=self._connection) as transaction:
+                transaction.update(
+                    Item(agent_id),
+                    [
+                        Item.state.set("pending"),
+                        Item.expires_at.remove(),
+                        Item.verification_hash.remove(),
+                    ],
+                    condition=(Item.state == "unverified")
+                    & (Item.verification_hash == verification_hash)
+                    & (Item.expires_at > now),
+                )
+                transaction.update(
+                    Key(email_key(agent.email)),
+                    [Key.expires_at.remove()],
+                    condition=Key.ref == agent_id,
+                )
+        except _Condition as exc:
+            raise Changed(agent_id) from exc
+        return replace(agent, state="pending", expires_at=None, verification_hash=None)
 
     def agent_id_for_email(self, email: str) -> str | None:
         key = self._get(self.m.KeyItem, email_key(email))

@@ -62,6 +62,7 @@ class MemoryStore(Store):
         self._counters: dict[str, int] = {}
         # (email, address) -> (failures, expires_at)
         self._sign_in_failures: dict[tuple[str, str], tuple[SignInFailures, int]] = {}
+        self._markers: dict[str, int] = {}  # key -> expires_at
         self._emails: dict[str, str] = {}
         self._agents: dict[str, Agent] = {}
         self._sessions: dict[str, Session] = {}
@@ -112,6 +113,13 @@ class MemoryStore(Store):
         self._sign_in_failures.pop((email, address), None)
 
     @_locked
+    def claim_marker(self, key: str, now: float, expires_at: int) -> bool:
+        if self._markers.get(key, 0) > now:
+            return False
+        self._markers[key] = expires_at
+        return True
+
+    @_locked
     def next_guest_number(self) -> int:
         self._counters["guest"] = self._counters.get("guest", 0) + 1
         return self._counters["guest"]
@@ -124,6 +132,30 @@ class MemoryStore(Store):
             raise Taken(agent.email)
         self._emails[agent.email] = agent.agent_id
         self._agents[agent.agent_id] = agent
+
+    @_locked
+    def replace_unverified_agent(self, former_id: str, agent: Agent) -> None:
+        former = self._agents.get(former_id)
+        if self._emails.get(agent.email) != former_id or agent.agent_id in self._agents:
+            raise Changed(former_id)
+        if former is not None and former.state != "unverified":
+            raise Changed(former_id)
+        self._agents.pop(former_id, None)
+        self._emails[agent.email] = agent.agent_id
+        self._agents[agent.agent_id] = agent
+
+    @_locked
+    def verify_agent(self, agent_id: str, verification_hash: str, now: float) -> Agent:
+        agent = _alive(self._agents.get(agent_id), now)
+        if (
+            agent is None
+            or agent.state != "unverified"
+            or agent.verification_hash != verification_hash
+        ):
+            raise Changed(agent_id)
+        agent = replace(agent, state="pending", expires_at=None, verification_hash=None)
+        self._agents[agent_id] = agent
+        return agent
 
     @_locked
     def agent_id_for_email(self, email: str) -> str | None:

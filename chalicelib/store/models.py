@@ -65,7 +65,7 @@ class AgentItem(Model):
     email = UnicodeAttribute()
     name = UnicodeAttribute()
     password_hash = UnicodeAttribute()
-    state = UnicodeAttribute()  # pending | active | disabled
+    state = UnicodeAttribute()  # unverified | pending | active | disabled
     role = UnicodeAttribute(default="agent")
     departments = ListAttribute(of=UnicodeAttribute, default=list)
     status = UnicodeAttribute(default="offline")
@@ -74,6 +74,9 @@ class AgentItem(Model):
     created_at = UnicodeAttribute()
     password_stamp = UnicodeAttribute(null=True)
     password_changed_in = UnicodeAttribute(null=True)
+    # Unverified registrations only (removed when the owner opens the emailed link).
+    expires_at = TtlNumberAttribute(null=True)
+    verification_hash = UnicodeAttribute(null=True)
     state_index = AgentStateIndex()
 
 

@@ -17,7 +17,7 @@ class Agent:
     email: str
     name: str
     password_hash: str
-    state: str  # pending | active | disabled
+    state: str  # unverified | pending | active | disabled
     role: str = "agent"
     departments: tuple[str, ...] = ()
     status: str = "offline"
@@ -28,6 +28,9 @@ class Agent:
     # except the one the change was made in ("" for both: accounts from before stamps).
     password_stamp: str = ""
     password_changed_in: str = ""
+    # An unverified registration only: when it vanishes, and the hash of its emailed link's token.
+    expires_at: int | None = None
+    verification_hash: str | None = None
 
 
 @dataclass(frozen=True)

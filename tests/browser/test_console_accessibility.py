@@ -3,6 +3,8 @@ light and the dark theme, and a whole request worked with the keyboard alone."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from playwright.sync_api import expect
 
@@ -11,21 +13,52 @@ from tests.browser.test_console_omnichannel import room_id_in_queue, visitor_ask
 from tests.local.support import new_visitor, start_chat
 
 
-def test_the_sign_in_registration_and_waiting_screens_have_no_axe_violations(consoles):
+def test_the_sign_in_registration_and_confirmation_screens_have_no_axe_violations(stack, consoles):
+    address = f"paula-a11y-{uuid.uuid4().hex[:6]}@example.org"
     console = consoles().open()
-    expect(console.page.get_by_role("button", name="Anmelden")).to_be_visible()
-    assert axe_violations(console.page) == [], "sign-in"
+    page = console.page
+    expect(page.get_by_role("button", name="Anmelden")).to_be_visible()
+    assert axe_violations(page) == [], "sign-in"
 
-    console.page.get_by_role("link", name="Registrieren").click()
-    expect(console.page.get_by_role("heading", name="Registrierung")).to_be_visible()
-    assert axe_violations(console.page) == [], "registration"
+    page.get_by_role("link", name="Registrieren").click()
+    expect(page.get_by_role("heading", name="Registrierung")).to_be_visible()
+    assert axe_violations(page) == [], "registration"
 
-    console.page.get_by_label("Name").fill("Paula Neu")
-    console.page.get_by_label("E-Mail-Adresse").fill("paula-a11y@example.org")
-    console.page.get_by_label("Passwort").fill("a-long-password")
-    console.page.get_by_role("button", name="Registrieren").click()
-    expect(console.page.get_by_role("heading", name="Warten auf Freischaltung")).to_be_visible()
-    assert axe_violations(console.page) == [], "waiting for approval"
+    page.get_by_label("Name").fill("Paula Neu")
+    page.get_by_label("E-Mail-Adresse").fill(address)
+    page.get_by_label("Passwort").fill("a-long-password")
+    page.get_by_role("button", name="Registrieren").click()
+    expect(
+        page.get_by_role("heading", name="Bitte bestätigen Sie Ihre E-Mail-Adresse")
+    ).to_be_visible()
+    assert axe_violations(page) == [], "check your mail"
+
+    link = stack.api.emailed_link(address)
+    page.goto(link)
+    expect(page.get_by_role("heading", name="E-Mail-Adresse bestätigt")).to_be_visible()
+    assert axe_violations(page) == [], "address confirmed"
+
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Link ungültig")).to_be_visible()
+    assert axe_violations(page) == [], "link used"
+
+
+def test_a_used_confirmation_link_says_so_and_leads_back_to_registering_by_keyboard(
+    stack, consoles
+):
+    address = f"lena-{uuid.uuid4().hex[:6]}@example.org"
+    stack.api.register_confirmed(address, "Lena Link", "a-long-password")
+    console = consoles("en-GB").open()
+    page = console.page
+
+    page.goto(stack.api.emailed_link(address))
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Invalid link")
+    assert "verify" not in page.url
+    page.get_by_role("link", name="Register again").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registration")
+    expect(page.get_by_label("Name")).to_be_focused()
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])

@@ -46,12 +46,7 @@ def emails_to(stack, address: str) -> list[dict]:
 
 def register(stack, name: str) -> tuple[str, str]:
     address = f"neu-{uuid.uuid4().hex[:8]}@example.org"
-    stack.api.call(
-        "POST",
-        "/auth/register",
-        {"email": address, "name": name, "password": AGENT_PASSWORD},
-        expect=202,
-    )
+    stack.api.register_confirmed(address, name, AGENT_PASSWORD)
     pending = stack.api.call(
         "GET", "/admin/agents?state=pending&limit=200", token=stack.admin_token, expect=200
     ).json()["agents"]
@@ -65,14 +60,14 @@ def unique(name: str) -> str:
 # ---- registrations (S1, S2) ---------------------------------------------------------------------
 
 
-def test_a_registered_person_waits_for_approval_and_after_it_signs_in_to_the_back_office(
+def test_a_registered_person_confirms_the_address_waits_for_approval_and_then_signs_in(
     stack, consoles
 ):
     department_name = unique("Bibliothek")
     department = stack.new_department(name=department_name)
     address = f"neu-{uuid.uuid4().hex[:8]}@example.org"
 
-    # A person registers on the console's registration screen.
+    # A person registers on the console's registration screen and is asked to open the link.
     person = consoles().open()
     page = person.page
     page.get_by_role("link", name="Registrieren").click()
@@ -80,9 +75,26 @@ def test_a_registered_person_waits_for_approval_and_after_it_signs_in_to_the_bac
     page.get_by_label("E-Mail-Adresse").fill(address)
     page.get_by_label("Passwort").fill(AGENT_PASSWORD)
     page.get_by_role("button", name="Registrieren").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Warten auf Freischaltung")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Bitte bestätigen Sie Ihre E-Mail-Adresse"
+    )
 
-    # Signing in before the approval shows the same waiting screen.
+    # Signing in before confirming asks for the link again; no admin sees the registration.
+    person.open()
+    page.get_by_label("E-Mail-Adresse").fill(address)
+    page.get_by_label("Passwort").fill(AGENT_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Bitte bestätigen Sie Ihre E-Mail-Adresse"
+    )
+    assert address not in [a["email"] for a in agents_by_id(stack, "pending").values()]
+
+    # The link in the email confirms the address and leaves the address bar.
+    page.goto(stack.api.emailed_link(address))
+    expect(page.get_by_role("heading", level=1)).to_have_text("E-Mail-Adresse bestätigt")
+    assert "verify" not in page.url
+
+    # Signing in before the approval shows the waiting screen.
     person.open()
     page.get_by_label("E-Mail-Adresse").fill(address)
     page.get_by_label("Passwort").fill(AGENT_PASSWORD)
@@ -107,8 +119,8 @@ def test_a_registered_person_waits_for_approval_and_after_it_signs_in_to_the_bac
     expect(row).to_have_count(0)
 
     # The confirmation email names the department.
-    wait_until(lambda: emails_to(stack, address), 10, "the confirmation email")
-    (mail,) = emails_to(stack, address)
+    wait_until(lambda: len(emails_to(stack, address)) == 2, 10, "the confirmation email")
+    mail = emails_to(stack, address)[0]  # newest first
     assert "freigeschaltet" in mail["subject"]
     raw = httpx.get(stack.urls.base_url + mail["url"], timeout=10).content
     text = message_from_bytes(raw, policy=email_policy).get_content()
@@ -373,4 +385,4 @@ def test_the_administration_works_with_the_keyboard(stack, consoles):
     page.keyboard.press("Enter")
     expect(admin.toast()).to_contain_text("Karl Tastatur ist freigeschaltet")
     assert agents_by_id(stack, "active")[agent_id]["departments"] == [department]
-    assert emails_to(stack, address)
+    wait_until(lambda: len(emails_to(stack, address)) == 2, 10, "the confirmation email")

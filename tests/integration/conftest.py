@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
+from pathlib import Path
 
 import boto3
 import pytest
@@ -204,11 +209,28 @@ class Api:
         return self._admin
 
     def register(self, name: str) -> tuple[str, str]:
-        """Register over HTTP; the answer names no account, so the admin's list is asked."""
+        """Register over HTTP and open the emailed link; the answer names no account, so the
+        admin's list is asked."""
         email = f"{name.lower()}{next(self._numbers)}@uni.example"
         reply = self.post("/auth/register", {"email": email, "name": name, "password": PASSWORD})
         assert reply.status == 202 and reply.json == {"state": "pending"}, reply.body
+        verified = self.post("/auth/verify-email", {"token": self.emailed_token(email)})
+        assert verified.status == 200, verified.body
         return self.pending_agent_id(email), email
+
+    def mails_to(self, email: str) -> list[EmailMessage]:
+        """The emails the app sent to the address, oldest first."""
+        outbox = Path(self.ctx.settings.mail_outbox_dir)
+        paths = sorted(outbox.glob("*.eml")) if outbox.is_dir() else []
+        mails = [message_from_bytes(p.read_bytes(), policy=default) for p in paths]
+        return [m for m in mails if m["To"] == email]  # type: ignore[misc]
+
+    def emailed_token(self, email: str) -> str:
+        """The token of the newest link emailed to the address (.../console/#verify=<token>)."""
+        body = self.mails_to(email)[-1].get_content()
+        found = re.search(r"/console/#verify=(\S+)", body)
+        assert found, body
+        return found.group(1)
 
     def pending_agent_id(self, email: str) -> str:
         pending = self.get("/admin/agents?state=pending&limit=200", auth=self.admin.auth)

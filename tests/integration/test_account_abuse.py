@@ -5,7 +5,6 @@ its owner, elsewhere, signs in."""
 from __future__ import annotations
 
 import dataclasses
-from email import message_from_bytes
 
 import pytest
 
@@ -76,7 +75,7 @@ def test_a_long_uncommon_password_is_accepted(api):
     assert (reply.status, reply.json) == (202, {"state": "pending"})
 
 
-def test_registering_a_taken_address_answers_the_same_and_mails_its_owner(api, app_env):
+def test_registering_a_taken_address_answers_the_same_and_mails_its_owner(api):
     paula = api.agent("Paula", online=False)
     fresh = api.post(
         "/auth/register", {"email": "neu@uni.example", "name": "Neu", "password": api.password}
@@ -87,10 +86,9 @@ def test_registering_a_taken_address_answers_the_same_and_mails_its_owner(api, a
     )
 
     assert (fresh.status, fresh.json) == (taken.status, taken.json) == (202, {"state": "pending"})
-    pending = api.get("/admin/agents?state=pending", auth=api.admin.auth).json["agents"]
-    assert [a["email"] for a in pending] == ["neu@uni.example"]
-    mails = [message_from_bytes(p.read_bytes()) for p in (app_env / "outbox").glob("*.eml")]
-    assert [m["To"] for m in mails] == [paula.email]
+    [note] = api.mails_to(paula.email)
+    assert "#verify=" not in note.get_content()
+    assert len(api.mails_to("neu@uni.example")) == 1
     assert api.get("/me", auth=paula.auth).json["name"] == "Paula"  # the account is untouched
 
 
@@ -150,6 +148,130 @@ def test_an_addresss_failures_are_forgotten_an_hour_after_its_last(api):
     again = [sign_in(api, paula.email, "not her password", 66) for _ in range(FREE_FAILURES)]
 
     assert [a.status for a in again] == [401] * FREE_FAILURES
+
+
+# ---- registration proves the address ------------------------------------------------------------
+
+
+def register(api, email: str, password: str | None = None, name: str = "Ada"):
+    return api.post(
+        "/auth/register", {"email": email, "name": name, "password": password or api.password}
+    )
+
+
+def verify(api, token: str):
+    return api.post("/auth/verify-email", {"token": token})
+
+
+def sign_in_here(api, email: str, password: str | None = None):
+    return api.post("/auth/login", {"email": email, "password": password or api.password})
+
+
+def pending(api) -> list[tuple[str, str]]:
+    agents = api.get("/admin/agents?state=pending", auth=api.admin.auth).json["agents"]
+    return [(a["email"], a["name"]) for a in agents]
+
+
+def test_a_registration_reaches_the_admins_only_after_its_owner_opens_the_emailed_link(api):
+    registered = register(api, "ada@uni.example")
+    unseen = pending(api)
+    [mail] = api.mails_to("ada@uni.example")
+    token = api.emailed_token("ada@uni.example")
+
+    verified = verify(api, token)
+
+    assert (registered.status, registered.json) == (202, {"state": "pending"})
+    assert unseen == []
+    assert f"{api.ctx.settings.public_origin}/console/#verify={token}" in mail.get_content()
+    assert (verified.status, verified.json) == (200, {"state": "pending"})
+    assert pending(api) == [("ada@uni.example", "Ada")]
+
+
+def test_the_emailed_link_works_once_and_a_wrong_or_malformed_one_not_at_all(api):
+    register(api, "ada@uni.example")
+    token = api.emailed_token("ada@uni.example")
+    agent_id, secret = token.split(".")
+
+    answers = [
+        verify(api, f"{agent_id}.{secret[::-1]}"),
+        verify(api, "no token at all"),
+        verify(api, token),
+        verify(api, token),
+    ]
+
+    assert [a.status for a in answers] == [400, 400, 200, 400]
+    assert {answers[i].error["code"] for i in (0, 1, 3)} == {"invalid_token"}
+    assert answers[0].error["message"].startswith("token")
+
+
+def test_an_unverified_registration_cannot_sign_in_and_a_wrong_password_still_is_401(api):
+    register(api, "ada@uni.example")
+
+    right = sign_in_here(api, "ada@uni.example")
+    wrong = sign_in_here(api, "ada@uni.example", "not her password")
+
+    assert (right.status, right.error["code"]) == (403, "account_unverified")
+    assert (wrong.status, wrong.error["code"]) == (401, "invalid_credentials")
+
+
+def test_an_unverified_registration_vanishes_after_24_hours(api):
+    register(api, "ada@uni.example", name="Mallory")
+    stale = api.emailed_token("ada@uni.example")
+    api.clock.advance(hours=24)
+
+    late = verify(api, stale)
+    signing_in = sign_in_here(api, "ada@uni.example")
+    again = register(api, "ada@uni.example", name="Ada")
+    verified = verify(api, api.emailed_token("ada@uni.example"))
+
+    assert (late.status, late.error["code"]) == (400, "invalid_token")
+    assert (signing_in.status, signing_in.error["code"]) == (401, "invalid_credentials")
+    assert (again.status, verified.status) == (202, 200)
+    assert pending(api) == [("ada@uni.example", "Ada")]
+
+
+def test_registering_an_unverified_address_again_replaces_the_first_with_its_password(api):
+    register(api, "ada@uni.example", password="Mallory's own password", name="Mallory")
+    first = api.emailed_token("ada@uni.example")
+    api.clock.advance(1)
+    register(api, "ada@uni.example", name="Ada")
+    second = api.emailed_token("ada@uni.example")
+
+    mallory = sign_in_here(api, "ada@uni.example", "Mallory's own password")
+    old_link = verify(api, first)
+    new_link = verify(api, second)
+
+    assert (mallory.status, mallory.error["code"]) == (401, "invalid_credentials")
+    assert (old_link.status, old_link.error["code"]) == (400, "invalid_token")
+    assert new_link.status == 200
+    assert pending(api) == [("ada@uni.example", "Ada")]
+
+
+def test_a_confirmed_registration_is_not_replaced_and_its_owner_gets_a_note(api):
+    register(api, "ada@uni.example", name="Ada")
+    verify(api, api.emailed_token("ada@uni.example"))
+    api.clock.advance(1)
+
+    again = register(api, "ada@uni.example", password="Mallory's own password", name="Mallory")
+
+    assert again.status == 202
+    assert pending(api) == [("ada@uni.example", "Ada")]
+    assert "#verify=" not in api.mails_to("ada@uni.example")[-1].get_content()
+    assert sign_in_here(api, "ada@uni.example", "Mallory's own password").status == 401
+
+
+def test_the_owner_of_an_account_hears_of_registrations_of_it_at_most_once_an_hour(api):
+    paula = api.agent("Paula", online=False)
+
+    for _ in range(5):
+        assert register(api, paula.email).status == 202
+        api.clock.advance(minutes=11)
+    in_the_first_hour = len(api.mails_to(paula.email))
+    api.clock.advance(minutes=5)
+    register(api, paula.email)
+
+    assert in_the_first_hour == 1
+    assert len(api.mails_to(paula.email)) == 2
 
 
 def test_failures_with_one_account_slow_no_other_account_from_that_address(api):

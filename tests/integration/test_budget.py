@@ -326,6 +326,7 @@ def test_no_request_path_scans(sso_api, dynamodb_calls):
         "/auth/register",
         body={"email": "ute@uni.example", "name": "Ute", "password": api.password},
     )
+    call("POST", "/auth/verify-email", body={"token": api.emailed_token("ute@uni.example")})
     ute_id = api.pending_agent_id("ute@uni.example")
     call(
         "POST", f"/admin/agents/{ute_id}/approve", body={"departments": ["sales"]}, auth=admin.auth

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import json
 import queue
+import re
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.policy import default as email_policy
 
 import boto3
 import httpx
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
+
+from devserver.outbox import OUTBOX_PATH
+from devserver.rest import API_PREFIX
 
 EVENT_TIMEOUT = 10.0
 AGENT_PASSWORD = "a-long-password"
@@ -24,6 +30,33 @@ class Api:
 
     def __init__(self, api_url: str) -> None:
         self.http = httpx.Client(base_url=api_url, timeout=30.0)
+        self.origin = api_url.removesuffix(API_PREFIX)
+
+    def emailed_link(self, address: str) -> str:
+        """The newest confirmation link (.../console/#verify=<token>) in the devserver's
+        outbox for the address (mailed before /auth/register answered)."""
+        outbox = self.http.get(
+            self.origin + OUTBOX_PATH, headers={"Accept": "application/json"}
+        ).json()["messages"]
+        for message in outbox:  # newest first
+            if address in message["to"]:
+                raw = self.http.get(self.origin + message["url"]).content
+                text = message_from_bytes(raw, policy=email_policy).get_content()
+                found = re.search(r"\S+/console/#verify=\S+", text)
+                if found:
+                    return found.group(0)
+        raise AssertionError(f"no confirmation link was mailed to {address}")
+
+    def register_confirmed(self, address: str, name: str, password: str) -> None:
+        """Register and open the emailed link: the registration waits for an admin now."""
+        self.call(
+            "POST",
+            "/auth/register",
+            {"email": address, "name": name, "password": password},
+            expect=202,
+        )
+        token = self.emailed_link(address).split("#verify=", 1)[1]
+        self.call("POST", "/auth/verify-email", {"token": token}, expect=200)
 
     def call(
         self,
@@ -152,12 +185,11 @@ def sign_in_admin(api: Api, email: str, password: str) -> str:
 def approved_agent(
     api: Api, admin_token: str, name: str, departments: list[str], role: str = "agent"
 ) -> Agent:
-    """Register, approve with departments, sign in: the S1/S2 path of a new agent."""
+    """Register, confirm the address, approve with departments, sign in: the S1/S2 path of a
+    new agent."""
     email = f"agent-{uuid.uuid4().hex[:8]}@example.org"
     password = AGENT_PASSWORD
-    api.call(
-        "POST", "/auth/register", {"email": email, "name": name, "password": password}, expect=202
-    )
+    api.register_confirmed(email, name, password)
     pending = api.call(
         "GET", "/admin/agents?state=pending&limit=200", token=admin_token, expect=200
     ).json()["agents"]

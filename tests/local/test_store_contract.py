@@ -169,6 +169,108 @@ def test_a_registration_is_approved_once(store):
         store.approve_agent(pending.agent_id, "agent", ("sales",))
 
 
+def unverified(**fields) -> Agent:
+    values = {
+        "state": "unverified",
+        "departments": (),
+        "available": False,
+        "expires_at": NOW + 3600,
+        "verification_hash": "hash-of-the-link",
+    }
+    return agent(**{**values, **fields})
+
+
+def test_an_unverified_registration_is_verified_once_with_its_hash_and_kept_for_good(store):
+    registered = unverified()
+    store.create_agent(registered)
+
+    with pytest.raises(Changed):
+        store.verify_agent(registered.agent_id, "another hash", NOW)
+    verified = store.verify_agent(registered.agent_id, "hash-of-the-link", NOW)
+
+    assert verified == replace(registered, state="pending", expires_at=None, verification_hash=None)
+    assert store.get_agent(registered.agent_id) == verified
+    with pytest.raises(Changed):
+        store.verify_agent(registered.agent_id, "hash-of-the-link", NOW)
+    assert [a.agent_id for a in store.agents_by_state("pending", 10, None)[0]] == [
+        registered.agent_id
+    ]
+
+
+def test_an_unverified_registration_is_not_verified_after_it_expired(store):
+    registered = unverified()
+    store.create_agent(registered)
+
+    with pytest.raises(Changed):
+        store.verify_agent(registered.agent_id, "hash-of-the-link", NOW + 3600)
+    with pytest.raises(Changed):
+        store.verify_agent("agt_nobody", "hash-of-the-link", NOW)
+    assert store.get_agent(registered.agent_id) == registered
+
+
+def test_an_unverified_registration_is_replaced_with_its_email_and_nothing_else_is(store):
+    first = unverified()
+    store.create_agent(first)
+    second = unverified(email=first.email, name="Second", verification_hash="another")
+
+    store.replace_unverified_agent(first.agent_id, second)
+
+    assert store.get_agent(first.agent_id) is None
+    assert store.agent_id_for_email(first.email) == second.agent_id
+    assert store.get_agent(second.agent_id) == second
+    with pytest.raises(Changed):  # the email is no longer the first's
+        store.replace_unverified_agent(first.agent_id, unverified(email=first.email))
+    store.verify_agent(second.agent_id, "another", NOW)
+    with pytest.raises(Changed):  # a confirmed registration stays
+        store.replace_unverified_agent(second.agent_id, unverified(email=first.email))
+    assert store.agent_id_for_email(first.email) == second.agent_id
+
+
+def test_of_a_confirmation_and_a_replacement_racing_exactly_one_wins(atomic_store):
+    first = unverified()
+    atomic_store.create_agent(first)
+    second = unverified(email=first.email)
+    barrier = threading.Barrier(2)
+    won: list[str] = []
+
+    def attempt(name: str, write) -> None:
+        barrier.wait()
+        try:
+            write()
+            won.append(name)
+        except Changed:
+            pass
+
+    def confirm() -> None:
+        atomic_store.verify_agent(first.agent_id, "hash-of-the-link", NOW)
+
+    def replace_it() -> None:
+        atomic_store.replace_unverified_agent(first.agent_id, second)
+
+    threads = [
+        threading.Thread(target=attempt, args=("verify", confirm)),
+        threading.Thread(target=attempt, args=("replace", replace_it)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(won) == 1
+    holder = atomic_store.get_agent(atomic_store.agent_id_for_email(first.email) or "")
+    assert holder is not None
+    assert (holder.agent_id, holder.state) == (
+        (first.agent_id, "pending") if won == ["verify"] else (second.agent_id, "unverified")
+    )
+
+
+def test_a_marker_is_claimed_once_until_it_expires(store):
+    assert store.claim_marker("owner-notice#ada@uni.example", NOW, NOW + 3600) is True
+    assert store.claim_marker("owner-notice#ada@uni.example", NOW + 3599, NOW + 7199) is False
+    assert store.claim_marker("owner-notice#bob@uni.example", NOW, NOW + 3600) is True
+    assert store.claim_marker("owner-notice#ada@uni.example", NOW + 3600, NOW + 7200) is True
+    assert store.claim_marker("owner-notice#ada@uni.example", NOW + 7199, NOW + 9999) is False
+
+
 def test_changes_to_an_account_are_kept_and_a_missing_account_is_refused(store):
     paula = agent()
     store.create_agent(paula)

@@ -46,6 +46,7 @@ import {
   teamSidebar,
 } from "./team.js";
 import { renderTeamRoom } from "./team-room.js";
+import { confirmAddress, takeVerifyToken } from "./verify.js";
 
 addStrings(SHELL_STRINGS);
 
@@ -106,6 +107,13 @@ async function boot() {
     }
   }
   if (handover) return showSignIn(ssoFailureText(handover.error), handover.error);
+  // ---- a registration's emailed link (verify.js), also when pasted into an open console ----
+  window.addEventListener("hashchange", () => {
+    const token = !session.agent && takeVerifyToken();
+    if (token) showConfirmation(token);
+  });
+  const verifyToken = takeVerifyToken();
+  if (verifyToken) return showConfirmation(verifyToken);
   // ----
   if (session.token) {
     try {
@@ -249,6 +257,7 @@ async function signInWithPassword({ email, password, submit, error }) {
     await signedIn(token, agent);
   } catch (failure) {
     if (failure.code === "account_pending") return showPending();
+    if (failure.code === "account_unverified") return showCheckMail();
     error.textContent =
       failure.code === "invalid_credentials"
         ? t("wrongCredentials")
@@ -322,7 +331,7 @@ function showRegister() {
         email: email.value.trim(),
         password: password.value,
       });
-      showPending();
+      showCheckMail();
     } catch (failure) {
       showFormError(failure, { name, email, password }, error);
       submit.disabled = false;
@@ -331,13 +340,61 @@ function showRegister() {
   name.focus();
 }
 
+function toSignInLink() {
+  return el("p", {}, el("a", { href: "#", onclick: go(() => showSignIn()), text: t("toSignIn") }));
+}
+
 function showPending() {
   authPage(
     t("pendingTitle"),
     t("pendingText"),
     el("p", { class: "pending-badge", role: "status", text: t("pendingTitle") }),
-    el("p", {}, el("a", { href: "#", onclick: go(() => showSignIn()), text: t("toSignIn") })),
+    toSignInLink(),
     showPending
+  );
+}
+
+function showCheckMail() {
+  authPage(
+    t("checkMailTitle"),
+    t("checkMailText"),
+    el("p", { class: "pending-badge", role: "status", text: t("checkMailBadge") }),
+    toSignInLink(),
+    showCheckMail
+  );
+}
+
+async function showConfirmation(token) {
+  try {
+    await confirmAddress(token);
+    showConfirmed();
+  } catch (failure) {
+    showLinkFailed(failure);
+  }
+}
+
+function showConfirmed() {
+  authPage(
+    t("confirmedTitle"),
+    t("confirmedText"),
+    el("p", { class: "pending-badge", role: "status", text: t("pendingTitle") }),
+    toSignInLink(),
+    showConfirmed
+  );
+}
+
+function showLinkFailed(failure) {
+  const invalid = failure.code === "invalid_token";
+  authPage(
+    invalid ? t("linkInvalidTitle") : t("checkMailTitle"),
+    invalid ? t("linkInvalidText") : `${errorText(failure)} ${t("openLinkAgain")}`,
+    el(
+      "p",
+      { role: "status" },
+      el("a", { href: "#register", onclick: go(showRegister), text: t("registerAgain") })
+    ),
+    toSignInLink(),
+    () => showLinkFailed(failure)
   );
 }
 

@@ -24,7 +24,8 @@ export const SHELL_STRINGS = {
     toRegister: "Registrieren",
     registerTitle: "Registrierung",
     registerIntro:
-      "Registrieren Sie sich mit Ihrer dienstlichen E-Mail-Adresse. Der Zugang wird " +
+      "Registrieren Sie sich mit Ihrer dienstlichen E-Mail-Adresse; Sie bestätigen sie mit " +
+      "dem Link in der E-Mail, die Sie dann erhalten. Der Zugang wird " +
       "freigeschaltet, sobald ein Administrator Sie verifiziert und Ihnen die Rolle " +
       "Chat-Agent:in, Ihre Abteilung und den Webseitenbereich zugewiesen hat. Sie erhalten " +
       "daraufhin eine Bestätigungsmail.",
@@ -112,7 +113,8 @@ export const SHELL_STRINGS = {
     toRegister: "Register",
     registerTitle: "Registration",
     registerIntro:
-      "Register with your work email address. Your account is activated once an administrator " +
+      "Register with your work email address; you confirm it with the link in the email you " +
+      "then receive. Your account is activated once an administrator " +
       "has verified you and assigned the chat agent role, your department and the website " +
       "area. You then receive a confirmation email.",
     passwordHint: "at least 12 characters, hard to guess",
