@@ -18,6 +18,7 @@ import {
 } from "./core.js";
 import { live } from "./live.js";
 import { cannedManager } from "./canned.js";
+import { identitiesSection } from "./sso.js";
 
 addStrings({
   de: {
@@ -188,7 +189,8 @@ export function renderAccount(main) {
         base: "/me/canned-responses",
         idPrefix: "my-canned",
       })
-    )
+    ),
+    identitiesSection() // sso.js: where institutional sign-in is offered
   );
   if (refocusSave) {
     refocusSave = false;
