@@ -346,3 +346,33 @@ def test_an_unconfirmed_address_does_not_take_over_a_pending_registration(sso_ap
     pending = sso_api.get("/admin/agents?state=pending", auth=sso_api.admin.auth).json["agents"]
     (nina,) = [a for a in pending if a["email"] == "nina@uni.example"]
     assert nina["name"] == "Nina Password"
+
+
+def test_two_first_sign_ins_of_one_identity_at_once_leave_one_registration(sso_api):
+    from urllib.parse import parse_qs as parse
+
+    from chalicelib.services import sso
+
+    callbacks = []
+    for _ in range(2):
+        started = sso_api.post("/auth/sso/start", {"browser_binding": BINDING})
+        callback = sign_in_at_provider(started.json["authorization_url"], "paul")
+        callbacks.append({k: v[0] for k, v in parse(urlsplit(callback).query).items()})
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def finish(query: dict) -> None:
+        barrier.wait()
+        target = sso.finish(sso_api.ctx, query["state"], query["code"], None)
+        outcomes.append(parse(urlsplit(target).fragment)["sso_error"][0])
+
+    threads = [threading.Thread(target=finish, args=(query,)) for query in callbacks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == ["account_pending", "account_pending"]
+    pending = sso_api.get("/admin/agents?state=pending", auth=sso_api.admin.auth).json["agents"]
+    (paul,) = [a for a in pending if a["email"] == "paul@uni.example"]
+    (link,) = store_links(sso_api, paul["agent_id"])
+    assert link.subject == "paul" and link.state == "linked"

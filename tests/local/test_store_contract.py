@@ -3,6 +3,7 @@ moto, and on DynamoDB Local, so that the fake cannot drift from what DynamoDB do
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import uuid
@@ -931,6 +932,31 @@ def test_a_registration_that_changed_meanwhile_is_not_taken_over(store):
     with pytest.raises(Taken):
         store.take_over_registration(other, "Ada", identity("ada"))
     assert store.get_agent(other.agent_id) == other
+
+
+def test_of_a_take_over_and_an_approval_racing_the_password_never_stays_with_a_link(atomic_store):
+    registration = agent("pending", password_hash="the other one's")
+    atomic_store.create_agent(registration)
+    barrier = threading.Barrier(2)
+
+    def take_over() -> None:
+        barrier.wait()
+        with contextlib.suppress(Changed):
+            atomic_store.take_over_registration(registration, "Ada", identity("ada"))
+
+    def approve() -> None:
+        barrier.wait()
+        with contextlib.suppress(Changed):
+            atomic_store.approve_agent(registration.agent_id, "agent", ())
+
+    threads = [threading.Thread(target=take_over), threading.Thread(target=approve)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stored = atomic_store.get_agent(registration.agent_id)
+    linked = atomic_store.agent_of_identity("https://idp.example", "ada") is not None
+    assert stored.password_hash == ("" if linked else "the other one's")
 
 
 def test_of_a_confirmation_and_an_undo_racing_one_wins_whole(atomic_store):
