@@ -44,7 +44,7 @@ addStrings({
     sso_issuer_mismatch: REFUSED.de,
     sso_provider_unreachable: REFUSED.de,
     sso_cancelled: "Die Anmeldung wurde abgebrochen.",
-    sso_email_missing: "Der Hochschul-Login hat keine bestätigte E-Mail-Adresse übermittelt.",
+    sso_email_missing: "Der Hochschul-Login hat keine E-Mail-Adresse übermittelt.",
     sso_email_domain_not_allowed: "Mit dieser E-Mail-Adresse ist die Anmeldung hier nicht möglich.",
     sso_email_unverified:
       "Der Hochschul-Login bestätigt Ihre E-Mail-Adresse nicht, deshalb wird die Anmeldung " +
@@ -90,7 +90,7 @@ addStrings({
     sso_issuer_mismatch: REFUSED.en,
     sso_provider_unreachable: REFUSED.en,
     sso_cancelled: "The sign-in was cancelled.",
-    sso_email_missing: "Your institution's login sent no confirmed email address.",
+    sso_email_missing: "Your institution's login sent no email address.",
     sso_email_domain_not_allowed: "This email address may not sign in here.",
     sso_email_unverified:
       "Your institution's login does not confirm your email address, so the sign-in is not " +
