@@ -677,12 +677,13 @@ class SsoCallbackQuery(Query):
     "/auth/sso/start",
     "POST",
     "Start institutional sign-in: the provider's sign-in page to send the browser to",
+    body=s.SsoStartIn,
     response=s.SsoStartOut,
-    errors=(401, 404, 429),
+    errors=(400, 401, 404, 429),
 )
-def sso_start(ctx: Context, _principal: None, _body: None, _query: None) -> Answer:
+def sso_start(ctx: Context, _principal: None, body: s.SsoStartIn, _query: None) -> Answer:
     visitors.check_rate(ctx, "login", _client_ip())
-    return {"authorization_url": sso.start(ctx)}
+    return {"authorization_url": sso.start(ctx, body.browser_binding)}
 
 
 @app.route("/auth/sso/callback", methods=["GET"])
@@ -726,12 +727,51 @@ OPERATIONS.append(
 )
 def sso_exchange(ctx: Context, _principal: None, body: s.SsoExchangeIn, _query: None) -> Answer:
     visitors.check_rate(ctx, "login", _client_ip())
-    signed_in = sso.exchange(ctx, body.code, _user_agent())
+    signed_in = sso.exchange(ctx, body.code, body.browser_binding, _user_agent())
     return {
         "token": signed_in.token,
         "agent": signed_in.agent,
         "end_session_url": signed_in.end_session_url,
     }
+
+
+@route(
+    "/me/identities",
+    "GET",
+    "The provider identities linked to one's account, and link requests waiting for confirmation",
+    auth="agent",
+    response=s.IdentitiesOut,
+)
+def get_my_identities(ctx: Context, principal: AgentPrincipal, _body: None, _query: None) -> Answer:
+    return {"identities": sso.identities(ctx, principal)}
+
+
+@route(
+    "/me/identities/{identity_id}/confirm",
+    "POST",
+    "Confirm a link request: the identity signs in as this account from now on",
+    auth="agent",
+    response=s.IdentityOut,
+    errors=(404, 409),
+)
+def confirm_my_identity(
+    ctx: Context, principal: AgentPrincipal, _body: None, _query: None, identity_id: str
+) -> Answer:
+    return sso.confirm_identity(ctx, principal, identity_id)
+
+
+@route(
+    "/me/identities/{identity_id}",
+    "DELETE",
+    "Undo a link (or refuse a link request)",
+    auth="agent",
+    status=204,
+    errors=(404,),
+)
+def delete_my_identity(
+    ctx: Context, principal: AgentPrincipal, _body: None, _query: None, identity_id: str
+) -> None:
+    sso.unlink_identity(ctx, principal, identity_id)
 
 
 # ---- agent omnichannel -------------------------------------------------------------------------

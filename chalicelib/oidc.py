@@ -122,7 +122,7 @@ class IdentityProvider:
         return Identity(
             subject=str(claims["sub"]),
             email=claims.get("email"),
-            email_verified=claims.get("email_verified"),
+            email_verified=_claimed(claims.get("email_verified")),
             name=claims.get("name"),
         )
 
@@ -135,6 +135,13 @@ class IdentityProvider:
             client_id=self._settings.sso_client_id,
         )
         return created["url"]
+
+
+def _claimed(value: Any) -> bool | None:
+    """A boolean claim; some providers (Amazon Cognito) send it as the string "true"."""
+    if isinstance(value, str):
+        value = {"true": True, "false": False}.get(value.strip().lower())
+    return value if isinstance(value, bool) else None
 
 
 def _describe(exc: Exception) -> str:

@@ -489,8 +489,38 @@ class SsoStartOut(Schema):
     authorization_url: str
 
 
+# A random value the console keeps in its session storage for one sign-in: only the browser
+# (tab) that started the sign-in can trade its handover code.
+BrowserBinding = Annotated[
+    str,
+    StringConstraints(min_length=22, max_length=128, pattern=r"^[A-Za-z0-9_-]+$"),
+    Field(description="a random value (URL-safe, at least 22 characters) the browser keeps"),
+]
+
+
+class SsoStartIn(Strict):
+    browser_binding: BrowserBinding
+
+
 class SsoExchangeIn(Strict):
     code: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    browser_binding: BrowserBinding
+
+
+class IdentityOut(Schema):
+    identity_id: str
+    issuer: str
+    subject: str
+    email: str
+    state: Literal["linked", "requested"] = Field(
+        description="linked: signs in as this account; requested: waits for its confirmation"
+    )
+    created_at: str
+    expires_at: str | None = Field(None, description="until when a request can be confirmed")
+
+
+class IdentitiesOut(Schema):
+    identities: list[IdentityOut]
 
 
 class SsoSignedInOut(LoginOut):

@@ -37,6 +37,9 @@ class Settings:
     sso_client_secret: str = field(default="", repr=False)
     sso_client_secret_name: str = ""
     sso_allowed_domains: tuple[str, ...] = ()
+    # Domains whose addresses the provider vouches for though it sends no `email_verified`
+    # (Entra ID): only a confirmed address links an identity to an existing account.
+    sso_verified_domains: tuple[str, ...] = ()
     password_login: bool = True
     # The value of X-Origin-Verify that the stack's CloudFront adds to what it forwards: only
     # requests carrying it may name their viewer (chalicelib/addresses.py). Empty: none may.
@@ -100,6 +103,7 @@ def load_settings() -> Settings:
         sso_client_secret=os.environ.get("SSO_CLIENT_SECRET", ""),
         sso_client_secret_name=os.environ.get("SSO_CLIENT_SECRET_NAME", ""),
         sso_allowed_domains=_domains("SSO_ALLOWED_DOMAINS"),
+        sso_verified_domains=_domains("SSO_VERIFIED_DOMAINS"),
         password_login=_switch("PASSWORD_LOGIN", True),
         origin_verify_secret=os.environ.get("ORIGIN_VERIFY_SECRET", ""),
     )

@@ -4,12 +4,14 @@
 //   node devserver/oidc_provider.mjs '<config as JSON>'
 //
 // config: {port, host, clients: [{client_id, client_secret, redirect_uris,
-//          post_logout_redirect_uris}], accounts: [{sub, email, name, tamper?}]}
+//          post_logout_redirect_uris}], accounts: [{sub, email, name, email_verified?, tamper?}]}
 // Prints "OIDC_PROVIDER_READY {issuer}" once it listens; stops on SIGTERM.
 //
-// Sign-in uses the provider's development pages (any password). An account's `tamper` makes the
-// provider misbehave for that user, so that the tests see the relying party refuse what a broken
-// or hostile provider could send: its ID token is signed again with the provider's own key after
+// Sign-in uses the provider's development pages (any password). An account's `email_verified` is
+// the claim it gets: true when not given, false, or null for none at all (as Entra ID sends).
+// An account's `tamper` makes the provider misbehave for that user, so that the tests see the
+// relying party refuse what a broken or hostile provider could send: its ID token is signed
+// again with the provider's own key after
 // {"claims": {...}} replaced claims (a wrong `aud` or `iss`) or {"expired": true} moved `exp` and
 // `iat` two hours back.
 import { SignJWT, decodeJwt, exportJWK, generateKeyPair } from 'jose';
@@ -30,7 +32,13 @@ async function findAccount(_ctx, sub) {
   return {
     accountId: sub,
     async claims() {
-      return { sub, email: account.email, email_verified: true, name: account.name };
+      const verified = account.email_verified === undefined ? true : account.email_verified;
+      return {
+        sub,
+        email: account.email,
+        ...(verified === null ? {} : { email_verified: verified }),
+        name: account.name,
+      };
     },
   };
 }

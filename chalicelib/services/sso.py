@@ -1,19 +1,28 @@
 """Institutional sign-in (S1 with the university's login): OpenID Connect, code flow with PKCE.
 
-1. `start`: the console asks for the provider's sign-in page; `state`, `nonce` and the PKCE
-   verifier are remembered for a few minutes.
+1. `start`: the console asks for the provider's sign-in page, sending a random value it keeps in
+   its session storage (the browser binding); `state`, `nonce`, the PKCE verifier and the
+   binding's hash are remembered for a few minutes.
 2. `finish`: the provider sends the browser back with a code. The state is taken (once), the
-   code exchanged, the ID token checked; an unknown person becomes a pending registration
-   (the admin approves with role and departments, as for password registrations), an active
-   agent gets a one-time handover code. The browser goes on to the console with that code (or
-   with an error code) in the URL's fragment: never the session token, no cookie.
-3. `exchange`: the console trades the handover code, once and within minutes, for its session.
+   code exchanged, the ID token checked; then the identity is matched to an account (see
+   `_agent_for`): an active agent gets a one-time handover code bound to the same browser. The
+   browser goes on to the console with that code (or with an error code) in the URL's
+   fragment: never the session token, no cookie.
+3. `exchange`: the console trades the handover code, once, within minutes and only with the
+   binding it kept, for its session: a code slipped to another browser is worth nothing.
+
+An identity (issuer and `sub`) is linked to an account only when the provider confirms the
+address (`email_verified: true`, or a domain listed in SSO_VERIFIED_DOMAINS), and only to an
+active agent account: an admin's account waits for its owner to confirm the link under Mein
+Konto, a disabled one is refused, and a registration still waiting (pending, unverified) is no
+one's account yet: the identity takes it over, without the other registration's password.
 """
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+import hmac
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from chalicelib.clock import new_secret
@@ -21,13 +30,17 @@ from chalicelib.errors import Conflict, DomainError, Forbidden, NotFound, Unauth
 from chalicelib.oidc import Identity, IdentityProvider, ProviderRefused, identity_provider
 from chalicelib.services import agents
 from chalicelib.services.context import Context
-from chalicelib.services.principals import hash_secret
+from chalicelib.services.principals import AgentPrincipal, hash_secret
 from chalicelib.services.views import agent_view
-from chalicelib.store.base import Taken
-from chalicelib.store.records import Agent, Handover, SignInAttempt
+from chalicelib.store.base import Changed, Taken
+from chalicelib.store.records import Agent, Handover, IdentityLink, SignInAttempt
 
 ATTEMPT_MINUTES = 10  # from the provider's sign-in page back to us
 HANDOVER_SECONDS = 120  # from our redirect to the console's exchange
+LINK_REQUEST_HOURS = 24  # an admin confirms a link under Mein Konto within a day
+# Link requests one account keeps at once: more identities claiming the address wait until
+# earlier requests expire (no one fills the account's list).
+LINK_REQUESTS_AT_MOST = 10
 
 
 @dataclass(frozen=True)
@@ -60,8 +73,9 @@ def _refused(exc: ProviderRefused) -> Unauthorized:
     return Unauthorized(f"institutional sign-in refused: {exc.detail}", f"sso_{exc.reason}")
 
 
-def start(ctx: Context) -> str:
-    """The provider's sign-in page for a new attempt."""
+def start(ctx: Context, browser_binding: str) -> str:
+    """The provider's sign-in page for a new attempt of the browser that keeps
+    `browser_binding`."""
     provider = _provider(ctx)
     try:
         authorization = provider.authorization(callback_url(ctx))
@@ -72,6 +86,7 @@ def start(ctx: Context) -> str:
             state=authorization.state,
             nonce=authorization.nonce,
             code_verifier=authorization.code_verifier,
+            browser_hash=hash_secret(browser_binding),
             expires_at=ctx.epoch_in(seconds=ATTEMPT_MINUTES * 60),
         )
     )
@@ -115,6 +130,7 @@ def _handover_code(ctx: Context, state: str | None, code: str | None, error: str
         Handover(
             agent_id=agent.agent_id,
             end_session_url=end_session_url,
+            browser_hash=attempt.browser_hash,
             expires_at=ctx.epoch_in(seconds=HANDOVER_SECONDS),
         ),
     )
@@ -123,10 +139,8 @@ def _handover_code(ctx: Context, state: str | None, code: str | None, error: str
 
 def _email_of(ctx: Context, identity: Identity) -> str:
     email = (identity.email or "").strip().lower()
-    if "@" not in email or identity.email_verified is False:
-        raise Forbidden(
-            "the provider sent no verified email address for this person", "sso_email_missing"
-        )
+    if "@" not in email:
+        raise Forbidden("the provider sent no email address for this person", "sso_email_missing")
     allowed = ctx.settings.sso_allowed_domains
     if allowed and email.rsplit("@", 1)[1] not in allowed:
         raise Forbidden(
@@ -136,28 +150,74 @@ def _email_of(ctx: Context, identity: Identity) -> str:
     return email
 
 
+def _email_confirmed(ctx: Context, identity: Identity, email: str) -> bool:
+    """The provider vouches for the address: it says so, or it sends no claim for a domain the
+    operator listed (an explicit `false` always counts)."""
+    if identity.email_verified is not None:
+        return identity.email_verified
+    return email.rsplit("@", 1)[1] in ctx.settings.sso_verified_domains
+
+
+def identity_id_of(issuer: str, subject: str) -> str:
+    return "idn_" + hash_secret(f"{issuer}\n{subject}")[:32]
+
+
 def _agent_for(ctx: Context, identity: Identity) -> Agent:
-    """The agent this identity is: known from an earlier sign-in, or the account with its
-    email (a password account signs in through the provider from now on too), or else a new
-    pending registration."""
+    """The agent this identity is: the account it is linked to; else, with a confirmed
+    address, the active agent account of that address (linked from now on), or the identity's
+    own registration (a waiting one of that address taken over, or a new one, pending)."""
     email = _email_of(ctx, identity)
-    issuer = ctx.settings.sso_issuer
-    agent_id = ctx.store.agent_of_identity(issuer, identity.subject)
-    agent = ctx.store.get_agent(agent_id) if agent_id else None
+    link = IdentityLink(
+        identity_id=identity_id_of(ctx.settings.sso_issuer, identity.subject),
+        issuer=ctx.settings.sso_issuer,
+        subject=identity.subject,
+        email=email,
+        state="linked",
+        created_at=ctx.iso(),
+    )
+    agent = _linked_agent(ctx, link)
     if agent is not None:
         return agent
-    agent = _agent_with_email(ctx, email)
-    if agent is None:
-        name = (identity.name or "").strip() or email.split("@", 1)[0]
-        with contextlib.suppress(Conflict):  # the same person's other sign-in registered it
-            agents.register(ctx, email, name[:120], password=None)
-        agent = _agent_with_email(ctx, email)
-        if agent is None:  # registered and gone again at once: refuse rather than guess
-            raise Conflict("the account changed during sign-in; sign in again", "sso_retry")
-    # Taken: the same person's other sign-in linked it a moment ago (same agent).
-    with contextlib.suppress(Taken):
-        ctx.store.link_identity(issuer, identity.subject, agent.agent_id)
+    if not _email_confirmed(ctx, identity, email):
+        raise Forbidden(
+            "the provider does not confirm this email address, so it is linked to no account",
+            "sso_email_unverified",
+        )
+    agent = _agent_with_email(ctx, email) or _registered(ctx, email, _name_of(identity, email))
+    if agent.state == "disabled":
+        raise Forbidden("this account has been disabled", "account_disabled")
+    if agent.state != "active":  # pending, unverified: a registration, no one's account yet
+        return _taken_over(ctx, agent, _name_of(identity, email), link)
+    if agent.role != "agent":
+        _request_link(ctx, agent, link)
+        raise Forbidden(
+            "an administrator's account is linked only after its owner confirms it: sign in "
+            "with the password and confirm the link under Mein Konto",
+            "sso_link_unconfirmed",
+        )
+    try:
+        ctx.store.link_identity(agent.agent_id, link)
+    except Taken as exc:
+        raise _held_by_another() from exc
     return agent
+
+
+def _linked_agent(ctx: Context, link: IdentityLink) -> Agent | None:
+    """The agent the identity is linked to. An agent holding it without listing it as linked
+    (a link made before links were checked) does not count: the identity asks again."""
+    agent_id = ctx.store.agent_of_identity(link.issuer, link.subject)
+    if agent_id is None:
+        return None
+    linked = {
+        k.identity_id for k in ctx.store.identity_links(agent_id, ctx.now()) if k.state == "linked"
+    }
+    if link.identity_id not in linked:
+        return None
+    return ctx.store.get_agent(agent_id)
+
+
+def _name_of(identity: Identity, email: str) -> str:
+    return ((identity.name or "").strip() or email.split("@", 1)[0])[:120]
 
 
 def _agent_with_email(ctx: Context, email: str) -> Agent | None:
@@ -165,12 +225,98 @@ def _agent_with_email(ctx: Context, email: str) -> Agent | None:
     return ctx.store.get_agent(agent_id) if agent_id is not None else None
 
 
-def exchange(ctx: Context, handover_code: str, user_agent: str = "") -> SignedIn:
+def _registered(ctx: Context, email: str, name: str) -> Agent:
+    with contextlib.suppress(Conflict):  # the same person's other sign-in registered it
+        agents.register(ctx, email, name, password=None)
+    agent = _agent_with_email(ctx, email)
+    if agent is None:  # registered and gone again at once: refuse rather than guess
+        raise _changed_meanwhile()
+    return agent
+
+
+def _taken_over(ctx: Context, registration: Agent, name: str, link: IdentityLink) -> Agent:
+    try:
+        return ctx.store.take_over_registration(registration, name, link)
+    except Changed as exc:  # approved, disabled or replaced since it was read
+        raise _changed_meanwhile() from exc
+    except Taken as exc:
+        raise _held_by_another() from exc
+
+
+def _request_link(ctx: Context, admin: Agent, link: IdentityLink) -> None:
+    waiting = ctx.store.identity_links(admin.agent_id, ctx.now())
+    renewal = link.identity_id in {known.identity_id for known in waiting}
+    if not renewal and sum(k.state == "requested" for k in waiting) >= LINK_REQUESTS_AT_MOST:
+        return
+    request = replace(link, state="requested", expires_at=ctx.epoch_in(hours=LINK_REQUEST_HOURS))
+    ctx.store.request_identity_link(admin.agent_id, request, ctx.now())
+
+
+def _changed_meanwhile() -> Conflict:
+    return Conflict("the account changed during sign-in; sign in again", "sso_retry")
+
+
+def _held_by_another() -> Conflict:
+    return Conflict("this identity is linked to another account", "sso_identity_taken")
+
+
+def exchange(
+    ctx: Context, handover_code: str, browser_binding: str, user_agent: str = ""
+) -> SignedIn:
     handover = ctx.store.take_handover(hash_secret(handover_code), ctx.now())
     if handover is None:
         raise Unauthorized("code: unknown, used or expired; sign in again", "sso_code_invalid")
+    if not hmac.compare_digest(handover.browser_hash, hash_secret(browser_binding)):
+        # The code is spent either way: whoever slipped it here cannot try it elsewhere.
+        raise Unauthorized(
+            "browser_binding: this sign-in was started in another browser or tab; sign in again",
+            "sso_browser_mismatch",
+        )
     agent = ctx.store.get_agent(handover.agent_id)
     if agent is None or agent.state != "active":
         raise Forbidden("this account can no longer sign in", "account_disabled")
     token = agents.open_session(ctx, agent, user_agent)
     return SignedIn(token, agent_view(agent), handover.end_session_url)
+
+
+# ---- the identities of one's own account (Mein Konto) ------------------------------------------
+
+
+def _identity_view(ctx: Context, link: IdentityLink) -> dict:
+    return {
+        "identity_id": link.identity_id,
+        "issuer": link.issuer,
+        "subject": link.subject,
+        "email": link.email,
+        "state": link.state,
+        "created_at": link.created_at,
+        "expires_at": ctx.iso(link.expires_at) if link.expires_at is not None else None,
+    }
+
+
+def _not_found(identity_id: str) -> NotFound:
+    return NotFound(f"identity_id: no identity or request {identity_id!r}", "identity_not_found")
+
+
+def identities(ctx: Context, principal: AgentPrincipal) -> list[dict]:
+    """The identities linked to one's account and the requests waiting for one's confirmation."""
+    return [_identity_view(ctx, link) for link in ctx.store.identity_links(principal.id, ctx.now())]
+
+
+def confirm_identity(ctx: Context, principal: AgentPrincipal, identity_id: str) -> dict:
+    """Link a requested identity: from now on it signs in as this account."""
+    try:
+        link = ctx.store.confirm_identity_link(principal.id, identity_id, ctx.now())
+    except Changed as exc:
+        raise _not_found(identity_id) from exc
+    except Taken as exc:
+        raise _held_by_another() from exc
+    return _identity_view(ctx, link)
+
+
+def unlink_identity(ctx: Context, principal: AgentPrincipal, identity_id: str) -> None:
+    """Undo a link (the identity signs in as this account no more) or refuse a request."""
+    try:
+        ctx.store.unlink_identity(principal.id, identity_id)
+    except Changed as exc:
+        raise _not_found(identity_id) from exc

@@ -23,6 +23,7 @@ from chalicelib.store.records import (
     Cursor,
     Department,
     Handover,
+    IdentityLink,
     Message,
     MessageDraft,
     Room,
@@ -444,11 +445,38 @@ class Store(ABC):
 
     @abstractmethod
     def agent_of_identity(self, issuer: str, subject: str) -> str | None:
-        """The agent an identity of the provider (issuer and `sub`) signed in as before."""
+        """The agent that holds an identity of the provider (issuer and `sub`): it counts as
+        linked only while that agent's `identity_links` list it as `linked`."""
 
     @abstractmethod
-    def link_identity(self, issuer: str, subject: str, agent_id: str) -> None:
-        """Remember that the identity is this agent; `Taken` when it is linked already."""
+    def identity_links(self, agent_id: str, now: float) -> list[IdentityLink]:
+        """The agent's linked identities and unexpired link requests, oldest first (one read)."""
+
+    @abstractmethod
+    def link_identity(self, agent_id: str, link: IdentityLink) -> None:
+        """Link the identity to the agent (listed as `linked`, held by the agent) in one
+        transaction; `Taken` when another agent holds it."""
+
+    @abstractmethod
+    def request_identity_link(self, agent_id: str, link: IdentityLink, now: float) -> None:
+        """Remember (or renew) a request to link, dropping the agent's expired ones; an
+        identity linked meanwhile stays linked."""
+
+    @abstractmethod
+    def confirm_identity_link(self, agent_id: str, identity_id: str, now: float) -> IdentityLink:
+        """The agent's unexpired request, linked (as `link_identity`); `Changed` when there is
+        none, `Taken` when another agent holds the identity."""
+
+    @abstractmethod
+    def unlink_identity(self, agent_id: str, identity_id: str) -> None:
+        """Forget a link or request of the agent (and let go of the identity); `Changed` when
+        the agent has none of that id."""
+
+    @abstractmethod
+    def take_over_registration(self, agent: Agent, name: str, link: IdentityLink) -> Agent:
+        """Turn a waiting registration (`agent` as read) into the identity's own: this name, no
+        password, pending, the identity linked; all or nothing. `Changed` when the account's
+        state is no longer `agent.state`, `Taken` when another agent holds the identity."""
 
     # ---- team chat (S5-S9, S22): staff rooms, their members, their messages -------------------
     # A room's members and an agent's rooms are each one Query on a key; a message to a room

@@ -41,6 +41,7 @@ from chalicelib.store.records import (
     Cursor,
     Department,
     Handover,
+    IdentityLink,
     Message,
     MessageDraft,
     Room,
@@ -111,6 +112,24 @@ def _record[R](record_type: type[R], item: Model) -> R:
     return record_type(**values)
 
 
+def _identity_entry(link: IdentityLink) -> dict[str, Any]:
+    """A link as its entry in the agent's map (named by its identity_id)."""
+    return {name: value for name, value in _values(link).items() if name != "identity_id"}
+
+
+def _identity_link(identity_id: str, entry: dict[str, Any]) -> IdentityLink:
+    expires_at = entry.get("expires_at")
+    return IdentityLink(
+        identity_id=identity_id,
+        issuer=entry["issuer"],
+        subject=entry["subject"],
+        email=entry["email"],
+        state=entry["state"],
+        created_at=entry["created_at"],
+        expires_at=int(expires_at) if expires_at is not None else None,
+    )
+
+
 def _values(record: Any) -> dict[str, Any]:
     """A record's fields as PynamoDB wants them: lists, dicts, sets (None when empty)."""
     values: dict[str, Any] = {}
@@ -164,6 +183,10 @@ def handover_key(code_hash: str) -> str:
 
 def identity_key(issuer: str, subject: str) -> str:
     return f"sso#{issuer}#{subject}"
+
+
+def identity_links_key(agent_id: str) -> str:
+    return f"identities#{agent_id}"
 
 
 def staff_name_key(name: str) -> str:
@@ -1212,6 +1235,7 @@ class DynamoStore(Store):
             attempt_key(attempt.state),
             nonce=attempt.nonce,
             code_verifier=attempt.code_verifier,
+            browser_hash=attempt.browser_hash,
             expires_at=attempt.expires_at,
         )
 
@@ -1219,13 +1243,16 @@ class DynamoStore(Store):
         item = self._take_grant(attempt_key(state), now)
         if item is None:
             return None
-        return SignInAttempt(state, item.nonce, item.code_verifier, int(item.expires_at))
+        return SignInAttempt(
+            state, item.nonce, item.code_verifier, item.browser_hash or "", int(item.expires_at)
+        )
 
     def remember_handover(self, code_hash: str, handover: Handover) -> None:
         self._remember_grant(
             handover_key(code_hash),
             agent_id=handover.agent_id,
             end_session_url=handover.end_session_url,
+            browser_hash=handover.browser_hash,
             expires_at=handover.expires_at,
         )
 
@@ -1233,21 +1260,148 @@ class DynamoStore(Store):
         item = self._take_grant(handover_key(code_hash), now)
         if item is None:
             return None
-        return Handover(item.agent_id, item.end_session_url, int(item.expires_at))
+        return Handover(
+            item.agent_id, item.end_session_url, item.browser_hash or "", int(item.expires_at)
+        )
+
+    # An identity is held by one agent (`sso#<issuer>#<sub>` -> agent id, the lookup at sign-in)
+    # and listed under the agent (`identities#<agent id>`: a map of its links and requests, read
+    # in one GetItem); a link writes both in one transaction. A request's expiry is its own
+    # (`expires_at` in its entry): expired ones are skipped on reading and dropped by the next
+    # request.
 
     def agent_of_identity(self, issuer: str, subject: str) -> str | None:
         item = self._get(self.m.KeyItem, identity_key(issuer, subject))
         return item.ref if item is not None else None
 
-    def link_identity(self, issuer: str, subject: str, agent_id: str) -> None:
+    def _identity_entries(self, agent_id: str) -> dict[str, dict]:
+        item = self._get(self.m.KeyItem, identity_links_key(agent_id))
+        return item.entries.as_dict() if item is not None and item.entries else {}
+
+    def identity_links(self, agent_id: str, now: float) -> list[IdentityLink]:
+        links = (_identity_link(i, e) for i, e in self._identity_entries(agent_id).items())
+        return sorted(
+            (link for link in links if _alive(link, now)),
+            key=lambda link: (link.created_at, link.identity_id),
+        )
+
+    def _ensure_identity_map(self, agent_id: str) -> None:
+        """An entry can only be set in a map that exists (an agent's first link or request)."""
         Key = self.m.KeyItem
+        with contextlib.suppress(_Condition):
+            self._update(
+                Key(identity_links_key(agent_id)),
+                [Key.entries.set({})],
+                Key.entries.does_not_exist(),
+            )
+
+    def _link_actions(
+        self,
+        transaction: TransactWrite,
+        agent_id: str,
+        link: IdentityLink,
+        listed: Condition | None = None,
+    ) -> None:
+        """Hold the identity (unless another agent does) and list it as linked (`listed`: what
+        the agent's list must hold for that)."""
+        Key = self.m.KeyItem
+        transaction.save(
+            Key(identity_key(link.issuer, link.subject), ref=agent_id),
+            condition=Key.key.does_not_exist() | (Key.ref == agent_id),
+        )
+        linked = replace(link, state="linked", expires_at=None)
+        transaction.update(
+            Key(identity_links_key(agent_id)),
+            [Key.entries[link.identity_id].set(_identity_entry(linked))],
+            condition=listed if listed is not None else Key.entries.exists(),
+        )
+
+    def link_identity(self, agent_id: str, link: IdentityLink) -> None:
+        self._ensure_identity_map(agent_id)
         try:
-            with _conditional():
-                Key(identity_key(issuer, subject), ref=agent_id).save(
-                    condition=Key.key.does_not_exist()
-                )
+            with _conditional(), TransactWrite(connection=self._connection) as transaction:
+                self._link_actions(transaction, agent_id, link)
         except _Condition as exc:
-            raise Taken(identity_key(issuer, subject)) from exc
+            raise Taken(identity_key(link.issuer, link.subject)) from exc
+
+    def request_identity_link(self, agent_id: str, link: IdentityLink, now: float) -> None:
+        self._ensure_identity_map(agent_id)
+        Key = self.m.KeyItem
+        expired = [
+            identity_id
+            for identity_id, entry in self._identity_entries(agent_id).items()
+            if identity_id != link.identity_id
+            and not _alive(_identity_link(identity_id, entry), now)
+        ]
+        entry = Key.entries[link.identity_id]
+        actions = [entry.set(_identity_entry(link))]
+        actions += [Key.entries[identity_id].remove() for identity_id in expired]
+        # A link confirmed since the caller looked stays a link.
+        with contextlib.suppress(_Condition):
+            self._update(
+                Key(identity_links_key(agent_id)),
+                actions,
+                entry.does_not_exist() | (entry["state"] == "requested"),
+            )
+
+    def confirm_identity_link(self, agent_id: str, identity_id: str, now: float) -> IdentityLink:
+        Key = self.m.KeyItem
+        entry = self._identity_entries(agent_id).get(identity_id)
+        request = _alive(_identity_link(identity_id, entry), now) if entry else None
+        if request is None or request.state != "requested":
+            raise Changed(identity_id)
+        try:
+            with _conditional(), TransactWrite(connection=self._connection) as transaction:
+                # The request must still be there: not undone meanwhile.
+                listed = Key.entries[identity_id].exists()
+                self._link_actions(transaction, agent_id, request, listed)
+        except _Condition as exc:
+            if identity_id not in self._identity_entries(agent_id):
+                raise Changed(identity_id) from exc
+            raise Taken(identity_key(request.issuer, request.subject)) from exc
+        return replace(request, state="linked", expires_at=None)
+
+    def unlink_identity(self, agent_id: str, identity_id: str) -> None:
+        Key = self.m.KeyItem
+        entry = self._identity_entries(agent_id).get(identity_id)
+        if entry is None:
+            raise Changed(identity_id)
+        link = _identity_link(identity_id, entry)
+        try:
+            with _conditional(), TransactWrite(connection=self._connection) as transaction:
+                transaction.update(
+                    Key(identity_links_key(agent_id)),
+                    [Key.entries[identity_id].remove()],
+                    condition=Key.entries[identity_id].exists(),
+                )
+                # Let go of it unless another agent holds it (a confirmation racing with this
+                # undo may have just taken hold of it for this agent).
+                if self.agent_of_identity(link.issuer, link.subject) in (None, agent_id):
+                    transaction.delete(
+                        Key(identity_key(link.issuer, link.subject)),
+                        condition=Key.key.does_not_exist() | (Key.ref == agent_id),
+                    )
+        except _Condition as exc:
+            raise Changed(identity_id) from exc
+
+    def take_over_registration(self, agent: Agent, name: str, link: IdentityLink) -> Agent:
+        Item = self.m.AgentItem
+        self._ensure_identity_map(agent.agent_id)
+        changes = {"name": name, "password_hash": "", "state": "pending", "available": False}
+        try:
+            with _conditional(), TransactWrite(connection=self._connection) as transaction:
+                transaction.update(
+                    Item(agent.agent_id),
+                    [getattr(Item, field).set(value) for field, value in changes.items()],
+                    condition=Item.state == agent.state,
+                )
+                self._link_actions(transaction, agent.agent_id, link)
+        except _Condition as exc:
+            stored = self.get_agent(agent.agent_id)
+            if stored is None or stored.state != agent.state:
+                raise Changed(agent.agent_id) from exc
+            raise Taken(identity_key(link.issuer, link.subject)) from exc
+        return replace(agent, **changes)  # type: ignore[arg-type]
 
     # ---- team chat (S5-S9, S22) ----------------------------------------------------------------
 

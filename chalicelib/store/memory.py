@@ -21,6 +21,7 @@ from chalicelib.store.records import (
     Cursor,
     Department,
     Handover,
+    IdentityLink,
     Message,
     MessageDraft,
     Room,
@@ -79,6 +80,7 @@ class MemoryStore(Store):
         self._tickets: dict[str, SocketTicket] = {}
         self._handovers: dict[str, Handover] = {}
         self._identities: dict[tuple[str, str], str] = {}
+        self._identity_links: dict[str, dict[str, IdentityLink]] = {}
         self._staff_rooms: dict[str, StaffRoom] = {}
         self._staff_names: dict[str, str] = {}  # lower-case name -> room_id
         self._staff_members: dict[tuple[str, str], StaffMember] = {}
@@ -756,10 +758,59 @@ class MemoryStore(Store):
         return self._identities.get((issuer, subject))
 
     @_locked
-    def link_identity(self, issuer: str, subject: str, agent_id: str) -> None:
-        if (issuer, subject) in self._identities:
-            raise Taken(f"{issuer}#{subject}")
-        self._identities[(issuer, subject)] = agent_id
+    def identity_links(self, agent_id: str, now: float) -> list[IdentityLink]:
+        links = self._identity_links.get(agent_id, {}).values()
+        return sorted(
+            (link for link in links if _alive(link, now)),
+            key=lambda link: (link.created_at, link.identity_id),
+        )
+
+    def _hold_identity(self, agent_id: str, link: IdentityLink) -> None:
+        holder = self._identities.get((link.issuer, link.subject), agent_id)
+        if holder != agent_id:
+            raise Taken(f"{link.issuer}#{link.subject}")
+        self._identities[(link.issuer, link.subject)] = agent_id
+        linked = replace(link, state="linked", expires_at=None)
+        self._identity_links.setdefault(agent_id, {})[link.identity_id] = linked
+
+    @_locked
+    def link_identity(self, agent_id: str, link: IdentityLink) -> None:
+        self._hold_identity(agent_id, link)
+
+    @_locked
+    def request_identity_link(self, agent_id: str, link: IdentityLink, now: float) -> None:
+        links = self._identity_links.setdefault(agent_id, {})
+        for identity_id, known in list(links.items()):
+            if not _alive(known, now):
+                del links[identity_id]
+        if links.get(link.identity_id, link).state != "linked":
+            links[link.identity_id] = link
+
+    @_locked
+    def confirm_identity_link(self, agent_id: str, identity_id: str, now: float) -> IdentityLink:
+        request = _alive(self._identity_links.get(agent_id, {}).get(identity_id), now)
+        if request is None or request.state != "requested":
+            raise Changed(identity_id)
+        self._hold_identity(agent_id, request)
+        return self._identity_links[agent_id][identity_id]
+
+    @_locked
+    def unlink_identity(self, agent_id: str, identity_id: str) -> None:
+        link = self._identity_links.get(agent_id, {}).pop(identity_id, None)
+        if link is None:
+            raise Changed(identity_id)
+        if self._identities.get((link.issuer, link.subject)) == agent_id:
+            del self._identities[(link.issuer, link.subject)]
+
+    @_locked
+    def take_over_registration(self, agent: Agent, name: str, link: IdentityLink) -> Agent:
+        stored = self._agents.get(agent.agent_id)
+        if stored is None or stored.state != agent.state:
+            raise Changed(agent.agent_id)
+        self._hold_identity(agent.agent_id, link)
+        taken_over = replace(stored, name=name, password_hash="", state="pending", available=False)
+        self._agents[agent.agent_id] = taken_over
+        return taken_over
 
     # ---- team chat (S5-S9, S22) ----------------------------------------------------------------
 

@@ -300,7 +300,8 @@ class MessageItem(Model):
 class SsoGrantItem(Model):
     """Short-lived, single-use items of institutional sign-in: a started sign-in
     (`attempt#<state>`: nonce and PKCE verifier) and a finished one waiting for the console
-    (`handover#<hash of the one-time code>`: the agent). Minutes long; the store takes each once."""
+    (`handover#<hash of the one-time code>`: the agent), each with the hash of the value that the
+    starting browser keeps. Minutes long; the store takes each once."""
 
     class Meta(_Meta):
         base_name = "sso-grants"
@@ -310,6 +311,7 @@ class SsoGrantItem(Model):
     code_verifier = UnicodeAttribute(null=True)
     agent_id = UnicodeAttribute(null=True)
     end_session_url = UnicodeAttribute(null=True)
+    browser_hash = UnicodeAttribute(null=True)
     expires_at = TtlNumberAttribute()
 
 

@@ -232,6 +232,7 @@ class SignInAttempt:
     state: str
     nonce: str
     code_verifier: str
+    browser_hash: str  # of the value the starting browser keeps: only it may trade the handover
     expires_at: int
 
 
@@ -241,7 +242,23 @@ class Handover:
 
     agent_id: str
     end_session_url: str | None
+    browser_hash: str  # the attempt's: the exchange must come from the same browser
     expires_at: int
+
+
+@dataclass(frozen=True)
+class IdentityLink:
+    """An identity of the provider (issuer and `sub`) under an agent's account: `linked` (it
+    signs in as the agent) or `requested` (it asked to, and waits until `expires_at` for the
+    account's owner to confirm it)."""
+
+    identity_id: str
+    issuer: str
+    subject: str
+    email: str
+    state: str  # linked | requested
+    created_at: str
+    expires_at: int | None = None
 
 
 # ---- team chat (S5-S9, S22) ------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Institutional sign-in in the console, against a real OpenID provider (npm's `oidc-provider`,
 devserver/oidc_provider.mjs) and the real local stack, driven through Chromium: the first
 sign-in registers, the admin approves, the next sign-in opens the console; forged, replayed,
-mis-addressed, expired and out-of-domain answers are refused."""
+mis-addressed, expired and out-of-domain answers are refused; the admin's own identity is
+linked only once the admin confirms it under Mein Konto; a handover from elsewhere never
+replaces a console's session."""
 
 from __future__ import annotations
 
@@ -20,9 +22,13 @@ from tests.browser.support import axe_violations
 from tests.local.support import Stack
 
 ALLOWED_DOMAIN = "uni.example"
+ADMIN_EMAIL = "chefin@uni.example"
 ACCOUNTS = [
+    {"sub": "admin-idp", "email": ADMIN_EMAIL, "name": "Chefin am Hochschul-Login"},
     {"sub": "ada", "email": "ada@uni.example", "name": "Ada Lovelace"},
     {"sub": "grace", "email": "grace@uni.example", "name": "Grace Hopper"},
+    {"sub": "hedy", "email": "hedy@uni.example", "name": "Hedy Lamarr"},
+    {"sub": "alan", "email": "alan@uni.example", "name": "Alan Turing"},
     {"sub": "disabled", "email": "dora@uni.example", "name": "Dora Disabled"},
     {"sub": "outsider", "email": "olli@mail.example", "name": "Olli Outsider"},
     {
@@ -40,6 +46,7 @@ ACCOUNTS = [
     {"sub": "expired", "email": "exp@uni.example", "name": "Exp", "tamper": {"expired": True}},
 ]
 EMAIL_OF = {account["sub"]: account["email"] for account in ACCOUNTS}
+BINDING = {"browser_binding": "a-test-browsers-binding-0123456789"}
 SSO_BUTTON = "Mit Hochschul-Login anmelden"
 REFUSED = "Der Hochschul-Login hat die Anmeldung nicht bestätigt"
 STALE = "Die Anmeldung war abgelaufen oder wurde schon verwendet"
@@ -59,7 +66,12 @@ def sso_stack(widget_built):
     console_urls = [f"http://127.0.0.1:{port}/console/"]
     with (
         oidc_provider(redirect_uris_for(port), ACCOUNTS, console_urls) as provider,
-        devserver_process(port=port, pool_size=3, extra_env=provider.env(ALLOWED_DOMAIN)) as urls,
+        devserver_process(
+            port=port,
+            pool_size=3,
+            admin_email=ADMIN_EMAIL,
+            extra_env=provider.env(ALLOWED_DOMAIN),
+        ) as urls,
     ):
         yield Stack.signed_in(urls)
 
@@ -210,7 +222,7 @@ def test_a_replayed_callback_and_a_replayed_code_are_refused(sso_console, sso_st
     expect(refusal(replay)).to_have_attribute("data-code", "sso_state_invalid")
 
     # The used code with the state of a sign-in just started: the provider refuses the code.
-    started = sso_stack.api.call("POST", "/auth/sso/start", expect=200).json()
+    started = sso_stack.api.call("POST", "/auth/sso/start", BINDING, expect=200).json()
     fresh_state = parse_qs(urlsplit(started["authorization_url"]).query)["state"][0]
     swapped = sso_console()
     swapped.page.goto(with_query(used_callback, state=fresh_state))
@@ -236,3 +248,132 @@ def test_an_email_outside_the_allowed_domains_is_refused(sso_console, sso_stack)
     expect(refusal(console)).to_contain_text("Mit dieser E-Mail-Adresse ist die Anmeldung")
     assert axe_violations(console.page) == [], "a refused institutional sign-in"
     assert pending_agent(sso_stack, "olli@mail.example") is None
+
+
+# ---- the admin's own identity -------------------------------------------------------------------
+
+
+def signed_in_with_password(console: Console, email: str, password: str) -> None:
+    console.open()
+    console.page.get_by_label("E-Mail").fill(email)
+    console.page.get_by_label("Passwort").fill(password)
+    console.page.get_by_role("button", name="Anmelden", exact=True).click()
+    expect(console.page.locator("#livechat-toggle")).to_be_visible()
+
+
+def identities_of(stack: Stack) -> list[dict]:
+    answer = stack.api.call("GET", "/me/identities", token=stack.admin_token, expect=200)
+    return answer.json()["identities"]
+
+
+def test_the_admin_confirms_the_link_to_the_institutions_login_under_mein_konto_and_undoes_it(
+    sso_console, sso_stack
+):
+    """An identity with the admin's address does not sign in as the admin: the admin, signed
+    in with the password, confirms the link under Mein Konto first, and can undo it."""
+    console = sso_console()
+    at_provider_sign_in_as(console, "admin-idp")
+    expect(refusal(console)).to_have_attribute("data-code", "sso_link_unconfirmed")
+    expect(refusal(console)).to_contain_text("unter »Mein Konto«")
+    expect(console.page.locator("#livechat-toggle")).to_have_count(0)
+
+    signed_in_with_password(console, ADMIN_EMAIL, sso_stack.urls.admin_password)
+    console.go("#account")
+    request = console.page.locator('.identity[data-state="requested"]')
+    expect(request).to_contain_text(ADMIN_EMAIL)
+    expect(request).to_contain_text("wartet auf Ihre Bestätigung")
+    assert axe_violations(console.page) == [], "Mein Konto with a link request (de)"
+    confirm = request.get_by_role("button", name="Verknüpfung bestätigen")
+    confirm.focus()
+    console.page.keyboard.press("Enter")
+    linked = console.page.locator('.identity[data-state="linked"]')
+    expect(linked).to_contain_text("verknüpft")
+    expect(console.page.locator("#account-identities")).to_be_focused()
+    assert axe_violations(console.page) == [], "Mein Konto with a linked identity (de)"
+
+    # Now the institution's login opens the admin's console.
+    elsewhere = sso_console()
+    at_provider_sign_in_as(elsewhere, "admin-idp")
+    expect(elsewhere.page.locator("#livechat-toggle")).to_be_visible()
+    expect(elsewhere.page.locator(".profile-name")).to_have_text(
+        sso_stack.api.call("GET", "/me", token=sso_stack.admin_token).json()["name"]
+    )
+
+    # Undone: the next sign-in through it asks again.
+    linked.get_by_role("button", name="Verknüpfung aufheben").click()
+    expect(console.page.locator("#identity-list")).to_contain_text("Keine Identität verknüpft")
+    assert identities_of(sso_stack) == []
+    again = sso_console()
+    at_provider_sign_in_as(again, "admin-idp")
+    expect(refusal(again)).to_have_attribute("data-code", "sso_link_unconfirmed")
+    for identity in identities_of(sso_stack):  # leave no request behind for other tests
+        sso_stack.api.call(
+            "DELETE", f"/me/identities/{identity['identity_id']}", token=sso_stack.admin_token
+        )
+
+
+# ---- a handover belongs to the tab that started the sign-in ---------------------------------
+
+
+def handover_of_another_browser(sso_console, login: str) -> tuple[str, str]:
+    """A sign-in finished in another browser: its handover code and that browser's binding,
+    stopped before that browser's console could use the code."""
+    other = sso_console()
+    started = []
+    other.page.on(
+        "request",
+        lambda r: started.append(r.post_data_json) if r.url.endswith("/auth/sso/start") else None,
+    )
+    locations = []
+    other.page.on(
+        "response",
+        lambda r: (
+            locations.append(r.headers["location"]) if "/auth/sso/callback" in r.url else None
+        ),
+    )
+    other.open()
+    # Redirects cannot be intercepted, the console's exchange can: it never reaches the API.
+    other.page.route("**/auth/sso/exchange", lambda route: route.abort())
+    other.page.get_by_role("button", name=SSO_BUTTON).click()
+    other.page.locator('input[name="login"]').fill(login)
+    other.page.locator('input[name="password"]').fill("irrelevant")
+    with other.page.expect_event("requestfailed", lambda r: "/auth/sso/exchange" in r.url):
+        other.page.get_by_role("button", name="Sign-in").click()
+    (location,) = locations
+    code = parse_qs(urlsplit(location).fragment)["sso_code"][0]
+    return code, started[0]["browser_binding"]
+
+
+def test_a_handover_arriving_in_a_signed_in_console_does_not_replace_its_session(
+    sso_console, sso_stack
+):
+    approved_by_institution(sso_stack, sso_console(), "hedy", "hedy@uni.example")
+    code, binding = handover_of_another_browser(sso_console, "hedy")
+
+    console = sso_console()
+    signed_in_with_password(console, ADMIN_EMAIL, sso_stack.urls.admin_password)
+    token = console.page.evaluate("localStorage.getItem('livechat-console:token')")
+    # The link opens in a new tab of the signed-in browser.
+    tab = console.context.new_page()
+    tab.on("pageerror", lambda error: console.page.errors.append(str(error)))
+    tab.goto(f"{sso_stack.urls.console_url}#sso_code={code}")
+    notice = tab.locator("#toast")
+    expect(notice).to_contain_text("wurde verworfen: Sie sind hier schon angemeldet")
+    expect(tab.locator(".profile-name")).to_have_text("Administrator")
+    assert tab.evaluate("localStorage.getItem('livechat-console:token')") == token
+    assert "sso_code" not in tab.url
+    assert axe_violations(tab) == [], "a discarded handover"
+    # The console did not even try the code: its own browser could still trade it.
+    sso_stack.api.call(
+        "POST", "/auth/sso/exchange", {"code": code, "browser_binding": binding}, expect=200
+    )
+
+
+def test_a_handover_code_slipped_into_another_browser_is_refused(sso_console, sso_stack):
+    approved_by_institution(sso_stack, sso_console(), "alan", "alan@uni.example")
+    code, _binding = handover_of_another_browser(sso_console, "alan")
+    console = sso_console()
+    console.page.goto(f"{sso_stack.urls.console_url}#sso_code={code}")
+    expect(refusal(console)).to_have_attribute("data-code", "sso_browser_mismatch")
+    expect(refusal(console)).to_contain_text("in einem anderen Browser oder Tab begonnen")
+    expect(console.page.locator("#livechat-toggle")).to_have_count(0)

@@ -366,6 +366,16 @@ SSO_ORIGIN = "http://testserver"
 SSO_ACCOUNTS = [
     {"sub": "ute", "email": "ute.sso@uni.example", "name": "Ute Institut"},
     {"sub": "mia", "email": "mia@uni.example", "name": "Mia Meyer"},
+    # The same addresses as accounts of the chat, with each answer a provider may give about
+    # the address: confirmed, not confirmed, no claim at all (Entra ID).
+    {"sub": "vera", "email": "vera@uni.example", "name": "Vera Verified"},
+    {"sub": "nina", "email": "nina@uni.example", "name": "Nina Unsure", "email_verified": False},
+    {"sub": "abel", "email": "abel@uni.example", "name": "Abel Absent", "email_verified": None},
+    {"sub": "paul", "email": "paul@uni.example", "name": "Paul Provider"},
+    # People at the provider who claim the admin's address.
+    {"sub": "mallory-absent", "email": ADMIN_EMAIL, "name": "Mallory", "email_verified": None},
+    {"sub": "mallory-false", "email": ADMIN_EMAIL, "name": "Mallory", "email_verified": False},
+    {"sub": "admin-idp", "email": ADMIN_EMAIL, "name": "Admin at the provider"},
 ]
 
 

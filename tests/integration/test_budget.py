@@ -332,14 +332,22 @@ def test_no_request_path_scans(sso_api, dynamodb_calls):
         "POST", f"/admin/agents/{ute_id}/approve", body={"departments": ["sales"]}, auth=admin.auth
     )
     ute = call("POST", "/auth/login", body={"email": "ute@uni.example", "password": api.password})
-    started = call("POST", "/auth/sso/start").json["authorization_url"]
+    binding = {"browser_binding": "the-browsers-binding-0123456789"}
+    started = call("POST", "/auth/sso/start", body=binding).json["authorization_url"]
     # Mia's first institutional sign-in: a pending registration, approved like Ute's.
     call("GET", sign_in_at_provider(started, "mia"))
     mia_id = call("GET", "/admin/agents?state=pending", auth=admin.auth).json["agents"][0]
     call("POST", f"/admin/agents/{mia_id['agent_id']}/approve", body={}, auth=admin.auth)
-    started = call("POST", "/auth/sso/start").json["authorization_url"]
+    started = call("POST", "/auth/sso/start", body=binding).json["authorization_url"]
     handed_over = call("GET", sign_in_at_provider(started, "mia")).headers["location"]
-    call("POST", "/auth/sso/exchange", body={"code": handed_over.split("#sso_code=", 1)[1]})
+    code = handed_over.split("#sso_code=", 1)[1]
+    call("POST", "/auth/sso/exchange", body={"code": code, **binding})
+    # The admin's identity asks to be linked; the admin confirms it, and undoes it.
+    started = call("POST", "/auth/sso/start", body=binding).json["authorization_url"]
+    call("GET", sign_in_at_provider(started, "admin-idp"))
+    (request,) = call("GET", "/me/identities", auth=admin.auth).json["identities"]
+    call("POST", f"/me/identities/{request['identity_id']}/confirm", auth=admin.auth)
+    call("DELETE", f"/me/identities/{request['identity_id']}", auth=admin.auth)
     call("GET", "/config")
     call("GET", "/departments/sales/availability")
     visitor_id = call("POST", "/visitors").json

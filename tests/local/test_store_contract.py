@@ -3,6 +3,7 @@ moto, and on DynamoDB Local, so that the fake cannot drift from what DynamoDB do
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import uuid
@@ -21,6 +22,7 @@ from chalicelib.store.records import (
     Contact,
     Department,
     Handover,
+    IdentityLink,
     MessageDraft,
     Room,
     Session,
@@ -982,28 +984,27 @@ def test_thirty_concurrent_writers_get_the_seqs_one_to_thirty(atomic_store):
 
 
 def test_a_started_institutional_sign_in_is_taken_once_and_not_after_it_expired(store):
-    store.remember_sign_in_attempt(SignInAttempt("state-1", "nonce", "verifier", NOW + 600))
-    assert store.take_sign_in_attempt("state-1", NOW) == SignInAttempt(
-        "state-1", "nonce", "verifier", NOW + 600
-    )
+    attempt = SignInAttempt("state-1", "nonce", "verifier", "browser-hash", NOW + 600)
+    store.remember_sign_in_attempt(attempt)
+    assert store.take_sign_in_attempt("state-1", NOW) == attempt
     assert store.take_sign_in_attempt("state-1", NOW) is None  # a replay
-    store.remember_sign_in_attempt(SignInAttempt("state-2", "nonce", "verifier", NOW + 600))
+    store.remember_sign_in_attempt(replace(attempt, state="state-2"))
     assert store.take_sign_in_attempt("state-2", NOW + 600) is None  # expired
     assert store.take_sign_in_attempt("never-started", NOW) is None
 
 
 def test_a_handover_code_is_taken_once_and_not_after_it_expired(store):
-    store.remember_handover("hash-1", Handover("agt-1", "https://idp.example/end", NOW + 120))
-    assert store.take_handover("hash-1", NOW) == Handover(
-        "agt-1", "https://idp.example/end", NOW + 120
-    )
+    handover = Handover("agt-1", "https://idp.example/end", "browser-hash", NOW + 120)
+    store.remember_handover("hash-1", handover)
+    assert store.take_handover("hash-1", NOW) == handover
     assert store.take_handover("hash-1", NOW) is None
-    store.remember_handover("hash-2", Handover("agt-1", None, NOW + 120))
+    store.remember_handover("hash-2", replace(handover, end_session_url=None))
     assert store.take_handover("hash-2", NOW + 121) is None
 
 
 def test_of_two_racing_takes_of_a_handover_exactly_one_gets_it(atomic_store):
-    atomic_store.remember_handover("raced", Handover("agt-1", None, NOW + 120))
+    handover = Handover("agt-1", None, "browser-hash", NOW + 120)
+    atomic_store.remember_handover("raced", handover)
     barrier = threading.Barrier(2)
     taken: list[Handover | None] = []
 
@@ -1016,7 +1017,7 @@ def test_of_two_racing_takes_of_a_handover_exactly_one_gets_it(atomic_store):
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(taken, key=lambda h: h is None) == [Handover("agt-1", None, NOW + 120), None]
+    assert sorted(taken, key=lambda h: h is None) == [handover, None]
 
 
 def test_of_two_sockets_racing_with_one_ticket_exactly_one_gets_it(atomic_store):
@@ -1037,14 +1038,162 @@ def test_of_two_sockets_racing_with_one_ticket_exactly_one_gets_it(atomic_store)
     assert sorted(taken, key=lambda t: t is None) == [ticket, None]
 
 
+def identity(subject: str = "ada", state: str = "linked", **fields) -> IdentityLink:
+    values = {
+        "identity_id": f"idn_{subject}",
+        "issuer": "https://idp.example",
+        "subject": subject,
+        "email": f"{subject}@uni.example",
+        "state": state,
+        "created_at": "2026-01-01T00:00:00.000Z",
+        "expires_at": NOW + 86400 if state == "requested" else None,
+    }
+    return IdentityLink(**{**values, **fields})
+
+
 def test_an_identity_of_the_provider_is_linked_to_one_agent(store):
     assert store.agent_of_identity("https://idp.example", "ada") is None
-    store.link_identity("https://idp.example", "ada", "agt-1")
+    store.link_identity("agt-1", identity("ada"))
     assert store.agent_of_identity("https://idp.example", "ada") == "agt-1"
+    assert store.identity_links("agt-1", NOW) == [identity("ada")]
+    store.link_identity("agt-1", identity("ada"))  # again: the same agent's, no change
     with pytest.raises(Taken):
-        store.link_identity("https://idp.example", "ada", "agt-2")
+        store.link_identity("agt-2", identity("ada"))
     assert store.agent_of_identity("https://idp.example", "ada") == "agt-1"
+    assert store.identity_links("agt-2", NOW) == []
     assert store.agent_of_identity("https://other.example", "ada") is None
+
+
+def test_a_link_request_waits_for_confirmation_and_expires(store):
+    request = identity("ada", "requested")
+    store.request_identity_link("agt-1", request, NOW)
+    assert store.identity_links("agt-1", NOW) == [request]
+    assert store.agent_of_identity("https://idp.example", "ada") is None  # not linked yet
+    assert store.identity_links("agt-1", NOW + 86400) == []
+    with pytest.raises(Changed):
+        store.confirm_identity_link("agt-1", "idn_ada", NOW + 86400)
+    linked = store.confirm_identity_link("agt-1", "idn_ada", NOW)
+    assert linked == identity("ada")
+    assert store.identity_links("agt-1", NOW + 86400) == [linked]
+    assert store.agent_of_identity("https://idp.example", "ada") == "agt-1"
+    with pytest.raises(Changed):  # confirmed already
+        store.confirm_identity_link("agt-1", "idn_ada", NOW)
+
+
+def test_a_new_request_leaves_a_link_linked_and_drops_expired_requests(store):
+    store.link_identity("agt-1", identity("ada"))
+    store.request_identity_link("agt-1", identity("ada", "requested"), NOW)
+    store.request_identity_link("agt-1", identity("bob", "requested", expires_at=NOW + 10), NOW)
+    store.request_identity_link("agt-1", identity("cy", "requested"), NOW + 20)
+    assert [link.subject for link in store.identity_links("agt-1", NOW)] == ["ada", "cy"]
+    assert store.identity_links("agt-1", NOW)[0].state == "linked"
+
+
+def test_confirming_an_identity_another_agent_holds_is_refused(store):
+    store.link_identity("agt-2", identity("ada"))
+    store.request_identity_link("agt-1", identity("ada", "requested"), NOW)
+    with pytest.raises(Taken):
+        store.confirm_identity_link("agt-1", "idn_ada", NOW)
+    assert store.agent_of_identity("https://idp.example", "ada") == "agt-2"
+    assert store.identity_links("agt-1", NOW)[0].state == "requested"
+
+
+def test_undoing_a_link_lets_go_of_the_identity(store):
+    store.link_identity("agt-1", identity("ada"))
+    store.request_identity_link("agt-1", identity("bob", "requested"), NOW)
+    store.unlink_identity("agt-1", "idn_ada")
+    store.unlink_identity("agt-1", "idn_bob")
+    assert store.identity_links("agt-1", NOW) == []
+    assert store.agent_of_identity("https://idp.example", "ada") is None
+    with pytest.raises(Changed):
+        store.unlink_identity("agt-1", "idn_ada")
+    store.link_identity("agt-2", identity("ada"))  # free for another account now
+    assert store.agent_of_identity("https://idp.example", "ada") == "agt-2"
+
+
+def test_a_waiting_registration_is_taken_over_by_an_identity(store):
+    registration = agent("pending", password_hash="the other one's", name="Someone")
+    store.create_agent(registration)
+    taken_over = store.take_over_registration(registration, "Ada Lovelace", identity("ada"))
+    stored = store.get_agent(registration.agent_id)
+    assert taken_over == stored
+    assert (stored.name, stored.password_hash, stored.state) == ("Ada Lovelace", "", "pending")
+    assert store.agent_of_identity("https://idp.example", "ada") == registration.agent_id
+    assert store.identity_links(registration.agent_id, NOW) == [identity("ada")]
+
+
+def test_a_registration_that_changed_meanwhile_is_not_taken_over(store):
+    registration = agent("pending", password_hash="the other one's")
+    store.create_agent(registration)
+    store.approve_agent(registration.agent_id, "agent", ())  # approved since it was read
+    with pytest.raises(Changed):
+        store.take_over_registration(registration, "Ada", identity("ada"))
+    assert store.get_agent(registration.agent_id).password_hash == "the other one's"
+    assert store.agent_of_identity("https://idp.example", "ada") is None
+    other = agent("pending")
+    store.create_agent(other)
+    store.link_identity("agt-elsewhere", identity("ada"))
+    with pytest.raises(Taken):
+        store.take_over_registration(other, "Ada", identity("ada"))
+    assert store.get_agent(other.agent_id) == other
+
+
+def test_of_a_take_over_and_an_approval_racing_the_password_never_stays_with_a_link(atomic_store):
+    registration = agent("pending", password_hash="the other one's")
+    atomic_store.create_agent(registration)
+    barrier = threading.Barrier(2)
+
+    def take_over() -> None:
+        barrier.wait()
+        with contextlib.suppress(Changed):
+            atomic_store.take_over_registration(registration, "Ada", identity("ada"))
+
+    def approve() -> None:
+        barrier.wait()
+        with contextlib.suppress(Changed):
+            atomic_store.approve_agent(registration.agent_id, "agent", ())
+
+    threads = [threading.Thread(target=take_over), threading.Thread(target=approve)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stored = atomic_store.get_agent(registration.agent_id)
+    linked = atomic_store.agent_of_identity("https://idp.example", "ada") is not None
+    assert stored.password_hash == ("" if linked else "the other one's")
+
+
+def test_of_a_confirmation_and_an_undo_racing_one_wins_whole(atomic_store):
+    atomic_store.request_identity_link("agt-1", identity("ada", "requested"), NOW)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def confirm() -> None:
+        barrier.wait()
+        try:
+            atomic_store.confirm_identity_link("agt-1", "idn_ada", NOW)
+            outcomes.append("confirmed")
+        except Changed:
+            outcomes.append("confirm lost")
+
+    def undo() -> None:
+        barrier.wait()
+        try:
+            atomic_store.unlink_identity("agt-1", "idn_ada")
+            outcomes.append("undone")
+        except Changed:
+            outcomes.append("undo lost")
+
+    threads = [threading.Thread(target=confirm), threading.Thread(target=undo)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    links = atomic_store.identity_links("agt-1", NOW)
+    held = atomic_store.agent_of_identity("https://idp.example", "ada")
+    # Either confirmed and then undone (nothing left), or undone first (confirm finds nothing),
+    # or confirmed after the undo's read and the undo lost: then it is wholly linked.
+    assert (links == [] and held is None) or (links == [identity("ada")] and held == "agt-1")
 
 
 # ---- team chat ---------------------------------------------------------------------------------

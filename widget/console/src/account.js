@@ -19,6 +19,7 @@ import {
 import { live } from "./live.js";
 import { cannedManager } from "./canned.js";
 import { accessSections } from "./account-access.js";
+import { identitiesSection } from "./sso.js";
 
 addStrings({
   de: {
@@ -191,7 +192,8 @@ export function renderAccount(main) {
       })
     ),
     // Outside the form too: the password and the sessions change at once, not with "Save".
-    ...accessSections(accountSection)
+    ...accessSections(accountSection),
+    identitiesSection(), // sso.js: where institutional sign-in is offered
   );
   if (refocusSave) {
     refocusSave = false;

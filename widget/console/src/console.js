@@ -97,10 +97,21 @@ async function boot() {
   }
   // ---- institutional sign-in: back from the provider (sso.js) ----
   const handover = takeHandover();
+  if (handover?.code && session.token) {
+    // A handover never replaces a session unasked (it may be someone else's, slipped in): a
+    // console still signed in stays so and leaves the code unused.
+    try {
+      enter(await api("GET", "/me"));
+      toast(t("ssoHandoverIgnored"), "error");
+      return;
+    } catch {
+      forgetToken();
+    }
+  }
   if (handover && handover.error === "account_pending") return showPending();
   if (handover?.code) {
     try {
-      const { token, agent } = await exchangeHandover(handover.code);
+      const { token, agent } = await exchangeHandover(handover);
       return signedIn(token, agent);
     } catch (failure) {
       return showSignIn(ssoFailureText(failure.code, failure.message), failure.code);
