@@ -193,7 +193,7 @@ export function renderAccount(main) {
     ),
     // Outside the form too: the password and the sessions change at once, not with "Save".
     ...accessSections(accountSection),
-    identitiesSection(), // sso.js: where institutional sign-in is offered
+    identitiesSection() // sso.js: where institutional sign-in is offered
   );
   if (refocusSave) {
     refocusSave = false;
