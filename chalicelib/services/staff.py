@@ -88,13 +88,11 @@ def push_to_online_members(
     sender: str | None = None,
 ) -> None:
     """Send to the live connections of the room's online members, the `sender`'s last (the
-    others wait for their post, the sender only for its echo); forget gone connections."""
+    others wait for their post, the sender only for its echo); forget gone connections.
+    Membership is read now, for every kind: a direct room's `direct_members` name the room
+    and outlive a leave."""
     online = [c for c in ctx.store.online_agent_connections(ctx.now()) if c.principal_id != skip]
-    agent_ids = {c.principal_id for c in online}
-    if room.kind == "direct":
-        members = agent_ids & set(room.direct_members)
-    else:
-        members = ctx.store.staff_members_among(room.room_id, agent_ids)
+    members = ctx.store.staff_members_among(room.room_id, {c.principal_id for c in online})
     receivers = [c for c in online if c.principal_id in members]
     receivers.sort(key=lambda connection: connection.principal_id == sender)
     events.deliver(ctx, {c.connection_id: c.connected_at for c in receivers}, payload)

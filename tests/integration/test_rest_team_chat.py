@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def create(api, agent, kind="channel", name="Library", members=()):
     reply = api.post(
@@ -165,3 +167,54 @@ def test_a_bad_frame_to_a_staff_room_gets_an_error_and_the_socket_stays(api):
     frame = {"action": "send", "room_id": "team_nope", "text": "x", "client_id": "c1"}
     api.ws_send(anna.connection_id, frame)
     assert api.pushed(anna, "error")[-1]["code"] == "room_not_found"
+
+
+def _room_of(api, kind, owner, members):
+    if kind == "direct":
+        reply = api.post("/direct", {"agent_ids": [m.agent_id for m in members]}, auth=owner.auth)
+        return reply.json["room_id"]
+    return create(api, owner, kind, f"Room {kind}", [m.agent_id for m in members])["room_id"]
+
+
+@pytest.mark.parametrize("kind", ["direct", "group", "channel"])
+def test_a_colleague_who_left_a_room_hears_none_of_its_messages_or_typing(api, kind):
+    anna, ben, carl = api.agent("Anna"), api.agent("Ben"), api.agent("Carl")
+    room_id = _room_of(api, kind, anna, [ben, carl])
+    assert api.post(f"/channels/{room_id}/leave", auth=carl.auth).status == 204
+
+    send(api, anna, room_id, "without Carl", "a1")
+    api.ws_send(anna.connection_id, {"action": "typing", "room_id": room_id, "typing": True})
+    edited = api.patch(f"/rooms/{room_id}/messages/1", {"text": "still without"}, auth=anna.auth)
+
+    assert edited.status == 200
+    assert [p["message"]["text"] for p in api.pushed(ben, "message")] == [
+        "without Carl",
+        "still without",
+    ]
+    assert len(api.pushed(ben, "typing")) == 1
+    assert api.pushed(carl, "message") == [] and api.pushed(carl, "typing") == []
+
+
+@pytest.mark.parametrize("kind", ["direct", "group"])
+def test_a_leave_that_lands_while_a_message_is_being_sent_stops_that_message_too(
+    api, monkeypatch, kind
+):
+    """The leave completes after the sender's message is stored and before it is pushed: the
+    push reads who is a member then, so the leaver's socket gets nothing."""
+    anna, ben, carl = api.agent("Anna"), api.agent("Ben"), api.agent("Carl")
+    room_id = _room_of(api, kind, anna, [ben, carl])
+    store = api.ctx.store
+    append = store.append_staff_message
+
+    def append_while_carl_leaves(room, draft):
+        appended = append(room, draft)
+        assert api.post(f"/channels/{room_id}/leave", auth=carl.auth).status == 204
+        return appended
+
+    monkeypatch.setattr(store, "append_staff_message", append_while_carl_leaves)
+    frame = {"action": "send", "room_id": room_id, "text": "x", "client_id": "a1"}
+    api.ws_send(anna.connection_id, frame)
+
+    assert [p["message"]["text"] for p in api.pushed(ben, "message")] == ["x"]
+    assert api.pushed(carl, "message") == []
+    assert ("removed", "left") in [(p["event"], p.get("reason")) for p in api.pushed(carl)]
