@@ -281,9 +281,8 @@ def change(
 
 def delete(ctx: Context, principal: Principal, room_id: str) -> None:
     room, _ = _load_managed(ctx, principal, room_id)
-    member_ids = [m.agent_id for m in ctx.store.staff_members(room.room_id)]
-    ctx.store.delete_staff_room(room.room_id)
-    tell(ctx, member_ids, "removed", room, reason="deleted")
+    last_members = ctx.store.delete_staff_room(room.room_id)
+    tell(ctx, last_members, "removed", room, reason="deleted")
 
 
 def join(ctx: Context, principal: Principal, room_id: str) -> dict:

@@ -438,8 +438,10 @@ class Store(ABC):
         when the room is gone."""
 
     @abstractmethod
-    def delete_staff_room(self, room_id: str) -> None:
-        """Remove the room, its name, its members and its messages (nothing when gone)."""
+    def delete_staff_room(self, room_id: str) -> list[str]:
+        """Remove the room, its name, its members and its messages; the agent ids of the
+        members it removed (none when gone). Once the room is gone nobody joins or leaves it,
+        so these are exactly its last members."""
 
     @abstractmethod
     def staff_member(self, room_id: str, agent_id: str) -> StaffMember | None: ...

@@ -1219,7 +1219,7 @@ class DynamoStore(Store):
             raise Changed(room_id)
         return changed
 
-    def delete_staff_room(self, room_id: str) -> None:
+    def delete_staff_room(self, room_id: str) -> list[str]:
         Item, Member, Message_, Key = (
             self.m.StaffRoomItem,
             self.m.StaffMemberItem,
@@ -1229,12 +1229,16 @@ class DynamoStore(Store):
         data = self._connection.delete_item(Item.Meta.table_name, room_id, return_values="ALL_OLD")
         attributes = data.get("Attributes")
         if not attributes:
-            return
+            return []
         room = self._staff_room(Item.from_raw_data(attributes))
         if room.name:
             Key(staff_name_key(room.name)).delete()
+        # Consistent: a leave just before the room went must not count as a member.
+        last = list(
+            Member.query(room_id, attributes_to_get=["room_id", "agent_id"], consistent_read=True)
+        )
         with Member.batch_write() as members:
-            for member in Member.query(room_id, attributes_to_get=["room_id", "agent_id"]):
+            for member in last:
                 members.delete(member)
         with Message_.batch_write() as messages, Key.batch_write() as keys:
             for message in Message_.query(
@@ -1242,6 +1246,7 @@ class DynamoStore(Store):
             ):
                 messages.delete(message)
                 keys.delete(Key(client_key(room_id, message.client_id)))
+        return sorted(member.agent_id for member in last)
 
     def staff_member(self, room_id: str, agent_id: str) -> StaffMember | None:
         item = self._get(self.m.StaffMemberItem, room_id, agent_id)

@@ -743,16 +743,18 @@ class MemoryStore(Store):
         return room
 
     @_locked
-    def delete_staff_room(self, room_id: str) -> None:
+    def delete_staff_room(self, room_id: str) -> list[str]:
         room = self._staff_rooms.pop(room_id, None)
         if room is None:
-            return
+            return []
         self._staff_names.pop(room.name.casefold(), None)
-        for key in [k for k in self._staff_members if k[0] == room_id]:
+        last = sorted(k for k in self._staff_members if k[0] == room_id)
+        for key in last:
             del self._staff_members[key]
         self._messages.pop(room_id, None)
         for key in [k for k in self._client_ids if k[0] == room_id]:
             del self._client_ids[key]
+        return [agent_id for _, agent_id in last]
 
     @_locked
     def staff_member(self, room_id: str, agent_id: str) -> StaffMember | None:

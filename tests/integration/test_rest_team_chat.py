@@ -218,3 +218,21 @@ def test_a_leave_that_lands_while_a_message_is_being_sent_stops_that_message_too
     assert [p["message"]["text"] for p in api.pushed(ben, "message")] == ["x"]
     assert api.pushed(carl, "message") == []
     assert ("removed", "left") in [(p["event"], p.get("reason")) for p in api.pushed(carl)]
+
+
+def test_a_colleague_who_leaves_while_the_room_is_deleted_hears_only_of_the_leave(api, monkeypatch):
+    anna, ben, carl = api.agent("Anna"), api.agent("Ben"), api.agent("Carl")
+    room_id = create(api, anna, "group", "Closing", [ben.agent_id, carl.agent_id])["room_id"]
+    store = api.ctx.store
+    delete = store.delete_staff_room
+
+    def carl_leaves_first(deleted_id):
+        assert api.post(f"/channels/{room_id}/leave", auth=carl.auth).status == 204
+        return delete(deleted_id)
+
+    monkeypatch.setattr(store, "delete_staff_room", carl_leaves_first)
+    assert api.delete(f"/channels/{room_id}", auth=anna.auth).status == 204
+
+    told = [(p["event"], p.get("reason")) for p in api.pushed(carl, "staff_room")]
+    assert told[-1] == ("removed", "left") and ("removed", "deleted") not in told
+    assert api.pushed(ben, "staff_room")[-1]["reason"] == "deleted"

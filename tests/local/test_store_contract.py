@@ -1029,13 +1029,17 @@ def test_only_the_author_changes_a_message_and_only_while_it_is_young(store):
     assert store.messages_after(channel.room_id, 0, 10, NOW) == [deleted]
 
 
-def test_deleting_a_staff_room_removes_its_members_messages_and_name(store):
+def test_deleting_a_staff_room_removes_its_members_messages_and_name_and_names_its_last_members(
+    store,
+):
     channel = staff_room(name="Gone")
-    store.create_staff_room(channel, [member(channel, "agt_1")])
+    store.create_staff_room(channel, [member(channel, a) for a in ("agt_1", "agt_2", "agt_3")])
     store.append_staff_message(channel, staff_draft("c1"))
 
-    store.delete_staff_room(channel.room_id)
-    store.delete_staff_room(channel.room_id)  # nothing left: nothing happens
+    store.remove_staff_member(channel.room_id, "agt_2")
+
+    assert store.delete_staff_room(channel.room_id) == ["agt_1", "agt_3"]
+    assert store.delete_staff_room(channel.room_id) == []  # nothing left: nothing happens
 
     assert store.get_staff_room(channel.room_id) is None
     assert store.staff_memberships("agt_1") == []
