@@ -176,7 +176,9 @@ def create_channel(
     topic: str | None,
     member_ids: Iterable[str],
 ) -> dict:
-    """A channel or group, its creator the owner; 409 `name_taken`."""
+    """A channel or group, its creator the owner; 409 `name_taken` for a channel's name taken
+    by another channel. Group names need not be unique: refusing one would tell of a group
+    the asker cannot see."""
     agent = require_agent(principal)
     others = _active_agents(ctx, set(member_ids) - {agent.id})
     if len(others) + 1 > FIRST_MEMBERS_MAX:
@@ -197,7 +199,7 @@ def create_channel(
     try:
         ctx.store.create_staff_room(room, members)
     except Taken as exc:
-        raise Conflict(f"name: a channel or group {name!r} exists", "name_taken") from exc
+        raise Conflict(f"name: a channel {name!r} exists", "name_taken") from exc
     created = ctx.store.get_staff_room(room.room_id) or room
     tell(ctx, others, "added", created)
     return staff_room_view(created, agent.id, members[0])
@@ -271,7 +273,7 @@ def change(
     try:
         changed = ctx.store.change_staff_room(room.room_id, name=name, topic=topic)
     except Taken as exc:
-        raise Conflict(f"name: a channel or group {name!r} exists", "name_taken") from exc
+        raise Conflict(f"name: a channel {name!r} exists", "name_taken") from exc
     except Changed as exc:
         raise NotFound(f"unknown room_id {room_id!r}", "room_not_found") from exc
     member_ids = [m.agent_id for m in ctx.store.staff_members(room.room_id)]

@@ -416,9 +416,10 @@ class Store(ABC):
 
     @abstractmethod
     def create_staff_room(self, room: StaffRoom, members: Iterable[StaffMember]) -> None:
-        """Store a room with its first members in one transaction (at most 50); `Taken` when a
-        channel or group of that name (case-insensitive) exists, or the room id does (a direct
-        room's id is made from its set of members)."""
+        """Store a room with its first members in one transaction (at most 50); `Taken` when
+        the room is a channel and a channel of that name (case-insensitive) exists, or the room
+        id does (a direct room's id is made from its set of members). Only channels claim
+        their names."""
 
     @abstractmethod
     def get_staff_room(self, room_id: str) -> StaffRoom | None: ...
@@ -434,8 +435,8 @@ class Store(ABC):
     def change_staff_room(
         self, room_id: str, *, name: str | None = None, topic: str | None = None
     ) -> StaffRoom:
-        """Rename (claiming the new name: `Taken`) or set the topic ("" clears it); `Changed`
-        when the room is gone."""
+        """Rename (a channel claims the new name: `Taken`) or set the topic ("" clears it);
+        `Changed` when the room is gone."""
 
     @abstractmethod
     def delete_staff_room(self, room_id: str) -> list[str]:

@@ -699,12 +699,13 @@ class MemoryStore(Store):
 
     @_locked
     def create_staff_room(self, room: StaffRoom, members: Iterable[StaffMember]) -> None:
+        claims = room.kind == "channel"
         name_key = room.name.casefold()
-        if room.room_id in self._staff_rooms or (name_key and name_key in self._staff_names):
+        if room.room_id in self._staff_rooms or (claims and name_key in self._staff_names):
             raise Taken(room.name or room.room_id)
         members = list(members)
         self._staff_rooms[room.room_id] = replace(room, members_count=len(members))
-        if name_key:
+        if claims:
             self._staff_names[name_key] = room.room_id
         self._messages[room.room_id] = {}
         for member in members:
@@ -730,7 +731,8 @@ class MemoryStore(Store):
         room = self._staff_rooms.get(room_id)
         if room is None:
             raise Changed(room_id)
-        if name is not None and name.casefold() != room.name.casefold():
+        renamed = name is not None and name.casefold() != room.name.casefold()
+        if room.kind == "channel" and renamed and name is not None:
             if name.casefold() in self._staff_names:
                 raise Taken(name)
             del self._staff_names[room.name.casefold()]
@@ -747,7 +749,8 @@ class MemoryStore(Store):
         room = self._staff_rooms.pop(room_id, None)
         if room is None:
             return []
-        self._staff_names.pop(room.name.casefold(), None)
+        if self._staff_names.get(room.name.casefold()) == room_id:
+            del self._staff_names[room.name.casefold()]
         last = sorted(k for k in self._staff_members if k[0] == room_id)
         for key in last:
             del self._staff_members[key]

@@ -34,8 +34,61 @@ def test_visitors_never_reach_team_chat(api):
 def test_a_channel_name_is_taken_once_case_insensitively(api):
     anna = api.agent("Anna")
     create(api, anna, name="Library")
-    reply = api.post("/channels", {"kind": "group", "name": "LIBRARY"}, auth=anna.auth)
+    reply = api.post("/channels", {"kind": "channel", "name": "LIBRARY"}, auth=anna.auth)
     assert (reply.status, reply.error["code"]) == (409, "name_taken")
+    assert reply.error["message"].startswith("name: ")
+
+
+def test_a_private_group_never_reveals_its_name_to_a_colleague_outside_it(api):
+    anna, ben, carl = api.agent("Anna"), api.agent("Ben"), api.agent("Carl")
+    groups = [create(api, anna, "group", n, [ben.agent_id]) for n in ("Betriebsrat", "Vorstand")]
+    other = create(api, carl, "channel", "Neuigkeiten")
+
+    channel = api.post("/channels", {"kind": "channel", "name": "BETRIEBSRAT"}, auth=carl.auth)
+    renamed = api.patch(f"/channels/{other['room_id']}", {"name": "vorstand"}, auth=carl.auth)
+    twin = api.post("/channels", {"kind": "group", "name": "Betriebsrat"}, auth=carl.auth)
+
+    assert (channel.status, renamed.status, twin.status) == (201, 200, 201)
+    names = {r["room_id"]: r["name"] for r in api.get("/me/rooms", auth=ben.auth).json["rooms"]}
+    assert names == {g["room_id"]: g["name"] for g in groups}
+
+
+def test_a_group_may_share_its_name_with_a_channel_or_a_group_and_keeps_none(api):
+    anna = api.agent("Anna")
+    channel = create(api, anna, "channel", "Team")
+    groups = [create(api, anna, "group", name) for name in ("team", "TEAM", "Intern")]
+    renamed = api.patch(f"/channels/{groups[2]['room_id']}", {"name": "Team"}, auth=anna.auth)
+    assert renamed.status == 200
+
+    for group in groups:  # deleting a group frees no channel's name
+        assert api.delete(f"/channels/{group['room_id']}", auth=anna.auth).status == 204
+    again = api.post("/channels", {"kind": "channel", "name": "team"}, auth=anna.auth)
+    assert (again.status, again.error["code"]) == (409, "name_taken")
+    assert api.delete(f"/channels/{channel['room_id']}", auth=anna.auth).status == 204
+    assert create(api, anna, "channel", "team")["name"] == "team"
+
+
+def test_a_group_stored_when_groups_still_claimed_names_gives_its_name_up(api):
+    """Groups created before 2026-12-07 hold a name claim; a channel of that name takes it over,
+    and renaming or deleting such a group never frees a channel's name."""
+    anna, carl = api.agent("Anna"), api.agent("Carl")
+    old = create(api, anna, "group", "Vorstand")
+    older = create(api, anna, "group", "Archiv")
+    keys = api.ctx.store.m.KeyItem
+    for room in (old, older):
+        keys(f"staffname#{room['name'].casefold()}", ref=room["room_id"]).save()
+
+    channel = api.post("/channels", {"kind": "channel", "name": "Vorstand"}, auth=carl.auth)
+    assert channel.status == 201
+    assert api.patch(f"/channels/{old['room_id']}", {"name": "Alt"}, auth=anna.auth).status == 200
+    assert api.delete(f"/channels/{old['room_id']}", auth=anna.auth).status == 204
+    taken = api.post("/channels", {"kind": "channel", "name": "vorstand"}, auth=carl.auth)
+    assert (taken.status, taken.error["code"]) == (409, "name_taken")
+
+    assert (
+        api.patch(f"/channels/{older['room_id']}", {"name": "Ablage"}, auth=anna.auth).status == 200
+    )
+    assert create(api, carl, "channel", "Archiv")["name"] == "Archiv"
 
 
 def test_bad_input_names_the_field(api):

@@ -903,6 +903,23 @@ def test_a_direct_room_keeps_its_members_names_and_exists_once(store):
     assert store.public_channels() == []
 
 
+def test_only_channels_claim_their_names_groups_share_them(store):
+    channel = staff_room(name="Team")
+    store.create_staff_room(channel, [])
+    group, twin = staff_room("group", name="TEAM"), staff_room("group", name="team")
+    store.create_staff_room(group, [])
+    store.create_staff_room(twin, [])
+    other = staff_room("group", name="Other")
+    store.create_staff_room(other, [])
+
+    assert store.change_staff_room(other.room_id, name="Team").name == "Team"
+    store.delete_staff_room(group.room_id)
+    with pytest.raises(Taken):
+        store.create_staff_room(staff_room(name="team"), [])
+    store.delete_staff_room(channel.room_id)
+    store.create_staff_room(staff_room(name="team"), [])
+
+
 def test_public_channels_are_listed_by_name_and_groups_are_not(store):
     for kind, name in (("channel", "beta"), ("group", "Gamma"), ("channel", "Alpha")):
         store.create_staff_room(staff_room(kind, name=name), [])
