@@ -498,7 +498,8 @@ class Store(ABC):
 
     @abstractmethod
     def online_agent_connections(self, now: float) -> list[Connection]:
-        """The live connections of every agent (one Query, growing with who is online)."""
+        """The live connections of every agent whose session still runs (one Query, growing
+        with who is online): the connection remembers when its session ends."""
 
     @abstractmethod
     def staff_retention_days(self) -> int | None:

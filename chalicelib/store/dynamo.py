@@ -92,6 +92,13 @@ def _alive(item: Any, now: float) -> Any:
     return None if expires_at is not None and expires_at <= now else item
 
 
+def _in_session(items: Iterable[Any], now: float) -> list[Connection]:
+    """The connections among these items that are live and whose session (agents) still runs:
+    an ended session's socket hears nothing, heartbeat or not."""
+    live = (_record(Connection, item) for item in items if _alive(item, now))
+    return [c for c in live if c.session_expires_at is None or c.session_expires_at > now]
+
+
 def _record[R](record_type: type[R], item: Model) -> R:
     names = {f.name for f in fields(cast(Any, record_type))}
     values: dict[str, Any] = {}
@@ -442,8 +449,7 @@ class DynamoStore(Store):
 
     def connections_of(self, principal_id: str, now: float) -> list[Connection]:
         found = self.m.ConnectionItem.principal_index.query(principal_id)
-        live = (_record(Connection, item) for item in found if _alive(item, now))
-        return [c for c in live if c.session_expires_at is None or c.session_expires_at > now]
+        return _in_session(found, now)
 
     def erase_connections_of(self, principal_id: str) -> None:
         for item in self.m.ConnectionItem.principal_index.query(principal_id):
@@ -1427,8 +1433,7 @@ class DynamoStore(Store):
         return _record(Message, item)
 
     def online_agent_connections(self, now: float) -> list[Connection]:
-        found = self.m.ConnectionItem.kind_index.query("agent")
-        return [_record(Connection, item) for item in found if _alive(item, now)]
+        return _in_session(self.m.ConnectionItem.kind_index.query("agent"), now)
 
     def staff_retention_days(self) -> int | None:
         item = self._get(self.m.KeyItem, STAFF_RETENTION_KEY)

@@ -857,7 +857,8 @@ class MemoryStore(Store):
     @_locked
     def online_agent_connections(self, now: float) -> list[Connection]:
         found = (_alive(c, now) for c in self._connections.values() if c.kind == "agent")
-        return sorted((c for c in found if c is not None), key=lambda c: c.connection_id)
+        live = (c for c in found if c is not None and _in_session(c, now))
+        return sorted(live, key=lambda c: c.connection_id)
 
     @_locked
     def staff_retention_days(self) -> int | None:

@@ -99,6 +99,27 @@ def test_an_expired_sessions_socket_hears_nothing_and_keeps_nothing_available(ap
     assert api.pushed(paula) == []
 
 
+def test_a_socket_whose_session_ran_out_hears_no_team_chat_even_before_its_next_heartbeat(api):
+    paula = api.agent("Paula")
+    api.clock.advance(api.ctx.settings.session_hours * 3600 - 30)
+    api.ws_send(paula.connection_id, {"action": "heartbeat"})
+    ben = api.agent("Ben")  # signed in later: his session runs on
+    channel = api.post(
+        "/channels", {"kind": "channel", "name": "Ops", "members": [paula.agent_id]}, auth=ben.auth
+    )
+    direct = api.post("/direct", {"agent_ids": [paula.agent_id]}, auth=ben.auth)
+    api.clock.advance(31)
+    api.pusher.clear()
+
+    for n, room_id in enumerate((channel.json["room_id"], direct.json["room_id"])):
+        frame = {"action": "send", "room_id": room_id, "text": "Noch da?", "client_id": f"b{n}"}
+        api.ws_send(ben.connection_id, frame)
+        api.ws_send(ben.connection_id, {"action": "typing", "room_id": room_id, "typing": True})
+
+    assert len(api.pushed(ben, "message")) == 2  # the echoes: the messages went out
+    assert api.pushed(paula) == []
+
+
 def test_an_expired_session_stops_counting_at_its_end_not_a_timeout_later(api):
     paula = api.agent("Paula", ("sales",))
     session_end = api.ctx.settings.session_hours * 3600

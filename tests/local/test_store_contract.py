@@ -1065,11 +1065,12 @@ def test_deleting_a_staff_room_removes_its_members_messages_and_name_and_names_i
     store.create_staff_room(staff_room(name="gone"), [])
 
 
-def test_online_agent_connections_are_the_live_agent_sockets_only(store):
-    live = Connection("con_a", "agent", "agt_1", NOW, NOW + 60)
+def test_online_agent_connections_are_the_live_agent_sockets_of_running_sessions_only(store):
+    live = Connection("con_a", "agent", "agt_1", NOW, NOW + 60, session_expires_at=NOW + 1)
     stale = Connection("con_b", "agent", "agt_2", NOW - 999, NOW - 1)
     visitor = Connection("con_v", "visitor", "vis_1", NOW, NOW + 60)
-    for connection in (live, stale, visitor):
+    ended = Connection("con_e", "agent", "agt_3", NOW, NOW + 60, session_expires_at=NOW)
+    for connection in (live, stale, visitor, ended):
         store.add_connection(connection)
 
     assert [c.connection_id for c in store.online_agent_connections(NOW)] == ["con_a"]
