@@ -1572,9 +1572,7 @@ def ws_connect(event: WebsocketEvent) -> Response:
             context(),
             event.connection_id,
             viewer_address(raw.get("headers"), identity.get("sourceIp")),
-            ticket=query.get("ticket"),
-            token=query.get("token"),
-            visitor_token=query.get("visitor_token"),
+            query.get("ticket"),
         )
     except DomainError as exc:
         return Response(body=exc.message, status_code=exc.status, headers=_retry_after(exc))

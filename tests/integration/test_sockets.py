@@ -4,6 +4,8 @@ expired hears nothing and keeps no department available."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from chalicelib.services.sockets import MAX_SOCKETS
@@ -51,27 +53,23 @@ def test_a_ticket_of_a_signed_out_agent_opens_nothing(api):
 
 def test_a_visitor_gets_at_most_ten_live_sockets(api):
     visitor = api.visitor(connect=False)
-    answers = [
-        api.ws_connect(f"ws-tab-{n}", {"visitor_token": visitor.token})
-        for n in range(MAX_SOCKETS + 3)
-    ]
+    answers = [api.ws_open(f"ws-tab-{n}", visitor) for n in range(MAX_SOCKETS + 3)]
 
     statuses = [a["statusCode"] for a in answers]
     assert statuses == [200] * MAX_SOCKETS + [429] * 3
     assert "Retry-After" in answers[-1]["headers"]
     api.ws_disconnect("ws-tab-0")
-    assert api.ws_connect("ws-tab-new", {"visitor_token": visitor.token})["statusCode"] == 200
+    assert api.ws_open("ws-tab-new", visitor)["statusCode"] == 200
 
 
 def test_an_agent_gets_ten_sockets_per_session_and_events_reach_only_those(api):
     paula = api.agent("Paula", online=False)
-    answers = [
-        api.ws_connect(f"ws-paula-{n}", {"token": paula.token}) for n in range(MAX_SOCKETS + 2)
-    ]
+    answers = [api.ws_open(f"ws-paula-{n}", paula) for n in range(MAX_SOCKETS + 2)]
     other_session = api.post("/auth/login", {"email": paula.email, "password": api.password})
 
     assert [a["statusCode"] for a in answers] == [200] * MAX_SOCKETS + [429] * 2
-    second = api.ws_connect("ws-paula-other", {"token": other_session.json["token"]})
+    other = replace(paula, token=other_session.json["token"])
+    second = api.ws_open("ws-paula-other", other)
     assert second["statusCode"] == 200
     api.agent("Sven", ("sales",))  # online, so that a chat can start
     api.ask(api.visitor(connect=False))

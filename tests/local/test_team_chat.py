@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.local.support import Socket, approved_agent, go_online, is_message
+from tests.local.support import approved_agent, go_online, is_message, open_socket
 
 
 def is_staff_room_event(event: str, room_id: str):
@@ -115,7 +115,7 @@ def test_a_visitor_socket_cannot_write_to_a_staff_room(stack):
         token=anna.token,
         expect=201,
     ).json()["room_id"]
-    visitor_ws = Socket(ws, f"visitor_token={direct_visitor['token']}")
+    visitor_ws = open_socket(api, ws, visitor=direct_visitor["token"])
     visitor_ws.send(action="send", room_id=room, text="Hallo?", client_id="v-1")
     refused = visitor_ws.wait_for(lambda e: e.get("type") == "error")
     assert refused["code"] == "agents_only"
