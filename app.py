@@ -1673,9 +1673,7 @@ def ws_connect(event: WebsocketEvent) -> Response:
             context(),
             event.connection_id,
             source_address(identity.get("sourceIp")),  # sockets come without CloudFront
-            ticket=query.get("ticket"),
-            token=query.get("token"),
-            visitor_token=query.get("visitor_token"),
+            query.get("ticket"),
         )
     except DomainError as exc:
         return Response(body=exc.message, status_code=exc.status, headers=_retry_after(exc))

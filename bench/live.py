@@ -341,9 +341,7 @@ class People:
         )
         agent = Agent(name, agent_id, login["token"], department_id)
         self.agents[name] = agent
-        agent.socket = await Socket.open(
-            self.ws_url, f"token={agent.token}", name, self._event, self.rest.sent
-        )
+        agent.socket = await self._socket(name, token=agent.token)
         await self.rest.call("PUT", "/me/availability", {"available": True}, token=agent.token)
         await self.rest.call("PUT", "/me/status", {"status": "online"}, token=agent.token)
         return agent
@@ -353,9 +351,17 @@ class People:
         return Visitor(name, created["visitor_id"], created["token"])
 
     async def connect_visitor(self, visitor: Visitor) -> None:
-        visitor.socket = await Socket.open(
-            self.ws_url, f"visitor_token={visitor.token}", visitor.name, self._event, self.rest.sent
+        visitor.socket = await self._socket(visitor.name, visitor=visitor.token)
+
+    async def _socket(
+        self, name: str, *, token: str | None = None, visitor: str | None = None
+    ) -> Socket:
+        """As the console and the widget open one: with a one-time ticket."""
+        ticket = await self.rest.call(
+            "POST", "/ws-ticket", token=token, visitor=visitor, expect=(201,)
         )
+        query = f"ticket={ticket['ticket']}"
+        return await Socket.open(self.ws_url, query, name, self._event, self.rest.sent)
 
     async def ask(self, visitor: Visitor, agent: Agent) -> str:
         """The widget's first step: the room with the first text (the socket comes after).

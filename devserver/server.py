@@ -104,8 +104,8 @@ class _DevStaticFiles(StaticFiles):
 
 
 class QueryStringRedactor(logging.Filter):
-    """Log lines name paths without their query strings: a socket URL's `?token=` (kept for old
-    clients) or `?ticket=` must never be written to a log."""
+    """Log lines name paths without their query strings: a socket URL's `?ticket=` (or a
+    refused `?token=` an old client still sends) must never be written to a log."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):

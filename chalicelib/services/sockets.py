@@ -1,40 +1,22 @@
 """Opening a socket (`$connect`): rate-limited per viewer address like the other anonymous
-calls, authenticated by a one-time ticket (or, for old clients, the token itself), and at most
-MAX_SOCKETS live sockets per visitor and per agent session."""
+calls, authenticated by a one-time ticket only (a token in the URL would end up in logs), and
+at most MAX_SOCKETS live sockets per visitor and per agent session."""
 
 from __future__ import annotations
 
 from chalicelib.errors import TooManyRequests, Unauthorized
 from chalicelib.services import presence, tickets, visitors
 from chalicelib.services.context import Context
-from chalicelib.services.principals import (
-    AgentPrincipal,
-    Principal,
-    authenticate_agent,
-    authenticate_visitor,
-    session_holds,
-)
+from chalicelib.services.principals import AgentPrincipal, Principal, session_holds
 
 MAX_SOCKETS = 10
 
 
-def open_socket(
-    ctx: Context,
-    connection_id: str,
-    address: str,
-    *,
-    ticket: str | None = None,
-    token: str | None = None,
-    visitor_token: str | None = None,
-) -> Principal:
+def open_socket(ctx: Context, connection_id: str, address: str, ticket: str | None) -> Principal:
+    """`ticket` from `?ticket=`; the older `?token=` and `?visitor_token=` are not read at all,
+    so a URL with one is refused as having no ticket."""
     visitors.check_rate(ctx, "connect", address)
-    principal: Principal
-    if ticket is not None:
-        principal = tickets.redeem(ctx, ticket)
-    elif token is not None:
-        principal = authenticate_agent(ctx, token)
-    else:
-        principal = authenticate_visitor(ctx, visitor_token)
+    principal = tickets.redeem(ctx, ticket)
     presence.connect(ctx, connection_id, principal)
     # Stored first, checked again after: a sign-out (or a password change, or disabling) that
     # ran meanwhile either finds this socket to close or is seen here.

@@ -88,13 +88,11 @@ def push_to_online_members(
     sender: str | None = None,
 ) -> None:
     """Send to the live connections of the room's online members, the `sender`'s last (the
-    others wait for their post, the sender only for its echo); forget gone connections."""
+    others wait for their post, the sender only for its echo); forget gone connections.
+    Membership is read now, for every kind: a direct room's `direct_members` name the room
+    and outlive a leave."""
     online = [c for c in ctx.store.online_agent_connections(ctx.now()) if c.principal_id != skip]
-    agent_ids = {c.principal_id for c in online}
-    if room.kind == "direct":
-        members = agent_ids & set(room.direct_members)
-    else:
-        members = ctx.store.staff_members_among(room.room_id, agent_ids)
+    members = ctx.store.staff_members_among(room.room_id, {c.principal_id for c in online})
     receivers = [c for c in online if c.principal_id in members]
     receivers.sort(key=lambda connection: connection.principal_id == sender)
     events.deliver(ctx, {c.connection_id: c.connected_at for c in receivers}, payload)
@@ -178,7 +176,9 @@ def create_channel(
     topic: str | None,
     member_ids: Iterable[str],
 ) -> dict:
-    """A channel or group, its creator the owner; 409 `name_taken`."""
+    """A channel or group, its creator the owner; 409 `name_taken` for a channel's name taken
+    by another channel. Group names need not be unique: refusing one would tell of a group
+    the asker cannot see."""
     agent = require_agent(principal)
     others = _active_agents(ctx, set(member_ids) - {agent.id})
     if len(others) + 1 > FIRST_MEMBERS_MAX:
@@ -199,7 +199,7 @@ def create_channel(
     try:
         ctx.store.create_staff_room(room, members)
     except Taken as exc:
-        raise Conflict(f"name: a channel or group {name!r} exists", "name_taken") from exc
+        raise Conflict(f"name: a channel {name!r} exists", "name_taken") from exc
     created = ctx.store.get_staff_room(room.room_id) or room
     tell(ctx, others, "added", created)
     return staff_room_view(created, agent.id, members[0])
@@ -273,7 +273,7 @@ def change(
     try:
         changed = ctx.store.change_staff_room(room.room_id, name=name, topic=topic)
     except Taken as exc:
-        raise Conflict(f"name: a channel or group {name!r} exists", "name_taken") from exc
+        raise Conflict(f"name: a channel {name!r} exists", "name_taken") from exc
     except Changed as exc:
         raise NotFound(f"unknown room_id {room_id!r}", "room_not_found") from exc
     member_ids = [m.agent_id for m in ctx.store.staff_members(room.room_id)]
@@ -283,9 +283,8 @@ def change(
 
 def delete(ctx: Context, principal: Principal, room_id: str) -> None:
     room, _ = _load_managed(ctx, principal, room_id)
-    member_ids = [m.agent_id for m in ctx.store.staff_members(room.room_id)]
-    ctx.store.delete_staff_room(room.room_id)
-    tell(ctx, member_ids, "removed", room, reason="deleted")
+    last_members = ctx.store.delete_staff_room(room.room_id)
+    tell(ctx, last_members, "removed", room, reason="deleted")
 
 
 def join(ctx: Context, principal: Principal, room_id: str) -> dict:

@@ -32,10 +32,14 @@ def issue(ctx: Context, principal: Principal) -> str:
     return ticket
 
 
-def redeem(ctx: Context, ticket: str) -> Principal:
+def redeem(ctx: Context, ticket: str | None) -> Principal:
     """Who the ticket was issued to, checked again now; the ticket is gone afterwards."""
+    if ticket is None:
+        raise Unauthorized(
+            "ticket: open the socket with ?ticket= from POST /ws-ticket", "invalid_ticket"
+        )
     refused = Unauthorized("the ticket is unknown, used or expired", "invalid_ticket")
-    if not _TICKET.fullmatch(ticket or ""):
+    if not _TICKET.fullmatch(ticket):
         raise refused
     now = ctx.now()
     holder = ctx.store.take_socket_ticket(hash_secret(ticket), now)

@@ -485,9 +485,10 @@ class Store(ABC):
 
     @abstractmethod
     def create_staff_room(self, room: StaffRoom, members: Iterable[StaffMember]) -> None:
-        """Store a room with its first members in one transaction (at most 50); `Taken` when a
-        channel or group of that name (case-insensitive) exists, or the room id does (a direct
-        room's id is made from its set of members)."""
+        """Store a room with its first members in one transaction (at most 50); `Taken` when
+        the room is a channel and a channel of that name (case-insensitive) exists, or the room
+        id does (a direct room's id is made from its set of members). Only channels claim
+        their names."""
 
     @abstractmethod
     def get_staff_room(self, room_id: str) -> StaffRoom | None: ...
@@ -503,12 +504,14 @@ class Store(ABC):
     def change_staff_room(
         self, room_id: str, *, name: str | None = None, topic: str | None = None
     ) -> StaffRoom:
-        """Rename (claiming the new name: `Taken`) or set the topic ("" clears it); `Changed`
-        when the room is gone."""
+        """Rename (a channel claims the new name: `Taken`) or set the topic ("" clears it);
+        `Changed` when the room is gone."""
 
     @abstractmethod
-    def delete_staff_room(self, room_id: str) -> None:
-        """Remove the room, its name, its members and its messages (nothing when gone)."""
+    def delete_staff_room(self, room_id: str) -> list[str]:
+        """Remove the room, its name, its members and its messages; the agent ids of the
+        members it removed (none when gone). Once the room is gone nobody joins or leaves it,
+        so these are exactly its last members."""
 
     @abstractmethod
     def staff_member(self, room_id: str, agent_id: str) -> StaffMember | None: ...
@@ -564,7 +567,8 @@ class Store(ABC):
 
     @abstractmethod
     def online_agent_connections(self, now: float) -> list[Connection]:
-        """The live connections of every agent (one Query, growing with who is online)."""
+        """The live connections of every agent whose session still runs (one Query, growing
+        with who is online): the connection remembers when its session ends."""
 
     @abstractmethod
     def staff_retention_days(self) -> int | None:

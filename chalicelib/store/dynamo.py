@@ -94,6 +94,13 @@ def _alive(item: Any, now: float) -> Any:
     return None if expires_at is not None and expires_at <= now else item
 
 
+def _in_session(items: Iterable[Any], now: float) -> list[Connection]:
+    """The connections among these items that are live and whose session (agents) still runs:
+    an ended session's socket hears nothing, heartbeat or not."""
+    live = (_record(Connection, item) for item in items if _alive(item, now))
+    return [c for c in live if c.session_expires_at is None or c.session_expires_at > now]
+
+
 def _record[R](record_type: type[R], item: Model) -> R:
     names = {f.name for f in fields(cast(Any, record_type))}
     values: dict[str, Any] = {}
@@ -570,8 +577,7 @@ class DynamoStore(Store):
 
     def connections_of(self, principal_id: str, now: float) -> list[Connection]:
         found = self.m.ConnectionItem.principal_index.query(principal_id)
-        live = (_record(Connection, item) for item in found if _alive(item, now))
-        return [c for c in live if c.session_expires_at is None or c.session_expires_at > now]
+        return _in_session(found, now)
 
     def erase_connections_of(self, principal_id: str) -> None:
         for item in self.m.ConnectionItem.principal_index.query(principal_id):
@@ -1421,18 +1427,43 @@ class DynamoStore(Store):
         Item, Key = self.m.StaffRoomItem, self.m.KeyItem
         members = list(members)
         room = replace(room, members_count=len(members))
-        try:
-            with _conditional(), TransactWrite(connection=self._connection) as transaction:
-                transaction.save(
-                    self._staff_room_item(room), condition=Item.room_id.does_not_exist()
-                )
-                if room.name:
-                    claim = Key(staff_name_key(room.name), ref=room.room_id)
-                    transaction.save(claim, condition=Key.key.does_not_exist())
-                for member in members:
-                    transaction.save(self.m.StaffMemberItem(**_values(member)))
-        except _Condition as exc:
-            raise Taken(room.name or room.room_id) from exc
+        claims = room.kind == "channel"
+        for attempt in range(2):
+            try:
+                with _conditional(), TransactWrite(connection=self._connection) as transaction:
+                    transaction.save(
+                        self._staff_room_item(room), condition=Item.room_id.does_not_exist()
+                    )
+                    if claims:
+                        claim = Key(staff_name_key(room.name), ref=room.room_id)
+                        transaction.save(claim, condition=Key.key.does_not_exist())
+                    for member in members:
+                        transaction.save(self.m.StaffMemberItem(**_values(member)))
+            except _Condition as exc:
+                if claims and attempt == 0 and self._free_stale_name_claim(room.name):
+                    continue
+                raise Taken(room.name or room.room_id) from exc
+            return
+
+    def _free_stale_name_claim(self, name: str) -> bool:
+        """Remove the name's claim unless a channel of that name holds it: groups claimed
+        their names until 2026-12-07. True when the name may be free now."""
+        Key = self.m.KeyItem
+        claim = self._get(Key, staff_name_key(name))
+        if claim is None:
+            return True
+        holder = self.get_staff_room(claim.ref or "")
+        if holder is not None and holder.kind == "channel":
+            return False  # a channel's claim moves with its renames: it is always its name
+        with contextlib.suppress(_Condition), _conditional():
+            claim.delete(condition=Key.ref == claim.ref)
+        return True
+
+    def _drop_name_claim(self, name: str, room_id: str) -> None:
+        """Remove the name's claim if this room holds it (a group's may be held by a channel)."""
+        Key = self.m.KeyItem
+        with contextlib.suppress(_Condition), _conditional():
+            Key(staff_name_key(name)).delete(condition=Key.ref == room_id)
 
     def get_staff_room(self, room_id: str) -> StaffRoom | None:
         item = self._get(self.m.StaffRoomItem, room_id)
@@ -1461,24 +1492,35 @@ class DynamoStore(Store):
             actions += [Item.name.set(new_name), Item.name_key.set(new_name.casefold())]
         if not actions:
             return room
-        try:
-            with _conditional(), TransactWrite(connection=self._connection) as transaction:
-                # Conditioned on the name read: a rename racing another frees the right claim.
-                transaction.update(Item(room_id), actions, condition=Item.name == room.name)
-                if new_name is not None and new_name.casefold() != room.name.casefold():
-                    claim = Key(staff_name_key(new_name), ref=room_id)
-                    transaction.save(claim, condition=Key.key.does_not_exist())
-                    transaction.delete(Key(staff_name_key(room.name)))
-        except _Condition as exc:
-            if self.get_staff_room(room_id) is None:
-                raise Changed(room_id) from exc
-            raise Taken(name or room_id) from exc
+        reclaims = (
+            room.kind == "channel"
+            and new_name is not None
+            and new_name.casefold() != room.name.casefold()
+        )
+        for attempt in range(2):
+            try:
+                with _conditional(), TransactWrite(connection=self._connection) as transaction:
+                    # Conditioned on the name read: a rename racing another frees the right claim.
+                    transaction.update(Item(room_id), actions, condition=Item.name == room.name)
+                    if reclaims and new_name is not None:
+                        claim = Key(staff_name_key(new_name), ref=room_id)
+                        transaction.save(claim, condition=Key.key.does_not_exist())
+                        transaction.delete(Key(staff_name_key(room.name)))
+            except _Condition as exc:
+                if self.get_staff_room(room_id) is None:
+                    raise Changed(room_id) from exc
+                if reclaims and attempt == 0 and self._free_stale_name_claim(name or ""):
+                    continue
+                raise Taken(name or room_id) from exc
+            break
+        if room.kind != "channel" and new_name is not None:
+            self._drop_name_claim(room.name, room_id)
         changed = self.get_staff_room(room_id)
         if changed is None:
             raise Changed(room_id)
         return changed
 
-    def delete_staff_room(self, room_id: str) -> None:
+    def delete_staff_room(self, room_id: str) -> list[str]:
         Item, Member, Message_, Key = (
             self.m.StaffRoomItem,
             self.m.StaffMemberItem,
@@ -1488,12 +1530,16 @@ class DynamoStore(Store):
         data = self._connection.delete_item(Item.Meta.table_name, room_id, return_values="ALL_OLD")
         attributes = data.get("Attributes")
         if not attributes:
-            return
+            return []
         room = self._staff_room(Item.from_raw_data(attributes))
         if room.name:
-            Key(staff_name_key(room.name)).delete()
+            self._drop_name_claim(room.name, room_id)
+        # Consistent: a leave just before the room went must not count as a member.
+        last = list(
+            Member.query(room_id, attributes_to_get=["room_id", "agent_id"], consistent_read=True)
+        )
         with Member.batch_write() as members:
-            for member in Member.query(room_id, attributes_to_get=["room_id", "agent_id"]):
+            for member in last:
                 members.delete(member)
         with Message_.batch_write() as messages, Key.batch_write() as keys:
             for message in Message_.query(
@@ -1501,6 +1547,7 @@ class DynamoStore(Store):
             ):
                 messages.delete(message)
                 keys.delete(Key(client_key(room_id, message.client_id)))
+        return sorted(member.agent_id for member in last)
 
     def staff_member(self, room_id: str, agent_id: str) -> StaffMember | None:
         item = self._get(self.m.StaffMemberItem, room_id, agent_id)
@@ -1645,8 +1692,7 @@ class DynamoStore(Store):
         return _record(Message, item)
 
     def online_agent_connections(self, now: float) -> list[Connection]:
-        found = self.m.ConnectionItem.kind_index.query("agent")
-        return [_record(Connection, item) for item in found if _alive(item, now)]
+        return _in_session(self.m.ConnectionItem.kind_index.query("agent"), now)
 
     def staff_retention_days(self) -> int | None:
         item = self._get(self.m.KeyItem, STAFF_RETENTION_KEY)

@@ -816,12 +816,13 @@ class MemoryStore(Store):
 
     @_locked
     def create_staff_room(self, room: StaffRoom, members: Iterable[StaffMember]) -> None:
+        claims = room.kind == "channel"
         name_key = room.name.casefold()
-        if room.room_id in self._staff_rooms or (name_key and name_key in self._staff_names):
+        if room.room_id in self._staff_rooms or (claims and name_key in self._staff_names):
             raise Taken(room.name or room.room_id)
         members = list(members)
         self._staff_rooms[room.room_id] = replace(room, members_count=len(members))
-        if name_key:
+        if claims:
             self._staff_names[name_key] = room.room_id
         self._messages[room.room_id] = {}
         for member in members:
@@ -847,7 +848,8 @@ class MemoryStore(Store):
         room = self._staff_rooms.get(room_id)
         if room is None:
             raise Changed(room_id)
-        if name is not None and name.casefold() != room.name.casefold():
+        renamed = name is not None and name.casefold() != room.name.casefold()
+        if room.kind == "channel" and renamed and name is not None:
             if name.casefold() in self._staff_names:
                 raise Taken(name)
             del self._staff_names[room.name.casefold()]
@@ -860,16 +862,19 @@ class MemoryStore(Store):
         return room
 
     @_locked
-    def delete_staff_room(self, room_id: str) -> None:
+    def delete_staff_room(self, room_id: str) -> list[str]:
         room = self._staff_rooms.pop(room_id, None)
         if room is None:
-            return
-        self._staff_names.pop(room.name.casefold(), None)
-        for key in [k for k in self._staff_members if k[0] == room_id]:
+            return []
+        if self._staff_names.get(room.name.casefold()) == room_id:
+            del self._staff_names[room.name.casefold()]
+        last = sorted(k for k in self._staff_members if k[0] == room_id)
+        for key in last:
             del self._staff_members[key]
         self._messages.pop(room_id, None)
         for key in [k for k in self._client_ids if k[0] == room_id]:
             del self._client_ids[key]
+        return [agent_id for _, agent_id in last]
 
     @_locked
     def staff_member(self, room_id: str, agent_id: str) -> StaffMember | None:
@@ -969,7 +974,8 @@ class MemoryStore(Store):
     @_locked
     def online_agent_connections(self, now: float) -> list[Connection]:
         found = (_alive(c, now) for c in self._connections.values() if c.kind == "agent")
-        return sorted((c for c in found if c is not None), key=lambda c: c.connection_id)
+        live = (c for c in found if c is not None and _in_session(c, now))
+        return sorted(live, key=lambda c: c.connection_id)
 
     @_locked
     def staff_retention_days(self) -> int | None:

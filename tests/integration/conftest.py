@@ -185,6 +185,16 @@ class Api:
     def ws_connect(self, connection_id: str, query: dict | None) -> dict:
         return self.app.ws_connect(ws_event("$connect", connection_id, query=query), None)
 
+    def ws_ticket(self, handle) -> str:
+        """A one-time socket ticket of this agent or visitor (`POST /ws-ticket`)."""
+        reply = self.post("/ws-ticket", auth=handle.auth)
+        assert reply.status == 201, reply.body
+        return reply.json["ticket"]
+
+    def ws_open(self, connection_id: str, handle) -> dict:
+        """Open a socket as the widget and the console do: with a fresh ticket."""
+        return self.ws_connect(connection_id, {"ticket": self.ws_ticket(handle)})
+
     def ws_send(self, connection_id: str, frame) -> dict:
         body = frame if isinstance(frame, str) else json.dumps(frame)
         return self.app.ws_message(ws_event("$default", connection_id, body=body), None)
@@ -263,7 +273,7 @@ class Api:
         handle = AgentHandle(agent_id, email, name, login.json["token"])
         if online:
             handle.connection_id = f"ws-{name.lower()}-{next(self._numbers)}"
-            answer = self.ws_connect(handle.connection_id, {"token": handle.token})
+            answer = self.ws_open(handle.connection_id, handle)
             assert answer["statusCode"] == 200
         return handle
 
@@ -273,7 +283,7 @@ class Api:
         handle = VisitorHandle(reply.json["visitor_id"], reply.json["name"], reply.json["token"])
         if connect:
             handle.connection_id = f"ws-{handle.visitor_id}"
-            answer = self.ws_connect(handle.connection_id, {"visitor_token": handle.token})
+            answer = self.ws_open(handle.connection_id, handle)
             assert answer["statusCode"] == 200
         return handle
 

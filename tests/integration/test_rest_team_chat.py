@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def create(api, agent, kind="channel", name="Library", members=()):
     reply = api.post(
@@ -32,8 +34,61 @@ def test_visitors_never_reach_team_chat(api):
 def test_a_channel_name_is_taken_once_case_insensitively(api):
     anna = api.agent("Anna")
     create(api, anna, name="Library")
-    reply = api.post("/channels", {"kind": "group", "name": "LIBRARY"}, auth=anna.auth)
+    reply = api.post("/channels", {"kind": "channel", "name": "LIBRARY"}, auth=anna.auth)
     assert (reply.status, reply.error["code"]) == (409, "name_taken")
+    assert reply.error["message"].startswith("name: ")
+
+
+def test_a_private_group_never_reveals_its_name_to_a_colleague_outside_it(api):
+    anna, ben, carl = api.agent("Anna"), api.agent("Ben"), api.agent("Carl")
+    groups = [create(api, anna, "group", n, [ben.agent_id]) for n in ("Betriebsrat", "Vorstand")]
+    other = create(api, carl, "channel", "Neuigkeiten")
+
+    channel = api.post("/channels", {"kind": "channel", "name": "BETRIEBSRAT"}, auth=carl.auth)
+    renamed = api.patch(f"/channels/{other['room_id']}", {"name": "vorstand"}, auth=carl.auth)
+    twin = api.post("/channels", {"kind": "group", "name": "Betriebsrat"}, auth=carl.auth)
+
+    assert (channel.status, renamed.status, twin.status) == (201, 200, 201)
+    names = {r["room_id"]: r["name"] for r in api.get("/me/rooms", auth=ben.auth).json["rooms"]}
+    assert names == {g["room_id"]: g["name"] for g in groups}
+
+
+def test_a_group_may_share_its_name_with_a_channel_or_a_group_and_keeps_none(api):
+    anna = api.agent("Anna")
+    channel = create(api, anna, "channel", "Team")
+    groups = [create(api, anna, "group", name) for name in ("team", "TEAM", "Intern")]
+    renamed = api.patch(f"/channels/{groups[2]['room_id']}", {"name": "Team"}, auth=anna.auth)
+    assert renamed.status == 200
+
+    for group in groups:  # deleting a group frees no channel's name
+        assert api.delete(f"/channels/{group['room_id']}", auth=anna.auth).status == 204
+    again = api.post("/channels", {"kind": "channel", "name": "team"}, auth=anna.auth)
+    assert (again.status, again.error["code"]) == (409, "name_taken")
+    assert api.delete(f"/channels/{channel['room_id']}", auth=anna.auth).status == 204
+    assert create(api, anna, "channel", "team")["name"] == "team"
+
+
+def test_a_group_stored_when_groups_still_claimed_names_gives_its_name_up(api):
+    """Groups created before 2026-12-07 hold a name claim; a channel of that name takes it over,
+    and renaming or deleting such a group never frees a channel's name."""
+    anna, carl = api.agent("Anna"), api.agent("Carl")
+    old = create(api, anna, "group", "Vorstand")
+    older = create(api, anna, "group", "Archiv")
+    keys = api.ctx.store.m.KeyItem
+    for room in (old, older):
+        keys(f"staffname#{room['name'].casefold()}", ref=room["room_id"]).save()
+
+    channel = api.post("/channels", {"kind": "channel", "name": "Vorstand"}, auth=carl.auth)
+    assert channel.status == 201
+    assert api.patch(f"/channels/{old['room_id']}", {"name": "Alt"}, auth=anna.auth).status == 200
+    assert api.delete(f"/channels/{old['room_id']}", auth=anna.auth).status == 204
+    taken = api.post("/channels", {"kind": "channel", "name": "vorstand"}, auth=carl.auth)
+    assert (taken.status, taken.error["code"]) == (409, "name_taken")
+
+    assert (
+        api.patch(f"/channels/{older['room_id']}", {"name": "Ablage"}, auth=anna.auth).status == 200
+    )
+    assert create(api, carl, "channel", "Archiv")["name"] == "Archiv"
 
 
 def test_bad_input_names_the_field(api):
@@ -165,3 +220,72 @@ def test_a_bad_frame_to_a_staff_room_gets_an_error_and_the_socket_stays(api):
     frame = {"action": "send", "room_id": "team_nope", "text": "x", "client_id": "c1"}
     api.ws_send(anna.connection_id, frame)
     assert api.pushed(anna, "error")[-1]["code"] == "room_not_found"
+
+
+def _room_of(api, kind, owner, members):
+    if kind == "direct":
+        reply = api.post("/direct", {"agent_ids": [m.agent_id for m in members]}, auth=owner.auth)
+        return reply.json["room_id"]
+    return create(api, owner, kind, f"Room {kind}", [m.agent_id for m in members])["room_id"]
+
+
+@pytest.mark.parametrize("kind", ["direct", "group", "channel"])
+def test_a_colleague_who_left_a_room_hears_none_of_its_messages_or_typing(api, kind):
+    anna, ben, carl = api.agent("Anna"), api.agent("Ben"), api.agent("Carl")
+    room_id = _room_of(api, kind, anna, [ben, carl])
+    assert api.post(f"/channels/{room_id}/leave", auth=carl.auth).status == 204
+
+    send(api, anna, room_id, "without Carl", "a1")
+    api.ws_send(anna.connection_id, {"action": "typing", "room_id": room_id, "typing": True})
+    edited = api.patch(f"/rooms/{room_id}/messages/1", {"text": "still without"}, auth=anna.auth)
+
+    assert edited.status == 200
+    assert [p["message"]["text"] for p in api.pushed(ben, "message")] == [
+        "without Carl",
+        "still without",
+    ]
+    assert len(api.pushed(ben, "typing")) == 1
+    assert api.pushed(carl, "message") == [] and api.pushed(carl, "typing") == []
+
+
+@pytest.mark.parametrize("kind", ["direct", "group"])
+def test_a_leave_that_lands_while_a_message_is_being_sent_stops_that_message_too(
+    api, monkeypatch, kind
+):
+    """The leave completes after the sender's message is stored and before it is pushed: the
+    push reads who is a member then, so the leaver's socket gets nothing."""
+    anna, ben, carl = api.agent("Anna"), api.agent("Ben"), api.agent("Carl")
+    room_id = _room_of(api, kind, anna, [ben, carl])
+    store = api.ctx.store
+    append = store.append_staff_message
+
+    def append_while_carl_leaves(room, draft):
+        appended = append(room, draft)
+        assert api.post(f"/channels/{room_id}/leave", auth=carl.auth).status == 204
+        return appended
+
+    monkeypatch.setattr(store, "append_staff_message", append_while_carl_leaves)
+    frame = {"action": "send", "room_id": room_id, "text": "x", "client_id": "a1"}
+    api.ws_send(anna.connection_id, frame)
+
+    assert [p["message"]["text"] for p in api.pushed(ben, "message")] == ["x"]
+    assert api.pushed(carl, "message") == []
+    assert ("removed", "left") in [(p["event"], p.get("reason")) for p in api.pushed(carl)]
+
+
+def test_a_colleague_who_leaves_while_the_room_is_deleted_hears_only_of_the_leave(api, monkeypatch):
+    anna, ben, carl = api.agent("Anna"), api.agent("Ben"), api.agent("Carl")
+    room_id = create(api, anna, "group", "Closing", [ben.agent_id, carl.agent_id])["room_id"]
+    store = api.ctx.store
+    delete = store.delete_staff_room
+
+    def carl_leaves_first(deleted_id):
+        assert api.post(f"/channels/{room_id}/leave", auth=carl.auth).status == 204
+        return delete(deleted_id)
+
+    monkeypatch.setattr(store, "delete_staff_room", carl_leaves_first)
+    assert api.delete(f"/channels/{room_id}", auth=anna.auth).status == 204
+
+    told = [(p["event"], p.get("reason")) for p in api.pushed(carl, "staff_room")]
+    assert told[-1] == ("removed", "left") and ("removed", "deleted") not in told
+    assert api.pushed(ben, "staff_room")[-1]["reason"] == "deleted"

@@ -4,6 +4,8 @@ expired hears nothing and keeps no department available."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from chalicelib.services.sockets import MAX_SOCKETS
@@ -51,27 +53,23 @@ def test_a_ticket_of_a_signed_out_agent_opens_nothing(api):
 
 def test_a_visitor_gets_at_most_ten_live_sockets(api):
     visitor = api.visitor(connect=False)
-    answers = [
-        api.ws_connect(f"ws-tab-{n}", {"visitor_token": visitor.token})
-        for n in range(MAX_SOCKETS + 3)
-    ]
+    answers = [api.ws_open(f"ws-tab-{n}", visitor) for n in range(MAX_SOCKETS + 3)]
 
     statuses = [a["statusCode"] for a in answers]
     assert statuses == [200] * MAX_SOCKETS + [429] * 3
     assert "Retry-After" in answers[-1]["headers"]
     api.ws_disconnect("ws-tab-0")
-    assert api.ws_connect("ws-tab-new", {"visitor_token": visitor.token})["statusCode"] == 200
+    assert api.ws_open("ws-tab-new", visitor)["statusCode"] == 200
 
 
 def test_an_agent_gets_ten_sockets_per_session_and_events_reach_only_those(api):
     paula = api.agent("Paula", online=False)
-    answers = [
-        api.ws_connect(f"ws-paula-{n}", {"token": paula.token}) for n in range(MAX_SOCKETS + 2)
-    ]
+    answers = [api.ws_open(f"ws-paula-{n}", paula) for n in range(MAX_SOCKETS + 2)]
     other_session = api.post("/auth/login", {"email": paula.email, "password": api.password})
 
     assert [a["statusCode"] for a in answers] == [200] * MAX_SOCKETS + [429] * 2
-    second = api.ws_connect("ws-paula-other", {"token": other_session.json["token"]})
+    other = replace(paula, token=other_session.json["token"])
+    second = api.ws_open("ws-paula-other", other)
     assert second["statusCode"] == 200
     api.agent("Sven", ("sales",))  # online, so that a chat can start
     api.ask(api.visitor(connect=False))
@@ -96,6 +94,27 @@ def test_an_expired_sessions_socket_hears_nothing_and_keeps_nothing_available(ap
     assert availability.json["available"] is False
     assert (start.status, start.error["code"]) == (409, "department_unavailable")
     assert paula.connection_id in api.pusher.disconnected
+    assert api.pushed(paula) == []
+
+
+def test_a_socket_whose_session_ran_out_hears_no_team_chat_even_before_its_next_heartbeat(api):
+    paula = api.agent("Paula")
+    api.clock.advance(api.ctx.settings.session_hours * 3600 - 30)
+    api.ws_send(paula.connection_id, {"action": "heartbeat"})
+    ben = api.agent("Ben")  # signed in later: his session runs on
+    channel = api.post(
+        "/channels", {"kind": "channel", "name": "Ops", "members": [paula.agent_id]}, auth=ben.auth
+    )
+    direct = api.post("/direct", {"agent_ids": [paula.agent_id]}, auth=ben.auth)
+    api.clock.advance(31)
+    api.pusher.clear()
+
+    for n, room_id in enumerate((channel.json["room_id"], direct.json["room_id"])):
+        frame = {"action": "send", "room_id": room_id, "text": "Noch da?", "client_id": f"b{n}"}
+        api.ws_send(ben.connection_id, frame)
+        api.ws_send(ben.connection_id, {"action": "typing", "room_id": room_id, "typing": True})
+
+    assert len(api.pushed(ben, "message")) == 2  # the echoes: the messages went out
     assert api.pushed(paula) == []
 
 

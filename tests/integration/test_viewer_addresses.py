@@ -179,6 +179,10 @@ def invoke(api, event: dict) -> dict:
     return handler(event, LambdaContext())
 
 
+def socket_ticket(api, visitor_token: str) -> str:
+    return api.post("/ws-ticket", auth={"X-Visitor-Token": visitor_token}).json["ticket"]
+
+
 def new_visitor(
     api,
     viewer: str | None,
@@ -303,7 +307,10 @@ def test_sockets_from_distinct_viewers_connect_and_many_from_one_are_limited(api
         invoke(
             api,
             ws_event(
-                "$connect", f"c-distinct-{n}=", f"198.51.100.{n}", query={"visitor_token": token}
+                "$connect",
+                f"c-distinct-{n}=",
+                f"198.51.100.{n}",
+                query={"ticket": socket_ticket(api, token)},
             ),
         )
         for n, token in enumerate(tokens)
@@ -311,7 +318,12 @@ def test_sockets_from_distinct_viewers_connect_and_many_from_one_are_limited(api
     crowded = [
         invoke(
             api,
-            ws_event("$connect", f"c-crowded-{n}=", "203.0.113.50", query={"visitor_token": token}),
+            ws_event(
+                "$connect",
+                f"c-crowded-{n}=",
+                "203.0.113.50",
+                query={"ticket": socket_ticket(api, token)},
+            ),
         )
         for n, token in enumerate(tokens)
     ]
@@ -351,7 +363,12 @@ def test_message_and_disconnect_events_of_aws_shape_reach_the_handlers(api):
     token = json.loads(new_visitor(api, "198.51.100.1:443")["body"])["token"]
     connected = invoke(
         api,
-        ws_event("$connect", "BFHPhfCWIAMCKlQ=", "198.51.100.1", query={"visitor_token": token}),
+        ws_event(
+            "$connect",
+            "BFHPhfCWIAMCKlQ=",
+            "198.51.100.1",
+            query={"ticket": socket_ticket(api, token)},
+        ),
     )
 
     invoke(

@@ -18,30 +18,32 @@ def errors(api, connection_id) -> list[dict]:
     return api.pusher.to(connection_id, "error")
 
 
-def test_a_bad_token_is_refused_at_connect(api):
+def test_a_socket_without_a_ticket_is_refused_at_connect_even_with_a_good_token(api):
     paula = api.agent("Paula", online=False)
     visitor = api.visitor(connect=False)
     refused = [
         api.ws_connect("c-1", None),
         api.ws_connect("c-2", {}),
         api.ws_connect("c-3", {"token": "garbage"}),
-        api.ws_connect("c-4", {"token": paula.token.split(".")[0] + ".forged"}),
-        api.ws_connect("c-5", {"visitor_token": visitor.visitor_id + ".forged"}),
-        api.ws_connect("c-6", {"token": visitor.token}),
+        api.ws_connect("c-4", {"token": paula.token}),
+        api.ws_connect("c-5", {"visitor_token": visitor.token}),
+        api.ws_connect("c-6", {"token": paula.token, "visitor_token": visitor.token}),
     ]
 
     assert [r["statusCode"] for r in refused] == [401] * 6
+    assert "?ticket=" in refused[3]["body"]
     assert all(api.ctx.store.get_connection(f"c-{n}", api.ctx.now()) is None for n in range(1, 7))
     assert api.get("/departments/sales/availability").json["available"] is False
 
 
-def test_a_logged_out_or_disabled_agent_cannot_connect(api):
+def test_a_logged_out_or_disabled_agents_ticket_opens_nothing(api):
     paula, piet = api.agent("Paula", online=False), api.agent("Piet", online=False)
+    tickets = {"c-paula": api.ws_ticket(paula), "c-piet": api.ws_ticket(piet)}
     api.post("/auth/logout", auth=paula.auth)
     api.post(f"/admin/agents/{piet.agent_id}/disable", auth=api.admin.auth)
 
-    assert api.ws_connect("c-paula", {"token": paula.token})["statusCode"] == 401
-    assert api.ws_connect("c-piet", {"token": piet.token})["statusCode"] == 401
+    for connection_id, ticket in tickets.items():
+        assert api.ws_connect(connection_id, {"ticket": ticket})["statusCode"] == 401
 
 
 def test_connecting_an_online_agent_shows_the_button_and_disconnecting_hides_it(api):
@@ -53,7 +55,7 @@ def test_connecting_an_online_agent_shows_the_button_and_disconnecting_hides_it(
         api.put(path, body, auth=paula.auth)
     assert api.get("/departments/sales/availability").json["available"] is False
 
-    assert api.ws_connect("c-paula", {"token": paula.token})["statusCode"] == 200
+    assert api.ws_open("c-paula", paula)["statusCode"] == 200
     assert api.get("/departments/sales/availability").json["available"] is True
 
     assert api.ws_disconnect("c-paula")["statusCode"] == 200

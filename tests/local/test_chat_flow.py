@@ -5,15 +5,18 @@ from __future__ import annotations
 import threading
 
 import httpx
+import pytest
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
 
 from tests.local.support import (
-    Socket,
     approved_agent,
     go_online,
     is_message,
     is_queue_event,
     is_room_event,
     new_visitor,
+    open_socket,
     start_chat,
     write,
 )
@@ -26,7 +29,7 @@ def test_a_chat_goes_from_the_queue_through_return_forward_and_close_to_deletion
     ben = approved_agent(api, stack.admin_token, "Ben", [department])
     anna_socket, ben_socket = go_online(api, ws, anna), go_online(api, ws, ben)
     visitor = new_visitor(api)
-    visitor_socket = Socket(ws, f"visitor_token={visitor.token}")
+    visitor_socket = open_socket(api, ws, visitor=visitor.token)
 
     # S14: the request enters the queue; both agents see it live, the visitor learns the position.
     room = api.call(
@@ -178,7 +181,7 @@ def test_a_visitor_who_loses_the_connection_resumes_with_after_and_nothing_is_lo
     anna = approved_agent(api, stack.admin_token, "Anna", [department])
     anna_socket = go_online(api, ws, anna)
     visitor = new_visitor(api)
-    visitor_socket = Socket(ws, f"visitor_token={visitor.token}")
+    visitor_socket = open_socket(api, ws, visitor=visitor.token)
     room_id = start_chat(api, visitor, department, "Hallo")
     api.call("POST", f"/rooms/{room_id}/take", token=anna.token, expect=200)
     joined = visitor_socket.wait_for(
@@ -200,7 +203,7 @@ def test_a_visitor_who_loses_the_connection_resumes_with_after_and_nothing_is_lo
     write(api, room_id, "Ja!", "v-offline", visitor=visitor.token)
 
     # Reconnect, fetch what was missed with after=, resend the unconfirmed message.
-    visitor_socket = Socket(ws, f"visitor_token={visitor.token}")
+    visitor_socket = open_socket(api, ws, visitor=visitor.token)
     missed = api.call(
         "GET", f"/rooms/{room_id}/messages?after={last_seq}", visitor=visitor.token, expect=200
     ).json()["messages"]
@@ -232,3 +235,17 @@ def test_an_agent_of_another_department_never_sees_the_request(stack):
     assert not any(e.get("type") == "queue" for e in carl_socket.events_so_far())
     anna_socket.close()
     carl_socket.close()
+
+
+def test_a_socket_opens_with_a_ticket_only_never_with_a_token_in_its_url(stack):
+    api, ws = stack.api, stack.urls.ws_url
+    anna = approved_agent(api, stack.admin_token, "Anna", [stack.new_department()])
+    visitor = new_visitor(api)
+    for query in (f"token={anna.token}", f"visitor_token={visitor.token}"):
+        with pytest.raises(InvalidStatus):
+            connect(f"{ws}?{query}", open_timeout=10)
+
+    socket = open_socket(api, ws, visitor=visitor.token)
+    socket.send(action="heartbeat")
+    socket.wait_for(lambda e: e.get("type") == "heartbeat")
+    socket.close()

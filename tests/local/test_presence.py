@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.local.support import Socket, approved_agent, available, go_online, wait_until
+from tests.local.support import approved_agent, available, go_online, open_socket, wait_until
 
 QUICK = 5.0  # the promise: false within 5 s after the last agent leaves
 
@@ -44,7 +44,7 @@ def test_the_button_disappears_when_the_last_agent_leaves(stack, leave):
             socket.close()
     wait_until(lambda: available(api, department) is False, QUICK, "the button hiding")
     # And it comes back as soon as someone can answer again (S24).
-    Socket(ws, f"token={anna.token}")
+    open_socket(api, ws, token=anna.token)
     api.call("PUT", "/me/availability", {"available": True}, token=anna.token, expect=200)
     api.call("PUT", "/me/status", {"status": "online"}, token=anna.token, expect=200)
     assert available(api, department) is True

@@ -1256,6 +1256,23 @@ def test_a_direct_room_keeps_its_members_names_and_exists_once(store):
     assert store.public_channels() == []
 
 
+def test_only_channels_claim_their_names_groups_share_them(store):
+    channel = staff_room(name="Team")
+    store.create_staff_room(channel, [])
+    group, twin = staff_room("group", name="TEAM"), staff_room("group", name="team")
+    store.create_staff_room(group, [])
+    store.create_staff_room(twin, [])
+    other = staff_room("group", name="Other")
+    store.create_staff_room(other, [])
+
+    assert store.change_staff_room(other.room_id, name="Team").name == "Team"
+    store.delete_staff_room(group.room_id)
+    with pytest.raises(Taken):
+        store.create_staff_room(staff_room(name="team"), [])
+    store.delete_staff_room(channel.room_id)
+    store.create_staff_room(staff_room(name="team"), [])
+
+
 def test_public_channels_are_listed_by_name_and_groups_are_not(store):
     for kind, name in (("channel", "beta"), ("group", "Gamma"), ("channel", "Alpha")):
         store.create_staff_room(staff_room(kind, name=name), [])
@@ -1382,13 +1399,17 @@ def test_only_the_author_changes_a_message_and_only_while_it_is_young(store):
     assert store.messages_after(channel.room_id, 0, 10, NOW) == [deleted]
 
 
-def test_deleting_a_staff_room_removes_its_members_messages_and_name(store):
+def test_deleting_a_staff_room_removes_its_members_messages_and_name_and_names_its_last_members(
+    store,
+):
     channel = staff_room(name="Gone")
-    store.create_staff_room(channel, [member(channel, "agt_1")])
+    store.create_staff_room(channel, [member(channel, a) for a in ("agt_1", "agt_2", "agt_3")])
     store.append_staff_message(channel, staff_draft("c1"))
 
-    store.delete_staff_room(channel.room_id)
-    store.delete_staff_room(channel.room_id)  # nothing left: nothing happens
+    store.remove_staff_member(channel.room_id, "agt_2")
+
+    assert store.delete_staff_room(channel.room_id) == ["agt_1", "agt_3"]
+    assert store.delete_staff_room(channel.room_id) == []  # nothing left: nothing happens
 
     assert store.get_staff_room(channel.room_id) is None
     assert store.staff_memberships("agt_1") == []
@@ -1397,11 +1418,12 @@ def test_deleting_a_staff_room_removes_its_members_messages_and_name(store):
     store.create_staff_room(staff_room(name="gone"), [])
 
 
-def test_online_agent_connections_are_the_live_agent_sockets_only(store):
-    live = Connection("con_a", "agent", "agt_1", NOW, NOW + 60)
+def test_online_agent_connections_are_the_live_agent_sockets_of_running_sessions_only(store):
+    live = Connection("con_a", "agent", "agt_1", NOW, NOW + 60, session_expires_at=NOW + 1)
     stale = Connection("con_b", "agent", "agt_2", NOW - 999, NOW - 1)
     visitor = Connection("con_v", "visitor", "vis_1", NOW, NOW + 60)
-    for connection in (live, stale, visitor):
+    ended = Connection("con_e", "agent", "agt_3", NOW, NOW + 60, session_expires_at=NOW)
+    for connection in (live, stale, visitor, ended):
         store.add_connection(connection)
 
     assert [c.connection_id for c in store.online_agent_connections(NOW)] == ["con_a"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.local.support import Socket, approved_agent, go_online, is_message
+from tests.local.support import approved_agent, go_online, is_message, open_socket
 
 
 def is_staff_room_event(event: str, room_id: str):
@@ -115,8 +115,30 @@ def test_a_visitor_socket_cannot_write_to_a_staff_room(stack):
         token=anna.token,
         expect=201,
     ).json()["room_id"]
-    visitor_ws = Socket(ws, f"visitor_token={direct_visitor['token']}")
+    visitor_ws = open_socket(api, ws, visitor=direct_visitor["token"])
     visitor_ws.send(action="send", room_id=room, text="Hallo?", client_id="v-1")
     refused = visitor_ws.wait_for(lambda e: e.get("type") == "error")
     assert refused["code"] == "agents_only"
     visitor_ws.close()
+
+
+def test_a_colleague_who_left_a_direct_room_hears_nothing_more_of_it(stack):
+    api = stack.api
+    (anna, ben, carl), (anna_ws, ben_ws, carl_ws) = three_agents(stack)
+    direct = api.call(
+        "POST",
+        "/direct",
+        {"agent_ids": [ben.agent_id, carl.agent_id]},
+        token=anna.token,
+        expect=201,
+    ).json()["room_id"]
+    carl_ws.wait_for(is_staff_room_event("added", direct))
+
+    api.call("POST", f"/channels/{direct}/leave", token=carl.token, expect=204)
+    carl_ws.wait_for(is_staff_room_event("removed", direct))
+    anna_ws.send(action="typing", room_id=direct, typing=True)
+    anna_ws.send(action="send", room_id=direct, text="Ohne Carl", client_id="a-1")
+    ben_ws.wait_for(is_message("Ohne Carl"))
+
+    heard = [e for e in carl_ws.events_so_far() if e.get("type") in ("message", "typing")]
+    assert heard == []

@@ -13,7 +13,7 @@ def names(rooms: list[dict]) -> list[str]:
     return [r["name"] for r in rooms]
 
 
-def test_a_channel_is_created_with_its_creator_as_owner_and_names_are_unique(world):
+def test_a_channel_is_created_with_its_creator_as_owner_and_channel_names_are_unique(world):
     anna = world.agent("Anna")
     room = staff.create_channel(world.ctx, anna.p, "channel", "Library", "books", [])
     assert (room["kind"], room["name"], room["role"], room["members_count"]) == (
@@ -23,7 +23,7 @@ def test_a_channel_is_created_with_its_creator_as_owner_and_names_are_unique(wor
         1,
     )
     with pytest.raises(Conflict) as taken:
-        staff.create_channel(world.ctx, anna.p, "group", "library", None, [])
+        staff.create_channel(world.ctx, anna.p, "channel", "library", None, [])
     assert taken.value.code == "name_taken"
 
 
