@@ -74,7 +74,7 @@ LAYER_PACKAGES = ("cryptography",)
 _LAYER_DIST_INFO = re.compile(r"^cryptography-[^/]+\.dist-info$")
 LAYER_ZIP = "cryptography-layer.zip"
 # What a cold start imports before its first request is answered: app.py, and the store that
-# the first request's context loads (chalicelib/services/context.py).
+# the first request's context loads (chalicelib/bootstrap.py).
 COLD_START_IMPORTS = ("app", "chalicelib.store.dynamo")
 # PEP 552's flags of a hash-based .pyc that the import system does not check against its source.
 UNCHECKED_HASH_PYC = 0b01

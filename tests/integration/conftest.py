@@ -332,13 +332,14 @@ def stack(tables, tmp_path, monkeypatch, clock, pusher):
     """The `setup` Lambda on the test's fresh tables (creating tables is tested in
     tests/services/test_store.py)."""
     import app as app_module
+    from chalicelib.bootstrap import context, use_context
     from chalicelib.mail import Mailer
     from chalicelib.services.context import Context
 
     settings, store = tables
     mailer = Mailer(settings.mail_sender, settings.mail_outbox_dir, settings.region)
-    monkeypatch.setattr(app_module, "_context", Context(settings, store, pusher, mailer, clock))
-    ctx = app_module.context()
+    use_context(Context(settings, store, pusher, mailer, clock))
+    ctx = context()
     result = app_module.setup(
         {
             "create_tables": False,
@@ -354,7 +355,7 @@ def stack(tables, tmp_path, monkeypatch, clock, pusher):
     assert result["admin_created"] is True
     (tmp_path / "chalice-project").mkdir()
     yield ctx
-    app_module._context = None
+    use_context(None)
 
 
 @pytest.fixture

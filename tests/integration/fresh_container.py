@@ -29,6 +29,7 @@ built_by_import = sorted(
     and model.__pydantic_complete__
 )
 
+from chalicelib.bootstrap import context, use_context  # noqa: E402
 from chalicelib.mail import Mailer  # noqa: E402 - after the import that is checked
 from chalicelib.push import Pusher  # noqa: E402
 from chalicelib.services import agents, departments, presence  # noqa: E402
@@ -39,15 +40,17 @@ from chalicelib.store.memory import MemoryStore  # noqa: E402
 from devserver.events import rest_event  # noqa: E402
 
 settings = get_settings()
-app._context = Context(
-    settings,
-    MemoryStore(),
-    Pusher(None, settings.region),
-    Mailer(settings.mail_sender, settings.mail_outbox_dir, settings.region),
+use_context(
+    Context(
+        settings,
+        MemoryStore(),
+        Pusher(None, settings.region),
+        Mailer(settings.mail_sender, settings.mail_outbox_dir, settings.region),
+    )
 )
 # An agent of the department online with the console open, so that a visitor may ask. Without a
 # password (an institutional sign-in's account): hashing one is no part of what is checked.
-ctx = app.context()
+ctx = context()
 departments.create(ctx, "sales", "Sales", [], 24)
 agent_id = agents.register(
     ctx, "paula@uni.example", "Paula", None, state="active", departments=("sales",)

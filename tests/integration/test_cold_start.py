@@ -101,7 +101,7 @@ def test_the_store_and_the_pusher_make_their_clients_in_one_botocore_session(mot
     message of every new container (it pushes)."""
     import botocore.session
 
-    from chalicelib.services.context import build_context
+    from chalicelib.bootstrap import build_context
     from chalicelib.settings import get_settings, reset_settings
 
     endpoint = "https://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com/api"

@@ -261,7 +261,7 @@ def run_the_chat(api) -> None:
 
 # What only a race reaches, which one thread never does: a message appended while another is
 # (the sweep's system line beside a visitor's) reads the room and the message's client-id claim
-# again (chalicelib/store/dynamo.py append_message). The socket handlers' reads cover theirs.
+# again (chalicelib/store/dynamo/rooms.py append_message). The socket handlers' reads cover theirs.
 RACE_PATHS = {
     "Maintenance": {
         ("dynamodb:GetItem", "${RoomsTable.Arn}"),

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+from chalicelib import bootstrap
+from chalicelib.bootstrap import context
+
 
 def test_config_tells_the_widget_where_to_connect(api):
     reply = api.get("/config")
@@ -170,13 +173,13 @@ def test_a_visitor_deletes_all_their_data_at_once(api):
 
 def test_the_availability_check_works_as_the_first_request_of_a_fresh_lambda(api, monkeypatch):
     """A cold Lambda's first request is usually a page view: it must bind the tables itself."""
-    monkeypatch.setattr(api.app, "_context", None)
+    monkeypatch.setattr(bootstrap, "_context", None)
 
     reply = api.get("/departments/sales/availability")
 
     assert reply.status == 200
     assert (reply.json["department_id"], reply.json["available"]) == ("sales", False)
-    table_names = api.app.context().store.table_names()
+    table_names = context().store.table_names()
     assert all(name.startswith(api.ctx.settings.table_prefix) for name in table_names)
 
 

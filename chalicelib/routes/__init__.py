@@ -1,0 +1,1 @@
+"""The REST and WebSocket API: one Chalice blueprint per area, and the adapter they share."""

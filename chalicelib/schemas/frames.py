@@ -1,0 +1,39 @@
+"""WebSocket frames from clients: one discriminated union on "action"."""
+
+# No `from __future__ import annotations` here: pydantic would have to evaluate each of the
+# models' string annotations when a cold start defines them (about 220 ForwardRefs compiled).
+
+from typing import Annotated, Literal
+
+from pydantic import (
+    Field,
+)
+
+from chalicelib.schemas.base import (
+    ClientId,
+    Id,
+    Schema,
+    Strict,
+    Text,
+)
+
+
+class HeartbeatFrame(Strict):
+    action: Literal["heartbeat"]
+
+
+class SendFrame(Strict):
+    action: Literal["send"]
+    room_id: Id
+    text: Text
+    client_id: ClientId
+
+
+class TypingFrame(Strict):
+    action: Literal["typing"]
+    room_id: Id
+    typing: bool
+
+
+class ClientFrame(Schema):
+    frame: Annotated[HeartbeatFrame | SendFrame | TypingFrame, Field(discriminator="action")]

@@ -1,0 +1,23 @@
+"""The store in DynamoDB, one module per aggregate; `DynamoStore` is all of them."""
+
+from __future__ import annotations
+
+from chalicelib.store.dynamo.agents import AgentsTables
+from chalicelib.store.dynamo.canned import CannedTables
+from chalicelib.store.dynamo.departments import DepartmentsTables
+from chalicelib.store.dynamo.keys import KeysTables
+from chalicelib.store.dynamo.rooms import RoomsTables
+from chalicelib.store.dynamo.team import TeamTables
+from chalicelib.store.dynamo.visitors import VisitorsTables
+
+
+class DynamoStore(
+    KeysTables,
+    AgentsTables,
+    DepartmentsTables,
+    VisitorsTables,
+    RoomsTables,
+    CannedTables,
+    TeamTables,
+):
+    """The whole store in DynamoDB."""

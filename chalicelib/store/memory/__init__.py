@@ -1,0 +1,23 @@
+"""The store in memory, one module per aggregate; `MemoryStore` is all of them."""
+
+from __future__ import annotations
+
+from chalicelib.store.memory.agents import AgentsDicts
+from chalicelib.store.memory.canned import CannedDicts
+from chalicelib.store.memory.departments import DepartmentsDicts
+from chalicelib.store.memory.keys import KeysDicts
+from chalicelib.store.memory.rooms import RoomsDicts
+from chalicelib.store.memory.team import TeamDicts
+from chalicelib.store.memory.visitors import VisitorsDicts
+
+
+class MemoryStore(
+    KeysDicts,
+    AgentsDicts,
+    DepartmentsDicts,
+    VisitorsDicts,
+    RoomsDicts,
+    CannedDicts,
+    TeamDicts,
+):
+    """The whole store in memory."""
