@@ -1,6 +1,7 @@
 """A third-party fuzzer (schemathesis) over the API's own `/openapi.json`, as an anonymous caller,
-a visitor, an agent and an admin: no answer is a server error, and every answer matches the
-response schema the document declares. Examples are bounded and derandomized, so that each run
+a visitor, an agent and an admin: no answer is a server error, every status a route answers is
+one its entry in the document lists, and every answer matches the response schema the document
+declares. Examples are bounded and derandomized, so that each run
 sends the same requests and takes the same time."""
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import schemathesis
 from chalice.test import Client
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 EXAMPLES_PER_OPERATION = 8
-CHECKS = [not_a_server_error, response_schema_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
 
 def chalice_as_wsgi(client: Client):
