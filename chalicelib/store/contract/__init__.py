@@ -1,0 +1,1 @@
+"""The store's contract, one abstract class per aggregate; `Store` (base.py) is all of them."""
