@@ -1,25 +1,42 @@
 // The visitor's chat window (S11, S15, S18–S21, S26), in an iframe on the chat's own origin.
-// Its parts live in chat/: context (fragment, texts, elements, state), storage, view,
-// conversation (room, messages, resume), connection (socket), sending and tools.
-import { connect, watchConnection, closeSocket } from "./chat/connection.js";
-import { call, DEPARTMENT, HOST, hostOk, roomPath, state, t, ui } from "./chat/context.js";
-import { forgetIdentity, forgetRoom, log, roomLost, setRoom } from "./chat/conversation.js";
-import { sendHeld, setupComposer, showPending } from "./chat/sending.js";
+// Its parts live in chat/: context (fragment, texts, elements, the state's shape), storage, view
+// (rendering, at the bottom), connection (socket), sending (pending sends and the composer),
+// conversation (room, messages, resume) and tools (header, sheets). None of them imports
+// another of connection, sending, conversation and tools: this file makes the one state object
+// and wires the parts together, handing each the state and the parts it calls.
+import { apiCaller, DEPARTMENT, HOST, hostOk, newState, roomPath, t, ui } from "./chat/context.js";
+import { Connection } from "./chat/connection.js";
+import { Conversation } from "./chat/conversation.js";
+import { Composer, Outbox } from "./chat/sending.js";
 import { loadStored, saveStored, STORAGE_KEY } from "./chat/storage.js";
-import { focusInside, setupTools } from "./chat/tools.js";
-import {
-  applyStrings,
-  renderBell,
-  renderIdentity,
-  keepLastLineInView,
-  renderRoom,
-  report,
-  showError,
-} from "./chat/view.js";
+import { focusInside, Tools } from "./chat/tools.js";
+import { applyStrings, keepLastLineInView, View } from "./chat/view.js";
+
+const state = newState();
+const call = apiCaller(state);
+// The socket and the rest call each other both ways (frames come in; a forgotten room closes the
+// socket), so the view and the socket reach the parts made after them through these callbacks.
+const view = new View(state, { connectionLost: () => connection.isLost() });
+const connection = new Connection(state, call, {
+  onOpen: () =>
+    conversation.catchUp().then(
+      () => outbox.flushPending("all"),
+      (error) => {
+        if (!conversation.roomLost(error)) throw error;
+      }
+    ),
+  onEvent: (frame) => conversation.receive(frame),
+  onChange: () => view.renderNotice(),
+  onIdentityLost: () => conversation.identityLost(),
+});
+const outbox = new Outbox(state, { connection, view });
+const conversation = new Conversation(state, { call, connection, outbox, view });
+const composer = new Composer(state, { call, connection, conversation, outbox, view });
+const tools = new Tools(state, { call, conversation, view });
 
 function fatal(key) {
   state.fatalText = t(key);
-  renderRoom();
+  view.renderRoom();
 }
 
 /** Config and availability; false (and a notice) when the chat cannot run on this page. */
@@ -33,7 +50,7 @@ async function loadConfig() {
     ]);
   } catch (error) {
     if (error.status === 404) return fatal("notAllowed") ?? false;
-    showError(t("unreachable"));
+    view.showError(t("unreachable"));
     setTimeout(init, 5000);
     return false;
   }
@@ -51,7 +68,7 @@ async function refreshIdentity() {
     Object.assign(state.saved, { name: data.name, visitorId: data.visitor_id });
     saveStored(state.saved);
   } catch (error) {
-    if (error.status === 401) forgetIdentity();
+    if (error.status === 401) conversation.forgetIdentity();
   }
 }
 
@@ -60,25 +77,25 @@ async function resumeRoom() {
   if (!roomId || !state.saved.token) return;
   try {
     const { data } = await call("GET", roomPath(roomId));
-    if (data.state === "closed") forgetRoom();
-    else setRoom(data);
+    if (data.state === "closed") conversation.forgetRoom();
+    else conversation.setRoom(data);
   } catch (error) {
-    if (!roomLost(error)) state.room = { room_id: roomId, state: "open", agent: null };
+    if (!conversation.roomLost(error)) state.room = { room_id: roomId, state: "open", agent: null };
   }
   if (state.room) {
-    showPending();
-    connect();
+    outbox.showPending();
+    connection.connect();
   }
 }
 
 async function init() {
   if (!(await loadConfig())) return;
   await refreshIdentity();
-  renderIdentity();
+  view.renderIdentity();
   await resumeRoom();
-  renderRoom();
-  report();
-  sendHeld();
+  view.renderRoom();
+  view.report();
+  composer.sendHeld();
 }
 
 function listenToHost() {
@@ -87,7 +104,7 @@ function listenToHost() {
     if (event.data?.livechat === "open") {
       state.visible = true;
       state.unread = 0;
-      report();
+      view.report();
       focusInside();
     }
   });
@@ -100,29 +117,29 @@ function listenToOtherTabs() {
     const fresh = loadStored();
     const otherIdentity = state.saved.token && fresh.token !== state.saved.token;
     state.saved = fresh;
-    if (!otherIdentity) return renderBell();
-    closeSocket();
+    if (!otherIdentity) return view.renderBell();
+    connection.closeSocket();
     state.room = null;
-    log.clear();
+    conversation.log.clear();
     ui.messages.replaceChildren();
-    renderIdentity();
-    renderRoom();
-    report();
+    view.renderIdentity();
+    view.renderRoom();
+    view.report();
   });
 }
 
 state.saved = loadStored();
 applyStrings();
 keepLastLineInView();
-setupTools();
-setupComposer();
-renderBell();
-renderIdentity();
-renderRoom();
+tools.setupTools();
+composer.setupComposer();
+view.renderBell();
+view.renderIdentity();
+view.renderRoom();
 ui.card.hidden = false;
 if (hostOk) {
   listenToHost();
   listenToOtherTabs();
-  watchConnection();
+  connection.watchConnection();
   init();
 } else fatal("notAllowed");

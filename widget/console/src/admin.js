@@ -12,6 +12,7 @@ import {
   el,
   emit,
   errorText,
+  field,
   formatDateTime,
   formDialog,
   on,
@@ -275,18 +276,6 @@ function refocus(table, index, fallback) {
   const row = rows[Math.min(index, rows.length - 1)];
   const target = row?.querySelector("button");
   (target || fallback).focus();
-}
-
-function field(id, label, input, hint) {
-  input.id = id;
-  if (hint) input.setAttribute("aria-describedby", `${id}-hint`);
-  return el(
-    "div",
-    { class: "field" },
-    el("label", { for: id, text: label }),
-    input,
-    hint && el("small", { class: "hint", id: `${id}-hint`, text: hint })
-  );
 }
 
 function roleSelect(id, current, locked) {

@@ -14,6 +14,7 @@ import {
   clearFormErrors,
   el,
   errorText,
+  field,
   formatTime,
   icon,
   on,
@@ -164,20 +165,6 @@ function languageSwitch(rerender) {
   });
 }
 
-function field(label, input, hint) {
-  const id = `f-${input.name}`;
-  input.id = id;
-  const hintId = hint ? `${id}-hint` : undefined;
-  if (hintId) input.setAttribute("aria-describedby", hintId);
-  return el(
-    "div",
-    { class: "field" },
-    el("label", { for: id, text: label }),
-    input,
-    hint && el("small", { id: hintId, class: "hint", text: hint })
-  );
-}
-
 function authPage(title, intro, form, footer, rerender) {
   document.title = `${title} – ${t("appTitle")}`;
   const error = el("p", { class: "form-error", role: "alert", id: "auth-error" });
@@ -223,8 +210,8 @@ function showSignIn(notice = "", noticeCode = "") {
   const form = el(
     "form",
     { class: "stack", "aria-label": t("signInTitle") },
-    field(t("email"), email),
-    field(t("password"), password),
+    field("f-email", t("email"), email),
+    field("f-password", t("password"), password),
     submit
   );
   // Institutional sign-in first where offered; with passwords switched off, the password form
@@ -315,9 +302,9 @@ function showRegister() {
   const form = el(
     "form",
     { class: "stack", "aria-label": t("registerTitle") },
-    field(t("name"), name),
-    field(t("email"), email),
-    field(t("password"), password, t("passwordHint")),
+    field("f-name", t("name"), name),
+    field("f-email", t("email"), email),
+    field("f-password", t("password"), password, t("passwordHint")),
     submit
   );
   const error = authPage(

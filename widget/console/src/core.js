@@ -178,6 +178,19 @@ export function showError(error) {
   toast(errorText(error), "error");
 }
 
+/** A form field: the label for `input` (given `id`), and the `hint` under it that describes it. */
+export function field(id, label, input, hint) {
+  input.id = id;
+  if (hint) input.setAttribute("aria-describedby", `${id}-hint`);
+  return el(
+    "div",
+    { class: "field" },
+    el("label", { for: id, text: label }),
+    input,
+    hint && el("small", { class: "hint", id: `${id}-hint`, text: hint })
+  );
+}
+
 /**
  * A failed form: the error next to the input it names (marked invalid and focused), else in
  * `box`. `inputs` maps the API's field names to inputs.

@@ -1,6 +1,6 @@
 // Office hours of a department (S24), set by admins in the department's dialog: outside them
 // the chat button is hidden whatever the agents' statuses; chats that run go on.
-import { addStrings, el, t } from "./core.js";
+import { addStrings, el, field, t } from "./core.js";
 
 const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
@@ -42,18 +42,6 @@ addStrings({
   },
 });
 
-function labelled(id, label, input, hint) {
-  input.id = id;
-  if (hint) input.setAttribute("aria-describedby", `${id}-hint`);
-  return el(
-    "div",
-    { class: "field" },
-    el("label", { for: id, text: label }),
-    input,
-    hint && el("small", { class: "hint", id: `${id}-hint`, text: hint })
-  );
-}
-
 /** The office hours fieldset of a department; `value()` is the `office_hours` to send and
  * `inputs` maps the names the server's errors use to their inputs. */
 export function officeHoursFields(current) {
@@ -81,13 +69,13 @@ export function officeHoursFields(current) {
       { class: "checks" },
       el("label", { for: "office-hours-enabled" }, enabled, t("ohEnabled"))
     ),
-    labelled("office-hours-zone", t("ohTimeZone"), zone),
+    field("office-hours-zone", t("ohTimeZone"), zone),
     el(
       "div",
       { class: "weekdays" },
-      WEEKDAYS.map((day) => labelled(`office-hours-${day}`, t(`ohDay_${day}`), days[day]))
+      WEEKDAYS.map((day) => field(`office-hours-${day}`, t(`ohDay_${day}`), days[day]))
     ),
-    labelled("office-hours-closed", t("ohClosedDates"), closed, t("ohClosedDatesHint"))
+    field("office-hours-closed", t("ohClosedDates"), closed, t("ohClosedDatesHint"))
   );
   const list = (text, separator) =>
     text

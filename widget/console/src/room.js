@@ -10,6 +10,7 @@ import {
   dialog,
   el,
   errorText,
+  field,
   formatDateTime,
   formatTime,
   icon,
@@ -325,12 +326,11 @@ async function forwardDialog(departments, currentDepartment) {
     if (sameDepartment && note.textContent === "") note.textContent = t("sameDepartment");
   };
   departmentSelect.addEventListener("change", update);
+  const agentField = field("forward-agent", t("agent"), agentSelect);
+  agentField.append(note);
   const chosen = dialog({
     title: t("forwardTitle"),
-    body: [
-      labelled("forward-department", t("department"), departmentSelect),
-      labelled("forward-agent", t("agent"), agentSelect, note),
-    ],
+    body: [field("forward-department", t("department"), departmentSelect), agentField],
     actions: [
       { label: t("cancel"), value: null },
       { label: t("forwardDepartment"), value: "department", id: "forward-to-department" },
@@ -352,10 +352,6 @@ async function forwardDialog(departments, currentDepartment) {
 function setDisabled(id, disabled) {
   const button = document.getElementById(id);
   if (button) button.disabled = disabled;
-}
-
-function labelled(id, label, input, ...more) {
-  return el("div", { class: "field" }, el("label", { for: id, text: label }), input, more);
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   api,
   confirmDialog,
   el,
+  field,
   formDialog,
   replace,
   session,
@@ -79,15 +80,12 @@ export function ownerControls(screen) {
 
 async function editRoom(screen) {
   const room = screen.room;
-  const field = (id, label, value, maxLength) => {
-    const input = el("input", { id, name: id.slice("room-".length), value, maxLength });
-    return {
-      input,
-      node: el("div", { class: "field" }, el("label", { for: id, text: label }), input),
-    };
+  const roomField = (id, label, value, maxLength) => {
+    const input = el("input", { name: id.slice("room-".length), value, maxLength });
+    return { input, node: field(id, label, input) };
   };
-  const name = field("room-name", t("roomName"), room.name, 64);
-  const topic = field("room-topic", t("roomTopic"), room.topic || "", 250);
+  const name = roomField("room-name", t("roomName"), room.name, 64);
+  const topic = roomField("room-topic", t("roomTopic"), room.topic || "", 250);
   try {
     const changed = await formDialog({
       title: t("editRoomTitle", { name: room.name }),

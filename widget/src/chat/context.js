@@ -1,5 +1,6 @@
 // What the chat window knows from the start: the fragment the loader passed, its texts, its
-// elements, and the one state object every part of it reads and changes.
+// elements, and the shape of its state (chat.js makes the one state object and hands it to the
+// parts that read or change it).
 import { request } from "../../common/api.js";
 import { STRINGS } from "../strings.js";
 
@@ -15,7 +16,7 @@ export const hostOk =
   window.parent !== window &&
   (!location.ancestorOrigins || location.ancestorOrigins[0] === HOST);
 
-export const state = {
+export const newState = () => ({
   saved: null, // token, guest name, rooms, mute setting, unconfirmed sends (storage)
   config: null, // GET /config
   room: null, // the visitor's room in this department (the API's Room), or null
@@ -30,9 +31,10 @@ export const state = {
   starting: false,
   errorText: "",
   fatalText: "",
-};
+});
 
-export const isActive = () => Boolean(state.room) && state.room.state !== "closed";
+/** The room is queued or open: the chat goes on. */
+export const isActive = (room) => Boolean(room) && room.state !== "closed";
 
 export function t(key, values = {}) {
   return STRINGS[LANG][key].replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
@@ -45,11 +47,13 @@ export function el(tag, className, text) {
   return node;
 }
 
-/** A call to the API, with the visitor's token unless `anonymous`. */
-export function call(method, path, body, { anonymous = false } = {}) {
-  const headers = {};
-  if (state.saved.token && !anonymous) headers["X-Visitor-Token"] = state.saved.token;
-  return request(API + path, { method, headers, body, cache: "no-store", credentials: "omit" });
+/** `call(method, path, body, {anonymous})`: the API, with the visitor's token unless `anonymous`. */
+export function apiCaller(state) {
+  return (method, path, body, { anonymous = false } = {}) => {
+    const headers = {};
+    if (state.saved.token && !anonymous) headers["X-Visitor-Token"] = state.saved.token;
+    return request(API + path, { method, headers, body, cache: "no-store", credentials: "omit" });
+  };
 }
 
 export const roomPath = (roomId, rest = "") => `/rooms/${encodeURIComponent(roomId)}${rest}`;

@@ -1,10 +1,8 @@
 // The header's tools (bell, options menu with "end chat", privacy and deletion, minimise), the
 // emoji panel, and the sheets that cover the conversation.
 import { errorText } from "../../common/errors.js";
-import { call, el, isActive, LANG, roomPath, state, t, ui } from "./context.js";
-import { catchUp, clearConversation, forgetRoom, roomLost, setRoom } from "./conversation.js";
+import { el, isActive, LANG, roomPath, t, ui } from "./context.js";
 import { clearStored, normalise, saveStored } from "./storage.js";
-import { renderBell, renderIdentity, renderRoom, report, showError } from "./view.js";
 
 const EMOJIS = [..."😀😊🙂😉😂😅😍🤔😮😢😕🙈👍👎👏🙏👋🙌💪👀✅❌❓❗💡🎉", "❤️", ..."⭐☕📚🎓📅"];
 let lastFocus = null;
@@ -27,26 +25,6 @@ function toggleEmoji(open) {
   }
 }
 
-/** "End chat" asks first, and offers the conversation as a text file. */
-function askToEndChat() {
-  toggleMenu(false);
-  if (!isActive()) return ui.options.focus();
-  openSheet(ui.endSheet, ui.endNo);
-}
-
-async function endChat() {
-  closeSheet(ui.endSheet, false);
-  try {
-    const { data } = await call("POST", roomPath(state.room.room_id, "/close"), {});
-    setRoom(data, "closed");
-    await catchUp().catch(() => {});
-  } catch (error) {
-    if (error.code === "room_closed") await catchUp().catch(() => {});
-    else if (!roomLost(error)) showError(errorText(error, LANG));
-  }
-  focusInside();
-}
-
 function insertEmoji(emoji) {
   const start = ui.text.selectionStart ?? ui.text.value.length;
   const end = ui.text.selectionEnd ?? start;
@@ -66,37 +44,6 @@ function moveInEmojiPanel(event) {
   } else if (event.key === "Tab") {
     toggleEmoji(false);
   }
-}
-
-function setupMenus() {
-  ui.bell.addEventListener("click", () => {
-    state.saved.muted = !state.saved.muted;
-    saveStored(state.saved);
-    renderBell();
-  });
-  ui.options.addEventListener("click", () => toggleMenu(ui.menu.hidden));
-  ui.menu.addEventListener("keydown", (event) => event.key === "Tab" && toggleMenu(false));
-  ui.endChat.addEventListener("click", askToEndChat);
-  ui.endYes.addEventListener("click", endChat);
-  ui.endNo.addEventListener("click", () => closeSheet(ui.endSheet));
-  ui.endDownload.addEventListener("click", downloadTranscript);
-  ui.endedDownload.addEventListener("click", downloadTranscript);
-  ui.restart.addEventListener("click", () => {
-    forgetRoom();
-    ui.text.focus();
-  });
-  for (const emoji of EMOJIS) {
-    const button = el("button", "", emoji);
-    button.type = "button";
-    button.addEventListener("click", () => insertEmoji(emoji));
-    ui.emojiPanel.append(button);
-  }
-  ui.emoji.addEventListener("click", () => toggleEmoji(ui.emojiPanel.hidden));
-  ui.emojiPanel.addEventListener("keydown", moveInEmojiPanel);
-  document.addEventListener("pointerdown", (event) => {
-    if (!ui.menu.hidden && !event.target.closest(".menu-anchor")) toggleMenu(false);
-    if (!ui.emojiPanel.hidden && !event.target.closest("#emoji-panel, #emoji")) toggleEmoji(false);
-  });
 }
 
 /**
@@ -147,69 +94,6 @@ function showDeletionStep(confirming) {
   (confirming ? ui.deleteYes : ui.deleteData).focus();
 }
 
-async function deleteEverything() {
-  ui.deleteYes.disabled = true;
-  try {
-    if (state.saved.token) await call("DELETE", "/visitors/me");
-  } catch (error) {
-    if (error.status !== 401) {
-      ui.deleteYes.disabled = false;
-      return showError(errorText(error, LANG));
-    }
-  }
-  ui.deleteYes.disabled = false;
-  clearConversation();
-  state.saved = normalise(null);
-  clearStored(); // everything is gone, the mute setting too
-  renderBell();
-  renderIdentity();
-  renderRoom();
-  closeSheet(ui.privacy, false);
-  openSheet(ui.gone, ui.goneTitle);
-  report();
-}
-
-function setupPrivacy() {
-  ui.trash.addEventListener("click", () => {
-    renderIdentity();
-    ui.confirm.hidden = true;
-    ui.privacyActions.hidden = false;
-    openSheet(ui.privacy, ui.deleteData);
-  });
-  ui.privacyBack.addEventListener("click", () => closeSheet(ui.privacy));
-  ui.deleteData.addEventListener("click", () => showDeletionStep(true));
-  ui.deleteNo.addEventListener("click", () => showDeletionStep(false));
-  ui.deleteYes.addEventListener("click", deleteEverything);
-  ui.goneRestart.addEventListener("click", () => {
-    closeSheet(ui.gone, false);
-    ui.text.focus();
-  });
-}
-
-function minimise() {
-  toggleMenu(false);
-  toggleEmoji(false);
-  state.visible = false;
-  report();
-}
-
-function onEscape(event) {
-  if (event.key !== "Escape") return;
-  if (!ui.menu.hidden) {
-    toggleMenu(false);
-    ui.options.focus();
-  } else if (!ui.emojiPanel.hidden) {
-    toggleEmoji(false);
-    ui.emoji.focus();
-  } else if (!ui.privacy.hidden) {
-    closeSheet(ui.privacy);
-  } else if (!ui.endSheet.hidden) {
-    closeSheet(ui.endSheet);
-  } else {
-    minimise();
-  }
-}
-
 export function focusInside() {
   if (!ui.privacy.hidden) ui.privacy.querySelector("button:not([hidden] *)").focus();
   else if (!ui.gone.hidden) ui.goneTitle.focus();
@@ -218,9 +102,130 @@ export function focusInside() {
   else ui.minimise.focus();
 }
 
-export function setupTools() {
-  setupMenus();
-  setupPrivacy();
-  ui.minimise.addEventListener("click", minimise);
-  document.addEventListener("keydown", onEscape);
+/** The tools of the chat window's `state` that change it, with the parts they use. */
+export class Tools {
+  constructor(state, { call, conversation, view }) {
+    Object.assign(this, { state, call, conversation, view });
+  }
+
+  /** "End chat" asks first, and offers the conversation as a text file. */
+  askToEndChat() {
+    toggleMenu(false);
+    if (!isActive(this.state.room)) return ui.options.focus();
+    openSheet(ui.endSheet, ui.endNo);
+  }
+
+  async endChat() {
+    closeSheet(ui.endSheet, false);
+    try {
+      const { data } = await this.call("POST", roomPath(this.state.room.room_id, "/close"), {});
+      this.conversation.setRoom(data, "closed");
+      await this.conversation.catchUp().catch(() => {});
+    } catch (error) {
+      if (error.code === "room_closed") await this.conversation.catchUp().catch(() => {});
+      else if (!this.conversation.roomLost(error)) this.view.showError(errorText(error, LANG));
+    }
+    focusInside();
+  }
+
+  setupMenus() {
+    ui.bell.addEventListener("click", () => {
+      this.state.saved.muted = !this.state.saved.muted;
+      saveStored(this.state.saved);
+      this.view.renderBell();
+    });
+    ui.options.addEventListener("click", () => toggleMenu(ui.menu.hidden));
+    ui.menu.addEventListener("keydown", (event) => event.key === "Tab" && toggleMenu(false));
+    ui.endChat.addEventListener("click", () => this.askToEndChat());
+    ui.endYes.addEventListener("click", () => this.endChat());
+    ui.endNo.addEventListener("click", () => closeSheet(ui.endSheet));
+    ui.endDownload.addEventListener("click", downloadTranscript);
+    ui.endedDownload.addEventListener("click", downloadTranscript);
+    ui.restart.addEventListener("click", () => {
+      this.conversation.forgetRoom();
+      ui.text.focus();
+    });
+    for (const emoji of EMOJIS) {
+      const button = el("button", "", emoji);
+      button.type = "button";
+      button.addEventListener("click", () => insertEmoji(emoji));
+      ui.emojiPanel.append(button);
+    }
+    ui.emoji.addEventListener("click", () => toggleEmoji(ui.emojiPanel.hidden));
+    ui.emojiPanel.addEventListener("keydown", moveInEmojiPanel);
+    document.addEventListener("pointerdown", ({ target }) => {
+      if (!ui.menu.hidden && !target.closest(".menu-anchor")) toggleMenu(false);
+      if (!ui.emojiPanel.hidden && !target.closest("#emoji-panel, #emoji")) toggleEmoji(false);
+    });
+  }
+
+  async deleteEverything() {
+    ui.deleteYes.disabled = true;
+    try {
+      if (this.state.saved.token) await this.call("DELETE", "/visitors/me");
+    } catch (error) {
+      if (error.status !== 401) {
+        ui.deleteYes.disabled = false;
+        return this.view.showError(errorText(error, LANG));
+      }
+    }
+    ui.deleteYes.disabled = false;
+    this.conversation.clearConversation();
+    this.state.saved = normalise(null);
+    clearStored(); // everything is gone, the mute setting too
+    this.view.renderBell();
+    this.view.renderIdentity();
+    this.view.renderRoom();
+    closeSheet(ui.privacy, false);
+    openSheet(ui.gone, ui.goneTitle);
+    this.view.report();
+  }
+
+  setupPrivacy() {
+    ui.trash.addEventListener("click", () => {
+      this.view.renderIdentity();
+      ui.confirm.hidden = true;
+      ui.privacyActions.hidden = false;
+      openSheet(ui.privacy, ui.deleteData);
+    });
+    ui.privacyBack.addEventListener("click", () => closeSheet(ui.privacy));
+    ui.deleteData.addEventListener("click", () => showDeletionStep(true));
+    ui.deleteNo.addEventListener("click", () => showDeletionStep(false));
+    ui.deleteYes.addEventListener("click", () => this.deleteEverything());
+    ui.goneRestart.addEventListener("click", () => {
+      closeSheet(ui.gone, false);
+      ui.text.focus();
+    });
+  }
+
+  minimise() {
+    toggleMenu(false);
+    toggleEmoji(false);
+    this.state.visible = false;
+    this.view.report();
+  }
+
+  onEscape(event) {
+    if (event.key !== "Escape") return;
+    if (!ui.menu.hidden) {
+      toggleMenu(false);
+      ui.options.focus();
+    } else if (!ui.emojiPanel.hidden) {
+      toggleEmoji(false);
+      ui.emoji.focus();
+    } else if (!ui.privacy.hidden) {
+      closeSheet(ui.privacy);
+    } else if (!ui.endSheet.hidden) {
+      closeSheet(ui.endSheet);
+    } else {
+      this.minimise();
+    }
+  }
+
+  setupTools() {
+    this.setupMenus();
+    this.setupPrivacy();
+    ui.minimise.addEventListener("click", () => this.minimise());
+    document.addEventListener("keydown", (event) => this.onEscape(event));
+  }
 }

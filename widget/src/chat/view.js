@@ -1,21 +1,14 @@
 // Rendering: the header, the notice line, messages and the live region. User text is only ever
-// set with textContent.
+// set with textContent. The bottom of the chat window's parts: it imports none of them, and what
+// it shows of the state and the socket is handed to View.
 import { TheirTyping } from "../../common/typing.js";
 import { STRINGS } from "../strings.js";
-import { connection } from "./connection.js";
-import { el, HOST, hostOk, isActive, LANG, state, t, ui } from "./context.js";
+import { el, HOST, hostOk, isActive, LANG, t, ui } from "./context.js";
 
 /** "Anna is typing …" under the log, hidden by the common timeout. */
 export const theirTyping = new TheirTyping((name) => {
   ui.typing.textContent = name ? t("typing", { name }) : "";
 });
-
-/** The loader shows and hides the iframe and the button from this (postMessage to HOST only). */
-export function report() {
-  if (!hostOk) return;
-  const { visible, unread } = state;
-  parent.postMessage({ livechat: { open: visible, active: isActive(), unread } }, HOST);
-}
 
 export function applyStrings() {
   document.documentElement.lang = LANG;
@@ -28,58 +21,6 @@ export function applyStrings() {
   for (const node of document.querySelectorAll("[data-placeholder]")) {
     node.placeholder = t(node.dataset.placeholder);
   }
-}
-
-export function renderIdentity() {
-  const { name } = state.saved;
-  ui.identity.textContent = name ? t("anonymousAs", { name }) : t("anonymous");
-  ui.privacyText.textContent = name ? t("privacyText1", { name }) : t("privacyText1NoName");
-}
-
-export function renderBell() {
-  ui.bell.setAttribute("aria-pressed", String(state.saved.muted));
-}
-
-/** The notice line: errors first, then a lost connection, then the queue. */
-export function renderNotice() {
-  const { room } = state;
-  let text = "";
-  let tone = "error";
-  if (state.fatalText || state.errorText) text = state.fatalText || state.errorText;
-  else if (isActive() && connection.everOpened && !connection.open) {
-    [text, tone] = [t("reconnecting"), "warn"];
-  } else if (room?.state === "queued" && !state.nobodyAnswers) {
-    tone = "";
-    if (state.previewing) text = t("preview");
-    else if (room.position) text = t("queue", { position: room.position });
-    else text = t("queueNoPosition");
-  }
-  if (ui.notice.textContent !== text) ui.notice.textContent = text;
-  ui.notice.className = text && tone ? `notice ${tone}` : "notice";
-}
-
-/** Header, composer or "ended", and the notice, from the room's state. */
-export function renderRoom() {
-  const closed = state.room?.state === "closed";
-  renderHeader();
-  ui.welcome.hidden = Boolean(state.room) || ui.messages.children.length > 0;
-  ui.composer.hidden = closed || Boolean(state.fatalText);
-  ui.ended.hidden = !closed;
-  ui.endChat.setAttribute("aria-disabled", String(!isActive()));
-  if (closed) theirTyping.update(null);
-  renderNotice();
-}
-
-function renderHeader() {
-  const agent = state.room?.state === "open" ? state.room.agent : null;
-  ui.agent.hidden = !agent;
-  ui.tagline.hidden = Boolean(agent);
-  if (!agent) return;
-  const known = ["online", "away", "busy", "offline"].includes(agent.status);
-  const status = known ? agent.status : "offline";
-  ui.agentLabel.textContent = `${agent.name} · ${t(`status_${status}`)}`;
-  ui.agent.title = ui.agentLabel.textContent;
-  ui.agentDot.dataset.status = status;
 }
 
 export function announce(text) {
@@ -155,14 +96,86 @@ export function pendingItem(pending) {
   return item;
 }
 
-let errorTimer = 0;
-/** A passing error in the notice line (8 s). */
-export function showError(text) {
-  state.errorText = text;
-  clearTimeout(errorTimer);
-  errorTimer = setTimeout(() => {
-    state.errorText = "";
-    renderNotice();
-  }, 8000);
-  renderNotice();
+/**
+ * What shows the state, handed in: `state` is the chat window's state object, `connectionLost()`
+ * tells whether the socket dropped after it had been open (the notice says "reconnecting" then).
+ */
+export class View {
+  constructor(state, { connectionLost }) {
+    this.state = state;
+    this.connectionLost = connectionLost;
+    this.errorTimer = 0;
+  }
+
+  /** The loader shows and hides the iframe and the button from this (postMessage to HOST only). */
+  report() {
+    if (!hostOk) return;
+    const { visible, unread, room } = this.state;
+    parent.postMessage({ livechat: { open: visible, active: isActive(room), unread } }, HOST);
+  }
+
+  renderIdentity() {
+    const { name } = this.state.saved;
+    ui.identity.textContent = name ? t("anonymousAs", { name }) : t("anonymous");
+    ui.privacyText.textContent = name ? t("privacyText1", { name }) : t("privacyText1NoName");
+  }
+
+  renderBell() {
+    ui.bell.setAttribute("aria-pressed", String(this.state.saved.muted));
+  }
+
+  /** The notice line: errors first, then a lost connection, then the queue. */
+  renderNotice() {
+    const { state } = this;
+    const { room } = state;
+    let text = "";
+    let tone = "error";
+    if (state.fatalText || state.errorText) text = state.fatalText || state.errorText;
+    else if (isActive(room) && this.connectionLost()) {
+      [text, tone] = [t("reconnecting"), "warn"];
+    } else if (room?.state === "queued" && !state.nobodyAnswers) {
+      tone = "";
+      if (state.previewing) text = t("preview");
+      else if (room.position) text = t("queue", { position: room.position });
+      else text = t("queueNoPosition");
+    }
+    if (ui.notice.textContent !== text) ui.notice.textContent = text;
+    ui.notice.className = text && tone ? `notice ${tone}` : "notice";
+  }
+
+  /** Header, composer or "ended", and the notice, from the room's state. */
+  renderRoom() {
+    const { room, fatalText } = this.state;
+    const closed = room?.state === "closed";
+    renderHeader(room);
+    ui.welcome.hidden = Boolean(room) || ui.messages.children.length > 0;
+    ui.composer.hidden = closed || Boolean(fatalText);
+    ui.ended.hidden = !closed;
+    ui.endChat.setAttribute("aria-disabled", String(!isActive(room)));
+    if (closed) theirTyping.update(null);
+    this.renderNotice();
+  }
+
+  /** A passing error in the notice line (8 s). */
+  showError(text) {
+    this.state.errorText = text;
+    clearTimeout(this.errorTimer);
+    this.errorTimer = setTimeout(() => {
+      this.state.errorText = "";
+      this.renderNotice();
+    }, 8000);
+    this.renderNotice();
+  }
+}
+
+function renderHeader(room) {
+  const agent = room?.state === "open" ? room.agent : null;
+  ui.agent.hidden = !agent;
+  ui.tagline.hidden = Boolean(agent);
+  if (!agent) return;
+  const known = ["online", "away", "busy", "offline"].includes(agent.status);
+  const status = known ? agent.status : "offline";
+  ui.agentLabel.textContent = `${agent.name} · ${t(`status_${status}`)}`;
+  ui.agent.title = ui.agentLabel.textContent;
+  ui.agentDot.dataset.status = status;
 }
