@@ -151,6 +151,8 @@ _NOT_FOUND_CODES = {
     "department_id": "department_not_found",
     "visitor_id": "contact_not_found",
     "shortcut": "canned_not_found",
+    "session_id": "session_not_found",
+    "identity_id": "identity_not_found",
 }
 
 

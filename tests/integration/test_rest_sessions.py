@@ -373,13 +373,15 @@ def test_of_two_password_changes_at_once_one_wins_the_other_is_told(api, monkeyp
 
 
 def test_an_institutional_sign_in_remembers_its_browser_too(sso_api):
-    from tests.integration.test_rest_sso import approved, handover_code
+    from tests.integration.test_rest_sso import BINDING, approved, handover_code
 
     approved(sso_api, "mia", "mia@uni.example")
     code = handover_code(sso_api, "mia")["sso_code"]
 
     signed_in = sso_api.post(
-        "/auth/sso/exchange", {"code": code}, headers={"User-Agent": CHROME_ON_LINUX}
+        "/auth/sso/exchange",
+        {"code": code, "browser_binding": BINDING},
+        headers={"User-Agent": CHROME_ON_LINUX},
     )
 
     listed = sessions_of(sso_api, bearer(signed_in.json["token"]))

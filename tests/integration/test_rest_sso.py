@@ -342,6 +342,8 @@ def test_an_unconfirmed_address_does_not_take_over_a_pending_registration(sso_ap
         "/auth/register",
         {"email": "nina@uni.example", "name": "Nina Password", "password": "a long password 17"},
     )
+    token = sso_api.emailed_token("nina@uni.example")
+    assert sso_api.post("/auth/verify-email", {"token": token}).status == 200
     assert handover_code(sso_api, "nina") == {"sso_error": "sso_email_unverified"}
     pending = sso_api.get("/admin/agents?state=pending", auth=sso_api.admin.auth).json["agents"]
     (nina,) = [a for a in pending if a["email"] == "nina@uni.example"]

@@ -346,7 +346,7 @@ def test_a_socket_naming_a_viewer_is_keyed_on_its_source_address(api):
                 "$connect",
                 f"c-claimed-{n}=",
                 "203.0.113.50",
-                query={"visitor_token": token},
+                query={"ticket": socket_ticket(api, token)},
                 headers={
                     "CloudFront-Viewer-Address": f"198.51.100.{n}:443",
                     "X-Origin-Verify": SECRET,
