@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, TooLarge
-from chalicelib.services import events, staff, staff_messages
+from chalicelib.services import events, offline_mail, staff, staff_messages
 from chalicelib.services.access import is_room_agent, load_room
 from chalicelib.services.context import Context
 from chalicelib.services.principals import AgentPrincipal, Principal
@@ -133,6 +133,8 @@ def send(
             raise Conflict("take the chat before you reply", "room_not_taken")
         raise Forbidden("another agent serves this chat", "not_room_agent")
     appended = append(ctx, room, author_of(principal), text, client_id)
+    if appended.created and isinstance(principal, AgentPrincipal):
+        offline_mail.answer(ctx, room, appended.message)
     return message_view(appended.message), appended.created
 
 
