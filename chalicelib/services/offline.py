@@ -1,4 +1,4 @@
-"""When nobody can answer (docs/features.md, "Leave a message"): a department that takes
+"""When nobody can answer (docs/embedding.md, docs/console.md): a department that takes
 messages lets visitors leave one with an address; it waits in the queue like a chat, and its
 answers are mailed (services/offline_mail.py). And after any chat: its transcript by email."""
 
