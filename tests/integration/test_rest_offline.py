@@ -169,3 +169,22 @@ def test_a_transcript_needs_a_good_address_and_the_rooms_own_visitor(api):
 
     assert bad.status == 400 and "email" in bad.error["message"]
     assert other.status == 403
+
+
+def test_an_answer_sent_over_the_socket_is_refused_there_and_goes_over_rest(takes_messages):
+    """The socket handlers may send no mail (their IAM role): the console answers over REST."""
+    api = takes_messages
+    room_id = leave(api, api.visitor()).json["room_id"]
+    paula = api.agent("Paula")
+    assert api.post(f"/rooms/{room_id}/take", auth=paula.auth).status == 200
+    frame = {"action": "send", "room_id": room_id, "text": "Ab 8 Uhr.", "client_id": "s1"}
+
+    api.ws_send(paula.connection_id, frame)
+
+    (error,) = api.pushed(paula, "error")
+    assert error["code"] == "send_over_rest"
+    assert api.mails_to(ADDRESS) == []
+    sent = api.post(
+        f"/rooms/{room_id}/messages", {"text": "Ab 8 Uhr.", "client_id": "s1"}, auth=paula.auth
+    )
+    assert sent.status == 201 and len(api.mails_to(ADDRESS)) == 1

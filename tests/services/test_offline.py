@@ -273,3 +273,23 @@ def test_a_transcript_asked_for_while_the_chat_closes_is_mailed_exactly_once(wor
 
     assert answer["sent"] is False
     assert len(mails_to(world, ADDRESS)) == 1
+
+
+def test_an_answer_to_a_message_left_is_refused_over_the_socket_which_cannot_mail(closed_sales):
+    """The socket handlers' role sends no mail: the answer goes over REST, or it would reach
+    the window but never the address."""
+    world = closed_sales
+    visitor = world.visitor()
+    room = leave(world, visitor)
+    paula = world.agent("Paula")
+    rooms.take(world.ctx, paula.p, room["room_id"])
+
+    with pytest.raises(Conflict) as refused:
+        messages.send(world.ctx, paula.p, room["room_id"], "Ab 8 Uhr.", "c1", can_mail=False)
+    messages.send(world.ctx, visitor.p, room["room_id"], "Noch da?", "c2", can_mail=False)
+
+    assert refused.value.code == "send_over_rest"
+    found, _ = messages.page(world.ctx, paula.p, room["room_id"], 0, 10)
+    assert "Ab 8 Uhr." not in [m["text"] for m in found]
+    assert "Noch da?" in [m["text"] for m in found]
+    assert mails_to(world, ADDRESS) == []

@@ -736,7 +736,9 @@ class RoomScreen {
     const entry = { text, failed: false, timer: 0 };
     this.pending.set(clientId, entry);
     this.renderLog();
-    if (!sendFrame({ action: "send", room_id: this.roomId, text, client_id: clientId })) {
+    // Answers to a message left go over REST, which mails them (the socket's handler cannot).
+    const frame = { action: "send", room_id: this.roomId, text, client_id: clientId };
+    if (this.room?.offline || !sendFrame(frame)) {
       this.sendOverRest(clientId);
       return;
     }
