@@ -186,12 +186,12 @@ def run_the_chat(api) -> None:
     )
     assert approved.status == 200, approved.body
     paula, piet = api.agent("Paula"), api.agent("Piet")
-    # $connect: by ticket (visitor and agent), by token, refused over the socket limit.
+    # $connect: by ticket (visitor and agent), refused over the socket limit.
     visitor = api.visitor(connect=False)
     visitor.connection_id = "ws-visitor"
     assert api.ws_connect("ws-visitor", {"ticket": ticket_for(api, visitor)})["statusCode"] == 200
     assert api.ws_connect("ws-paula-2", {"ticket": ticket_for(api, paula)})["statusCode"] == 200
-    answers = [api.ws_connect(f"ws-piet-{n}", {"token": piet.token}) for n in range(12)]
+    answers = [api.ws_connect(f"ws-piet-{n}", {"ticket": ticket_for(api, piet)}) for n in range(12)]
     assert answers[-1]["statusCode"] == 429
     # $default: a bad frame, a message and typing in a queued chat, then in an open one.
     api.ws_send("ws-visitor", "not json")
@@ -201,8 +201,10 @@ def run_the_chat(api) -> None:
     api.ws_send("ws-visitor", {"action": "typing", "room_id": room, "typing": True})
     assert api.post(f"/rooms/{room}/take", auth=paula.auth).status == 200
     # Sockets opened while in a chat listen to it.
-    assert api.ws_connect("ws-visitor-tab", {"visitor_token": visitor.token})["statusCode"] == 200
-    assert api.ws_connect("ws-paula-tab", {"token": paula.token})["statusCode"] == 200
+    assert (
+        api.ws_connect("ws-visitor-tab", {"ticket": ticket_for(api, visitor)})["statusCode"] == 200
+    )
+    assert api.ws_connect("ws-paula-tab", {"ticket": ticket_for(api, paula)})["statusCode"] == 200
     api.pusher.gone.update({"ws-paula-2", "ws-paula-tab"})  # closed tabs: pushes forget them
     api.clock.advance(20)
     frame = {"action": "send", "room_id": room, "text": "Guten Tag", "client_id": "p1"}
@@ -223,9 +225,23 @@ def run_the_chat(api) -> None:
     mention = {"action": "send", "room_id": channel, "text": "Hi @Paula", "client_id": "t1"}
     api.ws_send(piet.connection_id, mention)
     api.ws_send(piet.connection_id, {"action": "typing", "room_id": channel, "typing": True})
-    # Closing, and a resend into the closed chat.
+    # A transcript asked for; closing mails it; a resend into the closed chat.
+    transcript = {"email": "visitor@example.org"}
+    assert api.post(f"/rooms/{room}/transcript", transcript, auth=visitor.auth).status == 202
     assert api.post(f"/rooms/{room}/close", auth=paula.auth).status == 200
     api.ws_send("ws-visitor", said)
+    # A message left while nobody else answers, answered by mail, closed (the last mail).
+    offline = {"offline_messages": True}
+    assert api.patch("/admin/departments/sales", offline, auth=api.admin.auth).status == 200
+    left = {"text": "Frage", "email": "visitor@example.org"}
+    writer = api.visitor()
+    message = api.post("/departments/sales/offline-messages", left, auth=writer.auth).json
+    assert api.post(f"/rooms/{message['room_id']}/take", auth=paula.auth).status == 200
+    answer = {"text": "Antwort", "client_id": "m1"}
+    path = f"/rooms/{message['room_id']}"
+    assert api.post(f"{path}/messages", answer, auth=paula.auth).status == 201
+    assert api.post(f"{path}/close", auth=paula.auth).status == 200
+    assert len(api.mails_to("visitor@example.org")) == 3
     # An agent who serves a chat goes (her visitor's tab closed too); the sweep returns the chat
     # to the queue; she comes back.
     other = api.visitor()
@@ -240,7 +256,7 @@ def run_the_chat(api) -> None:
         api.ws_send(piet.connection_id, {"action": "heartbeat"})
     assert api.app.maintenance(SCHEDULED_EVENT, None)["rooms_returned"] == 1
     assert api.get(f"/rooms/{second}", auth=other.auth).json["state"] == "queued"
-    assert api.ws_connect("ws-paula-3", {"token": paula.token})["statusCode"] == 200
+    assert api.ws_connect("ws-paula-3", {"ticket": ticket_for(api, paula)})["statusCode"] == 200
     api.app.maintenance(SCHEDULED_EVENT, None)
     # Heartbeats stop: the sweep notices; an expired session's heartbeat closes its socket.
     api.clock.advance(api.ctx.settings.presence_timeout_seconds + 1)
