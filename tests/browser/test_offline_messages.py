@@ -118,3 +118,42 @@ def test_a_transcript_asked_for_in_the_menu_arrives_once_the_chat_is_closed(
     (transcript,) = mails_to(stack, address)
     assert transcript["subject"] == "Ihr Chatverlauf"
     assert "Hallo, eine Frage." in mail_text(stack, transcript)
+
+
+def test_an_english_page_offers_to_leave_a_message_in_english_and_gets_english_mail(
+    stack, website, page, staff
+):
+    department = stack.new_department([website.origin])
+    stack.api.call(
+        "PATCH",
+        f"/admin/departments/{department}",
+        {"offline_messages": True},
+        token=stack.admin_token,
+        expect=200,
+    )
+    address = f"visitor-{uuid.uuid4().hex[:8]}@example.org"
+    widget = Widget(page)
+    page.goto(website.page(department, lang="en"))
+    widget.expect_state("offline")
+    expect(widget.button).to_have_accessible_name("Leave a message")
+    chat = widget.open()
+    form = chat.frame.locator("#leave")
+    expect(chat.frame.get_by_role("link", name="Privacy notice")).to_be_hidden()  # none given
+    form.get_by_label("Your message").fill("When do you open?")
+    form.get_by_label("Your email address").fill(address)
+    form.get_by_role("button", name="Send message").click()
+    expect(chat.notice).to_have_text("Your message has arrived. The reply comes by email and here.")
+
+    agent, _socket = staff(department, "Anna")
+    room_id = chat.stored()["rooms"][department]
+    stack.api.call("POST", f"/rooms/{room_id}/take", token=agent.token, expect=200)
+    stack.api.call(
+        "POST",
+        f"/rooms/{room_id}/messages",
+        {"text": "At eight.", "client_id": "a1"},
+        token=agent.token,
+        expect=201,
+    )
+    expect(chat.line("At eight.")).to_be_visible()
+    wait_until(lambda: mails_to(stack, address), 10, "the answer's mail")
+    assert mails_to(stack, address)[0]["subject"] == "Reply to your message"
