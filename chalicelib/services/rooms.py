@@ -311,7 +311,6 @@ def close(ctx: Context, principal: Principal, room_id: str, comment: str | None)
     except Changed as exc:
         raise _changed_meanwhile(exc) from exc
     room = messages.system(ctx, room, "closed")
-    offline_mail.after_close(ctx, room)
     if isinstance(principal, AgentPrincipal) and principal.id == room.agent_id:
         status: str | None = principal.status
     else:
@@ -319,6 +318,7 @@ def close(ctx: Context, principal: Principal, room_id: str, comment: str | None)
     events.room_event(ctx, room, "closed", agent_status=status)
     if was_queued:
         _queue_changed(ctx, room, "removed")
+    offline_mail.after_close(ctx, room)  # after the pushes: nobody waits for the mail
     return room_view(room, status)
 
 
