@@ -28,7 +28,9 @@ def build_context(settings: Settings) -> Context:
         settings=settings,
         store=DynamoStore.from_settings(settings, session),
         pusher=Pusher(settings.ws_management_endpoint, settings.region, session),
-        mailer=Mailer(settings.mail_sender, settings.mail_outbox_dir, settings.region),
+        mailer=Mailer(
+            settings.mail_sender, settings.mail_outbox_dir, settings.region, settings.mail_reply_to
+        ),
     )
 
 

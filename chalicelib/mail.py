@@ -11,12 +11,16 @@ import botocore.session
 
 
 class Mailer:
-    def __init__(self, sender: str, outbox_dir: str | None, region: str) -> None:
+    def __init__(
+        self, sender: str, outbox_dir: str | None, region: str, reply_to: str = ""
+    ) -> None:
         self._sender = sender
         self._outbox_dir = outbox_dir
         self._region = region
+        self._reply_to = reply_to
 
-    def send(self, to: str, subject: str, body: str, at: str) -> None:
+    def send(self, to: str, subject: str, body: str, at: str, html: str | None = None) -> None:
+        """Plain text, and with `html` an HTML alternative (escaped by the caller)."""
         # Imported on first use: the email package costs importing app.py some milliseconds,
         # and only registration and approvals send mail.
         from email.message import EmailMessage
@@ -24,8 +28,12 @@ class Mailer:
         message = EmailMessage()
         message["From"] = self._sender
         message["To"] = to
+        if self._reply_to:
+            message["Reply-To"] = self._reply_to
         message["Subject"] = subject
         message.set_content(body)
+        if html is not None:
+            message.add_alternative(html, subtype="html")
         if self._outbox_dir:
             outbox = Path(self._outbox_dir)
             outbox.mkdir(parents=True, exist_ok=True)

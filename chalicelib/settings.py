@@ -44,6 +44,8 @@ class Settings:
     # The value of X-Origin-Verify that the stack's CloudFront adds to what it forwards: only
     # requests carrying it may name their viewer (chalicelib/addresses.py). Empty: none may.
     origin_verify_secret: str = field(default="", repr=False)
+    # Where visitors' replies to mailed answers and transcripts go (empty: to MAIL_SENDER).
+    mail_reply_to: str = ""
 
     @property
     def sso_enabled(self) -> bool:
@@ -106,6 +108,7 @@ def load_settings() -> Settings:
         sso_verified_domains=_domains("SSO_VERIFIED_DOMAINS"),
         password_login=_switch("PASSWORD_LOGIN", True),
         origin_verify_secret=os.environ.get("ORIGIN_VERIFY_SECRET", ""),
+        mail_reply_to=os.environ.get("MAIL_REPLY_TO", ""),
     )
 
 

@@ -110,7 +110,13 @@ def admin_create_department(
     body: s.DepartmentIn,
 ) -> Answer:
     return departments.create(
-        ctx, body.department_id, body.name, body.allowed_origins, body.retention_hours
+        ctx,
+        body.department_id,
+        body.name,
+        body.allowed_origins,
+        body.retention_hours,
+        body.offline_messages,
+        body.privacy_url,
     )
 
 
@@ -130,7 +136,14 @@ def admin_patch_department(
 ) -> Answer:
     office_hours = body.office_hours.model_dump() if body.office_hours is not None else None
     return departments.update(
-        ctx, department_id, body.name, body.allowed_origins, body.retention_hours, office_hours
+        ctx,
+        department_id,
+        body.name,
+        body.allowed_origins,
+        body.retention_hours,
+        office_hours,
+        body.offline_messages,
+        body.privacy_url,
     )
 
 

@@ -169,6 +169,15 @@ from chalicelib.schemas.frames import (
 from chalicelib.schemas.frames import (
     TypingFrame as TypingFrame,
 )
+from chalicelib.schemas.offline import (
+    OfflineMessageIn as OfflineMessageIn,
+)
+from chalicelib.schemas.offline import (
+    TranscriptIn as TranscriptIn,
+)
+from chalicelib.schemas.offline import (
+    TranscriptOut as TranscriptOut,
+)
 from chalicelib.schemas.queries import (
     AdminAgentsQuery as AdminAgentsQuery,
 )

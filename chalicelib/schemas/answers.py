@@ -54,6 +54,9 @@ class AvailabilityOut(Schema):
     open: bool
     # The page origins the loader may show the button on; it checks its page against them.
     allowed_origins: list[str]
+    # While nobody can answer: whether the loader offers to leave a message instead.
+    offline_messages: bool = False
+    privacy_url: str | None = None
 
 
 class VisitorCreatedOut(Schema):
@@ -103,6 +106,9 @@ class RoomOut(Schema):
     closed_by: str | None = None
     comment: str | None = None
     last_seq: int = 0
+    # A message left while nobody could answer, and the address its answers are mailed to.
+    offline: bool = False
+    email: str | None = None
 
 
 class AuthorOut(Schema):
@@ -231,6 +237,8 @@ class DepartmentOut(Schema):
     retention_hours: int
     available: bool
     office_hours: OfficeHours | None = None
+    offline_messages: bool = False
+    privacy_url: str | None = None
 
 
 class DepartmentListOut(Schema):

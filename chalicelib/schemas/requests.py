@@ -27,6 +27,7 @@ from chalicelib.schemas.base import (
     Strict,
     Text,
 )
+from chalicelib.schemas.offline import PrivacyUrl
 
 
 class RegisterIn(Strict):
@@ -174,6 +175,8 @@ class DepartmentIn(Strict):
     name: Name
     allowed_origins: list[Origin] = Field(default_factory=list, max_length=100)
     retention_hours: Annotated[int, Field(ge=1, le=24 * 365)] = 24
+    offline_messages: bool = False
+    privacy_url: PrivacyUrl | None = None
 
 
 # Office hours (S24): spans of a weekday in the department's time zone, "08:00-12:30"; 24:00 ends
@@ -234,3 +237,5 @@ class DepartmentPatchIn(Strict):
     allowed_origins: list[Origin] | None = Field(default=None, max_length=100)
     retention_hours: Annotated[int, Field(ge=1, le=24 * 365)] | None = None
     office_hours: OfficeHours | None = None
+    offline_messages: bool | None = None
+    privacy_url: PrivacyUrl | Literal[""] | None = None  # "" removes it

@@ -40,6 +40,9 @@ def public_availability(ctx: Context, department_id: str) -> dict:
         "available": is_available(department, now),
         "open": is_open(department.office_hours, now),
         "allowed_origins": list(department.allowed_origins),
+        # While nobody can answer, the loader offers to leave a message instead (offline.py).
+        "offline_messages": department.offline_messages,
+        "privacy_url": department.privacy_url,
     }
 
 
@@ -48,7 +51,13 @@ def list_all(ctx: Context) -> list[dict]:
 
 
 def create(
-    ctx: Context, department_id: str, name: str, allowed_origins: list[str], retention_hours: int
+    ctx: Context,
+    department_id: str,
+    name: str,
+    allowed_origins: list[str],
+    retention_hours: int,
+    offline_messages: bool = False,
+    privacy_url: str | None = None,
 ) -> dict:
     department = Department(
         department_id=department_id,
@@ -56,6 +65,8 @@ def create(
         allowed_origins=tuple(dict.fromkeys(allowed_origins)),
         retention_hours=retention_hours,
         created_at=ctx.iso(),
+        offline_messages=offline_messages,
+        privacy_url=privacy_url or None,
     )
     try:
         ctx.store.create_department(department)
@@ -83,8 +94,11 @@ def update(
     allowed_origins: list[str] | None,
     retention_hours: int | None,
     office_hours: dict | None = None,
+    offline_messages: bool | None = None,
+    privacy_url: str | None = None,
 ) -> dict:
-    """Change what is given; office hours as a whole (`enabled` False keeps them, unused)."""
+    """Change what is given; office hours as a whole (`enabled` False keeps them, unused); an
+    empty `privacy_url` removes it."""
     origins = tuple(dict.fromkeys(allowed_origins)) if allowed_origins is not None else None
     try:
         department = ctx.store.change_department(
@@ -93,6 +107,8 @@ def update(
             allowed_origins=origins,
             retention_hours=retention_hours,
             office_hours=normalized(office_hours) if office_hours is not None else None,
+            offline_messages=offline_messages,
+            privacy_url=privacy_url,
         )
     except Changed as exc:
         raise _not_found(department_id) from exc

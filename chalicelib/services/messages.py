@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, TooLarge
-from chalicelib.services import events, staff, staff_messages
+from chalicelib.services import events, offline_mail, staff, staff_messages
 from chalicelib.services.access import is_room_agent, load_room
 from chalicelib.services.context import Context
 from chalicelib.services.principals import AgentPrincipal, Principal
@@ -116,9 +116,16 @@ def check_length(ctx: Context, text: str) -> None:
 
 
 def send(
-    ctx: Context, principal: Principal, room_id: str, text: str, client_id: str
+    ctx: Context,
+    principal: Principal,
+    room_id: str,
+    text: str,
+    client_id: str,
+    can_mail: bool = True,
 ) -> tuple[dict, bool]:
-    """Returns (message, created): a client_id sent before gives back the stored message."""
+    """Returns (message, created): a client_id sent before gives back the stored message.
+    `can_mail` False (the socket handlers, whose role sends no mail): an agent's answer to a
+    message left, which must be mailed, is refused there and goes over REST."""
     if staff.is_staff_room_id(room_id):  # team chat: same path, its own rooms (S22)
         return staff_messages.send(ctx, principal, room_id, text, client_id)
     check_length(ctx, text)
@@ -132,7 +139,14 @@ def send(
         if room.state == "queued":
             raise Conflict("take the chat before you reply", "room_not_taken")
         raise Forbidden("another agent serves this chat", "not_room_agent")
+    if room.offline and isinstance(principal, AgentPrincipal) and not can_mail:
+        raise Conflict(
+            "answers to a message left are mailed: send them with POST /rooms/{room_id}/messages",
+            "send_over_rest",
+        )
     appended = append(ctx, room, author_of(principal), text, client_id)
+    if appended.created and isinstance(principal, AgentPrincipal):
+        offline_mail.answer(ctx, room, appended.message)
     return message_view(appended.message), appended.created
 
 

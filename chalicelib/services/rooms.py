@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from chalicelib.services import events, messages, presence
+from chalicelib.services import events, messages, offline_mail, presence
 from chalicelib.services.access import is_room_agent, load_room, may_act, require_may_act
 from chalicelib.services.context import Context
 from chalicelib.services.departments import get as get_department
@@ -56,24 +56,42 @@ def start(
         if room.department_id == department_id and room.state in ACTIVE_STATES:
             return _view(ctx, room, _status_of_agent(ctx, room)), False
     _require_available(ctx, department)
+    return enqueue(ctx, principal, department, text, client_id), True
+
+
+def enqueue(
+    ctx: Context,
+    principal: VisitorPrincipal,
+    department: Department,
+    text: str | None,
+    client_id: str | None,
+    visitor_name: str | None = None,
+    offline_email: str | None = None,
+    language: str | None = None,
+) -> dict:
+    """A new room in the department's queue, with the visitor's first line if any; a message
+    left while nobody could answer (services/offline.py) has an address, maybe a name."""
+    now = ctx.now()
     created_at = ctx.iso(now)
     created_key = f"{created_at}#{new_id('k')}"
     room = Room(
         room_id=new_id("room"),
-        department_id=department_id,
+        department_id=department.department_id,
         state="queued",
         visitor_id=principal.id,
-        visitor_name=principal.name,
+        visitor_name=visitor_name or principal.name,
         created_at=created_at,
         created_key=created_key,
         queued_at=created_at,
         queued_key=created_key,
         retention_hours=department.retention_hours,
         expires_at=ctx.epoch_in(hours=ctx.settings.room_idle_hours),
+        offline_email=offline_email,
+        language=language,
     )
     first = None
     if text:
-        author = messages.author_of(principal)
+        author = ("visitor", principal.id, room.visitor_name)
         first = messages.draft(ctx, room, author, text, client_id or new_id("c"))
     appended = ctx.store.create_room(room, first)
     if appended is not None:
@@ -90,7 +108,7 @@ def start(
     view = _view(ctx, room)
     events.queue_event(ctx, department, "added", room)
     events.to_room(ctx, room, {"type": "room", "event": "queued", "room": view})
-    return view, True
+    return view
 
 
 def get(ctx: Context, principal: Principal, room_id: str) -> dict:
@@ -300,6 +318,7 @@ def close(ctx: Context, principal: Principal, room_id: str, comment: str | None)
     events.room_event(ctx, room, "closed", agent_status=status)
     if was_queued:
         _queue_changed(ctx, room, "removed")
+    offline_mail.after_close(ctx, room)  # after the pushes: nobody waits for the mail
     return room_view(room, status)
 
 

@@ -47,6 +47,9 @@ def room_view(room: Room, agent_status: str | None = None, position: int | None 
         }
     if position is not None:
         view["position"] = position
+    if room.offline:  # a message left while nobody could answer, and where answers go
+        view["offline"] = True
+        view["email"] = room.offline_email
     return view
 
 
@@ -102,6 +105,8 @@ def department_view(department: Department, available: bool) -> dict:
         "retention_hours": department.retention_hours,
         "available": available,
         "office_hours": dict(department.office_hours) if department.office_hours else None,
+        "offline_messages": department.offline_messages,
+        "privacy_url": department.privacy_url,
     }
 
 

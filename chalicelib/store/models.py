@@ -184,6 +184,8 @@ class DepartmentItem(Model):
     gone_agents: MapAttribute = MapAttribute(
         default=dict
     )  # agent id -> since when they have no connection
+    offline_messages = BooleanAttribute(default=False)
+    privacy_url = UnicodeAttribute(null=True)
     listing = UnicodeAttribute(default="department")
     listing_index = DepartmentListingIndex()
 
@@ -257,6 +259,10 @@ class RoomItem(Model):
     retention_hours = NumberAttribute(default=24)
     version = NumberAttribute(default=0)
     live: MapAttribute = MapAttribute(default=dict)  # connection id -> visitor or agent id
+    offline_email = UnicodeAttribute(null=True)  # a message left: its answers' address
+    language = UnicodeAttribute(null=True)
+    transcript_asked_at = UnicodeAttribute(null=True)
+    transcript_to = UnicodeAttribute(null=True)  # until the transcript is mailed at the close
     expires_at = TtlNumberAttribute()
     queue_index = RoomQueueIndex()
     visitor_index = RoomVisitorIndex()

@@ -83,6 +83,10 @@ class Department:
     # Agents serving open chats here who lost their last live connection, and since when
     # (services/stranded.py returns those chats to the queue after AGENT_GONE_MINUTES).
     gone_agents: Mapping[str, int] = field(default_factory=dict)
+    # While nobody can answer, visitors may leave a message (services/offline.py); the chat
+    # window links to the department's privacy notice.
+    offline_messages: bool = False
+    privacy_url: str | None = None
 
     @property
     def online_agents(self) -> frozenset[str]:
@@ -143,6 +147,17 @@ class Room:
     # The live connections of the visitor and of the serving agent (connection id -> principal):
     # a push needs no lookup of whose sockets are open.
     live: Mapping[str, str] = field(default_factory=dict)
+    # A message left while nobody could answer: the address its answers are mailed to, kept
+    # as long as the room (services/offline.py); the chat's language, for the mails.
+    offline_email: str | None = None
+    language: str | None = None
+    # A transcript asked for (once per room), and its address until it is mailed at the close.
+    transcript_asked_at: str | None = None
+    transcript_to: str | None = None
+
+    @property
+    def offline(self) -> bool:
+        return self.offline_email is not None
 
     def connections_of(self, *principal_ids: str | None) -> list[str]:
         return [c for c, principal in sorted(self.live.items()) if principal in principal_ids]

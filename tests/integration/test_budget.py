@@ -392,7 +392,11 @@ def test_no_request_path_scans(sso_api, dynamodb_calls):
     call("DELETE", f"/me/sessions/{ute.json['token'].split('.')[0]}", auth=ute_auth)
     new_password = {"current": api.password, "new": "Lindenblüte im Oktober"}
     call("PUT", "/me/password", body=new_password, auth=ute_auth)
+    call("POST", f"/rooms/{room}/transcript", body={"email": "gast@example.org"}, auth=visitor)
     call("POST", f"/rooms/{room}/close", body={}, auth=visitor)
+    call("PATCH", "/admin/departments/sales", body={"offline_messages": True}, auth=admin.auth)
+    left = {"text": "Später bitte", "email": "gast@example.org"}
+    call("POST", "/departments/sales/offline-messages", body=left, auth=visitor)
     call("GET", "/rooms?state=closed", auth=paula.auth)
     call("DELETE", f"/rooms/{room}", auth=paula.auth)
     call("DELETE", "/rooms?state=closed", auth=paula.auth)

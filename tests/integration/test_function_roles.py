@@ -225,9 +225,23 @@ def run_the_chat(api) -> None:
     mention = {"action": "send", "room_id": channel, "text": "Hi @Paula", "client_id": "t1"}
     api.ws_send(piet.connection_id, mention)
     api.ws_send(piet.connection_id, {"action": "typing", "room_id": channel, "typing": True})
-    # Closing, and a resend into the closed chat.
+    # A transcript asked for; closing mails it; a resend into the closed chat.
+    transcript = {"email": "visitor@example.org"}
+    assert api.post(f"/rooms/{room}/transcript", transcript, auth=visitor.auth).status == 202
     assert api.post(f"/rooms/{room}/close", auth=paula.auth).status == 200
     api.ws_send("ws-visitor", said)
+    # A message left while nobody else answers, answered by mail, closed (the last mail).
+    offline = {"offline_messages": True}
+    assert api.patch("/admin/departments/sales", offline, auth=api.admin.auth).status == 200
+    left = {"text": "Frage", "email": "visitor@example.org"}
+    writer = api.visitor()
+    message = api.post("/departments/sales/offline-messages", left, auth=writer.auth).json
+    assert api.post(f"/rooms/{message['room_id']}/take", auth=paula.auth).status == 200
+    answer = {"text": "Antwort", "client_id": "m1"}
+    path = f"/rooms/{message['room_id']}"
+    assert api.post(f"{path}/messages", answer, auth=paula.auth).status == 201
+    assert api.post(f"{path}/close", auth=paula.auth).status == 200
+    assert len(api.mails_to("visitor@example.org")) == 3
     # An agent who serves a chat goes (her visitor's tab closed too); the sweep returns the chat
     # to the queue; she comes back.
     other = api.visitor()

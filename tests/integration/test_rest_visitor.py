@@ -26,7 +26,14 @@ def test_availability_follows_the_agents_and_is_cacheable(api):
     hidden = api.get("/departments/sales/availability")
     assert (hidden.status, hidden.json) == (
         200,
-        {"department_id": "sales", "available": False, "open": True, "allowed_origins": []},
+        {
+            "department_id": "sales",
+            "available": False,
+            "open": True,
+            "allowed_origins": [],
+            "offline_messages": False,
+            "privacy_url": None,
+        },
     )
     match = re.fullmatch(r"public, max-age=(\d+)", hidden.headers["cache-control"])
     assert match and 0 < int(match.group(1)) <= 30

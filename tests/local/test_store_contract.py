@@ -554,6 +554,22 @@ def test_office_hours_are_kept_on_the_department_whole_and_unchanged(store):
     assert store.all_departments()[0].office_hours == sales.office_hours
 
 
+def test_a_department_takes_messages_and_links_its_privacy_notice_once_told(store):
+    store.create_department(Department("sales", "Sales", 24))
+    assert store.get_department("sales").offline_messages is False
+
+    store.change_department(
+        "sales", offline_messages=True, privacy_url="https://uni.example/datenschutz"
+    )
+    store.change_department("sales", name="Studienberatung")  # other changes keep them
+    told = store.get_department("sales")
+    store.change_department("sales", privacy_url="")  # empty: removed
+
+    assert (told.offline_messages, told.privacy_url) == (True, "https://uni.example/datenschutz")
+    assert store.all_departments()[0].privacy_url is None
+    assert store.get_department("sales").offline_messages is True
+
+
 def test_agents_gone_are_remembered_per_department_until_forgotten(store):
     store.create_department(Department("sales", "Sales", 24))
 
@@ -819,6 +835,52 @@ def test_a_room_closes_once(store):
     with pytest.raises(Changed):
         store.close_room(queued, "2026-01-02", "agent", None, NOW + 99)
     assert store.queued_rooms("sales", 10, NOW) == []
+
+
+def test_a_message_left_keeps_its_address_and_language_with_the_room(store):
+    left = room(offline_email="alex@example.org", language="en")
+
+    store.create_room(left, draft("first"))
+
+    stored = store.get_room(left.room_id, NOW)
+    assert (stored.offline, stored.offline_email, stored.language) == (
+        True,
+        "alex@example.org",
+        "en",
+    )
+    assert [r.offline_email for r in store.queued_rooms("sales", 10, NOW)] == ["alex@example.org"]
+    store.delete_room(stored, only_if_closed=False)
+    assert store.rooms_to_erase([left.room_id]) == []
+
+
+def test_a_transcript_is_asked_for_once_and_its_address_kept_only_until_the_close(store):
+    open_room = room(state="open", queued_key=None)
+    store.create_room(open_room, None)
+
+    assert store.ask_for_transcript(open_room.room_id, "a@example.org", "en", "2026-01-02")
+    with pytest.raises(Taken):
+        store.ask_for_transcript(open_room.room_id, "b@example.org", None, "2026-01-02")
+    closed = store.close_room(open_room, "2026-01-02", "visitor", None, NOW + 99)
+    store.forget_transcript_address(open_room.room_id)
+
+    assert (closed.transcript_to, closed.language) == ("a@example.org", "en")
+    stored = store.get_room(open_room.room_id, NOW)
+    assert (stored.transcript_asked_at, stored.transcript_to) == ("2026-01-02", None)
+    assert stored.version == closed.version  # asking changed nothing a take or close reads
+
+
+def test_a_transcript_of_a_closed_room_is_not_kept_and_of_a_room_gone_refused(store):
+    closed = room()
+    store.create_room(closed, None)
+    store.close_room(closed, "2026-01-02", "visitor", None, NOW + 99)
+
+    assert store.ask_for_transcript(closed.room_id, "a@example.org", None, "2026-01-03") is False
+    assert store.get_room(closed.room_id, NOW).transcript_to is None
+    with pytest.raises(Taken):
+        store.ask_for_transcript(closed.room_id, "a@example.org", None, "2026-01-03")
+    with pytest.raises(Changed):
+        store.ask_for_transcript("room_gone", "a@example.org", None, "2026-01-03")
+    store.forget_transcript_address("room_gone")  # nothing to forget: no error
 
 
 def test_rooms_are_found_by_department_visitor_and_agent(store):

@@ -1,6 +1,6 @@
 /*
- * The chat button, loaded by loader.js once someone can answer (see there for what the two
- * share). It lives in the loader's element, in a shadow root of its own styles, and loads the
+ * The chat button, loaded by loader.js once someone can answer, or a message can be left (then
+ * it says so: state `offline`; see loader.js for what the two share). It lives in the loader's element, in a shadow root of its own styles, and loads the
  * chat window (chat.html, next to this file) into an iframe on the first click only.
  * postMessage only to and from the chat's origin, both ways.
  *
@@ -17,6 +17,7 @@
   const lang = /^de/i.test(data.lang || d.documentElement.lang) ? "de" : "en";
   const de = lang === "de";
   const label = de ? "Live-Chat öffnen" : "Open live chat";
+  const leave = de ? "Nachricht hinterlassen" : "Leave a message";
   const root = host.attachShadow({ mode: "open" });
   const side = data.position === "left" ? "left" : "right";
   // The iframe is transparent around the chat window, which draws its own card and shadow.
@@ -26,26 +27,33 @@
     "button{all:unset;position:relative;gap:8px;align-items:center;padding:14px 20px;" +
     "border-radius:28px;background:#0a58a8;color:#fff;cursor:pointer;box-shadow:0 4px 16px #0006}" +
     "button:focus-visible{box-shadow:0 0 0 3px #fff,0 0 0 6px #0a58a8}svg{width:22px;fill:#fff}" +
+    "i{font-style:normal}" +
     "b{position:absolute;top:-8px;right:-6px;padding:0 7px;border-radius:11px;" +
     "background:#c0262d;font-size:13px;line-height:22px}b:empty,button,iframe{display:none}" +
-    `.available button{display:flex}.open{bottom:0;${side}:0}.open iframe{display:block;` +
+    `.available button,.offline button{display:flex}.open{bottom:0;${side}:0}.open iframe{display:block;` +
     "width:min(420px,100vw);height:min(680px,100vh);border:0}" +
     "@media(max-width:480px){.open iframe{height:100vh}}</style>" +
     '<aside aria-label="Live-Chat"><button><svg viewBox="0 0 24 24" aria-hidden="true">' +
-    '<path d="M2 4c0-1 1-2 2-2h16c1 0 2 1 2 2v11c0 1-1 2-2 2H8l-6 5z"/></svg>Chat<b></b>' +
+    '<path d="M2 4c0-1 1-2 2-2h16c1 0 2 1 2 2v11c0 1-1 2-2 2H8l-6 5z"/></svg><i>Chat</i><b></b>' +
     "</button></aside>";
-  const [panel, button, badge] = root.querySelectorAll("aside,button,b");
+  const [panel, button, caption, badge] = root.querySelectorAll("aside,button,i,b");
 
   let active, open, frame, unread;
   const state = () => {
     if (shared.error) return "error";
     if (open) return "open";
-    return shared.available || active ? "available" : "hidden";
+    if (shared.available || active) return "available";
+    return shared.offline ? "offline" : "hidden";
   };
   const render = () => {
-    host.dataset.livechatState = panel.className = state();
+    const now = state();
+    host.dataset.livechatState = panel.className = now;
     badge.textContent = unread || "";
-    button.setAttribute("aria-label", label + (unread ? ` (${unread} ${de ? "neu" : "new"})` : ""));
+    caption.textContent = now === "offline" ? leave : "Chat";
+    button.setAttribute(
+      "aria-label",
+      now === "offline" ? leave : label + (unread ? ` (${unread} ${de ? "neu" : "new"})` : "")
+    );
   };
   const show = () => {
     frame.contentWindow.postMessage({ livechat: "open" }, chatOrigin);

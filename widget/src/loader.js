@@ -9,8 +9,9 @@
  * Size: at most 1 KB gzip (asserted by the tests; `node widget/build.mjs` prints raw, gzip and
  * brotli bytes). No framework, no cookies, no globals, no styles outside its own element.
  *
- * The element tells the editor what happens: `data-livechat-state` is hidden, available, open or
- * error; with error, `data-livechat-error` says why: department-unknown (also when the snippet
+ * The element tells the editor what happens: `data-livechat-state` is hidden, available, offline
+ * (nobody can answer, but the department takes messages: the button says "Nachricht
+ * hinterlassen"), open or error; with error, `data-livechat-error` says why: department-unknown (also when the snippet
  * has no data-department) or origin-not-allowed (this page's origin is not among the
  * department's allowed origins). `data-livechat-hours` is closed outside the department's
  * office hours, else open. The parts it loads share one object with it, `livechat` on
@@ -42,8 +43,9 @@
       console.warn("Livechat: " + error);
     }
     shared.available = answer.available;
+    shared.offline = answer.offline_messages;
     host.dataset.livechatHours = answer.open == false ? "closed" : "open";
-    if (shared.available && !button) button = load(__BUTTON__);
+    if ((shared.available || shared.offline) && !button) button = load(__BUTTON__);
     if (shared.render) shared.render();
     else host.dataset.livechatState = error ? "error" : "hidden";
   };

@@ -81,6 +81,29 @@ export const STRINGS = {
     goneText:
       "Der Chat, alle Nachrichten und Ihre Gast-Kennung sind entfernt. Wenn Sie wieder " +
       "schreiben, beginnt ein neuer, anonymer Chat.",
+    privacyLink: "Datenschutzhinweis",
+    leaveTitle: "Nachricht hinterlassen",
+    leaveIntro:
+      "Gerade kann niemand antworten. Schreiben Sie uns, wir antworten per E-Mail und hier im " +
+      "Chat-Fenster.",
+    leaveText: "Ihre Nachricht",
+    leaveEmail: "Ihre E-Mail-Adresse",
+    leaveName: "Ihr Name (freiwillig)",
+    leaveConsent:
+      "Wir verwenden Ihre Adresse nur, um Ihnen zu dieser Nachricht zu antworten, und löschen " +
+      "sie mit dem Chat. Mehr im Datenschutzhinweis.",
+    leaveSend: "Nachricht senden",
+    leaveSent: "Ihre Nachricht ist angekommen. Die Antwort kommt per E-Mail und hier.",
+    leaveNoText: "Bitte schreiben Sie Ihre Nachricht.",
+    badEmail: "Bitte geben Sie eine gültige E-Mail-Adresse an.",
+    mailTranscript: "Verlauf per E-Mail senden",
+    transcriptText:
+      "Wir senden Ihnen den Verlauf dieses Chats, sobald er beendet ist (einmal pro Chat). " +
+      "Die Adresse wird danach nicht gespeichert.",
+    transcriptSend: "Verlauf senden",
+    transcriptNow: "Der Verlauf ist unterwegs zu Ihnen.",
+    transcriptLater: "Der Verlauf kommt per E-Mail, sobald der Chat beendet ist.",
+    transcriptAgain: "Der Verlauf dieses Chats wurde schon angefordert.",
   },
   en: {
     title: "Live chat",
@@ -159,5 +182,28 @@ export const STRINGS = {
     goneText:
       "The chat, all messages and your guest identity are gone. If you write again, a new " +
       "anonymous chat begins.",
+    privacyLink: "Privacy notice",
+    leaveTitle: "Leave a message",
+    leaveIntro:
+      "Nobody can answer right now. Write to us, and we will reply by email and here in the " +
+      "chat window.",
+    leaveText: "Your message",
+    leaveEmail: "Your email address",
+    leaveName: "Your name (optional)",
+    leaveConsent:
+      "We use your address only to reply to this message, and delete it with the chat. More " +
+      "in the privacy notice.",
+    leaveSend: "Send message",
+    leaveSent: "Your message has arrived. The reply comes by email and here.",
+    leaveNoText: "Please write your message.",
+    badEmail: "Please give a valid email address.",
+    mailTranscript: "Email the transcript",
+    transcriptText:
+      "We send you this chat's transcript once it has ended (once per chat). The address is " +
+      "not kept after that.",
+    transcriptSend: "Send transcript",
+    transcriptNow: "The transcript is on its way to you.",
+    transcriptLater: "The transcript comes by email once the chat has ended.",
+    transcriptAgain: "This chat's transcript was asked for already.",
   },
 };

@@ -33,9 +33,11 @@ class DepartmentsContract(ABC):
         allowed_origins: tuple[str, ...] | None = None,
         retention_hours: int | None = None,
         office_hours: Mapping[str, Any] | None = None,
+        offline_messages: bool | None = None,
+        privacy_url: str | None = None,
     ) -> Department:
-        """Change what is given (office hours as a whole); `Changed` when the department is
-        gone."""
+        """Change what is given (office hours as a whole; an empty `privacy_url` removes it);
+        `Changed` when the department is gone."""
 
     @abstractmethod
     def delete_department(self, department_id: str) -> None:

@@ -79,7 +79,8 @@ class RoomsContract(ABC):
     def close_room(
         self, room: Room, closed_at: str, closed_by: str, comment: str | None, expires_at: int
     ) -> Room:
-        """`Changed` unless still in the state `room` shows."""
+        """`Changed` unless still in the state `room` shows; returns the room as the close
+        left it (with a transcript's address asked for meanwhile)."""
 
     @abstractmethod
     def listen(self, room_id: str, connection_id: str, principal_id: str) -> None:

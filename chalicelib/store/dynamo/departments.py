@@ -51,6 +51,8 @@ class DepartmentsTables(DynamoCore):
         allowed_origins: tuple[str, ...] | None = None,
         retention_hours: int | None = None,
         office_hours: Mapping[str, Any] | None = None,
+        offline_messages: bool | None = None,
+        privacy_url: str | None = None,
     ) -> Department:
         Item = self.m.DepartmentItem
         actions = []
@@ -62,6 +64,12 @@ class DepartmentsTables(DynamoCore):
             actions.append(Item.retention_hours.set(retention_hours))
         if office_hours is not None:
             actions.append(Item.office_hours.set(dict(office_hours)))
+        if offline_messages is not None:
+            actions.append(Item.offline_messages.set(offline_messages))
+        if privacy_url is not None:
+            actions.append(
+                Item.privacy_url.set(privacy_url) if privacy_url else Item.privacy_url.remove()
+            )
         if not actions:
             department = self.get_department(department_id)
             if department is None:

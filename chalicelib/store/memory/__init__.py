@@ -8,6 +8,7 @@ from chalicelib.store.memory.departments import DepartmentsDicts
 from chalicelib.store.memory.keys import KeysDicts
 from chalicelib.store.memory.rooms import RoomsDicts
 from chalicelib.store.memory.team import TeamDicts
+from chalicelib.store.memory.transcripts import TranscriptsDicts
 from chalicelib.store.memory.visitors import VisitorsDicts
 
 
@@ -19,5 +20,6 @@ class MemoryStore(
     RoomsDicts,
     CannedDicts,
     TeamDicts,
+    TranscriptsDicts,
 ):
     """The whole store in memory."""

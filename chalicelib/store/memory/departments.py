@@ -43,6 +43,8 @@ class DepartmentsDicts(MemoryCore):
         allowed_origins: tuple[str, ...] | None = None,
         retention_hours: int | None = None,
         office_hours: Mapping[str, Any] | None = None,
+        offline_messages: bool | None = None,
+        privacy_url: str | None = None,
     ) -> Department:
         department = self._departments.get(department_id)
         if department is None:
@@ -52,8 +54,11 @@ class DepartmentsDicts(MemoryCore):
             "allowed_origins": allowed_origins,
             "retention_hours": retention_hours,
             "office_hours": deepcopy(dict(office_hours)) if office_hours is not None else None,
+            "offline_messages": offline_messages,
         }
         department = replace(department, **{k: v for k, v in changes.items() if v is not None})
+        if privacy_url is not None:
+            department = replace(department, privacy_url=privacy_url or None)
         self._departments[department_id] = department
         return department
 

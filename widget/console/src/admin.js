@@ -108,6 +108,13 @@ addStrings({
       "Geschlossene Chats werden nach so vielen Stunden automatisch gelöscht (1 bis 8760; " +
       "Standard 24: am Ende des Tages).",
     admRetentionValue: "{hours} Stunden",
+    admOfflineMessages: "Nachrichten annehmen, wenn niemand antworten kann",
+    admOfflineMessagesHint:
+      "Dann zeigt der Button „Nachricht hinterlassen“; Besucher:innen geben eine E-Mail-Adresse " +
+      "an, Ihre Antworten gehen auch dorthin.",
+    admPrivacyUrl: "Datenschutzhinweis (Adresse)",
+    admPrivacyUrlHint:
+      "Das Chat-Fenster verlinkt ihn immer, z. B. https://www.uni-example.de/datenschutz",
     // team chat (S22)
     admTeamChatIntro:
       "Wie lange die Nachrichten des Team-Chats (Kanäle, Gruppen, Direktnachrichten) " +
@@ -210,6 +217,13 @@ addStrings({
       "Closed chats are deleted automatically after this many hours (1 to 8760; default 24: at " +
       "the end of the day).",
     admRetentionValue: "{hours} hours",
+    admOfflineMessages: "Take messages when nobody can answer",
+    admOfflineMessagesHint:
+      "The button then says “Leave a message”; visitors give an email address, and your replies " +
+      "go there too.",
+    admPrivacyUrl: "Privacy notice (address)",
+    admPrivacyUrlHint:
+      "The chat window always links to it, e.g. https://www.uni-example.de/privacy",
     // team chat (S22)
     admTeamChatIntro:
       "How long the team chat's messages (channels, groups, direct messages) are kept. A " +
@@ -834,6 +848,11 @@ function departmentForm(current) {
   name.value = current?.name ?? "";
   origins.value = current ? current.allowed_origins.join("\n") : "";
   retention.value = current ? String(current.retention_hours) : "24";
+  const offlineMessages = el("input", { type: "checkbox", id: "department-offline" });
+  offlineMessages.checked = Boolean(current?.offline_messages);
+  offlineMessages.setAttribute("aria-describedby", "department-offline-hint");
+  const privacyUrl = el("input", { name: "privacy_url", type: "url", maxLength: 500 });
+  privacyUrl.value = current?.privacy_url ?? "";
   const body = [
     current
       ? el("p", { text: t("admDepartmentIdFixed", { id: current.department_id }) })
@@ -841,6 +860,17 @@ function departmentForm(current) {
     field("department-name", t("admDepartmentName"), name),
     field("department-origins", t("admOrigins"), origins, t("admOriginsHint")),
     field("department-retention", t("admRetention"), retention, t("admRetentionHint")),
+    el(
+      "div",
+      { class: "field" },
+      el("label", { for: "department-offline" }, offlineMessages, t("admOfflineMessages")),
+      el("small", {
+        class: "hint",
+        id: "department-offline-hint",
+        text: t("admOfflineMessagesHint"),
+      })
+    ),
+    field("department-privacy", t("admPrivacyUrl"), privacyUrl, t("admPrivacyUrlHint")),
   ];
   // Office hours are set once the department exists (its dialog "Bearbeiten").
   const hours = current ? officeHoursFields(current.office_hours) : null;
@@ -857,12 +887,16 @@ function departmentForm(current) {
       ? retention.valueAsNumber
       : retention.value,
     ...(hours ? { office_hours: hours.value() } : {}),
+    offline_messages: offlineMessages.checked,
+    // Empty removes it from a department that had one; a new one simply has none.
+    ...(privacyUrl.value.trim() || current ? { privacy_url: privacyUrl.value.trim() } : {}),
   });
   const inputs = {
     department_id: current ? null : departmentId,
     name,
     allowed_origins: origins,
     retention_hours: retention,
+    privacy_url: privacyUrl,
     ...hours?.inputs,
   };
   return { body, values, inputs };

@@ -743,7 +743,8 @@ function renderSidebarLists() {
       ? live.queue.map((room) =>
           roomLink(
             room,
-            `${departmentName(room.department_id)} · ${t("waitingSince", { time: formatTime(room.queued_at || room.created_at) })}`
+            // A message left while nobody could answer says so: its answers go by email too.
+            `${room.offline ? `${t("offlineLabel")} · ` : ""}${departmentName(room.department_id)} · ${t("waitingSince", { time: formatTime(room.queued_at || room.created_at) })}`
           )
         )
       : el("li", { class: "muted", text: t("noIncoming") })

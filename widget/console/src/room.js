@@ -33,6 +33,9 @@ import { cannedPicker } from "./canned.js";
 
 addStrings({
   de: {
+    offlineMessageTo:
+      "Nachricht, hinterlassen als niemand antworten konnte: Ihre Antworten gehen auch per " +
+      "E-Mail an {email}; das Schließen ebenfalls.",
     previewMode: "Vorschau-Modus",
     previewNotice:
       "Der/die Chat-Teilnehmer:in erhält die Info, dass jemand in Kürze für ihn/sie da ist.",
@@ -110,6 +113,9 @@ addStrings({
     tookOver: "Sie haben den Chat übernommen.",
   },
   en: {
+    offlineMessageTo:
+      "Message left while nobody could answer: your replies also go by email to {email}; so " +
+      "does closing it.",
     previewMode: "Preview mode",
     previewNotice: "The visitor is told that someone will be with them shortly.",
     take: "Take",
@@ -584,6 +590,11 @@ class RoomScreen {
           el("span", { class: `state state-${room.state}`, text: t(`state_${room.state}`) }),
           ` · ${t("createdAt", { time: formatDateTime(room.created_at) })}`
         ),
+        room.offline &&
+          el("p", {
+            class: "room-meta offline-message",
+            text: t("offlineMessageTo", { email: room.email }),
+          }),
         el(
           "p",
           { class: "room-meta contact-line" },
@@ -725,7 +736,9 @@ class RoomScreen {
     const entry = { text, failed: false, timer: 0 };
     this.pending.set(clientId, entry);
     this.renderLog();
-    if (!sendFrame({ action: "send", room_id: this.roomId, text, client_id: clientId })) {
+    // Answers to a message left go over REST, which mails them (the socket's handler cannot).
+    const frame = { action: "send", room_id: this.roomId, text, client_id: clientId };
+    if (this.room?.offline || !sendFrame(frame)) {
       this.sendOverRest(clientId);
       return;
     }

@@ -89,6 +89,7 @@ export const SHELL_STRINGS = {
       "Desktop-Benachrichtigungen sind im Browser blockiert; erlauben Sie sie in den " +
       "Website-Einstellungen.",
     waitingSince: "wartet seit {time}",
+    offlineLabel: "Nachricht per E-Mail",
     notFound: "Diese Seite gibt es nicht.",
   },
   en: {
@@ -173,6 +174,7 @@ export const SHELL_STRINGS = {
     notificationsBlocked:
       "Desktop notifications are blocked in the browser; allow them in the site settings.",
     waitingSince: "waiting since {time}",
+    offlineLabel: "Message by email",
     notFound: "There is no such page.",
   },
 };

@@ -19,6 +19,7 @@ export const hostOk =
 export const newState = () => ({
   saved: null, // token, guest name, rooms, mute setting, unconfirmed sends (storage)
   config: null, // GET /config
+  availability: null, // the department's: whether a message can be left, its privacy notice
   room: null, // the visitor's room in this department (the API's Room), or null
   historyLoaded: false, // later messages are new: sound, unread, announcement
   previewing: false,
@@ -101,6 +102,20 @@ export const ui = Object.fromEntries(
     "end-download",
     "ended-download",
     "announce",
+    "mail-transcript",
+    "privacy-line",
+    "privacy-link",
+    "leave",
+    "leave-text",
+    "leave-email",
+    "leave-name",
+    "leave-send",
+    "transcript-sheet",
+    "transcript-form",
+    "transcript-email",
+    "transcript-send",
+    "transcript-back",
+    "transcript-result",
   ].map((id) => [id.replace(/-(\w)/g, (_, letter) => letter.toUpperCase()), $(id)])
 );
 ui.bar = document.querySelector(".bar");

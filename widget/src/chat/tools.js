@@ -34,6 +34,17 @@ function insertEmoji(emoji) {
   ui.text.dispatchEvent(new Event("input"));
 }
 
+/** The options menu: the arrow keys move between its items, Tab leaves it. */
+function moveInMenu(event) {
+  const items = [...ui.menu.querySelectorAll("[role=menuitem]")];
+  const step = { ArrowDown: 1, ArrowUp: -1 }[event.key];
+  if (step) {
+    event.preventDefault();
+    const index = items.indexOf(document.activeElement);
+    items[(index + step + items.length) % items.length].focus();
+  } else if (event.key === "Tab") toggleMenu(false);
+}
+
 function moveInEmojiPanel(event) {
   const buttons = [...ui.emojiPanel.querySelectorAll("button")];
   const index = buttons.indexOf(document.activeElement);
@@ -72,19 +83,22 @@ function downloadTranscript() {
 // Sheets cover everything under the header, which is inert meanwhile: the privacy notice and
 // "end the chat?" are modal dialogs (the header too is inert), "your data is gone" keeps the
 // header's tools.
-function openSheet(sheet, focusTarget) {
+export function openSheet(sheet, focusTarget) {
   lastFocus = document.activeElement;
   toggleMenu(false);
   toggleEmoji(false);
-  for (const part of [ui.notice, ui.logArea, ui.typing, ui.compose]) part.inert = true;
+  for (const part of [ui.notice, ui.privacyLine, ui.logArea, ui.leave, ui.typing, ui.compose]) {
+    part.inert = true;
+  }
   ui.bar.inert = sheet !== ui.gone;
   sheet.hidden = false;
   focusTarget.focus();
 }
 
-function closeSheet(sheet, restoreFocus = true) {
+export function closeSheet(sheet, restoreFocus = true) {
   sheet.hidden = true;
-  for (const part of [ui.bar, ui.notice, ui.logArea, ui.typing, ui.compose]) part.inert = false;
+  const parts = [ui.bar, ui.notice, ui.privacyLine, ui.logArea, ui.leave, ui.typing, ui.compose];
+  for (const part of parts) part.inert = false;
   if (restoreFocus && lastFocus?.isConnected) lastFocus.focus();
 }
 
@@ -97,6 +111,7 @@ function showDeletionStep(confirming) {
 export function focusInside() {
   if (!ui.privacy.hidden) ui.privacy.querySelector("button:not([hidden] *)").focus();
   else if (!ui.gone.hidden) ui.goneTitle.focus();
+  else if (!ui.leave.hidden) ui.leaveText.focus();
   else if (!ui.composer.hidden) ui.text.focus();
   else if (!ui.ended.hidden) ui.restart.focus();
   else ui.minimise.focus();
@@ -135,7 +150,7 @@ export class Tools {
       this.view.renderBell();
     });
     ui.options.addEventListener("click", () => toggleMenu(ui.menu.hidden));
-    ui.menu.addEventListener("keydown", (event) => event.key === "Tab" && toggleMenu(false));
+    ui.menu.addEventListener("keydown", moveInMenu);
     ui.endChat.addEventListener("click", () => this.askToEndChat());
     ui.endYes.addEventListener("click", () => this.endChat());
     ui.endNo.addEventListener("click", () => closeSheet(ui.endSheet));
@@ -217,6 +232,8 @@ export class Tools {
       closeSheet(ui.privacy);
     } else if (!ui.endSheet.hidden) {
       closeSheet(ui.endSheet);
+    } else if (!ui.transcriptSheet.hidden) {
+      closeSheet(ui.transcriptSheet);
     } else {
       this.minimise();
     }

@@ -98,12 +98,14 @@ export function pendingItem(pending) {
 
 /**
  * What shows the state, handed in: `state` is the chat window's state object, `connectionLost()`
- * tells whether the socket dropped after it had been open (the notice says "reconnecting" then).
+ * tells whether the socket dropped after it had been open (the notice says "reconnecting" then),
+ * `leavingMessage()` whether the form to leave a message shows instead of the conversation.
  */
 export class View {
-  constructor(state, { connectionLost }) {
+  constructor(state, { connectionLost, leavingMessage }) {
     this.state = state;
     this.connectionLost = connectionLost;
+    this.leavingMessage = leavingMessage;
     this.errorTimer = 0;
   }
 
@@ -135,7 +137,8 @@ export class View {
       [text, tone] = [t("reconnecting"), "warn"];
     } else if (room?.state === "queued" && !state.nobodyAnswers) {
       tone = "";
-      if (state.previewing) text = t("preview");
+      if (room.offline) text = t("leaveSent");
+      else if (state.previewing) text = t("preview");
       else if (room.position) text = t("queue", { position: room.position });
       else text = t("queueNoPosition");
     }
@@ -147,9 +150,14 @@ export class View {
   renderRoom() {
     const { room, fatalText } = this.state;
     const closed = room?.state === "closed";
+    // While nobody can answer, a department that takes messages asks for one (chat/offline.js).
+    const leaving = !room && !fatalText && this.leavingMessage();
     renderHeader(room);
     ui.welcome.hidden = Boolean(room) || ui.messages.children.length > 0;
-    ui.composer.hidden = closed || Boolean(fatalText);
+    ui.leave.hidden = !leaving;
+    ui.logArea.hidden = leaving;
+    ui.composer.hidden = closed || Boolean(fatalText) || leaving;
+    ui.mailTranscript.setAttribute("aria-disabled", String(!room));
     ui.ended.hidden = !closed;
     ui.endChat.setAttribute("aria-disabled", String(!isActive(room)));
     if (closed) theirTyping.update(null);
