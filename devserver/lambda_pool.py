@@ -41,11 +41,6 @@ def load_app(app_path: Path, module_name: str) -> Chalice:
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {app_path}")
     module = importlib.util.module_from_spec(spec)
-    # Each copy gets blueprints of its own: Chalice replays a blueprint's registrations into
-    # every app it is registered with, but pops each route's `methods` on the first replay
-    # (the second app would get every route as GET).
-    for name in [name for name in sys.modules if name.startswith("chalicelib.routes")]:
-        del sys.modules[name]
     # Registered before executing: dataclasses and pydantic resolve annotations through
     # sys.modules[cls.__module__].
     sys.modules[module_name] = module

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint
-
 from chalicelib import schemas as s
-from chalicelib.routes.adapter import Answer, routes
+from chalicelib.routes.adapter import Answer, Area, routes
 from chalicelib.services import offline, visitors
 from chalicelib.services.context import Context
 from chalicelib.services.principals import VisitorPrincipal
 
-bp = Blueprint(__name__)
+bp = Area(__name__)
 route = routes(bp)
 
 
