@@ -88,6 +88,11 @@ class CannedListOut(Schema):
     responses: list[CannedOut]
 
 
+class RatingOut(Schema):
+    score: int = Field(ge=1, le=5)
+    comment: str | None = None
+
+
 class RoomOut(Schema):
     room_id: str
     department_id: str
@@ -103,6 +108,7 @@ class RoomOut(Schema):
     closed_by: str | None = None
     comment: str | None = None
     last_seq: int = 0
+    rating: RatingOut | None = Field(None, description="the visitor's stars and comment")
 
 
 class AuthorOut(Schema):

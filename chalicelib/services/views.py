@@ -47,6 +47,8 @@ def room_view(room: Room, agent_status: str | None = None, position: int | None 
         }
     if position is not None:
         view["position"] = position
+    if room.rating is not None:
+        view["rating"] = {"score": room.rating, "comment": room.rating_comment}
     return view
 
 
