@@ -27,16 +27,35 @@ LAMBDA_MEMORY_MB = 512
 LAMBDA_TIMEOUT_MS = 30_000
 
 _pool_numbers = itertools.count()
+# Per app folder: the modules of that folder the last loaded copy imported.
+_loaded_by_copies: dict[Path, set[str]] = {}
 
 
 class HandlerNotFound(LookupError):
     """The app defines no handler of that name."""
 
 
+def _own_modules(app_dir: Path) -> set[str]:
+    """The imported modules whose files lie in the app's folder."""
+    return {
+        name
+        for name, module in list(sys.modules.items())
+        if Path(getattr(module, "__file__", None) or "/").resolve().is_relative_to(app_dir)
+    }
+
+
 def load_app(app_path: Path, module_name: str) -> Chalice:
-    """Execute `app_path` as a new module named `module_name`; return its `app`."""
+    """Execute `app_path` as a new module named `module_name`; return its `app`.
+
+    The app's own modules that an earlier copy imported are imported afresh, as each Lambda
+    process does: Chalice registers a blueprint into one app only (registering pops its routes'
+    `methods`, so a second app would get every route as GET)."""
     if not app_path.is_file():
         raise FileNotFoundError(f"no Chalice app at {app_path}")
+    app_dir = app_path.resolve().parent
+    for name in _loaded_by_copies.get(app_dir, set()):
+        sys.modules.pop(name, None)
+    before = _own_modules(app_dir)
     spec = importlib.util.spec_from_file_location(module_name, app_path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {app_path}")
@@ -52,6 +71,7 @@ def load_app(app_path: Path, module_name: str) -> Chalice:
     except BaseException:
         del sys.modules[module_name]
         raise
+    _loaded_by_copies[app_dir] = _own_modules(app_dir) - before - {module_name}
     return app
 
 
