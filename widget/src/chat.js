@@ -1,13 +1,15 @@
 // The visitor's chat window (S11, S15, S18–S21, S26), in an iframe on the chat's own origin.
 // Its parts live in chat/: context (fragment, texts, elements, the state's shape), storage, view
 // (rendering, at the bottom), connection (socket), sending (pending sends and the composer),
-// conversation (room, messages, resume) and tools (header, sheets). None of them imports
-// another of connection, sending, conversation and tools: this file makes the one state object
+// conversation (room, messages, resume), tools (header, sheets) and rating (stars and comment).
+// None of them imports another of connection, sending, conversation and tools (rating uses the
+// tools' menu): this file makes the one state object
 // and wires the parts together, handing each the state and the parts it calls.
 import { apiCaller, DEPARTMENT, HOST, hostOk, newState, roomPath, t, ui } from "./chat/context.js";
 import { Connection } from "./chat/connection.js";
 import { Conversation } from "./chat/conversation.js";
 import { Composer, Outbox } from "./chat/sending.js";
+import { Rating } from "./chat/rating.js";
 import { loadStored, saveStored, STORAGE_KEY } from "./chat/storage.js";
 import { focusInside, Tools } from "./chat/tools.js";
 import { applyStrings, keepLastLineInView, View } from "./chat/view.js";
@@ -16,7 +18,10 @@ const state = newState();
 const call = apiCaller(state);
 // The socket and the rest call each other both ways (frames come in; a forgotten room closes the
 // socket), so the view and the socket reach the parts made after them through these callbacks.
-const view = new View(state, { connectionLost: () => connection.isLost() });
+const view = new View(state, {
+  connectionLost: () => connection.isLost(),
+  roomRendered: () => rating.render(),
+});
 const connection = new Connection(state, call, {
   onOpen: () =>
     conversation.catchUp().then(
@@ -33,6 +38,7 @@ const outbox = new Outbox(state, { connection, view });
 const conversation = new Conversation(state, { call, connection, outbox, view });
 const composer = new Composer(state, { call, connection, conversation, outbox, view });
 const tools = new Tools(state, { call, conversation, view });
+const rating = new Rating(state, { call, conversation, view });
 
 function fatal(key) {
   state.fatalText = t(key);
@@ -132,6 +138,7 @@ state.saved = loadStored();
 applyStrings();
 keepLastLineInView();
 tools.setupTools();
+rating.setup();
 composer.setupComposer();
 view.renderBell();
 view.renderIdentity();

@@ -7,12 +7,12 @@ import { clearStored, normalise, saveStored } from "./storage.js";
 const EMOJIS = [..."😀😊🙂😉😂😅😍🤔😮😢😕🙈👍👎👏🙏👋🙌💪👀✅❌❓❗💡🎉", "❤️", ..."⭐☕📚🎓📅"];
 let lastFocus = null;
 
-function toggleMenu(open) {
+export function toggleMenu(open) {
   ui.menu.hidden = !open;
   ui.options.setAttribute("aria-expanded", String(open));
   if (open) {
     toggleEmoji(false);
-    ui.endChat.focus();
+    ui.menu.querySelector("button:not([hidden])").focus();
   }
 }
 

@@ -98,12 +98,14 @@ export function pendingItem(pending) {
 
 /**
  * What shows the state, handed in: `state` is the chat window's state object, `connectionLost()`
- * tells whether the socket dropped after it had been open (the notice says "reconnecting" then).
+ * tells whether the socket dropped after it had been open (the notice says "reconnecting" then),
+ * `roomRendered()` draws what the parts above show of the room (the rating).
  */
 export class View {
-  constructor(state, { connectionLost }) {
+  constructor(state, { connectionLost, roomRendered }) {
     this.state = state;
     this.connectionLost = connectionLost;
+    this.roomRendered = roomRendered;
     this.errorTimer = 0;
   }
 
@@ -153,6 +155,7 @@ export class View {
     ui.ended.hidden = !closed;
     ui.endChat.setAttribute("aria-disabled", String(!isActive(room)));
     if (closed) theirTyping.update(null);
+    this.roomRendered();
     this.renderNotice();
   }
 
