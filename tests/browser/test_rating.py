@@ -36,8 +36,13 @@ def test_the_visitor_rates_an_open_chat_from_the_menu_once_and_the_agent_sees_it
     form = chat.frame.locator("#rating")
     expect(form).to_be_hidden()  # an open chat offers it in the menu only
 
-    chat.tool("Optionen").click()
-    chat.frame.get_by_role("menuitem", name="Chat bewerten").click()
+    # By keyboard: the menu opens on "Chat beenden", the arrow leads to "Chat bewerten".
+    chat.tool("Optionen").focus()
+    page.keyboard.press("Enter")
+    expect(chat.frame.get_by_role("menuitem", name="Chat beenden")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(chat.frame.get_by_role("menuitem", name="Chat bewerten")).to_be_focused()
+    page.keyboard.press("Enter")
     stars = chat.frame.get_by_role("group", name="Wie zufrieden waren Sie mit dem Chat?")
     expect(stars).to_be_visible()
     expect(chat.frame.get_by_role("radio", name="1 von 5 Sternen")).to_be_focused()

@@ -12,7 +12,20 @@ export function toggleMenu(open) {
   ui.options.setAttribute("aria-expanded", String(open));
   if (open) {
     toggleEmoji(false);
-    ui.menu.querySelector("button:not([hidden])").focus();
+    ui.endChat.focus();
+  }
+}
+
+/** Arrows move between the menu's shown items (as in any menu); Tab leaves it. */
+function moveInMenu(event) {
+  const items = [...ui.menu.querySelectorAll("[role=menuitem]:not([hidden])")];
+  const step = { ArrowDown: 1, ArrowUp: -1 }[event.key];
+  if (step) {
+    event.preventDefault();
+    const index = items.indexOf(document.activeElement);
+    items[(index + step + items.length) % items.length].focus();
+  } else if (event.key === "Tab") {
+    toggleMenu(false);
   }
 }
 
@@ -135,7 +148,7 @@ export class Tools {
       this.view.renderBell();
     });
     ui.options.addEventListener("click", () => toggleMenu(ui.menu.hidden));
-    ui.menu.addEventListener("keydown", (event) => event.key === "Tab" && toggleMenu(false));
+    ui.menu.addEventListener("keydown", moveInMenu);
     ui.endChat.addEventListener("click", () => this.askToEndChat());
     ui.endYes.addEventListener("click", () => this.endChat());
     ui.endNo.addEventListener("click", () => closeSheet(ui.endSheet));
