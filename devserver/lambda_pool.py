@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from chalice import Chalice
+from chalice import Blueprint, Chalice
 from chalice.local import LambdaContext
 
 REST_API = "api_handler"  # Chalice's name for the Lambda function behind the REST API
@@ -27,35 +27,35 @@ LAMBDA_MEMORY_MB = 512
 LAMBDA_TIMEOUT_MS = 30_000
 
 _pool_numbers = itertools.count()
-# Per app folder: the modules of that folder the last loaded copy imported.
-_loaded_by_copies: dict[Path, set[str]] = {}
 
 
 class HandlerNotFound(LookupError):
     """The app defines no handler of that name."""
 
 
-def _own_modules(app_dir: Path) -> set[str]:
-    """The imported modules whose files lie in the app's folder."""
-    return {
-        name
+def _forget_blueprint_packages(app_dir: Path) -> None:
+    """Drop the packages of the app's folder that hold a Chalice Blueprint, with all their
+    modules, so that the next copy imports them afresh: Chalice registers a blueprint into one
+    app only (registering pops its routes' `methods`, so a second app would get every route as
+    GET), and the routes' helpers beside it keep what they registered."""
+    packages = {
+        name.rpartition(".")[0]
         for name, module in list(sys.modules.items())
-        if Path(getattr(module, "__file__", None) or "/").resolve().is_relative_to(app_dir)
+        if "." in name
+        and Path(getattr(module, "__file__", None) or "/").resolve().is_relative_to(app_dir)
+        and any(isinstance(value, Blueprint) for value in vars(module).values())
     }
+    for name in list(sys.modules):
+        if any(name == package or name.startswith(package + ".") for package in packages):
+            del sys.modules[name]
 
 
 def load_app(app_path: Path, module_name: str) -> Chalice:
-    """Execute `app_path` as a new module named `module_name`; return its `app`.
-
-    The app's own modules that an earlier copy imported are imported afresh, as each Lambda
-    process does: Chalice registers a blueprint into one app only (registering pops its routes'
-    `methods`, so a second app would get every route as GET)."""
+    """Execute `app_path` as a new module named `module_name`; return its `app` (with blueprints
+    of its own)."""
     if not app_path.is_file():
         raise FileNotFoundError(f"no Chalice app at {app_path}")
-    app_dir = app_path.resolve().parent
-    for name in _loaded_by_copies.get(app_dir, set()):
-        sys.modules.pop(name, None)
-    before = _own_modules(app_dir)
+    _forget_blueprint_packages(app_path.resolve().parent)
     spec = importlib.util.spec_from_file_location(module_name, app_path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {app_path}")
@@ -71,7 +71,6 @@ def load_app(app_path: Path, module_name: str) -> Chalice:
     except BaseException:
         del sys.modules[module_name]
         raise
-    _loaded_by_copies[app_dir] = _own_modules(app_dir) - before - {module_name}
     return app
 
 
