@@ -142,6 +142,8 @@ def test_admin_manages_departments(api):
         "retention_hours": 12,
         "available": False,
         "office_hours": None,  # none until an admin sets them
+        "offline_messages": False,  # no "leave a message" until an admin allows it
+        "privacy_url": None,
     }
 
     patched = api.patch("/admin/departments/it", {"name": "IT", "retention_hours": 1}, auth=admin)

@@ -61,6 +61,8 @@ def test_the_stack_starts_with_the_demo_department_an_admin_and_the_openapi_docu
         "open": True,
         # The demo page's snippet may show the button on the devserver's own origins.
         "allowed_origins": [stack.urls.base_url, f"http://localhost:{port}"],
+        "offline_messages": False,  # the demo department takes no messages while closed
+        "privacy_url": None,
     }
     me = api.call("GET", "/me", token=stack.admin_token, expect=200).json()
     assert me["role"] == "admin"
