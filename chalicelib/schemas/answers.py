@@ -44,6 +44,8 @@ class ConfigOut(Schema):
     languages: list[str]
     sso: bool = Field(False, description="institutional sign-in (OpenID Connect) is offered")
     password_login: bool = Field(True, description="agents may sign in with a password")
+    max_upload_bytes: int = Field(description="the largest file a chat takes")
+    upload_types: list[str] = Field(description="the content types a chat takes")
 
 
 class AvailabilityOut(Schema):
@@ -111,6 +113,13 @@ class AuthorOut(Schema):
     name: str
 
 
+class FileOut(Schema):
+    upload_id: str
+    name: str
+    content_type: str
+    size: int
+
+
 class MessageOut(Schema):
     message_id: str
     room_id: str
@@ -123,6 +132,7 @@ class MessageOut(Schema):
     event_name: str | None = None
     edited_at: str | None = Field(None, description="team chat: when its author changed it")
     deleted_at: str | None = Field(None, description="team chat: when its author deleted it")
+    file: FileOut | None = None
 
 
 class MessagePageOut(Schema):
@@ -231,6 +241,7 @@ class DepartmentOut(Schema):
     retention_hours: int
     available: bool
     office_hours: OfficeHours | None = None
+    uploads: bool = True
 
 
 class DepartmentListOut(Schema):

@@ -26,6 +26,7 @@ from chalicelib.schemas.base import (
     Status,
     Strict,
     Text,
+    WithFile,
 )
 
 
@@ -120,9 +121,10 @@ class StartChatIn(Strict):
     client_id: ClientId | None = None
 
 
-class SendMessageIn(Strict):
-    text: Text
+class SendMessageIn(WithFile, Strict):
+    text: str = ""
     client_id: ClientId
+    upload_id: Id | None = None
 
 
 class CloseIn(Strict):
@@ -234,3 +236,4 @@ class DepartmentPatchIn(Strict):
     allowed_origins: list[Origin] | None = Field(default=None, max_length=100)
     retention_hours: Annotated[int, Field(ge=1, le=24 * 365)] | None = None
     office_hours: OfficeHours | None = None
+    uploads: bool | None = Field(None, description="visitors and agents may send files")

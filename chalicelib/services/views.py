@@ -65,6 +65,7 @@ def message_view(message: Message) -> dict:
         "client_id": message.client_id,
         "event": message.event,
         "event_name": message.event_name,
+        "file": dict(message.file) if message.file is not None else None,
     }
 
 
@@ -102,6 +103,7 @@ def department_view(department: Department, available: bool) -> dict:
         "retention_hours": department.retention_hours,
         "available": available,
         "office_hours": dict(department.office_hours) if department.office_hours else None,
+        "uploads": department.uploads,
     }
 
 

@@ -185,6 +185,7 @@ class DepartmentItem(Model):
         default=dict
     )  # agent id -> since when they have no connection
     listing = UnicodeAttribute(default="department")
+    uploads = BooleanAttribute(null=True)  # None: on (departments from before the switch)
     listing_index = DepartmentListingIndex()
 
 
@@ -293,6 +294,7 @@ class MessageItem(Model):
     event_name = UnicodeAttribute(null=True)  # and whom it names (an agent or a department)
     edited_at = UnicodeAttribute(null=True)  # team chat: when its author changed it
     deleted_at = UnicodeAttribute(null=True)  # team chat: when its author deleted it
+    file: MapAttribute = MapAttribute(null=True)  # upload_id, name, content_type, size
     created_at = UnicodeAttribute()
     expires_at = TtlNumberAttribute()
 
