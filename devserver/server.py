@@ -33,6 +33,7 @@ from devserver.dynamodb_local import REPO_ROOT, DynamoDBLocal
 from devserver.lambda_pool import LambdaPool
 from devserver.outbox import OUTBOX_PATH, Outbox
 from devserver.rest import API_PREFIX, HTTP_METHODS, RestGateway
+from devserver.s3_local import S3Local
 from devserver.websocket import WebSocketGateway
 
 log = logging.getLogger("devserver")
@@ -80,6 +81,7 @@ class DevServerURLs:
     data_dir: Path
     admin_email: str
     admin_password: str
+    s3_endpoint: str = ""  # the local S3 server of the chats' files
 
     def as_json(self) -> dict[str, str]:
         return {name: str(value) for name, value in dataclasses.asdict(self).items()}
@@ -190,6 +192,7 @@ class DevServer:
         self.setup_result: Any = None
         self._listener: socket.socket | None = None
         self._dynamodb: DynamoDBLocal | None = None
+        self._s3: S3Local | None = None
         self._saved_env: dict[str, str | None] = {}
         self._pool: LambdaPool | None = None
         self._asgi_app: Starlette | None = None
@@ -234,6 +237,7 @@ class DevServer:
                 log_path=data_dir / "dynamodb-local.log",
             ).start()
             dynamodb_endpoint = self._dynamodb.endpoint
+        self._s3 = S3Local().start()
 
         self.urls = DevServerURLs(
             base_url=origin,
@@ -246,6 +250,7 @@ class DevServer:
             data_dir=data_dir,
             admin_email=config.admin_email,
             admin_password=config.admin_password,
+            s3_endpoint=self._s3.endpoint,
         )
         self._export_environment(outbox_dir)
         self._pool = LambdaPool(config.app_path, config.pool_size)
@@ -259,6 +264,7 @@ class DevServer:
         region = region or DEFAULT_REGION
         variables = {
             "DYNAMODB_ENDPOINT": self.urls.dynamodb_endpoint,
+            "S3_ENDPOINT": self.urls.s3_endpoint,
             "WS_URL": self.urls.ws_url,
             "WS_MANAGEMENT_ENDPOINT": self.urls.management_endpoint,
             "MAIL_OUTBOX_DIR": str(outbox_dir),
@@ -266,7 +272,7 @@ class DevServer:
             "ORIGIN_VERIFY_SECRET": self._origin_secret,
             "AWS_DEFAULT_REGION": region,
             "AWS_REGION": os.environ.get("AWS_REGION", region),
-            # Dummy credentials: DynamoDB Local and this server accept any signature.
+            # Dummy credentials: DynamoDB Local, the S3 server and this one accept any signature.
             "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "local"),
             "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "local"),
             **self.config.extra_env,
@@ -319,6 +325,9 @@ class DevServer:
         if self._dynamodb is not None:
             self._dynamodb.stop()
             self._dynamodb = None
+        if self._s3 is not None:
+            self._s3.stop()
+            self._s3 = None
         self._restore_environment()
         if self._listener is not None:
             self._listener.close()

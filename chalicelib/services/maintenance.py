@@ -14,6 +14,8 @@ def setup_stack(
     department_specs: list[dict],
 ) -> dict:
     created_tables = ctx.store.create_missing_tables() if create_tables else []
+    # Locally the tables' setup makes the bucket too; in AWS the stack makes it.
+    created_bucket = create_tables and ctx.files is not None and ctx.files.create_bucket()
     created_departments = [
         spec["department_id"]
         for spec in department_specs
@@ -30,6 +32,7 @@ def setup_stack(
     )
     return {
         "created_tables": created_tables,
+        "created_bucket": created_bucket,
         "created_departments": created_departments,
         "admin_created": admin_created,
     }
