@@ -87,6 +87,15 @@ class ObjectStore:
             return False
         return True
 
+    def allow_posts_from(self, origins: list[str]) -> None:
+        """Browsers on these origins may POST into the bucket (and nothing else, from nowhere
+        else): the bucket's CORS, set as a whole."""
+        if not origins:
+            self.client.delete_bucket_cors(Bucket=self.bucket)
+            return
+        rule = {"AllowedMethods": ["POST"], "AllowedOrigins": origins, "MaxAgeSeconds": 3600}
+        self.client.put_bucket_cors(Bucket=self.bucket, CORSConfiguration={"CORSRules": [rule]})
+
     def presigned_post(self, key: str, content_type: str, size: int, seconds: int) -> dict:
         """`{"url", "fields"}` for a browser: accepts exactly this type and this size."""
         return self.client.generate_presigned_post(

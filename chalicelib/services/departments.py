@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.errors import Conflict, NotFound
+from chalicelib.services import files
 from chalicelib.services.context import Context
 from chalicelib.services.office_hours import is_open, normalized
 from chalicelib.services.presence import is_available
@@ -63,6 +64,7 @@ def create(
         raise Conflict(
             f"department_id {department_id!r} exists already", "department_exists"
         ) from exc
+    files.allow_uploads_from_departments(ctx)
     return _view(ctx, department)
 
 
@@ -98,6 +100,8 @@ def update(
         )
     except Changed as exc:
         raise _not_found(department_id) from exc
+    if origins is not None:
+        files.allow_uploads_from_departments(ctx)
     return _view(ctx, department)
 
 
@@ -106,3 +110,4 @@ def delete(ctx: Context, department_id: str) -> None:
         ctx.store.delete_department(department_id)
     except Changed as exc:
         raise _not_found(department_id) from exc
+    files.allow_uploads_from_departments(ctx)

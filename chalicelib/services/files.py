@@ -146,6 +146,16 @@ def download(ctx: Context, principal: Principal, room_id: str, upload_id: str) -
     return {"url": url, "expires_at": ctx.iso(ctx.now() + DOWNLOAD_SECONDS)}
 
 
+def allow_uploads_from_departments(ctx: Context) -> None:
+    """The bucket takes browsers' POSTs only from the pages the departments allow and from the
+    console: called whenever departments or their origins change."""
+    if ctx.files is None:
+        return
+    origins = {origin for d in ctx.store.all_departments() for origin in d.allowed_origins}
+    origins.add(ctx.settings.public_origin)
+    ctx.files.allow_posts_from(sorted(origins - {""}))
+
+
 def erase_room(ctx: Context, room_id: str) -> None:
     """Every object of the room, sent or not."""
     if ctx.files is None:

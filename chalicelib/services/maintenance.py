@@ -27,6 +27,7 @@ def setup_stack(
             int(spec.get("retention_hours", ctx.settings.default_retention_hours)),
         )
     ]
+    files.allow_uploads_from_departments(ctx)  # PUBLIC_ORIGIN may have changed since
     admin_created = bool(admin_email and admin_password) and agents.ensure_admin(
         ctx, admin_email or "", admin_password or ""
     )

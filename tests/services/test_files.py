@@ -3,6 +3,7 @@ before a message with a file is accepted, downloads, and files going with their 
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import httpx
@@ -294,3 +295,23 @@ def test_uploads_never_sent_are_gone_after_a_day(world, chat):
     run_sweep(world.ctx)
 
     assert not world.ctx.files.keys_under(upload_key(room_id, unsent))
+
+
+def test_the_bucket_takes_posts_only_from_the_departments_pages_and_the_console(world):
+    world.ctx.settings = dataclasses.replace(
+        world.ctx.settings, public_origin="https://chat.uni.example"
+    )
+    departments.update(world.ctx, "sales", None, ["https://www.uni.example"], None)
+    departments.create(world.ctx, "museum", "Museum", ["https://museum.uni.example"], 24)
+
+    (rule,) = world.ctx.files.client.get_bucket_cors(Bucket=world.ctx.files.bucket)["CORSRules"]
+
+    assert rule["AllowedMethods"] == ["POST"]
+    assert rule["AllowedOrigins"] == [
+        "https://chat.uni.example",
+        "https://museum.uni.example",
+        "https://www.uni.example",
+    ]
+    departments.delete(world.ctx, "museum")
+    (rule,) = world.ctx.files.client.get_bucket_cors(Bucket=world.ctx.files.bucket)["CORSRules"]
+    assert "https://museum.uni.example" not in rule["AllowedOrigins"]
