@@ -26,6 +26,9 @@ from chalicelib.store.records import Room, Upload
 UPLOAD_SECONDS = 300  # a presigned POST is good for five minutes
 DOWNLOAD_SECONDS = 900  # a download address for fifteen
 UNSENT_HOURS = 24  # an upload no message carried is gone after a day
+# The bucket is listed once an hour, in the first minute: every minute would cost listings
+# (about $0.50 a month) while nothing is there to remove.
+SWEEP_EVERY_SECONDS = 3600
 CLEANED_TYPES = frozenset({"image/png", "image/jpeg"})  # read whole to take metadata out
 
 
@@ -164,6 +167,10 @@ def erase_room(ctx: Context, room_id: str) -> None:
     objects.delete(
         objects.keys_under(f"{FILES}{room_id}/") + objects.keys_under(f"{UPLOADS}{room_id}/")
     )
+
+
+def sweep_due(ctx: Context) -> bool:
+    return ctx.now() % SWEEP_EVERY_SECONDS < 60
 
 
 def sweep(ctx: Context) -> dict:

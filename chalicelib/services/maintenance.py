@@ -40,4 +40,7 @@ def setup_stack(
 
 
 def run_sweep(ctx: Context) -> dict:
-    return {**stranded.sweep(ctx), **files.sweep(ctx)}
+    swept = stranded.sweep(ctx)
+    if files.sweep_due(ctx):
+        swept.update(files.sweep(ctx))
+    return swept

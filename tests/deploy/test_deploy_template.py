@@ -26,7 +26,12 @@ FUNCTIONS = {
     "Setup": "app.setup",
 }
 # Wildcards that AWS offers no narrower form for; each is explained in docs/deploy.md.
-DOCUMENTED_WILDCARDS = ("/api/POST/@connections/*", "/api/DELETE/@connections/*")
+DOCUMENTED_WILDCARDS = (
+    "/api/POST/@connections/*",
+    "/api/DELETE/@connections/*",
+    "/uploads/*",
+    "/files/*",
+)
 
 
 def text_of(value) -> str:

@@ -279,7 +279,7 @@ def test_the_sweep_removes_the_files_of_expired_chats_and_keeps_the_others(world
     world.clock.advance(hours=world.ctx.settings.room_idle_hours + 24 + 1)
     alive = chat_with_files(world, world.agent("Anna"), world.visitor())
 
-    found = run_sweep(world.ctx)
+    found = files.sweep(world.ctx)
 
     assert objects_of(world.ctx, expiring) == []
     assert len(objects_of(world.ctx, alive)) == 2
@@ -292,7 +292,7 @@ def test_uploads_never_sent_are_gone_after_a_day(world, chat):
     # The bucket dates its objects by the real clock.
     world.clock.at = time.time() + 24 * 3600 + 60
 
-    run_sweep(world.ctx)
+    files.sweep(world.ctx)
 
     assert not world.ctx.files.keys_under(upload_key(room_id, unsent))
 
@@ -315,3 +315,18 @@ def test_the_bucket_takes_posts_only_from_the_departments_pages_and_the_console(
     departments.delete(world.ctx, "museum")
     (rule,) = world.ctx.files.client.get_bucket_cors(Bucket=world.ctx.files.bucket)["CORSRules"]
     assert "https://museum.uni.example" not in rule["AllowedOrigins"]
+
+
+def test_the_sweep_looks_at_the_bucket_once_an_hour(world, chat):
+    _paula, visitor, room_id = chat
+    upload(world.ctx, visitor.p, room_id, samples.PDF, "application/pdf")
+    world.clock.at = (int(time.time()) // 3600 + 25) * 3600 + 30  # a day on, an hour's start
+    world.ctx.files.client.meta.events.register("before-call.s3", lambda **_: listed.append(1))
+    listed: list[int] = []
+
+    world.clock.advance(60)
+    run_sweep(world.ctx)
+    assert listed == []
+    world.clock.advance(3600 - 60)
+    run_sweep(world.ctx)
+    assert listed and objects_of(world.ctx, room_id) == []
