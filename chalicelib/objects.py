@@ -68,10 +68,11 @@ class ObjectStore:
                 "s3",
                 region_name=self._region,
                 endpoint_url=self._endpoint,
-                # Path style: a local server has no per-bucket host names; SigV4 for every
-                # presigned URL (AWS refuses V2 in newer regions).
+                # A local server has no per-bucket host names (path style); AWS's addresses name
+                # the bucket in the host. SigV4 for every presigned URL.
                 config=botocore.config.Config(
-                    signature_version="s3v4", s3={"addressing_style": "path"}
+                    signature_version="s3v4",
+                    s3={"addressing_style": "path" if self._endpoint else "virtual"},
                 ),
             )
         return self._client

@@ -7,6 +7,7 @@
 import { apiCaller, DEPARTMENT, HOST, hostOk, newState, roomPath, t, ui } from "./chat/context.js";
 import { Connection } from "./chat/connection.js";
 import { Conversation } from "./chat/conversation.js";
+import { Attachments } from "./chat/files.js";
 import { Composer, Outbox } from "./chat/sending.js";
 import { loadStored, saveStored, STORAGE_KEY } from "./chat/storage.js";
 import { focusInside, Tools } from "./chat/tools.js";
@@ -16,7 +17,10 @@ const state = newState();
 const call = apiCaller(state);
 // The socket and the rest call each other both ways (frames come in; a forgotten room closes the
 // socket), so the view and the socket reach the parts made after them through these callbacks.
-const view = new View(state, { connectionLost: () => connection.isLost() });
+const view = new View(state, {
+  connectionLost: () => connection.isLost(),
+  renderFiles: () => files.render(),
+});
 const connection = new Connection(state, call, {
   onOpen: () =>
     conversation.catchUp().then(
@@ -30,7 +34,8 @@ const connection = new Connection(state, call, {
   onIdentityLost: () => conversation.identityLost(),
 });
 const outbox = new Outbox(state, { connection, view });
-const conversation = new Conversation(state, { call, connection, outbox, view });
+const files = new Attachments(state, { call, outbox, view });
+const conversation = new Conversation(state, { call, connection, files, outbox, view });
 const composer = new Composer(state, { call, connection, conversation, outbox, view });
 const tools = new Tools(state, { call, conversation, view });
 
@@ -133,6 +138,7 @@ applyStrings();
 keepLastLineInView();
 tools.setupTools();
 composer.setupComposer();
+files.setup();
 view.renderBell();
 view.renderIdentity();
 view.renderRoom();
