@@ -126,17 +126,17 @@ def _without_query(value: Any) -> Any:
 REDACTED_LOGGERS = ("uvicorn.access", "uvicorn.error")
 
 
-def console_security_headers(ws_origin: str) -> dict[str, str]:
+def console_security_headers(ws_origin: str, files_origin: str) -> dict[str, str]:
     """What the signed-in console is served with (CloudFront's ConsoleHeadersPolicy in
     infra/template.yaml sends the same): only its own scripts run, it talks only to its API and
-    its WebSocket host (tickets come from the API), no other page may frame it, and no address
-    leaks in a Referer."""
+    its WebSocket host (tickets come from the API), shows images only of its own and of the
+    chats' files bucket, no other page may frame it, and no address leaks in a Referer."""
     policy = "; ".join(
         [
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
-            "img-src 'self' data: blob:",
+            f"img-src 'self' data: blob: {files_origin}",
             f"connect-src 'self' {ws_origin}",
             "object-src 'none'",
             "base-uri 'none'",
@@ -383,6 +383,8 @@ class DevServer:
         pool = self._pool
         config = self.config
         rest = RestGateway(pool, domain_name, self._origin_secret)
+        assert self.urls is not None
+        files_origin = self.urls.s3_endpoint
         websockets = WebSocketGateway(pool, domain_name)
         outbox = Outbox(outbox_dir)
         console_dir = config.console_dir
@@ -447,7 +449,7 @@ class DevServer:
                         directory=console_dir,
                         html=True,
                         check_dir=False,
-                        headers=console_security_headers(f"ws://{domain_name}"),
+                        headers=console_security_headers(f"ws://{domain_name}", files_origin),
                     ),
                 ),
             ],

@@ -120,3 +120,39 @@ def test_deleting_my_data_takes_the_files_off_the_local_s3(stack, website, page,
     for prefix in (f"files/{room_id}/", f"uploads/{room_id}/"):
         listed = bucket.list_objects_v2(Bucket="livechat-files", Prefix=prefix)
         assert listed["KeyCount"] == 0, prefix
+
+
+def test_a_screenshot_pasted_by_the_visitor_shows_in_the_agents_console_and_opens_large(
+    stack, website, page, agent_console
+):
+    department = stack.new_department([website.origin])
+    anna, console = agent_console("Anna", [department])
+    page.goto(website.page(department))
+    chat = Widget(page).open()
+    chat.send("Siehe Bildschirmfoto")
+    entry = console.queue.locator("a.room-link")
+    expect(entry).to_have_count(1)
+    room_id = entry.get_attribute("data-room")
+    stack.api.call("POST", f"/rooms/{room_id}/take", token=anna.token, expect=200)
+    expect(chat.tool("Datei anhängen (Bild, PDF oder Text)")).to_be_visible()
+
+    # Ctrl+V of a screenshot: the browser hands the window a file in the paste event.
+    chat.text.focus()
+    chat.frame.evaluate(
+        """(bytes) => {
+            const data = new DataTransfer();
+            data.items.add(new File([new Uint8Array(bytes)], "", { type: "image/png" }));
+            const paste = new ClipboardEvent("paste", { clipboardData: data, cancelable: true });
+            document.getElementById("text").dispatchEvent(paste);
+        }""",
+        list(samples.png()),
+    )
+
+    console.open_entry(room_id).click()
+    thumbnail = console.main.get_by_role(
+        "link", name=re.compile(r"^Bild screenshot-.*\.png groß öffnen$")
+    )
+    expect(thumbnail.locator("img")).to_have_js_property("complete", True)
+    assert thumbnail.locator("img").evaluate("(image) => image.naturalWidth") == 1
+    expect(thumbnail).to_have_attribute("href", re.compile("^http://127.0.0.1"))
+    expect(thumbnail).to_have_attribute("target", "_blank")

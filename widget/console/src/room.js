@@ -33,6 +33,8 @@ import { cannedPicker } from "./canned.js";
 
 addStrings({
   de: {
+    openImage: "Bild {name} groß öffnen",
+    downloadFile: "{name} herunterladen",
     previewMode: "Vorschau-Modus",
     previewNotice:
       "Der/die Chat-Teilnehmer:in erhält die Info, dass jemand in Kürze für ihn/sie da ist.",
@@ -110,6 +112,8 @@ addStrings({
     tookOver: "Sie haben den Chat übernommen.",
   },
   en: {
+    openImage: "Open image {name} large",
+    downloadFile: "Download {name}",
     previewMode: "Preview mode",
     previewNotice: "The visitor is told that someone will be with them shortly.",
     take: "Take",
@@ -249,8 +253,36 @@ export function messageLine(message) {
         class: "who",
         text: `${me ? t("you") : message.author.name} · ${formatTime(message.created_at)}`,
       }),
-    el("span", { class: "bubble", text: messageText(message) })
+    el("span", { class: "bubble", text: messageText(message) }),
+    message.file && fileOf(message)
   );
+}
+
+/** A message's file: an image as a thumbnail that opens large, else a link that downloads it.
+ * Its address is asked for when shown (good for 15 minutes). */
+function fileOf(message) {
+  const { file } = message;
+  const path = `/rooms/${encodeURIComponent(message.room_id)}/files/${encodeURIComponent(file.upload_id)}`;
+  const address = () => api("GET", path).then((found) => found.url);
+  const link = el("a", { class: "file", target: "_blank", rel: "noopener noreferrer", href: "#" });
+  if (file.content_type.startsWith("image/")) {
+    link.setAttribute("aria-label", t("openImage", { name: file.name }));
+    const image = el("img", { alt: file.name });
+    link.append(image);
+    address().then((url) => {
+      image.src = url;
+      link.href = url;
+    });
+  } else {
+    const size = `${Math.max(1, Math.round(file.size / 1024))} KB`;
+    link.append(`${file.name} (${file.content_type}, ${size})`);
+    link.setAttribute("aria-label", t("downloadFile", { name: file.name }));
+    link.addEventListener("click", async (event) => {
+      event.preventDefault();
+      window.open(await address(), "_blank", "noopener");
+    });
+  }
+  return link;
 }
 
 /** The counter under the reply: shown from 200 characters left, and when the text is too long. */
