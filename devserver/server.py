@@ -128,16 +128,17 @@ REDACTED_LOGGERS = ("uvicorn.access", "uvicorn.error")
 
 def console_security_headers(ws_origin: str, files_origin: str) -> dict[str, str]:
     """What the signed-in console is served with (CloudFront's ConsoleHeadersPolicy in
-    infra/template.yaml sends the same): only its own scripts run, it talks only to its API and
-    its WebSocket host (tickets come from the API), shows images only of its own and of the
-    chats' files bucket, no other page may frame it, and no address leaks in a Referer."""
+    infra/template.yaml sends the same): only its own scripts run, it talks only to its API, its
+    WebSocket host (tickets come from the API) and the chats' files bucket (files go straight to
+    it), shows images only of its own and of that bucket, no other page may frame it, and no
+    address leaks in a Referer."""
     policy = "; ".join(
         [
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
             f"img-src 'self' data: blob: {files_origin}",
-            f"connect-src 'self' {ws_origin}",
+            f"connect-src 'self' {ws_origin} {files_origin}",
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'self'",

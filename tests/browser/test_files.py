@@ -49,7 +49,7 @@ def test_a_visitors_photo_reaches_the_agent_without_its_position_and_a_pdf_comes
     got = fetched(stack, room_id, file["upload_id"], anna.token)
     assert got.content == samples.png(with_gps=False) and samples.GPS not in got.content
     thumbnail = chat.messages.get_by_role("link", name="Bild fehler.png groß öffnen")
-    expect(thumbnail.locator("img")).to_have_attribute("src", re.compile("^http"))
+    expect(thumbnail.locator("img")).to_have_js_property("naturalWidth", 1)
     expect(thumbnail).to_have_attribute("target", "_blank")
 
     # The agent sends a PDF; the visitor sees a card and downloads it.
@@ -152,7 +152,37 @@ def test_a_screenshot_pasted_by_the_visitor_shows_in_the_agents_console_and_open
     thumbnail = console.main.get_by_role(
         "link", name=re.compile(r"^Bild screenshot-.*\.png groß öffnen$")
     )
-    expect(thumbnail.locator("img")).to_have_js_property("complete", True)
-    assert thumbnail.locator("img").evaluate("(image) => image.naturalWidth") == 1
+    expect(thumbnail.locator("img")).to_have_js_property("naturalWidth", 1)  # loaded, 1x1
     expect(thumbnail).to_have_attribute("href", re.compile("^http://127.0.0.1"))
     expect(thumbnail).to_have_attribute("target", "_blank")
+
+
+def test_the_agent_sends_a_pdf_from_the_console_and_the_visitor_downloads_it(
+    stack, website, page, agent_console
+):
+    department = stack.new_department([website.origin])
+    anna, console = agent_console("Anna", [department])
+    page.goto(website.page(department))
+    chat = Widget(page).open()
+    chat.send("Haben Sie das Formular?")
+    entry = console.queue.locator("a.room-link")
+    expect(entry).to_have_count(1)
+    room_id = entry.get_attribute("data-room")
+    stack.api.call("POST", f"/rooms/{room_id}/take", token=anna.token, expect=200)
+    console.open_entry(room_id).click()
+
+    paperclip = console.main.get_by_role("button", name="Datei anhängen (Bild, PDF oder Text)")
+    with console.page.expect_file_chooser() as chooser:
+        paperclip.click()
+    chooser.value.set_files(
+        {"name": "Antrag.pdf", "mimeType": "application/pdf", "buffer": samples.PDF}
+    )
+
+    download = chat.messages.get_by_role("link", name="Antrag.pdf herunterladen")
+    expect(download).to_be_visible()
+    expect(console.main.get_by_role("link", name="Antrag.pdf herunterladen")).to_be_visible()
+    with page.context.expect_event(
+        "request", lambda r: "response-content-disposition=attachment" in r.url
+    ) as requested:
+        download.click()
+    assert httpx.get(requested.value.url).content == samples.PDF

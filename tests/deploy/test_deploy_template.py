@@ -553,7 +553,9 @@ def test_the_console_is_served_with_a_csp_and_never_inside_a_frame(packaged):
     assert directives["script-src"] == "'self'" and directives["default-src"] == "'self'"
     assert directives["connect-src"] == (
         "'self' wss://${WebsocketAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+        " https://${FilesBucket.RegionalDomainName}"  # files go straight to the bucket
     )
+    assert directives["img-src"] == "'self' data: blob: https://${FilesBucket.RegionalDomainName}"
     assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
 
 

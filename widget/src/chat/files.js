@@ -3,6 +3,7 @@
 // upload_id. Files in messages show as a thumbnail (images) or a card with a download button;
 // their addresses are asked for when shown and are good for 15 minutes.
 import { newClientId } from "../../common/ids.js";
+import { postToBucket } from "../../common/upload.js";
 import { el, isActive, roomPath, t, ui } from "./context.js";
 
 const MB = 1024 * 1024;
@@ -58,7 +59,13 @@ export class Attachments {
     const body = { name, content_type: file.type, size: file.size };
     try {
       const { data } = await this.call("POST", roomPath(room.room_id, "/uploads"), body);
-      await this.post(data, file);
+      ui.uploadProgress.value = 0;
+      ui.upload.hidden = false;
+      this.request = postToBucket(data, file, (percent) => {
+        ui.uploadProgress.value = percent;
+      });
+      this.render();
+      await this.request.done;
       this.outbox.queueMessage("", newClientId("v"), { upload_id: data.upload_id, name });
     } catch (error) {
       if (error === "cancelled") return;
@@ -77,30 +84,6 @@ export class Attachments {
     this.view.showError(
       t("fileTooLarge", { max: Math.floor(this.state.config.max_upload_bytes / MB) })
     );
-  }
-
-  /** The presigned POST: its fields, then the file, as a form; progress on the bar. */
-  post({ url, fields }, file) {
-    const form = new FormData();
-    for (const [key, value] of Object.entries(fields)) form.append(key, value);
-    form.append("file", file);
-    const request = new XMLHttpRequest();
-    this.request = request;
-    ui.uploadProgress.value = 0;
-    ui.upload.hidden = false;
-    this.render();
-    return new Promise((resolve, reject) => {
-      request.upload.addEventListener("progress", (event) => {
-        if (event.lengthComputable) ui.uploadProgress.value = (100 * event.loaded) / event.total;
-      });
-      request.addEventListener("load", () =>
-        request.status < 300 ? resolve() : reject(new Error(`upload ${request.status}`))
-      );
-      request.addEventListener("error", () => reject(new Error("upload failed")));
-      request.addEventListener("abort", () => reject("cancelled"));
-      request.open("POST", url);
-      request.send(form);
-    });
   }
 
   /** A message's file: an image as a thumbnail that opens large, anything else as a card. */
