@@ -188,3 +188,26 @@ def test_an_image_is_fetched_inline(api, chat):
 
     query = parse_qs(urlparse(reply.json["url"]).query)
     assert query["response-content-disposition"] == ["inline; filename*=UTF-8''foto.jpg"]
+
+
+def test_a_file_adds_at_most_two_dynamodb_calls_and_three_s3_requests_to_its_message(
+    api, chat, dynamodb_calls
+):
+    paula, _visitor, room_id = chat
+    upload_id = uploaded(api, paula, room_id, samples.png(), "image/png")
+    s3_requests: list[str] = []
+    api.ctx.files.client.meta.events.register(
+        "before-call.s3", lambda model, **_: s3_requests.append(model.name)
+    )
+    path = f"/rooms/{room_id}/messages"
+
+    with dynamodb_calls.measure():
+        assert api.post(path, {"text": "Hier", "client_id": "a-1"}, auth=paula.auth).status == 201
+    plain = list(dynamodb_calls.calls)
+    with dynamodb_calls.measure():
+        with_file = {"client_id": "a-2", "upload_id": upload_id}
+        assert api.post(path, with_file, auth=paula.auth).status == 201
+    carrying = list(dynamodb_calls.calls)
+
+    assert len(carrying) - len(plain) <= 2, (plain, carrying)
+    assert sorted(s3_requests) == ["DeleteObjects", "GetObject", "PutObject"]
