@@ -18,6 +18,7 @@ from chalicelib.routes import (
     canned,
     description,
     omnichannel,
+    push,
     team_chat,
     visitor,
     websocket,
@@ -28,7 +29,7 @@ from chalicelib.services.maintenance import run_sweep, setup_stack
 app = Chalice(app_name="livechat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.register_middleware(remember_request, "http")
-for area in (visitor, accounts, omnichannel, admin, canned, team_chat, description):
+for area in (visitor, accounts, omnichannel, admin, canned, team_chat, push, description):
     app.register_blueprint(area.bp)
 
 

@@ -150,6 +150,7 @@ _NOT_FOUND_CODES = {
     "department_id": "department_not_found",
     "visitor_id": "contact_not_found",
     "shortcut": "canned_not_found",
+    "subscription_id": "push_subscription_not_found",
 }
 
 

@@ -169,6 +169,15 @@ from chalicelib.schemas.frames import (
 from chalicelib.schemas.frames import (
     TypingFrame as TypingFrame,
 )
+from chalicelib.schemas.push import (
+    PushKeyOut as PushKeyOut,
+)
+from chalicelib.schemas.push import (
+    PushSubscriptionIn as PushSubscriptionIn,
+)
+from chalicelib.schemas.push import (
+    PushSubscriptionOut as PushSubscriptionOut,
+)
 from chalicelib.schemas.queries import (
     AdminAgentsQuery as AdminAgentsQuery,
 )

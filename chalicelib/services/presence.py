@@ -152,13 +152,13 @@ def sign_off(ctx: Context, agent_id: str, session_id: str | None = None) -> None
     refresh_agent(ctx, agent_id)
 
 
-def heartbeat(ctx: Context, connection_id: str) -> bool:
+def heartbeat(ctx: Context, connection_id: str, visible: bool = True) -> bool:
     """Keep the connection live; an agent's heartbeat moves their `ready_until` forward (one
     write per department), or counts them anew when their presence had run out. A socket
     whose session ended is closed instead (False): it hears nothing more."""
     now = ctx.now()
     timeout = ctx.settings.presence_timeout_seconds
-    before = ctx.store.touch_connection(connection_id, now, _connection_expiry(ctx))
+    before = ctx.store.touch_connection(connection_id, now, _connection_expiry(ctx), visible)
     if before is None or before.kind != "agent":
         return True
     if before.session_expires_at is not None and before.session_expires_at <= now:

@@ -140,6 +140,7 @@ class ConnectionItem(Model):
     departments = ListAttribute(of=UnicodeAttribute, default=list)
     status = UnicodeAttribute(default="offline")
     counts = BooleanAttribute(default=False)  # agents: heartbeats keep the chat button
+    visible = BooleanAttribute(default=True)  # agents: the console's page is seen
     last_seen = NumberAttribute()
     # When $connect stored it: until the handshake completes, API Gateway answers Gone.
     connected_at = NumberAttribute(null=True)

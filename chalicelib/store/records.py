@@ -64,6 +64,7 @@ class Connection:
     departments: tuple[str, ...] = ()
     status: str = "offline"
     counts: bool = False  # the agent's heartbeats keep the chat button of its departments
+    visible: bool = True  # an agent's console: whether its page is seen (its last heartbeat)
 
 
 @dataclass(frozen=True)
@@ -304,3 +305,25 @@ class StaffAppended:
     message: Message
     created: bool
     room: StaffRoom
+
+
+@dataclass(frozen=True)
+class PushSubscription:
+    """A browser's Web Push subscription (RFC 8030): where to post, and the keys that encrypt
+    the payload for it (RFC 8291). Its id is derived from the endpoint: subscribing the same
+    browser again replaces it rather than adding a second."""
+
+    subscription_id: str
+    endpoint: str
+    p256dh: str
+    auth: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class PushTargets:
+    """What a push to one agent needs, in one read: their subscriptions and whether they
+    allow message text in the notification."""
+
+    subscriptions: tuple[PushSubscription, ...] = ()
+    previews: bool = False

@@ -24,6 +24,8 @@ from chalicelib.store.records import (
     Handover,
     IdentityLink,
     MessageDraft,
+    PushSubscription,
+    PushTargets,
     Room,
     Session,
     SignInAttempt,
@@ -659,6 +661,90 @@ def test_of_two_admins_adding_the_same_first_shortcut_at_once_exactly_one_wins(a
         thread.join()
     assert sorted(outcomes) == ["added", "taken"]
     assert [r.shortcut for r in atomic_store.canned_responses("department#raced")] == ["hours"]
+
+
+def test_a_heartbeat_records_whether_the_console_is_seen(store):
+    opened = Connection("c-seen", "agent", "agt_seen", last_seen=NOW, expires_at=NOW + 7200)
+    store.add_connection(opened)
+    assert store.get_connection("c-seen", NOW).visible is True
+
+    store.touch_connection("c-seen", NOW + 1, NOW + 7200, visible=False)
+    assert [c.visible for c in store.connections_of("agt_seen", NOW + 1)] == [False]
+    store.touch_connection("c-seen", NOW + 2, NOW + 7200)
+    assert store.get_connection("c-seen", NOW + 2).visible is True
+
+
+# ---- Web Push ----------------------------------------------------------------------------------
+
+
+def subscription(n: int, **fields) -> PushSubscription:
+    values = {
+        "subscription_id": f"sub_{n}",
+        "endpoint": f"https://push.example/{n}",
+        "p256dh": "BPublic",
+        "auth": "secret",
+        "created_at": f"2026-01-01T00:00:{n:02d}.000Z",
+    }
+    return PushSubscription(**{**values, **fields})
+
+
+def test_an_agents_push_subscriptions_are_kept_up_to_the_limit_and_replaced_by_id(store):
+    assert store.push_targets("agt_push").subscriptions == ()
+    for n in (1, 2):
+        assert store.add_push_subscription("agt_push", subscription(n), limit=2)
+
+    assert not store.add_push_subscription("agt_push", subscription(3), limit=2)
+    renewed = subscription(2, auth="renewed")
+    assert store.add_push_subscription("agt_push", renewed, limit=2)
+    assert store.push_targets("agt_push").subscriptions == (subscription(1), renewed)
+    assert store.push_targets("agt_other").subscriptions == ()
+
+
+def test_a_removed_push_subscription_is_gone_and_removing_it_again_is_a_change_lost(store):
+    store.add_push_subscription("agt_push", subscription(1), limit=10)
+    store.remove_push_subscription("agt_push", "sub_1")
+
+    assert store.push_targets("agt_push").subscriptions == ()
+    with pytest.raises(Changed):
+        store.remove_push_subscription("agt_push", "sub_1")
+    store.add_push_subscription("agt_push", subscription(2), limit=10)
+    assert [s.subscription_id for s in store.push_targets("agt_push").subscriptions] == ["sub_2"]
+
+
+def test_the_preview_choice_is_read_with_the_subscriptions(store):
+    assert store.push_targets("agt_push").previews is False
+    store.set_push_previews("agt_push", True)
+    store.add_push_subscription("agt_push", subscription(1), limit=10)
+
+    assert store.push_targets("agt_push") == PushTargets((subscription(1),), previews=True)
+    store.set_push_previews("agt_push", False)
+    assert store.push_targets("agt_push").previews is False
+
+
+def test_devices_subscribing_at_once_never_pass_the_limit(atomic_store):
+    atomic_store.add_push_subscription("agt_raced", subscription(1), limit=3)
+    start = threading.Barrier(6, timeout=30)
+    added: list[bool] = []
+
+    def subscribe(n: int) -> None:
+        start.wait()
+        added.append(atomic_store.add_push_subscription("agt_raced", subscription(n), limit=3))
+
+    threads = [threading.Thread(target=subscribe, args=(n,)) for n in range(2, 8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(added) == [False] * 4 + [True] * 2
+    assert len(atomic_store.push_targets("agt_raced").subscriptions) == 3
+
+
+def test_the_first_vapid_key_kept_stays(store):
+    assert store.vapid_private_key() is None
+    assert store.keep_vapid_private_key("first") == "first"
+
+    assert store.keep_vapid_private_key("second") == "first"
+    assert store.vapid_private_key() == "first"
 
 
 # ---- visitors, contacts, counters --------------------------------------------------------------

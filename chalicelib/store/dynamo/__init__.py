@@ -6,6 +6,7 @@ from chalicelib.store.dynamo.agents import AgentsTables
 from chalicelib.store.dynamo.canned import CannedTables
 from chalicelib.store.dynamo.departments import DepartmentsTables
 from chalicelib.store.dynamo.keys import KeysTables
+from chalicelib.store.dynamo.push import PushTables
 from chalicelib.store.dynamo.rooms import RoomsTables
 from chalicelib.store.dynamo.team import TeamTables
 from chalicelib.store.dynamo.visitors import VisitorsTables
@@ -19,5 +20,6 @@ class DynamoStore(
     RoomsTables,
     CannedTables,
     TeamTables,
+    PushTables,
 ):
     """The whole store in DynamoDB."""

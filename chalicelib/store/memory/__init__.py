@@ -6,6 +6,7 @@ from chalicelib.store.memory.agents import AgentsDicts
 from chalicelib.store.memory.canned import CannedDicts
 from chalicelib.store.memory.departments import DepartmentsDicts
 from chalicelib.store.memory.keys import KeysDicts
+from chalicelib.store.memory.push import PushDicts
 from chalicelib.store.memory.rooms import RoomsDicts
 from chalicelib.store.memory.team import TeamDicts
 from chalicelib.store.memory.visitors import VisitorsDicts
@@ -19,5 +20,6 @@ class MemoryStore(
     RoomsDicts,
     CannedDicts,
     TeamDicts,
+    PushDicts,
 ):
     """The whole store in memory."""

@@ -1,0 +1,196 @@
+"""Web Push to agents' devices: the stack's VAPID key, the subscriptions an agent's browsers
+make, and the pushes themselves, which go only to agents none of whose consoles is open and
+seen. A push never undoes or delays the change that caused it: the live events go first, the
+push services are posted to in parallel with short timeouts, and a failure is only logged."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import threading
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import botocore.session
+
+from chalicelib.errors import Conflict, InvalidInput, NotFound
+from chalicelib.services.context import Context
+from chalicelib.services.principals import AgentPrincipal
+from chalicelib.settings import Settings
+from chalicelib.store.base import Changed, Store
+from chalicelib.store.records import PushSubscription
+
+if TYPE_CHECKING:
+    from chalicelib.webpush import Delivery, WebPusher
+
+log = logging.getLogger(__name__)
+
+MAX_SUBSCRIPTIONS = 10
+# Longer than any push service keeps a message for a device that is off; a chat waiting
+# longer than this is better seen in the console.
+PUSH_TTL_SECONDS = 3600
+PREVIEW_CHARACTERS = 120
+# The push services answer these for a subscription that is gone for good.
+GONE = (404, 410)
+
+_pushers: weakref.WeakKeyDictionary[Store, WebPusher] = weakref.WeakKeyDictionary()
+_pushers_lock = threading.Lock()
+
+
+@lru_cache(maxsize=2)
+def _parameter(name: str, region: str) -> str:
+    """The SSM SecureString's value, read once per container."""
+    client: Any = botocore.session.get_session().create_client("ssm", region_name=region)
+    return client.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+
+
+def _private_key(ctx: Context) -> str:
+    settings = ctx.settings
+    if settings.vapid_key_parameter:
+        return _parameter(settings.vapid_key_parameter, settings.region)
+    # Local runs: made on first use and kept in the store (never in the repository).
+    from chalicelib.webpush import new_private_key
+
+    return ctx.store.vapid_private_key() or ctx.store.keep_vapid_private_key(new_private_key())
+
+
+def web_pusher(ctx: Context) -> WebPusher:
+    """The stack's pusher, made once per store (and container). Imported on first use: the
+    cryptography it needs would add to every cold start, and few requests push."""
+    from chalicelib.webpush import WebPusher
+
+    with _pushers_lock:
+        pusher = _pushers.get(ctx.store)
+        if pusher is None:
+            pusher = WebPusher(_private_key(ctx), f"mailto:{ctx.settings.mail_sender}")
+            _pushers[ctx.store] = pusher
+        return pusher
+
+
+def public_key(ctx: Context) -> str:
+    return web_pusher(ctx).public_key
+
+
+# ---- subscriptions ---------------------------------------------------------------------------
+
+
+def _origin_allowed(endpoint: str, settings: Settings) -> bool:
+    """The endpoint lies at one of PUSH_SERVICE_ORIGINS ("https://*.host" allows its
+    subdomains): the server posts to no address a client chose."""
+    try:
+        split = urlsplit(endpoint)
+        host, port = split.hostname, split.port
+    except ValueError:
+        return False
+    if split.scheme not in ("https", "http") or not host or split.username or split.password:
+        return False
+    origin = f"{split.scheme}://{host}" + (f":{port}" if port else "")
+    for allowed in settings.push_service_origins:
+        if origin == allowed:
+            return True
+        scheme, _, pattern = allowed.partition("://*.")
+        if pattern and split.scheme == scheme and not port and host.endswith("." + pattern):
+            return True
+    return False
+
+
+def subscription_id_of(endpoint: str) -> str:
+    return "push_" + hashlib.sha256(endpoint.encode("utf-8")).hexdigest()[:24]
+
+
+def subscribe(
+    ctx: Context, principal: AgentPrincipal, endpoint: str, p256dh: str, auth: str
+) -> str:
+    """Keep a browser's subscription; the same browser subscribing again keeps one."""
+    if not _origin_allowed(endpoint, ctx.settings):
+        raise InvalidInput(
+            "endpoint: not at a push service this server posts to", "push_endpoint_not_allowed"
+        )
+    subscription = PushSubscription(subscription_id_of(endpoint), endpoint, p256dh, auth, ctx.iso())
+    if not ctx.store.add_push_subscription(principal.id, subscription, MAX_SUBSCRIPTIONS):
+        raise Conflict(
+            f"at most {MAX_SUBSCRIPTIONS} devices get notifications; switch one off first",
+            "too_many_push_subscriptions",
+        )
+    return subscription.subscription_id
+
+
+def unsubscribe(ctx: Context, principal: AgentPrincipal, subscription_id: str) -> None:
+    try:
+        ctx.store.remove_push_subscription(principal.id, subscription_id)
+    except Changed as exc:
+        raise NotFound("no such push subscription", "push_subscription_not_found") from exc
+
+
+def set_previews(ctx: Context, agent_id: str, previews: bool) -> None:
+    """The agent's preview choice, kept next to their subscriptions too (a push reads one
+    item)."""
+    ctx.store.set_push_previews(agent_id, previews)
+
+
+# ---- pushes ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a push says: what happened (`new_chat`, `message`, `forwarded`, `direct`,
+    `mention`, `waiting`), in which room and department (the console's words: the service
+    worker says it in the device's language), and the text, shown only with previews."""
+
+    kind: str
+    room_id: str
+    department: str = ""
+    text: str = ""
+
+    def payload(self, previews: bool) -> bytes:
+        body: dict[str, str] = {"kind": self.kind, "room_id": self.room_id}
+        if self.department:
+            body["department"] = self.department
+        if previews and self.text:
+            body["text"] = self.text[:PREVIEW_CHARACTERS]
+        return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+def is_watching(ctx: Context, agent_id: str) -> bool:
+    """Any console of the agent is open and seen (one Query)."""
+    return any(c.visible for c in ctx.store.connections_of(agent_id, ctx.now()))
+
+
+def push_unless_watching(ctx: Context, agent_ids: Iterable[str], notice: Notice) -> None:
+    """Push to those of these agents who are not watching a console."""
+    push(ctx, [a for a in dict.fromkeys(agent_ids) if not is_watching(ctx, a)], notice)
+
+
+def push(ctx: Context, agent_ids: Iterable[str], notice: Notice) -> None:
+    """Push to every subscribed device of these agents (one read each); subscriptions the
+    push service calls gone are forgotten. Never raises: a push is a courtesy."""
+    try:
+        _push(ctx, list(agent_ids), notice)
+    except Exception:  # noqa: BLE001 - the change that caused the push stands whatever happens
+        log.exception("web push failed")
+
+
+def _push(ctx: Context, agent_ids: list[str], notice: Notice) -> None:
+    from chalicelib.webpush import Delivery
+
+    deliveries: list[tuple[str, PushSubscription, Delivery]] = []
+    for agent_id in agent_ids:
+        targets = ctx.store.push_targets(agent_id)
+        payload = notice.payload(targets.previews)
+        deliveries += [
+            (agent_id, s, Delivery(s.endpoint, s.p256dh, s.auth, payload, PUSH_TTL_SECONDS))
+            for s in targets.subscriptions
+        ]
+    if not deliveries:
+        return
+    statuses = web_pusher(ctx).send_all([delivery for _, _, delivery in deliveries])
+    for (agent_id, subscription, _), status in zip(deliveries, statuses, strict=True):
+        if status in GONE:
+            with contextlib.suppress(Changed):  # removed meanwhile
+                ctx.store.remove_push_subscription(agent_id, subscription.subscription_id)
