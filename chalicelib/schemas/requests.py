@@ -74,6 +74,9 @@ class AgentSettings(Strict):
     group_by_type: bool = True
     unread_on_top: bool = False
     show_avatars: bool = True
+    # Push notifications show the visitor's words only when the agent allows it (off: a
+    # locked phone shows no chat content).
+    push_previews: bool = False
 
     @field_validator("avatar", mode="wrap")
     @classmethod
@@ -99,6 +102,7 @@ class AgentSettingsPatch(Strict):
     group_by_type: bool | None = None
     unread_on_top: bool | None = None
     show_avatars: bool | None = None
+    push_previews: bool | None = None
 
 
 class MePatch(Strict):

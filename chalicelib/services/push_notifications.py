@@ -6,12 +6,13 @@ push services are posted to in parallel with short timeouts, and a failure is on
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
 import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ from chalicelib.services.context import Context
 from chalicelib.services.principals import AgentPrincipal
 from chalicelib.settings import Settings
 from chalicelib.store.base import Changed, Store
-from chalicelib.store.records import PushSubscription
+from chalicelib.store.records import Department, Message, PushSubscription, Room
 
 if TYPE_CHECKING:
     from chalicelib.webpush import Delivery, WebPusher
@@ -157,26 +158,79 @@ class Notice:
         return json.dumps(body, ensure_ascii=False).encode("utf-8")
 
 
+def _courtesy[**P](trigger: Callable[P, None]) -> Callable[P, None]:
+    """A push never fails the change that caused it: whatever goes wrong is only logged."""
+
+    @functools.wraps(trigger)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            trigger(*args, **kwargs)
+        except Exception:  # noqa: BLE001 - the change that caused the push stands regardless
+            log.exception("web push failed")
+
+    return run
+
+
 def is_watching(ctx: Context, agent_id: str) -> bool:
     """Any console of the agent is open and seen (one Query)."""
     return any(c.visible for c in ctx.store.connections_of(agent_id, ctx.now()))
 
 
-def push_unless_watching(ctx: Context, agent_ids: Iterable[str], notice: Notice) -> None:
-    """Push to those of these agents who are not watching a console."""
-    push(ctx, [a for a in dict.fromkeys(agent_ids) if not is_watching(ctx, a)], notice)
+def _available_in(ctx: Context, department_id: str) -> list[str]:
+    """The department's active agents whose livechat toggle is on (the active-agents index)."""
+    found: list[str] = []
+    start = None
+    while True:
+        page, start = ctx.store.agents_by_state("active", limit=100, start=start)
+        found += [a.agent_id for a in page if a.available and department_id in a.departments]
+        if not start:
+            return found
 
 
+@_courtesy
+def new_chat(ctx: Context, department: Department, room: Room) -> None:
+    """A chat queued in the department (new, or forwarded there): to its available agents
+    who watch no console (one Query for who watches, whoever is online)."""
+    agents = _available_in(ctx, department.department_id)
+    if not agents:
+        return
+    watching = {c.principal_id for c in ctx.store.online_agent_connections(ctx.now()) if c.visible}
+    notice = Notice("new_chat", room.room_id, department.name)
+    _push(ctx, [a for a in agents if a not in watching], notice)
+
+
+@_courtesy
+def message_for_agent(ctx: Context, room: Room, message: Message) -> None:
+    """A visitor's message, to the agent serving the chat unless a console of theirs that
+    hears it is seen (the room knows: no read for an agent who watches)."""
+    agent_id = room.agent_id
+    if message.author_kind != "visitor" or room.state != "open" or not agent_id:
+        return
+    if not room.seen_by(agent_id):
+        _push(ctx, [agent_id], Notice("message", room.room_id, text=message.text))
+
+
+@_courtesy
+def forwarded_to(ctx: Context, room: Room, agent_id: str) -> None:
+    """A chat forwarded to this agent, unless they watch; the chat learns which of their
+    consoles are not seen, as for those the agent opened."""
+    connections = ctx.store.connections_of(agent_id, ctx.now())
+    for connection in connections:
+        if not connection.visible:
+            ctx.store.mark_hidden(room.room_id, connection.connection_id, True)
+    if not any(c.visible for c in connections):
+        _push(ctx, [agent_id], Notice("forwarded", room.room_id))
+
+
+@_courtesy
 def push(ctx: Context, agent_ids: Iterable[str], notice: Notice) -> None:
-    """Push to every subscribed device of these agents (one read each); subscriptions the
-    push service calls gone are forgotten. Never raises: a push is a courtesy."""
-    try:
-        _push(ctx, list(agent_ids), notice)
-    except Exception:  # noqa: BLE001 - the change that caused the push stands whatever happens
-        log.exception("web push failed")
+    """Push to every subscribed device of these agents (a test notification, escalations)."""
+    _push(ctx, list(agent_ids), notice)
 
 
 def _push(ctx: Context, agent_ids: list[str], notice: Notice) -> None:
+    """One read of each agent's subscriptions, the posts in parallel; subscriptions the push
+    service calls gone are forgotten."""
     from chalicelib.webpush import Delivery
 
     deliveries: list[tuple[str, PushSubscription, Delivery]] = []

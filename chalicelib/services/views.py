@@ -19,6 +19,7 @@ DEFAULT_SETTINGS: Mapping[str, Any] = {
     "group_by_type": True,
     "unread_on_top": False,
     "show_avatars": True,
+    "push_previews": False,
 }
 
 

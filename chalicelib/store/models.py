@@ -258,6 +258,7 @@ class RoomItem(Model):
     retention_hours = NumberAttribute(default=24)
     version = NumberAttribute(default=0)
     live: MapAttribute = MapAttribute(default=dict)  # connection id -> visitor or agent id
+    hidden = UnicodeSetAttribute(null=True)  # of those, the agent's consoles not seen
     expires_at = TtlNumberAttribute()
     queue_index = RoomQueueIndex()
     visitor_index = RoomVisitorIndex()

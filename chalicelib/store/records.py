@@ -144,9 +144,16 @@ class Room:
     # The live connections of the visitor and of the serving agent (connection id -> principal):
     # a push needs no lookup of whose sockets are open.
     live: Mapping[str, str] = field(default_factory=dict)
+    # Those of the agent's live connections whose console is not seen (its last heartbeat
+    # said `visible: false`): a message pushes to a device only when none is seen.
+    hidden: frozenset[str] = frozenset()
 
     def connections_of(self, *principal_ids: str | None) -> list[str]:
         return [c for c, principal in sorted(self.live.items()) if principal in principal_ids]
+
+    def seen_by(self, agent_id: str) -> bool:
+        """A console of the agent that hears this room is open and seen."""
+        return any(c not in self.hidden for c in self.connections_of(agent_id))
 
 
 @dataclass(frozen=True)

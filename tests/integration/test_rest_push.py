@@ -4,6 +4,8 @@ push_service.py checks the VAPID token and decrypts the payload as real ones do)
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from tests.integration.push_service import PushService
@@ -123,3 +125,170 @@ def test_an_agent_deletes_only_their_own_subscriptions(api, push_service):
     assert gone.status == 404
     assert gone.error["code"] == "push_subscription_not_found"
     assert api.ctx.store.push_targets(paula.agent_id).subscriptions == ()
+
+
+# ---- when pushes go ----------------------------------------------------------------------------
+
+
+def hide(api, agent):
+    """The agent's console says its page is not seen."""
+    api.ws_send(agent.connection_id, {"action": "heartbeat", "visible": False})
+
+
+def close_console(api, agent):
+    """The agent closes the console: the socket is gone, as API Gateway then answers."""
+    api.ws_disconnect(agent.connection_id)
+    api.pusher.gone.add(agent.connection_id)
+
+
+def visitor_says(api, visitor, room_id, text):
+    reply = api.post(
+        f"/rooms/{room_id}/messages",
+        {"text": text, "client_id": uuid.uuid4().hex},
+        auth=visitor.auth,
+    )
+    assert reply.status == 201, reply.body
+
+
+def test_a_visitors_message_reaches_the_agents_device_once_their_console_is_hidden(
+    api, push_service
+):
+    paula = api.agent("Paula")
+    browser, _ = subscribed(api, push_service, paula)
+    visitor = api.visitor()
+    room_id = api.taken(visitor, paula)["room_id"]
+
+    visitor_says(api, visitor, room_id, "while Paula watches")
+    hide(api, paula)
+    visitor_says(api, visitor, room_id, "Wann hat die Bibliothek offen?")
+
+    assert push_service.wait_for(browser) == [{"kind": "message", "room_id": room_id}]
+    assert push_service.refused == []
+    assert browser.received[0]["urgency"] == "high"
+
+
+def test_a_console_shown_again_stops_the_pushes(api, push_service):
+    paula = api.agent("Paula")
+    browser, _ = subscribed(api, push_service, paula)
+    visitor = api.visitor()
+    room_id = api.taken(visitor, paula)["room_id"]
+    hide(api, paula)
+
+    api.ws_send(paula.connection_id, {"action": "heartbeat", "visible": True})
+    visitor_says(api, visitor, room_id, "seen")
+    api.ws_send(paula.connection_id, {"action": "heartbeat"})  # no flag: seen
+    visitor_says(api, visitor, room_id, "seen too")
+
+    assert browser.received == []
+
+
+def test_with_previews_allowed_the_push_carries_the_visitors_words(api, push_service):
+    paula = api.agent("Paula")
+    browser, _ = subscribed(api, push_service, paula)
+    visitor = api.visitor()
+    room_id = api.taken(visitor, paula)["room_id"]
+    assert api.patch("/me", {"settings": {"push_previews": True}}, auth=paula.auth).status == 200
+    close_console(api, paula)
+
+    visitor_says(api, visitor, room_id, "Wann hat die Bibliothek offen?")
+
+    assert push_service.wait_for(browser) == [
+        {"kind": "message", "room_id": room_id, "text": "Wann hat die Bibliothek offen?"}
+    ]
+
+
+def test_a_new_chat_reaches_the_available_agents_who_do_not_watch(api, push_service):
+    paula = api.agent("Paula")  # watching
+    peter = api.agent("Peter")
+    piet = api.agent("Piet", online=False)  # toggle off
+    lena = api.agent("Lena", ("library",))
+    devices = {a.name: subscribed(api, push_service, a)[0] for a in (paula, peter, piet, lena)}
+    hide(api, peter)
+
+    room_id = api.ask(api.visitor())["room_id"]
+
+    expected = {"kind": "new_chat", "room_id": room_id, "department": "Studienberatung"}
+    assert push_service.wait_for(devices["Peter"]) == [expected]
+    assert [devices[n].received for n in ("Paula", "Piet", "Lena")] == [[], [], []]
+
+
+def test_a_chat_forwarded_to_an_agent_whose_console_is_closed_reaches_their_device(
+    api, push_service
+):
+    paula = api.agent("Paula")
+    peter = api.agent("Peter")
+    browser, _ = subscribed(api, push_service, peter)
+    room_id = api.taken(api.visitor(), paula)["room_id"]
+    close_console(api, peter)
+
+    reply = api.post(f"/rooms/{room_id}/forward", {"agent_id": peter.agent_id}, auth=paula.auth)
+
+    assert reply.status == 200, reply.body
+    assert push_service.wait_for(browser) == [{"kind": "forwarded", "room_id": room_id}]
+
+
+def test_a_chat_forwarded_to_a_hidden_console_pushes_its_messages_too(api, push_service):
+    paula = api.agent("Paula")
+    peter = api.agent("Peter")
+    browser, _ = subscribed(api, push_service, peter)
+    visitor = api.visitor()
+    room_id = api.taken(visitor, paula)["room_id"]
+    hide(api, peter)
+
+    api.post(f"/rooms/{room_id}/forward", {"agent_id": peter.agent_id}, auth=paula.auth)
+    visitor_says(api, visitor, room_id, "Hallo Peter?")
+
+    assert push_service.wait_for(browser, 2) == [
+        {"kind": "forwarded", "room_id": room_id},
+        {"kind": "message", "room_id": room_id},
+    ]
+
+
+def test_a_subscription_the_push_service_calls_gone_is_forgotten(api, push_service):
+    paula = api.agent("Paula")
+    gone, _ = subscribed(api, push_service, paula)
+    kept, kept_id = subscribed(api, push_service, paula)
+    gone.answer = 410
+    visitor = api.visitor()
+    room_id = api.taken(visitor, paula)["room_id"]
+    close_console(api, paula)
+
+    visitor_says(api, visitor, room_id, "Hallo?")
+
+    stored = api.ctx.store.push_targets(paula.agent_id).subscriptions
+    assert [s.subscription_id for s in stored] == [kept_id]
+    assert push_service.wait_for(kept) == [{"kind": "message", "room_id": room_id}]
+
+
+def test_an_unreachable_push_service_fails_nothing(api, push_service, monkeypatch):
+    paula = api.agent("Paula")
+    browser, _ = subscribed(api, push_service, paula)
+    visitor = api.visitor()
+    room_id = api.taken(visitor, paula)["room_id"]
+    hide(api, paula)
+    push_service.__exit__()
+
+    visitor_says(api, visitor, room_id, "still delivered")
+
+    assert api.pusher.to(paula.connection_id, "message")[-1]["message"]["text"] == "still delivered"
+    assert len(api.ctx.store.push_targets(paula.agent_id).subscriptions) == 1
+
+
+def test_a_message_to_an_agent_who_does_not_watch_costs_one_read_more(
+    api, push_service, dynamodb_calls
+):
+    paula = api.agent("Paula")
+    browser, _ = subscribed(api, push_service, paula)
+    visitor = api.visitor()
+    room_id = api.taken(visitor, paula)["room_id"]
+
+    with dynamodb_calls.measure():
+        visitor_says(api, visitor, room_id, "watched")
+    watched = list(dynamodb_calls.calls)
+    hide(api, paula)
+    with dynamodb_calls.measure():
+        visitor_says(api, visitor, room_id, "not watched")
+
+    assert len(watched) <= 3
+    assert sorted(dynamodb_calls.calls) == sorted([*watched, "GetItem"])
+    assert push_service.wait_for(browser) == [{"kind": "message", "room_id": room_id}]

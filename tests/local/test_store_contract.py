@@ -979,6 +979,22 @@ def test_a_room_pushes_to_the_connections_that_listen(store):
     assert stored.connections_of("vis_x") == ["c-2"] and stored.connections_of("agt_1") == []
 
 
+def test_a_room_knows_which_of_its_agents_consoles_are_not_seen(store):
+    queued = room(live={"c-1": "agt_1", "c-2": "agt_1", "c-v": "vis_x"})
+    store.create_room(queued, None)
+
+    store.mark_hidden(queued.room_id, "c-1", True)
+    store.mark_hidden("room_gone", "c-1", True)  # deleted meanwhile: no error
+    assert store.get_room(queued.room_id, NOW).seen_by("agt_1")
+    store.mark_hidden(queued.room_id, "c-2", True)
+    assert not store.get_room(queued.room_id, NOW).seen_by("agt_1")
+    store.mark_hidden(queued.room_id, "c-1", False)
+
+    stored = store.get_room(queued.room_id, NOW)
+    assert stored.hidden == {"c-2"} and stored.seen_by("agt_1")
+    assert not stored.seen_by("agt_other")
+
+
 def test_a_room_is_created_with_its_first_message(store):
     queued = room()
 
