@@ -8,6 +8,9 @@ from __future__ import annotations
 import json
 import threading
 
+from playwright.sync_api import expect
+
+from tests.browser.support import axe_violations
 from tests.local.support import wait_until
 
 NOTIFICATIONS = """() => navigator.serviceWorker.ready
@@ -92,3 +95,67 @@ def test_a_pushed_preview_is_shown_as_the_notifications_text(stack, agent_consol
     wait_until(lambda: console.page.evaluate(NOTIFICATIONS), 10, "the notification")
     (notification,) = console.page.evaluate(NOTIFICATIONS)
     assert (notification["title"], notification["body"]) == ("Neue Nachricht im Chat", "Hallo?")
+
+
+# Chromium here reaches no push service, so its subscribe() is played: a subscription at FCM,
+# one of the push services the devserver allows (PUSH_SERVICE_ORIGINS by default).
+FAKE_PUSH_SERVICE = """(() => {
+    let current = null;
+    const key = "B" + "A".repeat(86);
+    PushManager.prototype.subscribe = async function (options) {
+        window.__subscribedWith = options.applicationServerKey.length;
+        current = {
+            endpoint: "https://fcm.googleapis.com/fcm/send/device-" + Date.now(),
+            toJSON() { return {endpoint: this.endpoint, expirationTime: null,
+                               keys: {p256dh: key, auth: "A".repeat(22)}}; },
+            unsubscribe: async () => { current = null; return true; },
+        };
+        return current;
+    };
+    PushManager.prototype.getSubscription = async () => current;
+})()"""
+
+
+def test_my_account_switches_this_devices_notifications_on_and_off(stack, agent_console):
+    department = stack.new_department(name="Studierendenservice")
+    _anna, console = agent_console("Anna", [department])
+    console.context.grant_permissions(["notifications"], origin=stack.urls.base_url)
+    console.page.add_init_script(FAKE_PUSH_SERVICE)
+    console.page.reload()
+    console.go("account")
+    fieldset = console.page.locator("#push-fieldset")
+    expect(fieldset.locator("legend")).to_have_text("Benachrichtigungen auf diesem Gerät")
+    expect(console.page.locator("#push-state")).to_have_text("ausgeschaltet")
+
+    console.page.locator("#push-toggle").click()
+
+    expect(console.page.locator("#push-state")).to_have_text("eingeschaltet")
+    expect(console.page.locator("#push-toggle")).to_have_attribute("aria-pressed", "true")
+    assert console.page.evaluate("window.__subscribedWith") == 65  # the stack's P-256 key
+    assert axe_violations(console.page) == []
+    console.page.locator("#push-test").click()
+    wait_until(lambda: console.page.evaluate(NOTIFICATIONS), 10, "the test notification")
+    assert console.page.evaluate(NOTIFICATIONS)[0]["title"] == "Benachrichtigungen sind an"
+
+    subscription_id = console.page.evaluate(
+        "localStorage.getItem('livechat-console:push-subscription')"
+    )
+    console.page.locator("#push-toggle").click()
+    expect(console.page.locator("#push-state")).to_have_text("ausgeschaltet")
+    token = console.page.evaluate("localStorage.getItem('livechat-console:token')")
+    gone = stack.api.call("DELETE", f"/me/push-subscriptions/{subscription_id}", token=token)
+    assert gone.status_code == 404  # the console removed it from the server
+
+
+def test_blocked_notifications_say_what_to_do(stack, agent_console):
+    department = stack.new_department(name="Studierendenservice")
+    _anna, console = agent_console("Anna", [department])
+    console.page.add_init_script(
+        "Object.defineProperty(Notification, 'permission', {get: () => 'denied'})"
+    )
+    console.page.reload()
+    console.go("account")
+
+    expect(console.page.locator("#push-state")).to_have_text("vom Browser blockiert")
+    expect(console.page.locator("#push-help")).to_contain_text("erlauben Sie „Benachrichtigungen“")
+    expect(console.page.locator("#push-toggle")).to_be_hidden()
