@@ -231,6 +231,7 @@ class DepartmentOut(Schema):
     retention_hours: int
     available: bool
     office_hours: OfficeHours | None = None
+    alert_after_minutes: int = 0
 
 
 class DepartmentListOut(Schema):

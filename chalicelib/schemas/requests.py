@@ -238,3 +238,5 @@ class DepartmentPatchIn(Strict):
     allowed_origins: list[Origin] | None = Field(default=None, max_length=100)
     retention_hours: Annotated[int, Field(ge=1, le=24 * 365)] | None = None
     office_hours: OfficeHours | None = None
+    # Minutes a chat may wait in the queue before the department's agents get a push (0: off).
+    alert_after_minutes: Annotated[int, Field(ge=0, le=24 * 60)] | None = None

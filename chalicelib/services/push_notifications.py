@@ -14,6 +14,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -140,9 +141,9 @@ def set_previews(ctx: Context, agent_id: str, previews: bool) -> None:
 
 @dataclass(frozen=True)
 class Notice:
-    """What a push says: what happened (`new_chat`, `message`, `forwarded`, `direct`,
-    `mention`, `waiting`), in which room and department (the console's words: the service
-    worker says it in the device's language), and the text, shown only with previews."""
+    """What a push says: what happened (`new_chat`, `message`, `forwarded`, `waiting`), in
+    which room and department (the service worker says it in the device's language), and the
+    text, shown only with previews."""
 
     kind: str
     room_id: str
@@ -176,13 +177,18 @@ def is_watching(ctx: Context, agent_id: str) -> bool:
     return any(c.visible for c in ctx.store.connections_of(agent_id, ctx.now()))
 
 
-def _available_in(ctx: Context, department_id: str) -> list[str]:
-    """The department's active agents whose livechat toggle is on (the active-agents index)."""
+def _agents_in(ctx: Context, department_id: str, available_only: bool) -> list[str]:
+    """The department's active agents (whose livechat toggle is on, if `available_only`), from
+    the active-agents index."""
     found: list[str] = []
     start = None
     while True:
         page, start = ctx.store.agents_by_state("active", limit=100, start=start)
-        found += [a.agent_id for a in page if a.available and department_id in a.departments]
+        found += [
+            a.agent_id
+            for a in page
+            if department_id in a.departments and (a.available or not available_only)
+        ]
         if not start:
             return found
 
@@ -191,7 +197,7 @@ def _available_in(ctx: Context, department_id: str) -> list[str]:
 def new_chat(ctx: Context, department: Department, room: Room) -> None:
     """A chat queued in the department (new, or forwarded there): to its available agents
     who watch no console (one Query for who watches, whoever is online)."""
-    agents = _available_in(ctx, department.department_id)
+    agents = _agents_in(ctx, department.department_id, available_only=True)
     if not agents:
         return
     watching = {c.principal_id for c in ctx.store.online_agent_connections(ctx.now()) if c.visible}
@@ -220,6 +226,42 @@ def forwarded_to(ctx: Context, room: Room, agent_id: str) -> None:
             ctx.store.mark_hidden(room.room_id, connection.connection_id, True)
     if not any(c.visible for c in connections):
         _push(ctx, [agent_id], Notice("forwarded", room.room_id))
+
+
+def escalate(ctx: Context) -> int:
+    """The sweep: each chat queued longer than its department's `alert_after_minutes` alerts
+    the department's agents who watch no console, once per stay in the queue. Returns how
+    many chats did."""
+    now = ctx.now()
+    escalated = 0
+    for department in ctx.store.all_departments():
+        minutes = department.alert_after_minutes
+        if not minutes:
+            continue
+        waiting = [
+            room
+            for room in ctx.store.queued_rooms(department.department_id, limit=100, now=now)
+            if room.queued_at and _epoch(room.queued_at) <= now - minutes * 60
+        ]
+        for room in waiting:
+            marker = f"escalated#{room.room_id}#{room.queued_at}"
+            if not ctx.store.claim_marker(marker, now, ctx.epoch_in(hours=24)):
+                continue
+            escalated += 1
+            _alert_waiting(ctx, department, room)
+    return escalated
+
+
+@_courtesy
+def _alert_waiting(ctx: Context, department: Department, room: Room) -> None:
+    agents = _agents_in(ctx, department.department_id, available_only=False)
+    watching = {c.principal_id for c in ctx.store.online_agent_connections(ctx.now()) if c.visible}
+    notice = Notice("waiting", room.room_id, department.name)
+    _push(ctx, [a for a in agents if a not in watching], notice)
+
+
+def _epoch(iso: str) -> float:
+    return datetime.fromisoformat(iso).timestamp()
 
 
 @_courtesy

@@ -103,6 +103,7 @@ def department_view(department: Department, available: bool) -> dict:
         "retention_hours": department.retention_hours,
         "available": available,
         "office_hours": dict(department.office_hours) if department.office_hours else None,
+        "alert_after_minutes": department.alert_after_minutes,
     }
 
 

@@ -179,6 +179,7 @@ class DepartmentItem(Model):
     # agent -> their live consoles' connection ids, space-separated: queue events go to them
     consoles: MapAttribute = MapAttribute(default=dict)
     created_at = UnicodeAttribute()
+    alert_after_minutes = NumberAttribute(null=True)
     office_hours: MapAttribute = MapAttribute(
         null=True
     )  # on this item: the availability stays one GetItem

@@ -84,6 +84,8 @@ class Department:
     # Agents serving open chats here who lost their last live connection, and since when
     # (services/stranded.py returns those chats to the queue after AGENT_GONE_MINUTES).
     gone_agents: Mapping[str, int] = field(default_factory=dict)
+    # A chat queued longer than this alerts the department's agents on their devices (0: never).
+    alert_after_minutes: int = 0
 
     @property
     def online_agents(self) -> frozenset[str]:

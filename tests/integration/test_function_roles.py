@@ -16,6 +16,7 @@ import pytest
 
 from chalicelib import oidc
 from chalicelib.services import push_notifications
+from chalicelib.store.records import PushSubscription
 from infra.package import TEMPLATE, load_cfn_yaml
 from tests.integration.push_service import PushService
 from tests.integration.test_budget import SCHEDULED_EVENT
@@ -213,6 +214,9 @@ def run_the_chat(api, push_service) -> None:
     )
     assert approved.status == 200, approved.body
     paula, piet = api.agent("Paula"), api.agent("Piet")
+    # The sweep alerts the agents of a chat waiting long (below).
+    alert = {"alert_after_minutes": 1}
+    assert api.patch("/admin/departments/sales", alert, auth=api.admin.auth).status == 200
     # $connect: by ticket (visitor and agent), by token, refused over the socket limit.
     visitor = api.visitor(connect=False)
     visitor.connection_id = "ws-visitor"
@@ -280,6 +284,15 @@ def run_the_chat(api, push_service) -> None:
     assert api.app.maintenance(SCHEDULED_EVENT, None)["rooms_returned"] == 1
     assert api.get(f"/rooms/{second}", auth=other.auth).json["state"] == "queued"
     assert api.ws_connect("ws-paula-3", {"ticket": ticket_for(api, paula)})["statusCode"] == 200
+    # The returned chat waits: the sweep alerts Rita, who has no console, on her device (gone).
+    ritas_device, subscription = push_service.subscribe(
+        api.get("/push/key", auth=piet.auth).json["public_key"]
+    )
+    device = PushSubscription(
+        "push_rita", subscription["endpoint"], **subscription["keys"], created_at="2026"
+    )
+    api.ctx.store.add_push_subscription(agent_id, device, limit=10)
+    ritas_device.answer = 410
     api.app.maintenance(SCHEDULED_EVENT, None)
     # Heartbeats stop: the sweep notices; an expired session's heartbeat closes its socket.
     api.clock.advance(api.ctx.settings.presence_timeout_seconds + 1)

@@ -292,3 +292,40 @@ def test_a_message_to_an_agent_who_does_not_watch_costs_one_read_more(
     assert len(watched) <= 3
     assert sorted(dynamodb_calls.calls) == sorted([*watched, "GetItem"])
     assert push_service.wait_for(browser) == [{"kind": "message", "room_id": room_id}]
+
+
+def test_a_chat_waiting_longer_than_its_departments_minutes_alerts_its_agents_once(
+    api, push_service
+):
+    from tests.integration.test_budget import SCHEDULED_EVENT
+
+    changed = api.patch("/admin/departments/sales", {"alert_after_minutes": 5}, auth=api.admin.auth)
+    assert changed.status == 200, changed.body
+    assert changed.json["alert_after_minutes"] == 5
+    paula = api.agent("Paula")  # watching: the queue is in front of her
+    peter = api.agent("Peter", online=False)  # toggle off: no new chats, but escalations
+    lena = api.agent("Lena", ("library",))
+    devices = {a.name: subscribed(api, push_service, a)[0] for a in (paula, peter, lena)}
+    room_id = api.ask(api.visitor())["room_id"]
+
+    api.clock.advance(minutes=4)
+    early = api.app.maintenance(SCHEDULED_EVENT, None)
+    api.clock.advance(minutes=2)
+    late = api.app.maintenance(SCHEDULED_EVENT, None)
+    again = api.app.maintenance(SCHEDULED_EVENT, None)
+
+    assert (early["chats_escalated"], late["chats_escalated"], again["chats_escalated"]) == (
+        0,
+        1,
+        0,
+    )
+    expected = {"kind": "waiting", "room_id": room_id, "department": "Studienberatung"}
+    assert push_service.wait_for(devices["Peter"]) == [expected]
+    assert devices["Paula"].received == devices["Lena"].received == []
+
+
+def test_alert_minutes_out_of_range_are_refused_naming_the_field(api):
+    reply = api.patch("/admin/departments/sales", {"alert_after_minutes": -1}, auth=api.admin.auth)
+
+    assert reply.status == 400
+    assert reply.error["field"] == "alert_after_minutes"
