@@ -29,7 +29,7 @@ from chalicelib.store.base import Changed, Store
 from chalicelib.store.records import Department, Message, PushSubscription, Room
 
 if TYPE_CHECKING:
-    from chalicelib.webpush import Delivery, WebPusher
+    from chalicelib.webpush import WebPusher
 
 log = logging.getLogger(__name__)
 
@@ -272,21 +272,20 @@ def push(ctx: Context, agent_ids: Iterable[str], notice: Notice) -> None:
 
 def _push(ctx: Context, agent_ids: list[str], notice: Notice) -> None:
     """One read of each agent's subscriptions, the posts in parallel; subscriptions the push
-    service calls gone are forgotten."""
+    service calls gone are forgotten. Web Push's libraries load only when someone has one."""
+    targets: list[tuple[str, PushSubscription, bytes]] = []
+    for agent_id in agent_ids:
+        found = ctx.store.push_targets(agent_id)
+        payload = notice.payload(found.previews)
+        targets += [(agent_id, s, payload) for s in found.subscriptions]
+    if not targets:
+        return
     from chalicelib.webpush import Delivery
 
-    deliveries: list[tuple[str, PushSubscription, Delivery]] = []
-    for agent_id in agent_ids:
-        targets = ctx.store.push_targets(agent_id)
-        payload = notice.payload(targets.previews)
-        deliveries += [
-            (agent_id, s, Delivery(s.endpoint, s.p256dh, s.auth, payload, PUSH_TTL_SECONDS))
-            for s in targets.subscriptions
-        ]
-    if not deliveries:
-        return
-    statuses = web_pusher(ctx).send_all([delivery for _, _, delivery in deliveries])
-    for (agent_id, subscription, _), status in zip(deliveries, statuses, strict=True):
+    statuses = web_pusher(ctx).send_all(
+        [Delivery(s.endpoint, s.p256dh, s.auth, body, PUSH_TTL_SECONDS) for _, s, body in targets]
+    )
+    for (agent_id, subscription, _), status in zip(targets, statuses, strict=True):
         if status in GONE:
             with contextlib.suppress(Changed):  # removed meanwhile
                 ctx.store.remove_push_subscription(agent_id, subscription.subscription_id)
