@@ -88,6 +88,16 @@ class CannedListOut(Schema):
     responses: list[CannedOut]
 
 
+class PageOut(Schema):
+    url: str
+    title: str = ""
+
+
+class HandoverOut(Schema):
+    by: str = Field(description="the agent who forwarded the chat")
+    comment: str | None = None
+
+
 class RoomOut(Schema):
     room_id: str
     department_id: str
@@ -103,6 +113,11 @@ class RoomOut(Schema):
     closed_by: str | None = None
     comment: str | None = None
     last_seq: int = 0
+    # For agents only (None for visitors): where the chat started, the last forward's note,
+    # and (open chats the agent serves, in their list) the messages after their read marker.
+    page: PageOut | None = None
+    handover: HandoverOut | None = None
+    unread: int | None = None
 
 
 class AuthorOut(Schema):

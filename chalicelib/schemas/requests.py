@@ -5,6 +5,7 @@
 
 from datetime import date
 from typing import Annotated, Literal
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -114,10 +115,27 @@ class AvailabilityIn(Strict):
     available: bool
 
 
+def _origin_and_path(url: str) -> str:
+    """What agents may see of the page: its origin and path, never a query or fragment (which
+    may hold what the visitor typed elsewhere)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("an http(s) address of the page")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "", ""))
+
+
+class PageIn(Strict):
+    """The page where the chat started."""
+
+    url: Annotated[str, StringConstraints(max_length=500), AfterValidator(_origin_and_path)]
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+
+
 class StartChatIn(Strict):
     department_id: DepartmentId
     text: Text | None = None
     client_id: ClientId | None = None
+    page: PageIn | None = None
 
 
 class SendMessageIn(Strict):
@@ -132,6 +150,8 @@ class CloseIn(Strict):
 class ForwardIn(Strict):
     agent_id: Id | None = None
     department_id: DepartmentId | None = None
+    # A handover note for the receiving agents (never shown to the visitor).
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
 
 
 # A canned response's shortcut, typed after "/" in the composer.

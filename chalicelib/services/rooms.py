@@ -9,12 +9,12 @@ from dataclasses import replace
 
 from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from chalicelib.services import events, messages, presence
+from chalicelib.services import events, messages, presence, reads
 from chalicelib.services.access import is_room_agent, load_room, may_act, require_may_act
 from chalicelib.services.context import Context
 from chalicelib.services.departments import get as get_department
 from chalicelib.services.principals import AgentPrincipal, Principal, VisitorPrincipal
-from chalicelib.services.views import room_view
+from chalicelib.services.views import room_view, visitor_room_view
 from chalicelib.store.base import Changed
 from chalicelib.store.records import Agent, Department, Room
 
@@ -46,15 +46,17 @@ def start(
     department_id: str,
     text: str | None,
     client_id: str | None,
+    page: dict[str, str] | None = None,
 ) -> tuple[dict, bool]:
-    """A visitor asks for a chat (S14). Returns (room, created)."""
+    """A visitor asks for a chat (S14) on `page` ({"url", "title"}, for agents). Returns
+    (room, created)."""
     if text is not None:
         messages.check_length(ctx, text)
     department = get_department(ctx, department_id)
     now = ctx.now()
     for room in ctx.store.get_rooms(ctx.store.room_ids_of_visitor(principal.id), now):
         if room.department_id == department_id and room.state in ACTIVE_STATES:
-            return _view(ctx, room, _status_of_agent(ctx, room)), False
+            return visitor_room_view(_view(ctx, room, _status_of_agent(ctx, room))), False
     _require_available(ctx, department)
     created_at = ctx.iso(now)
     created_key = f"{created_at}#{new_id('k')}"
@@ -70,6 +72,7 @@ def start(
         queued_key=created_key,
         retention_hours=department.retention_hours,
         expires_at=ctx.epoch_in(hours=ctx.settings.room_idle_hours),
+        page=page,
     )
     first = None
     if text:
@@ -87,7 +90,7 @@ def start(
     presence.keep_visitor_alive(ctx, principal.id)
     if appended is not None:
         messages.push(ctx, room, appended.message, department)
-    view = _view(ctx, room)
+    view = visitor_room_view(_view(ctx, room))
     events.queue_event(ctx, department, "added", room)
     events.to_room(ctx, room, {"type": "room", "event": "queued", "room": view})
     return view, True
@@ -95,7 +98,8 @@ def start(
 
 def get(ctx: Context, principal: Principal, room_id: str) -> dict:
     room = load_room(ctx, principal, room_id)
-    return _view(ctx, room, _status_of_agent(ctx, room))
+    view = _view(ctx, room, _status_of_agent(ctx, room))
+    return visitor_room_view(view) if isinstance(principal, VisitorPrincipal) else view
 
 
 def _departments_of(ctx: Context, principal: AgentPrincipal) -> list[str]:
@@ -165,6 +169,7 @@ def take(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
     except Changed as exc:
         raise Conflict("someone else has taken this chat", "already_taken") from exc
     room = messages.system(ctx, room, "taken", principal.name)
+    reads.start_reading(ctx, principal.id, room, room.last_seq)  # they previewed it
     events.room_event(ctx, room, "taken", agent_status=principal.status)
     _queue_changed(ctx, room, "removed")
     return room_view(room, principal.status)
@@ -203,9 +208,11 @@ def forward_to_agent(
     room_id: str,
     agent_id: str,
     department_id: str | None = None,
+    comment: str | None = None,
 ) -> dict:
     """S20: to another agent; the chat stays open and moves into the department given with
-    them, or one they serve (their agent keeps only read access to it there)."""
+    them, or one they serve (their agent keeps only read access to it there). The `comment`
+    goes with it to the receiving agent, never to the visitor."""
     former = _serving(ctx, principal, room_id)
     target = ctx.store.get_agent(agent_id)
     if target is None or target.state != "active":
@@ -221,12 +228,19 @@ def forward_to_agent(
             _connection_ids(ctx, target.agent_id),
             _link_expiry(ctx, former),
             department=moves_to,
+            handover=_handover(principal, comment),
         )
     except Changed as exc:
         raise _changed_meanwhile(exc) from exc
+    # What the former agent saw is read; from the forward on, the chat is new to the target.
+    reads.start_reading(ctx, target.agent_id, room, former.last_seq)
     room = messages.system(ctx, room, "forwarded", target.name)
     events.room_event(ctx, room, "forwarded", agent_status=target.status, former=former)
     return room_view(room, target.status)
+
+
+def _handover(principal: AgentPrincipal, comment: str | None) -> dict[str, str]:
+    return {"by": principal.name, **({"comment": comment} if comment else {})}
 
 
 def _department_for(
@@ -252,9 +266,13 @@ def _department_for(
 
 
 def forward_to_department(
-    ctx: Context, principal: AgentPrincipal, room_id: str, department_id: str
+    ctx: Context,
+    principal: AgentPrincipal,
+    room_id: str,
+    department_id: str,
+    comment: str | None = None,
 ) -> dict:
-    """S20: to another department, queued there for its agents."""
+    """S20: to another department, queued there for its agents (who see the `comment`)."""
     former = _serving(ctx, principal, room_id)
     department = get_department(ctx, department_id)
     if department_id == former.department_id:
@@ -265,7 +283,12 @@ def forward_to_department(
     queued_key = ctx.iso() + "#" + former.room_id
     try:
         room = ctx.store.forward_room_to_department(
-            former, department_id, queued_key, ctx.iso(), department.retention_hours
+            former,
+            department_id,
+            queued_key,
+            ctx.iso(),
+            department.retention_hours,
+            handover=_handover(principal, comment),
         )
     except Changed as exc:
         raise _changed_meanwhile(exc) from exc
@@ -300,7 +323,8 @@ def close(ctx: Context, principal: Principal, room_id: str, comment: str | None)
     events.room_event(ctx, room, "closed", agent_status=status)
     if was_queued:
         _queue_changed(ctx, room, "removed")
-    return room_view(room, status)
+    view = room_view(room, status)
+    return visitor_room_view(view) if closed_by == "visitor" else view
 
 
 # ---- chats whose agent vanished, and admins taking over (services/stranded.py) ----------------
@@ -340,6 +364,7 @@ def takeover(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
         )
     except Changed as exc:
         raise _changed_meanwhile(exc) from exc
+    reads.start_reading(ctx, principal.id, room, former.last_seq)
     room = messages.system(ctx, room, "taken_over", principal.name)
     events.room_event(ctx, room, "taken_over", agent_status=principal.status, former=former)
     return room_view(room, principal.status)
@@ -391,7 +416,8 @@ def list_for_agent(
                 break
     has_more = len(chosen) > limit
     chosen = chosen[:limit]
-    return views_of(ctx, chosen), (chosen[-1].created_key if has_more else None)
+    views = reads.with_unread(ctx, principal, views_of(ctx, chosen))
+    return views, (chosen[-1].created_key if has_more else None)
 
 
 def erase(ctx: Context, room: Room, only_if_closed: bool = False) -> None:

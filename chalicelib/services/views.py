@@ -47,7 +47,19 @@ def room_view(room: Room, agent_status: str | None = None, position: int | None 
         }
     if position is not None:
         view["position"] = position
+    if room.page:
+        view["page"] = dict(room.page)
+    if room.handover:
+        view["handover"] = dict(room.handover)
     return view
+
+
+FOR_AGENTS_ONLY = ("page", "handover", "unread")
+
+
+def visitor_room_view(view: dict) -> dict:
+    """A room view as its visitor may read it: without what only agents see."""
+    return {key: value for key, value in view.items() if key not in FOR_AGENTS_ONLY}
 
 
 def message_view(message: Message) -> dict:

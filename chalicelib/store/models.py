@@ -257,6 +257,8 @@ class RoomItem(Model):
     retention_hours = NumberAttribute(default=24)
     version = NumberAttribute(default=0)
     live: MapAttribute = MapAttribute(default=dict)  # connection id -> visitor or agent id
+    page: MapAttribute = MapAttribute(null=True)  # {"url", "title"} where the chat started
+    handover: MapAttribute = MapAttribute(null=True)  # the last forward's {"by", "comment"}
     expires_at = TtlNumberAttribute()
     queue_index = RoomQueueIndex()
     visitor_index = RoomVisitorIndex()

@@ -140,6 +140,9 @@ class Room:
     queued_at: str | None = None  # when it last went into a queue (the console's "wartet seit")
     last_seq: int = 0
     version: int = 0
+    page: Mapping[str, str] | None = None  # {"url", "title"} where the chat started (agents)
+    # The last forward's {"by": agent name, "comment"?}: for the receiving agents, never the visitor
+    handover: Mapping[str, str] | None = None
     # The live connections of the visitor and of the serving agent (connection id -> principal):
     # a push needs no lookup of whose sockets are open.
     live: Mapping[str, str] = field(default_factory=dict)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from chalicelib.store.records import (
     AgentRoom,
@@ -59,9 +59,11 @@ class RoomsContract(ABC):
         connections: tuple[str, ...],
         link_expires_at: int,
         department: Department | None = None,
+        handover: Mapping[str, str] | None = None,
     ) -> Room:
         """To another agent and into their chats, and with `department` into it (its
-        retention too); `Changed` unless still open and served by the same agent."""
+        retention too), noting the `handover` (None: removing the last one); `Changed` unless
+        still open and served by the same agent."""
 
     @abstractmethod
     def forward_room_to_department(
@@ -71,9 +73,10 @@ class RoomsContract(ABC):
         queued_key: str,
         queued_at: str,
         retention_hours: int,
+        handover: Mapping[str, str] | None = None,
     ) -> Room:
-        """Queue the room in another department; `Changed` unless still open and served by
-        the same agent."""
+        """Queue the room in another department with the `handover` note; `Changed` unless
+        still open and served by the same agent."""
 
     @abstractmethod
     def close_room(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
@@ -208,6 +208,7 @@ class RoomsTables(DynamoCore):
         connections: tuple[str, ...],
         link_expires_at: int,
         department: Department | None = None,
+        handover: Mapping[str, str] | None = None,
     ) -> Room:
         Item = self.m.RoomItem
         moves = []
@@ -234,6 +235,7 @@ class RoomsTables(DynamoCore):
                 *self._agent_leaves(room),
                 *(Item.live[c].set(agent_id) for c in connections),
                 *moves,
+                self._handover_action(handover),
             ],
             self._served_by_same_agent(room),
             links=tuple(links),
@@ -250,9 +252,14 @@ class RoomsTables(DynamoCore):
             forwarded,
             agent_id=agent_id,
             agent_name=agent_name,
+            handover=handover,
             served_by=room.served_by | {agent_id},
             live={**staying, **dict.fromkeys(connections, agent_id)},
         )
+
+    def _handover_action(self, handover: Mapping[str, str] | None) -> Any:
+        Item = self.m.RoomItem
+        return Item.handover.set(dict(handover)) if handover else Item.handover.remove()
 
     def forward_room_to_department(
         self,
@@ -261,6 +268,7 @@ class RoomsTables(DynamoCore):
         queued_key: str,
         queued_at: str,
         retention_hours: int,
+        handover: Mapping[str, str] | None = None,
     ) -> Room:
         Item = self.m.RoomItem
         forwarded = self._change_room(
@@ -275,6 +283,7 @@ class RoomsTables(DynamoCore):
                 Item.queued_at.set(queued_at),
                 Item.retention_hours.set(retention_hours),
                 *self._agent_leaves(room),
+                self._handover_action(handover),
             ],
             self._served_by_same_agent(room),
             links=(self._department_link(room, department_id, retention_hours),),
@@ -290,6 +299,7 @@ class RoomsTables(DynamoCore):
             queued_at=queued_at,
             retention_hours=retention_hours,
             live={c: p for c, p in room.live.items() if p != room.agent_id},
+            handover=handover,
         )
 
     def close_room(

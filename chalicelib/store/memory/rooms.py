@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -113,6 +113,7 @@ class RoomsDicts(MemoryCore):
         connections: tuple[str, ...],
         link_expires_at: int,
         department: Department | None = None,
+        handover: Mapping[str, str] | None = None,
     ) -> Room:
         stored = self._rooms.get(room.room_id)
         served_by = (stored.served_by if stored else room.served_by) | {agent_id}
@@ -129,6 +130,7 @@ class RoomsDicts(MemoryCore):
             agent_name=agent_name,
             served_by=served_by,
             live={**self._without_agent(room), **dict.fromkeys(connections, agent_id)},
+            handover=handover,
             **moves,
         )
         self._link(agent_id, forwarded)
@@ -142,6 +144,7 @@ class RoomsDicts(MemoryCore):
         queued_key: str,
         queued_at: str,
         retention_hours: int,
+        handover: Mapping[str, str] | None = None,
     ) -> Room:
         return self._write_room(
             room,
@@ -154,6 +157,7 @@ class RoomsDicts(MemoryCore):
             queued_at=queued_at,
             retention_hours=retention_hours,
             live=self._without_agent(room),
+            handover=handover,
         )
 
     @_locked
