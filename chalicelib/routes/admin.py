@@ -131,7 +131,13 @@ def admin_patch_department(
 ) -> Answer:
     office_hours = body.office_hours.model_dump() if body.office_hours is not None else None
     return departments.update(
-        ctx, department_id, body.name, body.allowed_origins, body.retention_hours, office_hours
+        ctx,
+        department_id,
+        body.name,
+        body.allowed_origins,
+        body.retention_hours,
+        office_hours,
+        body.agent_display,
     )
 
 

@@ -19,6 +19,7 @@ from chalicelib.schemas.base import (
     Strict,
 )
 from chalicelib.schemas.requests import (
+    AgentDisplay,
     AgentSettings,
     OfficeHours,
 )
@@ -246,6 +247,7 @@ class DepartmentOut(Schema):
     retention_hours: int
     available: bool
     office_hours: OfficeHours | None = None
+    agent_display: AgentDisplay = "name"
 
 
 class DepartmentListOut(Schema):

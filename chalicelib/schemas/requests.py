@@ -189,6 +189,11 @@ Origin = Annotated[
 ]
 
 
+# How a department's agents appear to visitors: their name, their first name, or only the
+# department's name.
+AgentDisplay = Literal["name", "first_name", "department"]
+
+
 class DepartmentIn(Strict):
     department_id: DepartmentId
     name: Name
@@ -251,6 +256,7 @@ class OfficeHours(Strict):
 
 class DepartmentPatchIn(Strict):
     name: Name | None = None
+    agent_display: AgentDisplay | None = None
     allowed_origins: list[Origin] | None = Field(default=None, max_length=100)
     retention_hours: Annotated[int, Field(ge=1, le=24 * 365)] | None = None
     office_hours: OfficeHours | None = None

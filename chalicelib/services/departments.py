@@ -83,6 +83,7 @@ def update(
     allowed_origins: list[str] | None,
     retention_hours: int | None,
     office_hours: dict | None = None,
+    agent_display: str | None = None,
 ) -> dict:
     """Change what is given; office hours as a whole (`enabled` False keeps them, unused)."""
     origins = tuple(dict.fromkeys(allowed_origins)) if allowed_origins is not None else None
@@ -93,6 +94,7 @@ def update(
             allowed_origins=origins,
             retention_hours=retention_hours,
             office_hours=normalized(office_hours) if office_hours is not None else None,
+            agent_display=agent_display,
         )
     except Changed as exc:
         raise _not_found(department_id) from exc

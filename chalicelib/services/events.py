@@ -81,7 +81,7 @@ def room_event(
     it was, when an agent just left it). The visitor's leaves out what only agents see."""
     view = room_view(room, agent_status, position)
     payload = {"type": "room", "event": event, "room": view}
-    to_room(ctx, room, {**payload, "room": visitor_room_view(view)}, only=[room.visitor_id])
+    to_room(ctx, room, {**payload, "room": visitor_room_view(view, room)}, only=[room.visitor_id])
     to_room(ctx, room, payload, only=[room.agent_id])
     if former is not None and former.agent_id != room.agent_id:
         to_room(ctx, former, payload, only=[former.agent_id])
@@ -96,6 +96,6 @@ def queue_moved(ctx: Context, department_id: str) -> None:
     """Tell each visitor still queued in the department their new position."""
     rooms = ctx.store.queued_rooms(department_id, limit=100, now=ctx.now())
     for position, room in enumerate(rooms, start=1):
-        view = visitor_room_view(room_view(room, position=position))
+        view = visitor_room_view(room_view(room, position=position), room)
         payload = {"type": "room", "event": "queued", "room": view}
         to_room(ctx, room, payload, only=[room.visitor_id])

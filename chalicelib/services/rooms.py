@@ -14,7 +14,7 @@ from chalicelib.services.access import is_room_agent, load_room, may_act, requir
 from chalicelib.services.context import Context
 from chalicelib.services.departments import get as get_department
 from chalicelib.services.principals import AgentPrincipal, Principal, VisitorPrincipal
-from chalicelib.services.views import room_view, visitor_room_view
+from chalicelib.services.views import room_view, shown_agent_name, visitor_room_view
 from chalicelib.store.base import Changed
 from chalicelib.store.records import Agent, Department, Room
 
@@ -56,7 +56,7 @@ def start(
     now = ctx.now()
     for room in ctx.store.get_rooms(ctx.store.room_ids_of_visitor(principal.id), now):
         if room.department_id == department_id and room.state in ACTIVE_STATES:
-            return visitor_room_view(_view(ctx, room, _status_of_agent(ctx, room))), False
+            return visitor_room_view(_view(ctx, room, _status_of_agent(ctx, room)), room), False
     _require_available(ctx, department)
     created_at = ctx.iso(now)
     created_key = f"{created_at}#{new_id('k')}"
@@ -90,7 +90,7 @@ def start(
     presence.keep_visitor_alive(ctx, principal.id)
     if appended is not None:
         messages.push(ctx, room, appended.message, department)
-    view = visitor_room_view(_view(ctx, room))
+    view = visitor_room_view(_view(ctx, room), room)
     events.queue_event(ctx, department, "added", room)
     events.to_room(ctx, room, {"type": "room", "event": "queued", "room": view})
     return view, True
@@ -99,7 +99,7 @@ def start(
 def get(ctx: Context, principal: Principal, room_id: str) -> dict:
     room = load_room(ctx, principal, room_id)
     view = _view(ctx, room, _status_of_agent(ctx, room))
-    return visitor_room_view(view) if isinstance(principal, VisitorPrincipal) else view
+    return visitor_room_view(view, room) if isinstance(principal, VisitorPrincipal) else view
 
 
 def _departments_of(ctx: Context, principal: AgentPrincipal) -> list[str]:
@@ -143,9 +143,11 @@ def _connection_ids(ctx: Context, agent_id: str) -> tuple[str, ...]:
     return tuple(c.connection_id for c in ctx.store.connections_of(agent_id, ctx.now()))
 
 
-def _queue_changed(ctx: Context, room: Room, event: str) -> None:
+def _queue_changed(
+    ctx: Context, room: Room, event: str, department: Department | None = None
+) -> None:
     """The department's agents see the queue change; its queued visitors, their places."""
-    department = ctx.store.get_department(room.department_id)
+    department = department or ctx.store.get_department(room.department_id)
     if department is not None:
         events.queue_event(ctx, department, event, room)
     events.queue_moved(ctx, room.department_id)
@@ -157,6 +159,8 @@ def take(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
     _agent_in_department(principal, room)
     if room.state != "queued":
         raise Conflict("someone else has taken this chat", "already_taken")
+    department = ctx.store.get_department(room.department_id)
+    shown = shown_agent_name(department, principal.name)
     try:
         room = ctx.store.take_room(
             room,
@@ -165,13 +169,14 @@ def take(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
             ctx.iso(),
             _connection_ids(ctx, principal.id),
             _link_expiry(ctx, room),
+            agent_shown=shown,
         )
     except Changed as exc:
         raise Conflict("someone else has taken this chat", "already_taken") from exc
-    room = messages.system(ctx, room, "taken", principal.name)
+    room = messages.system(ctx, room, "taken", principal.name, shown_name=shown)
     reads.start_reading(ctx, principal.id, room, room.last_seq)  # they previewed it
     events.room_event(ctx, room, "taken", agent_status=principal.status)
-    _queue_changed(ctx, room, "removed")
+    _queue_changed(ctx, room, "removed", department)
     return room_view(room, principal.status)
 
 
@@ -220,6 +225,9 @@ def forward_to_agent(
     if target.agent_id == former.agent_id:
         raise InvalidInput("agent_id: this agent serves the chat already", "same_agent")
     moves_to = _department_for(ctx, former, target, department_id)
+    shown = shown_agent_name(
+        moves_to or ctx.store.get_department(former.department_id), target.name
+    )
     try:
         room = ctx.store.forward_room_to_agent(
             former,
@@ -229,12 +237,13 @@ def forward_to_agent(
             _link_expiry(ctx, former),
             department=moves_to,
             handover=_handover(principal, comment),
+            agent_shown=shown,
         )
     except Changed as exc:
         raise _changed_meanwhile(exc) from exc
     # What the former agent saw is read; from the forward on, the chat is new to the target.
     reads.start_reading(ctx, target.agent_id, room, former.last_seq)
-    room = messages.system(ctx, room, "forwarded", target.name)
+    room = messages.system(ctx, room, "forwarded", target.name, shown_name=shown)
     events.room_event(ctx, room, "forwarded", agent_status=target.status, former=former)
     return room_view(room, target.status)
 
@@ -324,7 +333,7 @@ def close(ctx: Context, principal: Principal, room_id: str, comment: str | None)
     if was_queued:
         _queue_changed(ctx, room, "removed")
     view = room_view(room, status)
-    return visitor_room_view(view) if closed_by == "visitor" else view
+    return visitor_room_view(view, room) if closed_by == "visitor" else view
 
 
 # ---- chats whose agent vanished, and admins taking over (services/stranded.py) ----------------
@@ -338,7 +347,7 @@ def requeue_stranded(ctx: Context, former: Room, answerable: bool) -> bool:
     except Changed:
         return False
     event = "agent_gone" if answerable else "agent_gone_nobody"
-    room = messages.system(ctx, room, event, former.agent_name)
+    room = messages.system(ctx, room, event, former.agent_name, shown_name=former.agent_shown)
     view = _view(ctx, room)
     events.room_event(ctx, room, "returned", position=view.get("position"), former=former)
     _queue_changed(ctx, room, "added")
@@ -354,6 +363,7 @@ def takeover(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
         raise Conflict("only open chats can be taken over", "room_not_open")
     if former.agent_id == principal.id:
         raise Conflict("you serve this chat already", "same_agent")
+    shown = shown_agent_name(ctx.store.get_department(former.department_id), principal.name)
     try:
         room = ctx.store.forward_room_to_agent(
             former,
@@ -361,11 +371,12 @@ def takeover(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
             principal.name,
             _connection_ids(ctx, principal.id),
             _link_expiry(ctx, former),
+            agent_shown=shown,
         )
     except Changed as exc:
         raise _changed_meanwhile(exc) from exc
     reads.start_reading(ctx, principal.id, room, former.last_seq)
-    room = messages.system(ctx, room, "taken_over", principal.name)
+    room = messages.system(ctx, room, "taken_over", principal.name, shown_name=shown)
     events.room_event(ctx, room, "taken_over", agent_status=principal.status, former=former)
     return room_view(room, principal.status)
 

@@ -55,11 +55,29 @@ def room_view(room: Room, agent_status: str | None = None, position: int | None 
 
 
 FOR_AGENTS_ONLY = ("page", "handover", "unread")
+AGENT_DISPLAYS = ("name", "first_name", "department")
 
 
-def visitor_room_view(view: dict) -> dict:
-    """A room view as its visitor may read it: without what only agents see."""
-    return {key: value for key, value in view.items() if key not in FOR_AGENTS_ONLY}
+def shown_agent_name(department: Department | None, name: str) -> str | None:
+    """The agent's name as visitors see it under the department's `agent_display` (None: the
+    name itself). An email address is never shown: such a name shows the department's."""
+    mode = department.agent_display if department is not None else "name"
+    if mode == "department" or "@" in name:
+        shown = department.name if department is not None else name.split("@", 1)[0]
+    elif mode == "first_name":
+        shown = name.split()[0] if name.split() else name
+    else:
+        shown = name
+    return None if shown == name else shown
+
+
+def visitor_room_view(view: dict, room: Room) -> dict:
+    """A room view as its visitor may read it: without what only agents see, its agent named
+    as the department shows them."""
+    shown = {key: value for key, value in view.items() if key not in FOR_AGENTS_ONLY}
+    if shown["agent"] is not None and room.agent_shown:
+        shown["agent"] = {**shown["agent"], "name": room.agent_shown}
+    return shown
 
 
 def message_view(message: Message) -> dict:
@@ -114,6 +132,7 @@ def department_view(department: Department, available: bool) -> dict:
         "retention_hours": department.retention_hours,
         "available": available,
         "office_hours": dict(department.office_hours) if department.office_hours else None,
+        "agent_display": department.agent_display,
     }
 
 

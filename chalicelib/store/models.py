@@ -184,6 +184,7 @@ class DepartmentItem(Model):
     gone_agents: MapAttribute = MapAttribute(
         default=dict
     )  # agent id -> since when they have no connection
+    agent_display = UnicodeAttribute(default="name")  # name | first_name | department
     listing = UnicodeAttribute(default="department")
     listing_index = DepartmentListingIndex()
 
@@ -243,6 +244,7 @@ class RoomItem(Model):
     visitor_name = UnicodeAttribute()
     agent_id = UnicodeAttribute(null=True)
     agent_name = UnicodeAttribute(null=True)
+    agent_shown = UnicodeAttribute(null=True)  # the agent's name as the visitor sees it
     served_by = UnicodeSetAttribute(null=True)
     created_at = UnicodeAttribute()
     created_key = UnicodeAttribute()
@@ -293,6 +295,7 @@ class MessageItem(Model):
     client_id = UnicodeAttribute()
     event = UnicodeAttribute(null=True)  # system lines: what happened, for the widget's language
     event_name = UnicodeAttribute(null=True)  # and whom it names (an agent or a department)
+    shown_name = UnicodeAttribute(null=True)  # the agent's name as the visitor sees it
     edited_at = UnicodeAttribute(null=True)  # team chat: when its author changed it
     deleted_at = UnicodeAttribute(null=True)  # team chat: when its author deleted it
     created_at = UnicodeAttribute()

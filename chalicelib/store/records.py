@@ -83,6 +83,7 @@ class Department:
     # Agents serving open chats here who lost their last live connection, and since when
     # (services/stranded.py returns those chats to the queue after AGENT_GONE_MINUTES).
     gone_agents: Mapping[str, int] = field(default_factory=dict)
+    agent_display: str = "name"  # how visitors see its agents: name | first_name | department
 
     @property
     def online_agents(self) -> frozenset[str]:
@@ -131,6 +132,7 @@ class Room:
     retention_hours: int = 24
     agent_id: str | None = None
     agent_name: str | None = None
+    agent_shown: str | None = None  # the agent's name as the visitor sees it (agent_display)
     served_by: frozenset[str] = frozenset()
     taken_at: str | None = None
     closed_at: str | None = None
@@ -174,6 +176,8 @@ class MessageDraft:
     expires_at: int
     event: str | None = None  # system lines: what happened, for the widget's language
     event_name: str | None = None  # and whom it names (an agent or a department)
+    # The agent's name as the visitor sees it, of the author or of the agent a line names
+    shown_name: str | None = None
 
     @property
     def claims_client_id(self) -> bool:
@@ -196,6 +200,7 @@ class Message:
     expires_at: int
     event: str | None = None
     event_name: str | None = None
+    shown_name: str | None = None  # the agent's name as the visitor sees it (MessageDraft)
     edited_at: str | None = None  # team chat: the author changed the text then
     deleted_at: str | None = None  # team chat: the author deleted it then (the text is gone)
 

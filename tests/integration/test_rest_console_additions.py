@@ -134,3 +134,87 @@ def test_a_page_that_is_no_http_address_is_refused_by_name(api):
     )
 
     assert reply.status == 400 and "page.url" in reply.error["message"]
+
+
+def _agent_named(api, name: str):
+    """An agent whose display name is `name` (which may hold spaces or an address)."""
+    agent = api.agent(name.split()[0].split("@")[0].replace(".", ""))
+    reply = api.patch("/me", {"name": name}, auth=agent.auth)
+    assert reply.status == 200, reply.body
+    return agent
+
+
+def _shown_to_visitor(api, visitor, room_id: str) -> str:
+    """Everything the visitor got about the chat, REST and events, as one text."""
+    import json
+
+    seen = [
+        api.get(f"/rooms/{room_id}", auth=visitor.auth).json,
+        api.get(f"/rooms/{room_id}/messages", auth=visitor.auth).json,
+        api.pusher.to(visitor.connection_id),
+    ]
+    return json.dumps(seen, ensure_ascii=False)
+
+
+def test_a_department_that_shows_itself_never_shows_its_agents_names_to_visitors(api):
+    api.patch("/admin/departments/sales", {"agent_display": "department"}, auth=api.admin.auth)
+    paula, piet = _agent_named(api, "Paula Schmidt"), _agent_named(api, "Piet Jansen")
+    visitor = api.visitor()
+    room_id = api.taken(visitor, paula)["room_id"]
+    _say(api, paula, room_id, "Guten Tag!", "p1")
+    api.ws_send(paula.connection_id, {"action": "typing", "room_id": room_id, "typing": True})
+    api.post(f"/rooms/{room_id}/forward", {"agent_id": piet.agent_id}, auth=paula.auth)
+    _say(api, piet, room_id, "Ich übernehme.", "p2")
+
+    seen = _shown_to_visitor(api, visitor, room_id)
+
+    assert "Paula" not in seen and "Piet" not in seen and "Jansen" not in seen
+    room = api.get(f"/rooms/{room_id}", auth=visitor.auth).json
+    assert room["agent"]["name"] == "Studienberatung"
+    messages = api.get(f"/rooms/{room_id}/messages", auth=visitor.auth).json["messages"]
+    assert [m["author"]["name"] for m in messages if m["author"]["kind"] == "agent"] == [
+        "Studienberatung",
+        "Studienberatung",
+    ]
+    assert "The chat was forwarded to Studienberatung." in [m["text"] for m in messages]
+    # The agents still see who is who.
+    for_piet = api.get(f"/rooms/{room_id}/messages", auth=piet.auth).json["messages"]
+    assert {m["author"]["name"] for m in for_piet if m["author"]["kind"] == "agent"} == {
+        "Paula Schmidt",
+        "Piet Jansen",
+    }
+    assert api.get(f"/rooms/{room_id}", auth=piet.auth).json["agent"]["name"] == "Piet Jansen"
+
+
+def test_a_department_that_shows_first_names_shows_only_those(api):
+    api.patch("/admin/departments/sales", {"agent_display": "first_name"}, auth=api.admin.auth)
+    paula = _agent_named(api, "Paula Schmidt")
+    visitor = api.visitor()
+    room_id = api.taken(visitor, paula)["room_id"]
+    _say(api, paula, room_id, "Guten Tag!", "p1")
+
+    seen = _shown_to_visitor(api, visitor, room_id)
+
+    assert "Schmidt" not in seen and "Paula" in seen
+    assert api.get(f"/rooms/{room_id}", auth=visitor.auth).json["agent"]["name"] == "Paula"
+
+
+def test_an_agent_named_by_their_email_address_is_never_shown_to_visitors_by_it(api):
+    agent = _agent_named(api, "eva.mueller@uni.example")
+    visitor = api.visitor()
+    room_id = api.taken(visitor, agent)["room_id"]
+    _say(api, agent, room_id, "Hallo", "e1")
+
+    seen = _shown_to_visitor(api, visitor, room_id)
+
+    assert "@" not in seen and "eva.mueller" not in seen
+
+
+def test_the_agent_display_is_one_of_three_and_shown_to_admins(api):
+    wrong = api.patch("/admin/departments/sales", {"agent_display": "nick"}, auth=api.admin.auth)
+    right = api.patch(
+        "/admin/departments/sales", {"agent_display": "first_name"}, auth=api.admin.auth
+    )
+
+    assert wrong.status == 400 and "agent_display" in wrong.error["message"]
+    assert right.status == 200 and right.json["agent_display"] == "first_name"

@@ -1487,3 +1487,21 @@ def test_a_livechat_read_marker_only_moves_up_and_is_kept_per_agent_until_it_exp
     assert store.livechat_read_seqs("agt_1", ["room_a", "room_b", "room_c"], NOW) == {"room_a": 4}
     assert store.livechat_read_seqs("agt_2", ["room_a"], NOW) == {"room_a": 7}
     assert store.livechat_read_seqs("agt_1", [], NOW) == {}
+
+
+def test_how_agents_appear_to_visitors_is_kept_with_the_department_the_room_and_the_line(store):
+    store.create_department(Department("help", "Hilfe", 24, created_at="t"))
+    changed = store.change_department("help", agent_display="department")
+    queued = room("help")
+    store.create_room(queued, None)
+    taken = store.take_room(queued, "agt_1", "Paula", "t", (), NOW + 99, agent_shown="Hilfe")
+    line = replace(draft("c1"), author_kind="agent", shown_name="Hilfe")
+    message = store.append_message(taken, line, NOW + 99).message
+    to_piet = store.forward_room_to_agent(taken, "agt_2", "Piet", (), NOW + 99)
+
+    assert changed.agent_display == "department"
+    assert store.get_department("help").agent_display == "department"
+    assert taken.agent_shown == "Hilfe" and to_piet.agent_shown is None
+    assert store.get_room(queued.room_id, NOW).agent_shown is None
+    assert store.messages_after(queued.room_id, 0, 10, NOW) == [message]
+    assert message.shown_name == "Hilfe"

@@ -33,6 +33,7 @@ class DepartmentsContract(ABC):
         allowed_origins: tuple[str, ...] | None = None,
         retention_hours: int | None = None,
         office_hours: Mapping[str, Any] | None = None,
+        agent_display: str | None = None,
     ) -> Department:
         """Change what is given (office hours as a whole); `Changed` when the department is
         gone."""

@@ -40,6 +40,7 @@ class RoomsContract(ABC):
         taken_at: str,
         connections: tuple[str, ...],
         link_expires_at: int,
+        agent_shown: str | None = None,
     ) -> Room:
         """Open a queued room for this agent (whose live `connections` the room then pushes
         to) and add it to the agent's chats; `Changed` when anyone changed it since `room` was
@@ -60,6 +61,7 @@ class RoomsContract(ABC):
         link_expires_at: int,
         department: Department | None = None,
         handover: Mapping[str, str] | None = None,
+        agent_shown: str | None = None,
     ) -> Room:
         """To another agent and into their chats, and with `department` into it (its
         retention too), noting the `handover` (None: removing the last one); `Changed` unless

@@ -51,6 +51,7 @@ class DepartmentsTables(DynamoCore):
         allowed_origins: tuple[str, ...] | None = None,
         retention_hours: int | None = None,
         office_hours: Mapping[str, Any] | None = None,
+        agent_display: str | None = None,
     ) -> Department:
         Item = self.m.DepartmentItem
         actions = []
@@ -62,6 +63,8 @@ class DepartmentsTables(DynamoCore):
             actions.append(Item.retention_hours.set(retention_hours))
         if office_hours is not None:
             actions.append(Item.office_hours.set(dict(office_hours)))
+        if agent_display is not None:
+            actions.append(Item.agent_display.set(agent_display))
         if not actions:
             department = self.get_department(department_id)
             if department is None:

@@ -156,6 +156,7 @@ class RoomsTables(DynamoCore):
         taken_at: str,
         connections: tuple[str, ...],
         link_expires_at: int,
+        agent_shown: str | None = None,
     ) -> Room:
         Item = self.m.RoomItem
         taken = self._change_room(
@@ -164,6 +165,7 @@ class RoomsTables(DynamoCore):
                 Item.state.set("open"),
                 Item.agent_id.set(agent_id),
                 Item.agent_name.set(agent_name),
+                self._shown_action(agent_shown),
                 Item.served_by.add({agent_id}),
                 Item.taken_at.set(taken_at),
                 Item.queue_department.remove(),
@@ -178,6 +180,7 @@ class RoomsTables(DynamoCore):
             state="open",
             agent_id=agent_id,
             agent_name=agent_name,
+            agent_shown=agent_shown,
             served_by=room.served_by | {agent_id},
             taken_at=taken_at,
             queued_key=None,
@@ -209,6 +212,7 @@ class RoomsTables(DynamoCore):
         link_expires_at: int,
         department: Department | None = None,
         handover: Mapping[str, str] | None = None,
+        agent_shown: str | None = None,
     ) -> Room:
         Item = self.m.RoomItem
         moves = []
@@ -231,6 +235,7 @@ class RoomsTables(DynamoCore):
             [
                 Item.agent_id.set(agent_id),
                 Item.agent_name.set(agent_name),
+                self._shown_action(agent_shown),
                 Item.served_by.add({agent_id}),
                 *self._agent_leaves(room),
                 *(Item.live[c].set(agent_id) for c in connections),
@@ -252,10 +257,15 @@ class RoomsTables(DynamoCore):
             forwarded,
             agent_id=agent_id,
             agent_name=agent_name,
+            agent_shown=agent_shown,
             handover=handover,
             served_by=room.served_by | {agent_id},
             live={**staying, **dict.fromkeys(connections, agent_id)},
         )
+
+    def _shown_action(self, agent_shown: str | None) -> Any:
+        Item = self.m.RoomItem
+        return Item.agent_shown.set(agent_shown) if agent_shown else Item.agent_shown.remove()
 
     def _handover_action(self, handover: Mapping[str, str] | None) -> Any:
         Item = self.m.RoomItem

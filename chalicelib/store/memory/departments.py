@@ -43,6 +43,7 @@ class DepartmentsDicts(MemoryCore):
         allowed_origins: tuple[str, ...] | None = None,
         retention_hours: int | None = None,
         office_hours: Mapping[str, Any] | None = None,
+        agent_display: str | None = None,
     ) -> Department:
         department = self._departments.get(department_id)
         if department is None:
@@ -52,6 +53,7 @@ class DepartmentsDicts(MemoryCore):
             "allowed_origins": allowed_origins,
             "retention_hours": retention_hours,
             "office_hours": deepcopy(dict(office_hours)) if office_hours is not None else None,
+            "agent_display": agent_display,
         }
         department = replace(department, **{k: v for k, v in changes.items() if v is not None})
         self._departments[department_id] = department

@@ -71,6 +71,7 @@ class RoomsDicts(MemoryCore):
         taken_at: str,
         connections: tuple[str, ...],
         link_expires_at: int,
+        agent_shown: str | None = None,
     ) -> Room:
         stored = self._rooms.get(room.room_id, room)
         taken = self._write_room(
@@ -79,6 +80,7 @@ class RoomsDicts(MemoryCore):
             state="open",
             agent_id=agent_id,
             agent_name=agent_name,
+            agent_shown=agent_shown,
             served_by=room.served_by | {agent_id},
             taken_at=taken_at,
             queued_key=None,
@@ -114,6 +116,7 @@ class RoomsDicts(MemoryCore):
         link_expires_at: int,
         department: Department | None = None,
         handover: Mapping[str, str] | None = None,
+        agent_shown: str | None = None,
     ) -> Room:
         stored = self._rooms.get(room.room_id)
         served_by = (stored.served_by if stored else room.served_by) | {agent_id}
@@ -128,6 +131,7 @@ class RoomsDicts(MemoryCore):
             self._served_by_same_agent(room),
             agent_id=agent_id,
             agent_name=agent_name,
+            agent_shown=agent_shown,
             served_by=served_by,
             live={**self._without_agent(room), **dict.fromkeys(connections, agent_id)},
             handover=handover,
