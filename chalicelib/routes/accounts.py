@@ -3,11 +3,12 @@ settings, status and availability."""
 
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Response
 
 from chalicelib import schemas as s
 from chalicelib.routes.adapter import (
     Answer,
+    Area,
     routes,
 )
 from chalicelib.services import (
@@ -23,7 +24,7 @@ from chalicelib.services.principals import (
     AgentPrincipal,
 )
 
-bp = Blueprint(__name__)
+bp = Area(__name__)
 route = routes(bp)
 
 

@@ -5,6 +5,7 @@ maps every error in one place (`error_answer`); CORS for PUBLIC_ORIGIN; cursors.
 from __future__ import annotations
 
 import base64
+import copy
 import inspect
 import json
 import logging
@@ -176,6 +177,34 @@ def client_ip(request: Request, ctx: Context) -> str:
     identity = (request.context or {}).get("identity") or {}
     secret = ctx.settings.origin_verify_secret
     return viewer_address(request.headers, identity.get("sourceIp"), secret)
+
+
+class Area(Blueprint):
+    """A Chalice blueprint that can be registered on more than one app: Chalice takes the route
+    options it keeps for a registration apart while registering (it pops `methods`), so a
+    second app got every route as GET. The devserver registers each area on each of its app
+    copies (warm containers); each registration now gets options of its own."""
+
+    def _register_handler(
+        self,
+        handler_type: str,
+        name: str,
+        user_handler: Any,
+        wrapped_handler: Any,
+        kwargs: dict[str, Any],
+        options: dict[Any, Any] | None = None,
+    ) -> None:
+        def register(app: Any, app_options: dict[Any, Any]) -> None:
+            app._register_handler(
+                handler_type,
+                name,
+                user_handler,
+                wrapped_handler,
+                copy.deepcopy(kwargs),
+                app_options,
+            )
+
+        self._deferred_registrations.append(register)
 
 
 # What a view may declare besides its path parameters, each made only when declared.

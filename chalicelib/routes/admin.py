@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint
-
 from chalicelib import schemas as s
 from chalicelib.errors import InvalidInput
 from chalicelib.routes.adapter import (
     AGENTS_CURSOR,
     Answer,
+    Area,
     decode_cursor,
     encode_cursor,
     routes,
@@ -19,7 +18,7 @@ from chalicelib.services import (
 )
 from chalicelib.services.context import Context
 
-bp = Blueprint(__name__)
+bp = Area(__name__)
 route = routes(bp)
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint
-
 from chalicelib import schemas as s
 from chalicelib.routes.adapter import (
     Answer,
+    Area,
     routes,
 )
 from chalicelib.services import (
@@ -17,7 +16,7 @@ from chalicelib.services.principals import (
     AgentPrincipal,
 )
 
-bp = Blueprint(__name__)
+bp = Area(__name__)
 route = routes(bp)
 
 

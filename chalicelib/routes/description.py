@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint
-
 from chalicelib import schemas as s
 from chalicelib.openapi import build_document
 from chalicelib.routes.adapter import (
     OPERATIONS,
     Answer,
+    Area,
     json_response,
     routes,
 )
 
-bp = Blueprint(__name__)
+bp = Area(__name__)
 route = routes(bp)
 
 

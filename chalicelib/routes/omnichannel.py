@@ -3,13 +3,12 @@ deletion, contacts; an admin taking over a chat."""
 
 from __future__ import annotations
 
-from chalice import Blueprint
-
 from chalicelib import schemas as s
 from chalicelib.errors import InvalidInput
 from chalicelib.routes.adapter import (
     ROOMS_CURSOR,
     Answer,
+    Area,
     decode_cursor,
     encode_cursor,
     routes,
@@ -25,7 +24,7 @@ from chalicelib.services.principals import (
     AgentPrincipal,
 )
 
-bp = Blueprint(__name__)
+bp = Area(__name__)
 route = routes(bp)
 
 

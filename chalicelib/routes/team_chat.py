@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import re
 
-from chalice import Blueprint
-
 from chalicelib import schemas as s
 from chalicelib.errors import NotFound
 from chalicelib.routes.adapter import (
     Answer,
+    Area,
     routes,
 )
 from chalicelib.services import (
@@ -23,7 +22,7 @@ from chalicelib.services.principals import (
     AgentPrincipal,
 )
 
-bp = Blueprint(__name__)
+bp = Area(__name__)
 route = routes(bp)
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 
-from chalice import Blueprint, Response
+from chalice import Response
 from chalice.app import Request
 
 from chalicelib import schemas as s
 from chalicelib.routes.adapter import (
     Answer,
+    Area,
     routes,
 )
 from chalicelib.services import (
@@ -27,7 +28,7 @@ from chalicelib.services.principals import (
     VisitorPrincipal,
 )
 
-bp = Blueprint(__name__)
+bp = Area(__name__)
 route = routes(bp)
 
 
