@@ -50,6 +50,8 @@ addStrings({
     forwardTitle: "Chat weiterleiten",
     forwardDepartment: "An Abteilung weiterleiten",
     forwardAgent: "An anderen Chat-Agenten weiterleiten",
+    forwardComment: "Notiz für die Empfänger",
+    forwardCommentHint: "Freiwillig, höchstens 500 Zeichen. Der Besucher sieht sie nicht.",
     department: "Abteilung",
     agent: "Chat-Agent:in",
     available: "verfügbar",
@@ -126,6 +128,8 @@ addStrings({
     forwardTitle: "Forward the chat",
     forwardDepartment: "Forward to department",
     forwardAgent: "Forward to another agent",
+    forwardComment: "Note for the receiving agents",
+    forwardCommentHint: "Optional, at most 500 characters. The visitor never sees it.",
     department: "Department",
     agent: "Agent",
     available: "available",
@@ -328,9 +332,19 @@ async function forwardDialog(departments, currentDepartment) {
   departmentSelect.addEventListener("change", update);
   const agentField = field("forward-agent", t("agent"), agentSelect);
   agentField.append(note);
+  const comment = el("textarea", {
+    id: "forward-comment",
+    name: "comment",
+    maxlength: "500",
+    rows: "2",
+  });
   const chosen = dialog({
     title: t("forwardTitle"),
-    body: [field("forward-department", t("department"), departmentSelect), agentField],
+    body: [
+      field("forward-department", t("department"), departmentSelect),
+      agentField,
+      field("forward-comment", t("forwardComment"), comment, t("forwardCommentHint")),
+    ],
     actions: [
       { label: t("cancel"), value: null },
       { label: t("forwardDepartment"), value: "department", id: "forward-to-department" },
@@ -339,14 +353,20 @@ async function forwardDialog(departments, currentDepartment) {
   });
   update();
   const choice = await chosen;
+  const handover = comment.value.trim() ? { comment: comment.value.trim() } : {};
   if (choice === "agent") {
     const name = agentSelect.selectedOptions[0].dataset.name;
     // Into the department picked for them: the chat moves there with them.
-    return { body: { agent_id: agentSelect.value, department_id: departmentSelect.value }, name };
+    const body = {
+      agent_id: agentSelect.value,
+      department_id: departmentSelect.value,
+      ...handover,
+    };
+    return { body, name };
   }
   if (choice !== "department") return null;
   const department = departments.find((d) => d.department_id === departmentSelect.value);
-  return { body: { department_id: department.department_id }, name: department.name };
+  return { body: { department_id: department.department_id, ...handover }, name: department.name };
 }
 
 function setDisabled(id, disabled) {

@@ -1,0 +1,95 @@
+"""A day at the console (issue 25): Home follows the queue live, unread counts survive a reload,
+and a chat forwarded to an agent alerts them like a new request, saying who forwarded it and
+their note."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.support import Widget, axe_violations
+from tests.local.support import wait_until
+
+
+def test_home_lists_waiting_requests_as_they_come_and_go(stack, website, page, agent_console):
+    department = stack.new_department([website.origin], name="Prüfungsamt")
+    _, console = agent_console("Hanna", [department])
+    console.go("")
+    waiting = console.main.locator('section[aria-labelledby="home-waiting"]')
+    expect(waiting).to_contain_text("Keine wartenden Anfragen")
+
+    page.goto(website.page(department))
+    chat = Widget(page).open()
+    chat.send("Wann ist die Anmeldefrist?")
+
+    entry = waiting.locator("li a")
+    expect(entry).to_have_count(1)
+    expect(console.page).to_have_title(re.compile(r"^\(1\) "))
+    entry.click()
+    console.page.locator("#take").click()
+    console.go("")
+    expect(waiting).to_contain_text("Keine wartenden Anfragen")
+    assert axe_violations(console.page) == []
+
+
+def test_unread_counts_of_a_livechat_survive_a_reload(stack, website, page, agent_console):
+    department = stack.new_department([website.origin], name="Bibliothek")
+    _, console = agent_console("Ida", [department])
+    page.goto(website.page(department))
+    chat = Widget(page).open()
+    chat.send("Hallo")
+    console.queue.locator("a.room-link").click()
+    console.page.locator("#take").click()
+    expect(chat.line("Ida hat den Chat übernommen.")).to_be_visible()
+    room_id = console.open_chats.locator("a.room-link").get_attribute("data-room")
+
+    console.go("account")
+    chat.send("Sind Sie da?")
+    chat.send("Hallo?")
+    badge = console.open_entry(room_id).locator(".unread-badge")
+    expect(badge).to_have_attribute("data-unread", "2")
+
+    console.page.reload()
+    expect(badge).to_have_attribute("data-unread", "2")
+    expect(console.page).to_have_title(re.compile(r"^\(2\) "))
+
+    # Read, it stays read after another reload.
+    read = f"/rooms/{room_id}/read"
+    with console.page.expect_response(lambda response: response.url.endswith(read)):
+        console.open_entry(room_id).click()
+    expect(console.line("Hallo?")).to_be_visible()
+    expect(badge).to_have_count(0)
+    console.go("account")
+    console.page.reload()
+    expect(console.open_entry(room_id)).to_be_visible()
+    expect(badge).to_have_count(0)
+
+
+def test_a_forwarded_chat_alerts_like_a_new_one_with_who_forwarded_it_and_their_note(
+    stack, website, page, agent_console
+):
+    department = stack.new_department([website.origin], name="Studierendensekretariat")
+    _, jana = agent_console("Jana", [department])
+    _, karl = agent_console("Karl", [department])
+    page.goto(website.page(department))
+    chat = Widget(page).open()
+    chat.send("Ich brauche eine Immatrikulationsbescheinigung.")
+    jana.queue.locator("a.room-link").click()
+    jana.page.locator("#take").click()
+    room_id = jana.open_chats.locator("a.room-link").get_attribute("data-room")
+    karl.go("account")
+
+    jana.page.locator("#forward").click()
+    jana.dialog().get_by_label("Notiz für die Empfänger").fill("Braucht sie heute noch")
+    sounds = karl.sounds()
+    jana.confirm("An anderen Chat-Agenten weiterleiten")
+
+    wait_until(lambda: karl.sounds() > sounds, 10, "the forward's sound")
+    badge = karl.open_entry(room_id).locator(".unread-badge")
+    expect(badge).to_have_attribute("data-unread", "1")
+    expect(karl.page).to_have_title(re.compile(r"^\(1\) "))
+    expect(karl.toast()).to_contain_text("Weitergeleitet von Jana: „Braucht sie heute noch“")
+    # The visitor never sees the note.
+    expect(chat.line("Der Chat wurde an Karl weitergeleitet.")).to_be_visible()
+    assert "Braucht sie" not in page.content()
