@@ -93,3 +93,43 @@ def test_a_forwarded_chat_alerts_like_a_new_one_with_who_forwarded_it_and_their_
     # The visitor never sees the note.
     expect(chat.line("Der Chat wurde an Karl weitergeleitet.")).to_be_visible()
     assert "Braucht sie" not in page.content()
+
+
+def test_the_forward_dialog_offers_what_can_work_and_the_view_follows_the_forwarded_chat(
+    stack, website, page, agent_console
+):
+    own = stack.new_department([website.origin], name="Zulassung")
+    nobody = stack.new_department([website.origin], name="Auslandsamt")
+    other = stack.new_department([website.origin], name="Stipendien")
+    _, lena = agent_console("Lena", [own])
+    _, max_ = agent_console("Max", [other])
+    page.goto(website.page(own))
+    chat = Widget(page).open()
+    chat.send("Kann ich mich noch bewerben?")
+    lena.queue.locator("a.room-link").click()
+    lena.page.locator("#take").click()
+    expect(lena.page.locator("#forward")).to_be_visible()
+
+    lena.page.locator("#forward").click()
+    dialog = lena.dialog()
+    to_department = dialog.get_by_role("button", name="An Abteilung weiterleiten")
+    dialog.locator("#forward-department").select_option(nobody)
+    expect(dialog.locator("#forward-note")).to_contain_text(
+        "In Auslandsamt kann gerade niemand antworten"
+    )
+    expect(to_department).to_be_disabled()
+    dialog.locator("#forward-department").select_option(other)
+    expect(to_department).to_be_enabled()
+    dialog.get_by_label("Notiz für die Empfänger").fill("Frist läuft Freitag ab")
+    assert axe_violations(lena.page) == []
+    lena.confirm("An Abteilung weiterleiten")
+
+    # Lena does not serve Stipendien: she reads on, but is offered no preview and no take.
+    expect(lena.page.locator("#moved-away")).to_contain_text("Weitergeleitet an Stipendien")
+    expect(lena.page.locator("#take")).to_have_count(0)
+    expect(lena.conversation).to_contain_text("Kann ich mich noch bewerben?")
+    # Max sees who sent it and why, with the chat.
+    max_.queue.locator("a.room-link").click()
+    expect(max_.page.locator("#room-handover")).to_have_text(
+        "Weitergeleitet von Lena: „Frist läuft Freitag ab“"
+    )

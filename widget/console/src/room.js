@@ -22,7 +22,7 @@ import {
   t,
   toast,
 } from "./core.js";
-import { setScreenTitle } from "./alerts.js";
+import { handoverText, setScreenTitle } from "./alerts.js";
 import { editContact } from "./contact-form.js";
 import { live } from "./live.js";
 import { sendFrame } from "./socket.js";
@@ -60,6 +60,17 @@ addStrings({
     sameDepartment:
       "Der Chat ist schon in dieser Abteilung: Wählen Sie eine andere Abteilung oder eine Person.",
     forwardedTo: "Der Chat wurde an {name} weitergeleitet.",
+    departmentNobody:
+      "In {department} kann gerade niemand antworten: An die Abteilung weiterleiten geht erst wieder, wenn dort jemand verfügbar ist.",
+    forwardFailed_department_unavailable:
+      "Weiterleiten nicht möglich: In dieser Abteilung kann gerade niemand antworten. Der Chat bleibt bei Ihnen.",
+    forwardFailed_room_changed:
+      "Weiterleiten nicht möglich: Der Chat hat sich inzwischen geändert. Er bleibt, wie er jetzt ist.",
+    forwardFailed_agent_not_in_department:
+      "Weiterleiten nicht möglich: Diese Person arbeitet nicht in der gewählten Abteilung.",
+    movedAway:
+      "Weitergeleitet an {department}. Sie können den Verlauf weiter lesen; antworten kann dort jemand anderes.",
+    startedOn: "Begonnen auf",
     closeChat: "Chat schließen",
     closeTitle: "Chat schließen?",
     closeText:
@@ -138,6 +149,16 @@ addStrings({
     sameDepartment:
       "The chat is in this department already: choose another department or a person.",
     forwardedTo: "The chat was forwarded to {name}.",
+    departmentNobody:
+      "Nobody in {department} can answer right now: forwarding to the department works again once someone there is available.",
+    forwardFailed_department_unavailable:
+      "Not forwarded: nobody in this department can answer right now. The chat stays with you.",
+    forwardFailed_room_changed: "Not forwarded: the chat changed meanwhile. It stays as it is now.",
+    forwardFailed_agent_not_in_department:
+      "Not forwarded: this person does not work in the chosen department.",
+    movedAway:
+      "Forwarded to {department}. You can still read the conversation; someone there answers.",
+    startedOn: "Started on",
     closeChat: "Close chat",
     closeTitle: "Close the chat?",
     closeText:
@@ -316,7 +337,9 @@ async function forwardDialog(departments, currentDepartment) {
   const note = el("p", { class: "muted", id: "forward-note", "aria-live": "polite" });
   const update = async () => {
     const sameDepartment = departmentSelect.value === currentDepartment;
-    setDisabled("forward-to-department", sameDepartment);
+    const chosen = departments.find((d) => d.department_id === departmentSelect.value);
+    const nobody = !sameDepartment && chosen && !chosen.available;
+    setDisabled("forward-to-department", sameDepartment || nobody);
     setDisabled("forward-to-agent", true);
     note.textContent = t("loading");
     const others = await agentsToForwardTo(
@@ -328,6 +351,7 @@ async function forwardDialog(departments, currentDepartment) {
     if (others === null) return; // another department was picked meanwhile
     setDisabled("forward-to-agent", others === 0);
     if (sameDepartment && note.textContent === "") note.textContent = t("sameDepartment");
+    if (nobody) note.textContent = t("departmentNobody", { department: chosen.name });
   };
   departmentSelect.addEventListener("change", update);
   const agentField = field("forward-agent", t("agent"), agentSelect);
@@ -604,6 +628,20 @@ class RoomScreen {
           el("span", { class: `state state-${room.state}`, text: t(`state_${room.state}`) }),
           ` · ${t("createdAt", { time: formatDateTime(room.created_at) })}`
         ),
+        room.page &&
+          el(
+            "p",
+            { class: "room-meta", id: "room-page" },
+            `${t("startedOn")}: `,
+            el("a", {
+              href: room.page.url,
+              target: "_blank",
+              rel: "noopener noreferrer",
+              text: room.page.title || room.page.url,
+            })
+          ),
+        room.handover &&
+          el("p", { class: "room-meta", id: "room-handover", text: handoverText(room) }),
         el(
           "p",
           { class: "room-meta contact-line" },
@@ -624,10 +662,21 @@ class RoomScreen {
     replace(this.ui.banner, this.bannerText());
   }
 
+  /** A queued chat in a department the agent does not serve (they forwarded it there). */
+  get movedAway() {
+    const room = this.room;
+    return (
+      room.state === "queued" &&
+      session.agent.role !== "admin" &&
+      !(session.agent.departments || []).includes(room.department_id)
+    );
+  }
+
   actions() {
     const room = this.room;
     const button = (label, iconName, onclick, kind = "secondary", id) =>
       el("button", { type: "button", class: kind, id, onclick }, icon(iconName), label);
+    if (this.movedAway) return [];
     if (room.state === "queued") {
       return button(t("take"), "check", () => this.take(), "primary", "take");
     }
@@ -652,6 +701,15 @@ class RoomScreen {
     const room = this.room;
     if (this.lostQueue)
       return el("p", { class: "banner warning", role: "alert", text: t("alreadyTaken") });
+    if (this.movedAway) {
+      const department = live.departments.find((d) => d.department_id === room.department_id);
+      const name = department ? department.name : room.department_id;
+      return el("p", {
+        class: "banner",
+        id: "moved-away",
+        text: t("movedAway", { department: name }),
+      });
+    }
     if (room.state === "queued") {
       return el(
         "p",
@@ -851,7 +909,9 @@ class RoomScreen {
       this.renderHead();
       this.renderComposer();
     } catch (error) {
-      showError(error);
+      const key = `forwardFailed_${error.code}`;
+      if (t(key) !== key) toast(t(key), "error");
+      else showError(error);
     }
   }
 
