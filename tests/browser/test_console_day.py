@@ -133,3 +133,32 @@ def test_the_forward_dialog_offers_what_can_work_and_the_view_follows_the_forwar
     expect(max_.page.locator("#room-handover")).to_have_text(
         "Weitergeleitet von Lena: „Frist läuft Freitag ab“"
     )
+
+
+def test_a_dialog_shows_one_current_error_per_field_and_drops_it_when_the_field_changes(
+    stack, website, page, agent_console
+):
+    department = stack.new_department([website.origin], name="Wohnheime")
+    _, nora = agent_console("Nora", [department])
+    page.goto(website.page(department))
+    Widget(page).open().send("Ist noch ein Zimmer frei?")
+    nora.queue.locator("a.room-link").click()
+    nora.page.locator("#take").click()
+    nora.page.get_by_role("button", name="Kontakt hinzufügen").click()
+    dialog = nora.dialog()
+    email, phone = dialog.locator("#contact-email"), dialog.locator("#contact-phone")
+
+    email.fill("kein-at-zeichen")
+    dialog.get_by_role("button", name="Speichern").click()
+    expect(nora.dialog().locator(".field-error")).to_have_count(1)
+    expect(email).to_have_attribute("aria-invalid", "true")
+
+    email.fill("nora@uni.example")  # corrected: its error is gone at once
+    expect(nora.dialog().locator(".field-error")).to_have_count(0)
+    expect(email).not_to_have_attribute("aria-invalid", "true")
+    phone.fill("+49 (0) 30 abc")
+    dialog.get_by_role("button", name="Speichern").click()
+    errors = nora.dialog().locator(".field-error")
+    expect(errors).to_have_count(1)
+    expect(nora.dialog().locator("#contact-phone-error")).to_be_visible()
+    expect(email).not_to_have_attribute("aria-invalid", "true")
