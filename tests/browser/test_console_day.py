@@ -162,3 +162,17 @@ def test_a_dialog_shows_one_current_error_per_field_and_drops_it_when_the_field_
     expect(errors).to_have_count(1)
     expect(nora.dialog().locator("#contact-phone-error")).to_be_visible()
     expect(email).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_the_german_console_says_why_a_password_is_easy_to_guess_in_german(consoles):
+    console = consoles().open()
+    console.page.get_by_role("link", name=re.compile("Registrieren|Konto beantragen")).click()
+    console.page.get_by_label("Name").fill("Olga")
+    console.page.get_by_label("E-Mail-Adresse").fill("olga@uni.example")
+    console.page.get_by_label("Passwort").fill("aaaaaaaaaaaaaa")
+    console.page.get_by_role("button", name="Registrieren").click()
+
+    why = console.page.locator("#f-password-error")
+    expect(why).to_contain_text("Wiederholungen wie „aaa“ sind leicht zu erraten.")
+    expect(why).to_contain_text("Vermeiden Sie wiederholte Wörter und Zeichen.")
+    assert "easy to guess" not in why.inner_text() and "Avoid" not in why.inner_text()

@@ -5,6 +5,8 @@ import { errorText as commonErrorText, fieldOf } from "../../common/errors.js";
 import { newClientId as newId } from "../../common/ids.js";
 import { playSound } from "../../common/sound.js";
 
+import { germanPasswordFeedback } from "./password-feedback.js";
+
 const dictionaries = { de: {}, en: {} };
 
 export const session = {
@@ -169,7 +171,11 @@ export function toast(text, kind = "info") {
 
 /** An error for people, in the console's language, from its code (never the server's words). */
 export function errorText(error) {
-  return error?.code ? commonErrorText(error, session.lang) : t("failed");
+  if (!error?.code) return t("failed");
+  const text = commonErrorText(error, session.lang);
+  return error.code === "weak_password" && session.lang === "de"
+    ? germanPasswordFeedback(text)
+    : text;
 }
 
 export function showError(error) {
