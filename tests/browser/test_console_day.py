@@ -176,3 +176,24 @@ def test_the_german_console_says_why_a_password_is_easy_to_guess_in_german(conso
     expect(why).to_contain_text("Wiederholungen wie „aaa“ sind leicht zu erraten.")
     expect(why).to_contain_text("Vermeiden Sie wiederholte Wörter und Zeichen.")
     assert "easy to guess" not in why.inner_text() and "Avoid" not in why.inner_text()
+
+
+def test_the_office_hours_time_zone_is_chosen_from_a_list(stack, website, consoles):
+    department = stack.new_department([website.origin], name="Mensa")
+    admin = consoles().sign_in(stack.urls.admin_email, stack.urls.admin_password)
+    admin.go("#admin/departments")
+    card = admin.main.locator(f'[data-department="{department}"]')
+    card.get_by_role("button", name="Bearbeiten").click()
+    zone = admin.dialog().get_by_label("Zeitzone")
+
+    assert zone.evaluate("(element) => element.tagName") == "SELECT"
+    expect(zone).to_have_value("Europe/Berlin")
+    expect(zone.locator('option[value="America/New_York"]')).to_have_count(1)
+    zone.select_option("Europe/Vienna")
+    admin.dialog().get_by_label("Chat-Button nur zu den Sprechzeiten zeigen").check()
+    admin.dialog().get_by_label("Montag", exact=True).fill("08:00-12:00")
+    admin.confirm("Speichern")
+
+    expect(admin.toast()).to_contain_text("ist gespeichert")
+    card.get_by_role("button", name="Bearbeiten").click()
+    expect(admin.dialog().get_by_label("Zeitzone")).to_have_value("Europe/Vienna")
