@@ -197,3 +197,17 @@ def test_the_office_hours_time_zone_is_chosen_from_a_list(stack, website, consol
     expect(admin.toast()).to_contain_text("ist gespeichert")
     card.get_by_role("button", name="Bearbeiten").click()
     expect(admin.dialog().get_by_label("Zeitzone")).to_have_value("Europe/Vienna")
+
+
+def test_a_canned_responses_limits_are_stated_where_it_is_written(stack, agent_console):
+    department = stack.new_department([], name="Sportzentrum")
+    _, pia = agent_console("Pia", [department])
+    pia.go("account")
+
+    text = pia.page.locator("#my-canned-text")
+
+    expect(pia.page.locator("#my-canned-text-hint")).to_have_text(
+        "Höchstens 2000 Zeichen, wie eine Nachricht; höchstens 100 Textbausteine je Liste."
+    )
+    expect(text).to_have_attribute("aria-describedby", "my-canned-text-hint")
+    expect(text).to_have_attribute("maxlength", "2000")
