@@ -27,7 +27,14 @@ def mark_read(ctx: Context, principal: AgentPrincipal, room_id: str, seq: int) -
     room = load_room(ctx, principal, room_id)
     if seq > room.last_seq:
         raise InvalidInput(f"seq: the room's last seq is {room.last_seq}", "seq_ahead")
-    read_seq = ctx.store.mark_livechat_read(principal.id, room.room_id, seq, _marker_expiry(room))
+    # Kept for the agents who serve or served the chat (theirs are the counts; erasing the room
+    # finds their markers by `served_by`); another agent reading along keeps none.
+    if principal.id in room.served_by:
+        read_seq = ctx.store.mark_livechat_read(
+            principal.id, room.room_id, seq, _marker_expiry(room)
+        )
+    else:
+        read_seq = seq
     return {
         "room_id": room.room_id,
         "kind": "livechat",
@@ -37,6 +44,11 @@ def mark_read(ctx: Context, principal: AgentPrincipal, room_id: str, seq: int) -
         "read_seq": read_seq,
         "unread": max(room.last_seq - read_seq, 0),
     }
+
+
+def forget(ctx: Context, room: Room) -> None:
+    """The room is erased: its agents' markers go with it."""
+    ctx.store.forget_livechat_reads(room.room_id, room.served_by)
 
 
 def with_unread(ctx: Context, principal: AgentPrincipal, views: list[dict]) -> list[dict]:

@@ -439,6 +439,7 @@ def erase(ctx: Context, room: Room, only_if_closed: bool = False) -> None:
         raise Conflict(
             "only closed chats can be deleted; close it first", "room_not_closed"
         ) from exc
+    reads.forget(ctx, room)
     events.room_event(ctx, room, "deleted")
     if room.state == "queued":
         _queue_changed(ctx, room, "removed")

@@ -142,6 +142,7 @@ def test_admin_manages_departments(api):
         "retention_hours": 12,
         "available": False,
         "office_hours": None,  # none until an admin sets them
+        "agent_display": "name",  # visitors see the agents' names
     }
 
     patched = api.patch("/admin/departments/it", {"name": "IT", "retention_hours": 1}, auth=admin)

@@ -1487,6 +1487,9 @@ def test_a_livechat_read_marker_only_moves_up_and_is_kept_per_agent_until_it_exp
     assert store.livechat_read_seqs("agt_1", ["room_a", "room_b", "room_c"], NOW) == {"room_a": 4}
     assert store.livechat_read_seqs("agt_2", ["room_a"], NOW) == {"room_a": 7}
     assert store.livechat_read_seqs("agt_1", [], NOW) == {}
+    store.forget_livechat_reads("room_a", ["agt_1", "agt_3"])
+    assert store.livechat_read_seqs("agt_1", ["room_a"], NOW) == {}
+    assert store.livechat_read_seqs("agt_2", ["room_a"], NOW) == {"room_a": 7}
 
 
 def test_how_agents_appear_to_visitors_is_kept_with_the_department_the_room_and_the_line(store):

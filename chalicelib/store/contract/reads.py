@@ -14,6 +14,10 @@ class ReadsContract(ABC):
         marker from another tab loses); returns the marker as it is now."""
 
     @abstractmethod
+    def forget_livechat_reads(self, room_id: str, agent_ids: Iterable[str]) -> None:
+        """Remove these agents' markers in the room (it is being erased)."""
+
+    @abstractmethod
     def livechat_read_seqs(
         self, agent_id: str, room_ids: Iterable[str], now: float
     ) -> dict[str, int]:

@@ -22,6 +22,11 @@ class ReadsTables(DynamoCore):
             return int(stored.number)
         return seq
 
+    def forget_livechat_reads(self, room_id: str, agent_ids: Iterable[str]) -> None:
+        with self.m.KeyItem.batch_write() as batch:
+            for agent_id in sorted(set(agent_ids)):
+                batch.delete(self.m.KeyItem(livechat_read_key(agent_id, room_id)))
+
     def livechat_read_seqs(
         self, agent_id: str, room_ids: Iterable[str], now: float
     ) -> dict[str, int]:

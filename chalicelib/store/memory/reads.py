@@ -16,6 +16,11 @@ class ReadsDicts(MemoryCore):
         return markers[(agent_id, room_id)][0]
 
     @_locked
+    def forget_livechat_reads(self, room_id: str, agent_ids: Iterable[str]) -> None:
+        for agent_id in agent_ids:
+            self._livechat_reads.pop((agent_id, room_id), None)
+
+    @_locked
     def livechat_read_seqs(
         self, agent_id: str, room_ids: Iterable[str], now: float
     ) -> dict[str, int]:
