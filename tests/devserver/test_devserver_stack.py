@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import boto3
@@ -127,27 +124,3 @@ def test_the_devserver_answers_without_waiting_for_delayed_acks():
 
     run_in_own_thread(serve_one(), timeout=10)
     assert nodelay == [1]
-
-
-# Loads the project's app twice, as the pool does, in a fresh interpreter (this one may have
-# imported the app's modules already); prints each copy's routes and methods.
-TWO_COPIES = """
-import json, pathlib, sys
-from devserver.lambda_pool import load_app
-app_path = pathlib.Path("app.py").resolve()
-copies = [load_app(app_path, f"_copy_{n}") for n in range(2)]
-print(json.dumps([{p: sorted(r) for p, r in app.routes.items()} for app in copies]))
-"""
-
-
-def test_every_copy_of_the_pool_has_the_apps_routes_with_their_methods():
-    """Chalice registers a blueprint into one app only; each copy imports the app afresh."""
-    repo = Path(__file__).resolve().parents[2]
-    run = subprocess.run(
-        [sys.executable, "-c", TWO_COPIES], cwd=repo, capture_output=True, text=True, check=False
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    first, second = json.loads(run.stdout)
-    assert first == second
-    assert first["/config"] == ["GET", "OPTIONS"]
-    assert first["/rooms/{room_id}/rating"] == ["OPTIONS", "POST"]

@@ -99,15 +99,13 @@ export function pendingItem(pending) {
 /**
  * What shows the state, handed in: `state` is the chat window's state object, `connectionLost()`
  * tells whether the socket dropped after it had been open (the notice says "reconnecting" then),
- * `leavingMessage()` whether the form to leave a message shows instead of the conversation;
- * `roomRendered()` draws what the parts above show of the room (the rating).
+ * `leavingMessage()` whether the form to leave a message shows instead of the conversation.
  */
 export class View {
-  constructor(state, { connectionLost, leavingMessage, roomRendered }) {
+  constructor(state, { connectionLost, leavingMessage }) {
     this.state = state;
     this.connectionLost = connectionLost;
     this.leavingMessage = leavingMessage;
-    this.roomRendered = roomRendered;
     this.errorTimer = 0;
   }
 
@@ -163,7 +161,6 @@ export class View {
     ui.ended.hidden = !closed;
     ui.endChat.setAttribute("aria-disabled", String(!isActive(room)));
     if (closed) theirTyping.update(null);
-    this.roomRendered();
     this.renderNotice();
   }
 
