@@ -124,3 +124,32 @@ def test_the_devserver_answers_without_waiting_for_delayed_acks():
 
     run_in_own_thread(serve_one(), timeout=10)
     assert nodelay == [1]
+
+
+# Run in a fresh interpreter: the pool's copies are loaded as modules of their own names.
+TWO_APP_COPIES = """
+import json
+from pathlib import Path
+from devserver.lambda_pool import load_app
+copies = [load_app(Path("app.py"), f"_app_copy_{n}") for n in range(2)]
+print(json.dumps([{p: sorted(m) for p, m in c.routes.items()} for c in copies]))
+"""
+
+
+def test_every_copy_of_the_pool_has_the_apps_routes_with_their_methods():
+    """Chalice pops a blueprint's route options while registering them: a second copy of the
+    app (a warm container of the devserver) got every route as GET until each registration
+    had options of its own (chalicelib/routes/adapter.py, `Area`)."""
+    import json
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    run = subprocess.run(
+        [sys.executable, "-c", TWO_APP_COPIES], cwd=repo, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    first, second = json.loads(run.stdout)
+    assert first == second
+    assert first["/config"] == ["GET", "OPTIONS"]
+    assert first["/rooms/{room_id}/close"] == ["OPTIONS", "POST"]
