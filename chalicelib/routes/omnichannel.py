@@ -133,9 +133,13 @@ def forward_room(
     room_id: str,
 ) -> Answer:
     if body.agent_id is not None:
-        return rooms.forward_to_agent(ctx, principal, room_id, body.agent_id, body.department_id)
+        return rooms.forward_to_agent(
+            ctx, principal, room_id, body.agent_id, body.department_id, body.comment
+        )
     if body.department_id is not None:
-        return rooms.forward_to_department(ctx, principal, room_id, body.department_id)
+        return rooms.forward_to_department(
+            ctx, principal, room_id, body.department_id, body.comment
+        )
     raise InvalidInput("give agent_id or department_id", "invalid_forward_target")
 
 

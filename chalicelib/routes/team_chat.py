@@ -13,6 +13,7 @@ from chalicelib.routes.adapter import (
     routes,
 )
 from chalicelib.services import (
+    reads,
     staff,
     staff_messages,
 )
@@ -199,10 +200,10 @@ def remove_channel_member(
 @route(
     "/rooms/{room_id}/read",
     "POST",
-    "Move the read marker of a staff room up to a seq",
+    "Move the agent's read marker of a staff room or a livechat up to a seq",
     auth="agent",
     body=s.ReadIn,
-    response=s.StaffRoomOut,
+    response=s.ReadMarkerOut,
     errors=(400, 401, 403, 404),
 )
 def mark_room_read(
@@ -211,7 +212,7 @@ def mark_room_read(
     body: s.ReadIn,
     room_id: str,
 ) -> Answer:
-    return staff.mark_read(ctx, principal, room_id, body.seq)
+    return reads.mark_read(ctx, principal, room_id, body.seq)
 
 
 def _message_seq(seq: str) -> int:

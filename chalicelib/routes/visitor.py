@@ -117,7 +117,8 @@ def start_chat(
     body: s.StartChatIn,
 ) -> Answer:
     visitors.check_rate(ctx, "rooms", client_ip)
-    room, created = rooms.start(ctx, principal, body.department_id, body.text, body.client_id)
+    page = body.page.model_dump() if body.page else None
+    room, created = rooms.start(ctx, principal, body.department_id, body.text, body.client_id, page)
     return (201 if created else 200), room
 
 

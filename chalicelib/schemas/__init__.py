@@ -332,6 +332,9 @@ from chalicelib.schemas.team_chat import (
     ReadIn as ReadIn,
 )
 from chalicelib.schemas.team_chat import (
+    ReadMarkerOut as ReadMarkerOut,
+)
+from chalicelib.schemas.team_chat import (
     SearchOut as SearchOut,
 )
 from chalicelib.schemas.team_chat import (

@@ -19,6 +19,7 @@ from chalicelib.schemas.base import (
     Strict,
 )
 from chalicelib.schemas.requests import (
+    AgentDisplay,
     AgentSettings,
     OfficeHours,
 )
@@ -91,6 +92,16 @@ class CannedListOut(Schema):
     responses: list[CannedOut]
 
 
+class PageOut(Schema):
+    url: str
+    title: str = ""
+
+
+class HandoverOut(Schema):
+    by: str = Field(description="the agent who forwarded the chat")
+    comment: str | None = None
+
+
 class RoomOut(Schema):
     room_id: str
     department_id: str
@@ -109,6 +120,11 @@ class RoomOut(Schema):
     # A message left while nobody could answer, and the address its answers are mailed to.
     offline: bool = False
     email: str | None = None
+    # For agents only (None for visitors): where the chat started, the last forward's note,
+    # and (open chats the agent serves, in their list) the messages after their read marker.
+    page: PageOut | None = None
+    handover: HandoverOut | None = None
+    unread: int | None = None
 
 
 class AuthorOut(Schema):
@@ -239,6 +255,7 @@ class DepartmentOut(Schema):
     office_hours: OfficeHours | None = None
     offline_messages: bool = False
     privacy_url: str | None = None
+    agent_display: AgentDisplay = "name"
 
 
 class DepartmentListOut(Schema):

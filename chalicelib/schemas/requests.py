@@ -5,6 +5,7 @@
 
 from datetime import date
 from typing import Annotated, Literal
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -115,10 +116,27 @@ class AvailabilityIn(Strict):
     available: bool
 
 
+def _origin_and_path(url: str) -> str:
+    """What agents may see of the page: its origin and path, never a query or fragment (which
+    may hold what the visitor typed elsewhere)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("an http(s) address of the page")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "", ""))
+
+
+class PageIn(Strict):
+    """The page where the chat started."""
+
+    url: Annotated[str, StringConstraints(max_length=500), AfterValidator(_origin_and_path)]
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+
+
 class StartChatIn(Strict):
     department_id: DepartmentId
     text: Text | None = None
     client_id: ClientId | None = None
+    page: PageIn | None = None
 
 
 class SendMessageIn(Strict):
@@ -133,6 +151,8 @@ class CloseIn(Strict):
 class ForwardIn(Strict):
     agent_id: Id | None = None
     department_id: DepartmentId | None = None
+    # A handover note for the receiving agents (never shown to the visitor).
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
 
 
 # A canned response's shortcut, typed after "/" in the composer.
@@ -168,6 +188,11 @@ class AgentPatchIn(Strict):
 Origin = Annotated[
     str, StringConstraints(max_length=200, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 ]
+
+
+# How a department's agents appear to visitors: their name, their first name, or only the
+# department's name.
+AgentDisplay = Literal["name", "first_name", "department"]
 
 
 class DepartmentIn(Strict):
@@ -234,6 +259,7 @@ class OfficeHours(Strict):
 
 class DepartmentPatchIn(Strict):
     name: Name | None = None
+    agent_display: AgentDisplay | None = None
     allowed_origins: list[Origin] | None = Field(default=None, max_length=100)
     retention_hours: Annotated[int, Field(ge=1, le=24 * 365)] | None = None
     office_hours: OfficeHours | None = None

@@ -101,6 +101,13 @@ class StaffRoomOut(Schema):
     read_seq: int | None = None
 
 
+class ReadMarkerOut(StaffRoomOut):
+    """A staff room as `StaffRoomOut`, or a livechat (its visitor's name) with the marker."""
+
+    kind: Literal["channel", "group", "direct", "livechat"]  # type: ignore[assignment]
+    members_count: int | None = None  # type: ignore[assignment]
+
+
 class StaffRoomWithMembersOut(StaffRoomOut):
     members: list[StaffMemberOut]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from chalicelib.services.context import Context
-from chalicelib.services.views import room_view
+from chalicelib.services.views import room_view, visitor_room_view
 from chalicelib.store.records import Department, Room
 
 # $connect stores the connection before API Gateway completes the handshake, and until then
@@ -78,9 +78,11 @@ def room_event(
     former: Room | None = None,
 ) -> None:
     """`room` event to the room's visitor and agent, and to the agent of `former` (the room as
-    it was, when an agent just left it)."""
-    payload = {"type": "room", "event": event, "room": room_view(room, agent_status, position)}
-    to_room(ctx, room, payload)
+    it was, when an agent just left it). The visitor's leaves out what only agents see."""
+    view = room_view(room, agent_status, position)
+    payload = {"type": "room", "event": event, "room": view}
+    to_room(ctx, room, {**payload, "room": visitor_room_view(view, room)}, only=[room.visitor_id])
+    to_room(ctx, room, payload, only=[room.agent_id])
     if former is not None and former.agent_id != room.agent_id:
         to_room(ctx, former, payload, only=[former.agent_id])
 
@@ -94,5 +96,6 @@ def queue_moved(ctx: Context, department_id: str) -> None:
     """Tell each visitor still queued in the department their new position."""
     rooms = ctx.store.queued_rooms(department_id, limit=100, now=ctx.now())
     for position, room in enumerate(rooms, start=1):
-        payload = {"type": "room", "event": "queued", "room": room_view(room, position=position)}
+        view = visitor_room_view(room_view(room, position=position), room)
+        payload = {"type": "room", "event": "queued", "room": view}
         to_room(ctx, room, payload, only=[room.visitor_id])

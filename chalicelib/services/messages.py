@@ -24,6 +24,7 @@ def draft(
     client_id: str,
     event: str | None = None,
     event_name: str | None = None,
+    shown_name: str | None = None,
 ) -> MessageDraft:
     kind, author_id, author_name = author
     return MessageDraft(
@@ -37,6 +38,7 @@ def draft(
         expires_at=ctx.epoch_in(hours=ctx.settings.room_idle_hours + room.retention_hours),
         event=event,
         event_name=event_name,
+        shown_name=shown_name,
     )
 
 
@@ -49,10 +51,11 @@ def append(
     event: str | None = None,
     event_name: str | None = None,
     department: Department | None = None,
+    shown_name: str | None = None,
 ) -> Appended:
     """Store a message once per client_id and push it when new. 409 when closed. The
     department of a queued room may be given when the caller has read it already."""
-    line = draft(ctx, room, author, text, client_id, event, event_name)
+    line = draft(ctx, room, author, text, client_id, event, event_name, shown_name)
     closing_line = room.state == "closed"
     room_expires_at = None if closing_line else ctx.epoch_in(hours=ctx.settings.room_idle_hours)
     try:
@@ -68,7 +71,14 @@ def push(ctx: Context, room: Room, message: Message, department: Department | No
     """A new message to the room's visitor and agent; while the room is queued, to the
     department's agents, who see the request grow in the preview (S15)."""
     payload = {"type": "message", "message": message_view(message)}
-    events.to_room(ctx, room, payload, sender=message.author_id)
+    if message.shown_name is None:
+        events.to_room(ctx, room, payload, sender=message.author_id)
+    else:  # the visitor sees the agent as the department shows them; the sender hears it last
+        to_visitor = {"type": "message", "message": visitor_message_view(message)}
+        parts = [(to_visitor, room.visitor_id), (payload, room.agent_id)]
+        parts.sort(key=lambda part: part[1] == message.author_id)
+        for part_payload, person in parts:
+            events.to_room(ctx, room, part_payload, only=[person])
     if room.state == "queued":
         department = department or ctx.store.get_department(room.department_id)
         if department is not None:
@@ -96,11 +106,26 @@ def system(
     event: str,
     name: str | None = None,
     department: Department | None = None,
+    shown_name: str | None = None,
 ) -> Room:
     """A line that tells the visitor what happens; `event` and `event_name` (the agent or
-    department it names) let clients say it in their own language. Returns the room with it."""
+    department it names) let clients say it in their own language; `shown_name` is the named
+    agent as the visitor sees them. Returns the room with it."""
     text = SYSTEM_TEXTS[event].format(name=name)
-    return append(ctx, room, SYSTEM, text, new_id("sys"), event, name, department).room
+    line = append(ctx, room, SYSTEM, text, new_id("sys"), event, name, department, shown_name)
+    return line.room
+
+
+def visitor_message_view(message: Message) -> dict:
+    """A message as the visitor reads it: the agent (its author or the one a line names)
+    as the department shows them."""
+    view = message_view(message)
+    if message.shown_name is None:
+        return view
+    if message.author_kind == "agent":
+        return {**view, "author": {**view["author"], "name": message.shown_name}}
+    text = SYSTEM_TEXTS[message.event or ""].format(name=message.shown_name)
+    return {**view, "text": text, "event_name": message.shown_name}
 
 
 def author_of(principal: Principal) -> tuple[str, str, str]:
@@ -144,7 +169,8 @@ def send(
             "answers to a message left are mailed: send them with POST /rooms/{room_id}/messages",
             "send_over_rest",
         )
-    appended = append(ctx, room, author_of(principal), text, client_id)
+    shown_name = room.agent_shown if isinstance(principal, AgentPrincipal) else None
+    appended = append(ctx, room, author_of(principal), text, client_id, shown_name=shown_name)
     if appended.created and isinstance(principal, AgentPrincipal):
         offline_mail.answer(ctx, room, appended.message)
     return message_view(appended.message), appended.created
@@ -157,7 +183,8 @@ def page(
         return staff_messages.page(ctx, principal, room_id, after, limit)
     room = load_room(ctx, principal, room_id)
     found = ctx.store.messages_after(room.room_id, after, limit + 1, ctx.now())
-    messages = [message_view(m) for m in found[:limit]]
+    shape = message_view if isinstance(principal, AgentPrincipal) else visitor_message_view
+    messages = [shape(m) for m in found[:limit]]
     next_after = str(messages[-1]["seq"]) if len(found) > limit else None
     return messages, next_after
 
@@ -174,6 +201,8 @@ def typing(ctx: Context, principal: Principal, room_id: str, is_typing: bool) ->
         raise Forbidden("only the agent who serves this chat types in it", "not_room_agent")
     kind, author_id, name = author_of(principal)
     other = room.agent_id if kind == "visitor" else room.visitor_id
+    if kind == "agent":
+        name = room.agent_shown or name
     events.to_room(
         ctx,
         room,

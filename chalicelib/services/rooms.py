@@ -9,12 +9,12 @@ from dataclasses import replace
 
 from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from chalicelib.services import events, messages, offline_mail, presence
+from chalicelib.services import events, messages, offline_mail, presence, reads
 from chalicelib.services.access import is_room_agent, load_room, may_act, require_may_act
 from chalicelib.services.context import Context
 from chalicelib.services.departments import get as get_department
 from chalicelib.services.principals import AgentPrincipal, Principal, VisitorPrincipal
-from chalicelib.services.views import room_view
+from chalicelib.services.views import room_view, shown_agent_name, visitor_room_view
 from chalicelib.store.base import Changed
 from chalicelib.store.records import Agent, Department, Room
 
@@ -46,17 +46,19 @@ def start(
     department_id: str,
     text: str | None,
     client_id: str | None,
+    page: dict[str, str] | None = None,
 ) -> tuple[dict, bool]:
-    """A visitor asks for a chat (S14). Returns (room, created)."""
+    """A visitor asks for a chat (S14) on `page` ({"url", "title"}, for agents). Returns
+    (room, created)."""
     if text is not None:
         messages.check_length(ctx, text)
     department = get_department(ctx, department_id)
     now = ctx.now()
     for room in ctx.store.get_rooms(ctx.store.room_ids_of_visitor(principal.id), now):
         if room.department_id == department_id and room.state in ACTIVE_STATES:
-            return _view(ctx, room, _status_of_agent(ctx, room)), False
+            return visitor_room_view(_view(ctx, room, _status_of_agent(ctx, room)), room), False
     _require_available(ctx, department)
-    return enqueue(ctx, principal, department, text, client_id), True
+    return enqueue(ctx, principal, department, text, client_id, page=page), True
 
 
 def enqueue(
@@ -68,6 +70,7 @@ def enqueue(
     visitor_name: str | None = None,
     offline_email: str | None = None,
     language: str | None = None,
+    page: dict[str, str] | None = None,
 ) -> dict:
     """A new room in the department's queue, with the visitor's first line if any; a message
     left while nobody could answer (services/offline.py) has an address, maybe a name."""
@@ -88,6 +91,7 @@ def enqueue(
         expires_at=ctx.epoch_in(hours=ctx.settings.room_idle_hours),
         offline_email=offline_email,
         language=language,
+        page=page,
     )
     first = None
     if text:
@@ -105,7 +109,7 @@ def enqueue(
     presence.keep_visitor_alive(ctx, principal.id)
     if appended is not None:
         messages.push(ctx, room, appended.message, department)
-    view = _view(ctx, room)
+    view = visitor_room_view(_view(ctx, room), room)
     events.queue_event(ctx, department, "added", room)
     events.to_room(ctx, room, {"type": "room", "event": "queued", "room": view})
     return view
@@ -113,7 +117,8 @@ def enqueue(
 
 def get(ctx: Context, principal: Principal, room_id: str) -> dict:
     room = load_room(ctx, principal, room_id)
-    return _view(ctx, room, _status_of_agent(ctx, room))
+    view = _view(ctx, room, _status_of_agent(ctx, room))
+    return visitor_room_view(view, room) if isinstance(principal, VisitorPrincipal) else view
 
 
 def _departments_of(ctx: Context, principal: AgentPrincipal) -> list[str]:
@@ -157,9 +162,11 @@ def _connection_ids(ctx: Context, agent_id: str) -> tuple[str, ...]:
     return tuple(c.connection_id for c in ctx.store.connections_of(agent_id, ctx.now()))
 
 
-def _queue_changed(ctx: Context, room: Room, event: str) -> None:
+def _queue_changed(
+    ctx: Context, room: Room, event: str, department: Department | None = None
+) -> None:
     """The department's agents see the queue change; its queued visitors, their places."""
-    department = ctx.store.get_department(room.department_id)
+    department = department or ctx.store.get_department(room.department_id)
     if department is not None:
         events.queue_event(ctx, department, event, room)
     events.queue_moved(ctx, room.department_id)
@@ -171,6 +178,8 @@ def take(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
     _agent_in_department(principal, room)
     if room.state != "queued":
         raise Conflict("someone else has taken this chat", "already_taken")
+    department = ctx.store.get_department(room.department_id)
+    shown = shown_agent_name(department, principal.name)
     try:
         room = ctx.store.take_room(
             room,
@@ -179,12 +188,14 @@ def take(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
             ctx.iso(),
             _connection_ids(ctx, principal.id),
             _link_expiry(ctx, room),
+            agent_shown=shown,
         )
     except Changed as exc:
         raise Conflict("someone else has taken this chat", "already_taken") from exc
-    room = messages.system(ctx, room, "taken", principal.name)
+    room = messages.system(ctx, room, "taken", principal.name, shown_name=shown)
+    reads.start_reading(ctx, principal.id, room, room.last_seq)  # they previewed it
     events.room_event(ctx, room, "taken", agent_status=principal.status)
-    _queue_changed(ctx, room, "removed")
+    _queue_changed(ctx, room, "removed", department)
     return room_view(room, principal.status)
 
 
@@ -221,9 +232,11 @@ def forward_to_agent(
     room_id: str,
     agent_id: str,
     department_id: str | None = None,
+    comment: str | None = None,
 ) -> dict:
     """S20: to another agent; the chat stays open and moves into the department given with
-    them, or one they serve (their agent keeps only read access to it there)."""
+    them, or one they serve (their agent keeps only read access to it there). The `comment`
+    goes with it to the receiving agent, never to the visitor."""
     former = _serving(ctx, principal, room_id)
     target = ctx.store.get_agent(agent_id)
     if target is None or target.state != "active":
@@ -231,6 +244,9 @@ def forward_to_agent(
     if target.agent_id == former.agent_id:
         raise InvalidInput("agent_id: this agent serves the chat already", "same_agent")
     moves_to = _department_for(ctx, former, target, department_id)
+    shown = shown_agent_name(
+        moves_to or ctx.store.get_department(former.department_id), target.name
+    )
     try:
         room = ctx.store.forward_room_to_agent(
             former,
@@ -239,12 +255,20 @@ def forward_to_agent(
             _connection_ids(ctx, target.agent_id),
             _link_expiry(ctx, former),
             department=moves_to,
+            handover=_handover(principal, comment),
+            agent_shown=shown,
         )
     except Changed as exc:
         raise _changed_meanwhile(exc) from exc
-    room = messages.system(ctx, room, "forwarded", target.name)
+    # What the former agent saw is read; from the forward on, the chat is new to the target.
+    reads.start_reading(ctx, target.agent_id, room, former.last_seq)
+    room = messages.system(ctx, room, "forwarded", target.name, shown_name=shown)
     events.room_event(ctx, room, "forwarded", agent_status=target.status, former=former)
     return room_view(room, target.status)
+
+
+def _handover(principal: AgentPrincipal, comment: str | None) -> dict[str, str]:
+    return {"by": principal.name, **({"comment": comment} if comment else {})}
 
 
 def _department_for(
@@ -270,9 +294,13 @@ def _department_for(
 
 
 def forward_to_department(
-    ctx: Context, principal: AgentPrincipal, room_id: str, department_id: str
+    ctx: Context,
+    principal: AgentPrincipal,
+    room_id: str,
+    department_id: str,
+    comment: str | None = None,
 ) -> dict:
-    """S20: to another department, queued there for its agents."""
+    """S20: to another department, queued there for its agents (who see the `comment`)."""
     former = _serving(ctx, principal, room_id)
     department = get_department(ctx, department_id)
     if department_id == former.department_id:
@@ -283,7 +311,12 @@ def forward_to_department(
     queued_key = ctx.iso() + "#" + former.room_id
     try:
         room = ctx.store.forward_room_to_department(
-            former, department_id, queued_key, ctx.iso(), department.retention_hours
+            former,
+            department_id,
+            queued_key,
+            ctx.iso(),
+            department.retention_hours,
+            handover=_handover(principal, comment),
         )
     except Changed as exc:
         raise _changed_meanwhile(exc) from exc
@@ -319,7 +352,8 @@ def close(ctx: Context, principal: Principal, room_id: str, comment: str | None)
     if was_queued:
         _queue_changed(ctx, room, "removed")
     offline_mail.after_close(ctx, room)  # after the pushes: nobody waits for the mail
-    return room_view(room, status)
+    view = room_view(room, status)
+    return visitor_room_view(view, room) if closed_by == "visitor" else view
 
 
 # ---- chats whose agent vanished, and admins taking over (services/stranded.py) ----------------
@@ -333,7 +367,7 @@ def requeue_stranded(ctx: Context, former: Room, answerable: bool) -> bool:
     except Changed:
         return False
     event = "agent_gone" if answerable else "agent_gone_nobody"
-    room = messages.system(ctx, room, event, former.agent_name)
+    room = messages.system(ctx, room, event, former.agent_name, shown_name=former.agent_shown)
     view = _view(ctx, room)
     events.room_event(ctx, room, "returned", position=view.get("position"), former=former)
     _queue_changed(ctx, room, "added")
@@ -349,6 +383,7 @@ def takeover(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
         raise Conflict("only open chats can be taken over", "room_not_open")
     if former.agent_id == principal.id:
         raise Conflict("you serve this chat already", "same_agent")
+    shown = shown_agent_name(ctx.store.get_department(former.department_id), principal.name)
     try:
         room = ctx.store.forward_room_to_agent(
             former,
@@ -356,10 +391,12 @@ def takeover(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
             principal.name,
             _connection_ids(ctx, principal.id),
             _link_expiry(ctx, former),
+            agent_shown=shown,
         )
     except Changed as exc:
         raise _changed_meanwhile(exc) from exc
-    room = messages.system(ctx, room, "taken_over", principal.name)
+    reads.start_reading(ctx, principal.id, room, former.last_seq)
+    room = messages.system(ctx, room, "taken_over", principal.name, shown_name=shown)
     events.room_event(ctx, room, "taken_over", agent_status=principal.status, former=former)
     return room_view(room, principal.status)
 
@@ -410,7 +447,8 @@ def list_for_agent(
                 break
     has_more = len(chosen) > limit
     chosen = chosen[:limit]
-    return views_of(ctx, chosen), (chosen[-1].created_key if has_more else None)
+    views = reads.with_unread(ctx, principal, views_of(ctx, chosen))
+    return views, (chosen[-1].created_key if has_more else None)
 
 
 def erase(ctx: Context, room: Room, only_if_closed: bool = False) -> None:
@@ -421,6 +459,7 @@ def erase(ctx: Context, room: Room, only_if_closed: bool = False) -> None:
         raise Conflict(
             "only closed chats can be deleted; close it first", "room_not_closed"
         ) from exc
+    reads.forget(ctx, room)
     events.room_event(ctx, room, "deleted")
     if room.state == "queued":
         _queue_changed(ctx, room, "removed")

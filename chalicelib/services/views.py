@@ -50,7 +50,37 @@ def room_view(room: Room, agent_status: str | None = None, position: int | None 
     if room.offline:  # a message left while nobody could answer, and where answers go
         view["offline"] = True
         view["email"] = room.offline_email
+    if room.page:
+        view["page"] = dict(room.page)
+    if room.handover:
+        view["handover"] = dict(room.handover)
     return view
+
+
+FOR_AGENTS_ONLY = ("page", "handover", "unread")
+AGENT_DISPLAYS = ("name", "first_name", "department")
+
+
+def shown_agent_name(department: Department | None, name: str) -> str | None:
+    """The agent's name as visitors see it under the department's `agent_display` (None: the
+    name itself). An email address is never shown: such a name shows the department's."""
+    mode = department.agent_display if department is not None else "name"
+    if mode == "department" or "@" in name:
+        shown = department.name if department is not None else name.split("@", 1)[0]
+    elif mode == "first_name":
+        shown = name.split()[0] if name.split() else name
+    else:
+        shown = name
+    return None if shown == name else shown
+
+
+def visitor_room_view(view: dict, room: Room) -> dict:
+    """A room view as its visitor may read it: without what only agents see, its agent named
+    as the department shows them."""
+    shown = {key: value for key, value in view.items() if key not in FOR_AGENTS_ONLY}
+    if shown["agent"] is not None and room.agent_shown:
+        shown["agent"] = {**shown["agent"], "name": room.agent_shown}
+    return shown
 
 
 def message_view(message: Message) -> dict:
@@ -107,6 +137,7 @@ def department_view(department: Department, available: bool) -> dict:
         "office_hours": dict(department.office_hours) if department.office_hours else None,
         "offline_messages": department.offline_messages,
         "privacy_url": department.privacy_url,
+        "agent_display": department.agent_display,
     }
 
 

@@ -15,6 +15,7 @@ from chalicelib.store.contract.agents import AgentsContract
 from chalicelib.store.contract.canned import CannedContract
 from chalicelib.store.contract.departments import DepartmentsContract
 from chalicelib.store.contract.keys import KeysContract
+from chalicelib.store.contract.reads import ReadsContract
 from chalicelib.store.contract.rooms import RoomsContract
 from chalicelib.store.contract.team import TeamContract
 from chalicelib.store.contract.transcripts import TranscriptsContract
@@ -43,6 +44,7 @@ class Store(
     DepartmentsContract,
     VisitorsContract,
     RoomsContract,
+    ReadsContract,
     CannedContract,
     TeamContract,
     TranscriptsContract,

@@ -186,6 +186,7 @@ class DepartmentItem(Model):
     )  # agent id -> since when they have no connection
     offline_messages = BooleanAttribute(default=False)
     privacy_url = UnicodeAttribute(null=True)
+    agent_display = UnicodeAttribute(default="name")  # name | first_name | department
     listing = UnicodeAttribute(default="department")
     listing_index = DepartmentListingIndex()
 
@@ -245,6 +246,7 @@ class RoomItem(Model):
     visitor_name = UnicodeAttribute()
     agent_id = UnicodeAttribute(null=True)
     agent_name = UnicodeAttribute(null=True)
+    agent_shown = UnicodeAttribute(null=True)  # the agent's name as the visitor sees it
     served_by = UnicodeSetAttribute(null=True)
     created_at = UnicodeAttribute()
     created_key = UnicodeAttribute()
@@ -263,6 +265,8 @@ class RoomItem(Model):
     language = UnicodeAttribute(null=True)
     transcript_asked_at = UnicodeAttribute(null=True)
     transcript_to = UnicodeAttribute(null=True)  # until the transcript is mailed at the close
+    page: MapAttribute = MapAttribute(null=True)  # {"url", "title"} where the chat started
+    handover: MapAttribute = MapAttribute(null=True)  # the last forward's {"by", "comment"}
     expires_at = TtlNumberAttribute()
     queue_index = RoomQueueIndex()
     visitor_index = RoomVisitorIndex()
@@ -297,6 +301,7 @@ class MessageItem(Model):
     client_id = UnicodeAttribute()
     event = UnicodeAttribute(null=True)  # system lines: what happened, for the widget's language
     event_name = UnicodeAttribute(null=True)  # and whom it names (an agent or a department)
+    shown_name = UnicodeAttribute(null=True)  # the agent's name as the visitor sees it
     edited_at = UnicodeAttribute(null=True)  # team chat: when its author changed it
     deleted_at = UnicodeAttribute(null=True)  # team chat: when its author deleted it
     created_at = UnicodeAttribute()

@@ -87,6 +87,7 @@ class Department:
     # window links to the department's privacy notice.
     offline_messages: bool = False
     privacy_url: str | None = None
+    agent_display: str = "name"  # how visitors see its agents: name | first_name | department
 
     @property
     def online_agents(self) -> frozenset[str]:
@@ -135,6 +136,7 @@ class Room:
     retention_hours: int = 24
     agent_id: str | None = None
     agent_name: str | None = None
+    agent_shown: str | None = None  # the agent's name as the visitor sees it (agent_display)
     served_by: frozenset[str] = frozenset()
     taken_at: str | None = None
     closed_at: str | None = None
@@ -144,6 +146,9 @@ class Room:
     queued_at: str | None = None  # when it last went into a queue (the console's "wartet seit")
     last_seq: int = 0
     version: int = 0
+    page: Mapping[str, str] | None = None  # {"url", "title"} where the chat started (agents)
+    # The last forward's {"by": agent name, "comment"?}: for the receiving agents, never the visitor
+    handover: Mapping[str, str] | None = None
     # The live connections of the visitor and of the serving agent (connection id -> principal):
     # a push needs no lookup of whose sockets are open.
     live: Mapping[str, str] = field(default_factory=dict)
@@ -186,6 +191,8 @@ class MessageDraft:
     expires_at: int
     event: str | None = None  # system lines: what happened, for the widget's language
     event_name: str | None = None  # and whom it names (an agent or a department)
+    # The agent's name as the visitor sees it, of the author or of the agent a line names
+    shown_name: str | None = None
 
     @property
     def claims_client_id(self) -> bool:
@@ -208,6 +215,7 @@ class Message:
     expires_at: int
     event: str | None = None
     event_name: str | None = None
+    shown_name: str | None = None  # the agent's name as the visitor sees it (MessageDraft)
     edited_at: str | None = None  # team chat: the author changed the text then
     deleted_at: str | None = None  # team chat: the author deleted it then (the text is gone)
 

@@ -27,7 +27,7 @@ BUDGETS = {
     "START_CHAT_CALL_BUDGET": 9,
     # session, agent, room, the agent's sockets, the take (with the agent's list of chats),
     # the "joined" line, the department (its consoles), the queue (its visitors' places).
-    "TAKE_CALL_BUDGET": 8,
+    "TAKE_CALL_BUDGET": 9,
     # visitor, room, the close, the closing line, the agent (its status in the answer).
     "CLOSE_CALL_BUDGET": 6,
     # UpdateItem the connection, UpdateItem the department's presence deadline.

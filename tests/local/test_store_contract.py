@@ -820,6 +820,25 @@ def test_forwarding_moves_the_room_only_while_the_same_agent_serves_it(store):
     assert list(store.rooms_of_department("sales", None)) == []
 
 
+def test_a_room_keeps_its_page_and_each_forward_its_own_handover_note(store):
+    queued = room(page={"url": "https://uni.example/studium", "title": "Studium"})
+    store.create_room(queued, None)
+    taken = store.take_room(queued, "agt_1", "Paula", "t", (), NOW + 99)
+
+    note = {"by": "Paula", "comment": "Fragt nach BAföG"}
+    to_piet = store.forward_room_to_agent(taken, "agt_2", "Piet", (), NOW + 99, handover=note)
+    to_lars = store.forward_room_to_agent(to_piet, "agt_3", "Lars", (), NOW + 99)
+    to_library = store.forward_room_to_department(
+        to_lars, "library", "2026-02#x", "2026-02-01T00:00:00.000Z", 2, handover={"by": "Lars"}
+    )
+
+    assert to_piet.handover == note and to_lars.handover is None
+    assert to_library.handover == {"by": "Lars"}
+    stored = store.get_room(queued.room_id, NOW)
+    assert stored.handover == {"by": "Lars"}
+    assert stored.page == {"url": "https://uni.example/studium", "title": "Studium"}
+
+
 def test_a_room_closes_once(store):
     queued = room()
     store.create_room(queued, None)
@@ -1519,3 +1538,35 @@ def test_of_ten_racing_creations_of_one_name_exactly_one_gets_it(atomic_store):
 
     assert sorted(outcomes) == ["created"] + ["taken"] * 9
     assert [r.name for r in atomic_store.public_channels()] == ["Race"]
+
+
+def test_a_livechat_read_marker_only_moves_up_and_is_kept_per_agent_until_it_expires(store):
+    assert store.mark_livechat_read("agt_1", "room_a", 4, NOW + 60) == 4
+    assert store.mark_livechat_read("agt_1", "room_a", 2, NOW + 60) == 4
+    assert store.mark_livechat_read("agt_1", "room_b", 1, NOW - 1) == 1
+    store.mark_livechat_read("agt_2", "room_a", 7, NOW + 60)
+
+    assert store.livechat_read_seqs("agt_1", ["room_a", "room_b", "room_c"], NOW) == {"room_a": 4}
+    assert store.livechat_read_seqs("agt_2", ["room_a"], NOW) == {"room_a": 7}
+    assert store.livechat_read_seqs("agt_1", [], NOW) == {}
+    store.forget_livechat_reads("room_a", ["agt_1", "agt_3"])
+    assert store.livechat_read_seqs("agt_1", ["room_a"], NOW) == {}
+    assert store.livechat_read_seqs("agt_2", ["room_a"], NOW) == {"room_a": 7}
+
+
+def test_how_agents_appear_to_visitors_is_kept_with_the_department_the_room_and_the_line(store):
+    store.create_department(Department("help", "Hilfe", 24, created_at="t"))
+    changed = store.change_department("help", agent_display="department")
+    queued = room("help")
+    store.create_room(queued, None)
+    taken = store.take_room(queued, "agt_1", "Paula", "t", (), NOW + 99, agent_shown="Hilfe")
+    line = replace(draft("c1"), author_kind="agent", shown_name="Hilfe")
+    message = store.append_message(taken, line, NOW + 99).message
+    to_piet = store.forward_room_to_agent(taken, "agt_2", "Piet", (), NOW + 99)
+
+    assert changed.agent_display == "department"
+    assert store.get_department("help").agent_display == "department"
+    assert taken.agent_shown == "Hilfe" and to_piet.agent_shown is None
+    assert store.get_room(queued.room_id, NOW).agent_shown is None
+    assert store.messages_after(queued.room_id, 0, 10, NOW) == [message]
+    assert message.shown_name == "Hilfe"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from chalicelib.store.records import (
     AgentRoom,
@@ -40,6 +40,7 @@ class RoomsContract(ABC):
         taken_at: str,
         connections: tuple[str, ...],
         link_expires_at: int,
+        agent_shown: str | None = None,
     ) -> Room:
         """Open a queued room for this agent (whose live `connections` the room then pushes
         to) and add it to the agent's chats; `Changed` when anyone changed it since `room` was
@@ -59,9 +60,12 @@ class RoomsContract(ABC):
         connections: tuple[str, ...],
         link_expires_at: int,
         department: Department | None = None,
+        handover: Mapping[str, str] | None = None,
+        agent_shown: str | None = None,
     ) -> Room:
         """To another agent and into their chats, and with `department` into it (its
-        retention too); `Changed` unless still open and served by the same agent."""
+        retention too), noting the `handover` (None: removing the last one); `Changed` unless
+        still open and served by the same agent."""
 
     @abstractmethod
     def forward_room_to_department(
@@ -71,9 +75,10 @@ class RoomsContract(ABC):
         queued_key: str,
         queued_at: str,
         retention_hours: int,
+        handover: Mapping[str, str] | None = None,
     ) -> Room:
-        """Queue the room in another department; `Changed` unless still open and served by
-        the same agent."""
+        """Queue the room in another department with the `handover` note; `Changed` unless
+        still open and served by the same agent."""
 
     @abstractmethod
     def close_room(

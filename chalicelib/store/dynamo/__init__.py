@@ -6,6 +6,7 @@ from chalicelib.store.dynamo.agents import AgentsTables
 from chalicelib.store.dynamo.canned import CannedTables
 from chalicelib.store.dynamo.departments import DepartmentsTables
 from chalicelib.store.dynamo.keys import KeysTables
+from chalicelib.store.dynamo.reads import ReadsTables
 from chalicelib.store.dynamo.rooms import RoomsTables
 from chalicelib.store.dynamo.team import TeamTables
 from chalicelib.store.dynamo.transcripts import TranscriptsTables
@@ -18,6 +19,7 @@ class DynamoStore(
     DepartmentsTables,
     VisitorsTables,
     RoomsTables,
+    ReadsTables,
     CannedTables,
     TeamTables,
     TranscriptsTables,

@@ -151,6 +151,10 @@ def client_key(room_id: str, client_id: str) -> str:
     return f"client#{room_id}#{client_id}"
 
 
+def livechat_read_key(agent_id: str, room_id: str) -> str:
+    return f"read#{agent_id}#{room_id}"
+
+
 def canned_key(owner: str) -> str:
     return f"canned#{owner}"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
@@ -156,6 +156,7 @@ class RoomsTables(DynamoCore):
         taken_at: str,
         connections: tuple[str, ...],
         link_expires_at: int,
+        agent_shown: str | None = None,
     ) -> Room:
         Item = self.m.RoomItem
         taken = self._change_room(
@@ -164,6 +165,7 @@ class RoomsTables(DynamoCore):
                 Item.state.set("open"),
                 Item.agent_id.set(agent_id),
                 Item.agent_name.set(agent_name),
+                self._shown_action(agent_shown),
                 Item.served_by.add({agent_id}),
                 Item.taken_at.set(taken_at),
                 Item.queue_department.remove(),
@@ -178,6 +180,7 @@ class RoomsTables(DynamoCore):
             state="open",
             agent_id=agent_id,
             agent_name=agent_name,
+            agent_shown=agent_shown,
             served_by=room.served_by | {agent_id},
             taken_at=taken_at,
             queued_key=None,
@@ -208,6 +211,8 @@ class RoomsTables(DynamoCore):
         connections: tuple[str, ...],
         link_expires_at: int,
         department: Department | None = None,
+        handover: Mapping[str, str] | None = None,
+        agent_shown: str | None = None,
     ) -> Room:
         Item = self.m.RoomItem
         moves = []
@@ -230,10 +235,12 @@ class RoomsTables(DynamoCore):
             [
                 Item.agent_id.set(agent_id),
                 Item.agent_name.set(agent_name),
+                self._shown_action(agent_shown),
                 Item.served_by.add({agent_id}),
                 *self._agent_leaves(room),
                 *(Item.live[c].set(agent_id) for c in connections),
                 *moves,
+                self._handover_action(handover),
             ],
             self._served_by_same_agent(room),
             links=tuple(links),
@@ -250,9 +257,19 @@ class RoomsTables(DynamoCore):
             forwarded,
             agent_id=agent_id,
             agent_name=agent_name,
+            agent_shown=agent_shown,
+            handover=handover,
             served_by=room.served_by | {agent_id},
             live={**staying, **dict.fromkeys(connections, agent_id)},
         )
+
+    def _shown_action(self, agent_shown: str | None) -> Any:
+        Item = self.m.RoomItem
+        return Item.agent_shown.set(agent_shown) if agent_shown else Item.agent_shown.remove()
+
+    def _handover_action(self, handover: Mapping[str, str] | None) -> Any:
+        Item = self.m.RoomItem
+        return Item.handover.set(dict(handover)) if handover else Item.handover.remove()
 
     def forward_room_to_department(
         self,
@@ -261,6 +278,7 @@ class RoomsTables(DynamoCore):
         queued_key: str,
         queued_at: str,
         retention_hours: int,
+        handover: Mapping[str, str] | None = None,
     ) -> Room:
         Item = self.m.RoomItem
         forwarded = self._change_room(
@@ -275,6 +293,7 @@ class RoomsTables(DynamoCore):
                 Item.queued_at.set(queued_at),
                 Item.retention_hours.set(retention_hours),
                 *self._agent_leaves(room),
+                self._handover_action(handover),
             ],
             self._served_by_same_agent(room),
             links=(self._department_link(room, department_id, retention_hours),),
@@ -290,6 +309,7 @@ class RoomsTables(DynamoCore):
             queued_at=queued_at,
             retention_hours=retention_hours,
             live={c: p for c, p in room.live.items() if p != room.agent_id},
+            handover=handover,
         )
 
     def close_room(

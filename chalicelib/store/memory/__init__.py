@@ -6,6 +6,7 @@ from chalicelib.store.memory.agents import AgentsDicts
 from chalicelib.store.memory.canned import CannedDicts
 from chalicelib.store.memory.departments import DepartmentsDicts
 from chalicelib.store.memory.keys import KeysDicts
+from chalicelib.store.memory.reads import ReadsDicts
 from chalicelib.store.memory.rooms import RoomsDicts
 from chalicelib.store.memory.team import TeamDicts
 from chalicelib.store.memory.transcripts import TranscriptsDicts
@@ -18,6 +19,7 @@ class MemoryStore(
     DepartmentsDicts,
     VisitorsDicts,
     RoomsDicts,
+    ReadsDicts,
     CannedDicts,
     TeamDicts,
     TranscriptsDicts,

@@ -60,6 +60,8 @@ class MemoryCore(Store):
         # (email, address) -> (failures, expires_at)
         self._sign_in_failures: dict[tuple[str, str], tuple[SignInFailures, int]] = {}
         self._markers: dict[str, int] = {}  # key -> expires_at
+        # (agent, livechat room) -> (read marker, expires_at)
+        self._livechat_reads: dict[tuple[str, str], tuple[int, int]] = {}
         self._emails: dict[str, str] = {}
         self._agents: dict[str, Agent] = {}
         self._sessions: dict[str, Session] = {}

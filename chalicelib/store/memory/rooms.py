@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -71,6 +71,7 @@ class RoomsDicts(MemoryCore):
         taken_at: str,
         connections: tuple[str, ...],
         link_expires_at: int,
+        agent_shown: str | None = None,
     ) -> Room:
         stored = self._rooms.get(room.room_id, room)
         taken = self._write_room(
@@ -79,6 +80,7 @@ class RoomsDicts(MemoryCore):
             state="open",
             agent_id=agent_id,
             agent_name=agent_name,
+            agent_shown=agent_shown,
             served_by=room.served_by | {agent_id},
             taken_at=taken_at,
             queued_key=None,
@@ -113,6 +115,8 @@ class RoomsDicts(MemoryCore):
         connections: tuple[str, ...],
         link_expires_at: int,
         department: Department | None = None,
+        handover: Mapping[str, str] | None = None,
+        agent_shown: str | None = None,
     ) -> Room:
         stored = self._rooms.get(room.room_id)
         served_by = (stored.served_by if stored else room.served_by) | {agent_id}
@@ -127,8 +131,10 @@ class RoomsDicts(MemoryCore):
             self._served_by_same_agent(room),
             agent_id=agent_id,
             agent_name=agent_name,
+            agent_shown=agent_shown,
             served_by=served_by,
             live={**self._without_agent(room), **dict.fromkeys(connections, agent_id)},
+            handover=handover,
             **moves,
         )
         self._link(agent_id, forwarded)
@@ -142,6 +148,7 @@ class RoomsDicts(MemoryCore):
         queued_key: str,
         queued_at: str,
         retention_hours: int,
+        handover: Mapping[str, str] | None = None,
     ) -> Room:
         return self._write_room(
             room,
@@ -154,6 +161,7 @@ class RoomsDicts(MemoryCore):
             queued_at=queued_at,
             retention_hours=retention_hours,
             live=self._without_agent(room),
+            handover=handover,
         )
 
     @_locked

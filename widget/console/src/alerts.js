@@ -2,18 +2,22 @@
 // are not in view, and chats forwarded to the agent are heard (following the sound setting),
 // shown as a desktop notification when allowed, counted per chat in the sidebar, and counted in
 // the tab's title together with the waiting requests.
-import { addStrings, announce, emit, on, playSound, session, t } from "./core.js";
+import { addStrings, announce, api, emit, on, playSound, session, t, toast } from "./core.js";
 import { live } from "./live.js";
 
 addStrings({
   de: {
     alertNewMessage: "Neue Nachricht von {name}",
     forwardedToYou: "{name} wurde an Sie weitergeleitet",
+    forwardedBy: "Weitergeleitet von {name}.",
+    forwardedWithNote: "Weitergeleitet von {name}: „{comment}“",
     unreadCount: "{count} ungelesen",
   },
   en: {
     alertNewMessage: "New message from {name}",
     forwardedToYou: "{name} was forwarded to you",
+    forwardedBy: "Forwarded by {name}.",
+    forwardedWithNote: "Forwarded by {name}: “{comment}”",
     unreadCount: "{count} unread",
   },
 });
@@ -51,9 +55,40 @@ export function alertAgent(title, body, roomId) {
   };
 }
 
+/** Who forwarded the chat, and their note, as one sentence ("" when it was not forwarded). */
+export function handoverText(room) {
+  const handover = room.handover;
+  if (!handover) return "";
+  return handover.comment
+    ? t("forwardedWithNote", { name: handover.by, comment: handover.comment })
+    : t("forwardedBy", { name: handover.by });
+}
+
+// The last seq of each open chat the console has seen: the server keeps the read marker there,
+// so that unread counts survive a reload or a new sign-in.
+const lastSeq = new Map();
+
+function readUpTo(roomId, seq) {
+  if (seq > 0) api("POST", `/rooms/${roomId}/read`, { seq }).catch(() => {});
+}
+
 function markRead() {
-  for (const roomId of [...unread.keys()]) {
-    if (inView(roomId)) unread.delete(roomId);
+  for (const room of live.open) {
+    if (!inView(room.room_id)) continue;
+    if (unread.delete(room.room_id))
+      readUpTo(room.room_id, lastSeq.get(room.room_id) || room.last_seq);
+  }
+  emit("unread-changed", unread);
+}
+
+/** The counts the server kept (after a reload, a sign-in, a reconnect): never fewer than seen. */
+function takeServerCounts(rooms) {
+  for (const room of rooms) {
+    lastSeq.set(room.room_id, Math.max(lastSeq.get(room.room_id) || 0, room.last_seq));
+    if (typeof room.unread !== "number") continue;
+    if (inView(room.room_id)) readUpTo(room.room_id, room.last_seq);
+    else if (room.unread > 0)
+      unread.set(room.room_id, Math.max(unread.get(room.room_id) || 0, room.unread));
   }
   emit("unread-changed", unread);
 }
@@ -62,7 +97,10 @@ export function startAlerts() {
   const offs = [
     on("message", ({ message }) => {
       const chat = live.open.find((room) => room.room_id === message.room_id);
-      if (!chat || message.author.kind !== "visitor" || inView(message.room_id)) return;
+      if (!chat) return;
+      lastSeq.set(message.room_id, Math.max(lastSeq.get(message.room_id) || 0, message.seq));
+      if (inView(message.room_id)) return readUpTo(message.room_id, message.seq);
+      if (message.author.kind !== "visitor") return;
       unread.set(message.room_id, (unread.get(message.room_id) || 0) + 1);
       emit("unread-changed", unread);
       alertAgent(
@@ -74,13 +112,21 @@ export function startAlerts() {
     on("room", ({ event, room }) => {
       const mine = room.agent?.agent_id === session.agent.agent_id;
       if (event === "forwarded" && mine && room.state === "open") {
-        alertAgent(t("forwardedToYou", { name: room.visitor.name }), "", room.room_id);
+        // Like a new request: heard, counted on the chat and in the title, and a visible notice
+        // that says who forwarded it and why.
+        const title = t("forwardedToYou", { name: room.visitor.name });
+        const why = handoverText(room);
+        if (!inView(room.room_id)) unread.set(room.room_id, (unread.get(room.room_id) || 0) + 1);
+        emit("unread-changed", unread);
+        alertAgent(title, why, room.room_id);
+        toast([title, why].filter(Boolean).join(". "));
       }
       if (room.state !== "open" || !mine) {
         unread.delete(room.room_id);
         emit("unread-changed", unread);
       }
     }),
+    on("open-fetched", takeServerCounts),
     on("queue-changed", renderTitle),
     on("unread-changed", renderTitle),
   ];
@@ -91,5 +137,6 @@ export function startAlerts() {
     window.removeEventListener("hashchange", markRead);
     document.removeEventListener("visibilitychange", markRead);
     unread.clear();
+    lastSeq.clear();
   };
 }

@@ -9,6 +9,7 @@ import {
   el,
   icon,
   replace,
+  session,
   showError,
   showFormError,
   t,
@@ -24,6 +25,8 @@ addStrings({
     cannedShortcut: "Kürzel",
     cannedShortcutHint: "Kleinbuchstaben, Ziffern, - und _; im Eingabefeld mit / davor.",
     cannedText: "Text",
+    cannedTextHint:
+      "Höchstens {max} Zeichen, wie eine Nachricht; höchstens 100 Textbausteine je Liste.",
     cannedAdd: "Textbaustein hinzufügen",
     cannedAdded: "Der Textbaustein /{shortcut} ist gespeichert.",
     cannedEdit: "Bearbeiten",
@@ -46,6 +49,8 @@ addStrings({
     cannedShortcut: "Shortcut",
     cannedShortcutHint: "Lowercase letters, digits, - and _; typed with / before it.",
     cannedText: "Text",
+    cannedTextHint:
+      "At most {max} characters, as a message; at most 100 canned responses per list.",
     cannedAdd: "Add canned response",
     cannedAdded: "The canned response /{shortcut} is saved.",
     cannedEdit: "Edit",
@@ -236,7 +241,13 @@ class CannedManager {
       "aria-describedby": `${idPrefix}-shortcut-hint`,
     });
     this.shortcut.spellcheck = false;
-    this.textInput = el("textarea", { id: `${idPrefix}-text`, name: "text", rows: 3 });
+    this.textInput = el("textarea", {
+      id: `${idPrefix}-text`,
+      name: "text",
+      rows: 3,
+      maxLength: session.maxMessageLength,
+      "aria-describedby": `${idPrefix}-text-hint`,
+    });
     this.error = el("p", { class: "form-error", role: "alert" });
     this.submit = el("button", { type: "submit", class: "primary", text: t("cannedAdd") });
     this.form = el(
@@ -258,7 +269,12 @@ class CannedManager {
         "div",
         { class: "field" },
         el("label", { for: this.textInput.id, text: t("cannedText") }),
-        this.textInput
+        this.textInput,
+        el("small", {
+          class: "hint",
+          id: `${idPrefix}-text-hint`,
+          text: t("cannedTextHint", { max: session.maxMessageLength }),
+        })
       ),
       el("div", { class: "actions" }, this.submit)
     );

@@ -3,7 +3,14 @@
 // livechats, and a router for the screens. Everything live comes over one WebSocket.
 import { renderAccount } from "./account.js";
 import { renderAgents, renderDepartments, renderRegistrations, renderTeamChat } from "./admin.js";
-import { alertAgent, renderTitle, setScreenTitle, startAlerts, unread } from "./alerts.js";
+import {
+  alertAgent,
+  handoverText,
+  renderTitle,
+  setScreenTitle,
+  startAlerts,
+  unread,
+} from "./alerts.js";
 import { renderChats, renderContact, renderContacts } from "./contacts.js";
 import {
   addStrings,
@@ -766,7 +773,16 @@ function renderSidebarLists() {
     : "";
 }
 
-on("queue-changed", renderSidebarLists);
+on("queue-changed", () => {
+  renderSidebarLists();
+  renderHomeGrid();
+});
+
+/** Home's blocks follow the queue live, as the sidebar does. */
+function renderHomeGrid() {
+  const grid = shell?.main.querySelector(".home-grid");
+  if (grid) replace(grid, homeSections(live.queue));
+}
 on("team-changed", () => {
   if (!shell) return;
   shell.team.renderLists();
@@ -788,7 +804,11 @@ on("queue", ({ event, room }) => {
   if (event !== "added") return;
   const department = live.departments.find((d) => d.department_id === room.department_id);
   const body = t("newRequestBody", { department: department?.name || room.department_id });
-  alertAgent(t("newRequest", { name: room.visitor.name }), body, room.room_id);
+  alertAgent(
+    t("newRequest", { name: room.visitor.name }),
+    [body, handoverText(room)].filter(Boolean).join(" "),
+    room.room_id
+  );
 });
 
 // A refused frame (a send to a closed chat, a message too long) answers with an error event.

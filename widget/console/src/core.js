@@ -5,6 +5,8 @@ import { errorText as commonErrorText, fieldOf } from "../../common/errors.js";
 import { newClientId as newId } from "../../common/ids.js";
 import { playSound } from "../../common/sound.js";
 
+import { germanPasswordFeedback } from "./password-feedback.js";
+
 const dictionaries = { de: {}, en: {} };
 
 export const session = {
@@ -169,7 +171,11 @@ export function toast(text, kind = "info") {
 
 /** An error for people, in the console's language, from its code (never the server's words). */
 export function errorText(error) {
-  return error?.code ? commonErrorText(error, session.lang) : t("failed");
+  if (!error?.code) return t("failed");
+  const text = commonErrorText(error, session.lang);
+  return error.code === "weak_password" && session.lang === "de"
+    ? germanPasswordFeedback(text)
+    : text;
 }
 
 export function showError(error) {
@@ -210,18 +216,28 @@ export function showFormError(failure, inputs, box) {
   input.setAttribute("aria-invalid", "true");
   describedBy(input, (ids) => [...ids, note.id]);
   (input.closest(".field, fieldset") || input.parentNode).append(note);
+  // The error is about what was there: changing the field takes it away.
+  const clear = () => clearFieldError(input);
+  input.addEventListener("input", clear, { once: true });
+  input.addEventListener("change", clear, { once: true });
   input.focus();
   return input;
 }
 
+/** One field's error away. Looked up beside the field, not in the document: a dialog that opens
+ * again with the same fields has them out of the document meanwhile. */
+function clearFieldError(input) {
+  input.removeAttribute("aria-invalid");
+  describedBy(input, (ids) => ids.filter((id) => id !== `${input.id}-error`));
+  const holder = input.closest(".field, fieldset") || input.parentNode;
+  for (const note of holder?.querySelectorAll(".field-error") || []) {
+    if (note.id === `${input.id}-error`) note.remove();
+  }
+}
+
 export function clearFormErrors(inputs, box) {
   box.textContent = "";
-  for (const input of Object.values(inputs)) {
-    if (!input) continue;
-    input.removeAttribute("aria-invalid");
-    describedBy(input, (ids) => ids.filter((id) => id !== `${input.id}-error`));
-    document.getElementById(`${input.id}-error`)?.remove();
-  }
+  for (const input of Object.values(inputs)) if (input) clearFieldError(input);
 }
 
 function describedBy(input, change) {

@@ -62,6 +62,7 @@ export async function refreshOpen() {
   const mine = rooms.filter((room) => room.agent?.agent_id === session.agent.agent_id);
   live.open = withRecentPushes("open", mine, startedAt, first);
   emit("open-changed", live.open);
+  emit("open-fetched", mine); // with the unread counts the server kept
 }
 
 export async function refreshDepartments() {

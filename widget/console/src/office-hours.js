@@ -48,8 +48,16 @@ export function officeHoursFields(current) {
   const hours = current || { enabled: false, time_zone: "Europe/Berlin", weekly: {} };
   const enabled = el("input", { type: "checkbox", id: "office-hours-enabled" });
   enabled.checked = Boolean(hours.enabled);
-  const zone = el("input", { name: "time_zone", autocomplete: "off", maxLength: 64 });
-  zone.value = hours.time_zone || "Europe/Berlin";
+  // Chosen from the browser's list of time zones (the server knows the same IANA names), so
+  // that no typo can make it refuse; one stored before that the list lacks stays offered.
+  const chosen = hours.time_zone || "Europe/Berlin";
+  const zones = Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : [];
+  const zone = el(
+    "select",
+    { name: "time_zone" },
+    [...new Set([chosen, ...zones])].sort().map((name) => el("option", { value: name, text: name }))
+  );
+  zone.value = chosen;
   const days = Object.fromEntries(
     WEEKDAYS.map((day) => {
       const input = el("input", { name: day, autocomplete: "off", placeholder: "08:00-18:00" });

@@ -22,7 +22,7 @@ import {
   t,
   toast,
 } from "./core.js";
-import { setScreenTitle } from "./alerts.js";
+import { handoverText, setScreenTitle } from "./alerts.js";
 import { editContact } from "./contact-form.js";
 import { live } from "./live.js";
 import { sendFrame } from "./socket.js";
@@ -53,6 +53,8 @@ addStrings({
     forwardTitle: "Chat weiterleiten",
     forwardDepartment: "An Abteilung weiterleiten",
     forwardAgent: "An anderen Chat-Agenten weiterleiten",
+    forwardComment: "Notiz für die Empfänger",
+    forwardCommentHint: "Freiwillig, höchstens 500 Zeichen. Der Besucher sieht sie nicht.",
     department: "Abteilung",
     agent: "Chat-Agent:in",
     available: "verfügbar",
@@ -61,6 +63,17 @@ addStrings({
     sameDepartment:
       "Der Chat ist schon in dieser Abteilung: Wählen Sie eine andere Abteilung oder eine Person.",
     forwardedTo: "Der Chat wurde an {name} weitergeleitet.",
+    departmentNobody:
+      "In {department} kann gerade niemand antworten: An die Abteilung weiterleiten geht erst wieder, wenn dort jemand verfügbar ist.",
+    forwardFailed_department_unavailable:
+      "Weiterleiten nicht möglich: In dieser Abteilung kann gerade niemand antworten. Der Chat bleibt bei Ihnen.",
+    forwardFailed_room_changed:
+      "Weiterleiten nicht möglich: Der Chat hat sich inzwischen geändert. Er bleibt, wie er jetzt ist.",
+    forwardFailed_agent_not_in_department:
+      "Weiterleiten nicht möglich: Diese Person arbeitet nicht in der gewählten Abteilung.",
+    movedAway:
+      "Weitergeleitet an {department}. Sie können den Verlauf weiter lesen; antworten kann dort jemand anderes.",
+    startedOn: "Begonnen auf",
     closeChat: "Chat schließen",
     closeTitle: "Chat schließen?",
     closeText:
@@ -132,6 +145,8 @@ addStrings({
     forwardTitle: "Forward the chat",
     forwardDepartment: "Forward to department",
     forwardAgent: "Forward to another agent",
+    forwardComment: "Note for the receiving agents",
+    forwardCommentHint: "Optional, at most 500 characters. The visitor never sees it.",
     department: "Department",
     agent: "Agent",
     available: "available",
@@ -140,6 +155,16 @@ addStrings({
     sameDepartment:
       "The chat is in this department already: choose another department or a person.",
     forwardedTo: "The chat was forwarded to {name}.",
+    departmentNobody:
+      "Nobody in {department} can answer right now: forwarding to the department works again once someone there is available.",
+    forwardFailed_department_unavailable:
+      "Not forwarded: nobody in this department can answer right now. The chat stays with you.",
+    forwardFailed_room_changed: "Not forwarded: the chat changed meanwhile. It stays as it is now.",
+    forwardFailed_agent_not_in_department:
+      "Not forwarded: this person does not work in the chosen department.",
+    movedAway:
+      "Forwarded to {department}. You can still read the conversation; someone there answers.",
+    startedOn: "Started on",
     closeChat: "Close chat",
     closeTitle: "Close the chat?",
     closeText:
@@ -318,7 +343,9 @@ async function forwardDialog(departments, currentDepartment) {
   const note = el("p", { class: "muted", id: "forward-note", "aria-live": "polite" });
   const update = async () => {
     const sameDepartment = departmentSelect.value === currentDepartment;
-    setDisabled("forward-to-department", sameDepartment);
+    const chosen = departments.find((d) => d.department_id === departmentSelect.value);
+    const nobody = !sameDepartment && chosen && !chosen.available;
+    setDisabled("forward-to-department", sameDepartment || nobody);
     setDisabled("forward-to-agent", true);
     note.textContent = t("loading");
     const others = await agentsToForwardTo(
@@ -330,13 +357,24 @@ async function forwardDialog(departments, currentDepartment) {
     if (others === null) return; // another department was picked meanwhile
     setDisabled("forward-to-agent", others === 0);
     if (sameDepartment && note.textContent === "") note.textContent = t("sameDepartment");
+    if (nobody) note.textContent = t("departmentNobody", { department: chosen.name });
   };
   departmentSelect.addEventListener("change", update);
   const agentField = field("forward-agent", t("agent"), agentSelect);
   agentField.append(note);
+  const comment = el("textarea", {
+    id: "forward-comment",
+    name: "comment",
+    maxlength: "500",
+    rows: "2",
+  });
   const chosen = dialog({
     title: t("forwardTitle"),
-    body: [field("forward-department", t("department"), departmentSelect), agentField],
+    body: [
+      field("forward-department", t("department"), departmentSelect),
+      agentField,
+      field("forward-comment", t("forwardComment"), comment, t("forwardCommentHint")),
+    ],
     actions: [
       { label: t("cancel"), value: null },
       { label: t("forwardDepartment"), value: "department", id: "forward-to-department" },
@@ -345,14 +383,20 @@ async function forwardDialog(departments, currentDepartment) {
   });
   update();
   const choice = await chosen;
+  const handover = comment.value.trim() ? { comment: comment.value.trim() } : {};
   if (choice === "agent") {
     const name = agentSelect.selectedOptions[0].dataset.name;
     // Into the department picked for them: the chat moves there with them.
-    return { body: { agent_id: agentSelect.value, department_id: departmentSelect.value }, name };
+    const body = {
+      agent_id: agentSelect.value,
+      department_id: departmentSelect.value,
+      ...handover,
+    };
+    return { body, name };
   }
   if (choice !== "department") return null;
   const department = departments.find((d) => d.department_id === departmentSelect.value);
-  return { body: { department_id: department.department_id }, name: department.name };
+  return { body: { department_id: department.department_id, ...handover }, name: department.name };
 }
 
 function setDisabled(id, disabled) {
@@ -595,6 +639,20 @@ class RoomScreen {
             class: "room-meta offline-message",
             text: t("offlineMessageTo", { email: room.email }),
           }),
+        room.page &&
+          el(
+            "p",
+            { class: "room-meta", id: "room-page" },
+            `${t("startedOn")}: `,
+            el("a", {
+              href: room.page.url,
+              target: "_blank",
+              rel: "noopener noreferrer",
+              text: room.page.title || room.page.url,
+            })
+          ),
+        room.handover &&
+          el("p", { class: "room-meta", id: "room-handover", text: handoverText(room) }),
         el(
           "p",
           { class: "room-meta contact-line" },
@@ -615,10 +673,21 @@ class RoomScreen {
     replace(this.ui.banner, this.bannerText());
   }
 
+  /** A queued chat in a department the agent does not serve (they forwarded it there). */
+  get movedAway() {
+    const room = this.room;
+    return (
+      room.state === "queued" &&
+      session.agent.role !== "admin" &&
+      !(session.agent.departments || []).includes(room.department_id)
+    );
+  }
+
   actions() {
     const room = this.room;
     const button = (label, iconName, onclick, kind = "secondary", id) =>
       el("button", { type: "button", class: kind, id, onclick }, icon(iconName), label);
+    if (this.movedAway) return [];
     if (room.state === "queued") {
       return button(t("take"), "check", () => this.take(), "primary", "take");
     }
@@ -643,6 +712,15 @@ class RoomScreen {
     const room = this.room;
     if (this.lostQueue)
       return el("p", { class: "banner warning", role: "alert", text: t("alreadyTaken") });
+    if (this.movedAway) {
+      const department = live.departments.find((d) => d.department_id === room.department_id);
+      const name = department ? department.name : room.department_id;
+      return el("p", {
+        class: "banner",
+        id: "moved-away",
+        text: t("movedAway", { department: name }),
+      });
+    }
     if (room.state === "queued") {
       return el(
         "p",
@@ -844,7 +922,9 @@ class RoomScreen {
       this.renderHead();
       this.renderComposer();
     } catch (error) {
-      showError(error);
+      const key = `forwardFailed_${error.code}`;
+      if (t(key) !== key) toast(t(key), "error");
+      else showError(error);
     }
   }
 

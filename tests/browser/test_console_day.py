@@ -1,0 +1,213 @@
+"""A day at the console (issue 25): Home follows the queue live, unread counts survive a reload,
+and a chat forwarded to an agent alerts them like a new request, saying who forwarded it and
+their note."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.support import Widget, axe_violations
+from tests.browser.test_office_hours import office_hours_of
+from tests.local.support import wait_until
+
+
+def test_home_lists_waiting_requests_as_they_come_and_go(stack, website, page, agent_console):
+    department = stack.new_department([website.origin], name="Prüfungsamt")
+    _, console = agent_console("Hanna", [department])
+    console.go("")
+    waiting = console.main.locator('section[aria-labelledby="home-waiting"]')
+    expect(waiting).to_contain_text("Keine wartenden Anfragen")
+
+    page.goto(website.page(department))
+    chat = Widget(page).open()
+    chat.send("Wann ist die Anmeldefrist?")
+
+    entry = waiting.locator("li a")
+    expect(entry).to_have_count(1)
+    expect(console.page).to_have_title(re.compile(r"^\(1\) "))
+    entry.click()
+    console.page.locator("#take").click()
+    console.go("")
+    expect(waiting).to_contain_text("Keine wartenden Anfragen")
+    assert axe_violations(console.page) == []
+
+
+def test_unread_counts_of_a_livechat_survive_a_reload(stack, website, page, agent_console):
+    department = stack.new_department([website.origin], name="Bibliothek")
+    _, console = agent_console("Ida", [department])
+    page.goto(website.page(department))
+    chat = Widget(page).open()
+    chat.send("Hallo")
+    console.queue.locator("a.room-link").click()
+    console.page.locator("#take").click()
+    expect(chat.line("Ida hat den Chat übernommen.")).to_be_visible()
+    room_id = console.open_chats.locator("a.room-link").get_attribute("data-room")
+
+    console.go("account")
+    chat.send("Sind Sie da?")
+    chat.send("Hallo?")
+    badge = console.open_entry(room_id).locator(".unread-badge")
+    expect(badge).to_have_attribute("data-unread", "2")
+
+    console.page.reload()
+    expect(badge).to_have_attribute("data-unread", "2")
+    expect(console.page).to_have_title(re.compile(r"^\(2\) "))
+
+    # Read, it stays read after another reload.
+    read = f"/rooms/{room_id}/read"
+    with console.page.expect_response(lambda response: response.url.endswith(read)):
+        console.open_entry(room_id).click()
+    expect(console.line("Hallo?")).to_be_visible()
+    expect(badge).to_have_count(0)
+    console.go("account")
+    console.page.reload()
+    expect(console.open_entry(room_id)).to_be_visible()
+    expect(badge).to_have_count(0)
+
+
+def test_a_forwarded_chat_alerts_like_a_new_one_with_who_forwarded_it_and_their_note(
+    stack, website, page, agent_console
+):
+    department = stack.new_department([website.origin], name="Studierendensekretariat")
+    _, jana = agent_console("Jana", [department])
+    _, karl = agent_console("Karl", [department])
+    page.goto(website.page(department))
+    chat = Widget(page).open()
+    chat.send("Ich brauche eine Immatrikulationsbescheinigung.")
+    jana.queue.locator("a.room-link").click()
+    jana.page.locator("#take").click()
+    room_id = jana.open_chats.locator("a.room-link").get_attribute("data-room")
+    karl.go("account")
+
+    jana.page.locator("#forward").click()
+    jana.dialog().get_by_label("Notiz für die Empfänger").fill("Braucht sie heute noch")
+    sounds = karl.sounds()
+    jana.confirm("An anderen Chat-Agenten weiterleiten")
+
+    wait_until(lambda: karl.sounds() > sounds, 10, "the forward's sound")
+    badge = karl.open_entry(room_id).locator(".unread-badge")
+    expect(badge).to_have_attribute("data-unread", "1")
+    expect(karl.page).to_have_title(re.compile(r"^\(1\) "))
+    expect(karl.toast()).to_contain_text("Weitergeleitet von Jana: „Braucht sie heute noch“")
+    # The visitor never sees the note.
+    expect(chat.line("Der Chat wurde an Karl weitergeleitet.")).to_be_visible()
+    assert "Braucht sie" not in page.content()
+
+
+def test_the_forward_dialog_offers_what_can_work_and_the_view_follows_the_forwarded_chat(
+    stack, website, page, agent_console
+):
+    own = stack.new_department([website.origin], name="Zulassung")
+    nobody = stack.new_department([website.origin], name="Auslandsamt")
+    other = stack.new_department([website.origin], name="Stipendien")
+    _, lena = agent_console("Lena", [own])
+    _, max_ = agent_console("Max", [other])
+    page.goto(website.page(own))
+    chat = Widget(page).open()
+    chat.send("Kann ich mich noch bewerben?")
+    lena.queue.locator("a.room-link").click()
+    lena.page.locator("#take").click()
+    expect(lena.page.locator("#forward")).to_be_visible()
+
+    lena.page.locator("#forward").click()
+    dialog = lena.dialog()
+    to_department = dialog.get_by_role("button", name="An Abteilung weiterleiten")
+    dialog.locator("#forward-department").select_option(nobody)
+    expect(dialog.locator("#forward-note")).to_contain_text(
+        "In Auslandsamt kann gerade niemand antworten"
+    )
+    expect(to_department).to_be_disabled()
+    dialog.locator("#forward-department").select_option(other)
+    expect(to_department).to_be_enabled()
+    dialog.get_by_label("Notiz für die Empfänger").fill("Frist läuft Freitag ab")
+    assert axe_violations(lena.page) == []
+    lena.confirm("An Abteilung weiterleiten")
+
+    # Lena does not serve Stipendien: she reads on, but is offered no preview and no take.
+    expect(lena.page.locator("#moved-away")).to_contain_text("Weitergeleitet an Stipendien")
+    expect(lena.page.locator("#take")).to_have_count(0)
+    expect(lena.conversation).to_contain_text("Kann ich mich noch bewerben?")
+    # Max sees who sent it and why, with the chat.
+    max_.queue.locator("a.room-link").click()
+    expect(max_.page.locator("#room-handover")).to_have_text(
+        "Weitergeleitet von Lena: „Frist läuft Freitag ab“"
+    )
+
+
+def test_a_dialog_shows_one_current_error_per_field_and_drops_it_when_the_field_changes(
+    stack, website, page, agent_console
+):
+    department = stack.new_department([website.origin], name="Wohnheime")
+    _, nora = agent_console("Nora", [department])
+    page.goto(website.page(department))
+    Widget(page).open().send("Ist noch ein Zimmer frei?")
+    nora.queue.locator("a.room-link").click()
+    nora.page.locator("#take").click()
+    nora.page.get_by_role("button", name="Kontakt hinzufügen").click()
+    dialog = nora.dialog()
+    email, phone = dialog.locator("#contact-email"), dialog.locator("#contact-phone")
+
+    email.fill("kein-at-zeichen")
+    dialog.get_by_role("button", name="Speichern").click()
+    expect(nora.dialog().locator(".field-error")).to_have_count(1)
+    expect(email).to_have_attribute("aria-invalid", "true")
+
+    email.fill("nora@uni.example")  # corrected: its error is gone at once
+    expect(nora.dialog().locator(".field-error")).to_have_count(0)
+    expect(email).not_to_have_attribute("aria-invalid", "true")
+    phone.fill("+49 (0) 30 abc")
+    dialog.get_by_role("button", name="Speichern").click()
+    errors = nora.dialog().locator(".field-error")
+    expect(errors).to_have_count(1)
+    expect(nora.dialog().locator("#contact-phone-error")).to_be_visible()
+    expect(email).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_the_german_console_says_why_a_password_is_easy_to_guess_in_german(consoles):
+    console = consoles().open()
+    console.page.get_by_role("link", name=re.compile("Registrieren|Konto beantragen")).click()
+    console.page.get_by_label("Name").fill("Olga")
+    console.page.get_by_label("E-Mail-Adresse").fill("olga@uni.example")
+    console.page.get_by_label("Passwort").fill("aaaaaaaaaaaaaa")
+    console.page.get_by_role("button", name="Registrieren").click()
+
+    why = console.page.locator("#f-password-error")
+    expect(why).to_contain_text("Wiederholungen wie „aaa“ sind leicht zu erraten.")
+    expect(why).to_contain_text("Vermeiden Sie wiederholte Wörter und Zeichen.")
+    assert "easy to guess" not in why.inner_text() and "Avoid" not in why.inner_text()
+
+
+def test_the_office_hours_time_zone_is_chosen_from_a_list(stack, website, consoles):
+    department = stack.new_department([website.origin], name="Mensa")
+    admin = consoles().sign_in(stack.urls.admin_email, stack.urls.admin_password)
+    admin.go("#admin/departments")
+    card = admin.main.locator(f'[data-department="{department}"]')
+    card.get_by_role("button", name="Bearbeiten").click()
+    zone = admin.dialog().get_by_label("Zeitzone")
+
+    assert zone.evaluate("(element) => element.tagName") == "SELECT"
+    expect(zone).to_have_value("Europe/Berlin")
+    expect(zone.locator('option[value="America/New_York"]')).to_have_count(1)
+    zone.select_option("Europe/Vienna")
+    admin.dialog().get_by_label("Chat-Button nur zu den Sprechzeiten zeigen").check()
+    admin.dialog().get_by_label("Montag", exact=True).fill("08:00-12:00")
+    admin.confirm("Speichern")
+
+    expect(admin.toast()).to_contain_text("ist gespeichert")
+    assert office_hours_of(stack, department)["time_zone"] == "Europe/Vienna"
+
+
+def test_a_canned_responses_limits_are_stated_where_it_is_written(stack, agent_console):
+    department = stack.new_department([], name="Sportzentrum")
+    _, pia = agent_console("Pia", [department])
+    pia.go("account")
+
+    text = pia.page.locator("#my-canned-text")
+
+    expect(pia.page.locator("#my-canned-text-hint")).to_have_text(
+        "Höchstens 2000 Zeichen, wie eine Nachricht; höchstens 100 Textbausteine je Liste."
+    )
+    expect(text).to_have_attribute("aria-describedby", "my-canned-text-hint")
+    expect(text).to_have_attribute("maxlength", "2000")
