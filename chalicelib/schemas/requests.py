@@ -16,6 +16,7 @@ from pydantic import (
     ValidatorFunctionWrapHandler,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from chalicelib.schemas.base import (
     ClientId,
@@ -211,8 +212,8 @@ _TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]"
 
 def _ends_after_it_starts(span: str) -> str:
     start, end = span.split("-")
-    if end <= start:
-        raise ValueError(f"{span} ends before it starts")
+    if end <= start:  # its own reason, so that the console can say the rule in its language
+        raise PydanticCustomError("span_order", "{span} ends before it starts", {"span": span})
     return span
 
 
@@ -223,7 +224,20 @@ Span = Annotated[
 ]
 
 
-IsoDate = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+def _real_date(day: str) -> str:
+    try:
+        date.fromisoformat(day)
+    except ValueError as exc:
+        raise PydanticCustomError("no_date", "{day} is no date", {"day": day}) from exc
+    return day
+
+
+# Checked one by one, so that an error names the line it is on.
+IsoDate = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+    AfterValidator(_real_date),
+]
 
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -244,16 +258,6 @@ class OfficeHours(Strict):
             raise ValueError(
                 f"unknown time zone {value!r} (an IANA name such as Europe/Berlin)"
             ) from exc
-        return value
-
-    @field_validator("closed_dates")
-    @classmethod
-    def _real_dates(cls, value: list[str]) -> list[str]:
-        for day in value:
-            try:
-                date.fromisoformat(day)
-            except ValueError as exc:
-                raise ValueError(f"{day} is no date") from exc
         return value
 
 

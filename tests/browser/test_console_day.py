@@ -211,3 +211,37 @@ def test_a_canned_responses_limits_are_stated_where_it_is_written(stack, agent_c
     )
     expect(text).to_have_attribute("aria-describedby", "my-canned-text-hint")
     expect(text).to_have_attribute("maxlength", "2000")
+
+
+def test_a_refused_line_is_named_with_the_rule_it_breaks(stack, website, consoles):
+    department = stack.new_department([website.origin], name="Rechenzentrum")
+    admin = consoles().sign_in(stack.urls.admin_email, stack.urls.admin_password)
+    admin.go("#admin/departments")
+    card = admin.main.locator(f'[data-department="{department}"]')
+    card.get_by_role("button", name="Bearbeiten").click()
+    dialog = admin.dialog()
+    save = dialog.get_by_role("button", name="Speichern", exact=True)
+    dialog.get_by_label("Dienstag", exact=True).fill("08:00-12:00, 18:00-08:00")
+    save.click()
+    expect(admin.dialog().locator("#office-hours-tue-error")).to_have_text(
+        "Eintrag 2 („18:00-08:00“): Das Ende muss nach dem Beginn liegen"
+        " (über Mitternacht: zwei Spannen, bis 24:00 und ab 00:00)."
+    )
+
+    dialog.get_by_label("Dienstag", exact=True).fill("08:00-12:00")
+    dialog.get_by_label("Geschlossene Tage").fill("2026-12-24\n2026-02-30")
+    save.click()
+    expect(admin.dialog().locator("#office-hours-closed-error")).to_have_text(
+        "Zeile 2 („2026-02-30“): Bitte ein Datum, das es gibt, als Jahr-Monat-Tag wie"
+        " 2026-12-24 angeben."
+    )
+
+    dialog.get_by_label("Geschlossene Tage").fill("")
+    origins = dialog.locator("#department-origins")
+    origins.fill(f"{website.origin}\nhttps://www.uni.example/studium")
+    save.click()
+    expect(admin.dialog().locator("#department-origins-error")).to_contain_text(
+        "Zeile 2 („https://www.uni.example/studium“): Eine Herkunft ist https:// oder http://"
+    )
+    expect(admin.dialog().locator(".field-error")).to_have_count(1)
+    assert axe_violations(admin.page) == []

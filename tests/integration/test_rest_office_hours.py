@@ -48,3 +48,32 @@ def test_bad_office_hours_are_refused_naming_the_field_and_change_nothing(api, h
     assert api.get("/departments/sales/availability").status == 200
     listed = api.get("/admin/departments", auth=api.admin.auth).json["departments"]
     assert next(d for d in listed if d["department_id"] == "sales")["office_hours"] is None
+
+
+@pytest.mark.parametrize(
+    ("hours", "field", "reason"),
+    [
+        (
+            {"enabled": True, "weekly": {"mon": ["8-18"]}},
+            "office_hours.weekly.mon.0",
+            "string_pattern_mismatch",
+        ),
+        (
+            {"enabled": True, "weekly": {"tue": ["08:00-12:00", "18:00-08:00"]}},
+            "office_hours.weekly.tue.1",
+            "span_order",
+        ),
+        (
+            {"enabled": True, "closed_dates": ["2026-12-24", "2026-02-30"]},
+            "office_hours.closed_dates.1",
+            "no_date",
+        ),
+    ],
+)
+def test_a_bad_office_hours_line_is_named_by_its_place_and_the_rule_it_breaks(
+    api, hours, field, reason
+):
+    reply = api.patch("/admin/departments/sales", {"office_hours": hours}, auth=api.admin.auth)
+
+    assert reply.status == 400
+    assert (reply.error["field"], reply.error["reason"]) == (field, reason)

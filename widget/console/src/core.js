@@ -5,6 +5,7 @@ import { errorText as commonErrorText, fieldOf } from "../../common/errors.js";
 import { newClientId as newId } from "../../common/ids.js";
 import { playSound } from "../../common/sound.js";
 
+import { ruleText } from "./field-rules.js";
 import { germanPasswordFeedback } from "./password-feedback.js";
 
 const dictionaries = { de: {}, en: {} };
@@ -203,7 +204,8 @@ export function field(id, label, input, hint) {
  */
 export function showFormError(failure, inputs, box) {
   clearFormErrors(inputs, box);
-  const input = inputs[fieldOf(failure)];
+  const name = fieldOf(failure);
+  const input = inputs[name];
   if (!input) {
     box.textContent = errorText(failure);
     return null;
@@ -211,7 +213,7 @@ export function showFormError(failure, inputs, box) {
   const note = el("span", {
     class: "field-error",
     id: `${input.id}-error`,
-    text: errorText(failure),
+    text: ruleText(failure, name, input, session.lang) || errorText(failure),
   });
   input.setAttribute("aria-invalid", "true");
   describedBy(input, (ids) => [...ids, note.id]);
