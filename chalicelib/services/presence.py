@@ -180,6 +180,13 @@ def heartbeat(ctx: Context, connection_id: str) -> bool:
     return True
 
 
+def is_connected(ctx: Context, agent_id: str) -> bool:
+    """The agent has a live console: a socket heard within the presence timeout."""
+    now = ctx.now()
+    timeout = ctx.settings.presence_timeout_seconds
+    return any(c.last_seen > now - timeout for c in ctx.store.connections_of(agent_id, now))
+
+
 def _window(moment: float) -> int:
     return int(moment // SEEN_PRECISION_SECONDS)
 

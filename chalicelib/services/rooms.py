@@ -27,9 +27,12 @@ def _require_available(ctx: Context, department: Department) -> None:
 
 
 def _status_of_agent(ctx: Context, room: Room) -> str | None:
-    """The status of the agent who serves the room, for its view."""
+    """The status of the agent who serves the room, for its view: offline without a live
+    console, as the visitor's `presence` event said when it vanished."""
     agent = ctx.store.get_agent(room.agent_id) if room.agent_id else None
-    return agent.status if agent is not None else None
+    if agent is None:
+        return None
+    return agent.status if presence.is_connected(ctx, agent.agent_id) else "offline"
 
 
 def _view(ctx: Context, room: Room, agent_status: str | None = None) -> dict:

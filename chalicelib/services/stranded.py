@@ -27,16 +27,10 @@ def open_rooms_of(ctx: Context, agent_id: str) -> list[Room]:
     return [r for r in found if r.state == "open" and r.agent_id == agent_id]
 
 
-def _is_connected(ctx: Context, agent_id: str) -> bool:
-    now = ctx.now()
-    timeout = ctx.settings.presence_timeout_seconds
-    return any(c.last_seen > now - timeout for c in ctx.store.connections_of(agent_id, now))
-
-
 def agent_went_offline(ctx: Context, agent_id: str, announced: bool = False) -> None:
     """If the agent has no live connection any more, their visitors see it (unless `announced`
     already), and the departments of their open chats remember since when."""
-    if _is_connected(ctx, agent_id):
+    if presence.is_connected(ctx, agent_id):
         return
     serving = open_rooms_of(ctx, agent_id)
     if not serving:
@@ -79,7 +73,7 @@ def _settle_gone_agents(ctx: Context, department: Department) -> int:
     deadline = ctx.now() - ctx.settings.agent_gone_minutes * 60
     returned = 0
     for agent_id, since in sorted(department.gone_agents.items()):
-        if _is_connected(ctx, agent_id):
+        if presence.is_connected(ctx, agent_id):
             ctx.store.mark_agent_gone(department.department_id, agent_id, None)
             _announce_back(ctx, agent_id)
         elif since <= deadline:

@@ -6,7 +6,15 @@ import time
 
 import pytest
 
-from tests.local.support import approved_agent, available, go_online, open_socket, wait_until
+from tests.local.support import (
+    approved_agent,
+    available,
+    go_online,
+    new_visitor,
+    open_socket,
+    start_chat,
+    wait_until,
+)
 
 QUICK = 5.0  # the issue's promise: false within 5 s after the last agent leaves
 
@@ -78,3 +86,26 @@ def test_a_connection_that_goes_silent_stops_counting_without_a_disconnect(quick
     socket.send(action="heartbeat")
     wait_until(lambda: available(api, department) is True, QUICK, "the button showing")
     socket.close()
+
+
+def test_the_rooms_agent_status_follows_presence_in_rest_as_in_events(stack):
+    """A reload after the agent's console vanished shows them as the event did: not online."""
+    api, ws = stack.api, stack.urls.ws_url
+    department = stack.new_department()
+    anna = approved_agent(api, stack.admin_token, "Anna", [department])
+    anna_socket = go_online(api, ws, anna)
+    visitor = new_visitor(api)
+    visitor_socket = open_socket(api, ws, visitor=visitor.token)
+    room_id = start_chat(api, visitor, department, "Hallo?")
+    api.call("POST", f"/rooms/{room_id}/take", token=anna.token, expect=200)
+
+    anna_socket.close()
+    gone = visitor_socket.wait_for(lambda e: e.get("type") == "presence")
+
+    assert gone["status"] == "offline"
+    room = api.call("GET", f"/rooms/{room_id}", visitor=visitor.token, expect=200).json()
+    assert room["agent"]["status"] == "offline"
+    # Back with a console: the room says so again once the visitor heard it.
+    go_online(api, ws, anna)
+    room = api.call("GET", f"/rooms/{room_id}", token=anna.token, expect=200).json()
+    assert room["agent"]["status"] == "online"
