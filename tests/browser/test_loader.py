@@ -153,6 +153,20 @@ def test_livechat_check_tells_the_editor_what_the_snippet_finds(stack, website, 
     expect(page.locator("livechat-check")).to_have_count(0)
 
 
+def test_livechat_check_appears_when_the_fragment_is_added_to_an_open_page(stack, website, page):
+    """Editors often add the fragment in the address bar of the page they are on: no reload
+    happens, the box comes all the same, once."""
+    department = stack.new_department([website.origin], name="Mensa")
+    page.goto(website.page(department))
+    Widget(page).expect_state("hidden")
+    expect(page.locator("livechat-check")).to_have_count(0)
+
+    page.evaluate("() => { location.hash = 'livechat-check'; }")
+    expect(page.locator("livechat-check p")).to_contain_text("gerade ist niemand erreichbar")
+    page.evaluate("() => { location.hash = ''; location.hash = 'livechat-check'; }")
+    expect(page.locator("livechat-check")).to_have_count(1)
+
+
 def test_the_chat_window_refuses_pages_that_frame_it_themselves(stack, website, page, staff):
     department = stack.new_department([stack.urls.base_url])
     staff(department)

@@ -3,8 +3,8 @@
  * asks the department's availability. Once someone can answer it loads the chat button
  * (button.js next to it: shadow root, styles, badge and the chat window's iframe), which the
  * browser then takes from its cache for the next pages (its address changes with its content);
- * pages where nobody can answer never fetch it. A page opened with `#livechat-check` also loads check.js, a small box
- * that tells the editor what is wrong.
+ * pages where nobody can answer never fetch it. A page opened with `#livechat-check` (or whose
+ * address gets it later) also loads check.js, a small box that tells the editor what is wrong.
  *
  * Size: at most 1 KB gzip (asserted by the tests; `node widget/build.mjs` prints raw, gzip and
  * brotli bytes). No framework, no cookies, no globals, no styles outside its own element.
@@ -32,6 +32,7 @@
     api: (data.api || new URL(script.src).origin + "/api").replace(/\/+$/, ""),
   };
   let button,
+    checkBox,
     checks = 0;
   const load = (name) =>
     d.head.appendChild(
@@ -69,7 +70,12 @@
       .catch(() => {});
 
   (d.body || d.documentElement).append(host);
-  if (location.hash == "#livechat-check") load(__CHECK__);
+  // Also when the fragment is added to the open page's address (no reload happens then).
+  const diagnose = () => {
+    if (location.hash == "#livechat-check" && !checkBox) checkBox = load(__CHECK__);
+  };
+  diagnose();
+  addEventListener("hashchange", diagnose);
   if (!department) return update("department-unknown");
   check();
   setInterval(() => d.hidden || check(), 3e4);
