@@ -44,6 +44,37 @@ def verify_email(ctx: Context, token: str, address: str) -> None:
         ctx.store.verify_agent(agent_id, hash_secret(secret), ctx.now())
     except Changed as exc:
         raise refused from exc
+    tell_the_admins(ctx)
+
+
+# Admins page through the active accounts to find each other; an hourly mail can afford it.
+_ACCOUNTS_PAGE = 100
+
+
+def tell_the_admins(ctx: Context) -> None:
+    """A registration waits for approval: every admin gets a mail, at most one an hour however
+    many come (the console's badge counts them meanwhile)."""
+    now = ctx.now()
+    if not ctx.store.claim_marker(
+        "admin-notice#registrations", now, int(now) + NOTICE_INTERVAL_SECONDS
+    ):
+        return
+    link = f"{ctx.settings.public_origin}/console/#admin/registrations"
+    start = None
+    while True:
+        page, start = ctx.store.agents_by_state("active", _ACCOUNTS_PAGE, start)
+        for admin in (agent for agent in page if agent.role == "admin"):
+            _send(
+                ctx,
+                admin.email,
+                "Registrierungen warten auf Freigabe / Registrations wait for approval",
+                "Neue Registrierungen warten auf Ihre Freigabe (höchstens eine solche Nachricht "
+                f"pro Stunde):\n{link}\n\n"
+                "New registrations wait for your approval (at most one such message an hour):"
+                f"\n{link}\n",
+            )
+        if start is None:
+            return
 
 
 def _send(ctx: Context, email: str, subject: str, body: str) -> None:

@@ -20,7 +20,6 @@ one's account yet: the identity takes it over, without the other registration's 
 
 from __future__ import annotations
 
-import contextlib
 import hmac
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
@@ -28,7 +27,7 @@ from urllib.parse import urlencode
 from chalicelib.clock import new_secret
 from chalicelib.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized
 from chalicelib.oidc import Identity, IdentityProvider, ProviderRefused, identity_provider
-from chalicelib.services import agents
+from chalicelib.services import agents, registration
 from chalicelib.services.context import Context
 from chalicelib.services.principals import AgentPrincipal, hash_secret
 from chalicelib.services.views import agent_view
@@ -226,8 +225,12 @@ def _agent_with_email(ctx: Context, email: str) -> Agent | None:
 
 
 def _registered(ctx: Context, email: str, name: str) -> Agent:
-    with contextlib.suppress(Conflict):  # the same person's other sign-in registered it
+    try:
         agents.register(ctx, email, name, password=None)
+    except Conflict:
+        pass  # the same person's other sign-in registered it
+    else:
+        registration.tell_the_admins(ctx)
     agent = _agent_with_email(ctx, email)
     if agent is None:  # registered and gone again at once: refuse rather than guess
         raise _changed_meanwhile()

@@ -5,12 +5,14 @@ their note."""
 from __future__ import annotations
 
 import re
+import uuid
 
 from playwright.sync_api import expect
 
+from tests.browser.console_support import create, named
 from tests.browser.support import Widget, axe_violations
 from tests.browser.test_office_hours import office_hours_of
-from tests.local.support import wait_until
+from tests.local.support import AGENT_PASSWORD, wait_until
 
 
 def test_home_lists_waiting_requests_as_they_come_and_go(stack, website, page, agent_console):
@@ -244,4 +246,40 @@ def test_a_refused_line_is_named_with_the_rule_it_breaks(stack, website, console
         "Zeile 2 („https://www.uni.example/studium“): Eine Herkunft ist https:// oder http://"
     )
     expect(admin.dialog().locator(".field-error")).to_have_count(1)
+    assert axe_violations(admin.page) == []
+
+
+def test_home_is_one_link_away_and_the_title_counts_team_chat_unread(stack, website, agent_console):
+    department = stack.new_department([website.origin], name="Team Home")
+    anna_name, ben_name = named("Anna"), named("Ben")
+    _, anna = agent_console(anna_name, [department])
+    _, ben = agent_console(ben_name, [department])
+    ben.go("account")
+    expect(ben.page).to_have_title("Mein Konto – Live-Chat")
+
+    create(anna, "Direktnachricht", [ben_name])
+    anna.reply("Hast du kurz Zeit?")
+    expect(ben.page).to_have_title("(1) Mein Konto – Live-Chat")
+
+    ben.page.locator(".sidebar").get_by_role("link", name="Home", exact=True).click()
+    expect(ben.heading).to_have_text(f"Willkommen, {ben_name}")
+    expect(ben.page.locator('.sidebar a[href="#home"]')).to_have_attribute("aria-current", "page")
+    ben.go("account")
+    ben.go("home")
+    expect(ben.heading).to_have_text(f"Willkommen, {ben_name}")
+    assert axe_violations(ben.page) == []
+
+
+def test_admins_see_how_many_registrations_wait_for_them(stack, consoles):
+    email = f"wartend-{uuid.uuid4().hex[:6]}@uni.example"
+    stack.api.register_confirmed(email, "Wanda Wartend", AGENT_PASSWORD)
+    admin = consoles().sign_in(stack.urls.admin_email, stack.urls.admin_password)
+
+    link = admin.page.locator('.sidebar a[href="#admin/registrations"]')
+    badge = link.locator(".unread-badge")
+    waiting = stack.api.call(
+        "GET", "/admin/agents?state=pending&limit=200", token=stack.admin_token, expect=200
+    ).json()["agents"]
+    expect(badge).to_have_attribute("data-unread", str(len(waiting)))
+    expect(link).to_contain_text(f"{len(waiting)} warten")
     assert axe_violations(admin.page) == []

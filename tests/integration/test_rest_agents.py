@@ -158,3 +158,19 @@ def test_admin_manages_departments(api):
     deleted = api.delete("/admin/departments/it", auth=admin)
     assert deleted.status == 204
     assert api.get("/departments/it/availability").status == 404
+
+
+def test_admins_hear_of_waiting_registrations_by_email_at_most_once_an_hour(api):
+    second_admin = api.agent("Greta", role="admin", online=False)
+    hugo = api.agent("Hugo", online=False)  # no admin: hears nothing
+
+    api.register("Ines")
+    api.register("Jonas")  # within the hour: no second mail
+    api.clock.advance(3600)
+    api.register("Karla")
+
+    for admin in (api.admin, second_admin):
+        mails = api.mails_to(admin.email)
+        assert len(mails) == 2, [m["Subject"] for m in mails]
+        assert "/console/#admin/registrations" in mails[0].get_content()
+    assert api.mails_to(hugo.email) == []

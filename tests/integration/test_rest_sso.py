@@ -49,6 +49,13 @@ def test_a_first_sign_in_leaves_a_pending_registration_with_the_token_claims(sso
     assert reply.status == 401
 
 
+def test_a_first_sign_in_tells_the_admins_that_a_registration_waits(sso_api):
+    handover_code(sso_api, "mia")
+
+    (mail,) = sso_api.mails_to(sso_api.admin.email)
+    assert "/console/#admin/registrations" in mail.get_content()
+
+
 def exchange(api, code: str, binding: str = BINDING):
     return api.post("/auth/sso/exchange", {"code": code, "browser_binding": binding})
 

@@ -25,6 +25,8 @@ addStrings({
 /** Unread visitor messages per open chat (room_id -> count). */
 export const unread = new Map();
 let screenTitle = "";
+// Unread team-chat messages (team.js counts them per room): in the title too.
+let teamUnread = 0;
 
 const inView = (roomId) =>
   location.hash === `#room/${roomId}` && document.visibilityState === "visible";
@@ -38,7 +40,7 @@ export function setScreenTitle(title) {
 export function renderTitle() {
   const app = t("appTitle");
   const base = screenTitle && screenTitle !== app ? `${screenTitle} – ${app}` : app;
-  let count = live.queue.length;
+  let count = live.queue.length + teamUnread;
   for (const value of unread.values()) count += value;
   document.title = count ? `(${count}) ${base}` : base;
 }
@@ -129,6 +131,10 @@ export function startAlerts() {
     on("open-fetched", takeServerCounts),
     on("queue-changed", renderTitle),
     on("unread-changed", renderTitle),
+    on("team-changed", (team) => {
+      teamUnread = team.rooms.reduce((sum, room) => sum + (room.unread || 0), 0);
+      renderTitle();
+    }),
   ];
   window.addEventListener("hashchange", markRead);
   document.addEventListener("visibilitychange", markRead);
@@ -138,5 +144,6 @@ export function startAlerts() {
     document.removeEventListener("visibilitychange", markRead);
     unread.clear();
     lastSeq.clear();
+    teamUnread = 0;
   };
 }

@@ -62,7 +62,7 @@ const TOKEN_KEY = "livechat-console:token";
 const STATUSES = ["online", "away", "busy", "offline"];
 const ID = "([A-Za-z0-9_.:-]+)";
 const ROUTES = [
-  [/^$/, renderHome],
+  [/^(home)?$/, renderHome],
   [/^room\/(team_[A-Za-z0-9_.:-]+)$/, renderTeamRoom],
   [new RegExp(`^room/${ID}$`), renderRoom],
   [/^create$/, renderCreate],
@@ -536,15 +536,22 @@ function omnichannelSection(toggle, visibility, queueList, openList) {
 }
 
 function navLinks(agent) {
-  const link = (href, iconName, label) => el("li", {}, el("a", { href }, icon(iconName), label));
+  const link = (href, iconName, label, ...more) =>
+    el("li", {}, el("a", { href }, icon(iconName), label, ...more));
   return el(
     "ul",
     { class: "nav-links" },
+    link("#home", "home", t("home")),
     link("#contacts", "contacts", t("contactCenter")),
     link("#account", "user", t("myAccount")),
     agent.role === "admin" && [
       el("li", { class: "nav-group", text: t("admin") }),
-      link("#admin/registrations", "shield", t("registrations")),
+      link(
+        "#admin/registrations",
+        "shield",
+        t("registrations"),
+        el("span", { id: "registrations-waiting" })
+      ),
       link("#admin/agents", "shield", t("agents")),
       link("#admin/departments", "shield", t("departments")),
       link("#admin/team-chat", "shield", t("teamChat")),
@@ -786,7 +793,7 @@ function renderHomeGrid() {
 on("team-changed", () => {
   if (!shell) return;
   shell.team.renderLists();
-  if (location.hash.replace(/^#\/?/, "") === "") route(); // Home shows the unread rooms
+  if (isHome()) route(); // Home shows the unread rooms
 });
 on("unread-changed", renderSidebarLists);
 on("open-changed", renderSidebarLists);
@@ -891,13 +898,39 @@ function route() {
     leaveScreen = render(main, ...params) || null;
   }
   for (const link of document.querySelectorAll(".sidebar a")) {
-    const here = link.getAttribute("href") === `#${path}`;
+    const here = link.getAttribute("href") === `#${path || "home"}`;
     if (here) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
   // A chat names itself once loaded (room.js); "(n)" counts waiting requests and unread messages.
   const heading = main.querySelector("h1");
   setScreenTitle(path.startsWith("room/") || !heading ? "" : heading.textContent);
+  countWaitingRegistrations();
+}
+
+const isHome = () => /^(home)?$/.test(location.hash.replace(/^#\/?/, ""));
+
+/** Admins see on the sidebar how many registrations wait for them (asked again with each
+ * screen: an approval elsewhere, or a new registration, shows at the next step). */
+async function countWaitingRegistrations() {
+  if (session.agent.role !== "admin") return;
+  const holder = document.getElementById("registrations-waiting");
+  try {
+    const { agents, next } = await api("GET", "/admin/agents?state=pending&limit=100");
+    const count = next ? `${agents.length}+` : agents.length;
+    replace(
+      holder,
+      agents.length &&
+        el(
+          "span",
+          { class: "unread-badge", "data-unread": count },
+          el("span", { "aria-hidden": "true", text: count }),
+          el("span", { class: "visually-hidden", text: t("registrationsWaiting", { count }) })
+        )
+    );
+  } catch {
+    // The badge is a hint: the list itself says what went wrong when opened.
+  }
 }
 
 function renderHome(main) {
