@@ -254,3 +254,30 @@ def test_a_page_of_another_site_chats_with_an_agent_as_docs_embedding_describes(
     api.call("POST", f"/rooms/{room_id}/close", {}, token=anna.token, expect=200)
     anna_socket.wait_for(is_room_event("closed", room_id))
     expect(chat.line("Der Chat wurde beendet.")).to_be_visible()
+
+
+def test_the_visitors_unread_badge_survives_a_reload_of_the_page(stack, website, page, staff):
+    api = stack.api
+    department = stack.new_department([website.origin])
+    anna, anna_socket = staff(department, "Anna")
+    page.goto(website.page(department))
+    widget = Widget(page)
+    chat = widget.open()
+    chat.send("Wie lange hat die Bibliothek heute offen?")
+    room_id = queued_room(anna_socket)
+    api.call("POST", f"/rooms/{room_id}/take", token=anna.token, expect=200)
+    expect(chat.agent).to_have_text("Anna · online")
+    chat.tool("Chat schließen (das Fenster minimiert sich)").click()
+    write(api, room_id, "Bis 22 Uhr.", "a1", token=anna.token)
+    write(api, room_id, "Am Samstag bis 18 Uhr.", "a2", token=anna.token)
+    expect(widget.badge).to_have_text("2")
+
+    page.reload()
+    expect(widget.badge).to_have_text("2")
+    expect(widget.button).to_have_accessible_name("Live-Chat öffnen (2 neu)")
+    chat = widget.open()
+    expect(chat.line("Am Samstag bis 18 Uhr.")).to_be_visible()
+    expect(widget.badge).to_be_hidden()
+    page.reload()  # read is read
+    widget.expect_state("available")
+    expect(widget.badge).to_be_hidden()

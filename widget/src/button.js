@@ -38,7 +38,20 @@
     "</button></aside>";
   const [panel, button, caption, badge] = root.querySelectorAll("aside,button,i,b");
 
+  // The badge outlives a reload of the page, in this tab only (sessionStorage, gone with the
+  // tab): the window, loaded on the first click, knows nothing before it. Storage may be
+  // refused (a blocked or sandboxed page): then the badge starts empty, as before.
+  const kept = `livechat-unread-${data.department}`;
+  const remember = (count) => {
+    try {
+      if (count) w.sessionStorage.setItem(kept, count);
+      else w.sessionStorage.removeItem(kept);
+    } catch {}
+  };
   let active, open, frame, unread;
+  try {
+    unread = +w.sessionStorage.getItem(kept) || 0;
+  } catch {}
   const state = () => {
     if (shared.error) return "error";
     if (open) return "open";
@@ -79,6 +92,7 @@
     if (!reported) return;
     const closing = open && !reported.open;
     ({ active, open, unread } = reported);
+    remember(unread);
     render();
     if (closing) button.focus();
   });
