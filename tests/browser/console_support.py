@@ -73,7 +73,9 @@ class Console:
         return self.page.locator("#conversation")
 
     def line(self, text: str) -> Locator:
-        return self.conversation.locator(".bubble", has_text=text)
+        """The line (name, time, bubble, actions) whose bubble holds the text."""
+        bubble = self.page.locator(".bubble", has_text=text)
+        return self.conversation.locator("li").filter(has=bubble)
 
     def reply(self, text: str) -> None:
         self.page.locator("#reply").fill(text)

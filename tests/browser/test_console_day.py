@@ -283,3 +283,58 @@ def test_admins_see_how_many_registrations_wait_for_them(stack, consoles):
     expect(badge).to_have_attribute("data-unread", str(len(waiting)))
     expect(link).to_contain_text(f"{len(waiting)} warten")
     assert axe_violations(admin.page) == []
+
+
+def test_links_in_messages_open_safely_and_nothing_else_is_interpreted(
+    stack, website, page, agent_console
+):
+    department = stack.new_department([website.origin], name="Prüfungsamt Links")
+    _, quinn = agent_console("Quinn", [department])
+    page.goto(website.page(department))
+    chat = Widget(page).open()
+    chat.send("Siehe https://www.uni.example/frist?jahr=2027. Und javascript:alert(1) <b>fett</b>")
+    quinn.queue.locator("a.room-link").click()
+    quinn.page.locator("#take").click()
+
+    line = quinn.line("Siehe")
+    link = line.get_by_role("link", name="https://www.uni.example/frist?jahr=2027")
+    expect(link).to_have_attribute("href", "https://www.uni.example/frist?jahr=2027")
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
+    expect(link).to_have_attribute("target", "_blank")
+    expect(line.locator("a")).to_have_count(1)  # javascript: stays text
+    expect(line).to_contain_text("javascript:alert(1) <b>fett</b>")
+    expect(line.locator("b")).to_have_count(0)
+
+    quinn.reply("Das Formular: http://www.uni.example/antrag")
+    theirs = chat.line("Das Formular: http://www.uni.example/antrag")
+    answer = chat.frame.get_by_role("link", name="http://www.uni.example/antrag")
+    expect(theirs).to_be_visible()
+    expect(answer).to_have_attribute("rel", "noopener noreferrer")
+    expect(answer).to_have_attribute("target", "_blank")
+    assert axe_violations(quinn.page) == []
+    assert axe_violations(page) == []
+
+
+def test_team_rooms_have_the_livechats_look_with_mentions_marked(stack, website, agent_console):
+    department = stack.new_department([website.origin], name="Team Look")
+    anna_name, ben_name = named("Anna"), named("Ben")
+    _, ben = agent_console(ben_name, [department])
+    _, anna = agent_console(anna_name, [department])
+
+    create(anna, "Kanal", [], name=named("Allein"))
+    expect(anna.page.locator("#main .room-head .muted")).to_have_text("1 Mitglied")
+    room_id = create(anna, "Direktnachricht", [ben_name])
+    ben.go(f"room/{room_id}")
+    ben.reply(f"@{anna_name} schau mal: https://www.uni.example/plan")
+    anna.go(f"room/{room_id}")
+
+    line = anna.conversation.locator("li.msg", has_text="schau mal")
+    expect(line).to_have_class(re.compile(r"\bmsg visitor\b"))
+    expect(line.locator("mark.mention")).to_have_text(f"@{anna_name}")
+    expect(line.get_by_role("link")).to_have_attribute("rel", "noopener noreferrer")
+    assert anna.conversation.evaluate("(list) => getComputedStyle(list).listStyleType") == "none"
+    bubble = line.locator(".bubble")
+    assert bubble.evaluate("(b) => getComputedStyle(b).borderRadius") != "0px"
+    anna.reply("Danke!")
+    expect(anna.conversation.locator("li.msg.agent", has_text="Danke!")).to_be_visible()
+    assert axe_violations(anna.page) == []

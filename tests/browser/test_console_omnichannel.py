@@ -351,7 +351,7 @@ def test_user_text_is_always_rendered_as_text(stack, website, page, agent_consol
     room_id = room_id_in_queue(console)
     console.queue_entry(room_id).click()
 
-    expect(console.line(markup)).to_have_text(markup)
+    expect(console.line(markup).locator(".bubble")).to_have_text(markup)
     assert console.main.locator("img[src=x], b").count() == 0
     assert console.page.evaluate("() => window.__owned") is None
 

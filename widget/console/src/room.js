@@ -26,6 +26,7 @@ import { handoverText, setScreenTitle } from "./alerts.js";
 import { editContact } from "./contact-form.js";
 import { live } from "./live.js";
 import { sendFrame } from "./socket.js";
+import { textWithLinks } from "../../common/links.js";
 import { SeqLog } from "../../common/seqs.js";
 import { RESEND_AFTER_MS } from "../../common/timing.js";
 import { TheirTyping, TypingSignal } from "../../common/typing.js";
@@ -280,7 +281,12 @@ export function messageLine(message) {
         class: "who",
         text: `${me ? t("you") : message.author.name} · ${formatTime(message.created_at)}`,
       }),
-    el("span", { class: "bubble", text: messageText(message) })
+    // A person's text with its links made clickable (system lines are the console's own).
+    el(
+      "span",
+      { class: "bubble" },
+      kind === "system" ? messageText(message) : textWithLinks(document, message.text)
+    )
   );
 }
 

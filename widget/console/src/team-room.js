@@ -2,6 +2,7 @@
 // socket, REST when it is down; a reconnect fetches what was missed and resends what was not
 // echoed, with the same client_id), typing, the read marker, joining and leaving. Editing and
 // deleting one's own message is team-message.js's.
+import { textWithLinks } from "../../common/links.js";
 import { SeqLog } from "../../common/seqs.js";
 import {
   api,
@@ -17,7 +18,7 @@ import {
 } from "./core.js";
 import { sendFrame } from "./socket.js";
 import { messageActions } from "./team-message.js";
-import { forgetRoom, refreshTeam, team } from "./team.js";
+import { forgetRoom, membersText, refreshTeam, team } from "./team.js";
 import { mayManage, membersPanel, ownerControls } from "./team-manage.js";
 
 const TYPING_IDLE_MS = 4000;
@@ -34,7 +35,12 @@ class TeamRoomScreen {
     this.closed = false;
     this.typingSent = false;
     this.typingTimer = 0;
-    this.list = el("ol", { class: "conversation", id: "conversation", "aria-live": "polite" });
+    // The livechat's look (room.js): bubbles, one's own on the right, no numbers.
+    this.list = el("ol", {
+      class: "log conversation",
+      id: "conversation",
+      "aria-live": "polite",
+    });
     this.typingLine = el("p", { class: "typing-line", "aria-live": "polite" });
     this.input = el("textarea", { id: "reply", name: "text", rows: 2, required: true });
     this.heading = el("h1", { text: "…" });
@@ -106,18 +112,22 @@ class TeamRoomScreen {
     const node = el(
       "li",
       {
-        class: `bubble ${own ? "agent" : "visitor"}${deleted ? " deleted" : ""}`,
+        class: `msg ${own ? "agent" : "visitor"}${deleted ? " deleted" : ""}`,
         "data-seq": message.seq,
       },
       el(
         "p",
-        { class: "meta" },
-        el("strong", { text: message.author.name }),
-        " ",
+        { class: "who meta" },
+        el("strong", { text: own ? t("you") : message.author.name }),
+        " · ",
         el("time", { datetime: message.created_at, text: formatTime(message.created_at) }),
         message.edited_at && !deleted ? ` (${t("edited")})` : ""
       ),
-      el("p", { class: "text", id: textId, text: deleted ? t("deletedMessage") : message.text })
+      el(
+        "p",
+        { class: "bubble text", id: textId },
+        deleted ? t("deletedMessage") : textWithLinks(document, message.text, [session.agent.name])
+      )
     );
     const left = EDIT_WINDOW_MS - (Date.now() - Date.parse(message.created_at));
     if (own && !deleted && left > 0) {
@@ -179,7 +189,7 @@ class TeamRoomScreen {
     const room = this.room;
     this.heading.textContent = room.name;
     document.title = `${room.name} – ${t("appTitle")}`;
-    this.topic.textContent = room.topic || t("membersCount", { count: room.members_count });
+    this.topic.textContent = room.topic || membersText(room.members_count);
     this.label.textContent = t("messageTo", { name: room.name });
     const member = room.members.some((m) => m.agent_id === session.agent.agent_id);
     const button = (text, action) =>

@@ -55,6 +55,7 @@ addStrings({
     open: "Öffnen",
     writeDirect: "Direktnachricht",
     membersCount: "{count} Mitglieder",
+    membersCountOne: "1 Mitglied",
     displayTitle: "Anzeige",
     sortBy: "Sortieren nach",
     sort_activity: "Aktivität",
@@ -119,6 +120,7 @@ addStrings({
     open: "Open",
     writeDirect: "Direct message",
     membersCount: "{count} members",
+    membersCountOne: "1 member",
     displayTitle: "Display",
     sortBy: "Sort by",
     sort_activity: "Activity",
@@ -153,6 +155,10 @@ addStrings({
 
 /** The agent's staff rooms (GET /me/rooms), kept current by the socket's events. */
 export const team = { rooms: [] };
+
+/** "1 Mitglied", "3 Mitglieder". */
+export const membersText = (count) =>
+  count === 1 ? t("membersCountOne") : t("membersCount", { count });
 
 export const roomHash = (roomId) => `#room/${roomId}`;
 const inView = (roomId) =>
@@ -525,7 +531,7 @@ async function channelEntries(query) {
       el("a", { href: roomHash(room.room_id), text: room.name }),
       " ",
       el("small", {
-        text: `${t(`kind_${room.kind}`)} · ${t("membersCount", { count: room.members_count })}`,
+        text: `${t(`kind_${room.kind}`)} · ${membersText(room.members_count)}`,
       })
     )
   );

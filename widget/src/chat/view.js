@@ -1,6 +1,7 @@
 // Rendering: the header, the notice line, messages and the live region. User text is only ever
 // set with textContent. The bottom of the chat window's parts: it imports none of them, and what
 // it shows of the state and the socket is handed to View.
+import { textWithLinks } from "../../common/links.js";
 import { TheirTyping } from "../../common/typing.js";
 import { STRINGS } from "../strings.js";
 import { el, HOST, hostOk, isActive, LANG, t, ui } from "./context.js";
@@ -83,7 +84,9 @@ export function messageItem(message) {
   const meta = el("p", "meta");
   meta.append(el("span", "author", mine ? t("you") : message.author.name), " · ");
   meta.append(timeOf(message.created_at));
-  item.append(meta, el("p", "text", message.text));
+  const text = el("p", "text");
+  text.append(...textWithLinks(document, message.text));
+  item.append(meta, text);
   return item;
 }
 
