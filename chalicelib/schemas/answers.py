@@ -102,6 +102,11 @@ class HandoverOut(Schema):
     comment: str | None = None
 
 
+class RatingOut(Schema):
+    score: int = Field(ge=1, le=5)
+    comment: str | None = None
+
+
 class RoomOut(Schema):
     room_id: str
     department_id: str
@@ -125,6 +130,7 @@ class RoomOut(Schema):
     page: PageOut | None = None
     handover: HandoverOut | None = None
     unread: int | None = None
+    rating: RatingOut | None = Field(None, description="the visitor's stars and comment")
 
 
 class AuthorOut(Schema):

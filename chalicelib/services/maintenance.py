@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.services import agents, departments, stranded
+from chalicelib.services import agents, departments, rooms, stranded
 from chalicelib.services.context import Context
 
 
@@ -36,4 +36,4 @@ def setup_stack(
 
 
 def run_sweep(ctx: Context) -> dict:
-    return stranded.sweep(ctx)
+    return {**stranded.sweep(ctx), "rooms_expired": rooms.close_expired(ctx)}

@@ -54,6 +54,8 @@ def room_view(room: Room, agent_status: str | None = None, position: int | None 
         view["page"] = dict(room.page)
     if room.handover:
         view["handover"] = dict(room.handover)
+    if room.rating is not None:
+        view["rating"] = {"score": room.rating, "comment": room.rating_comment}
     return view
 
 

@@ -37,6 +37,7 @@ import {
 import { live, refreshAll, refreshDepartments, startLive, stopLive } from "./live.js";
 import { renderRoom } from "./room.js";
 import { isSocketOpen, startSocket, stopSocket } from "./socket.js";
+import { renderStats } from "./stats.js";
 import {
   exchangeHandover,
   providerSignOutLink,
@@ -73,6 +74,7 @@ const ROUTES = [
   [/^chats$/, renderChats],
   [new RegExp(`^chats/${ID}$`), renderChats],
   [/^account$/, renderAccount],
+  [/^stats$/, renderStats],
   [/^admin\/registrations$/, renderRegistrations, "admin"],
   [/^admin\/agents$/, renderAgents, "admin"],
   [/^admin\/departments$/, renderDepartments, "admin"],
@@ -543,6 +545,7 @@ function navLinks(agent) {
     { class: "nav-links" },
     link("#home", "home", t("home")),
     link("#contacts", "contacts", t("contactCenter")),
+    link("#stats", "chart", t("statistics")),
     link("#account", "user", t("myAccount")),
     agent.role === "admin" && [
       el("li", { class: "nav-group", text: t("admin") }),
