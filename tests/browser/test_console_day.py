@@ -338,3 +338,19 @@ def test_team_rooms_have_the_livechats_look_with_mentions_marked(stack, website,
     anna.reply("Danke!")
     expect(anna.conversation.locator("li.msg.agent", has_text="Danke!")).to_be_visible()
     assert axe_violations(anna.page) == []
+
+
+def test_a_skip_link_leads_past_the_sidebar_and_emoji_initials_stay_whole(stack, agent_console):
+    department = stack.new_department([], name="Skip")
+    _, zoe = agent_console("Zoë Sonne 🌻", [department])
+    zoe.go("account")
+    expect(zoe.page.locator(".profile-button .avatar")).to_have_text("Z🌻")
+
+    zoe.page.locator("body").focus()
+    zoe.page.keyboard.press("Tab")
+    skip = zoe.page.get_by_role("link", name="Zum Inhalt springen")
+    expect(skip).to_be_focused()
+    zoe.page.keyboard.press("Enter")
+    expect(zoe.main).to_be_focused()
+    expect(zoe.heading).to_have_text("Mein Konto")  # the screen stays
+    assert axe_violations(zoe.page) == []

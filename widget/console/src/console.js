@@ -503,7 +503,18 @@ function buildShell() {
     main,
     team,
   };
-  replace(root, el("div", { class: "shell" }, nav, main));
+  // The first Tab reaches this link: past the sidebar to the screen (the address stays, since
+  // a fragment here is a route).
+  const skip = el("a", {
+    class: "skip-link",
+    href: "#main",
+    text: t("skipToContent"),
+    onclick: (event) => {
+      event.preventDefault();
+      main.focus();
+    },
+  });
+  replace(root, skip, el("div", { class: "shell" }, nav, main));
   renderProfile();
 }
 

@@ -352,7 +352,17 @@ export function initials(name) {
   const parts = String(name || "?")
     .trim()
     .split(/\s+/);
-  return (parts[0][0] + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase();
+  return (
+    firstCharacter(parts[0]) + (parts.length > 1 ? firstCharacter(parts[parts.length - 1]) : "")
+  ).toUpperCase();
+}
+
+// What people see as one character: an emoji (with its skin tone or joined family) is several
+// UTF-16 units, and half of one draws as a broken box.
+const graphemes = Intl.Segmenter ? new Intl.Segmenter() : null;
+function firstCharacter(word) {
+  if (graphemes) return graphemes.segment(word)[Symbol.iterator]().next().value?.segment ?? "";
+  return [...word][0] ?? "";
 }
 
 export function avatar(name, picture, size = "small") {
