@@ -354,3 +354,20 @@ def test_a_skip_link_leads_past_the_sidebar_and_emoji_initials_stay_whole(stack,
     expect(zoe.main).to_be_focused()
     expect(zoe.heading).to_have_text("Mein Konto")  # the screen stays
     assert axe_violations(zoe.page) == []
+
+
+def test_saving_an_empty_contact_says_why_it_is_not_saved(stack, website, page, agent_console):
+    department = stack.new_department([website.origin], name="Kontakte leer")
+    _, rita = agent_console("Rita", [department])
+    page.goto(website.page(department))
+    Widget(page).open().send("Hallo")
+    rita.queue.locator("a.room-link").click()
+    rita.page.locator("#take").click()
+    rita.page.get_by_role("button", name="Kontakt hinzufügen").click()
+    rita.dialog().get_by_role("button", name="Speichern").click()
+
+    expect(rita.dialog().locator(".form-error")).to_have_text(
+        "Nichts zu speichern: Bitte füllen Sie mindestens ein Feld aus"
+        " (Name, E-Mail-Adresse, Telefon oder Notiz)."
+    )
+    expect(rita.dialog().locator("#contact-name")).to_be_focused()

@@ -9,6 +9,8 @@ addStrings({
     contactPhone: "Telefon",
     contactNote: "Notiz",
     contactSaved: "Kontakt gespeichert.",
+    contactEmpty:
+      "Nichts zu speichern: Bitte füllen Sie mindestens ein Feld aus (Name, E-Mail-Adresse, Telefon oder Notiz).",
   },
   en: {
     contactTitle: "Contact of {name}",
@@ -17,6 +19,8 @@ addStrings({
     contactPhone: "Phone",
     contactNote: "Note",
     contactSaved: "Contact saved.",
+    contactEmpty:
+      "Nothing to save: please fill in at least one field (name, email address, phone or note).",
   },
 });
 
@@ -64,6 +68,13 @@ export async function editContact(visitor, current) {
       const value = inputs[name].value.trim();
       if (value || current?.[name]) payload[name] = value || null;
     }
+    // A new contact with nothing in it would be saved as nothing: say why it is not.
+    if (!current && !Object.values(payload).some(Boolean)) {
+      error.textContent = t("contactEmpty");
+      inputs.name.focus();
+      continue;
+    }
+    error.textContent = "";
     try {
       return await api("PUT", `/contacts/${visitor.visitor_id}`, payload);
     } catch (failure) {
