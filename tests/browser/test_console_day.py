@@ -371,3 +371,21 @@ def test_saving_an_empty_contact_says_why_it_is_not_saved(stack, website, page, 
         " (Name, E-Mail-Adresse, Telefon oder Notiz)."
     )
     expect(rita.dialog().locator("#contact-name")).to_be_focused()
+
+
+def test_the_directory_tabs_show_which_one_is_chosen(stack, agent_console):
+    department = stack.new_department([], name="Verzeichnis Tabs")
+    _, sven = agent_console("Sven", [department])
+    sven.go("directory")
+    channels = sven.main.get_by_role("button", name="Kanäle", exact=True)
+    users = sven.main.get_by_role("button", name="Benutzer", exact=True)
+    expect(channels).to_have_attribute("aria-pressed", "true")
+
+    def background(tab) -> str:
+        return tab.evaluate("(button) => getComputedStyle(button).backgroundColor")
+
+    assert background(channels) != background(users)
+    users.click()
+    expect(users).to_have_attribute("aria-pressed", "true")
+    assert background(users) != background(channels)
+    assert axe_violations(sven.page) == []
