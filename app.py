@@ -19,6 +19,7 @@ from chalicelib.routes import (
     description,
     offline,
     omnichannel,
+    push,
     team_chat,
     visitor,
     websocket,
@@ -29,7 +30,7 @@ from chalicelib.services.maintenance import run_sweep, setup_stack
 app = Chalice(app_name="livechat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.register_middleware(remember_request, "http")
-for area in (visitor, accounts, omnichannel, admin, canned, team_chat, description, offline):
+for area in (visitor, accounts, omnichannel, admin, canned, team_chat, push, description, offline):
     app.register_blueprint(area.bp)
 
 

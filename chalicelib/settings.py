@@ -6,6 +6,14 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+# The browsers' push services: Chrome's (FCM), Firefox's (autopush), Safari's, Edge's (WNS).
+DEFAULT_PUSH_SERVICE_ORIGINS = (
+    "https://fcm.googleapis.com",
+    "https://updates.push.services.mozilla.com",
+    "https://web.push.apple.com",
+    "https://*.notify.windows.com",
+)
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -46,6 +54,11 @@ class Settings:
     origin_verify_secret: str = field(default="", repr=False)
     # Where visitors' replies to mailed answers and transcripts go (empty: to MAIL_SENDER).
     mail_reply_to: str = ""
+    # Web Push: the origins of the push services a subscription may name (the server posts
+    # only there), and in AWS the SSM SecureString holding the stack's VAPID private key
+    # (locally, without it, the key is generated once and kept in the store).
+    push_service_origins: tuple[str, ...] = DEFAULT_PUSH_SERVICE_ORIGINS
+    vapid_key_parameter: str = ""
 
     @property
     def sso_enabled(self) -> bool:
@@ -80,6 +93,10 @@ def _domains(name: str) -> tuple[str, ...]:
     return tuple(domain.lower().lstrip("@") for domain in raw.split())
 
 
+def _origins(raw: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(origin.rstrip("/").lower() for origin in raw.replace(",", " ").split()) or default
+
+
 def load_settings() -> Settings:
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-central-1"
     return Settings(
@@ -109,6 +126,10 @@ def load_settings() -> Settings:
         password_login=_switch("PASSWORD_LOGIN", True),
         origin_verify_secret=os.environ.get("ORIGIN_VERIFY_SECRET", ""),
         mail_reply_to=os.environ.get("MAIL_REPLY_TO", ""),
+        push_service_origins=_origins(
+            os.environ.get("PUSH_SERVICE_ORIGINS", ""), DEFAULT_PUSH_SERVICE_ORIGINS
+        ),
+        vapid_key_parameter=os.environ.get("VAPID_KEY_PARAMETER", ""),
     )
 
 

@@ -66,7 +66,7 @@ def _answer_frame(ctx: Context, connection_id: str, body: str | None) -> None:
     frame = _parse_frame(body)
     if isinstance(frame, s.HeartbeatFrame):
         # The acknowledgement lets clients notice a connection that died without a close.
-        if presence.heartbeat(ctx, connection_id):
+        if presence.heartbeat(ctx, connection_id, frame.visible):
             ctx.pusher.post(connection_id, {"type": "heartbeat"})
         return
     principal = principal_of_connection(ctx, connection_id)

@@ -178,6 +178,15 @@ from chalicelib.schemas.offline import (
 from chalicelib.schemas.offline import (
     TranscriptOut as TranscriptOut,
 )
+from chalicelib.schemas.push import (
+    PushKeyOut as PushKeyOut,
+)
+from chalicelib.schemas.push import (
+    PushSubscriptionIn as PushSubscriptionIn,
+)
+from chalicelib.schemas.push import (
+    PushSubscriptionOut as PushSubscriptionOut,
+)
 from chalicelib.schemas.queries import (
     AdminAgentsQuery as AdminAgentsQuery,
 )

@@ -239,6 +239,7 @@ class DepartmentOut(Schema):
     office_hours: OfficeHours | None = None
     offline_messages: bool = False
     privacy_url: str | None = None
+    alert_after_minutes: int = 0
 
 
 class DepartmentListOut(Schema):

@@ -20,6 +20,9 @@ from chalicelib.schemas.base import (
 
 class HeartbeatFrame(Strict):
     action: Literal["heartbeat"]
+    # Whether the console's page is seen; without it, it counts as seen (push notifications
+    # go only to agents none of whose consoles is).
+    visible: bool = True
 
 
 class SendFrame(Strict):

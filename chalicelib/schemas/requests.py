@@ -75,6 +75,9 @@ class AgentSettings(Strict):
     group_by_type: bool = True
     unread_on_top: bool = False
     show_avatars: bool = True
+    # Push notifications show the visitor's words only when the agent allows it (off: a
+    # locked phone shows no chat content).
+    push_previews: bool = False
 
     @field_validator("avatar", mode="wrap")
     @classmethod
@@ -100,6 +103,7 @@ class AgentSettingsPatch(Strict):
     group_by_type: bool | None = None
     unread_on_top: bool | None = None
     show_avatars: bool | None = None
+    push_previews: bool | None = None
 
 
 class MePatch(Strict):
@@ -239,3 +243,5 @@ class DepartmentPatchIn(Strict):
     office_hours: OfficeHours | None = None
     offline_messages: bool | None = None
     privacy_url: PrivacyUrl | Literal[""] | None = None  # "" removes it
+    # Minutes a chat may wait in the queue before the department's agents get a push (0: off).
+    alert_after_minutes: Annotated[int, Field(ge=0, le=24 * 60)] | None = None

@@ -96,6 +96,7 @@ def update(
     office_hours: dict | None = None,
     offline_messages: bool | None = None,
     privacy_url: str | None = None,
+    alert_after_minutes: int | None = None,
 ) -> dict:
     """Change what is given; office hours as a whole (`enabled` False keeps them, unused); an
     empty `privacy_url` removes it."""
@@ -109,6 +110,7 @@ def update(
             office_hours=normalized(office_hours) if office_hours is not None else None,
             offline_messages=offline_messages,
             privacy_url=privacy_url,
+            alert_after_minutes=alert_after_minutes,
         )
     except Changed as exc:
         raise _not_found(department_id) from exc

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.services import agents, departments, stranded
+from chalicelib.services import agents, departments, push_notifications, stranded
 from chalicelib.services.context import Context
 
 
@@ -36,4 +36,5 @@ def setup_stack(
 
 
 def run_sweep(ctx: Context) -> dict:
-    return stranded.sweep(ctx)
+    swept = stranded.sweep(ctx)
+    return {**swept, "chats_escalated": push_notifications.escalate(ctx)}

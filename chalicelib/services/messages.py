@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, TooLarge
-from chalicelib.services import events, offline_mail, staff, staff_messages
+from chalicelib.services import events, offline_mail, push_notifications, staff, staff_messages
 from chalicelib.services.access import is_room_agent, load_room
 from chalicelib.services.context import Context
 from chalicelib.services.principals import AgentPrincipal, Principal
@@ -68,7 +70,10 @@ def push(ctx: Context, room: Room, message: Message, department: Department | No
     """A new message to the room's visitor and agent; while the room is queued, to the
     department's agents, who see the request grow in the preview (S15)."""
     payload = {"type": "message", "message": message_view(message)}
-    events.to_room(ctx, room, payload, sender=message.author_id)
+    gone = events.to_room(ctx, room, payload, sender=message.author_id)
+    # A console closed since the room last pushed is found gone just now: not watching.
+    heard_by = {c: p for c, p in room.live.items() if c not in gone}
+    push_notifications.message_for_agent(ctx, replace(room, live=heard_by), message)
     if room.state == "queued":
         department = department or ctx.store.get_department(room.department_id)
         if department is not None:

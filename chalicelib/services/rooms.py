@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from chalicelib.services import events, messages, offline_mail, presence
+from chalicelib.services import events, messages, offline_mail, presence, push_notifications
 from chalicelib.services.access import is_room_agent, load_room, may_act, require_may_act
 from chalicelib.services.context import Context
 from chalicelib.services.departments import get as get_department
@@ -108,6 +108,7 @@ def enqueue(
     view = _view(ctx, room)
     events.queue_event(ctx, department, "added", room)
     events.to_room(ctx, room, {"type": "room", "event": "queued", "room": view})
+    push_notifications.new_chat(ctx, department, room)
     return view
 
 
@@ -244,6 +245,7 @@ def forward_to_agent(
         raise _changed_meanwhile(exc) from exc
     room = messages.system(ctx, room, "forwarded", target.name)
     events.room_event(ctx, room, "forwarded", agent_status=target.status, former=former)
+    push_notifications.forwarded_to(ctx, room, target.agent_id)
     return room_view(room, target.status)
 
 
@@ -290,6 +292,7 @@ def forward_to_department(
     room = messages.system(ctx, room, "forwarded", department.name, department)
     events.room_event(ctx, room, "forwarded", former=former)
     events.queue_event(ctx, department, "added", room)
+    push_notifications.new_chat(ctx, department, room)
     return _view(ctx, room)
 
 

@@ -19,6 +19,7 @@ DEFAULT_SETTINGS: Mapping[str, Any] = {
     "group_by_type": True,
     "unread_on_top": False,
     "show_avatars": True,
+    "push_previews": False,
 }
 
 
@@ -107,6 +108,7 @@ def department_view(department: Department, available: bool) -> dict:
         "office_hours": dict(department.office_hours) if department.office_hours else None,
         "offline_messages": department.offline_messages,
         "privacy_url": department.privacy_url,
+        "alert_after_minutes": department.alert_after_minutes,
     }
 
 

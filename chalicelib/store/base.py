@@ -15,6 +15,7 @@ from chalicelib.store.contract.agents import AgentsContract
 from chalicelib.store.contract.canned import CannedContract
 from chalicelib.store.contract.departments import DepartmentsContract
 from chalicelib.store.contract.keys import KeysContract
+from chalicelib.store.contract.push import PushContract
 from chalicelib.store.contract.rooms import RoomsContract
 from chalicelib.store.contract.team import TeamContract
 from chalicelib.store.contract.transcripts import TranscriptsContract
@@ -46,6 +47,7 @@ class Store(
     CannedContract,
     TeamContract,
     TranscriptsContract,
+    PushContract,
     ABC,
 ):
     """Every aggregate's operations (one contract module each, chalicelib/store/contract/)."""

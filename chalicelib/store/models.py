@@ -140,6 +140,7 @@ class ConnectionItem(Model):
     departments = ListAttribute(of=UnicodeAttribute, default=list)
     status = UnicodeAttribute(default="offline")
     counts = BooleanAttribute(default=False)  # agents: heartbeats keep the chat button
+    visible = BooleanAttribute(default=True)  # agents: the console's page is seen
     last_seen = NumberAttribute()
     # When $connect stored it: until the handshake completes, API Gateway answers Gone.
     connected_at = NumberAttribute(null=True)
@@ -178,6 +179,7 @@ class DepartmentItem(Model):
     # agent -> their live consoles' connection ids, space-separated: queue events go to them
     consoles: MapAttribute = MapAttribute(default=dict)
     created_at = UnicodeAttribute()
+    alert_after_minutes = NumberAttribute(null=True)
     office_hours: MapAttribute = MapAttribute(
         null=True
     )  # on this item: the availability stays one GetItem
@@ -263,6 +265,7 @@ class RoomItem(Model):
     language = UnicodeAttribute(null=True)
     transcript_asked_at = UnicodeAttribute(null=True)
     transcript_to = UnicodeAttribute(null=True)  # until the transcript is mailed at the close
+    hidden = UnicodeSetAttribute(null=True)  # of those, the agent's consoles not seen
     expires_at = TtlNumberAttribute()
     queue_index = RoomQueueIndex()
     visitor_index = RoomVisitorIndex()

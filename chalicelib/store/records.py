@@ -64,6 +64,7 @@ class Connection:
     departments: tuple[str, ...] = ()
     status: str = "offline"
     counts: bool = False  # the agent's heartbeats keep the chat button of its departments
+    visible: bool = True  # an agent's console: whether its page is seen (its last heartbeat)
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ class Department:
     # window links to the department's privacy notice.
     offline_messages: bool = False
     privacy_url: str | None = None
+    # A chat queued longer than this alerts the department's agents on their devices (0: never).
+    alert_after_minutes: int = 0
 
     @property
     def online_agents(self) -> frozenset[str]:
@@ -155,12 +158,20 @@ class Room:
     transcript_asked_at: str | None = None
     transcript_to: str | None = None
 
+    # Those of the agent's live connections whose console is not seen (its last heartbeat
+    # said `visible: false`): a message pushes to a device only when none is seen.
+    hidden: frozenset[str] = frozenset()
+
     @property
     def offline(self) -> bool:
         return self.offline_email is not None
 
     def connections_of(self, *principal_ids: str | None) -> list[str]:
         return [c for c, principal in sorted(self.live.items()) if principal in principal_ids]
+
+    def seen_by(self, agent_id: str) -> bool:
+        """A console of the agent that hears this room is open and seen."""
+        return any(c not in self.hidden for c in self.connections_of(agent_id))
 
 
 @dataclass(frozen=True)
@@ -319,3 +330,25 @@ class StaffAppended:
     message: Message
     created: bool
     room: StaffRoom
+
+
+@dataclass(frozen=True)
+class PushSubscription:
+    """A browser's Web Push subscription (RFC 8030): where to post, and the keys that encrypt
+    the payload for it (RFC 8291). Its id is derived from the endpoint: subscribing the same
+    browser again replaces it rather than adding a second."""
+
+    subscription_id: str
+    endpoint: str
+    p256dh: str
+    auth: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class PushTargets:
+    """What a push to one agent needs, in one read: their subscriptions and whether they
+    allow message text in the notification."""
+
+    subscriptions: tuple[PushSubscription, ...] = ()
+    previews: bool = False

@@ -684,11 +684,18 @@ def test_no_role_reaches_a_table_outside_the_models_or_scans_or_creates_tables(p
 
 
 def test_the_socket_handlers_roles_send_no_mail_and_read_no_sso_secret(packaged):
-    """Mail (registration, approval) and sign-in happen in REST routes only."""
+    """Mail (registration, approval) and sign-in happen in REST routes only; a visitor's
+    message over the socket may push to the agent's devices, signed with the VAPID key."""
     for function in ("WebsocketConnect", "WebsocketMessage", "WebsocketDisconnect"):
         actions = granted_actions(packaged, function)
         assert not {a for a in actions if a.startswith("ses:")}, function
-        assert not {a for a in actions if "ssm:" in a or "secretsmanager:" in a}, function
+        secrets = {a for a in actions if "ssm:" in a or "secretsmanager:" in a}
+        assert secrets == ({"ssm:GetParameter"} if function == "WebsocketMessage" else set())
+    for function in FUNCTIONS:
+        statements = role_statements(packaged, function)
+        if "ReadVapidKey" in statements:
+            resource = text_of(statements["ReadVapidKey"]["Resource"])
+            assert resource.endswith(":parameter/${AWS::StackName}/vapid-private-key"), function
     for function in FUNCTIONS:
         secret = any("secretsmanager:" in a for a in granted_actions(packaged, function))
         mail = "ses:SendEmail" in granted_actions(packaged, function)

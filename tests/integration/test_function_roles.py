@@ -15,12 +15,16 @@ from collections import defaultdict
 import pytest
 
 from chalicelib import oidc
+from chalicelib.services import push_notifications
+from chalicelib.store.records import PushSubscription
 from infra.package import TEMPLATE, load_cfn_yaml
+from tests.integration.push_service import PushService
 from tests.integration.test_budget import SCHEDULED_EVENT
 
 PUSH = "execute-api:ManageConnections"
 MAIL = "ses:SendEmail"
 SSO_SECRET = "sso-client-secret"
+VAPID_KEY = "vapid-key"  # in AWS an SSM SecureString; here kept in the store
 # The app's handler (module attribute of app.py) -> the function's logical id in the template.
 HANDLERS = {
     "ws_connect": "WebsocketConnect",
@@ -102,6 +106,8 @@ def granted(template: dict, function: str) -> set[tuple[str, str]]:
                     rendered = text_of(resource)
                     if isinstance(action, dict):  # the SSO secret's !If: SSM or Secrets Manager
                         pairs.add((SSO_SECRET, "read"))
+                    elif action == "ssm:GetParameter":
+                        pairs.add((VAPID_KEY, "read"))
                     elif action == PUSH:
                         pairs.add((PUSH, "DELETE" if "/DELETE/" in rendered else "POST"))
                     elif action.startswith("ses:"):
@@ -163,7 +169,29 @@ def recorder(api, template, monkeypatch):
         return secret(settings)
 
     monkeypatch.setattr(oidc, "client_secret", recorded_secret)
+    web_pusher = push_notifications.web_pusher
+
+    def recorded_web_pusher(ctx):
+        rec.note(VAPID_KEY, "read")
+        return web_pusher(ctx)
+
+    monkeypatch.setattr(push_notifications, "web_pusher", recorded_web_pusher)
     return rec
+
+
+@pytest.fixture
+def push_service():
+    with PushService() as service:
+        yield service
+
+
+@pytest.fixture
+def app_env(app_env, monkeypatch, push_service):
+    from chalicelib.settings import reset_settings
+
+    monkeypatch.setenv("PUSH_SERVICE_ORIGINS", push_service.origin)
+    reset_settings()
+    return app_env
 
 
 # ---- what the functions do: every path of the socket handlers and the sweep ------------------
@@ -175,9 +203,9 @@ def ticket_for(api, handle) -> str:
     return reply.json["ticket"]
 
 
-def run_the_chat(api) -> None:
+def run_the_chat(api, push_service) -> None:
     """Registration and approval (mail), tickets, sockets, messages, typing, heartbeats,
-    team chat, pushes to gone sockets, closing, disconnects and the sweep's requeue."""
+    team chat, pushes to gone sockets, Web Push, closing, disconnects and the sweep's requeue."""
     agent_id, _email = api.register("Rita")
     approved = api.post(
         f"/admin/agents/{agent_id}/approve",
@@ -186,6 +214,9 @@ def run_the_chat(api) -> None:
     )
     assert approved.status == 200, approved.body
     paula, piet = api.agent("Paula"), api.agent("Piet")
+    # The sweep alerts the agents of a chat waiting long (below).
+    alert = {"alert_after_minutes": 1}
+    assert api.patch("/admin/departments/sales", alert, auth=api.admin.auth).status == 200
     # $connect: by ticket (visitor and agent), refused over the socket limit.
     visitor = api.visitor(connect=False)
     visitor.connection_id = "ws-visitor"
@@ -211,6 +242,17 @@ def run_the_chat(api) -> None:
     api.ws_send(paula.connection_id, frame)
     api.ws_send("ws-visitor", said)  # a resend: the stored message again
     api.ws_send(paula.connection_id, {"action": "typing", "room_id": room, "typing": True})
+    # Web Push: Paula's console hidden, the visitor's message goes to her device, whose push
+    # service says it is gone; her console shown again.
+    key = api.get("/push/key", auth=paula.auth).json["public_key"]
+    device, subscription = push_service.subscribe(key)
+    assert api.post("/me/push-subscriptions", subscription, auth=paula.auth).status == 201
+    device.answer = 410
+    for connection_id in (paula.connection_id, "ws-paula-2", "ws-paula-tab"):
+        api.ws_send(connection_id, {"action": "heartbeat", "visible": False})
+    api.ws_send("ws-visitor", {**said, "text": "Sind Sie noch da?", "client_id": "v2"})
+    for connection_id in (paula.connection_id, "ws-paula-2", "ws-paula-tab"):
+        api.ws_send(connection_id, {"action": "heartbeat", "visible": True})
     # Heartbeats: a visitor's, an agent's, one after the agent's presence ran out.
     api.ws_send("ws-visitor", {"action": "heartbeat"})
     api.ws_send(paula.connection_id, {"action": "heartbeat"})
@@ -257,6 +299,15 @@ def run_the_chat(api) -> None:
     assert api.app.maintenance(SCHEDULED_EVENT, None)["rooms_returned"] == 1
     assert api.get(f"/rooms/{second}", auth=other.auth).json["state"] == "queued"
     assert api.ws_connect("ws-paula-3", {"ticket": ticket_for(api, paula)})["statusCode"] == 200
+    # The returned chat waits: the sweep alerts Rita, who has no console, on her device (gone).
+    ritas_device, subscription = push_service.subscribe(
+        api.get("/push/key", auth=piet.auth).json["public_key"]
+    )
+    device = PushSubscription(
+        "push_rita", subscription["endpoint"], **subscription["keys"], created_at="2026"
+    )
+    api.ctx.store.add_push_subscription(agent_id, device, limit=10)
+    ritas_device.answer = 410
     api.app.maintenance(SCHEDULED_EVENT, None)
     # Heartbeats stop: the sweep notices; an expired session's heartbeat closes its socket.
     api.clock.advance(api.ctx.settings.presence_timeout_seconds + 1)
@@ -288,8 +339,8 @@ RACE_PATHS = {
 
 
 @pytest.fixture
-def used(api, recorder):
-    run_the_chat(api)
+def used(api, recorder, push_service):
+    run_the_chat(api, push_service)
     return {
         function: recorder.used[function] | RACE_PATHS.get(function, set())
         for function in [REST, *HANDLERS.values()]

@@ -24,6 +24,8 @@ from chalicelib.store.records import (
     Handover,
     IdentityLink,
     MessageDraft,
+    PushSubscription,
+    PushTargets,
     Room,
     Session,
     SignInAttempt,
@@ -677,6 +679,90 @@ def test_of_two_admins_adding_the_same_first_shortcut_at_once_exactly_one_wins(a
     assert [r.shortcut for r in atomic_store.canned_responses("department#raced")] == ["hours"]
 
 
+def test_a_heartbeat_records_whether_the_console_is_seen(store):
+    opened = Connection("c-seen", "agent", "agt_seen", last_seen=NOW, expires_at=NOW + 7200)
+    store.add_connection(opened)
+    assert store.get_connection("c-seen", NOW).visible is True
+
+    store.touch_connection("c-seen", NOW + 1, NOW + 7200, visible=False)
+    assert [c.visible for c in store.connections_of("agt_seen", NOW + 1)] == [False]
+    store.touch_connection("c-seen", NOW + 2, NOW + 7200)
+    assert store.get_connection("c-seen", NOW + 2).visible is True
+
+
+# ---- Web Push ----------------------------------------------------------------------------------
+
+
+def subscription(n: int, **fields) -> PushSubscription:
+    values = {
+        "subscription_id": f"sub_{n}",
+        "endpoint": f"https://push.example/{n}",
+        "p256dh": "BPublic",
+        "auth": "secret",
+        "created_at": f"2026-01-01T00:00:{n:02d}.000Z",
+    }
+    return PushSubscription(**{**values, **fields})
+
+
+def test_an_agents_push_subscriptions_are_kept_up_to_the_limit_and_replaced_by_id(store):
+    assert store.push_targets("agt_push").subscriptions == ()
+    for n in (1, 2):
+        assert store.add_push_subscription("agt_push", subscription(n), limit=2)
+
+    assert not store.add_push_subscription("agt_push", subscription(3), limit=2)
+    renewed = subscription(2, auth="renewed")
+    assert store.add_push_subscription("agt_push", renewed, limit=2)
+    assert store.push_targets("agt_push").subscriptions == (subscription(1), renewed)
+    assert store.push_targets("agt_other").subscriptions == ()
+
+
+def test_a_removed_push_subscription_is_gone_and_removing_it_again_is_a_change_lost(store):
+    store.add_push_subscription("agt_push", subscription(1), limit=10)
+    store.remove_push_subscription("agt_push", "sub_1")
+
+    assert store.push_targets("agt_push").subscriptions == ()
+    with pytest.raises(Changed):
+        store.remove_push_subscription("agt_push", "sub_1")
+    store.add_push_subscription("agt_push", subscription(2), limit=10)
+    assert [s.subscription_id for s in store.push_targets("agt_push").subscriptions] == ["sub_2"]
+
+
+def test_the_preview_choice_is_read_with_the_subscriptions(store):
+    assert store.push_targets("agt_push").previews is False
+    store.set_push_previews("agt_push", True)
+    store.add_push_subscription("agt_push", subscription(1), limit=10)
+
+    assert store.push_targets("agt_push") == PushTargets((subscription(1),), previews=True)
+    store.set_push_previews("agt_push", False)
+    assert store.push_targets("agt_push").previews is False
+
+
+def test_devices_subscribing_at_once_never_pass_the_limit(atomic_store):
+    atomic_store.add_push_subscription("agt_raced", subscription(1), limit=3)
+    start = threading.Barrier(6, timeout=30)
+    added: list[bool] = []
+
+    def subscribe(n: int) -> None:
+        start.wait()
+        added.append(atomic_store.add_push_subscription("agt_raced", subscription(n), limit=3))
+
+    threads = [threading.Thread(target=subscribe, args=(n,)) for n in range(2, 8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(added) == [False] * 4 + [True] * 2
+    assert len(atomic_store.push_targets("agt_raced").subscriptions) == 3
+
+
+def test_the_first_vapid_key_kept_stays(store):
+    assert store.vapid_private_key() is None
+    assert store.keep_vapid_private_key("first") == "first"
+
+    assert store.keep_vapid_private_key("second") == "first"
+    assert store.vapid_private_key() == "first"
+
+
 # ---- visitors, contacts, counters --------------------------------------------------------------
 
 
@@ -953,6 +1039,22 @@ def test_a_room_pushes_to_the_connections_that_listen(store):
     stored = store.get_room(queued.room_id, NOW)
     assert stored is not None and stored.live == {"c-2": "vis_x"}
     assert stored.connections_of("vis_x") == ["c-2"] and stored.connections_of("agt_1") == []
+
+
+def test_a_room_knows_which_of_its_agents_consoles_are_not_seen(store):
+    queued = room(live={"c-1": "agt_1", "c-2": "agt_1", "c-v": "vis_x"})
+    store.create_room(queued, None)
+
+    store.mark_hidden(queued.room_id, "c-1", True)
+    store.mark_hidden("room_gone", "c-1", True)  # deleted meanwhile: no error
+    assert store.get_room(queued.room_id, NOW).seen_by("agt_1")
+    store.mark_hidden(queued.room_id, "c-2", True)
+    assert not store.get_room(queued.room_id, NOW).seen_by("agt_1")
+    store.mark_hidden(queued.room_id, "c-1", False)
+
+    stored = store.get_room(queued.room_id, NOW)
+    assert stored.hidden == {"c-2"} and stored.seen_by("agt_1")
+    assert not stored.seen_by("agt_other")
 
 
 def test_a_room_is_created_with_its_first_message(store):

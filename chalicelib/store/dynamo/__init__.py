@@ -6,6 +6,7 @@ from chalicelib.store.dynamo.agents import AgentsTables
 from chalicelib.store.dynamo.canned import CannedTables
 from chalicelib.store.dynamo.departments import DepartmentsTables
 from chalicelib.store.dynamo.keys import KeysTables
+from chalicelib.store.dynamo.push import PushTables
 from chalicelib.store.dynamo.rooms import RoomsTables
 from chalicelib.store.dynamo.team import TeamTables
 from chalicelib.store.dynamo.transcripts import TranscriptsTables
@@ -21,5 +22,6 @@ class DynamoStore(
     CannedTables,
     TeamTables,
     TranscriptsTables,
+    PushTables,
 ):
     """The whole store in DynamoDB."""

@@ -53,6 +53,7 @@ class DepartmentsTables(DynamoCore):
         office_hours: Mapping[str, Any] | None = None,
         offline_messages: bool | None = None,
         privacy_url: str | None = None,
+        alert_after_minutes: int | None = None,
     ) -> Department:
         Item = self.m.DepartmentItem
         actions = []
@@ -70,6 +71,8 @@ class DepartmentsTables(DynamoCore):
             actions.append(
                 Item.privacy_url.set(privacy_url) if privacy_url else Item.privacy_url.remove()
             )
+        if alert_after_minutes is not None:
+            actions.append(Item.alert_after_minutes.set(alert_after_minutes))
         if not actions:
             department = self.get_department(department_id)
             if department is None:

@@ -315,6 +315,12 @@ class RoomsTables(DynamoCore):
                 Item(room_id), [Item.live[connection_id].set(principal_id)], Item.room_id.exists()
             )
 
+    def mark_hidden(self, room_id: str, connection_id: str, hidden: bool) -> None:
+        Item = self.m.RoomItem
+        change = Item.hidden.add if hidden else Item.hidden.delete
+        with contextlib.suppress(_Condition):  # deleted meanwhile
+            self._update(Item(room_id), [change({connection_id})], Item.room_id.exists())
+
     def stop_listening(self, room_id: str, connection_id: str) -> None:
         Item = self.m.RoomItem
         with contextlib.suppress(_Condition):  # deleted meanwhile

@@ -6,6 +6,7 @@ from chalicelib.store.memory.agents import AgentsDicts
 from chalicelib.store.memory.canned import CannedDicts
 from chalicelib.store.memory.departments import DepartmentsDicts
 from chalicelib.store.memory.keys import KeysDicts
+from chalicelib.store.memory.push import PushDicts
 from chalicelib.store.memory.rooms import RoomsDicts
 from chalicelib.store.memory.team import TeamDicts
 from chalicelib.store.memory.transcripts import TranscriptsDicts
@@ -21,5 +22,6 @@ class MemoryStore(
     CannedDicts,
     TeamDicts,
     TranscriptsDicts,
+    PushDicts,
 ):
     """The whole store in memory."""

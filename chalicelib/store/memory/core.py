@@ -21,6 +21,7 @@ from chalicelib.store.records import (
     Handover,
     IdentityLink,
     Message,
+    PushSubscription,
     Room,
     Session,
     SignInAttempt,
@@ -81,6 +82,9 @@ class MemoryCore(Store):
         self._staff_names: dict[str, str] = {}  # lower-case name -> room_id
         self._staff_members: dict[tuple[str, str], StaffMember] = {}
         self._staff_retention: int | None = None
+        self._push_subscriptions: dict[str, dict[str, PushSubscription]] = {}
+        self._push_previews: set[str] = set()
+        self._vapid_private_key: str | None = None
 
     def create_missing_tables(self) -> list[str]:
         return []

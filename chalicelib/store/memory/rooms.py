@@ -180,6 +180,15 @@ class RoomsDicts(MemoryCore):
             self._rooms[room_id] = replace(stored, live=live)
 
     @_locked
+    def mark_hidden(self, room_id: str, connection_id: str, hidden: bool) -> None:
+        stored = self._rooms.get(room_id)
+        if stored is not None:
+            others = stored.hidden - {connection_id}
+            self._rooms[room_id] = replace(
+                stored, hidden=others | {connection_id} if hidden else others
+            )
+
+    @_locked
     def stop_listening(self, room_id: str, connection_id: str) -> None:
         stored = self._rooms.get(room_id)
         if stored is not None:

@@ -5,6 +5,7 @@ import { renderAccount } from "./account.js";
 import { renderAgents, renderDepartments, renderRegistrations, renderTeamChat } from "./admin.js";
 import { alertAgent, renderTitle, setScreenTitle, startAlerts, unread } from "./alerts.js";
 import { renderChats, renderContact, renderContacts } from "./contacts.js";
+import { registerConsoleWorker } from "./device.js";
 import {
   addStrings,
   announce,
@@ -80,6 +81,7 @@ let leaveScreen = null; // cleanup of the screen on show
 
 async function boot() {
   setLanguage(pickLanguage(null));
+  registerConsoleWorker();
   try {
     const site = await fetch("config.json").then((r) => (r.ok ? r.json() : null));
     if (site?.api_url) session.api = site.api_url.replace(/\/+$/, "");

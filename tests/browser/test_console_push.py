@@ -1,0 +1,161 @@
+"""The installable console: its manifest and icons, and the service worker that shows a Web Push
+notification ("Neue Chat-Anfrage – Studierendenservice") while no console is seen. DevTools'
+`ServiceWorker.deliverPushMessage` hands the worker a push as a push service would (Chromium
+here reaches no real one); the server's side of the push is tests/integration/test_rest_push.py."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+from playwright.sync_api import expect
+
+from tests.browser.support import axe_violations
+from tests.local.support import wait_until
+
+NOTIFICATIONS = """() => navigator.serviceWorker.ready
+    .then((registration) => registration.getNotifications())
+    .then((shown) => shown.map((n) => ({title: n.title, body: n.body, data: n.data})))"""
+
+
+def deliver_push(console, payload: dict) -> None:
+    """A push for the console's service worker, through DevTools."""
+    cdp = console.context.new_cdp_session(console.page)
+    registered = threading.Event()
+    registrations: list[str] = []
+
+    def updated(event: dict) -> None:
+        for registration in event["registrations"]:
+            if registration["scopeURL"].endswith("/console/") and not registration["isDeleted"]:
+                registrations.append(registration["registrationId"])
+                registered.set()
+
+    cdp.on("ServiceWorker.workerRegistrationUpdated", updated)
+    cdp.send("ServiceWorker.enable")
+    # Playwright hands events over while it talks to the browser: each check asks it something.
+    wait_until(
+        lambda: console.page.evaluate("true") and registered.is_set(),
+        10,
+        "the console's service worker registration",
+    )
+    origin = console.page.evaluate("location.origin")
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": origin, "registrationId": registrations[-1], "data": json.dumps(payload)},
+    )
+
+
+def test_the_console_is_installable(stack, agent_console):
+    department = stack.new_department(name="Studierendenservice")
+    _anna, console = agent_console("Anna", [department])
+
+    manifest = console.page.evaluate(
+        """() => fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())"""
+    )
+    icons = {icon["sizes"]: icon["src"] for icon in manifest["icons"]}
+    for src in icons.values():
+        status = console.page.evaluate(f"fetch({json.dumps(src)}).then((r) => r.status)")
+        assert status == 200, src
+
+    assert manifest["display"] == "standalone" and manifest["start_url"] == "./"
+    assert {"192x192", "512x512"} <= set(icons)
+    scope = console.page.evaluate("navigator.serviceWorker.ready.then((r) => r.scope)")
+    assert scope.endswith("/console/")
+
+
+def test_a_push_of_a_new_chat_shows_its_notification_with_the_departments_name(
+    stack, agent_console
+):
+    department = stack.new_department(name="Studierendenservice")
+    _anna, console = agent_console("Anna", [department])
+    console.context.grant_permissions(["notifications"], origin=stack.urls.base_url)
+
+    deliver_push(
+        console,
+        {"kind": "new_chat", "room_id": "room_1", "department": "Studierendenservice"},
+    )
+
+    def shown():
+        return console.page.evaluate(NOTIFICATIONS)
+
+    wait_until(lambda: shown(), 10, "the notification")
+    (notification,) = shown()
+    assert notification["title"] == "Neue Chat-Anfrage – Studierendenservice"
+    assert notification["body"] == "Öffnen Sie die Konsole, um zu antworten."
+    assert notification["data"] == {"room_id": "room_1"}
+
+
+def test_a_pushed_preview_is_shown_as_the_notifications_text(stack, agent_console):
+    department = stack.new_department(name="Studierendenservice")
+    _anna, console = agent_console("Anna", [department])
+    console.context.grant_permissions(["notifications"], origin=stack.urls.base_url)
+
+    deliver_push(console, {"kind": "message", "room_id": "room_2", "text": "Hallo?"})
+
+    wait_until(lambda: console.page.evaluate(NOTIFICATIONS), 10, "the notification")
+    (notification,) = console.page.evaluate(NOTIFICATIONS)
+    assert (notification["title"], notification["body"]) == ("Neue Nachricht im Chat", "Hallo?")
+
+
+# Chromium here reaches no push service, so its subscribe() is played: a subscription at FCM,
+# one of the push services the devserver allows (PUSH_SERVICE_ORIGINS by default).
+FAKE_PUSH_SERVICE = """(() => {
+    let current = null;
+    const key = "B" + "A".repeat(86);
+    PushManager.prototype.subscribe = async function (options) {
+        window.__subscribedWith = options.applicationServerKey.length;
+        current = {
+            endpoint: "https://fcm.googleapis.com/fcm/send/device-" + Date.now(),
+            toJSON() { return {endpoint: this.endpoint, expirationTime: null,
+                               keys: {p256dh: key, auth: "A".repeat(22)}}; },
+            unsubscribe: async () => { current = null; return true; },
+        };
+        return current;
+    };
+    PushManager.prototype.getSubscription = async () => current;
+})()"""
+
+
+def test_my_account_switches_this_devices_notifications_on_and_off(stack, agent_console):
+    department = stack.new_department(name="Studierendenservice")
+    _anna, console = agent_console("Anna", [department])
+    console.context.grant_permissions(["notifications"], origin=stack.urls.base_url)
+    console.page.add_init_script(FAKE_PUSH_SERVICE)
+    console.page.reload()
+    console.go("account")
+    fieldset = console.page.locator("#push-fieldset")
+    expect(fieldset.locator("legend")).to_have_text("Benachrichtigungen auf diesem Gerät")
+    expect(console.page.locator("#push-state")).to_have_text("ausgeschaltet")
+
+    console.page.locator("#push-toggle").click()
+
+    expect(console.page.locator("#push-state")).to_have_text("eingeschaltet")
+    expect(console.page.locator("#push-toggle")).to_have_attribute("aria-pressed", "true")
+    assert console.page.evaluate("window.__subscribedWith") == 65  # the stack's P-256 key
+    assert axe_violations(console.page) == []
+    console.page.locator("#push-test").click()
+    wait_until(lambda: console.page.evaluate(NOTIFICATIONS), 10, "the test notification")
+    assert console.page.evaluate(NOTIFICATIONS)[0]["title"] == "Benachrichtigungen sind an"
+
+    subscription_id = console.page.evaluate(
+        "localStorage.getItem('livechat-console:push-subscription')"
+    )
+    console.page.locator("#push-toggle").click()
+    expect(console.page.locator("#push-state")).to_have_text("ausgeschaltet")
+    token = console.page.evaluate("localStorage.getItem('livechat-console:token')")
+    gone = stack.api.call("DELETE", f"/me/push-subscriptions/{subscription_id}", token=token)
+    assert gone.status_code == 404  # the console removed it from the server
+
+
+def test_blocked_notifications_say_what_to_do(stack, agent_console):
+    department = stack.new_department(name="Studierendenservice")
+    _anna, console = agent_console("Anna", [department])
+    console.page.add_init_script(
+        "Object.defineProperty(Notification, 'permission', {get: () => 'denied'})"
+    )
+    console.page.reload()
+    console.go("account")
+
+    expect(console.page.locator("#push-state")).to_have_text("vom Browser blockiert")
+    expect(console.page.locator("#push-help")).to_contain_text("erlauben Sie „Benachrichtigungen“")
+    expect(console.page.locator("#push-toggle")).to_be_hidden()
