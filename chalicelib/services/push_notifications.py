@@ -26,7 +26,7 @@ from chalicelib.services.context import Context
 from chalicelib.services.principals import AgentPrincipal
 from chalicelib.settings import Settings
 from chalicelib.store.base import Changed, Store
-from chalicelib.store.records import Department, Message, PushSubscription, Room
+from chalicelib.store.records import Department, Message, PushSubscription, Room, StaffRoom
 
 if TYPE_CHECKING:
     from chalicelib.webpush import WebPusher
@@ -141,19 +141,22 @@ def set_previews(ctx: Context, agent_id: str, previews: bool) -> None:
 
 @dataclass(frozen=True)
 class Notice:
-    """What a push says: what happened (`new_chat`, `message`, `forwarded`, `waiting`), in
-    which room and department (the service worker says it in the device's language), and the
-    text, shown only with previews."""
+    """What a push says: what happened (`new_chat`, `message`, `forwarded`, `waiting`; in team
+    chat `direct`, `mention`), in which room and department or from whom (the service worker
+    says it in the device's language), and the text, shown only with previews."""
 
     kind: str
     room_id: str
     department: str = ""
     text: str = ""
+    sender: str = ""  # team chat: the colleague who wrote
 
     def payload(self, previews: bool) -> bytes:
         body: dict[str, str] = {"kind": self.kind, "room_id": self.room_id}
         if self.department:
             body["department"] = self.department
+        if self.sender:
+            body["from"] = self.sender
         if previews and self.text:
             body["text"] = self.text[:PREVIEW_CHARACTERS]
         return json.dumps(body, ensure_ascii=False).encode("utf-8")
@@ -226,6 +229,15 @@ def forwarded_to(ctx: Context, room: Room, agent_id: str) -> None:
             ctx.store.mark_hidden(room.room_id, connection.connection_id, True)
     if not any(c.visible for c in connections):
         _push(ctx, [agent_id], Notice("forwarded", room.room_id))
+
+
+@_courtesy
+def team_message(ctx: Context, room: StaffRoom, message: Message, agent_ids: set[str]) -> None:
+    """A direct message, or a mention in a group or channel, to the members it addresses who
+    watch no console (the message's own delivery read who is online: no read more)."""
+    kind = "direct" if room.kind == "direct" else "mention"
+    notice = Notice(kind, room.room_id, text=message.text, sender=message.author_name)
+    _push(ctx, sorted(agent_ids), notice)
 
 
 def escalate(ctx: Context) -> int:

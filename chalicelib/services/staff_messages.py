@@ -13,7 +13,7 @@ import re
 
 from chalicelib.clock import new_id
 from chalicelib.errors import Forbidden, NotFound, TooLarge
-from chalicelib.services import staff
+from chalicelib.services import push_notifications, staff
 from chalicelib.services.context import Context
 from chalicelib.services.principals import Principal
 from chalicelib.services.views import message_view
@@ -80,7 +80,14 @@ def send(
         for agent_id in mentioned:
             ctx.store.note_staff_mention(room.room_id, agent_id)
         payload = {"type": "message", "message": view, "mentions": sorted(mentioned)}
-        staff.push_to_online_members(ctx, appended.room, payload, sender=principal.id)
+        addressed = mentioned | _direct_others(appended.room, principal.id)
+        online, members = staff.push_to_online_members(
+            ctx, appended.room, payload, sender=principal.id, also=addressed
+        )
+        watching = {c.principal_id for c in online if c.visible}
+        push_notifications.team_message(
+            ctx, appended.room, appended.message, (addressed & members) - watching
+        )
     return view, appended.created
 
 
@@ -133,6 +140,13 @@ def change(ctx: Context, principal: Principal, room_id: str, seq: int, text: str
 # ---- who hears it -----------------------------------------------------------------------------
 
 _MENTION = re.compile(r"(?<![\w@])@")
+
+
+def _direct_others(room: StaffRoom, author_id: str) -> set[str]:
+    """In a direct room every message is addressed to the others (those still members)."""
+    if room.kind != "direct":
+        return set()
+    return set(room.direct_members) - {author_id}
 
 
 def _mentioned(ctx: Context, room: StaffRoom, text: str, author_id: str) -> set[str]:

@@ -294,6 +294,86 @@ def test_a_message_to_an_agent_who_does_not_watch_costs_one_read_more(
     assert push_service.wait_for(browser) == [{"kind": "message", "room_id": room_id}]
 
 
+def staff_says(api, agent, room_id, text):
+    reply = api.post(
+        f"/rooms/{room_id}/messages",
+        {"text": text, "client_id": uuid.uuid4().hex},
+        auth=agent.auth,
+    )
+    assert reply.status == 201, reply.body
+
+
+def test_a_direct_message_reaches_the_devices_of_the_members_who_do_not_watch(api, push_service):
+    anna, ben, carl, dana = (api.agent(n) for n in ("Anna", "Ben", "Carl", "Dana"))
+    devices = {a.name: subscribed(api, push_service, a)[0] for a in (anna, ben, carl, dana)}
+    members = {"agent_ids": [ben.agent_id, carl.agent_id, dana.agent_id]}
+    room_id = api.post("/direct", members, auth=anna.auth).json["room_id"]
+    hide(api, ben)  # Carl watches
+    close_console(api, dana)
+
+    staff_says(api, anna, room_id, "Kurze Frage")
+
+    expected = {"kind": "direct", "room_id": room_id, "from": "Anna"}
+    assert push_service.wait_for(devices["Ben"]) == [expected]
+    assert push_service.wait_for(devices["Dana"]) == [expected]
+    assert devices["Anna"].received == devices["Carl"].received == []
+
+
+def test_a_mention_in_a_channel_reaches_only_the_named_members_device(api, push_service):
+    anna, ben, carl = api.agent("Anna"), api.agent("Ben"), api.agent("Carl")
+    devices = {a.name: subscribed(api, push_service, a)[0] for a in (ben, carl)}
+    assert api.patch("/me", {"settings": {"push_previews": True}}, auth=ben.auth).status == 200
+    members = {"kind": "channel", "name": "Team", "members": [ben.agent_id, carl.agent_id]}
+    room_id = api.post("/channels", members, auth=anna.auth).json["room_id"]
+    hide(api, ben)
+    hide(api, carl)
+
+    staff_says(api, anna, room_id, "ohne Namen")
+    staff_says(api, anna, room_id, "@Ben bitte übernehmen")
+
+    assert push_service.wait_for(devices["Ben"]) == [
+        {"kind": "mention", "room_id": room_id, "from": "Anna", "text": "@Ben bitte übernehmen"}
+    ]
+    assert devices["Carl"].received == []
+
+
+def test_a_member_who_left_a_direct_room_gets_no_push_of_it(api, push_service):
+    anna, ben, carl = api.agent("Anna"), api.agent("Ben"), api.agent("Carl")
+    devices = {a.name: subscribed(api, push_service, a)[0] for a in (ben, carl)}
+    members = {"agent_ids": [ben.agent_id, carl.agent_id]}
+    room_id = api.post("/direct", members, auth=anna.auth).json["room_id"]
+    assert api.post(f"/channels/{room_id}/leave", auth=carl.auth).status == 204
+    close_console(api, ben)
+    close_console(api, carl)
+
+    staff_says(api, anna, room_id, "@Carl noch da?")
+
+    assert push_service.wait_for(devices["Ben"]) == [
+        {"kind": "direct", "room_id": room_id, "from": "Anna"}
+    ]
+    assert devices["Carl"].received == []
+
+
+def test_a_direct_message_to_a_colleague_who_does_not_watch_costs_one_read_more(
+    api, push_service, dynamodb_calls
+):
+    anna, ben = api.agent("Anna"), api.agent("Ben")
+    browser, _ = subscribed(api, push_service, ben)
+    room_id = api.post("/direct", {"agent_ids": [ben.agent_id]}, auth=anna.auth).json["room_id"]
+    staff_says(api, anna, room_id, "first")
+
+    with dynamodb_calls.measure():
+        staff_says(api, anna, room_id, "watched")
+    watched = list(dynamodb_calls.calls)
+    hide(api, ben)
+    with dynamodb_calls.measure():
+        staff_says(api, anna, room_id, "not watched")
+
+    assert sorted(dynamodb_calls.calls) == sorted([*watched, "GetItem"])
+    expected = {"kind": "direct", "room_id": room_id, "from": "Anna"}
+    assert push_service.wait_for(browser) == [expected]
+
+
 def test_a_chat_waiting_longer_than_its_departments_minutes_alerts_its_agents_once(
     api, push_service
 ):

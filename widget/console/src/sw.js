@@ -1,7 +1,8 @@
 // The console's service worker (scope /console/): keeps the console's shell for an installed
-// console that starts offline, shows Web Push notifications of new chats and messages while no
-// console is seen (the server sends them only then), and a click opens or focuses the console
-// on that chat. A push carries no visitor's words unless the agent allowed previews.
+// console that starts offline, shows Web Push notifications of new chats and messages, and of
+// team chat's direct messages and mentions, while no console is seen (the server sends them
+// only then), and a click opens or focuses the console on that chat. A push carries no
+// message's words unless the agent allowed previews.
 const SHELL = "livechat-console-shell-v1";
 const SHELL_FILES = ["./", "console.css", "console.js", "manifest.webmanifest", "icon.svg"];
 
@@ -11,6 +12,8 @@ const WORDS = {
     message: "Neue Nachricht im Chat",
     forwarded: "Ein Chat wurde an Sie weitergeleitet",
     waiting: "Chat-Anfrage wartet zu lange",
+    direct: "Direktnachricht",
+    mention: "Sie wurden erwähnt",
     test: "Benachrichtigungen sind an",
     other: "Live-Chat",
     open: "Öffnen Sie die Konsole, um zu antworten.",
@@ -20,6 +23,8 @@ const WORDS = {
     message: "New message in a chat",
     forwarded: "A chat was forwarded to you",
     waiting: "Chat request waiting too long",
+    direct: "Direct message",
+    mention: "You were mentioned",
     test: "Notifications are on",
     other: "Live chat",
     open: "Open the console to answer.",
@@ -30,12 +35,14 @@ function words() {
   return (self.navigator.language || "de").toLowerCase().startsWith("de") ? WORDS.de : WORDS.en;
 }
 
-/** What the notification says: "Neue Chat-Anfrage – Studierendenservice". */
+/** What the notification says: "Neue Chat-Anfrage – Studierendenservice", in team chat
+ * "Direktnachricht – Anna". */
 export function notificationOf(push) {
   const say = words();
   const what = say[push.kind] || say.other;
+  const about = push.department || push.from;
   return {
-    title: push.department ? `${what} – ${push.department}` : what,
+    title: about ? `${what} – ${about}` : what,
     options: {
       body: push.text || say.open,
       tag: push.room_id ? `room-${push.room_id}` : "livechat",
