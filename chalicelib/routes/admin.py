@@ -145,6 +145,7 @@ def admin_patch_department(
         body.offline_messages,
         body.privacy_url,
         body.alert_after_minutes,
+        body.alert_email,
     )
 
 

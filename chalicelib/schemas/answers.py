@@ -240,6 +240,7 @@ class DepartmentOut(Schema):
     offline_messages: bool = False
     privacy_url: str | None = None
     alert_after_minutes: int = 0
+    alert_email: str | None = None
 
 
 class DepartmentListOut(Schema):

@@ -43,6 +43,13 @@ Email = Annotated[
     str, AfterValidator(_email_address), WithJsonSchema({"type": "string", "format": "email"})
 ]
 
+# An address, or "" where that removes one (one type: an error names just the field).
+EmailOrEmpty = Annotated[
+    str,
+    AfterValidator(lambda value: _email_address(value) if value else value),
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "email"}, {"const": ""}]}),
+]
+
 
 Status = Literal["online", "away", "busy", "offline"]
 

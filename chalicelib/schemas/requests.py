@@ -20,6 +20,7 @@ from chalicelib.schemas.base import (
     ClientId,
     DepartmentId,
     Email,
+    EmailOrEmpty,
     Id,
     Name,
     Role,
@@ -245,3 +246,5 @@ class DepartmentPatchIn(Strict):
     privacy_url: PrivacyUrl | Literal[""] | None = None  # "" removes it
     # Minutes a chat may wait in the queue before the department's agents get a push (0: off).
     alert_after_minutes: Annotated[int, Field(ge=0, le=24 * 60)] | None = None
+    # Where those chats are mailed too (a team's shared mailbox); "" removes it.
+    alert_email: EmailOrEmpty | None = None

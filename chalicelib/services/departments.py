@@ -97,9 +97,10 @@ def update(
     offline_messages: bool | None = None,
     privacy_url: str | None = None,
     alert_after_minutes: int | None = None,
+    alert_email: str | None = None,
 ) -> dict:
     """Change what is given; office hours as a whole (`enabled` False keeps them, unused); an
-    empty `privacy_url` removes it."""
+    empty `privacy_url` or `alert_email` removes it."""
     origins = tuple(dict.fromkeys(allowed_origins)) if allowed_origins is not None else None
     try:
         department = ctx.store.change_department(
@@ -111,6 +112,7 @@ def update(
             offline_messages=offline_messages,
             privacy_url=privacy_url,
             alert_after_minutes=alert_after_minutes,
+            alert_email=alert_email,
         )
     except Changed as exc:
         raise _not_found(department_id) from exc

@@ -242,8 +242,8 @@ def team_message(ctx: Context, room: StaffRoom, message: Message, agent_ids: set
 
 def escalate(ctx: Context) -> int:
     """The sweep: each chat queued longer than its department's `alert_after_minutes` alerts
-    the department's agents who watch no console, once per stay in the queue. Returns how
-    many chats did."""
+    the department's agents who watch no console, and the department's `alert_email` if set,
+    once per stay in the queue. Returns how many chats did."""
     now = ctx.now()
     escalated = 0
     for department in ctx.store.all_departments():
@@ -261,6 +261,8 @@ def escalate(ctx: Context) -> int:
                 continue
             escalated += 1
             _alert_waiting(ctx, department, room)
+            if department.alert_email:
+                _mail_waiting(ctx, department, room, department.alert_email)
     return escalated
 
 
@@ -270,6 +272,22 @@ def _alert_waiting(ctx: Context, department: Department, room: Room) -> None:
     watching = {c.principal_id for c in ctx.store.online_agent_connections(ctx.now()) if c.visible}
     notice = Notice("waiting", room.room_id, department.name)
     _push(ctx, [a for a in agents if a not in watching], notice)
+
+
+@_courtesy
+def _mail_waiting(ctx: Context, department: Department, room: Room, to: str) -> None:
+    """German and English, as the other mails to staff; the chat's link, not its words (the
+    address may be a shared mailbox)."""
+    minutes = int((ctx.now() - _epoch(room.queued_at or room.created_at)) // 60)
+    name = department.name
+    link = f"{ctx.settings.public_origin}/console/#room/{room.room_id}"
+    body = (
+        f"Im Livechat wartet eine Chat-Anfrage an {name} seit {minutes} Minuten auf eine "
+        f"Antwort:\n{link}\n\n"
+        f"A chat request to {name} has been waiting {minutes} minutes for an answer:\n{link}\n"
+    )
+    subject = f"Chat-Anfrage wartet – {name} / Chat request waiting – {name}"
+    ctx.mailer.send(to, subject, body, at=ctx.iso())
 
 
 def _epoch(iso: str) -> float:

@@ -109,6 +109,7 @@ def department_view(department: Department, available: bool) -> dict:
         "offline_messages": department.offline_messages,
         "privacy_url": department.privacy_url,
         "alert_after_minutes": department.alert_after_minutes,
+        "alert_email": department.alert_email,
     }
 
 

@@ -180,6 +180,7 @@ class DepartmentItem(Model):
     consoles: MapAttribute = MapAttribute(default=dict)
     created_at = UnicodeAttribute()
     alert_after_minutes = NumberAttribute(null=True)
+    alert_email = UnicodeAttribute(null=True)
     office_hours: MapAttribute = MapAttribute(
         null=True
     )  # on this item: the availability stays one GetItem

@@ -88,8 +88,10 @@ class Department:
     # window links to the department's privacy notice.
     offline_messages: bool = False
     privacy_url: str | None = None
-    # A chat queued longer than this alerts the department's agents on their devices (0: never).
+    # A chat queued longer than this alerts the department's agents on their devices (0: never),
+    # and is mailed to the department's address if it has one.
     alert_after_minutes: int = 0
+    alert_email: str | None = None
 
     @property
     def online_agents(self) -> frozenset[str]:

@@ -684,8 +684,9 @@ def test_no_role_reaches_a_table_outside_the_models_or_scans_or_creates_tables(p
 
 
 def test_the_socket_handlers_roles_send_no_mail_and_read_no_sso_secret(packaged):
-    """Mail (registration, approval) and sign-in happen in REST routes only; a visitor's
-    message over the socket may push to the agent's devices, signed with the VAPID key."""
+    """Mail (registration, approval) happens in REST routes and the sweep (a chat waiting too
+    long, to its department's address), sign-in in REST routes only; a visitor's message over
+    the socket may push to the agent's devices, signed with the VAPID key."""
     for function in ("WebsocketConnect", "WebsocketMessage", "WebsocketDisconnect"):
         actions = granted_actions(packaged, function)
         assert not {a for a in actions if a.startswith("ses:")}, function
@@ -699,7 +700,8 @@ def test_the_socket_handlers_roles_send_no_mail_and_read_no_sso_secret(packaged)
     for function in FUNCTIONS:
         secret = any("secretsmanager:" in a for a in granted_actions(packaged, function))
         mail = "ses:SendEmail" in granted_actions(packaged, function)
-        assert (secret, mail) == ((True, True) if function == "APIHandler" else (False, False))
+        assert secret == (function == "APIHandler"), function
+        assert mail == (function in ("APIHandler", "Maintenance")), function
 
 
 def test_only_functions_that_push_may_push_and_only_the_rest_api_and_messages_close_sockets(

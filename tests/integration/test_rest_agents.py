@@ -145,6 +145,7 @@ def test_admin_manages_departments(api):
         "offline_messages": False,  # no "leave a message" until an admin allows it
         "privacy_url": None,
         "alert_after_minutes": 0,  # no escalation until an admin sets minutes
+        "alert_email": None,
     }
 
     patched = api.patch("/admin/departments/it", {"name": "IT", "retention_hours": 1}, auth=admin)

@@ -404,6 +404,39 @@ def test_a_chat_waiting_longer_than_its_departments_minutes_alerts_its_agents_on
     assert devices["Paula"].received == devices["Lena"].received == []
 
 
+def test_a_chat_waiting_too_long_is_mailed_to_the_departments_address_once(api, push_service):
+    from tests.integration.test_budget import SCHEDULED_EVENT
+
+    alert = {"alert_after_minutes": 5, "alert_email": "Beratung@Uni.example"}
+    changed = api.patch("/admin/departments/sales", alert, auth=api.admin.auth)
+    assert changed.status == 200, changed.body
+    assert changed.json["alert_email"] == "Beratung@uni.example"
+    api.agent("Paula")  # watching: pushes to nobody, mails all the same
+    visitor = api.visitor()
+    room_id = api.ask(visitor, text="Bitte um Rückruf zu meiner Note")["room_id"]
+
+    api.clock.advance(minutes=6)
+    api.app.maintenance(SCHEDULED_EVENT, None)
+    api.app.maintenance(SCHEDULED_EVENT, None)
+
+    (mail,) = api.mails_to("Beratung@uni.example")
+    body = mail.get_content()
+    assert "Studienberatung" in mail["Subject"]
+    assert f"/console/#room/{room_id}" in body
+    assert "Note" not in body  # the visitor's words stay in the console
+
+
+def test_an_alert_address_is_removed_with_an_empty_one_and_checked_naming_the_field(api):
+    path = "/admin/departments/sales"
+    set_ = api.patch(path, {"alert_email": "beratung@uni.example"}, auth=api.admin.auth)
+    removed = api.patch(path, {"alert_email": ""}, auth=api.admin.auth)
+    refused = api.patch(path, {"alert_email": "no address"}, auth=api.admin.auth)
+
+    assert set_.json["alert_email"] == "beratung@uni.example"
+    assert removed.json["alert_email"] is None
+    assert (refused.status, refused.error["field"]) == (400, "alert_email")
+
+
 def test_alert_minutes_out_of_range_are_refused_naming_the_field(api):
     reply = api.patch("/admin/departments/sales", {"alert_after_minutes": -1}, auth=api.admin.auth)
 

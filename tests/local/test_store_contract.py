@@ -572,6 +572,19 @@ def test_a_department_takes_messages_and_links_its_privacy_notice_once_told(stor
     assert store.get_department("sales").offline_messages is True
 
 
+def test_a_department_keeps_its_alert_minutes_and_address_until_changed(store):
+    store.create_department(Department("sales", "Sales", 24))
+
+    store.change_department("sales", alert_after_minutes=5, alert_email="beratung@uni.example")
+    store.change_department("sales", name="Studienberatung")  # other changes keep them
+    told = store.get_department("sales")
+    store.change_department("sales", alert_email="")  # empty: removed
+
+    assert (told.alert_after_minutes, told.alert_email) == (5, "beratung@uni.example")
+    assert store.all_departments()[0].alert_email is None
+    assert store.get_department("sales").alert_after_minutes == 5
+
+
 def test_agents_gone_are_remembered_per_department_until_forgotten(store):
     store.create_department(Department("sales", "Sales", 24))
 

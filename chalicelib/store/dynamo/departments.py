@@ -54,6 +54,7 @@ class DepartmentsTables(DynamoCore):
         offline_messages: bool | None = None,
         privacy_url: str | None = None,
         alert_after_minutes: int | None = None,
+        alert_email: str | None = None,
     ) -> Department:
         Item = self.m.DepartmentItem
         actions = []
@@ -73,6 +74,10 @@ class DepartmentsTables(DynamoCore):
             )
         if alert_after_minutes is not None:
             actions.append(Item.alert_after_minutes.set(alert_after_minutes))
+        if alert_email is not None:
+            actions.append(
+                Item.alert_email.set(alert_email) if alert_email else Item.alert_email.remove()
+            )
         if not actions:
             department = self.get_department(department_id)
             if department is None:

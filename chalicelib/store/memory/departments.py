@@ -46,6 +46,7 @@ class DepartmentsDicts(MemoryCore):
         offline_messages: bool | None = None,
         privacy_url: str | None = None,
         alert_after_minutes: int | None = None,
+        alert_email: str | None = None,
     ) -> Department:
         department = self._departments.get(department_id)
         if department is None:
@@ -61,6 +62,8 @@ class DepartmentsDicts(MemoryCore):
         department = replace(department, **{k: v for k, v in changes.items() if v is not None})
         if privacy_url is not None:
             department = replace(department, privacy_url=privacy_url or None)
+        if alert_email is not None:
+            department = replace(department, alert_email=alert_email or None)
         self._departments[department_id] = department
         return department
 
