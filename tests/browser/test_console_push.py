@@ -159,3 +159,48 @@ def test_blocked_notifications_say_what_to_do(stack, agent_console):
     expect(console.page.locator("#push-state")).to_have_text("vom Browser blockiert")
     expect(console.page.locator("#push-help")).to_contain_text("erlauben Sie „Benachrichtigungen“")
     expect(console.page.locator("#push-toggle")).to_be_hidden()
+
+
+def test_an_admin_sets_when_and_where_a_waiting_chat_alerts_in_the_departments_dialog(
+    stack, consoles
+):
+    department = stack.new_department(name="Studierendenservice")
+    admin = consoles().sign_in(stack.urls.admin_email, stack.urls.admin_password)
+    admin.go("#admin/departments")
+    card = admin.main.locator(f'[data-department="{department}"]')
+    card.get_by_role("button", name="Bearbeiten").click()
+    dialog = admin.dialog()
+    minutes = dialog.get_by_label("Alarm nach so vielen Minuten in der Warteschlange")
+    expect(minutes).to_have_value("0")
+    minutes.fill("2000")
+    dialog.get_by_label("E-Mail-Adresse für Alarme").fill("beratung@uni.example")
+    dialog.get_by_role("button", name="Speichern").click()
+
+    # Shown again with what was typed, the error next to the minutes, in German.
+    dialog = admin.dialog()
+    expect(dialog.locator("#department-alert-minutes-error")).to_have_text(
+        "Bitte höchstens 1440 eingeben."
+    )
+    minutes = dialog.get_by_label("Alarm nach so vielen Minuten in der Warteschlange")
+    expect(minutes).to_have_attribute("aria-invalid", "true")
+    expect(minutes).to_be_focused()
+    expect(dialog.get_by_label("E-Mail-Adresse für Alarme")).to_have_value("beratung@uni.example")
+    assert axe_violations(admin.page) == []
+    minutes.fill("10")
+    admin.confirm("Speichern")
+    expect(admin.toast()).to_contain_text("gespeichert")
+
+    def saved():
+        answer = stack.api.call("GET", "/admin/departments", token=stack.admin_token, expect=200)
+        found = {d["department_id"]: d for d in answer.json()["departments"]}[department]
+        return found["alert_after_minutes"], found["alert_email"]
+
+    assert saved() == (10, "beratung@uni.example")
+    card.get_by_role("button", name="Bearbeiten").click()
+    dialog = admin.dialog()
+    expect(dialog.get_by_label("Alarm nach so vielen Minuten in der Warteschlange")).to_have_value(
+        "10"
+    )
+    dialog.get_by_label("E-Mail-Adresse für Alarme").fill("")
+    admin.confirm("Speichern")
+    wait_until(lambda: saved() == (10, None), 10, "the address removed")
