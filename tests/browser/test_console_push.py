@@ -6,12 +6,13 @@ here reaches no real one); the server's side of the push is tests/integration/te
 from __future__ import annotations
 
 import json
+import re
 import threading
 
 from playwright.sync_api import expect
 
 from tests.browser.support import axe_violations
-from tests.local.support import wait_until
+from tests.local.support import new_visitor, start_chat, wait_until
 
 NOTIFICATIONS = """() => navigator.serviceWorker.ready
     .then((registration) => registration.getNotifications())
@@ -85,6 +86,70 @@ def test_a_push_of_a_new_chat_shows_its_notification_with_the_departments_name(
     assert notification["data"] == {"room_id": "room_1"}
 
 
+# Headless Chromium shows no notification one could click, and DevTools has no command for
+# it: the click is dispatched inside the service worker, on the notification it showed. Such an
+# event is not trusted: its waitUntil is taken over to follow the handler's work, and focusing
+# a window, which a browser allows only after a real click, may be refused.
+CLICK_THE_NOTIFICATION = """async () => {
+    const [shown] = await self.registration.getNotifications();
+    const click = new NotificationEvent("notificationclick", {notification: shown});
+    let work = Promise.resolve();
+    click.waitUntil = (promise) => { work = promise; };
+    self.dispatchEvent(click);
+    try { await work; return "done"; } catch (error) { return error.name; }
+}"""
+
+
+def console_worker(console):
+    """The console's service worker, to evaluate in."""
+    wait_until(
+        lambda: console.page.evaluate("true") and console.context.service_workers,
+        10,
+        "the console's service worker",
+    )
+    (worker,) = [w for w in console.context.service_workers if w.url.endswith("/console/sw.js")]
+    return worker
+
+
+def test_a_click_on_the_notification_brings_the_console_to_that_chat(stack, agent_console):
+    department = stack.new_department(name="Studienberatung")
+    _anna, console = agent_console("Anna", [department])
+    console.context.grant_permissions(["notifications"], origin=stack.urls.base_url)
+    room_id = start_chat(stack.api, new_visitor(stack.api), department, "Hallo?")
+    console.go("account")  # the console open, elsewhere
+
+    deliver_push(console, {"kind": "new_chat", "room_id": room_id, "department": "Studienberatung"})
+    wait_until(lambda: console.page.evaluate(NOTIFICATIONS), 10, "the notification")
+    assert console.page.evaluate(NOTIFICATIONS)[0]["title"] == (
+        "Neue Chat-Anfrage – Studienberatung"
+    )
+    clicked = console_worker(console).evaluate(CLICK_THE_NOTIFICATION)
+
+    expect(console.page).to_have_url(re.compile(f"#room/{room_id}$"))
+    expect(console.conversation).to_contain_text("Hallo?")
+    assert clicked in ("done", "InvalidAccessError")  # focus() without a real click: refused
+    assert console.page.evaluate(NOTIFICATIONS) == []  # the click closed it
+
+
+def test_a_click_with_no_console_open_opens_one_on_that_chat(stack, agent_console):
+    department = stack.new_department(name="Studienberatung")
+    _anna, console = agent_console("Anna", [department])
+    console.context.grant_permissions(["notifications"], origin=stack.urls.base_url)
+    deliver_push(console, {"kind": "waiting", "room_id": "room_9", "department": "Studienberatung"})
+    wait_until(lambda: console.page.evaluate(NOTIFICATIONS), 10, "the notification")
+    worker = console_worker(console)
+    scope = console.page.evaluate("navigator.serviceWorker.ready.then((r) => r.scope)")
+    console.page.close()
+    # A window opens only after a real click: the worker's openWindow is watched instead.
+    worker.evaluate(
+        "() => { self.opened = []; self.clients.openWindow = async (url) => "
+        "{ self.opened.push(url); return null; }; }"
+    )
+
+    assert worker.evaluate(CLICK_THE_NOTIFICATION) == "done"
+    assert worker.evaluate("self.opened") == [f"{scope}#room/room_9"]
+
+
 def test_a_pushed_preview_is_shown_as_the_notifications_text(stack, agent_console):
     department = stack.new_department(name="Studierendenservice")
     _anna, console = agent_console("Anna", [department])
@@ -95,6 +160,21 @@ def test_a_pushed_preview_is_shown_as_the_notifications_text(stack, agent_consol
     wait_until(lambda: console.page.evaluate(NOTIFICATIONS), 10, "the notification")
     (notification,) = console.page.evaluate(NOTIFICATIONS)
     assert (notification["title"], notification["body"]) == ("Neue Nachricht im Chat", "Hallo?")
+
+
+def test_a_team_chats_direct_message_says_who_wrote(stack, agent_console):
+    department = stack.new_department(name="Studierendenservice")
+    _anna, console = agent_console("Anna", [department])
+    console.context.grant_permissions(["notifications"], origin=stack.urls.base_url)
+
+    deliver_push(console, {"kind": "direct", "room_id": "team_dm_1", "from": "Ben Berg"})
+
+    wait_until(lambda: console.page.evaluate(NOTIFICATIONS), 10, "the notification")
+    (notification,) = console.page.evaluate(NOTIFICATIONS)
+    assert (notification["title"], notification["body"]) == (
+        "Direktnachricht – Ben Berg",
+        "Öffnen Sie die Konsole, um zu antworten.",
+    )
 
 
 # Chromium here reaches no push service, so its subscribe() is played: a subscription at FCM,
