@@ -39,6 +39,8 @@ def deliver_push(console, payload: dict) -> None:
         10,
         "the console's service worker registration",
     )
+    # A push to a worker still installing is lost: delivered once it is active.
+    console.page.evaluate("navigator.serviceWorker.ready.then((r) => r.active.state)")
     origin = console.page.evaluate("location.origin")
     cdp.send(
         "ServiceWorker.deliverPushMessage",
