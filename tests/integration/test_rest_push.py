@@ -289,7 +289,8 @@ def test_a_message_to_an_agent_who_does_not_watch_costs_one_read_more(
     with dynamodb_calls.measure():
         visitor_says(api, visitor, room_id, "not watched")
 
-    assert len(watched) <= 3
+    # Watched: the message's own three calls (test_budget.py), no call more.
+    assert sorted(watched) == ["GetItem", "GetItem", "TransactWriteItems"]
     assert sorted(dynamodb_calls.calls) == sorted([*watched, "GetItem"])
     assert push_service.wait_for(browser) == [{"kind": "message", "room_id": room_id}]
 
@@ -372,6 +373,25 @@ def test_a_direct_message_to_a_colleague_who_does_not_watch_costs_one_read_more(
     assert sorted(dynamodb_calls.calls) == sorted([*watched, "GetItem"])
     expected = {"kind": "direct", "room_id": room_id, "from": "Anna"}
     assert push_service.wait_for(browser) == [expected]
+
+
+def test_a_new_chat_costs_one_read_more_for_each_agent_who_does_not_watch(
+    api, push_service, dynamodb_calls
+):
+    paula, peter = api.agent("Paula"), api.agent("Peter")
+    devices = {a.name: subscribed(api, push_service, a)[0] for a in (paula, peter)}
+
+    with dynamodb_calls.measure():
+        api.ask(api.visitor())
+    watched = list(dynamodb_calls.calls)
+    hide(api, peter)
+    with dynamodb_calls.measure():
+        room_id = api.ask(api.visitor())["room_id"]
+
+    assert sorted(dynamodb_calls.calls) == sorted([*watched, "GetItem"])
+    expected = {"kind": "new_chat", "room_id": room_id, "department": "Studienberatung"}
+    assert push_service.wait_for(devices["Peter"]) == [expected]
+    assert devices["Paula"].received == []
 
 
 def test_a_chat_waiting_longer_than_its_departments_minutes_alerts_its_agents_once(
