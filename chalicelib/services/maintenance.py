@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.services import agents, departments, push_notifications, stranded
+from chalicelib.services import agents, departments, push_notifications, rooms, stranded
 from chalicelib.services.context import Context
 
 
@@ -36,5 +36,6 @@ def setup_stack(
 
 
 def run_sweep(ctx: Context) -> dict:
-    swept = stranded.sweep(ctx)
+    # Expired chats close first: a chat the sweep closes alerts nobody.
+    swept = {**stranded.sweep(ctx), "rooms_expired": rooms.close_expired(ctx)}
     return {**swept, "chats_escalated": push_notifications.escalate(ctx)}

@@ -7,7 +7,14 @@ from dataclasses import replace
 
 from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, TooLarge
-from chalicelib.services import events, offline_mail, push_notifications, staff, staff_messages
+from chalicelib.services import (
+    events,
+    offline_mail,
+    push_notifications,
+    staff,
+    staff_messages,
+    stats,
+)
 from chalicelib.services.access import is_room_agent, load_room
 from chalicelib.services.context import Context
 from chalicelib.services.principals import AgentPrincipal, Principal
@@ -61,6 +68,8 @@ def append(
         appended = ctx.store.append_message(room, line, room_expires_at)
     except Closed as exc:
         raise Conflict("this chat is closed", "room_closed") from exc
+    if appended.first_response:
+        stats.first_response(ctx, appended.room, appended.message.author_id, line.created_at)
     if appended.created:
         push(ctx, appended.room, appended.message, department)
     return appended

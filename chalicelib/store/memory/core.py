@@ -85,6 +85,8 @@ class MemoryCore(Store):
         self._push_subscriptions: dict[str, dict[str, PushSubscription]] = {}
         self._push_previews: set[str] = set()
         self._vapid_private_key: str | None = None
+        # (department_id, hour) -> (counters, expires_at)
+        self._stats: dict[tuple[str, str], tuple[dict[str, int], int]] = {}
 
     def create_missing_tables(self) -> list[str]:
         return []
