@@ -17,6 +17,7 @@ from chalicelib.routes import (
     admin,
     canned,
     description,
+    files,
     offline,
     omnichannel,
     team_chat,
@@ -29,7 +30,7 @@ from chalicelib.services.maintenance import run_sweep, setup_stack
 app = Chalice(app_name="livechat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.register_middleware(remember_request, "http")
-for area in (visitor, accounts, omnichannel, admin, canned, team_chat, description, offline):
+for area in (visitor, accounts, omnichannel, admin, canned, team_chat, files, description, offline):
     app.register_blueprint(area.bp)
 
 

@@ -144,6 +144,7 @@ def admin_patch_department(
         office_hours,
         body.offline_messages,
         body.privacy_url,
+        body.uploads,
     )
 
 

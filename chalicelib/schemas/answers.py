@@ -44,6 +44,8 @@ class ConfigOut(Schema):
     languages: list[str]
     sso: bool = Field(False, description="institutional sign-in (OpenID Connect) is offered")
     password_login: bool = Field(True, description="agents may sign in with a password")
+    max_upload_bytes: int = Field(description="the largest file a chat takes")
+    upload_types: list[str] = Field(description="the content types a chat takes")
 
 
 class AvailabilityOut(Schema):
@@ -117,6 +119,13 @@ class AuthorOut(Schema):
     name: str
 
 
+class FileOut(Schema):
+    upload_id: str
+    name: str
+    content_type: str
+    size: int
+
+
 class MessageOut(Schema):
     message_id: str
     room_id: str
@@ -129,6 +138,7 @@ class MessageOut(Schema):
     event_name: str | None = None
     edited_at: str | None = Field(None, description="team chat: when its author changed it")
     deleted_at: str | None = Field(None, description="team chat: when its author deleted it")
+    file: FileOut | None = None
 
 
 class MessagePageOut(Schema):
@@ -239,6 +249,7 @@ class DepartmentOut(Schema):
     office_hours: OfficeHours | None = None
     offline_messages: bool = False
     privacy_url: str | None = None
+    uploads: bool = True
 
 
 class DepartmentListOut(Schema):

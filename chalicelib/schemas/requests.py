@@ -26,6 +26,7 @@ from chalicelib.schemas.base import (
     Status,
     Strict,
     Text,
+    WithFile,
 )
 from chalicelib.schemas.offline import PrivacyUrl
 
@@ -121,9 +122,10 @@ class StartChatIn(Strict):
     client_id: ClientId | None = None
 
 
-class SendMessageIn(Strict):
-    text: Text
+class SendMessageIn(WithFile, Strict):
+    text: str = ""
     client_id: ClientId
+    upload_id: Id | None = None
 
 
 class CloseIn(Strict):
@@ -239,3 +241,4 @@ class DepartmentPatchIn(Strict):
     office_hours: OfficeHours | None = None
     offline_messages: bool | None = None
     privacy_url: PrivacyUrl | Literal[""] | None = None  # "" removes it
+    uploads: bool | None = Field(None, description="visitors and agents may send files")

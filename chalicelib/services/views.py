@@ -68,6 +68,7 @@ def message_view(message: Message) -> dict:
         "client_id": message.client_id,
         "event": message.event,
         "event_name": message.event_name,
+        "file": dict(message.file) if message.file is not None else None,
     }
 
 
@@ -107,6 +108,7 @@ def department_view(department: Department, available: bool) -> dict:
         "office_hours": dict(department.office_hours) if department.office_hours else None,
         "offline_messages": department.offline_messages,
         "privacy_url": department.privacy_url,
+        "uploads": department.uploads,
     }
 
 

@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from chalicelib.store.contract.agents import AgentsContract
 from chalicelib.store.contract.canned import CannedContract
 from chalicelib.store.contract.departments import DepartmentsContract
+from chalicelib.store.contract.files import FilesContract
 from chalicelib.store.contract.keys import KeysContract
 from chalicelib.store.contract.rooms import RoomsContract
 from chalicelib.store.contract.team import TeamContract
@@ -46,6 +47,7 @@ class Store(
     CannedContract,
     TeamContract,
     TranscriptsContract,
+    FilesContract,
     ABC,
 ):
     """Every aggregate's operations (one contract module each, chalicelib/store/contract/)."""

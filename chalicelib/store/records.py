@@ -87,6 +87,7 @@ class Department:
     # window links to the department's privacy notice.
     offline_messages: bool = False
     privacy_url: str | None = None
+    uploads: bool = True  # visitors and agents may send files in its chats
 
     @property
     def online_agents(self) -> frozenset[str]:
@@ -120,6 +121,20 @@ class Contact:
     email: str | None = None
     phone: str | None = None
     note: str | None = None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file a room's visitor or agent was allowed to send (services/files.py): what they
+    declared, kept until the message that carries it is accepted, a day at most."""
+
+    upload_id: str
+    room_id: str
+    uploader_id: str
+    name: str
+    content_type: str
+    size: int
+    expires_at: int
 
 
 @dataclass(frozen=True)
@@ -186,6 +201,7 @@ class MessageDraft:
     expires_at: int
     event: str | None = None  # system lines: what happened, for the widget's language
     event_name: str | None = None  # and whom it names (an agent or a department)
+    file: Mapping[str, Any] | None = None  # upload_id, name, content_type, size
 
     @property
     def claims_client_id(self) -> bool:
@@ -210,6 +226,7 @@ class Message:
     event_name: str | None = None
     edited_at: str | None = None  # team chat: the author changed the text then
     deleted_at: str | None = None  # team chat: the author deleted it then (the text is gone)
+    file: Mapping[str, Any] | None = None  # upload_id, name, content_type, size
 
 
 @dataclass(frozen=True)

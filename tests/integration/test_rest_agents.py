@@ -144,6 +144,7 @@ def test_admin_manages_departments(api):
         "office_hours": None,  # none until an admin sets them
         "offline_messages": False,  # no "leave a message" until an admin allows it
         "privacy_url": None,
+        "uploads": True,  # visitors and agents may send files until an admin says no
     }
 
     patched = api.patch("/admin/departments/it", {"name": "IT", "retention_hours": 1}, auth=admin)

@@ -31,6 +31,7 @@ from chalicelib.store.records import (
     SocketTicket,
     StaffMember,
     StaffRoom,
+    Upload,
     Visitor,
 )
 from devserver.dynamodb_local import DynamoDBLocal
@@ -570,6 +571,17 @@ def test_a_department_takes_messages_and_links_its_privacy_notice_once_told(stor
     assert store.get_department("sales").offline_messages is True
 
 
+def test_a_department_takes_files_until_it_is_switched_off(store):
+    store.create_department(Department("sales", "Sales", 24))
+    assert store.get_department("sales").uploads is True
+
+    store.change_department("sales", uploads=False)
+    store.change_department("sales", name="Studienberatung")  # other changes keep the switch
+
+    assert store.get_department("sales").uploads is False
+    assert store.change_department("sales", uploads=True).uploads is True
+
+
 def test_agents_gone_are_remembered_per_department_until_forgotten(store):
     store.create_department(Department("sales", "Sales", 24))
 
@@ -987,6 +999,28 @@ def test_messages_are_numbered_without_holes_and_stored_once_per_client_id(store
     assert [m.text for m in store.messages_after(queued.room_id, 0, 10, NOW)] == ["eins", "zwei"]
     assert store.messages_after(queued.room_id, 1, 10, NOW) == [second.message]
     assert store.message_for_client_id(queued.room_id, "c2", NOW) == second.message
+
+
+def test_a_message_keeps_the_file_it_carries(store):
+    queued = room()
+    store.create_room(queued, None)
+    file = {"upload_id": "upl_1", "name": "Fehler ä.png", "content_type": "image/png", "size": 69}
+
+    appended = store.append_message(queued, replace(draft("c1", ""), file=file), NOW + 5000)
+
+    assert store.messages_after(queued.room_id, 0, 10, NOW) == [appended.message]
+    assert dict(appended.message.file or {}) == file
+    assert store.message_for_client_id(queued.room_id, "c1", NOW) == appended.message
+
+
+def test_an_upload_is_kept_until_it_expires(store):
+    upload = Upload("upl_1", "room_1", "vis_1", "Antrag.pdf", "application/pdf", 1234, NOW + 60)
+
+    store.save_upload(upload)
+
+    assert store.get_upload("upl_1", NOW) == upload
+    assert store.get_upload("upl_1", NOW + 60) is None
+    assert store.get_upload("upl_2", NOW) is None
 
 
 def test_a_system_line_claims_no_client_id_but_is_numbered_like_any_message(store):

@@ -35,6 +35,7 @@ class DepartmentsContract(ABC):
         office_hours: Mapping[str, Any] | None = None,
         offline_messages: bool | None = None,
         privacy_url: str | None = None,
+        uploads: bool | None = None,
     ) -> Department:
         """Change what is given (office hours as a whole; an empty `privacy_url` removes it);
         `Changed` when the department is gone."""

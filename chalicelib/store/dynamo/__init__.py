@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalicelib.store.dynamo.agents import AgentsTables
 from chalicelib.store.dynamo.canned import CannedTables
 from chalicelib.store.dynamo.departments import DepartmentsTables
+from chalicelib.store.dynamo.files import FilesTables
 from chalicelib.store.dynamo.keys import KeysTables
 from chalicelib.store.dynamo.rooms import RoomsTables
 from chalicelib.store.dynamo.team import TeamTables
@@ -19,6 +20,7 @@ class DynamoStore(
     VisitorsTables,
     RoomsTables,
     CannedTables,
+    FilesTables,
     TeamTables,
     TranscriptsTables,
 ):

@@ -53,6 +53,7 @@ class DepartmentsTables(DynamoCore):
         office_hours: Mapping[str, Any] | None = None,
         offline_messages: bool | None = None,
         privacy_url: str | None = None,
+        uploads: bool | None = None,
     ) -> Department:
         Item = self.m.DepartmentItem
         actions = []
@@ -70,6 +71,8 @@ class DepartmentsTables(DynamoCore):
             actions.append(
                 Item.privacy_url.set(privacy_url) if privacy_url else Item.privacy_url.remove()
             )
+        if uploads is not None:
+            actions.append(Item.uploads.set(uploads))
         if not actions:
             department = self.get_department(department_id)
             if department is None:

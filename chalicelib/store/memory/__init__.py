@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalicelib.store.memory.agents import AgentsDicts
 from chalicelib.store.memory.canned import CannedDicts
 from chalicelib.store.memory.departments import DepartmentsDicts
+from chalicelib.store.memory.files import FilesDicts
 from chalicelib.store.memory.keys import KeysDicts
 from chalicelib.store.memory.rooms import RoomsDicts
 from chalicelib.store.memory.team import TeamDicts
@@ -19,6 +20,7 @@ class MemoryStore(
     VisitorsDicts,
     RoomsDicts,
     CannedDicts,
+    FilesDicts,
     TeamDicts,
     TranscriptsDicts,
 ):

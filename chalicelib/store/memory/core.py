@@ -28,6 +28,7 @@ from chalicelib.store.records import (
     SocketTicket,
     StaffMember,
     StaffRoom,
+    Upload,
     Visitor,
 )
 
@@ -81,6 +82,7 @@ class MemoryCore(Store):
         self._staff_names: dict[str, str] = {}  # lower-case name -> room_id
         self._staff_members: dict[tuple[str, str], StaffMember] = {}
         self._staff_retention: int | None = None
+        self._uploads: dict[str, Upload] = {}
 
     def create_missing_tables(self) -> list[str]:
         return []

@@ -45,6 +45,7 @@ class DepartmentsDicts(MemoryCore):
         office_hours: Mapping[str, Any] | None = None,
         offline_messages: bool | None = None,
         privacy_url: str | None = None,
+        uploads: bool | None = None,
     ) -> Department:
         department = self._departments.get(department_id)
         if department is None:
@@ -55,6 +56,7 @@ class DepartmentsDicts(MemoryCore):
             "retention_hours": retention_hours,
             "office_hours": deepcopy(dict(office_hours)) if office_hours is not None else None,
             "offline_messages": offline_messages,
+            "uploads": uploads,
         }
         department = replace(department, **{k: v for k, v in changes.items() if v is not None})
         if privacy_url is not None:
