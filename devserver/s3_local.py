@@ -1,8 +1,8 @@
-"""Start and stop a local S3 API: moto's server (`python -m moto.server`), for the chats' files.
+"""Start and stop a local S3 API: moto's server (devserver/s3_server.py), for the chats' files.
 
 It speaks S3's HTTP API to the same boto3 code the app runs in AWS (S3_ENDPOINT points at it),
-presigned POSTs included; but it does not enforce a POST's policy, and it keeps everything in
-memory (docs/known-problems.md).
+presigned POSTs included; but it does not enforce a POST's policy (docs/known-problems.md). With
+a `data_dir` the files outlive a restart; without, they live in memory.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 from types import TracebackType
 
 import httpx
@@ -19,6 +20,7 @@ from devserver.dynamodb_local import free_port
 from devserver.orphans import child_dies_with_us
 
 STARTUP_POLL_SECONDS = 0.1
+REPOSITORY = Path(__file__).resolve().parent.parent  # where `devserver` is importable
 
 
 class S3LocalError(RuntimeError):
@@ -26,11 +28,19 @@ class S3LocalError(RuntimeError):
 
 
 class S3Local:
-    """One moto server process; `port=0` picks a free port."""
+    """One moto server process; `port=0` picks a free port; `data_dir` keeps the files."""
 
-    def __init__(self, *, port: int = 0, host: str = "127.0.0.1", startup_timeout: float = 30.0):
+    def __init__(
+        self,
+        *,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        data_dir: Path | None = None,
+        startup_timeout: float = 30.0,
+    ):
         self.host = host
         self.port = port
+        self.data_dir = data_dir
         self._startup_timeout = startup_timeout
         self._process: subprocess.Popen[bytes] | None = None
         self._log = None
@@ -45,8 +55,20 @@ class S3Local:
         if self.port == 0:
             self.port = free_port(self.host)
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 (stop() closes it)
+        command = [
+            sys.executable,
+            "-m",
+            "devserver.s3_server",
+            "-H",
+            self.host,
+            "-p",
+            str(self.port),
+        ]
+        if self.data_dir is not None:
+            command += ["--data-dir", str(self.data_dir.resolve())]
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", self.host, "-p", str(self.port)],
+            command,
+            cwd=REPOSITORY,
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT,

@@ -238,7 +238,7 @@ class DevServer:
                 log_path=data_dir / "dynamodb-local.log",
             ).start()
             dynamodb_endpoint = self._dynamodb.endpoint
-        self._s3 = S3Local().start()
+        self._s3 = S3Local(data_dir=None if config.in_memory else data_dir / "s3").start()
 
         self.urls = DevServerURLs(
             base_url=origin,
