@@ -211,3 +211,45 @@ def test_a_file_adds_at_most_two_dynamodb_calls_and_three_s3_requests_to_its_mes
 
     assert len(carrying) - len(plain) <= 2, (plain, carrying)
     assert sorted(s3_requests) == ["DeleteObjects", "GetObject", "PutObject"]
+
+
+def put_straight(api, handle, room_id, declared: bytes, content_type: str, stored: bytes) -> str:
+    """An upload declared for `declared`, but what lands in the bucket is `stored` (typed as
+    HTML): what a POST that broke its policy would leave where S3 did not enforce it."""
+    reply = ask_upload(api, handle, room_id, declared, content_type)
+    key = upload_key(room_id, reply.json["upload_id"])
+    api.ctx.files.client.put_object(
+        Bucket=api.ctx.files.bucket, Key=key, Body=stored, ContentType="text/html"
+    )
+    return reply.json["upload_id"]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "declared", "stored"),
+    [
+        ("application/pdf", samples.PDF, samples.PDF + b"x" * 1024),  # larger than declared
+        ("application/pdf", samples.PDF, samples.PDF[:-1]),  # smaller
+        ("application/pdf", samples.PDF, b"MZ" + bytes(len(samples.PDF) - 2)),  # a program
+        ("image/jpeg", samples.jpeg(), b"GIF89a" + bytes(len(samples.jpeg()) - 6)),
+        ("text/plain", b"hallo\n", b"\x00\x01\x02\x03\x04\x05"),  # not text
+    ],
+    ids=["too-large", "too-small", "exe-as-pdf", "gif-as-jpeg", "binary-as-text"],
+)
+def test_an_object_that_broke_its_posts_policy_is_refused_with_file_mismatch(
+    api, chat, content_type, declared, stored
+):
+    paula, visitor, room_id = chat
+    upload_id = put_straight(api, visitor, room_id, declared, content_type, stored)
+    api.pusher.clear()
+
+    reply = api.post(
+        f"/rooms/{room_id}/messages",
+        {"client_id": "v-1", "upload_id": upload_id},
+        auth=visitor.auth,
+    )
+    fetched = api.get(f"/rooms/{room_id}/files/{upload_id}", auth=paula.auth)
+
+    assert (reply.status, reply.json["error"]["code"]) == (400, "file_mismatch")
+    assert "upload_id" in reply.json["error"]["message"]
+    assert api.pushed(paula, "message") == []
+    assert (fetched.status, fetched.json["error"]["code"]) == (404, "file_not_found")
