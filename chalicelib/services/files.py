@@ -17,7 +17,7 @@ from chalicelib.errors import (
     UnsupportedType,
 )
 from chalicelib.objects import FILES, UPLOADS, FileInfo, ObjectStore, file_key, upload_key
-from chalicelib.services import media
+from chalicelib.services import media, staff
 from chalicelib.services.access import load_room, require_may_write
 from chalicelib.services.context import Context
 from chalicelib.services.principals import Principal
@@ -45,7 +45,8 @@ def _mismatch(why: str) -> InvalidInput:
 def request_upload(
     ctx: Context, principal: Principal, room_id: str, name: str, content_type: str, size: int
 ) -> dict:
-    """A presigned POST for one file of this type and size into the room, for five minutes."""
+    """A presigned POST for one file of this type and size into the room (a chat, or a team
+    room the asker is a member of), for five minutes."""
     settings = ctx.settings
     if size > settings.max_upload_bytes:
         raise TooLarge(f"size: at most {settings.max_upload_bytes} bytes", "file_too_large")
@@ -53,17 +54,14 @@ def request_upload(
         raise UnsupportedType(
             f"content_type: one of {', '.join(settings.upload_types)}", "unsupported_type"
         )
-    room = load_room(ctx, principal, room_id)
-    if room.state == "closed":
-        raise Conflict("this chat is closed", "room_closed")
-    require_may_write(principal, room)
-    department = ctx.store.get_department(room.department_id)
-    if department is not None and not department.uploads:
-        raise Conflict("this department takes no files", "uploads_off")
+    if staff.is_staff_room_id(room_id):
+        room_id = staff.load_member(ctx, principal, room_id)[0].room_id
+    else:
+        room_id = _chat_taking_files(ctx, principal, room_id).room_id
     _count_upload(ctx, principal)
     upload = Upload(
         upload_id=new_id("upl"),
-        room_id=room.room_id,
+        room_id=room_id,
         uploader_id=principal.id,
         name=name,
         content_type=content_type,
@@ -72,7 +70,7 @@ def request_upload(
     )
     ctx.store.save_upload(upload)
     post = _objects(ctx).presigned_post(
-        upload_key(room.room_id, upload.upload_id), content_type, size, UPLOAD_SECONDS
+        upload_key(room_id, upload.upload_id), content_type, size, UPLOAD_SECONDS
     )
     return {
         "upload_id": upload.upload_id,
@@ -80,6 +78,17 @@ def request_upload(
         "fields": post["fields"],
         "expires_at": ctx.iso(ctx.now() + UPLOAD_SECONDS),
     }
+
+
+def _chat_taking_files(ctx: Context, principal: Principal, room_id: str) -> Room:
+    room = load_room(ctx, principal, room_id)
+    if room.state == "closed":
+        raise Conflict("this chat is closed", "room_closed")
+    require_may_write(principal, room)
+    department = ctx.store.get_department(room.department_id)
+    if department is not None and not department.uploads:
+        raise Conflict("this department takes no files", "uploads_off")
+    return room
 
 
 def _count_upload(ctx: Context, principal: Principal) -> None:
@@ -93,14 +102,15 @@ def _count_upload(ctx: Context, principal: Principal) -> None:
         )
 
 
-def accept(ctx: Context, principal: Principal, room: Room, upload_id: str) -> dict:
-    """The file of a message about to be sent, checked and kept for the room: the `file` the
-    message carries. `file_mismatch` when it is missing, of another size or another type."""
+def accept(ctx: Context, principal: Principal, room_id: str, upload_id: str) -> dict:
+    """The file of a message about to be sent in the room (whose access the caller checked),
+    checked and kept for it: the `file` the message carries. `file_mismatch` when it is
+    missing, of another size or another type."""
     upload = ctx.store.get_upload(upload_id, ctx.now())
-    if upload is None or upload.room_id != room.room_id or upload.uploader_id != principal.id:
+    if upload is None or upload.room_id != room_id or upload.uploader_id != principal.id:
         raise InvalidInput("upload_id: no such upload of yours in this room", "unknown_upload")
     objects = _objects(ctx)
-    source, target = upload_key(room.room_id, upload_id), file_key(room.room_id, upload_id)
+    source, target = upload_key(room_id, upload_id), file_key(room_id, upload_id)
     whole = upload.content_type in CLEANED_TYPES
     found = objects.read(source, None if whole else media.TEXT_SAMPLE_BYTES)
     if found is None:
@@ -137,10 +147,13 @@ def _file(upload: Upload, size: int) -> dict:
 
 def download(ctx: Context, principal: Principal, room_id: str, upload_id: str) -> dict:
     """A signed address for a file of the room, good for fifteen minutes; images open in the
-    browser, everything else is saved."""
-    room = load_room(ctx, principal, room_id)
+    browser, everything else is saved. Team rooms: whoever may read the room."""
+    if staff.is_staff_room_id(room_id):
+        room_id = staff.load(ctx, principal, room_id)[0].room_id
+    else:
+        room_id = load_room(ctx, principal, room_id).room_id
     objects = _objects(ctx)
-    key = file_key(room.room_id, upload_id)
+    key = file_key(room_id, upload_id)
     kept = objects.describe(key)
     if kept is None:
         raise NotFound(f"unknown file {upload_id!r} in this room", "file_not_found")
@@ -159,6 +172,12 @@ def allow_uploads_from_departments(ctx: Context) -> None:
     ctx.files.allow_posts_from(sorted(origins - {""}))
 
 
+def erase_file(ctx: Context, room_id: str, upload_id: str) -> None:
+    """The kept file of one message (a team chat message its author deleted)."""
+    if ctx.files is not None:
+        ctx.files.delete([file_key(room_id, upload_id)])
+
+
 def erase_room(ctx: Context, room_id: str) -> None:
     """Every object of the room, sent or not."""
     if ctx.files is None:
@@ -174,14 +193,15 @@ def sweep_due(ctx: Context) -> bool:
 
 
 def sweep(ctx: Context) -> dict:
-    """The files of rooms that expired, and uploads no message took within a day (in AWS the
+    """The files of chats that expired, and uploads no message took within a day (in AWS the
     bucket's lifecycle rule removes those too; a local S3 server has no lifecycle)."""
     if ctx.files is None:
         return {"rooms_with_files_erased": 0, "unsent_uploads_removed": 0}
     objects = ctx.files
     unsent = objects.keys_under(UPLOADS, modified_before=ctx.now() - UNSENT_HOURS * 3600)
     objects.delete(unsent)
-    room_ids = objects.folders_under(FILES)
+    # Team rooms' files go with their message or room (staff_messages.change, staff.delete).
+    room_ids = [r for r in objects.folders_under(FILES) if not staff.is_staff_room_id(r)]
     alive = {room.room_id for room in ctx.store.get_rooms(room_ids, ctx.now())}
     gone = [room_id for room_id in room_ids if room_id not in alive]
     for room_id in gone:

@@ -132,7 +132,7 @@ def send(
     `can_mail` False (the socket handlers, whose role sends no mail): an agent's answer to a
     message left, which must be mailed, is refused there and goes over REST."""
     if staff.is_staff_room_id(room_id):  # team chat: same path, its own rooms (S22)
-        return staff_messages.send(ctx, principal, room_id, text, client_id)
+        return staff_messages.send(ctx, principal, room_id, text, client_id, upload_id)
     check_length(ctx, text)
     room = load_room(ctx, principal, room_id)
     if room.state == "closed":
@@ -146,7 +146,7 @@ def send(
             "answers to a message left are mailed: send them with POST /rooms/{room_id}/messages",
             "send_over_rest",
         )
-    file = files.accept(ctx, principal, room, upload_id) if upload_id is not None else None
+    file = files.accept(ctx, principal, room.room_id, upload_id) if upload_id is not None else None
     appended = append(ctx, room, author_of(principal), text, client_id, file=file)
     if appended.created and isinstance(principal, AgentPrincipal):
         offline_mail.answer(ctx, room, appended.message)

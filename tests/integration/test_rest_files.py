@@ -253,3 +253,30 @@ def test_an_object_that_broke_its_posts_policy_is_refused_with_file_mismatch(
     assert "upload_id" in reply.json["error"]["message"]
     assert api.pushed(paula, "message") == []
     assert (fetched.status, fetched.json["error"]["code"]) == (404, "file_not_found")
+
+
+def test_members_of_a_group_share_a_file_over_rest_and_the_socket(api):
+    anna, ben, carl = api.agent("Anna"), api.agent("Ben"), api.agent("Carl")
+    group = api.post(
+        "/channels", {"kind": "group", "name": "Ops", "members": [ben.agent_id]}, auth=anna.auth
+    ).json
+    room_id = group["room_id"]
+    over_rest = uploaded(api, anna, room_id, samples.PDF, "application/pdf", "Dienstplan.pdf")
+    over_socket = uploaded(api, ben, room_id, samples.png(), "image/png", "plan.png")
+
+    sent = api.post(
+        f"/rooms/{room_id}/messages", {"client_id": "a-1", "upload_id": over_rest}, auth=anna.auth
+    )
+    api.ws_send(
+        ben.connection_id,
+        {"action": "send", "room_id": room_id, "client_id": "b-1", "upload_id": over_socket},
+    )
+    fetched = api.get(f"/rooms/{room_id}/files/{over_socket}", auth=anna.auth)
+    outsider = api.get(f"/rooms/{room_id}/files/{over_rest}", auth=carl.auth)
+    visitor = ask_upload(api, api.visitor(), room_id, samples.PDF, "application/pdf")
+
+    assert sent.status == 201 and sent.json["file"]["name"] == "Dienstplan.pdf"
+    assert api.pushed(anna, "message")[-1]["message"]["file"]["name"] == "plan.png"
+    assert fetched.status == 200, fetched.body
+    assert outsider.status == 404
+    assert visitor.status == 403

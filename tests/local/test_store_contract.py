@@ -1495,6 +1495,25 @@ def test_only_the_author_changes_a_message_and_only_while_it_is_young(store):
     assert store.messages_after(channel.room_id, 0, 10, NOW) == [deleted]
 
 
+def test_a_staff_message_keeps_its_file_when_edited_and_loses_it_when_deleted(store):
+    channel = staff_room()
+    store.create_staff_room(channel, [])
+    file = {"upload_id": "upl_1", "name": "plan.pdf", "content_type": "application/pdf", "size": 9}
+    store.append_staff_message(channel, replace(staff_draft("c1"), file=file))
+    store.append_staff_message(channel, replace(staff_draft("c2"), file=file))
+    window = "2026-01-01T00:05:00.000Z"
+
+    edited = store.change_staff_message(
+        channel.room_id, 1, "agt_1", window, text="x", changed_at="t1"
+    )
+    deleted = store.change_staff_message(
+        channel.room_id, 2, "agt_1", window, text=None, changed_at="t2"
+    )
+
+    assert (edited.file, deleted.file) == (file, None)
+    assert [m.file for m in store.messages_after(channel.room_id, 0, 10, NOW)] == [file, None]
+
+
 def test_deleting_a_staff_room_removes_its_members_messages_and_name_and_names_its_last_members(
     store,
 ):

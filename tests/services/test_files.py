@@ -20,7 +20,7 @@ from chalicelib.errors import (
 )
 from chalicelib.mail import Mailer
 from chalicelib.objects import file_key, upload_key
-from chalicelib.services import departments, files, messages, rooms, visitors
+from chalicelib.services import departments, files, messages, rooms, staff, staff_messages, visitors
 from chalicelib.services.context import Context
 from chalicelib.services.maintenance import run_sweep
 from chalicelib.settings import get_settings
@@ -330,3 +330,106 @@ def test_the_sweep_looks_at_the_bucket_once_an_hour(world, chat):
     world.clock.advance(3600 - 60)
     run_sweep(world.ctx)
     assert listed and objects_of(world.ctx, room_id) == []
+
+
+# ---- team chat ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def team(world):
+    """Anna and Ben in a channel, a private group and their direct room; Carl outside them."""
+    anna, ben, carl = world.agent("Anna"), world.agent("Ben"), world.agent("Carl")
+    channel = staff.create_channel(world.ctx, anna.p, "channel", "Library", None, [ben.agent_id])
+    group = staff.create_channel(world.ctx, anna.p, "group", "Ops", None, [ben.agent_id])
+    direct, _ = staff.open_direct(world.ctx, anna.p, [ben.agent_id])
+    world.pusher.clear()
+    rooms_ = {"channel": channel["room_id"], "group": group["room_id"], "direct": direct["room_id"]}
+    return anna, ben, carl, rooms_
+
+
+@pytest.mark.parametrize("kind", ["channel", "group", "direct"])
+def test_members_share_files_in_channels_groups_and_direct_rooms(world, team, kind):
+    anna, ben, _carl, rooms_ = team
+    room_id = rooms_[kind]
+    upload_id = upload(world.ctx, anna.p, room_id, samples.png(), "image/png", "plan.png")
+
+    sent, _ = messages.send(world.ctx, anna.p, room_id, "Der Plan", "a-1", upload_id)
+
+    assert sent["file"] == {
+        "upload_id": upload_id,
+        "name": "plan.png",
+        "content_type": "image/png",
+        "size": len(samples.png(with_gps=False)),
+    }
+    assert ben.pushed("message")[-1]["message"]["file"] == sent["file"]
+    listed, _ = messages.page(world.ctx, ben.p, room_id, 0, 10)
+    assert listed[-1]["file"] == sent["file"]
+    fetched = fetch(world.ctx, ben.p, room_id, upload_id)
+    assert fetched.content == samples.png(with_gps=False)  # its GPS position gone
+
+
+def test_only_members_send_files_in_a_channel_and_outsiders_never_see_a_groups(world, team):
+    anna, _ben, carl, rooms_ = team
+    upload_id = upload(world.ctx, anna.p, rooms_["group"], samples.PDF, "application/pdf")
+    messages.send(world.ctx, anna.p, rooms_["group"], "", "a-1", upload_id)
+
+    with pytest.raises(Forbidden) as not_member:
+        files.request_upload(world.ctx, carl.p, rooms_["channel"], "a.pdf", "application/pdf", 9)
+    with pytest.raises(NotFound):
+        files.request_upload(world.ctx, carl.p, rooms_["group"], "a.pdf", "application/pdf", 9)
+    with pytest.raises(NotFound):
+        files.download(world.ctx, carl.p, rooms_["group"], upload_id)
+
+    assert not_member.value.code == "not_a_member"
+
+
+def test_a_visitor_can_neither_upload_to_nor_fetch_from_team_chat(world, team):
+    anna, _ben, _carl, rooms_ = team
+    upload_id = upload(world.ctx, anna.p, rooms_["channel"], samples.PDF, "application/pdf")
+    messages.send(world.ctx, anna.p, rooms_["channel"], "", "a-1", upload_id)
+    visitor = world.visitor()
+
+    with pytest.raises(Forbidden):
+        files.request_upload(world.ctx, visitor.p, rooms_["channel"], "a", "text/plain", 1)
+    with pytest.raises(Forbidden):
+        files.download(world.ctx, visitor.p, rooms_["channel"], upload_id)
+
+
+def test_html_posing_as_a_png_is_refused_in_team_chat_too(world, team):
+    anna, ben, _carl, rooms_ = team
+    upload_id = upload(world.ctx, anna.p, rooms_["direct"], samples.HTML_AS_PNG, "image/png")
+
+    with pytest.raises(InvalidInput) as refused:
+        messages.send(world.ctx, anna.p, rooms_["direct"], "", "a-1", upload_id)
+
+    assert refused.value.code == "file_mismatch"
+    assert ben.pushed("message") == []
+
+
+def test_deleting_a_team_message_or_its_room_removes_its_file(world, team):
+    anna, ben, _carl, rooms_ = team
+    in_direct = upload(world.ctx, anna.p, rooms_["direct"], samples.PDF, "application/pdf")
+    sent, _ = messages.send(world.ctx, anna.p, rooms_["direct"], "", "a-1", in_direct)
+    kept = upload(world.ctx, anna.p, rooms_["channel"], samples.PDF, "application/pdf")
+    messages.send(world.ctx, anna.p, rooms_["channel"], "", "a-2", kept)
+
+    deleted = staff_messages.change(world.ctx, anna.p, rooms_["direct"], sent["seq"], None)
+    staff.delete(world.ctx, anna.p, rooms_["group"])
+    files.sweep(world.ctx)  # team rooms are no chats the sweep would miss
+
+    assert deleted["file"] is None
+    assert objects_of(world.ctx, rooms_["direct"]) == []
+    listed, _ = messages.page(world.ctx, ben.p, rooms_["direct"], 0, 10)
+    assert listed[-1]["file"] is None
+    assert len(objects_of(world.ctx, rooms_["channel"])) == 1
+
+
+def test_deleting_a_channel_removes_its_files(world, team):
+    anna, _ben, _carl, rooms_ = team
+    upload_id = upload(world.ctx, anna.p, rooms_["channel"], samples.PDF, "application/pdf")
+    messages.send(world.ctx, anna.p, rooms_["channel"], "", "a-1", upload_id)
+    upload(world.ctx, anna.p, rooms_["channel"], samples.PDF, "application/pdf")  # unsent
+
+    staff.delete(world.ctx, anna.p, rooms_["channel"])
+
+    assert objects_of(world.ctx, rooms_["channel"]) == []
