@@ -11,6 +11,7 @@ import httpx
 from playwright.sync_api import expect
 
 from tests import samples
+from tests.browser.console_support import create, named, sidebar_entry
 from tests.browser.support import Widget, queued_room
 
 
@@ -182,6 +183,49 @@ def test_the_agent_sends_a_pdf_from_the_console_and_the_visitor_downloads_it(
     expect(download).to_be_visible()
     expect(console.main.get_by_role("link", name="Antrag.pdf herunterladen")).to_be_visible()
     with page.context.expect_event(
+        "request", lambda r: "response-content-disposition=attachment" in r.url
+    ) as requested:
+        download.click()
+    assert httpx.get(requested.value.url).content == samples.PDF
+
+
+def test_colleagues_share_a_pasted_screenshot_and_a_pdf_in_a_direct_room(
+    stack, website, agent_console
+):
+    department = stack.new_department([website.origin], name="Team")
+    anna_name, ben_name = named("Anna"), named("Ben")
+    _, anna = agent_console(anna_name, [department])
+    _, ben = agent_console(ben_name, [department])
+    room_id = create(anna, "Direktnachricht", [ben_name])
+    expect(anna.heading).to_have_text(ben_name)
+
+    # Ctrl+V of a screenshot into the reply box.
+    anna.page.locator("#reply").focus()
+    anna.page.evaluate(
+        """(bytes) => {
+            const data = new DataTransfer();
+            data.items.add(new File([new Uint8Array(bytes)], "", { type: "image/png" }));
+            const paste = new ClipboardEvent(
+                "paste", { clipboardData: data, cancelable: true, bubbles: true }
+            );
+            document.getElementById("reply").dispatchEvent(paste);
+        }""",
+        list(samples.png()),
+    )
+    sidebar_entry(ben, room_id).click()
+    thumbnail = ben.main.get_by_role(
+        "link", name=re.compile(r"^Bild screenshot-.*\.png groß öffnen$")
+    )
+    expect(thumbnail.locator("img")).to_have_js_property("naturalWidth", 1)
+
+    with ben.page.expect_file_chooser() as chooser:
+        ben.main.get_by_role("button", name="Datei anhängen (Bild, PDF oder Text)").click()
+    chooser.value.set_files(
+        {"name": "Dienstplan.pdf", "mimeType": "application/pdf", "buffer": samples.PDF}
+    )
+    download = anna.main.get_by_role("link", name="Dienstplan.pdf herunterladen")
+    expect(download).to_be_visible()
+    with anna.page.context.expect_event(
         "request", lambda r: "response-content-disposition=attachment" in r.url
     ) as requested:
         download.click()

@@ -4,7 +4,6 @@
 // with the same client_id, so that nothing is lost or doubled.
 import {
   addStrings,
-  ApiError,
   api,
   announce,
   confirmDialog,
@@ -25,10 +24,10 @@ import {
 } from "./core.js";
 import { setScreenTitle } from "./alerts.js";
 import { editContact } from "./contact-form.js";
+import { attachFiles, fileOf } from "./files.js";
 import { live } from "./live.js";
 import { sendFrame } from "./socket.js";
 import { SeqLog } from "../../common/seqs.js";
-import { postToBucket } from "../../common/upload.js";
 import { RESEND_AFTER_MS } from "../../common/timing.js";
 import { TheirTyping, TypingSignal } from "../../common/typing.js";
 import { cannedPicker } from "./canned.js";
@@ -38,13 +37,6 @@ addStrings({
     offlineMessageTo:
       "Nachricht, hinterlassen als niemand antworten konnte: Ihre Antworten gehen auch per " +
       "E-Mail an {email}; das Schließen ebenfalls.",
-    openImage: "Bild {name} groß öffnen",
-    downloadFile: "{name} herunterladen",
-    attach: "Datei anhängen (Bild, PDF oder Text)",
-    uploading: "Datei wird hochgeladen",
-    fileTooLarge: "Die Datei ist zu groß (höchstens {max} MB).",
-    fileType: "Dieser Dateityp ist nicht erlaubt (nur Bilder, PDF und Text).",
-    fileFailed: "Die Datei konnte nicht gesendet werden. Bitte versuchen Sie es noch einmal.",
     previewMode: "Vorschau-Modus",
     previewNotice:
       "Der/die Chat-Teilnehmer:in erhält die Info, dass jemand in Kürze für ihn/sie da ist.",
@@ -125,13 +117,6 @@ addStrings({
     offlineMessageTo:
       "Message left while nobody could answer: your replies also go by email to {email}; so " +
       "does closing it.",
-    openImage: "Open image {name} large",
-    downloadFile: "Download {name}",
-    attach: "Attach a file (image, PDF or text)",
-    uploading: "Uploading the file",
-    fileTooLarge: "The file is too large (at most {max} MB).",
-    fileType: "This type of file is not allowed (only images, PDF and text).",
-    fileFailed: "The file could not be sent. Please try again.",
     previewMode: "Preview mode",
     previewNotice: "The visitor is told that someone will be with them shortly.",
     take: "Take",
@@ -274,33 +259,6 @@ export function messageLine(message) {
     el("span", { class: "bubble", text: messageText(message) }),
     message.file && fileOf(message)
   );
-}
-
-/** A message's file: an image as a thumbnail that opens large, else a link that downloads it.
- * Its address is asked for when shown (good for 15 minutes). */
-function fileOf(message) {
-  const { file } = message;
-  const path = `/rooms/${encodeURIComponent(message.room_id)}/files/${encodeURIComponent(file.upload_id)}`;
-  const address = () => api("GET", path).then((found) => found.url);
-  const link = el("a", { class: "file", target: "_blank", rel: "noopener noreferrer", href: "#" });
-  if (file.content_type.startsWith("image/")) {
-    link.setAttribute("aria-label", t("openImage", { name: file.name }));
-    const image = el("img", { alt: file.name });
-    link.append(image);
-    address().then((url) => {
-      image.src = url;
-      link.href = url;
-    });
-  } else {
-    const size = `${Math.max(1, Math.round(file.size / 1024))} KB`;
-    link.append(`${file.name} (${file.content_type}, ${size})`);
-    link.setAttribute("aria-label", t("downloadFile", { name: file.name }));
-    link.addEventListener("click", async (event) => {
-      event.preventDefault();
-      window.open(await address(), "_blank", "noopener");
-    });
-  }
-  return link;
 }
 
 /** The counter under the reply: shown from 200 characters left, and when the text is too long. */
@@ -746,8 +704,17 @@ class RoomScreen {
     const send = el("button", { type: "submit", class: "primary", "aria-label": t("send") });
     send.append(icon("send"));
     const form = el("form", { class: "composer", "aria-label": t("message") });
-    const attach = this.attachButton();
-    form.append(canned.panel, emojis.panel, emojis.button, canned.button, ...attach, text, send);
+    const files = attachFiles(form, this.roomId, (file) => this.send("", file));
+    form.append(
+      canned.panel,
+      emojis.panel,
+      emojis.button,
+      canned.button,
+      files.button,
+      files.input,
+      text,
+      send
+    );
     const updateCounter = () => {
       counter.textContent = charactersLeft(max - text.value.length, max);
     };
@@ -771,56 +738,7 @@ class RoomScreen {
       this.typing.stop();
       this.send(value);
     });
-    replace(this.ui.composer, form, counter, this.progress);
-  }
-
-  /** The paperclip and its file input: a file goes straight to the bucket (progress below the
-   * reply box), then into a message by its upload_id. */
-  attachButton() {
-    const input = el("input", {
-      type: "file",
-      hidden: true,
-      accept: session.uploadTypes.join(","),
-    });
-    this.progress = el("progress", { max: 100, value: 0, "aria-label": t("uploading") });
-    this.progress.hidden = true;
-    const button = el("button", {
-      type: "button",
-      class: "icon-button",
-      id: "attach",
-      "aria-label": t("attach"),
-      title: t("attach"),
-      onclick: () => input.click(),
-    });
-    button.append(icon("clip"));
-    input.addEventListener("change", () => {
-      const [file] = input.files;
-      input.value = "";
-      if (file) this.attach(file);
-    });
-    return [button, input];
-  }
-
-  async attach(file) {
-    if (!session.uploadTypes.includes(file.type)) return toast(t("fileType"), "error");
-    const max = session.maxUploadBytes;
-    if (file.size > max)
-      return toast(t("fileTooLarge", { max: Math.floor(max / 2 ** 20) }), "error");
-    const body = { name: file.name, content_type: file.type, size: file.size };
-    try {
-      const upload = await api("POST", `/rooms/${this.roomId}/uploads`, body);
-      this.progress.value = 0;
-      this.progress.hidden = false;
-      await postToBucket(upload, file, (percent) => {
-        this.progress.value = percent;
-      }).done;
-      this.send("", { upload_id: upload.upload_id, name: file.name });
-    } catch (error) {
-      if (error instanceof ApiError) showError(error);
-      else toast(t("fileFailed"), "error");
-    } finally {
-      this.progress.hidden = true;
-    }
+    replace(this.ui.composer, form, counter, files.progress);
   }
 
   // ---- sending ---------------------------------------------------------------------------------
