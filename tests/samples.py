@@ -58,3 +58,57 @@ def jpeg(with_gps: bool = True) -> bytes:
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 HTML_AS_PNG = b"<!doctype html><script>alert(document.cookie)</script>"
+
+
+def _gif_sub_blocks(data: bytes) -> bytes:
+    return (
+        b"".join(
+            bytes([len(data[i : i + 255])]) + data[i : i + 255] for i in range(0, len(data), 255)
+        )
+        + b"\x00"
+    )
+
+
+def gif(with_gps: bool = True) -> bytes:
+    """A 1x1 GIF that loops (NETSCAPE2.0, kept); with a comment and an XMP application
+    extension naming a position when asked. One global colour table of two colours."""
+    metadata = (
+        b"\x21\xfe"
+        + _gif_sub_blocks(GPS)
+        + b"\x21\xff\x0bXMP DataXMP"
+        + _gif_sub_blocks(b"<x:xmpmeta>" + GPS + b"</x:xmpmeta>")
+        if with_gps
+        else b""
+    )
+    return (
+        b"GIF89a"
+        + b"\x01\x00\x01\x00\x80\x00\x00"  # 1x1, a global colour table of 2
+        + b"\xff\x00\x00\x00\x00\x00"
+        + b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"  # loop forever
+        + metadata
+        + b"\x21\xf9\x04\x00\x00\x00\x00\x00"  # graphic control
+        + b"\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00"  # the image
+        + b"\x02\x02\x44\x01\x00"
+        + b"\x3b"
+    )
+
+
+def _riff_chunk(kind: bytes, data: bytes) -> bytes:
+    return kind + struct.pack("<I", len(data)) + data + (b"\x00" if len(data) % 2 else b"")
+
+
+def webp(with_gps: bool = True) -> bytes:
+    """An extended WebP (VP8X) whose flags name EXIF and XMP and whose chunks hold them when
+    asked; the picture is a stand-in VP8L chunk."""
+    flags = 0x0C if with_gps else 0x00  # EXIF 0x08, XMP 0x04
+    canvas = bytes([flags, 0, 0, 0]) + b"\x00\x00\x00" + b"\x00\x00\x00"  # 1x1
+    chunks = (
+        _riff_chunk(b"VP8X", canvas)
+        + _riff_chunk(b"VP8L", b"\x2f\x00\x00\x00\x00\x07")
+        + (
+            _riff_chunk(b"EXIF", b"MM\x00*" + GPS) + _riff_chunk(b"XMP ", GPS + b"!")
+            if with_gps
+            else b""
+        )
+    )
+    return b"RIFF" + struct.pack("<I", 4 + len(chunks)) + b"WEBP" + chunks

@@ -29,7 +29,8 @@ UNSENT_HOURS = 24  # an upload no message carried is gone after a day
 # The bucket is listed once an hour, in the first minute: every minute would cost listings
 # (about $0.50 a month) while nothing is there to remove.
 SWEEP_EVERY_SECONDS = 3600
-CLEANED_TYPES = frozenset({"image/png", "image/jpeg"})  # read whole to take metadata out
+# Read whole to take metadata out.
+CLEANED_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
 
 def _objects(ctx: Context) -> ObjectStore:

@@ -98,7 +98,13 @@ def test_a_pdf_from_the_agent_is_downloaded_by_the_visitor_as_an_attachment(worl
 
 
 @pytest.mark.parametrize(
-    ("content_type", "image"), [("image/png", samples.png), ("image/jpeg", samples.jpeg)]
+    ("content_type", "image"),
+    [
+        ("image/png", samples.png),
+        ("image/jpeg", samples.jpeg),
+        ("image/gif", samples.gif),
+        ("image/webp", samples.webp),
+    ],
 )
 def test_a_photos_gps_position_is_gone_on_the_other_side(world, chat, content_type, image):
     paula, visitor, room_id = chat

@@ -52,14 +52,39 @@ def test_jpeg_exif_and_iptc_segments_go_and_the_picture_stays():
     assert strip_metadata("image/jpeg", samples.jpeg(with_gps=True)) == samples.jpeg(with_gps=False)
 
 
-def test_an_image_without_metadata_stays_as_it_is():
-    for content_type, image in (("image/png", samples.png), ("image/jpeg", samples.jpeg)):
-        assert strip_metadata(content_type, image(with_gps=False)) == image(with_gps=False)
+def test_gif_comments_and_xmp_go_and_the_picture_and_its_looping_stay():
+    cleaned = strip_metadata("image/gif", samples.gif(with_gps=True))
+
+    assert cleaned == samples.gif(with_gps=False)
+    assert b"NETSCAPE2.0" in cleaned
+
+
+def test_webp_exif_and_xmp_chunks_and_their_flags_go_and_the_picture_stays():
+    assert strip_metadata("image/webp", samples.webp(with_gps=True)) == samples.webp(with_gps=False)
+
+
+IMAGES = {
+    "image/png": samples.png,
+    "image/jpeg": samples.jpeg,
+    "image/gif": samples.gif,
+    "image/webp": samples.webp,
+}
+
+
+@pytest.mark.parametrize("content_type", IMAGES)
+def test_an_image_without_metadata_stays_as_it_is(content_type):
+    image = IMAGES[content_type](with_gps=False)
+    assert strip_metadata(content_type, image) == image
 
 
 @pytest.mark.parametrize(
     ("content_type", "cut"),
-    [("image/png", samples.png()[:40]), ("image/jpeg", samples.jpeg()[:30])],
+    [
+        ("image/png", samples.png()[:40]),
+        ("image/jpeg", samples.jpeg()[:30]),
+        ("image/gif", samples.gif()[:40]),
+        ("image/webp", samples.webp()[:30]),
+    ],
 )
 def test_an_image_cut_off_is_not_a_whole_image(content_type, cut):
     with pytest.raises(NotOfType):
