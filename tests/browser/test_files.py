@@ -5,6 +5,7 @@ allowed are refused in German; the visitor's deletion takes the files off the lo
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import boto3
 import httpx
@@ -73,6 +74,15 @@ def test_a_visitors_photo_reaches_the_agent_without_its_position_and_a_pdf_comes
     ) as requested:
         download.click()
     assert httpx.get(requested.value.url).content == samples.PDF
+
+    # The transcript the visitor downloads names both files.
+    chat.tool("Optionen").click()
+    chat.frame.get_by_role("menuitem", name="Chat beenden").click()
+    dialog = chat.frame.get_by_role("dialog", name="Chat beenden?")
+    with page.expect_download() as saved:
+        dialog.get_by_role("button", name="Verlauf herunterladen").click()
+    transcript = Path(saved.value.path()).read_text(encoding="utf-8")
+    assert "[Datei: fehler.png]" in transcript and "[Datei: Antrag.pdf]" in transcript
 
 
 def test_a_file_too_large_or_of_a_type_not_allowed_is_refused_in_german(

@@ -20,7 +20,16 @@ from chalicelib.errors import (
 )
 from chalicelib.mail import Mailer
 from chalicelib.objects import file_key, upload_key
-from chalicelib.services import departments, files, messages, rooms, staff, staff_messages, visitors
+from chalicelib.services import (
+    departments,
+    files,
+    messages,
+    offline,
+    rooms,
+    staff,
+    staff_messages,
+    visitors,
+)
 from chalicelib.services.context import Context
 from chalicelib.services.maintenance import run_sweep
 from chalicelib.settings import get_settings
@@ -439,3 +448,16 @@ def test_deleting_a_channel_removes_its_files(world, team):
     staff.delete(world.ctx, anna.p, rooms_["channel"])
 
     assert objects_of(world.ctx, rooms_["channel"]) == []
+
+
+def test_the_mailed_transcript_names_the_chats_files(world, chat):
+    paula, visitor, room_id = chat
+    upload_id = upload(world.ctx, visitor.p, room_id, samples.PDF, "application/pdf", "Antrag.pdf")
+    messages.send(world.ctx, visitor.p, room_id, "Hier das Formular", "v-1", upload_id)
+    rooms.close(world.ctx, paula.p, room_id, None)
+
+    offline.ask_for_transcript(world.ctx, visitor.p, room_id, "gast@example.org", "de")
+
+    (mail,) = [m for m in world.mails() if m["To"] == "gast@example.org"]
+    text = next(p for p in mail.walk() if p.get_content_type() == "text/plain")
+    assert "Hier das Formular [Datei: Antrag.pdf]" in text.get_payload(decode=True).decode()

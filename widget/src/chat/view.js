@@ -86,7 +86,10 @@ export function messageItem(message, fileNode) {
   meta.append(timeOf(message.created_at));
   item.append(meta);
   if (message.text) item.append(el("p", "text", message.text));
-  if (message.file) item.append(fileNode(message.file));
+  if (message.file) {
+    item.append(fileNode(message.file));
+    item.dataset.file = message.file.name; // named in the transcript download
+  }
   return item;
 }
 
