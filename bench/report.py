@@ -65,7 +65,7 @@ OPERATIONS = (
     ("close", "visitor closes the chat"),
     ("visitor_disconnect", "visitor's socket closes"),
     ("chat_20_messages", "a whole chat of 20 messages"),
-    ("chat_with_image", "the same chat, one message a screenshot (150 KB)"),
+    ("chat_with_image", "a whole chat of 20 messages, one a screenshot (150 KB)"),
     ("maintenance_idle", "scheduled sweep, nobody online"),
     ("team_direct_message", "team chat: a direct message (WebSocket `send`)"),
     ("team_channel_message", "team chat: to a channel of 200 members, 20 online"),
