@@ -20,6 +20,7 @@ from chalicelib.routes import (
     files,
     offline,
     omnichannel,
+    stats,
     team_chat,
     visitor,
     websocket,
@@ -30,7 +31,18 @@ from chalicelib.services.maintenance import run_sweep, setup_stack
 app = Chalice(app_name="livechat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.register_middleware(remember_request, "http")
-for area in (visitor, accounts, omnichannel, admin, canned, team_chat, files, description, offline):
+for area in (
+    visitor,
+    accounts,
+    omnichannel,
+    admin,
+    canned,
+    stats,
+    offline,
+    team_chat,
+    files,
+    description,
+):
     app.register_blueprint(area.bp)
 
 

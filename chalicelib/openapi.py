@@ -73,7 +73,8 @@ def _operation(op: Operation, refs: dict) -> dict:
         for name in re.findall(r"{(\w+)}", op.path)
     ]
     if op.query is not None:
-        for name, info in op.query.model_fields.items():
+        for field_name, info in op.query.model_fields.items():
+            name = info.alias or field_name  # `from` is no Python name
             parameters.append(
                 {
                     "name": name,

@@ -77,6 +77,9 @@ from chalicelib.schemas.answers import (
     PublicAgentOut as PublicAgentOut,
 )
 from chalicelib.schemas.answers import (
+    RatingOut as RatingOut,
+)
+from chalicelib.schemas.answers import (
     RegisteredOut as RegisteredOut,
 )
 from chalicelib.schemas.answers import (
@@ -315,6 +318,21 @@ from chalicelib.schemas.requests import (
 )
 from chalicelib.schemas.requests import (
     Weekday as Weekday,
+)
+from chalicelib.schemas.stats import (
+    AgentStatsListOut as AgentStatsListOut,
+)
+from chalicelib.schemas.stats import (
+    AgentStatsQuery as AgentStatsQuery,
+)
+from chalicelib.schemas.stats import (
+    RatingIn as RatingIn,
+)
+from chalicelib.schemas.stats import (
+    StatsOut as StatsOut,
+)
+from chalicelib.schemas.stats import (
+    StatsQuery as StatsQuery,
 )
 from chalicelib.schemas.team_chat import (
     AddMemberIn as AddMemberIn,

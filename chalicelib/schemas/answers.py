@@ -93,6 +93,11 @@ class CannedListOut(Schema):
     responses: list[CannedOut]
 
 
+class RatingOut(Schema):
+    score: int = Field(ge=1, le=5)
+    comment: str | None = None
+
+
 class RoomOut(Schema):
     room_id: str
     department_id: str
@@ -111,6 +116,7 @@ class RoomOut(Schema):
     # A message left while nobody could answer, and the address its answers are mailed to.
     offline: bool = False
     email: str | None = None
+    rating: RatingOut | None = Field(None, description="the visitor's stars and comment")
 
 
 class AuthorOut(Schema):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.services import agents, departments, files, stranded
+from chalicelib.services import agents, departments, files, rooms, stranded
 from chalicelib.services.context import Context
 
 
@@ -40,7 +40,7 @@ def setup_stack(
 
 
 def run_sweep(ctx: Context) -> dict:
-    swept = stranded.sweep(ctx)
+    swept = {**stranded.sweep(ctx), "rooms_expired": rooms.close_expired(ctx)}
     if files.sweep_due(ctx):
         swept.update(files.sweep(ctx))
     return swept

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, TooLarge
-from chalicelib.services import events, files, offline_mail, staff, staff_messages
+from chalicelib.services import events, files, offline_mail, staff, staff_messages, stats
 from chalicelib.services.access import load_room, require_may_write
 from chalicelib.services.context import Context
 from chalicelib.services.principals import AgentPrincipal, Principal
@@ -62,6 +62,8 @@ def append(
         appended = ctx.store.append_message(room, line, room_expires_at)
     except Closed as exc:
         raise Conflict("this chat is closed", "room_closed") from exc
+    if appended.first_response:
+        stats.first_response(ctx, appended.room, appended.message.author_id, line.created_at)
     if appended.created:
         push(ctx, appended.room, appended.message, department)
     return appended

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from chalicelib.services import events, files, messages, offline_mail, presence
+from chalicelib.services import events, files, messages, offline_mail, presence, stats
 from chalicelib.services.access import is_room_agent, load_room, may_act, require_may_act
 from chalicelib.services.context import Context
 from chalicelib.services.departments import get as get_department
@@ -102,6 +102,7 @@ def enqueue(
     for connection_id in sockets:
         ctx.store.listen(room.room_id, connection_id, principal.id)
     room = replace(room, live=dict.fromkeys(sockets, principal.id))
+    stats.chat_started(ctx, room)
     presence.keep_visitor_alive(ctx, principal.id)
     if appended is not None:
         messages.push(ctx, room, appended.message, department)
@@ -167,21 +168,22 @@ def _queue_changed(ctx: Context, room: Room, event: str) -> None:
 
 def take(ctx: Context, principal: AgentPrincipal, room_id: str) -> dict:
     """S17: exactly one of several concurrent takes wins; the others get 409 already_taken."""
-    room = load_room(ctx, principal, room_id)
-    _agent_in_department(principal, room)
-    if room.state != "queued":
+    former = load_room(ctx, principal, room_id)
+    _agent_in_department(principal, former)
+    if former.state != "queued":
         raise Conflict("someone else has taken this chat", "already_taken")
     try:
         room = ctx.store.take_room(
-            room,
+            former,
             principal.id,
             principal.name,
             ctx.iso(),
             _connection_ids(ctx, principal.id),
-            _link_expiry(ctx, room),
+            _link_expiry(ctx, former),
         )
     except Changed as exc:
         raise Conflict("someone else has taken this chat", "already_taken") from exc
+    stats.chat_taken(ctx, former, room)
     room = messages.system(ctx, room, "taken", principal.name)
     events.room_event(ctx, room, "taken", agent_status=principal.status)
     _queue_changed(ctx, room, "removed")
@@ -310,6 +312,7 @@ def close(ctx: Context, principal: Principal, room_id: str, comment: str | None)
         room = ctx.store.close_room(room, ctx.iso(closed_at), closed_by, comment, expires_at)
     except Changed as exc:
         raise _changed_meanwhile(exc) from exc
+    stats.chat_ended(ctx, room)
     room = messages.system(ctx, room, "closed")
     if isinstance(principal, AgentPrincipal) and principal.id == room.agent_id:
         status: str | None = principal.status
@@ -422,9 +425,26 @@ def erase(ctx: Context, room: Room, only_if_closed: bool = False) -> None:
             "only closed chats can be deleted; close it first", "room_not_closed"
         ) from exc
     files.erase_room(ctx, room.room_id)
+    if room.state != "closed":  # it ends here (the visitor deleted their data)
+        stats.chat_ended(ctx, room)
     events.room_event(ctx, room, "deleted")
     if room.state == "queued":
         _queue_changed(ctx, room, "removed")
+
+
+def close_expired(ctx: Context) -> int:
+    """The sweep: queued chats past their expiry (the visitor went quiet) close as missed
+    before DynamoDB's TTL deletes them unseen; returns how many."""
+    closed = 0
+    for department in ctx.store.all_departments():
+        for room in ctx.store.expired_queued_rooms(department.department_id, ctx.now(), 100):
+            try:
+                ended = ctx.store.close_room(room, ctx.iso(), "expired", None, room.expires_at)
+            except Changed:
+                continue  # taken or closed meanwhile
+            stats.chat_ended(ctx, ended)
+            closed += 1
+    return closed
 
 
 def delete(ctx: Context, principal: AgentPrincipal, room_id: str) -> None:

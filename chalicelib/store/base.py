@@ -17,6 +17,7 @@ from chalicelib.store.contract.departments import DepartmentsContract
 from chalicelib.store.contract.files import FilesContract
 from chalicelib.store.contract.keys import KeysContract
 from chalicelib.store.contract.rooms import RoomsContract
+from chalicelib.store.contract.stats import StatsContract
 from chalicelib.store.contract.team import TeamContract
 from chalicelib.store.contract.transcripts import TranscriptsContract
 from chalicelib.store.contract.visitors import VisitorsContract
@@ -48,6 +49,7 @@ class Store(
     TeamContract,
     TranscriptsContract,
     FilesContract,
+    StatsContract,
     ABC,
 ):
     """Every aggregate's operations (one contract module each, chalicelib/store/contract/)."""

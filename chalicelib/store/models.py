@@ -259,6 +259,10 @@ class RoomItem(Model):
     last_seq = NumberAttribute(default=0)
     retention_hours = NumberAttribute(default=24)
     version = NumberAttribute(default=0)
+    first_response_at = UnicodeAttribute(null=True)
+    message_count = NumberAttribute(default=0)
+    rating = NumberAttribute(null=True)
+    rating_comment = UnicodeAttribute(null=True)
     live: MapAttribute = MapAttribute(default=dict)  # connection id -> visitor or agent id
     offline_email = UnicodeAttribute(null=True)  # a message left: its answers' address
     language = UnicodeAttribute(null=True)

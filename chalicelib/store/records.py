@@ -159,6 +159,12 @@ class Room:
     queued_at: str | None = None  # when it last went into a queue (the console's "wartet seit")
     last_seq: int = 0
     version: int = 0
+    # For the statistics (services/stats.py): the serving agent's first message, and how many
+    # messages visitor and agents wrote (system lines not counted).
+    first_response_at: str | None = None
+    message_count: int = 0
+    rating: int | None = None  # 1 to 5 stars, given once by the visitor
+    rating_comment: str | None = None
     # The live connections of the visitor and of the serving agent (connection id -> principal):
     # a push needs no lookup of whose sockets are open.
     live: Mapping[str, str] = field(default_factory=dict)
@@ -237,6 +243,17 @@ class Appended:
     message: Message
     created: bool
     room: Room
+    first_response: bool = False  # the serving agent's first message in the chat
+
+
+@dataclass(frozen=True)
+class StatsHour:
+    """The counters of one department in one hour (services/stats.py names them): numbers
+    only, no person and no text."""
+
+    department_id: str
+    hour: str  # "2026-12-07T13", UTC
+    counts: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -119,10 +119,32 @@ def staff(stack):
         socket.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so that fixtures can tell a failed test."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _describe_consoles(opened: list[Console]) -> str:
+    """What each console showed when its test failed: where it was, its main area's text and the
+    browser's console messages (a failure in CI says more than its timeout)."""
+    parts = []
+    for number, console in enumerate(opened):
+        page = console.page
+        main = page.locator("main").first.inner_text(timeout=2_000) if not page.is_closed() else ""
+        parts.append(
+            f"console {number} at {page.url}:\n{main[:800]}\nmessages: {page.messages[-20:]}"
+        )
+    return "\n".join(parts)
+
+
 @pytest.fixture
-def consoles(browser, stack):
+def consoles(browser, stack, request):
     """Open the console for an agent, each in a browser context of its own (German locale
-    unless told otherwise); no page may throw a script error."""
+    unless told otherwise); no page may throw a script error. When the test fails, each
+    console's state is printed with its report."""
     opened: list[Console] = []
 
     def open_console(locale: str = "de-DE") -> Console:
@@ -131,12 +153,17 @@ def consoles(browser, stack):
         context.add_init_script(NOTIFICATION_SPY)
         page = context.new_page()
         page.errors = []
+        page.messages = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.on("console", lambda message: page.messages.append(f"{message.type}: {message.text}"))
         console = Console(context, page, stack, locale[:2])
         opened.append(console)
         return console
 
     yield open_console
+    call = getattr(request.node, "report_call", None)
+    if call is not None and call.failed:
+        print(_describe_consoles(opened))
     for console in opened:
         errors = console.page.errors
         console.context.close()

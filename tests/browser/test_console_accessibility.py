@@ -117,6 +117,11 @@ def test_every_omnichannel_and_contact_center_screen_has_no_axe_violations(
     check("chats with room info and history")
     console.page.locator("#chats-menu-button").click()
     check("chats menu")
+    console.page.keyboard.press("Escape")
+
+    console.go("#stats")
+    expect(console.main.locator(".stats-summary")).to_be_visible()
+    check("statistics with their charts and tables")
 
 
 def test_an_agent_works_a_request_with_the_keyboard_alone(stack, website, page, agent_console):

@@ -153,3 +153,4 @@ def test_every_copy_of_the_pool_has_the_apps_routes_with_their_methods():
     assert first == second
     assert first["/config"] == ["GET", "OPTIONS"]
     assert first["/rooms/{room_id}/close"] == ["OPTIONS", "POST"]
+    assert first["/rooms/{room_id}/rating"] == ["OPTIONS", "POST"]

@@ -25,12 +25,14 @@ BUDGETS = {
     "TYPING_CALL_BUDGET": 2,
     # visitor, rate window, department, the visitor's rooms, the room with its first message,
     # the visitor's sockets and the room's note of the one open, the visitor kept alive, the
-    # place in the queue.
-    "START_CHAT_CALL_BUDGET": 9,
+    # place in the queue, the statistics' count.
+    "START_CHAT_CALL_BUDGET": 10,
     # session, agent, room, the agent's sockets, the take (with the agent's list of chats),
-    # the "joined" line, the department (its consoles), the queue (its visitors' places).
-    "TAKE_CALL_BUDGET": 8,
-    # visitor, room, the close, the closing line, the agent (its status in the answer).
+    # the statistics' count, the "joined" line, the department (its consoles), the queue (its
+    # visitors' places).
+    "TAKE_CALL_BUDGET": 9,
+    # visitor, room, the close, the statistics' count, the closing line, the agent (its status
+    # in the answer).
     "CLOSE_CALL_BUDGET": 6,
     # UpdateItem the connection, UpdateItem the department's presence deadline.
     "AGENT_HEARTBEAT_CALL_BUDGET": 2,
@@ -407,6 +409,7 @@ def test_no_request_path_scans(sso_api, dynamodb_calls):
     call("PATCH", "/admin/departments/sales", body={"offline_messages": True}, auth=admin.auth)
     left = {"text": "Später bitte", "email": "gast@example.org"}
     call("POST", "/departments/sales/offline-messages", body=left, auth=visitor)
+    call("POST", f"/rooms/{room}/rating", body={"score": 5, "comment": "Danke"}, auth=visitor)
     call("GET", "/rooms?state=closed", auth=paula.auth)
     call("DELETE", f"/rooms/{room}", auth=paula.auth)
     call("DELETE", "/rooms?state=closed", auth=paula.auth)
@@ -458,6 +461,8 @@ def test_no_request_path_scans(sso_api, dynamodb_calls):
     call("GET", "/admin/team-chat", auth=admin.auth)
     call("DELETE", f"/channels/{channel}", auth=paula.auth)
     call("PUT", "/me/availability", body={"available": False}, auth=paula.auth)
+    call("GET", "/stats?bucket=hour", auth=paula.auth)
+    call("GET", "/stats/agents", auth=admin.auth)
     call("DELETE", "/visitors/me", auth=visitor)
     call("POST", "/auth/logout", auth=lars.auth)
     call("POST", f"/admin/agents/{lars.agent_id}/disable", auth=admin.auth)

@@ -319,6 +319,9 @@ def run_the_chat(api) -> None:
     api.clock.advance(api.ctx.settings.session_hours * 3600)
     api.ws_send(piet.connection_id, {"action": "heartbeat"})
     assert piet.connection_id in api.pusher.disconnected
+    # Nobody took the returned chat until it expired: the sweep closes it, counted missed.
+    api.clock.advance(api.ctx.settings.room_idle_hours * 3600)
+    assert api.app.maintenance(SCHEDULED_EVENT, None)["rooms_expired"] == 1
     # `make setup-admin` again: a new department, the admin who exists already.
     api.app.setup(
         {

@@ -973,7 +973,8 @@ def test_a_room_is_created_with_its_first_message(store):
     first = store.create_room(queued, draft("c1", "Hallo?"))
 
     assert first is not None and first.created and first.message.seq == 1
-    assert first.room == replace(queued, last_seq=1) == store.get_room(queued.room_id, NOW)
+    assert first.room == replace(queued, last_seq=1, message_count=1)
+    assert first.room == store.get_room(queued.room_id, NOW)
     assert store.messages_after(queued.room_id, 0, 10, NOW) == [first.message]
     assert store.message_for_client_id(queued.room_id, "c1", NOW) == first.message
     assert store.append_message(first.room, draft("c2"), NOW + 5000).message.seq == 2
@@ -1572,3 +1573,62 @@ def test_of_ten_racing_creations_of_one_name_exactly_one_gets_it(atomic_store):
 
     assert sorted(outcomes) == ["created"] + ["taken"] * 9
     assert [r.name for r in atomic_store.public_channels()] == ["Race"]
+
+
+# ---- rating and statistics (issue 23) ----------------------------------------------------------
+
+
+def test_the_agents_first_message_is_marked_once_and_messages_are_counted(store):
+    queued = room()
+    store.create_room(queued, draft("v1"))
+    taken = store.take_room(queued, "agt_1", "Paula", "2026-01-01T01:00:00.000Z", (), NOW + 99)
+    answer = replace(draft("a1"), author_kind="agent", author_id="agt_1", created_at="T1")
+
+    first = store.append_message(taken, answer, NOW + 5000)
+    second = store.append_message(taken, replace(answer, client_id="a2"), NOW + 5000)  # stale
+    line = store.append_message(second.room, replace(draft("s1"), author_kind="system"), None)
+
+    assert (first.first_response, second.first_response) == (True, False)
+    assert store.get_room(queued.room_id, NOW).first_response_at == "T1"
+    assert line.room.message_count == 3
+    assert store.get_room(queued.room_id, NOW).message_count == 3
+
+
+def test_a_room_is_rated_once_and_never_while_queued(store):
+    queued = room()
+    store.create_room(queued, None)
+    with pytest.raises(Changed):
+        store.rate_room(queued, 4, None)
+    taken = store.take_room(queued, "agt_1", "Paula", "2026-01-01T01:00:00.000Z", (), NOW + 99)
+
+    rated = store.rate_room(taken, 4, "danke")
+
+    assert (rated.rating, rated.rating_comment) == (4, "danke")
+    assert store.get_room(queued.room_id, NOW).rating == 4
+    with pytest.raises(Changed):
+        store.rate_room(rated, 1, None)
+
+
+def test_queued_rooms_past_their_expiry_are_found_for_the_sweep(store):
+    stale, fresh = room(expires_at=NOW - 1), room(expires_at=NOW + 60)
+    store.create_room(stale, None)
+    store.create_room(fresh, None)
+
+    assert [r.room_id for r in store.expired_queued_rooms("sales", NOW, 10)] == [stale.room_id]
+
+
+def test_statistics_add_up_per_department_and_hour(store):
+    store.count_stats("sales", "2026-01-01T09", {"chats": 1, "agent#agt_1#wait#03": 1}, NOW)
+    store.count_stats("sales", "2026-01-01T09", {"chats": 2, "missed": 1}, NOW)
+    store.count_stats("sales", "2026-01-02T10", {"chats": 1}, NOW)
+    store.count_stats("library", "2026-01-01T09", {"chats": 7}, NOW)
+
+    found = store.stats_of("sales", "2026-01-01T00", "2026-01-01T23")
+
+    assert [(h.hour, dict(h.counts)) for h in found] == [
+        ("2026-01-01T09", {"chats": 3, "missed": 1, "agent#agt_1#wait#03": 1})
+    ]
+    assert [h.hour for h in store.stats_of("sales", "2026-01-01T00", "2026-01-02T23")] == [
+        "2026-01-01T09",
+        "2026-01-02T10",
+    ]

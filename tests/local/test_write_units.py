@@ -148,3 +148,28 @@ def test_starting_taking_and_closing_a_chat(store_and_units):
     with units.counting():
         store.close_room(taken, "2026-01-02", "visitor", None, NOW + 99)
     assert units.write == 1.0
+
+
+def test_counting_an_event_in_the_statistics_is_one_unit(store_and_units):
+    """Start, take, first response and close each add their counters to the hour's item in
+    one UpdateItem: a unit while the item stays under 1 KB (its counters are numbers)."""
+    store, units = store_and_units
+    counts = {"answered": 1, "wait#07": 1, "agent#agt_0123456789abcdef0123#chats": 1}
+
+    with units.counting():
+        store.count_stats("sales", "2026-01-01T09", counts, NOW + 400 * 86400)
+
+    assert units.write == 1.0
+
+
+def test_an_agents_first_answer_costs_what_any_message_costs(store_and_units):
+    store, units = store_and_units
+    queued = a_room()
+    store.create_room(queued, None)
+    taken = store.take_room(queued, "agt_1", "Paula", "t", (), NOW + 99)
+    answer = replace(a_draft("a1"), author_kind="agent", author_id="agt_1")
+
+    with units.counting():
+        first = store.append_message(taken, answer, NOW + 5000)
+
+    assert first.first_response and units.write == 6.0

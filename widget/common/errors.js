@@ -35,6 +35,12 @@ const TEXTS = {
   admin_only: ["Das dürfen nur Admins.", "Only admins may do this."],
   room_forbidden: ["Auf diesen Chat haben Sie keinen Zugriff.", "You have no access to this chat."],
   not_room_agent: ["Diesen Chat betreut jemand anderes.", "Someone else serves this chat."],
+  invalid_range: [
+    "Das Startdatum liegt nach dem Enddatum.",
+    "The start date is after the end date.",
+  ],
+  range_too_long: ["Bitte höchstens 400 Tage auf einmal.", "At most 400 days at a time, please."],
+  already_rated: ["Dieser Chat ist schon bewertet.", "This chat is rated already."],
   other_department: [
     "Dieser Chat gehört zu einer anderen Abteilung.",
     "This chat belongs to another department.",

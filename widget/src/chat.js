@@ -1,15 +1,17 @@
 // The visitor's chat window (S11, S15, S18–S21, S26), in an iframe on the chat's own origin.
 // Its parts live in chat/: context (fragment, texts, elements, the state's shape), storage, view
 // (rendering, at the bottom), connection (socket), sending (pending sends and the composer),
-// conversation (room, messages, resume), tools (header, sheets) and offline (leaving a message,
-// the transcript by email; it uses the sheets of tools). None of them imports another of
-// connection, sending, conversation and tools: this file makes the one state object
+// conversation (room, messages, resume), tools (header, sheets), offline (leaving a message,
+// the transcript by email; it uses the sheets of tools) and rating (stars and comment; it uses
+// the tools' menu). None of them imports another of connection, sending, conversation and
+// tools: this file makes the one state object
 // and wires the parts together, handing each the state and the parts it calls.
 import { apiCaller, DEPARTMENT, HOST, hostOk, newState, roomPath, t, ui } from "./chat/context.js";
 import { Connection } from "./chat/connection.js";
 import { Conversation } from "./chat/conversation.js";
 import { Attachments } from "./chat/files.js";
 import { Composer, Outbox } from "./chat/sending.js";
+import { Rating } from "./chat/rating.js";
 import { loadStored, saveStored, STORAGE_KEY } from "./chat/storage.js";
 import { leavingMessage, Offline } from "./chat/offline.js";
 import { focusInside, Tools } from "./chat/tools.js";
@@ -23,6 +25,7 @@ const view = new View(state, {
   connectionLost: () => connection.isLost(),
   leavingMessage: () => leavingMessage(state),
   renderFiles: () => files.render(),
+  roomRendered: () => rating.render(),
 });
 const connection = new Connection(state, call, {
   onOpen: () =>
@@ -42,6 +45,7 @@ const conversation = new Conversation(state, { call, connection, files, outbox, 
 const composer = new Composer(state, { call, connection, conversation, outbox, view });
 const tools = new Tools(state, { call, conversation, view });
 const offline = new Offline(state, { call, composer, connection, conversation, view });
+const rating = new Rating(state, { call, conversation, view });
 
 function fatal(key) {
   state.fatalText = t(key);
@@ -144,6 +148,7 @@ applyStrings();
 keepLastLineInView();
 tools.setupTools();
 offline.setup();
+rating.setup();
 composer.setupComposer();
 files.setup();
 view.renderBell();

@@ -83,6 +83,16 @@ class RoomsContract(ABC):
         left it (with a transcript's address asked for meanwhile)."""
 
     @abstractmethod
+    def rate_room(self, room: Room, score: int, comment: str | None) -> Room:
+        """The visitor's stars (and comment) on an open or closed room; `Changed` when it is
+        rated already, queued, or gone."""
+
+    @abstractmethod
+    def expired_queued_rooms(self, department_id: str, now: float, limit: int) -> list[Room]:
+        """Queued rooms of the department past their expiry that DynamoDB has not deleted yet
+        (the sweep counts them as missed)."""
+
+    @abstractmethod
     def listen(self, room_id: str, connection_id: str, principal_id: str) -> None:
         """A new connection of the room's visitor or agent hears its pushes from now on."""
 

@@ -8,6 +8,7 @@ from chalicelib.store.dynamo.departments import DepartmentsTables
 from chalicelib.store.dynamo.files import FilesTables
 from chalicelib.store.dynamo.keys import KeysTables
 from chalicelib.store.dynamo.rooms import RoomsTables
+from chalicelib.store.dynamo.stats import StatsTables
 from chalicelib.store.dynamo.team import TeamTables
 from chalicelib.store.dynamo.transcripts import TranscriptsTables
 from chalicelib.store.dynamo.visitors import VisitorsTables
@@ -19,6 +20,7 @@ class DynamoStore(
     DepartmentsTables,
     VisitorsTables,
     RoomsTables,
+    StatsTables,
     CannedTables,
     FilesTables,
     TeamTables,

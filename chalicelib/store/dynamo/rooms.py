@@ -56,7 +56,7 @@ class RoomsTables(DynamoCore):
             except _Condition as exc:
                 raise Taken(room.room_id) from exc
             return None
-        created = replace(room, last_seq=1)
+        created = replace(room, last_seq=1, message_count=int(first.author_kind != "system"))
         message = Message(room_id=room.room_id, seq=1, **vars(first))
         try:
             self._transact(
@@ -308,6 +308,16 @@ class RoomsTables(DynamoCore):
             actions.append(Item.comment.set(comment))
         return self._change_room(room, actions, Item.state == room.state)
 
+    def rate_room(self, room: Room, score: int, comment: str | None) -> Room:
+        Item = self.m.RoomItem
+        actions = [Item.rating.set(score)]
+        if comment:
+            actions.append(Item.rating_comment.set(comment))
+        rated = self._change_room(
+            room, actions, (Item.state != "queued") & Item.rating.does_not_exist()
+        )
+        return replace(rated, rating=score, rating_comment=comment)
+
     def listen(self, room_id: str, connection_id: str, principal_id: str) -> None:
         Item = self.m.RoomItem
         with contextlib.suppress(_Condition):  # deleted meanwhile
@@ -344,6 +354,13 @@ class RoomsTables(DynamoCore):
         Item = self.m.RoomItem
         found = Item.queue_index.query(
             department_id, filter_condition=Item.expires_at > now, limit=limit
+        )
+        return [_record(Room, item) for item in found]
+
+    def expired_queued_rooms(self, department_id: str, now: float, limit: int) -> list[Room]:
+        Item = self.m.RoomItem
+        found = Item.queue_index.query(
+            department_id, filter_condition=Item.expires_at <= now, limit=limit
         )
         return [_record(Room, item) for item in found]
 
@@ -397,6 +414,12 @@ class RoomsTables(DynamoCore):
         for _ in range(APPEND_ATTEMPTS):
             seq = current.last_seq + 1
             actions = [Item.last_seq.set(seq)]
+            if draft.author_kind != "system":
+                actions.append(Item.message_count.add(1))
+            # The seq condition below makes this decide once: a racing message changes it.
+            first_response = draft.author_kind == "agent" and current.first_response_at is None
+            if first_response:
+                actions.append(Item.first_response_at.set(draft.created_at))
             condition = Item.room_id.exists() & (Item.last_seq == current.last_seq)
             if room_expires_at is not None:
                 actions.append(Item.expires_at.set(room_expires_at))
@@ -418,10 +441,15 @@ class RoomsTables(DynamoCore):
                     raise Closed(room.room_id) from None
                 current = fresh
                 continue
-            stored = replace(current, last_seq=seq)
+            stored = replace(
+                current,
+                last_seq=seq,
+                message_count=current.message_count + (draft.author_kind != "system"),
+                first_response_at=draft.created_at if first_response else current.first_response_at,
+            )
             if room_expires_at is not None:
                 stored = replace(stored, expires_at=room_expires_at)
-            return Appended(message, True, stored)
+            return Appended(message, True, stored, first_response)
         raise Changed(room.room_id)
 
     def message_for_client_id(self, room_id: str, client_id: str, now: float) -> Message | None:

@@ -8,6 +8,7 @@ from chalicelib.store.memory.departments import DepartmentsDicts
 from chalicelib.store.memory.files import FilesDicts
 from chalicelib.store.memory.keys import KeysDicts
 from chalicelib.store.memory.rooms import RoomsDicts
+from chalicelib.store.memory.stats import StatsDicts
 from chalicelib.store.memory.team import TeamDicts
 from chalicelib.store.memory.transcripts import TranscriptsDicts
 from chalicelib.store.memory.visitors import VisitorsDicts
@@ -19,6 +20,7 @@ class MemoryStore(
     DepartmentsDicts,
     VisitorsDicts,
     RoomsDicts,
+    StatsDicts,
     CannedDicts,
     FilesDicts,
     TeamDicts,

@@ -83,6 +83,8 @@ class MemoryCore(Store):
         self._staff_members: dict[tuple[str, str], StaffMember] = {}
         self._staff_retention: int | None = None
         self._uploads: dict[str, Upload] = {}
+        # (department_id, hour) -> (counters, expires_at)
+        self._stats: dict[tuple[str, str], tuple[dict[str, int], int]] = {}
 
     def create_missing_tables(self) -> list[str]:
         return []

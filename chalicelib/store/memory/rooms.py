@@ -173,6 +173,15 @@ class RoomsDicts(MemoryCore):
         )
 
     @_locked
+    def rate_room(self, room: Room, score: int, comment: str | None) -> Room:
+        return self._write_room(
+            room,
+            lambda stored: stored.state != "queued" and stored.rating is None,
+            rating=score,
+            rating_comment=comment,
+        )
+
+    @_locked
     def listen(self, room_id: str, connection_id: str, principal_id: str) -> None:
         stored = self._rooms.get(room_id)
         if stored is not None:
@@ -206,6 +215,15 @@ class RoomsDicts(MemoryCore):
             if r.state == "queued" and r.department_id == department_id and r.expires_at > now
         ]
         return sorted(queued, key=lambda r: r.queued_key or "")[:limit]
+
+    @_locked
+    def expired_queued_rooms(self, department_id: str, now: float, limit: int) -> list[Room]:
+        expired = [
+            r
+            for r in self._rooms.values()
+            if r.state == "queued" and r.department_id == department_id and r.expires_at <= now
+        ]
+        return sorted(expired, key=lambda r: r.queued_key or "")[:limit]
 
     @_locked
     def queue_position(self, department_id: str, queued_key: str, now: float) -> int:
@@ -262,11 +280,17 @@ class RoomsDicts(MemoryCore):
         self._messages[room.room_id][seq] = message
         if draft.claims_client_id:
             self._client_ids[(room.room_id, draft.client_id)] = seq
-        updated = replace(stored, last_seq=seq)
+        first_response = draft.author_kind == "agent" and stored.first_response_at is None
+        updated = replace(
+            stored,
+            last_seq=seq,
+            message_count=stored.message_count + (draft.author_kind != "system"),
+            first_response_at=draft.created_at if first_response else stored.first_response_at,
+        )
         if room_expires_at is not None:
             updated = replace(updated, expires_at=room_expires_at)
         self._rooms[room.room_id] = updated
-        return Appended(message, True, updated)
+        return Appended(message, True, updated, first_response)
 
     @_locked
     def message_for_client_id(self, room_id: str, client_id: str, now: float) -> Message | None:

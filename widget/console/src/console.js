@@ -30,6 +30,7 @@ import {
 import { live, refreshAll, refreshDepartments, startLive, stopLive } from "./live.js";
 import { renderRoom } from "./room.js";
 import { isSocketOpen, startSocket, stopSocket } from "./socket.js";
+import { renderStats } from "./stats.js";
 import {
   exchangeHandover,
   providerSignOutLink,
@@ -66,6 +67,7 @@ const ROUTES = [
   [/^chats$/, renderChats],
   [new RegExp(`^chats/${ID}$`), renderChats],
   [/^account$/, renderAccount],
+  [/^stats$/, renderStats],
   [/^admin\/registrations$/, renderRegistrations, "admin"],
   [/^admin\/agents$/, renderAgents, "admin"],
   [/^admin\/departments$/, renderDepartments, "admin"],
@@ -536,6 +538,7 @@ function navLinks(agent) {
     "ul",
     { class: "nav-links" },
     link("#contacts", "contacts", t("contactCenter")),
+    link("#stats", "chart", t("statistics")),
     link("#account", "user", t("myAccount")),
     agent.role === "admin" && [
       el("li", { class: "nav-group", text: t("admin") }),

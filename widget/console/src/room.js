@@ -112,6 +112,9 @@ addStrings({
       "Sie beantworten den Chat ab jetzt selbst statt {name}. Der Gast liest, dass Sie übernommen " +
       "haben.",
     tookOver: "Sie haben den Chat übernommen.",
+    roomRating: "Bewertung",
+    roomRatingStars: "{n} von 5 Sternen",
+    roomRatingComment: "„{text}“",
   },
   en: {
     offlineMessageTo:
@@ -185,6 +188,9 @@ addStrings({
       "{name} was no longer reachable; the chat is back in the queue, and nobody else could answer.",
     sys_taken_over: "{name} took over the chat as an admin.",
     takeOver: "Take over",
+    roomRating: "Rating",
+    roomRatingStars: "{n} of 5 stars",
+    roomRatingComment: "“{text}”",
     takeOverTitle: "Take over the chat?",
     takeOverText:
       "From now on you answer the chat instead of {name}. The guest reads that you took over.",
@@ -386,6 +392,22 @@ async function agentsToForwardTo(departmentId, select, note, current) {
     note.textContent = errorText(error);
     return 0;
   }
+}
+
+/** The visitor's stars and comment, in the chat's info. */
+function ratingLine({ score, comment }) {
+  return el(
+    "p",
+    { class: "room-meta", id: "room-rating" },
+    `${t("roomRating")}: `,
+    el("span", {
+      class: "rating-stars",
+      "aria-hidden": "true",
+      text: "★".repeat(score) + "☆".repeat(5 - score),
+    }),
+    ` ${t("roomRatingStars", { n: score })}`,
+    comment && ` – ${t("roomRatingComment", { text: comment })}`
+  );
 }
 
 class RoomScreen {
@@ -610,7 +632,8 @@ class RoomScreen {
             text: known ? t("editContact") : t("addContact"),
             onclick: () => this.editContact(),
           })
-        )
+        ),
+        room.rating && ratingLine(room.rating)
       ),
       el("div", { class: "actions" }, this.actions())
     );

@@ -7,12 +7,25 @@ import { clearStored, normalise, saveStored } from "./storage.js";
 const EMOJIS = [..."😀😊🙂😉😂😅😍🤔😮😢😕🙈👍👎👏🙏👋🙌💪👀✅❌❓❗💡🎉", "❤️", ..."⭐☕📚🎓📅"];
 let lastFocus = null;
 
-function toggleMenu(open) {
+export function toggleMenu(open) {
   ui.menu.hidden = !open;
   ui.options.setAttribute("aria-expanded", String(open));
   if (open) {
     toggleEmoji(false);
     ui.endChat.focus();
+  }
+}
+
+/** Arrows move between the menu's shown items (as in any menu); Tab leaves it. */
+function moveInMenu(event) {
+  const items = [...ui.menu.querySelectorAll("[role=menuitem]:not([hidden])")];
+  const step = { ArrowDown: 1, ArrowUp: -1 }[event.key];
+  if (step) {
+    event.preventDefault();
+    const index = items.indexOf(document.activeElement);
+    items[(index + step + items.length) % items.length].focus();
+  } else if (event.key === "Tab") {
+    toggleMenu(false);
   }
 }
 
@@ -32,17 +45,6 @@ function insertEmoji(emoji) {
   toggleEmoji(false);
   ui.text.focus();
   ui.text.dispatchEvent(new Event("input"));
-}
-
-/** The options menu: the arrow keys move between its items, Tab leaves it. */
-function moveInMenu(event) {
-  const items = [...ui.menu.querySelectorAll("[role=menuitem]")];
-  const step = { ArrowDown: 1, ArrowUp: -1 }[event.key];
-  if (step) {
-    event.preventDefault();
-    const index = items.indexOf(document.activeElement);
-    items[(index + step + items.length) % items.length].focus();
-  } else if (event.key === "Tab") toggleMenu(false);
 }
 
 function moveInEmojiPanel(event) {

@@ -105,14 +105,16 @@ export function pendingItem(pending) {
 /**
  * What shows the state, handed in: `state` is the chat window's state object, `connectionLost()`
  * tells whether the socket dropped after it had been open (the notice says "reconnecting" then),
- * `leavingMessage()` whether the form to leave a message shows instead of the conversation.
+ * `leavingMessage()` whether the form to leave a message shows instead of the conversation;
+ * `roomRendered()` draws what the parts above show of the room (the rating).
  */
 export class View {
-  constructor(state, { connectionLost, leavingMessage, renderFiles }) {
+  constructor(state, { connectionLost, leavingMessage, renderFiles, roomRendered }) {
     this.state = state;
     this.connectionLost = connectionLost;
     this.leavingMessage = leavingMessage;
     this.renderFiles = renderFiles;
+    this.roomRendered = roomRendered;
     this.errorTimer = 0;
   }
 
@@ -169,6 +171,7 @@ export class View {
     ui.endChat.setAttribute("aria-disabled", String(!isActive(room)));
     if (closed) theirTyping.update(null);
     this.renderFiles();
+    this.roomRendered();
     this.renderNotice();
   }
 
