@@ -117,6 +117,7 @@ class RoomOut(Schema):
     offline: bool = False
     email: str | None = None
     rating: RatingOut | None = Field(None, description="the visitor's stars and comment")
+    files: int = Field(0, description="how many of its messages carry a file")
 
 
 class AuthorOut(Schema):

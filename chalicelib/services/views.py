@@ -50,6 +50,8 @@ def room_view(room: Room, agent_status: str | None = None, position: int | None 
     if room.offline:  # a message left while nobody could answer, and where answers go
         view["offline"] = True
         view["email"] = room.offline_email
+    if room.file_count:
+        view["files"] = room.file_count
     if room.rating is not None:
         view["rating"] = {"score": room.rating, "comment": room.rating_comment}
     return view

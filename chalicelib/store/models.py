@@ -261,6 +261,7 @@ class RoomItem(Model):
     version = NumberAttribute(default=0)
     first_response_at = UnicodeAttribute(null=True)
     message_count = NumberAttribute(default=0)
+    file_count = NumberAttribute(default=0)
     rating = NumberAttribute(null=True)
     rating_comment = UnicodeAttribute(null=True)
     live: MapAttribute = MapAttribute(default=dict)  # connection id -> visitor or agent id

@@ -163,6 +163,7 @@ class Room:
     # messages visitor and agents wrote (system lines not counted).
     first_response_at: str | None = None
     message_count: int = 0
+    file_count: int = 0  # messages with a file (the contact center marks such chats)
     rating: int | None = None  # 1 to 5 stars, given once by the visitor
     rating_comment: str | None = None
     # The live connections of the visitor and of the serving agent (connection id -> principal):

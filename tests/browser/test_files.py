@@ -192,6 +192,10 @@ def test_the_agent_sends_a_pdf_from_the_console_and_the_visitor_downloads_it(
     download = chat.messages.get_by_role("link", name="Antrag.pdf herunterladen")
     expect(download).to_be_visible()
     expect(console.main.get_by_role("link", name="Antrag.pdf herunterladen")).to_be_visible()
+    console.go("#chats")  # the contact center shows that the chat had a file
+    expect(console.main.locator(f'tr[data-room="{room_id}"] .with-files')).to_have_text(
+        "mit Dateien (1)"
+    )
     with page.context.expect_event(
         "request", lambda r: "response-content-disposition=attachment" in r.url
     ) as requested:

@@ -1594,6 +1594,18 @@ def test_the_agents_first_message_is_marked_once_and_messages_are_counted(store)
     assert store.get_room(queued.room_id, NOW).message_count == 3
 
 
+def test_a_room_counts_the_messages_that_carry_a_file(store):
+    queued = room()
+    store.create_room(queued, draft("v1"))
+    file = {"upload_id": "upl_1", "name": "a.png", "content_type": "image/png", "size": 9}
+
+    with_file = store.append_message(queued, replace(draft("v2"), file=file), NOW + 5000)
+    store.append_message(with_file.room, draft("v3"), NOW + 5000)
+
+    assert with_file.room.file_count == 1
+    assert store.get_room(queued.room_id, NOW).file_count == 1
+
+
 def test_a_room_is_rated_once_and_never_while_queued(store):
     queued = room()
     store.create_room(queued, None)
