@@ -32,6 +32,19 @@ class Packaged:
         return {k: v for k, v in self.resources.items() if v["Type"] == resource_type}
 
 
+# Building the package (pip for arm64, chalice package) takes a minute on an idle machine and
+# several on a busy one; its time counts against the first test that asks for it, so the deploy
+# tests get longer than the suite's per-test timeout (which is there to stop hangs).
+PACKAGING_TIMEOUT_SECONDS = 900
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    deploy_tests = Path(__file__).parent
+    for item in items:
+        if deploy_tests in item.path.parents:
+            item.add_marker(pytest.mark.timeout(PACKAGING_TIMEOUT_SECONDS))
+
+
 def environment_without_aws(tmp: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["AWS_CONFIG_FILE"] = str(tmp / "no-aws-config")

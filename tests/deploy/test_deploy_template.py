@@ -372,6 +372,17 @@ def watched(alarm: dict) -> list[tuple[str, str, dict]]:
     return found
 
 
+def test_no_alarm_does_math_over_more_metrics_than_cloudwatch_allows(packaged):
+    """CloudWatch refuses an alarm whose expression reads more than ten metrics (a hard limit):
+    one such alarm would fail the whole deployment."""
+    too_many = {
+        name: len(watched(alarm))
+        for name, alarm in alarms(packaged).items()
+        if "Metrics" in alarm and len(watched(alarm)) > 10
+    }
+    assert too_many == {}
+
+
 def test_every_alarm_goes_to_the_alarm_topic_which_mails_alarm_email(packaged):
     for name, alarm in alarms(packaged).items():
         assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
@@ -391,7 +402,7 @@ def test_without_an_alarm_email_the_stack_has_no_alarm_and_costs_nothing_while_i
         **packaged.of_type("AWS::CloudWatch::Alarm"),
         **packaged.of_type("AWS::SNS::Topic"),
     }
-    assert len(watching) == 20
+    assert len(watching) == 22
     assert {name: r.get("Condition") for name, r in watching.items()} == dict.fromkeys(
         watching, "HasAlarmEmail"
     )
