@@ -17,6 +17,7 @@ from chalicelib.routes import (
     admin,
     canned,
     description,
+    files,
     offline,
     omnichannel,
     push,
@@ -41,6 +42,7 @@ for area in (
     offline,
     team_chat,
     push,
+    files,
     description,
 ):
     app.register_blueprint(area.bp)

@@ -146,6 +146,7 @@ def admin_patch_department(
         body.privacy_url,
         body.alert_after_minutes,
         body.alert_email,
+        body.uploads,
     )
 
 

@@ -14,7 +14,7 @@ from chalicelib.schemas.base import (
     Id,
     Schema,
     Strict,
-    Text,
+    WithFile,
 )
 
 
@@ -25,11 +25,12 @@ class HeartbeatFrame(Strict):
     visible: bool = True
 
 
-class SendFrame(Strict):
+class SendFrame(WithFile, Strict):
     action: Literal["send"]
     room_id: Id
-    text: Text
+    text: str = ""
     client_id: ClientId
+    upload_id: Id | None = None
 
 
 class TypingFrame(Strict):

@@ -27,6 +27,7 @@ from chalicelib.schemas.base import (
     Status,
     Strict,
     Text,
+    WithFile,
 )
 from chalicelib.schemas.offline import PrivacyUrl
 
@@ -126,9 +127,10 @@ class StartChatIn(Strict):
     client_id: ClientId | None = None
 
 
-class SendMessageIn(Strict):
-    text: Text
+class SendMessageIn(WithFile, Strict):
+    text: str = ""
     client_id: ClientId
+    upload_id: Id | None = None
 
 
 class CloseIn(Strict):
@@ -248,3 +250,4 @@ class DepartmentPatchIn(Strict):
     alert_after_minutes: Annotated[int, Field(ge=0, le=24 * 60)] | None = None
     # Where those chats are mailed too (a team's shared mailbox); "" removes it.
     alert_email: EmailOrEmpty | None = None
+    uploads: bool | None = Field(None, description="visitors and agents may send files")

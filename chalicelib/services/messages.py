@@ -9,13 +9,14 @@ from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, TooLarge
 from chalicelib.services import (
     events,
+    files,
     offline_mail,
     push_notifications,
     staff,
     staff_messages,
     stats,
 )
-from chalicelib.services.access import is_room_agent, load_room
+from chalicelib.services.access import load_room, require_may_write
 from chalicelib.services.context import Context
 from chalicelib.services.principals import AgentPrincipal, Principal
 from chalicelib.services.views import message_view
@@ -33,6 +34,7 @@ def draft(
     client_id: str,
     event: str | None = None,
     event_name: str | None = None,
+    file: dict | None = None,
 ) -> MessageDraft:
     kind, author_id, author_name = author
     return MessageDraft(
@@ -46,6 +48,7 @@ def draft(
         expires_at=ctx.epoch_in(hours=ctx.settings.room_idle_hours + room.retention_hours),
         event=event,
         event_name=event_name,
+        file=file,
     )
 
 
@@ -58,10 +61,11 @@ def append(
     event: str | None = None,
     event_name: str | None = None,
     department: Department | None = None,
+    file: dict | None = None,
 ) -> Appended:
     """Store a message once per client_id and push it when new. 409 when closed. The
     department of a queued room may be given when the caller has read it already."""
-    line = draft(ctx, room, author, text, client_id, event, event_name)
+    line = draft(ctx, room, author, text, client_id, event, event_name, file)
     closing_line = room.state == "closed"
     room_expires_at = None if closing_line else ctx.epoch_in(hours=ctx.settings.room_idle_hours)
     try:
@@ -135,13 +139,15 @@ def send(
     room_id: str,
     text: str,
     client_id: str,
+    upload_id: str | None = None,
     can_mail: bool = True,
 ) -> tuple[dict, bool]:
-    """Returns (message, created): a client_id sent before gives back the stored message.
+    """Returns (message, created): a client_id sent before gives back the stored message. With
+    `upload_id`, the file is checked and cleaned before the message is accepted.
     `can_mail` False (the socket handlers, whose role sends no mail): an agent's answer to a
     message left, which must be mailed, is refused there and goes over REST."""
     if staff.is_staff_room_id(room_id):  # team chat: same path, its own rooms (S22)
-        return staff_messages.send(ctx, principal, room_id, text, client_id)
+        return staff_messages.send(ctx, principal, room_id, text, client_id, upload_id)
     check_length(ctx, text)
     room = load_room(ctx, principal, room_id)
     if room.state == "closed":
@@ -149,16 +155,14 @@ def send(
         if earlier is not None:
             return message_view(earlier), False
         raise Conflict("this chat is closed", "room_closed")
-    if isinstance(principal, AgentPrincipal) and not is_room_agent(principal, room):
-        if room.state == "queued":
-            raise Conflict("take the chat before you reply", "room_not_taken")
-        raise Forbidden("another agent serves this chat", "not_room_agent")
+    require_may_write(principal, room)
     if room.offline and isinstance(principal, AgentPrincipal) and not can_mail:
         raise Conflict(
             "answers to a message left are mailed: send them with POST /rooms/{room_id}/messages",
             "send_over_rest",
         )
-    appended = append(ctx, room, author_of(principal), text, client_id)
+    file = files.accept(ctx, principal, room.room_id, upload_id) if upload_id is not None else None
+    appended = append(ctx, room, author_of(principal), text, client_id, file=file)
     if appended.created and isinstance(principal, AgentPrincipal):
         offline_mail.answer(ctx, room, appended.message)
     return message_view(appended.message), appended.created

@@ -9,7 +9,15 @@ from dataclasses import replace
 
 from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from chalicelib.services import events, messages, offline_mail, presence, push_notifications, stats
+from chalicelib.services import (
+    events,
+    files,
+    messages,
+    offline_mail,
+    presence,
+    push_notifications,
+    stats,
+)
 from chalicelib.services.access import is_room_agent, load_room, may_act, require_may_act
 from chalicelib.services.context import Context
 from chalicelib.services.departments import get as get_department
@@ -427,6 +435,7 @@ def erase(ctx: Context, room: Room, only_if_closed: bool = False) -> None:
         raise Conflict(
             "only closed chats can be deleted; close it first", "room_not_closed"
         ) from exc
+    files.erase_room(ctx, room.room_id)
     if room.state != "closed":  # it ends here (the visitor deleted their data)
         stats.chat_ended(ctx, room)
     events.room_event(ctx, room, "deleted")

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from chalicelib.services import events
+from chalicelib.services import events, files
 from chalicelib.services.context import Context
 from chalicelib.services.principals import AgentPrincipal, Principal
 from chalicelib.services.views import room_view
@@ -288,6 +288,7 @@ def change(
 def delete(ctx: Context, principal: Principal, room_id: str) -> None:
     room, _ = _load_managed(ctx, principal, room_id)
     last_members = ctx.store.delete_staff_room(room.room_id)
+    files.erase_room(ctx, room.room_id)
     tell(ctx, last_members, "removed", room, reason="deleted")
 
 

@@ -51,6 +51,8 @@ def room_view(room: Room, agent_status: str | None = None, position: int | None 
     if room.offline:  # a message left while nobody could answer, and where answers go
         view["offline"] = True
         view["email"] = room.offline_email
+    if room.file_count:
+        view["files"] = room.file_count
     if room.rating is not None:
         view["rating"] = {"score": room.rating, "comment": room.rating_comment}
     return view
@@ -71,6 +73,7 @@ def message_view(message: Message) -> dict:
         "client_id": message.client_id,
         "event": message.event,
         "event_name": message.event_name,
+        "file": dict(message.file) if message.file is not None else None,
     }
 
 
@@ -112,6 +115,7 @@ def department_view(department: Department, available: bool) -> dict:
         "privacy_url": department.privacy_url,
         "alert_after_minutes": department.alert_after_minutes,
         "alert_email": department.alert_email,
+        "uploads": department.uploads,
     }
 
 

@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from chalicelib.store.contract.agents import AgentsContract
 from chalicelib.store.contract.canned import CannedContract
 from chalicelib.store.contract.departments import DepartmentsContract
+from chalicelib.store.contract.files import FilesContract
 from chalicelib.store.contract.keys import KeysContract
 from chalicelib.store.contract.push import PushContract
 from chalicelib.store.contract.rooms import RoomsContract
@@ -49,6 +50,7 @@ class Store(
     TeamContract,
     TranscriptsContract,
     PushContract,
+    FilesContract,
     StatsContract,
     ABC,
 ):

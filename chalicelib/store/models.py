@@ -190,6 +190,7 @@ class DepartmentItem(Model):
     offline_messages = BooleanAttribute(default=False)
     privacy_url = UnicodeAttribute(null=True)
     listing = UnicodeAttribute(default="department")
+    uploads = BooleanAttribute(null=True)  # None: on (departments from before the switch)
     listing_index = DepartmentListingIndex()
 
 
@@ -263,6 +264,7 @@ class RoomItem(Model):
     version = NumberAttribute(default=0)
     first_response_at = UnicodeAttribute(null=True)
     message_count = NumberAttribute(default=0)
+    file_count = NumberAttribute(default=0)
     rating = NumberAttribute(null=True)
     rating_comment = UnicodeAttribute(null=True)
     live: MapAttribute = MapAttribute(default=dict)  # connection id -> visitor or agent id
@@ -307,6 +309,7 @@ class MessageItem(Model):
     event_name = UnicodeAttribute(null=True)  # and whom it names (an agent or a department)
     edited_at = UnicodeAttribute(null=True)  # team chat: when its author changed it
     deleted_at = UnicodeAttribute(null=True)  # team chat: when its author deleted it
+    file: MapAttribute = MapAttribute(null=True)  # upload_id, name, content_type, size
     created_at = UnicodeAttribute()
     expires_at = TtlNumberAttribute()
 

@@ -92,6 +92,7 @@ class Department:
     # and is mailed to the department's address if it has one.
     alert_after_minutes: int = 0
     alert_email: str | None = None
+    uploads: bool = True  # visitors and agents may send files in its chats
 
     @property
     def online_agents(self) -> frozenset[str]:
@@ -128,6 +129,20 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file a room's visitor or agent was allowed to send (services/files.py): what they
+    declared, kept until the message that carries it is accepted, a day at most."""
+
+    upload_id: str
+    room_id: str
+    uploader_id: str
+    name: str
+    content_type: str
+    size: int
+    expires_at: int
+
+
+@dataclass(frozen=True)
 class Room:
     room_id: str
     department_id: str
@@ -153,6 +168,7 @@ class Room:
     # messages visitor and agents wrote (system lines not counted).
     first_response_at: str | None = None
     message_count: int = 0
+    file_count: int = 0  # messages with a file (the contact center marks such chats)
     rating: int | None = None  # 1 to 5 stars, given once by the visitor
     rating_comment: str | None = None
     # The live connections of the visitor and of the serving agent (connection id -> principal):
@@ -205,6 +221,7 @@ class MessageDraft:
     expires_at: int
     event: str | None = None  # system lines: what happened, for the widget's language
     event_name: str | None = None  # and whom it names (an agent or a department)
+    file: Mapping[str, Any] | None = None  # upload_id, name, content_type, size
 
     @property
     def claims_client_id(self) -> bool:
@@ -229,6 +246,7 @@ class Message:
     event_name: str | None = None
     edited_at: str | None = None  # team chat: the author changed the text then
     deleted_at: str | None = None  # team chat: the author deleted it then (the text is gone)
+    file: Mapping[str, Any] | None = None  # upload_id, name, content_type, size
 
 
 @dataclass(frozen=True)

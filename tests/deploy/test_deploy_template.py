@@ -26,7 +26,12 @@ FUNCTIONS = {
     "Setup": "app.setup",
 }
 # Wildcards that AWS offers no narrower form for; each is explained in docs/deploy.md.
-DOCUMENTED_WILDCARDS = ("/api/POST/@connections/*", "/api/DELETE/@connections/*")
+DOCUMENTED_WILDCARDS = (
+    "/api/POST/@connections/*",
+    "/api/DELETE/@connections/*",
+    "/uploads/*",
+    "/files/*",
+)
 
 
 def text_of(value) -> str:
@@ -559,7 +564,9 @@ def test_the_console_is_served_with_a_csp_and_never_inside_a_frame(packaged):
     assert directives["script-src"] == "'self'" and directives["default-src"] == "'self'"
     assert directives["connect-src"] == (
         "'self' wss://${WebsocketAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+        " https://${FilesBucket.RegionalDomainName}"  # files go straight to the bucket
     )
+    assert directives["img-src"] == "'self' data: blob: https://${FilesBucket.RegionalDomainName}"
     assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
 
 

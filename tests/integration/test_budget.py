@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.objects import upload_key
+from tests import samples
 from tests.integration.conftest import sign_in_at_provider
 
 # DynamoDB calls per operation (docs/performance.md keeps the same numbers). Each counted
@@ -370,6 +372,14 @@ def test_no_request_path_scans(sso_api, dynamodb_calls):
         body={"text": "Guten Tag", "client_id": "a1"},
         auth=paula.auth,
     )
+    pdf = {"name": "Antrag.pdf", "content_type": "application/pdf", "size": len(samples.PDF)}
+    upload_id = call("POST", f"/rooms/{room}/uploads", body=pdf, auth=paula.auth).json["upload_id"]
+    api.ctx.files.client.put_object(  # the browser's POST to the bucket
+        Bucket=api.ctx.files.bucket, Key=upload_key(room, upload_id), Body=samples.PDF
+    )
+    with_file = {"client_id": "a2", "upload_id": upload_id}
+    call("POST", f"/rooms/{room}/messages", body=with_file, auth=paula.auth)
+    call("GET", f"/rooms/{room}/files/{upload_id}", auth=visitor)
     call("GET", f"/rooms/{room}/messages?after=0", auth=visitor)
     call("GET", f"/rooms/{room}", auth=visitor)
     call("GET", "/agents?department_id=library", auth=paula.auth)

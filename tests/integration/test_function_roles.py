@@ -15,9 +15,11 @@ from collections import defaultdict
 import pytest
 
 from chalicelib import oidc
+from chalicelib.objects import upload_key
 from chalicelib.services import push_notifications
 from chalicelib.store.records import PushSubscription
 from infra.package import TEMPLATE, load_cfn_yaml
+from tests import samples
 from tests.integration.push_service import PushService
 from tests.integration.test_budget import SCHEDULED_EVENT
 
@@ -35,6 +37,23 @@ HANDLERS = {
 }
 REST = "APIHandler"
 _TRANSACTION_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem"}
+# S3 operations as IAM authorises them (a HEAD is a GetObject; a copy reads and writes).
+_S3_ACTIONS = {
+    "GetObject": "s3:GetObject",
+    "HeadObject": "s3:GetObject",
+    "PutObject": "s3:PutObject",
+    "CopyObject": "s3:PutObject",
+    "DeleteObjects": "s3:DeleteObject",
+    "ListObjectsV2": "s3:ListBucket",
+    "PutBucketCors": "s3:PutBucketCORS",
+    "DeleteBucketCors": "s3:PutBucketCORS",
+}
+BUCKET = "${FilesBucket.Arn}"
+
+
+def object_resource(key: str) -> str:
+    """`files/<room>/<upload>` -> `${FilesBucket.Arn}/files/*`."""
+    return f"{BUCKET}/{key.split('/', 1)[0]}/*"
 
 
 def text_of(value) -> str:
@@ -80,6 +99,25 @@ class Recorder:
         else:
             table = self._table(params["TableName"], params.get("IndexName"))
             self.note(f"dynamodb:{operation}", table)
+
+
+def s3_call(rec: Recorder, params=None, model=None, **_kwargs) -> None:
+    """botocore's `before-parameter-build` for S3: the operation and its parameters."""
+    if model.name == "CreateBucket":  # botocore's presigned POST asks it for the bucket's URL
+        return
+    action = _S3_ACTIONS[model.name]
+    if model.name == "CopyObject":
+        source = params["CopySource"]  # "bucket/key" once botocore has rendered it
+        key = source["Key"] if isinstance(source, dict) else source.split("/", 1)[1]
+        rec.note("s3:GetObject", object_resource(key))
+    if model.name == "DeleteObjects":
+        keys = [found["Key"] for found in params["Delete"]["Objects"]]
+    else:
+        keys = [params["Key"]] if "Key" in params else []
+    for key in keys:
+        rec.note(action, object_resource(key))
+    if not keys:
+        rec.note(action, BUCKET)
 
 
 def table_logical_ids(template: dict, prefix: str) -> dict[str, str]:
@@ -178,6 +216,24 @@ def recorder(api, template, monkeypatch):
         return web_pusher(ctx)
 
     monkeypatch.setattr(push_notifications, "web_pusher", recorded_web_pusher)
+
+    files = api.ctx.files
+    files.client.meta.events.register(
+        "before-parameter-build.s3", lambda **kwargs: s3_call(rec, **kwargs)
+    )
+    # Presigned requests are made by the browser, with the rights of the role that signed them.
+    presigned_post, download_url = files.presigned_post, files.download_url
+
+    def recorded_post(key, *args):
+        rec.note("s3:PutObject", object_resource(key))
+        return presigned_post(key, *args)
+
+    def recorded_download(key, *args):
+        rec.note("s3:GetObject", object_resource(key))
+        return download_url(key, *args)
+
+    monkeypatch.setattr(files, "presigned_post", recorded_post)
+    monkeypatch.setattr(files, "download_url", recorded_download)
     return rec
 
 
@@ -331,6 +387,33 @@ def run_the_chat(api, push_service) -> None:
     )
 
 
+def files_in_a_chat(api) -> None:
+    """A visitor sends a file over the socket (and again), asks for an upload never sent, the
+    agent fetches the file; the chat expires, and the hourly sweep removes both."""
+    frida, guest = api.agent("Frida"), api.visitor()
+    room = api.taken(guest, frida)["room_id"]
+    uploads = []
+    for content_type, data in (("application/pdf", samples.PDF), ("image/png", samples.png())):
+        reply = api.post(
+            f"/rooms/{room}/uploads",
+            {"name": "datei", "content_type": content_type, "size": len(data)},
+            auth=guest.auth,
+        )
+        assert reply.status == 201, reply.body
+        uploads.append(reply.json["upload_id"])
+        api.ctx.files.client.put_object(  # the browser's POST
+            Bucket=api.ctx.files.bucket, Key=upload_key(room, uploads[-1]), Body=data
+        )
+    frame = {"action": "send", "room_id": room, "client_id": "f1", "upload_id": uploads[0]}
+    api.ws_send(guest.connection_id, frame)
+    api.ws_send(guest.connection_id, frame)  # a resend finds the file kept
+    assert api.pushed(frida, "message")[-1]["message"]["file"]["upload_id"] == uploads[0]
+    assert api.get(f"/rooms/{room}/files/{uploads[0]}", auth=frida.auth).status == 200
+    api.clock.at = (api.clock.at // 3600 + 49) * 3600  # two days on, at an hour's start
+    api.app.maintenance(SCHEDULED_EVENT, None)
+    assert api.ctx.files.keys_under(f"files/{room}/") + api.ctx.files.keys_under("uploads/") == []
+
+
 # What only a race reaches, which one thread never does: a message appended while another is
 # (the sweep's system line beside a visitor's) reads the room and the message's client-id claim
 # again (chalicelib/store/dynamo/rooms.py append_message). The socket handlers' reads cover theirs.
@@ -346,6 +429,7 @@ RACE_PATHS = {
 @pytest.fixture
 def used(api, recorder, push_service):
     run_the_chat(api, push_service)
+    files_in_a_chat(api)
     return {
         function: recorder.used[function] | RACE_PATHS.get(function, set())
         for function in [REST, *HANDLERS.values()]

@@ -146,6 +146,7 @@ def test_admin_manages_departments(api):
         "privacy_url": None,
         "alert_after_minutes": 0,  # no escalation until an admin sets minutes
         "alert_email": None,
+        "uploads": True,  # visitors and agents may send files until an admin says no
     }
 
     patched = api.patch("/admin/departments/it", {"name": "IT", "retention_hours": 1}, auth=admin)

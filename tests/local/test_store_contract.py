@@ -33,6 +33,7 @@ from chalicelib.store.records import (
     SocketTicket,
     StaffMember,
     StaffRoom,
+    Upload,
     Visitor,
 )
 from devserver.dynamodb_local import DynamoDBLocal
@@ -585,6 +586,17 @@ def test_a_department_keeps_its_alert_minutes_and_address_until_changed(store):
     assert store.get_department("sales").alert_after_minutes == 5
 
 
+def test_a_department_takes_files_until_it_is_switched_off(store):
+    store.create_department(Department("sales", "Sales", 24))
+    assert store.get_department("sales").uploads is True
+
+    store.change_department("sales", uploads=False)
+    store.change_department("sales", name="Studienberatung")  # other changes keep the switch
+
+    assert store.get_department("sales").uploads is False
+    assert store.change_department("sales", uploads=True).uploads is True
+
+
 def test_agents_gone_are_remembered_per_department_until_forgotten(store):
     store.create_department(Department("sales", "Sales", 24))
 
@@ -1105,6 +1117,28 @@ def test_messages_are_numbered_without_holes_and_stored_once_per_client_id(store
     assert store.message_for_client_id(queued.room_id, "c2", NOW) == second.message
 
 
+def test_a_message_keeps_the_file_it_carries(store):
+    queued = room()
+    store.create_room(queued, None)
+    file = {"upload_id": "upl_1", "name": "Fehler ä.png", "content_type": "image/png", "size": 69}
+
+    appended = store.append_message(queued, replace(draft("c1", ""), file=file), NOW + 5000)
+
+    assert store.messages_after(queued.room_id, 0, 10, NOW) == [appended.message]
+    assert dict(appended.message.file or {}) == file
+    assert store.message_for_client_id(queued.room_id, "c1", NOW) == appended.message
+
+
+def test_an_upload_is_kept_until_it_expires(store):
+    upload = Upload("upl_1", "room_1", "vis_1", "Antrag.pdf", "application/pdf", 1234, NOW + 60)
+
+    store.save_upload(upload)
+
+    assert store.get_upload("upl_1", NOW) == upload
+    assert store.get_upload("upl_1", NOW + 60) is None
+    assert store.get_upload("upl_2", NOW) is None
+
+
 def test_a_system_line_claims_no_client_id_but_is_numbered_like_any_message(store):
     queued = room()
     store.create_room(queued, None)
@@ -1577,6 +1611,25 @@ def test_only_the_author_changes_a_message_and_only_while_it_is_young(store):
     assert store.messages_after(channel.room_id, 0, 10, NOW) == [deleted]
 
 
+def test_a_staff_message_keeps_its_file_when_edited_and_loses_it_when_deleted(store):
+    channel = staff_room()
+    store.create_staff_room(channel, [])
+    file = {"upload_id": "upl_1", "name": "plan.pdf", "content_type": "application/pdf", "size": 9}
+    store.append_staff_message(channel, replace(staff_draft("c1"), file=file))
+    store.append_staff_message(channel, replace(staff_draft("c2"), file=file))
+    window = "2026-01-01T00:05:00.000Z"
+
+    edited = store.change_staff_message(
+        channel.room_id, 1, "agt_1", window, text="x", changed_at="t1"
+    )
+    deleted = store.change_staff_message(
+        channel.room_id, 2, "agt_1", window, text=None, changed_at="t2"
+    )
+
+    assert (edited.file, deleted.file) == (file, None)
+    assert [m.file for m in store.messages_after(channel.room_id, 0, 10, NOW)] == [file, None]
+
+
 def test_deleting_a_staff_room_removes_its_members_messages_and_name_and_names_its_last_members(
     store,
 ):
@@ -1654,6 +1707,18 @@ def test_the_agents_first_message_is_marked_once_and_messages_are_counted(store)
     assert store.get_room(queued.room_id, NOW).first_response_at == "T1"
     assert line.room.message_count == 3
     assert store.get_room(queued.room_id, NOW).message_count == 3
+
+
+def test_a_room_counts_the_messages_that_carry_a_file(store):
+    queued = room()
+    store.create_room(queued, draft("v1"))
+    file = {"upload_id": "upl_1", "name": "a.png", "content_type": "image/png", "size": 9}
+
+    with_file = store.append_message(queued, replace(draft("v2"), file=file), NOW + 5000)
+    store.append_message(with_file.room, draft("v3"), NOW + 5000)
+
+    assert with_file.room.file_count == 1
+    assert store.get_room(queued.room_id, NOW).file_count == 1
 
 
 def test_a_room_is_rated_once_and_never_while_queued(store):

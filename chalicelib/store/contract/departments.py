@@ -37,6 +37,7 @@ class DepartmentsContract(ABC):
         privacy_url: str | None = None,
         alert_after_minutes: int | None = None,
         alert_email: str | None = None,
+        uploads: bool | None = None,
     ) -> Department:
         """Change what is given (office hours as a whole; an empty `privacy_url` or
         `alert_email` removes it);

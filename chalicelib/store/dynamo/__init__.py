@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalicelib.store.dynamo.agents import AgentsTables
 from chalicelib.store.dynamo.canned import CannedTables
 from chalicelib.store.dynamo.departments import DepartmentsTables
+from chalicelib.store.dynamo.files import FilesTables
 from chalicelib.store.dynamo.keys import KeysTables
 from chalicelib.store.dynamo.push import PushTables
 from chalicelib.store.dynamo.rooms import RoomsTables
@@ -22,6 +23,7 @@ class DynamoStore(
     RoomsTables,
     StatsTables,
     CannedTables,
+    FilesTables,
     TeamTables,
     TranscriptsTables,
     PushTables,

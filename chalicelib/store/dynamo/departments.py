@@ -55,6 +55,7 @@ class DepartmentsTables(DynamoCore):
         privacy_url: str | None = None,
         alert_after_minutes: int | None = None,
         alert_email: str | None = None,
+        uploads: bool | None = None,
     ) -> Department:
         Item = self.m.DepartmentItem
         actions = []
@@ -78,6 +79,8 @@ class DepartmentsTables(DynamoCore):
             actions.append(
                 Item.alert_email.set(alert_email) if alert_email else Item.alert_email.remove()
             )
+        if uploads is not None:
+            actions.append(Item.uploads.set(uploads))
         if not actions:
             department = self.get_department(department_id)
             if department is None:

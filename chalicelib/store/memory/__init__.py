@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalicelib.store.memory.agents import AgentsDicts
 from chalicelib.store.memory.canned import CannedDicts
 from chalicelib.store.memory.departments import DepartmentsDicts
+from chalicelib.store.memory.files import FilesDicts
 from chalicelib.store.memory.keys import KeysDicts
 from chalicelib.store.memory.push import PushDicts
 from chalicelib.store.memory.rooms import RoomsDicts
@@ -22,6 +23,7 @@ class MemoryStore(
     RoomsDicts,
     StatsDicts,
     CannedDicts,
+    FilesDicts,
     TeamDicts,
     TranscriptsDicts,
     PushDicts,

@@ -29,6 +29,7 @@ from chalicelib.store.records import (
     SocketTicket,
     StaffMember,
     StaffRoom,
+    Upload,
     Visitor,
 )
 
@@ -85,6 +86,7 @@ class MemoryCore(Store):
         self._push_subscriptions: dict[str, dict[str, PushSubscription]] = {}
         self._push_previews: set[str] = set()
         self._vapid_private_key: str | None = None
+        self._uploads: dict[str, Upload] = {}
         # (department_id, hour) -> (counters, expires_at)
         self._stats: dict[tuple[str, str], tuple[dict[str, int], int]] = {}
 

@@ -47,6 +47,7 @@ class DepartmentsDicts(MemoryCore):
         privacy_url: str | None = None,
         alert_after_minutes: int | None = None,
         alert_email: str | None = None,
+        uploads: bool | None = None,
     ) -> Department:
         department = self._departments.get(department_id)
         if department is None:
@@ -58,6 +59,7 @@ class DepartmentsDicts(MemoryCore):
             "office_hours": deepcopy(dict(office_hours)) if office_hours is not None else None,
             "offline_messages": offline_messages,
             "alert_after_minutes": alert_after_minutes,
+            "uploads": uploads,
         }
         department = replace(department, **{k: v for k, v in changes.items() if v is not None})
         if privacy_url is not None:

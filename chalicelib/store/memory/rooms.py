@@ -294,6 +294,7 @@ class RoomsDicts(MemoryCore):
             stored,
             last_seq=seq,
             message_count=stored.message_count + (draft.author_kind != "system"),
+            file_count=stored.file_count + (draft.file is not None),
             first_response_at=draft.created_at if first_response else stored.first_response_at,
         )
         if room_expires_at is not None:

@@ -94,6 +94,8 @@ async function boot() {
     const config = await api("GET", "/config");
     session.wsUrl = config.ws_url;
     session.maxMessageLength = config.max_message_length;
+    session.maxUploadBytes = config.max_upload_bytes;
+    session.uploadTypes = config.upload_types || [];
     session.sso = config.sso;
     session.passwordLogin = config.password_login !== false;
   } catch (error) {
