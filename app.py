@@ -17,8 +17,10 @@ from chalicelib.routes import (
     admin,
     canned,
     description,
+    files,
     offline,
     omnichannel,
+    push,
     stats,
     team_chat,
     visitor,
@@ -30,7 +32,19 @@ from chalicelib.services.maintenance import run_sweep, setup_stack
 app = Chalice(app_name="livechat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.register_middleware(remember_request, "http")
-for area in (visitor, accounts, omnichannel, admin, canned, stats, offline, team_chat, description):
+for area in (
+    visitor,
+    accounts,
+    omnichannel,
+    admin,
+    canned,
+    stats,
+    offline,
+    team_chat,
+    push,
+    files,
+    description,
+):
     app.register_blueprint(area.bp)
 
 

@@ -8,7 +8,9 @@ visible here:
   return their consumed capacity (`ReturnConsumedCapacity=TOTAL`, added by a
   `before-parameter-build` hook, so the app's code paths stay as they are); DynamoDB Local
   computes it as DynamoDB does (item sizes rounded up to 4 KB reads and 1 KB writes, index
-  writes, transactions counting twice). PostToConnection calls are the WebSocket posts.
+  writes, transactions counting twice). PostToConnection calls are the WebSocket posts; S3
+  calls are the files' (the browsers' own requests to the bucket are counted by the operation
+  that makes them, `browser_s3_requests`).
 
 A measurement window collects the invocations of one operation; it closes once the expected
 number of invocations has finished, so that pushes and `$disconnect`s that finish after the
@@ -21,17 +23,22 @@ import asyncio
 import contextlib
 import functools
 import math
+import os
 import re
+import struct
 import threading
 import time
 import uuid
+import zlib
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 
 import botocore.session
+import httpx
 
-from bench.live import Agent, People, Rest, Sent, Socket
+from bench import cost
+from bench.live import Agent, Conversation, People, Rest, Sent, Socket, new_client_id
 from bench.team import team_operations
 from devserver.lambda_pool import REST_API, LambdaPool
 from devserver.testing import devserver_in_thread
@@ -51,6 +58,7 @@ class Invocation:
     failed_calls: int = 0
     ws_posts: int = 0
     ws_post_bytes: int = 0
+    s3: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass
@@ -58,13 +66,17 @@ class OperationCalls:
     """Everything the invocations of one operation did, summed."""
 
     invocations: list[Invocation] = field(default_factory=list)
+    # What the browsers sent to the bucket themselves (a presigned POST, a signed GET).
+    browser_s3_requests: Counter[str] = field(default_factory=Counter)
 
     def as_json(self) -> dict:
         functions = Counter(i.function for i in self.invocations)
         dynamodb: Counter[str] = Counter()
+        s3: Counter[str] = Counter()
         billed_ms: Counter[str] = Counter()
         for invocation in self.invocations:
             dynamodb.update(invocation.dynamodb)
+            s3.update(invocation.s3)
             billed_ms[invocation.function] += invocation.billed_ms
         return {
             "lambda_invocations": sum(functions.values()),
@@ -79,6 +91,9 @@ class OperationCalls:
             "failed_calls": sum(i.failed_calls for i in self.invocations),
             "ws_posts": sum(i.ws_posts for i in self.invocations),
             "ws_post_bytes": sum(i.ws_post_bytes for i in self.invocations),
+            "s3_requests": sum(s3.values()),
+            "s3": dict(sorted(s3.items())),
+            "browser_s3_requests": dict(sorted(self.browser_s3_requests.items())),
         }
 
 
@@ -144,6 +159,7 @@ class CallRecorder:
         events.register("before-parameter-build.dynamodb", self._ask_for_capacity)
         events.register("after-call.dynamodb", self._dynamodb_answered)
         events.register("before-call.apigatewaymanagementapi.PostToConnection", self._posting)
+        events.register("after-call.s3", self._s3_answered)
 
     @staticmethod
     def _ask_for_capacity(params: dict, model, **_kwargs) -> None:
@@ -162,6 +178,11 @@ class CallRecorder:
             invocation.read_units += units
         else:
             invocation.write_units += units
+
+    def _s3_answered(self, model, **_kwargs) -> None:
+        invocation = self._current()
+        if invocation is not None:
+            invocation.s3[model.name] += 1
 
     def _posting(self, params: dict, **_kwargs) -> None:
         invocation = self._current()
@@ -280,6 +301,8 @@ async def _operations(urls, recorder: CallRecorder) -> tuple[dict[str, Operation
 
     async with window() as found["chat_20_messages"]:
         await _whole_chat(people, agent)
+    async with window() as found["chat_with_image"]:
+        found["chat_with_image"].browser_s3_requests = await _whole_chat(people, agent, image=True)
     found |= await team_operations(people, department_id, window)
 
     # Everybody leaves; what the schedule then does is what idling costs.
@@ -298,23 +321,79 @@ async def _say(people: People, sender: Socket, receiver: Socket, room_id: str) -
     await people.delivered(client_id, EVENT_TIMEOUT)
 
 
-async def _whole_chat(people: People, agent: Agent) -> None:
+async def _whole_chat(people: People, agent: Agent, image: bool = False) -> Counter[str]:
     """One chat of CHAT_MESSAGES messages, taking turns, from the visitor's arrival to the
     closed socket; each message is typed first, as the widget reports it (one `typing` frame
     at most every 5 s while typing, and no "off"). No visitor heartbeat: over the 10 minutes
     of a chat (bench/cost.py) the visitor's frames come about every 30 s, and the widget beats
     only after 4 minutes without a frame of its own or an hour after its last heartbeat
-    (widget/src/chat/connection.js)."""
+    (widget/src/chat/connection.js). With `image`, the visitor's second message is a
+    screenshot instead of a text. Returns the requests the browsers sent to S3 themselves."""
     chat = await people.open_conversation("chat-visitor", agent, EVENT_TIMEOUT)  # message 1
     visitor = chat.visitor
+    to_s3: Counter[str] = Counter()
     for number in range(2, CHAT_MESSAGES + 1):
         sender, receiver = (
             (agent.socket, visitor.socket) if number % 2 == 0 else (visitor.socket, agent.socket)
         )
         await sender.send(action="typing", room_id=chat.room_id, typing=True)
-        await _say(people, sender, receiver, chat.room_id)
+        if image and number == 3:
+            to_s3 = await _screenshot(people, chat)
+        else:
+            await _say(people, sender, receiver, chat.room_id)
     await people.rest.call("POST", f"/rooms/{chat.room_id}/close", {}, visitor=visitor.token)
     await visitor.socket.close()
+    return to_s3
+
+
+def screenshot_png(size: int) -> bytes:
+    """A PNG's structure of about `size` bytes (the picture's data is noise: nothing here
+    decodes it, and noise does not compress, as a screenshot's pixels barely do)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", 1280, 800, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", os.urandom(size - 57))
+        + chunk(b"IEND", b"")
+    )
+
+
+async def _screenshot(people: People, chat: Conversation) -> Counter[str]:
+    """What the window and the console do with a screenshot: the upload asked for (REST), the
+    file POSTed straight to the bucket, the message sent over the socket with its upload_id;
+    the agent asks for its address (REST) and the browser fetches it."""
+    visitor, agent, room_id = chat.visitor, chat.agent, chat.room_id
+    image = screenshot_png(cost.SCREENSHOT_BYTES)
+    declared = {"name": "screenshot.png", "content_type": "image/png", "size": len(image)}
+    upload = await people.rest.call(
+        "POST", f"/rooms/{room_id}/uploads", declared, visitor=visitor.token, expect=(201,)
+    )
+    async with httpx.AsyncClient(timeout=60.0) as browser:
+        posted = await browser.post(
+            upload["url"], data=upload["fields"], files={"file": ("screenshot.png", image)}
+        )
+        posted.raise_for_status()
+        client_id = new_client_id()
+        people.deliveries.expect(client_id, (visitor.socket.name, agent.socket.name))
+        await visitor.socket.send(
+            action="send",
+            room_id=room_id,
+            text="",
+            client_id=client_id,
+            upload_id=upload["upload_id"],
+        )
+        await people.delivered(client_id, EVENT_TIMEOUT)
+        address = await people.rest.call(
+            "GET", f"/rooms/{room_id}/files/{upload['upload_id']}", token=agent.token
+        )
+        (await browser.get(address["url"])).raise_for_status()
+    return Counter({"POST": 1, "GET": 1})
 
 
 def measure_calls(sweep_interval: float = 1.0) -> tuple[dict[str, dict], dict]:

@@ -50,6 +50,12 @@ S3_STORED_GB = 0.05
 # WebSocket errors (2), DynamoDB throttles of the 13 tables, reads and writes (26), DynamoDB
 # system errors (1), SES bounces (1).
 ALARM_METRICS = 44
+# A chat with one image: the visitor's screenshot, about this large, fetched once by the agent.
+# S3 bills DeleteObjects as a DELETE (free); the few hours an image is kept cost nothing
+# measurable (0.15 MB for a day).
+SCREENSHOT_BYTES = 150 * KB
+S3_GET_CLASS = frozenset({"GetObject", "HeadObject", "GET"})
+S3_FREE = frozenset({"DeleteObjects", "DeleteObject"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,6 +73,8 @@ class Usage:
     cloudfront_requests: float = 0
     cloudfront_bytes_out: float = 0
     s3_get_requests: float = 0
+    s3_put_requests: float = 0  # PUT, COPY, POST and LIST
+    s3_bytes_out: float = 0
     stored_dynamodb_gb: float = 0
     stored_s3_gb: float = 0
     alarm_metrics: float = 0
@@ -150,6 +158,8 @@ def priced(usage: Usage, prices: dict) -> dict[str, float]:
         )
         + per_gb(usage.cloudfront_bytes_out, "cloudfront_transfer_out_per_gb"),
         "s3": per_million(usage.s3_get_requests, "s3_per_million_get_requests")
+        + per_million(usage.s3_put_requests, "s3_per_million_put_requests")
+        + per_gb(usage.s3_bytes_out, "s3_transfer_out_per_gb")
         + usage.stored_s3_gb * prices["s3_storage_per_gb_month"],
         "cloudwatch_alarms": usage.alarm_metrics * prices["cloudwatch_alarm_metric_per_month"],
     }
@@ -162,6 +172,26 @@ def chats_usage(calls: dict, sizes: dict, memory: tuple[int, dict[str, int]]) ->
         websocket_connection_minutes=CHAT_MINUTES,
         cloudfront_requests=sizes["chat_window_files"],
         cloudfront_bytes_out=sizes["chat_window_gzip_bytes"],
+    )
+    return one_chat.times(CHATS)
+
+
+def image_chats_usage(calls: dict, sizes: dict, memory: tuple[int, dict[str, int]]) -> Usage:
+    """CHATS chats as `chats_usage`, of `calls.chat_with_image`: one of the 20 messages is a
+    screenshot, with the app's S3 requests and the browsers' own (its POST, the agent's GET)."""
+    chat = calls["chat_with_image"]
+    requests = {**chat["s3"]}
+    for method, count in chat["browser_s3_requests"].items():
+        requests[method] = requests.get(method, 0) + count
+    gets = sum(n for name, n in requests.items() if name in S3_GET_CLASS)
+    puts = sum(n for name, n in requests.items() if name not in S3_GET_CLASS | S3_FREE)
+    one_chat = usage_of(chat, *memory) + Usage(
+        websocket_connection_minutes=CHAT_MINUTES,
+        cloudfront_requests=sizes["chat_window_files"],
+        cloudfront_bytes_out=sizes["chat_window_gzip_bytes"],
+        s3_get_requests=gets,
+        s3_put_requests=puts,
+        s3_bytes_out=SCREENSHOT_BYTES * chat["browser_s3_requests"].get("GET", 0),
     )
     return one_chat.times(CHATS)
 
@@ -280,6 +310,8 @@ def costs(calls: dict, sizes: dict, page_view: dict, prices: dict) -> tuple[dict
         "alarms_per_month": alarms_usage(),
         "per_agent_hour_online": agent_hour_usage(calls, memory),
     }
+    if "chat_with_image" in calls:  # results of runs before files have none
+        usages["per_1000_image_chats"] = image_chats_usage(calls, sizes, memory)
     itemized = {name: priced(usage, prices) for name, usage in usages.items()}
     totals = {name: round(sum(items.values()), 4) for name, items in itemized.items()}
     rounded = {

@@ -65,12 +65,14 @@ OPERATIONS = (
     ("close", "visitor closes the chat"),
     ("visitor_disconnect", "visitor's socket closes"),
     ("chat_20_messages", "a whole chat of 20 messages"),
+    ("chat_with_image", "a whole chat of 20 messages, one a screenshot (150 KB)"),
     ("maintenance_idle", "scheduled sweep, nobody online"),
     ("team_direct_message", "team chat: a direct message (WebSocket `send`)"),
     ("team_channel_message", "team chat: to a channel of 200 members, 20 online"),
 )
 COSTS = (
     ("per_1000_chats", "1,000 chats of 20 messages"),
+    ("per_1000_image_chats", "1,000 chats of 20 messages, one a screenshot"),
     ("per_1m_page_views_uncached", "1 million page views, nothing cached"),
     ("per_1m_page_views_cdn", "1 million page views through the CDN"),
     ("idle_per_month", "a month with nobody chatting"),
@@ -212,15 +214,27 @@ def _calls(results: dict) -> list[str]:
                 _number(calls["read_units"], 1),
                 _number(calls["write_units"], 1),
                 str(calls["ws_posts"]),
+                _s3_requests(calls),
             )
         )
-    header = ("operation", "Lambda", "DynamoDB calls", "RRU", "WRU", "WebSocket posts")
+    header = ("operation", "Lambda", "DynamoDB calls", "RRU", "WRU", "WebSocket posts", "S3")
     return ["### Calls per operation (counted)", "", *_table(header, rows)]
+
+
+def _s3_requests(calls: dict) -> str:
+    """The app's S3 requests and the browsers' own to the bucket; empty when there were none."""
+    app = ", ".join(f"{name} {n}" for name, n in calls.get("s3", {}).items())
+    browsers = ", ".join(f"{name} {n}" for name, n in calls.get("browser_s3_requests", {}).items())
+    if not app and not browsers:
+        return ""
+    return f"{calls.get('s3_requests', 0)}: {app}" + (f"; browsers: {browsers}" if browsers else "")
 
 
 def _costs(results: dict) -> list[str]:
     rows = []
     for key, label in COSTS:
+        if key not in results["cost_usd"]:
+            continue  # measured before the bench counted it
         items = sorted(results["cost_breakdown_usd"][key].items(), key=lambda item: -item[1])
         largest = ", ".join(f"{service} {_usd(usd)}" for service, usd in items[:3] if usd > 0)
         rows.append((f"{label} (`cost_usd.{key}`)", _usd(results["cost_usd"][key]), largest))

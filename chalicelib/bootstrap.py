@@ -11,6 +11,7 @@ from __future__ import annotations
 import botocore.session
 
 from chalicelib.mail import Mailer
+from chalicelib.objects import ObjectStore
 from chalicelib.push import Pusher
 from chalicelib.services.context import Context
 from chalicelib.settings import Settings, get_settings
@@ -31,6 +32,7 @@ def build_context(settings: Settings) -> Context:
         mailer=Mailer(
             settings.mail_sender, settings.mail_outbox_dir, settings.region, settings.mail_reply_to
         ),
+        files=ObjectStore(settings.files_bucket, settings.region, settings.s3_endpoint, session),
     )
 
 

@@ -52,6 +52,11 @@ class TooLarge(DomainError):
     code = "too_large"
 
 
+class UnsupportedType(DomainError):
+    status = 415
+    code = "unsupported_type"
+
+
 class TooManyRequests(DomainError):
     """`retry_after`: whole seconds until the caller may try again (the Retry-After header)."""
 

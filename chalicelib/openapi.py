@@ -17,6 +17,7 @@ ERROR_TEXT = {
     404: "unknown id",
     409: "state conflict",
     413: "too large",
+    415: "unsupported media type",
     429: "too many requests",
     502: "the change was made, but a message about it (an email) could not be delivered",
 }

@@ -6,6 +6,24 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+# The browsers' push services: Chrome's (FCM), Firefox's (autopush), Safari's, Edge's (WNS).
+DEFAULT_PUSH_SERVICE_ORIGINS = (
+    "https://fcm.googleapis.com",
+    "https://updates.push.services.mozilla.com",
+    "https://web.push.apple.com",
+    "https://*.notify.windows.com",
+)
+
+# The types a file in a chat may have: each has a signature services/media.py checks.
+UPLOAD_TYPES = (
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "application/pdf",
+    "text/plain",
+)
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -46,6 +64,18 @@ class Settings:
     origin_verify_secret: str = field(default="", repr=False)
     # Where visitors' replies to mailed answers and transcripts go (empty: to MAIL_SENDER).
     mail_reply_to: str = ""
+    # Web Push: the origins of the push services a subscription may name (the server posts
+    # only there), and in AWS the SSM SecureString holding the stack's VAPID private key
+    # (locally, without it, the key is generated once and kept in the store).
+    push_service_origins: tuple[str, ...] = DEFAULT_PUSH_SERVICE_ORIGINS
+    vapid_key_parameter: str = ""
+    # Files in a chat (services/files.py): the private bucket, and locally the S3 server's
+    # address (None: AWS's own endpoint).
+    files_bucket: str = "livechat-files"
+    s3_endpoint: str | None = None
+    max_upload_bytes: int = 10 * 1024 * 1024
+    upload_types: tuple[str, ...] = UPLOAD_TYPES
+    uploads_per_minute: int = 10
 
     @property
     def sso_enabled(self) -> bool:
@@ -80,6 +110,21 @@ def _domains(name: str) -> tuple[str, ...]:
     return tuple(domain.lower().lstrip("@") for domain in raw.split())
 
 
+def _origins(raw: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(origin.rstrip("/").lower() for origin in raw.replace(",", " ").split()) or default
+
+
+def _upload_types() -> tuple[str, ...]:
+    raw = os.environ.get("UPLOAD_TYPES", "").replace(",", " ").split()
+    unknown = sorted(set(raw) - set(UPLOAD_TYPES))
+    if unknown:
+        raise RuntimeError(
+            f"environment variable UPLOAD_TYPES may list only {', '.join(UPLOAD_TYPES)}; "
+            f"got {', '.join(unknown)}"
+        )
+    return tuple(raw) or UPLOAD_TYPES
+
+
 def load_settings() -> Settings:
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-central-1"
     return Settings(
@@ -109,6 +154,15 @@ def load_settings() -> Settings:
         password_login=_switch("PASSWORD_LOGIN", True),
         origin_verify_secret=os.environ.get("ORIGIN_VERIFY_SECRET", ""),
         mail_reply_to=os.environ.get("MAIL_REPLY_TO", ""),
+        push_service_origins=_origins(
+            os.environ.get("PUSH_SERVICE_ORIGINS", ""), DEFAULT_PUSH_SERVICE_ORIGINS
+        ),
+        vapid_key_parameter=os.environ.get("VAPID_KEY_PARAMETER", ""),
+        files_bucket=os.environ.get("FILES_BUCKET", "livechat-files"),
+        s3_endpoint=os.environ.get("S3_ENDPOINT") or None,
+        max_upload_bytes=_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
+        upload_types=_upload_types(),
+        uploads_per_minute=_int("UPLOADS_PER_MINUTE", 10),
     )
 
 

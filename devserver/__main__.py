@@ -96,6 +96,7 @@ def banner(urls: DevServerURLs, setup_result: object, sso_note: str = "") -> str
             f"  Outbox         {urls.outbox_url}",
             f"  Admin          {urls.admin_email} / {urls.admin_password}{admin_note}",
             f"  DynamoDB       {urls.dynamodb_endpoint}",
+            f"  S3 (files)     {urls.s3_endpoint}",
             *([sso_note] if sso_note else []),
             f"  Data dir       {urls.data_dir}",
             "Press Ctrl-C to stop.",

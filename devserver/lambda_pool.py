@@ -41,6 +41,10 @@ def load_app(app_path: Path, module_name: str) -> Chalice:
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {app_path}")
     module = importlib.util.module_from_spec(spec)
+    # Chalice's Blueprint.register consumes its routes' options (it pops `methods`), so a
+    # blueprint registers rightly on one app only: each app of the pool imports its own.
+    for loaded in [name for name in sys.modules if name.startswith("chalicelib.routes")]:
+        del sys.modules[loaded]
     # Registered before executing: dataclasses and pydantic resolve annotations through
     # sys.modules[cls.__module__].
     sys.modules[module_name] = module

@@ -33,6 +33,7 @@ from devserver.dynamodb_local import REPO_ROOT, DynamoDBLocal
 from devserver.lambda_pool import LambdaPool
 from devserver.outbox import OUTBOX_PATH, Outbox
 from devserver.rest import API_PREFIX, HTTP_METHODS, RestGateway
+from devserver.s3_local import S3Local
 from devserver.websocket import WebSocketGateway
 
 log = logging.getLogger("devserver")
@@ -80,6 +81,7 @@ class DevServerURLs:
     data_dir: Path
     admin_email: str
     admin_password: str
+    s3_endpoint: str = ""  # the local S3 server of the chats' files
 
     def as_json(self) -> dict[str, str]:
         return {name: str(value) for name, value in dataclasses.asdict(self).items()}
@@ -124,18 +126,19 @@ def _without_query(value: Any) -> Any:
 REDACTED_LOGGERS = ("uvicorn.access", "uvicorn.error")
 
 
-def console_security_headers(ws_origin: str) -> dict[str, str]:
+def console_security_headers(ws_origin: str, files_origin: str) -> dict[str, str]:
     """What the signed-in console is served with (CloudFront's ConsoleHeadersPolicy in
-    infra/template.yaml sends the same): only its own scripts run, it talks only to its API and
-    its WebSocket host (tickets come from the API), no other page may frame it, and no address
-    leaks in a Referer."""
+    infra/template.yaml sends the same): only its own scripts run, it talks only to its API, its
+    WebSocket host (tickets come from the API) and the chats' files bucket (files go straight to
+    it), shows images only of its own and of that bucket, no other page may frame it, and no
+    address leaks in a Referer."""
     policy = "; ".join(
         [
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
-            "img-src 'self' data: blob:",
-            f"connect-src 'self' {ws_origin}",
+            f"img-src 'self' data: blob: {files_origin}",
+            f"connect-src 'self' {ws_origin} {files_origin}",
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'self'",
@@ -190,6 +193,7 @@ class DevServer:
         self.setup_result: Any = None
         self._listener: socket.socket | None = None
         self._dynamodb: DynamoDBLocal | None = None
+        self._s3: S3Local | None = None
         self._saved_env: dict[str, str | None] = {}
         self._pool: LambdaPool | None = None
         self._asgi_app: Starlette | None = None
@@ -234,6 +238,7 @@ class DevServer:
                 log_path=data_dir / "dynamodb-local.log",
             ).start()
             dynamodb_endpoint = self._dynamodb.endpoint
+        self._s3 = S3Local(data_dir=None if config.in_memory else data_dir / "s3").start()
 
         self.urls = DevServerURLs(
             base_url=origin,
@@ -246,6 +251,7 @@ class DevServer:
             data_dir=data_dir,
             admin_email=config.admin_email,
             admin_password=config.admin_password,
+            s3_endpoint=self._s3.endpoint,
         )
         self._export_environment(outbox_dir)
         self._pool = LambdaPool(config.app_path, config.pool_size)
@@ -259,6 +265,7 @@ class DevServer:
         region = region or DEFAULT_REGION
         variables = {
             "DYNAMODB_ENDPOINT": self.urls.dynamodb_endpoint,
+            "S3_ENDPOINT": self.urls.s3_endpoint,
             "WS_URL": self.urls.ws_url,
             "WS_MANAGEMENT_ENDPOINT": self.urls.management_endpoint,
             "MAIL_OUTBOX_DIR": str(outbox_dir),
@@ -266,7 +273,7 @@ class DevServer:
             "ORIGIN_VERIFY_SECRET": self._origin_secret,
             "AWS_DEFAULT_REGION": region,
             "AWS_REGION": os.environ.get("AWS_REGION", region),
-            # Dummy credentials: DynamoDB Local and this server accept any signature.
+            # Dummy credentials: DynamoDB Local, the S3 server and this one accept any signature.
             "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "local"),
             "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "local"),
             **self.config.extra_env,
@@ -319,6 +326,9 @@ class DevServer:
         if self._dynamodb is not None:
             self._dynamodb.stop()
             self._dynamodb = None
+        if self._s3 is not None:
+            self._s3.stop()
+            self._s3 = None
         self._restore_environment()
         if self._listener is not None:
             self._listener.close()
@@ -374,6 +384,8 @@ class DevServer:
         pool = self._pool
         config = self.config
         rest = RestGateway(pool, domain_name, self._origin_secret)
+        assert self.urls is not None
+        files_origin = self.urls.s3_endpoint
         websockets = WebSocketGateway(pool, domain_name)
         outbox = Outbox(outbox_dir)
         console_dir = config.console_dir
@@ -438,7 +450,7 @@ class DevServer:
                         directory=console_dir,
                         html=True,
                         check_dir=False,
-                        headers=console_security_headers(f"ws://{domain_name}"),
+                        headers=console_security_headers(f"ws://{domain_name}", files_origin),
                     ),
                 ),
             ],

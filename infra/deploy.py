@@ -18,6 +18,7 @@ events are printed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import hashlib
 import json
@@ -144,6 +145,31 @@ def origin_secret(previous: dict[str, str]) -> str | None:
     """The secret CloudFront sends the API as X-Origin-Verify: made on the first deploy, kept
     after (None: the stack's own value, which CloudFormation shows nobody, NoEcho)."""
     return None if ORIGIN_SECRET_PARAMETER in previous else secrets.token_urlsafe(32)
+
+
+def vapid_key_name(stack: str) -> str:
+    """The SSM parameter with the stack's VAPID private key (the template's VAPID_KEY_PARAMETER
+    and its roles name the same)."""
+    return f"/{stack}/vapid-private-key"
+
+
+def ensure_vapid_key(ssm, stack: str) -> bool:
+    """The key that signs the stack's Web Push (RFC 8292): made on the first deploy as an SSM
+    SecureString (CloudFormation cannot make one), kept after, since browsers subscribed with
+    its public key; never printed. True when made now."""
+    from chalicelib.webpush import new_private_key
+
+    try:
+        ssm.put_parameter(
+            Name=vapid_key_name(stack),
+            Description=f"VAPID private key of the livechat stack {stack} (Web Push)",
+            Value=new_private_key(),
+            Type="SecureString",
+            Overwrite=False,
+        )
+    except ssm.exceptions.ParameterAlreadyExists:
+        return False
+    return True
 
 
 def static_files(widget_dir: Path, console_dir: Path | None) -> Iterator[tuple[Path, str]]:
@@ -566,6 +592,8 @@ def deploy(args: argparse.Namespace) -> None:
         **parameter_overrides(template, args.parameter),
     }
     parameters = stack_parameters(template, previous, given)
+    if ensure_vapid_key(session.client("ssm"), args.stack):
+        print(f"  made the Web Push key, SSM SecureString {vapid_key_name(args.stack)}")
     apply_change_set(
         cfn, args.stack, template_url, parameters, exists=existing is not None, yes=args.yes
     )
@@ -698,6 +726,10 @@ def destroy(args: argparse.Namespace) -> None:
                 "send from it; delete it in the SES console when none does)"
             )
     bucket = artifacts_bucket_name(args.stack, account, session.region_name)
+    ssm = session.client("ssm")
+    with contextlib.suppress(ssm.exceptions.ParameterNotFound):
+        ssm.delete_parameter(Name=vapid_key_name(args.stack))
+        print(f"  deleted the Web Push key {vapid_key_name(args.stack)}")
     from botocore.exceptions import ClientError
 
     try:

@@ -212,3 +212,26 @@ def count_dynamodb_calls(store) -> CallCounter:
     counter = CallCounter()
     store.observe_calls(counter)
     return counter
+
+
+# ---- the local S3 ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """One local S3 server (moto's, in its own process) for the whole session; each test that
+    needs files gets its own bucket (`bucket`)."""
+    from devserver.s3_local import S3Local
+
+    with S3Local() as server:
+        yield server.endpoint
+
+
+@pytest.fixture
+def bucket(s3_endpoint, app_env):
+    """A fresh bucket of this test on the local S3: the app's ObjectStore for it."""
+    from chalicelib.objects import ObjectStore
+
+    objects = ObjectStore(f"files-{uuid.uuid4().hex[:12]}", "eu-central-1", s3_endpoint)
+    objects.create_bucket()
+    return objects

@@ -6,7 +6,7 @@
 //   widget/console/    the agent console: index.html, console.js, console.css (same treatment)
 // Usage: node widget/build.mjs            (make runs it whenever a source changed)
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
@@ -92,6 +92,12 @@ writeFileSync(
   out("console/index.html"),
   page(consoleSrc("index.html"), "console", consoleJs, consoleCss)
 );
+// The installable console: its service worker (one fixed name: a browser updates the worker it
+// registered when the file changes), the web app manifest and the icons.
+writeFileSync(out("console/sw.js"), await bundle(consoleSrc("sw.js")));
+for (const name of ["manifest.webmanifest", "icon.svg", "icon-192.png", "icon-512.png"]) {
+  copyFileSync(consoleSrc(name), out(`console/${name}`));
+}
 
 const bytes = Buffer.from(loader);
 const gzip = gzipSync(bytes, { level: 9 }).length;

@@ -153,6 +153,7 @@ _NOT_FOUND_CODES = {
     "shortcut": "canned_not_found",
     "session_id": "session_not_found",
     "identity_id": "identity_not_found",
+    "subscription_id": "push_subscription_not_found",
 }
 
 

@@ -145,6 +145,9 @@ def admin_patch_department(
         body.offline_messages,
         body.privacy_url,
         body.agent_display,
+        body.alert_after_minutes,
+        body.alert_email,
+        body.uploads,
     )
 
 

@@ -44,6 +44,8 @@ def get_config(
         "languages": list(ctx.settings.languages),
         "sso": ctx.settings.sso_enabled,
         "password_login": ctx.settings.password_login,
+        "max_upload_bytes": ctx.settings.max_upload_bytes,
+        "upload_types": list(ctx.settings.upload_types),
     }
 
 
@@ -162,7 +164,9 @@ def send_message(
     body: s.SendMessageIn,
     room_id: str,
 ) -> Answer:
-    message, created = messages.send(ctx, principal, room_id, body.text, body.client_id)
+    message, created = messages.send(
+        ctx, principal, room_id, body.text, body.client_id, body.upload_id
+    )
     return (201 if created else 200), message
 
 

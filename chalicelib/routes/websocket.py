@@ -66,13 +66,19 @@ def _answer_frame(ctx: Context, connection_id: str, body: str | None) -> None:
     frame = _parse_frame(body)
     if isinstance(frame, s.HeartbeatFrame):
         # The acknowledgement lets clients notice a connection that died without a close.
-        if presence.heartbeat(ctx, connection_id):
+        if presence.heartbeat(ctx, connection_id, frame.visible):
             ctx.pusher.post(connection_id, {"type": "heartbeat"})
         return
     principal = principal_of_connection(ctx, connection_id)
     if isinstance(frame, s.SendFrame):
         message, created = messages.send(
-            ctx, principal, frame.room_id, frame.text, frame.client_id, can_mail=False
+            ctx,
+            principal,
+            frame.room_id,
+            frame.text,
+            frame.client_id,
+            frame.upload_id,
+            can_mail=False,
         )
         if not created:  # a resend: echo it to the sender, who is matching client_ids
             ctx.pusher.post(connection_id, {"type": "message", "message": message})

@@ -50,6 +50,9 @@ from chalicelib.schemas.answers import (
     ErrorOut as ErrorOut,
 )
 from chalicelib.schemas.answers import (
+    FileOut as FileOut,
+)
+from chalicelib.schemas.answers import (
     IdentitiesOut as IdentitiesOut,
 )
 from chalicelib.schemas.answers import (
@@ -160,6 +163,15 @@ from chalicelib.schemas.base import (
 from chalicelib.schemas.base import (
     Text as Text,
 )
+from chalicelib.schemas.files import (
+    FileUrlOut as FileUrlOut,
+)
+from chalicelib.schemas.files import (
+    UploadIn as UploadIn,
+)
+from chalicelib.schemas.files import (
+    UploadOut as UploadOut,
+)
 from chalicelib.schemas.frames import (
     ClientFrame as ClientFrame,
 )
@@ -180,6 +192,15 @@ from chalicelib.schemas.offline import (
 )
 from chalicelib.schemas.offline import (
     TranscriptOut as TranscriptOut,
+)
+from chalicelib.schemas.push import (
+    PushKeyOut as PushKeyOut,
+)
+from chalicelib.schemas.push import (
+    PushSubscriptionIn as PushSubscriptionIn,
+)
+from chalicelib.schemas.push import (
+    PushSubscriptionOut as PushSubscriptionOut,
 )
 from chalicelib.schemas.queries import (
     AdminAgentsQuery as AdminAgentsQuery,

@@ -45,6 +45,8 @@ class ConfigOut(Schema):
     languages: list[str]
     sso: bool = Field(False, description="institutional sign-in (OpenID Connect) is offered")
     password_login: bool = Field(True, description="agents may sign in with a password")
+    max_upload_bytes: int = Field(description="the largest file a chat takes")
+    upload_types: list[str] = Field(description="the content types a chat takes")
 
 
 class AvailabilityOut(Schema):
@@ -131,12 +133,20 @@ class RoomOut(Schema):
     handover: HandoverOut | None = None
     unread: int | None = None
     rating: RatingOut | None = Field(None, description="the visitor's stars and comment")
+    files: int = Field(0, description="how many of its messages carry a file")
 
 
 class AuthorOut(Schema):
     kind: Literal["visitor", "agent", "system"]
     id: str
     name: str
+
+
+class FileOut(Schema):
+    upload_id: str
+    name: str
+    content_type: str
+    size: int
 
 
 class MessageOut(Schema):
@@ -151,6 +161,7 @@ class MessageOut(Schema):
     event_name: str | None = None
     edited_at: str | None = Field(None, description="team chat: when its author changed it")
     deleted_at: str | None = Field(None, description="team chat: when its author deleted it")
+    file: FileOut | None = None
 
 
 class MessagePageOut(Schema):
@@ -262,6 +273,9 @@ class DepartmentOut(Schema):
     offline_messages: bool = False
     privacy_url: str | None = None
     agent_display: AgentDisplay = "name"
+    alert_after_minutes: int = 0
+    alert_email: str | None = None
+    uploads: bool = True
 
 
 class DepartmentListOut(Schema):

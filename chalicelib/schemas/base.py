@@ -3,7 +3,7 @@
 # No `from __future__ import annotations` here: pydantic would have to evaluate each of the
 # models' string annotations when a cold start defines them (about 220 ForwardRefs compiled).
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -11,6 +11,7 @@ from pydantic import (
     ConfigDict,
     StringConstraints,
     WithJsonSchema,
+    model_validator,
 )
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")]
@@ -43,6 +44,13 @@ Email = Annotated[
     str, AfterValidator(_email_address), WithJsonSchema({"type": "string", "format": "email"})
 ]
 
+# An address, or "" where that removes one (one type: an error names just the field).
+EmailOrEmpty = Annotated[
+    str,
+    AfterValidator(lambda value: _email_address(value) if value else value),
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "email"}, {"const": ""}]}),
+]
+
 
 Status = Literal["online", "away", "busy", "offline"]
 
@@ -55,6 +63,19 @@ RoomState = Literal["queued", "open", "closed"]
 
 # Message text: its length is checked by the service against MAX_MESSAGE_LENGTH (413, not 400).
 Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+class WithFile:
+    """A message's text, its file (`upload_id`), or both: never neither."""
+
+    text: str
+    upload_id: str | None
+
+    @model_validator(mode="after")
+    def _text_or_file(self) -> Self:
+        if not self.text and self.upload_id is None:
+            raise ValueError("text: give a text, an upload_id or both")
+        return self
 
 
 class Schema(BaseModel):

@@ -14,19 +14,23 @@ from chalicelib.schemas.base import (
     Id,
     Schema,
     Strict,
-    Text,
+    WithFile,
 )
 
 
 class HeartbeatFrame(Strict):
     action: Literal["heartbeat"]
+    # Whether the console's page is seen; without it, it counts as seen (push notifications
+    # go only to agents none of whose consoles is).
+    visible: bool = True
 
 
-class SendFrame(Strict):
+class SendFrame(WithFile, Strict):
     action: Literal["send"]
     room_id: Id
-    text: Text
+    text: str = ""
     client_id: ClientId
+    upload_id: Id | None = None
 
 
 class TypingFrame(Strict):

@@ -22,12 +22,14 @@ from chalicelib.schemas.base import (
     ClientId,
     DepartmentId,
     Email,
+    EmailOrEmpty,
     Id,
     Name,
     Role,
     Status,
     Strict,
     Text,
+    WithFile,
 )
 from chalicelib.schemas.offline import PrivacyUrl
 
@@ -77,6 +79,9 @@ class AgentSettings(Strict):
     group_by_type: bool = True
     unread_on_top: bool = False
     show_avatars: bool = True
+    # Push notifications show the visitor's words only when the agent allows it (off: a
+    # locked phone shows no chat content).
+    push_previews: bool = False
 
     @field_validator("avatar", mode="wrap")
     @classmethod
@@ -102,6 +107,7 @@ class AgentSettingsPatch(Strict):
     group_by_type: bool | None = None
     unread_on_top: bool | None = None
     show_avatars: bool | None = None
+    push_previews: bool | None = None
 
 
 class MePatch(Strict):
@@ -140,9 +146,10 @@ class StartChatIn(Strict):
     page: PageIn | None = None
 
 
-class SendMessageIn(Strict):
-    text: Text
+class SendMessageIn(WithFile, Strict):
+    text: str = ""
     client_id: ClientId
+    upload_id: Id | None = None
 
 
 class CloseIn(Strict):
@@ -269,3 +276,8 @@ class DepartmentPatchIn(Strict):
     office_hours: OfficeHours | None = None
     offline_messages: bool | None = None
     privacy_url: PrivacyUrl | Literal[""] | None = None  # "" removes it
+    # Minutes a chat may wait in the queue before the department's agents get a push (0: off).
+    alert_after_minutes: Annotated[int, Field(ge=0, le=24 * 60)] | None = None
+    # Where those chats are mailed too (a team's shared mailbox); "" removes it.
+    alert_email: EmailOrEmpty | None = None
+    uploads: bool | None = Field(None, description="visitors and agents may send files")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.errors import Forbidden, NotFound
+from chalicelib.errors import Conflict, Forbidden, NotFound
 from chalicelib.services.context import Context
 from chalicelib.services.principals import AgentPrincipal, Principal
 from chalicelib.store.records import Room
@@ -36,3 +36,11 @@ def may_act(principal: Principal, room: Room) -> bool:
 def require_may_act(principal: Principal, room: Room) -> None:
     if not may_act(principal, room):
         raise Forbidden("this chat moved to another department; you may still read it", "read_only")
+
+
+def require_may_write(principal: Principal, room: Room) -> None:
+    """The room's visitor, or the agent who serves it, may write in it (and send files)."""
+    if isinstance(principal, AgentPrincipal) and not is_room_agent(principal, room):
+        if room.state == "queued":
+            raise Conflict("take the chat before you reply", "room_not_taken")
+        raise Forbidden("another agent serves this chat", "not_room_agent")

@@ -15,7 +15,7 @@ from chalicelib.errors import (
     NotFound,
     Unauthorized,
 )
-from chalicelib.services import passwords, presence, stranded
+from chalicelib.services import passwords, presence, push_notifications, stranded
 from chalicelib.services.context import Context
 from chalicelib.services.departments import get as get_department
 from chalicelib.services.principals import AgentPrincipal, hash_secret
@@ -252,6 +252,8 @@ def update_me(
     if settings:
         merged = {**_existing(ctx, principal.id).settings, **settings}
     agent = _changed(ctx, principal.id, name=name, settings=merged)
+    if settings and "push_previews" in settings:
+        push_notifications.set_previews(ctx, principal.id, bool(settings["push_previews"]))
     if name is not None:
         presence.agent_changed(ctx, agent)
     return agent_view(agent)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from chalicelib.clock import Clock
 from chalicelib.mail import Mailer
+from chalicelib.objects import ObjectStore
 from chalicelib.push import Pusher
 from chalicelib.settings import Settings
 from chalicelib.store.base import Store
@@ -18,6 +19,8 @@ class Context:
     pusher: Pusher
     mailer: Mailer
     clock: Clock = field(default_factory=Clock)
+    # The bucket of the chats' files; None in tests of other things, where no file is sent.
+    files: ObjectStore | None = None
 
     def now(self) -> float:
         return self.clock.now()

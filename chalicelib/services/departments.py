@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.errors import Conflict, NotFound
+from chalicelib.services import files
 from chalicelib.services.context import Context
 from chalicelib.services.office_hours import is_open, normalized
 from chalicelib.services.presence import is_available
@@ -74,6 +75,7 @@ def create(
         raise Conflict(
             f"department_id {department_id!r} exists already", "department_exists"
         ) from exc
+    files.allow_uploads_from_departments(ctx)
     return _view(ctx, department)
 
 
@@ -97,9 +99,12 @@ def update(
     offline_messages: bool | None = None,
     privacy_url: str | None = None,
     agent_display: str | None = None,
+    alert_after_minutes: int | None = None,
+    alert_email: str | None = None,
+    uploads: bool | None = None,
 ) -> dict:
     """Change what is given; office hours as a whole (`enabled` False keeps them, unused); an
-    empty `privacy_url` removes it."""
+    empty `privacy_url` or `alert_email` removes it."""
     origins = tuple(dict.fromkeys(allowed_origins)) if allowed_origins is not None else None
     try:
         department = ctx.store.change_department(
@@ -111,9 +116,14 @@ def update(
             offline_messages=offline_messages,
             privacy_url=privacy_url,
             agent_display=agent_display,
+            alert_after_minutes=alert_after_minutes,
+            alert_email=alert_email,
+            uploads=uploads,
         )
     except Changed as exc:
         raise _not_found(department_id) from exc
+    if origins is not None:
+        files.allow_uploads_from_departments(ctx)
     return _view(ctx, department)
 
 
@@ -122,3 +132,4 @@ def delete(ctx: Context, department_id: str) -> None:
         ctx.store.delete_department(department_id)
     except Changed as exc:
         raise _not_found(department_id) from exc
+    files.allow_uploads_from_departments(ctx)

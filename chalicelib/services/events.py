@@ -54,13 +54,16 @@ def to_room(
     payload: dict,
     only: Iterable[str | None] | None = None,
     sender: str | None = None,
-) -> None:
+) -> list[str]:
     """Send to the room's live connections (of the people in `only`, if given); those of the
-    `sender` last: the others wait for their post, the sender only for its echo."""
+    `sender` last: the others wait for their post, the sender only for its echo. Returns the
+    connections found gone (the room no longer lists them)."""
     targets = room.connections_of(*only) if only is not None else sorted(room.live)
     targets.sort(key=lambda connection_id: room.live.get(connection_id) == sender)
-    for connection_id in deliver(ctx, dict.fromkeys(targets), payload):
+    gone = deliver(ctx, dict.fromkeys(targets), payload)
+    for connection_id in gone:
         ctx.store.stop_listening(room.room_id, connection_id)
+    return gone
 
 
 def to_consoles(ctx: Context, department: Department, payload: dict) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.services import agents, departments, rooms, stranded
+from chalicelib.services import agents, departments, files, push_notifications, rooms, stranded
 from chalicelib.services.context import Context
 
 
@@ -14,6 +14,8 @@ def setup_stack(
     department_specs: list[dict],
 ) -> dict:
     created_tables = ctx.store.create_missing_tables() if create_tables else []
+    # Locally the tables' setup makes the bucket too; in AWS the stack makes it.
+    created_bucket = create_tables and ctx.files is not None and ctx.files.create_bucket()
     created_departments = [
         spec["department_id"]
         for spec in department_specs
@@ -25,15 +27,22 @@ def setup_stack(
             int(spec.get("retention_hours", ctx.settings.default_retention_hours)),
         )
     ]
+    files.allow_uploads_from_departments(ctx)  # PUBLIC_ORIGIN may have changed since
     admin_created = bool(admin_email and admin_password) and agents.ensure_admin(
         ctx, admin_email or "", admin_password or ""
     )
     return {
         "created_tables": created_tables,
+        "created_bucket": created_bucket,
         "created_departments": created_departments,
         "admin_created": admin_created,
     }
 
 
 def run_sweep(ctx: Context) -> dict:
-    return {**stranded.sweep(ctx), "rooms_expired": rooms.close_expired(ctx)}
+    # Expired chats close first: a chat the sweep closes alerts nobody.
+    swept = {**stranded.sweep(ctx), "rooms_expired": rooms.close_expired(ctx)}
+    swept["chats_escalated"] = push_notifications.escalate(ctx)
+    if files.sweep_due(ctx):
+        swept.update(files.sweep(ctx))
+    return swept

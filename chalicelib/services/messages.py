@@ -3,10 +3,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, TooLarge
-from chalicelib.services import events, offline_mail, staff, staff_messages, stats
-from chalicelib.services.access import is_room_agent, load_room
+from chalicelib.services import (
+    events,
+    files,
+    offline_mail,
+    push_notifications,
+    staff,
+    staff_messages,
+    stats,
+)
+from chalicelib.services.access import load_room, require_may_write
 from chalicelib.services.context import Context
 from chalicelib.services.principals import AgentPrincipal, Principal
 from chalicelib.services.views import message_view
@@ -25,6 +35,7 @@ def draft(
     event: str | None = None,
     event_name: str | None = None,
     shown_name: str | None = None,
+    file: dict | None = None,
 ) -> MessageDraft:
     kind, author_id, author_name = author
     return MessageDraft(
@@ -39,6 +50,7 @@ def draft(
         event=event,
         event_name=event_name,
         shown_name=shown_name,
+        file=file,
     )
 
 
@@ -52,10 +64,11 @@ def append(
     event_name: str | None = None,
     department: Department | None = None,
     shown_name: str | None = None,
+    file: dict | None = None,
 ) -> Appended:
     """Store a message once per client_id and push it when new. 409 when closed. The
     department of a queued room may be given when the caller has read it already."""
-    line = draft(ctx, room, author, text, client_id, event, event_name, shown_name)
+    line = draft(ctx, room, author, text, client_id, event, event_name, shown_name, file)
     closing_line = room.state == "closed"
     room_expires_at = None if closing_line else ctx.epoch_in(hours=ctx.settings.room_idle_hours)
     try:
@@ -74,13 +87,17 @@ def push(ctx: Context, room: Room, message: Message, department: Department | No
     department's agents, who see the request grow in the preview (S15)."""
     payload = {"type": "message", "message": message_view(message)}
     if message.shown_name is None:
-        events.to_room(ctx, room, payload, sender=message.author_id)
+        gone = events.to_room(ctx, room, payload, sender=message.author_id)
     else:  # the visitor sees the agent as the department shows them; the sender hears it last
         to_visitor = {"type": "message", "message": visitor_message_view(message)}
         parts = [(to_visitor, room.visitor_id), (payload, room.agent_id)]
         parts.sort(key=lambda part: part[1] == message.author_id)
+        gone = []
         for part_payload, person in parts:
-            events.to_room(ctx, room, part_payload, only=[person])
+            gone += events.to_room(ctx, room, part_payload, only=[person])
+    # A console closed since the room last pushed is found gone just now: not watching.
+    heard_by = {c: p for c, p in room.live.items() if c not in gone}
+    push_notifications.message_for_agent(ctx, replace(room, live=heard_by), message)
     if room.state == "queued":
         department = department or ctx.store.get_department(room.department_id)
         if department is not None:
@@ -148,13 +165,15 @@ def send(
     room_id: str,
     text: str,
     client_id: str,
+    upload_id: str | None = None,
     can_mail: bool = True,
 ) -> tuple[dict, bool]:
-    """Returns (message, created): a client_id sent before gives back the stored message.
+    """Returns (message, created): a client_id sent before gives back the stored message. With
+    `upload_id`, the file is checked and cleaned before the message is accepted.
     `can_mail` False (the socket handlers, whose role sends no mail): an agent's answer to a
     message left, which must be mailed, is refused there and goes over REST."""
     if staff.is_staff_room_id(room_id):  # team chat: same path, its own rooms (S22)
-        return staff_messages.send(ctx, principal, room_id, text, client_id)
+        return staff_messages.send(ctx, principal, room_id, text, client_id, upload_id)
     check_length(ctx, text)
     room = load_room(ctx, principal, room_id)
     if room.state == "closed":
@@ -162,17 +181,17 @@ def send(
         if earlier is not None:
             return message_view(earlier), False
         raise Conflict("this chat is closed", "room_closed")
-    if isinstance(principal, AgentPrincipal) and not is_room_agent(principal, room):
-        if room.state == "queued":
-            raise Conflict("take the chat before you reply", "room_not_taken")
-        raise Forbidden("another agent serves this chat", "not_room_agent")
+    require_may_write(principal, room)
     if room.offline and isinstance(principal, AgentPrincipal) and not can_mail:
         raise Conflict(
             "answers to a message left are mailed: send them with POST /rooms/{room_id}/messages",
             "send_over_rest",
         )
     shown_name = room.agent_shown if isinstance(principal, AgentPrincipal) else None
-    appended = append(ctx, room, author_of(principal), text, client_id, shown_name=shown_name)
+    file = files.accept(ctx, principal, room.room_id, upload_id) if upload_id is not None else None
+    appended = append(
+        ctx, room, author_of(principal), text, client_id, shown_name=shown_name, file=file
+    )
     if appended.created and isinstance(principal, AgentPrincipal):
         offline_mail.answer(ctx, room, appended.message)
     return message_view(appended.message), appended.created

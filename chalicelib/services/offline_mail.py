@@ -31,6 +31,7 @@ TEXTS = {
         "transcript_intro": "Der Verlauf Ihres Chats vom {date}:",
         "footer": "Diese Nachricht wurde automatisch aus dem Livechat gesendet.",
         "system": "Hinweis",
+        "file": "[Datei: {name}]",
     },
     "en": {
         "answer_subject": "Reply to your message",
@@ -44,6 +45,7 @@ TEXTS = {
         "transcript_intro": "The transcript of your chat of {date}:",
         "footer": "This message was sent automatically from the live chat.",
         "system": "Note",
+        "file": "[File: {name}]",
     },
 }
 
@@ -128,6 +130,8 @@ def transcript(ctx: Context, room: Room, to: str, language: str | None) -> None:
     for message in ctx.store.messages_after(room.room_id, 0, TRANSCRIPT_LINES, ctx.now()):
         author = t["system"] if message.author_kind == "system" else message.author_name
         said = _said(message, language)
+        if message.file is not None:  # named, never attached: the file stays in the chat
+            said = " ".join(filter(None, [said, t["file"].format(name=message.file["name"])]))
         lines.append(f"[{message.created_at[:16].replace('T', ' ')}] {author}: {said}")
     intro = t["transcript_intro"].format(date=room.created_at[:10])
     _send(

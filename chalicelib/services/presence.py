@@ -152,19 +152,21 @@ def sign_off(ctx: Context, agent_id: str, session_id: str | None = None) -> None
     refresh_agent(ctx, agent_id)
 
 
-def heartbeat(ctx: Context, connection_id: str) -> bool:
+def heartbeat(ctx: Context, connection_id: str, visible: bool = True) -> bool:
     """Keep the connection live; an agent's heartbeat moves their `ready_until` forward (one
     write per department), or counts them anew when their presence had run out. A socket
     whose session ended is closed instead (False): it hears nothing more."""
     now = ctx.now()
     timeout = ctx.settings.presence_timeout_seconds
-    before = ctx.store.touch_connection(connection_id, now, _connection_expiry(ctx))
+    before = ctx.store.touch_connection(connection_id, now, _connection_expiry(ctx), visible)
     if before is None or before.kind != "agent":
         return True
     if before.session_expires_at is not None and before.session_expires_at <= now:
         ctx.pusher.disconnect(connection_id)
         disconnect(ctx, connection_id)
         return False
+    if before.visible != visible:
+        _note_visibility(ctx, before, visible)
     if before.session_id and _window(before.last_seen) != _window(now):
         # An open console is a use of its session (Mein Konto's "last seen").
         ctx.store.touch_session(before.session_id, ctx.iso(now))
@@ -185,6 +187,15 @@ def is_connected(ctx: Context, agent_id: str) -> bool:
     now = ctx.now()
     timeout = ctx.settings.presence_timeout_seconds
     return any(c.last_seen > now - timeout for c in ctx.store.connections_of(agent_id, now))
+
+
+def _note_visibility(ctx: Context, connection: Connection, visible: bool) -> None:
+    """The chats this console hears learn whether it is seen, so that a message decides on a
+    push without a read (a few writes, only when the console is shown or hidden)."""
+    links = ctx.store.rooms_of_agent(connection.principal_id, before_key=None, limit=50)
+    for room in ctx.store.get_rooms((link.room_id for link in links), ctx.now()):
+        if connection.connection_id in room.live:
+            ctx.store.mark_hidden(room.room_id, connection.connection_id, not visible)
 
 
 def _window(moment: float) -> int:

@@ -9,7 +9,16 @@ from dataclasses import replace
 
 from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from chalicelib.services import events, messages, offline_mail, presence, reads, stats
+from chalicelib.services import (
+    events,
+    files,
+    messages,
+    offline_mail,
+    presence,
+    push_notifications,
+    reads,
+    stats,
+)
 from chalicelib.services.access import is_room_agent, load_room, may_act, require_may_act
 from chalicelib.services.context import Context
 from chalicelib.services.departments import get as get_department
@@ -116,6 +125,7 @@ def enqueue(
     view = visitor_room_view(_view(ctx, room), room)
     events.queue_event(ctx, department, "added", room)
     events.to_room(ctx, room, {"type": "room", "event": "queued", "room": view})
+    push_notifications.new_chat(ctx, department, room)
     return view
 
 
@@ -269,6 +279,7 @@ def forward_to_agent(
     reads.start_reading(ctx, target.agent_id, room, former.last_seq)
     room = messages.system(ctx, room, "forwarded", target.name, shown_name=shown)
     events.room_event(ctx, room, "forwarded", agent_status=target.status, former=former)
+    push_notifications.forwarded_to(ctx, room, target.agent_id)
     return room_view(room, target.status)
 
 
@@ -328,6 +339,7 @@ def forward_to_department(
     room = messages.system(ctx, room, "forwarded", department.name, department)
     events.room_event(ctx, room, "forwarded", former=former)
     events.queue_event(ctx, department, "added", room)
+    push_notifications.new_chat(ctx, department, room)
     return _view(ctx, room)
 
 
@@ -466,6 +478,7 @@ def erase(ctx: Context, room: Room, only_if_closed: bool = False) -> None:
             "only closed chats can be deleted; close it first", "room_not_closed"
         ) from exc
     reads.forget(ctx, room)
+    files.erase_room(ctx, room.room_id)
     if room.state != "closed":  # it ends here (the visitor deleted their data)
         stats.chat_ended(ctx, room)
     events.room_event(ctx, room, "deleted")

@@ -13,12 +13,12 @@ from collections.abc import Iterable
 
 from chalicelib.clock import new_id
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from chalicelib.services import events
+from chalicelib.services import events, files
 from chalicelib.services.context import Context
 from chalicelib.services.principals import AgentPrincipal, Principal
 from chalicelib.services.views import room_view
 from chalicelib.store.base import Changed, Taken
-from chalicelib.store.records import Agent, StaffMember, StaffRoom
+from chalicelib.store.records import Agent, Connection, StaffMember, StaffRoom
 
 ROOM_ID_PREFIX = "team_"
 DIRECT_MAX_MEMBERS = 8
@@ -86,16 +86,20 @@ def push_to_online_members(
     payload: dict,
     skip: str | None = None,
     sender: str | None = None,
-) -> None:
+    also: Iterable[str] = (),
+) -> tuple[list[Connection], set[str]]:
     """Send to the live connections of the room's online members, the `sender`'s last (the
     others wait for their post, the sender only for its echo); forget gone connections.
     Membership is read now, for every kind: a direct room's `direct_members` name the room
-    and outlive a leave."""
+    and outlive a leave. The same read tells which of `also` are members (whom a message
+    may push to). Returns the online connections and the members found."""
     online = [c for c in ctx.store.online_agent_connections(ctx.now()) if c.principal_id != skip]
-    members = ctx.store.staff_members_among(room.room_id, {c.principal_id for c in online})
+    wanted = {c.principal_id for c in online} | set(also)
+    members = ctx.store.staff_members_among(room.room_id, wanted)
     receivers = [c for c in online if c.principal_id in members]
     receivers.sort(key=lambda connection: connection.principal_id == sender)
     events.deliver(ctx, {c.connection_id: c.connected_at for c in receivers}, payload)
+    return online, members
 
 
 def tell_the_others(ctx: Context, room: StaffRoom | None, changed_member: str) -> None:
@@ -284,6 +288,7 @@ def change(
 def delete(ctx: Context, principal: Principal, room_id: str) -> None:
     room, _ = _load_managed(ctx, principal, room_id)
     last_members = ctx.store.delete_staff_room(room.room_id)
+    files.erase_room(ctx, room.room_id)
     tell(ctx, last_members, "removed", room, reason="deleted")
 
 

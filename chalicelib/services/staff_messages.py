@@ -13,7 +13,7 @@ import re
 
 from chalicelib.clock import new_id
 from chalicelib.errors import Forbidden, NotFound, TooLarge
-from chalicelib.services import staff
+from chalicelib.services import files, push_notifications, staff
 from chalicelib.services.context import Context
 from chalicelib.services.principals import Principal
 from chalicelib.services.views import message_view
@@ -49,15 +49,22 @@ def staff_message_view(message: Message) -> dict:
 
 
 def send(
-    ctx: Context, principal: Principal, room_id: str, text: str, client_id: str
+    ctx: Context,
+    principal: Principal,
+    room_id: str,
+    text: str,
+    client_id: str,
+    upload_id: str | None = None,
 ) -> tuple[dict, bool]:
-    """Returns (message, created): a client_id sent before gives back the stored message."""
+    """Returns (message, created): a client_id sent before gives back the stored message. With
+    `upload_id`, the file is checked and cleaned as in a chat (services/files.py)."""
     if len(text) > ctx.settings.max_message_length:
         raise TooLarge(
             f"text: at most {ctx.settings.max_message_length} characters", "message_too_long"
         )
     room, _ = staff.load_member(ctx, principal, room_id)
     days = retention_days(ctx) or KEEP_DAYS
+    file = files.accept(ctx, principal, room.room_id, upload_id) if upload_id else None
     draft = MessageDraft(
         message_id=new_id("msg"),
         author_kind="agent",
@@ -67,6 +74,7 @@ def send(
         client_id=client_id,
         created_at=ctx.iso(),
         expires_at=ctx.epoch_in(hours=days * 24),
+        file=file,
     )
     try:
         appended = ctx.store.append_staff_message(room, draft)
@@ -80,7 +88,14 @@ def send(
         for agent_id in mentioned:
             ctx.store.note_staff_mention(room.room_id, agent_id)
         payload = {"type": "message", "message": view, "mentions": sorted(mentioned)}
-        staff.push_to_online_members(ctx, appended.room, payload, sender=principal.id)
+        addressed = mentioned | _direct_others(appended.room, principal.id)
+        online, members = staff.push_to_online_members(
+            ctx, appended.room, payload, sender=principal.id, also=addressed
+        )
+        watching = {c.principal_id for c in online if c.visible}
+        push_notifications.team_message(
+            ctx, appended.room, appended.message, (addressed & members) - watching
+        )
     return view, appended.created
 
 
@@ -106,8 +121,8 @@ def typing(ctx: Context, principal: Principal, room_id: str, is_typing: bool) ->
 
 
 def change(ctx: Context, principal: Principal, room_id: str, seq: int, text: str | None) -> dict:
-    """Edit (text) or delete (None) one's own message within EDIT_WINDOW_MINUTES; the members
-    online get the message again with `edited_at` or `deleted_at`."""
+    """Edit (text) or delete (None, with its file) one's own message within EDIT_WINDOW_MINUTES;
+    the members online get the message again with `edited_at` or `deleted_at`."""
     if text is not None and len(text) > ctx.settings.max_message_length:
         raise TooLarge(
             f"text: at most {ctx.settings.max_message_length} characters", "message_too_long"
@@ -116,6 +131,8 @@ def change(ctx: Context, principal: Principal, room_id: str, seq: int, text: str
     if not 1 <= seq <= room.last_seq:
         raise NotFound(f"seq: no message {seq} in this room", "message_not_found")
     not_before = ctx.iso(ctx.now() - EDIT_WINDOW_MINUTES * 60)
+    # A deletion takes the message's file along: which one, read before (deleting is rare).
+    before = ctx.store.messages_after(room.room_id, seq - 1, 1, ctx.now()) if text is None else []
     try:
         message = ctx.store.change_staff_message(
             room.room_id, seq, principal.id, not_before, text=text, changed_at=ctx.iso()
@@ -125,6 +142,9 @@ def change(ctx: Context, principal: Principal, room_id: str, seq: int, text: str
             f"only your own messages, for {EDIT_WINDOW_MINUTES} minutes after sending",
             "message_not_editable",
         ) from exc
+    for deleted in before:
+        if deleted.file is not None:
+            files.erase_file(ctx, room.room_id, deleted.file["upload_id"])
     view = staff_message_view(message)
     staff.push_to_online_members(ctx, room, {"type": "message", "message": view, "mentions": []})
     return view
@@ -133,6 +153,13 @@ def change(ctx: Context, principal: Principal, room_id: str, seq: int, text: str
 # ---- who hears it -----------------------------------------------------------------------------
 
 _MENTION = re.compile(r"(?<![\w@])@")
+
+
+def _direct_others(room: StaffRoom, author_id: str) -> set[str]:
+    """In a direct room every message is addressed to the others (those still members)."""
+    if room.kind != "direct":
+        return set()
+    return set(room.direct_members) - {author_id}
 
 
 def _mentioned(ctx: Context, room: StaffRoom, text: str, author_id: str) -> set[str]:

@@ -19,6 +19,7 @@ DEFAULT_SETTINGS: Mapping[str, Any] = {
     "group_by_type": True,
     "unread_on_top": False,
     "show_avatars": True,
+    "push_previews": False,
 }
 
 
@@ -54,6 +55,8 @@ def room_view(room: Room, agent_status: str | None = None, position: int | None 
         view["page"] = dict(room.page)
     if room.handover:
         view["handover"] = dict(room.handover)
+    if room.file_count:
+        view["files"] = room.file_count
     if room.rating is not None:
         view["rating"] = {"score": room.rating, "comment": room.rating_comment}
     return view
@@ -100,6 +103,7 @@ def message_view(message: Message) -> dict:
         "client_id": message.client_id,
         "event": message.event,
         "event_name": message.event_name,
+        "file": dict(message.file) if message.file is not None else None,
     }
 
 
@@ -140,6 +144,9 @@ def department_view(department: Department, available: bool) -> dict:
         "offline_messages": department.offline_messages,
         "privacy_url": department.privacy_url,
         "agent_display": department.agent_display,
+        "alert_after_minutes": department.alert_after_minutes,
+        "alert_email": department.alert_email,
+        "uploads": department.uploads,
     }
 
 

@@ -14,7 +14,9 @@ from abc import ABC, abstractmethod
 from chalicelib.store.contract.agents import AgentsContract
 from chalicelib.store.contract.canned import CannedContract
 from chalicelib.store.contract.departments import DepartmentsContract
+from chalicelib.store.contract.files import FilesContract
 from chalicelib.store.contract.keys import KeysContract
+from chalicelib.store.contract.push import PushContract
 from chalicelib.store.contract.reads import ReadsContract
 from chalicelib.store.contract.rooms import RoomsContract
 from chalicelib.store.contract.stats import StatsContract
@@ -49,6 +51,8 @@ class Store(
     CannedContract,
     TeamContract,
     TranscriptsContract,
+    PushContract,
+    FilesContract,
     StatsContract,
     ABC,
 ):

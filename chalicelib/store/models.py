@@ -140,6 +140,7 @@ class ConnectionItem(Model):
     departments = ListAttribute(of=UnicodeAttribute, default=list)
     status = UnicodeAttribute(default="offline")
     counts = BooleanAttribute(default=False)  # agents: heartbeats keep the chat button
+    visible = BooleanAttribute(default=True)  # agents: the console's page is seen
     last_seen = NumberAttribute()
     # When $connect stored it: until the handshake completes, API Gateway answers Gone.
     connected_at = NumberAttribute(null=True)
@@ -178,6 +179,8 @@ class DepartmentItem(Model):
     # agent -> their live consoles' connection ids, space-separated: queue events go to them
     consoles: MapAttribute = MapAttribute(default=dict)
     created_at = UnicodeAttribute()
+    alert_after_minutes = NumberAttribute(null=True)
+    alert_email = UnicodeAttribute(null=True)
     office_hours: MapAttribute = MapAttribute(
         null=True
     )  # on this item: the availability stays one GetItem
@@ -188,6 +191,7 @@ class DepartmentItem(Model):
     privacy_url = UnicodeAttribute(null=True)
     agent_display = UnicodeAttribute(default="name")  # name | first_name | department
     listing = UnicodeAttribute(default="department")
+    uploads = BooleanAttribute(null=True)  # None: on (departments from before the switch)
     listing_index = DepartmentListingIndex()
 
 
@@ -262,6 +266,7 @@ class RoomItem(Model):
     version = NumberAttribute(default=0)
     first_response_at = UnicodeAttribute(null=True)
     message_count = NumberAttribute(default=0)
+    file_count = NumberAttribute(default=0)
     rating = NumberAttribute(null=True)
     rating_comment = UnicodeAttribute(null=True)
     live: MapAttribute = MapAttribute(default=dict)  # connection id -> visitor or agent id
@@ -271,6 +276,7 @@ class RoomItem(Model):
     transcript_to = UnicodeAttribute(null=True)  # until the transcript is mailed at the close
     page: MapAttribute = MapAttribute(null=True)  # {"url", "title"} where the chat started
     handover: MapAttribute = MapAttribute(null=True)  # the last forward's {"by", "comment"}
+    hidden = UnicodeSetAttribute(null=True)  # of those, the agent's consoles not seen
     expires_at = TtlNumberAttribute()
     queue_index = RoomQueueIndex()
     visitor_index = RoomVisitorIndex()
@@ -308,6 +314,7 @@ class MessageItem(Model):
     shown_name = UnicodeAttribute(null=True)  # the agent's name as the visitor sees it
     edited_at = UnicodeAttribute(null=True)  # team chat: when its author changed it
     deleted_at = UnicodeAttribute(null=True)  # team chat: when its author deleted it
+    file: MapAttribute = MapAttribute(null=True)  # upload_id, name, content_type, size
     created_at = UnicodeAttribute()
     expires_at = TtlNumberAttribute()
 

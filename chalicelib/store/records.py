@@ -64,6 +64,7 @@ class Connection:
     departments: tuple[str, ...] = ()
     status: str = "offline"
     counts: bool = False  # the agent's heartbeats keep the chat button of its departments
+    visible: bool = True  # an agent's console: whether its page is seen (its last heartbeat)
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,11 @@ class Department:
     offline_messages: bool = False
     privacy_url: str | None = None
     agent_display: str = "name"  # how visitors see its agents: name | first_name | department
+    # A chat queued longer than this alerts the department's agents on their devices (0: never),
+    # and is mailed to the department's address if it has one.
+    alert_after_minutes: int = 0
+    alert_email: str | None = None
+    uploads: bool = True  # visitors and agents may send files in its chats
 
     @property
     def online_agents(self) -> frozenset[str]:
@@ -124,6 +130,20 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file a room's visitor or agent was allowed to send (services/files.py): what they
+    declared, kept until the message that carries it is accepted, a day at most."""
+
+    upload_id: str
+    room_id: str
+    uploader_id: str
+    name: str
+    content_type: str
+    size: int
+    expires_at: int
+
+
+@dataclass(frozen=True)
 class Room:
     room_id: str
     department_id: str
@@ -153,6 +173,7 @@ class Room:
     # messages visitor and agents wrote (system lines not counted).
     first_response_at: str | None = None
     message_count: int = 0
+    file_count: int = 0  # messages with a file (the contact center marks such chats)
     rating: int | None = None  # 1 to 5 stars, given once by the visitor
     rating_comment: str | None = None
     # The live connections of the visitor and of the serving agent (connection id -> principal):
@@ -166,12 +187,20 @@ class Room:
     transcript_asked_at: str | None = None
     transcript_to: str | None = None
 
+    # Those of the agent's live connections whose console is not seen (its last heartbeat
+    # said `visible: false`): a message pushes to a device only when none is seen.
+    hidden: frozenset[str] = frozenset()
+
     @property
     def offline(self) -> bool:
         return self.offline_email is not None
 
     def connections_of(self, *principal_ids: str | None) -> list[str]:
         return [c for c, principal in sorted(self.live.items()) if principal in principal_ids]
+
+    def seen_by(self, agent_id: str) -> bool:
+        """A console of the agent that hears this room is open and seen."""
+        return any(c not in self.hidden for c in self.connections_of(agent_id))
 
 
 @dataclass(frozen=True)
@@ -199,6 +228,7 @@ class MessageDraft:
     event_name: str | None = None  # and whom it names (an agent or a department)
     # The agent's name as the visitor sees it, of the author or of the agent a line names
     shown_name: str | None = None
+    file: Mapping[str, Any] | None = None  # upload_id, name, content_type, size
 
     @property
     def claims_client_id(self) -> bool:
@@ -224,6 +254,7 @@ class Message:
     shown_name: str | None = None  # the agent's name as the visitor sees it (MessageDraft)
     edited_at: str | None = None  # team chat: the author changed the text then
     deleted_at: str | None = None  # team chat: the author deleted it then (the text is gone)
+    file: Mapping[str, Any] | None = None  # upload_id, name, content_type, size
 
 
 @dataclass(frozen=True)
@@ -344,3 +375,25 @@ class StaffAppended:
     message: Message
     created: bool
     room: StaffRoom
+
+
+@dataclass(frozen=True)
+class PushSubscription:
+    """A browser's Web Push subscription (RFC 8030): where to post, and the keys that encrypt
+    the payload for it (RFC 8291). Its id is derived from the endpoint: subscribing the same
+    browser again replaces it rather than adding a second."""
+
+    subscription_id: str
+    endpoint: str
+    p256dh: str
+    auth: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class PushTargets:
+    """What a push to one agent needs, in one read: their subscriptions and whether they
+    allow message text in the notification."""
+
+    subscriptions: tuple[PushSubscription, ...] = ()
+    previews: bool = False

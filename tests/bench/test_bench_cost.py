@@ -168,3 +168,49 @@ def test_pricing_stored_results_anew_changes_the_cost_and_nothing_measured():
     assert priced["latency_ms"] == results["latency_ms"] and priced["calls"] == CALLS
     assert priced["prices"] == {"region": prices["region"], "as_of": prices["as_of"]}
     assert priced["comparison"]["break_even_chats_per_month"] > 0
+
+
+def image_chat() -> dict:
+    chat = counted(
+        invocation("api_handler", 150, dynamodb={"GetItem": 6}, read_units=6.0, write_units=8.0),
+        invocation(
+            "ws_message",
+            80,
+            dynamodb={"Query": 2},
+            s3={"GetObject": 1, "PutObject": 1, "DeleteObjects": 1},
+            ws_posts=2,
+        ),
+    )
+    chat["browser_s3_requests"] = {"POST": 1, "GET": 1}
+    return chat
+
+
+def test_s3_requests_are_counted_per_operation():
+    chat = image_chat()
+    assert chat["s3_requests"] == 3
+    assert chat["s3"] == {"DeleteObjects": 1, "GetObject": 1, "PutObject": 1}
+
+
+def test_a_chat_with_an_image_pays_the_s3_requests_of_the_app_and_the_browsers():
+    usage = cost.image_chats_usage({**CALLS, "chat_with_image": image_chat()}, SIZES, MEMORY)
+
+    # Per chat: GetObject and the browser's GET; PutObject and the browser's POST; the
+    # DeleteObjects is free; the image leaves S3 once, to the agent.
+    assert usage.s3_get_requests == 2 * cost.CHATS
+    assert usage.s3_put_requests == 2 * cost.CHATS
+    assert usage.s3_bytes_out == cost.SCREENSHOT_BYTES * cost.CHATS
+    assert usage.websocket_connection_minutes == cost.CHAT_MINUTES * cost.CHATS
+    priced = cost.priced(cost.Usage(s3_put_requests=1e6, s3_bytes_out=cost.GB), PRICES)
+    assert priced["s3"] == pytest.approx(
+        PRICES["s3_per_million_put_requests"] + PRICES["s3_transfer_out_per_gb"]
+    )
+
+
+def test_the_image_chat_is_priced_only_once_it_was_counted():
+    totals, _ = cost.costs(CALLS, SIZES, PAGE_VIEW, PRICES)
+    counted_too, _ = cost.costs(
+        {**CALLS, "chat_with_image": image_chat()}, SIZES, PAGE_VIEW, PRICES
+    )
+
+    assert "per_1000_image_chats" not in totals
+    assert counted_too["per_1000_image_chats"] > 0

@@ -66,7 +66,10 @@ def test_the_chat_works_with_the_keyboard_alone(stack, website, page, staff):
     queued_room(anna_socket)
     expect(chat.line("Hallo per Tastatur")).to_be_visible()
 
-    # Tab reaches the emoji picker; arrows move in it, Enter picks, focus returns to the text.
+    # Tab reaches the paperclip, then the emoji picker; arrows move in it, Enter picks, focus
+    # returns to the text.
+    page.keyboard.press("Tab")
+    assert chat.focused_id() == "attach"
     page.keyboard.press("Tab")
     assert chat.focused_id() == "emoji"
     page.keyboard.press("Enter")

@@ -443,6 +443,24 @@ def test_deploy_makes_the_origin_secret_once_keeps_it_after_and_never_prints_it(
     assert secret not in capsys.readouterr().out
 
 
+def test_deploy_makes_the_web_push_key_once_as_a_secure_string_and_never_prints_it(
+    deploying, capsys
+):
+    _cloudformation, run = deploying
+    ssm = boto3.client("ssm", region_name="eu-central-1")
+
+    run("--yes")
+    made = ssm.get_parameter(Name="/livechat-test/vapid-private-key", WithDecryption=True)
+    run("--yes")
+    kept = ssm.get_parameter(Name="/livechat-test/vapid-private-key", WithDecryption=True)
+
+    assert made["Parameter"]["Type"] == "SecureString"
+    key = made["Parameter"]["Value"]
+    assert key.startswith("-----BEGIN PRIVATE KEY-----")
+    assert kept["Parameter"]["Value"] == key
+    assert key not in capsys.readouterr().out
+
+
 def test_deploy_shows_the_change_set_and_runs_nothing_unless_confirmed(
     deploying, monkeypatch, capsys
 ):
@@ -695,3 +713,15 @@ def test_destroy_switches_deletion_protection_off_then_deletes_and_keeps_the_ses
     assert destroying.deleted and destroying.protected_when_deleted is False
     printed = capsys.readouterr().out
     assert "kept the SES identity uni.example" in printed
+
+
+def test_destroy_deletes_the_web_push_key_and_minds_none(destroying, monkeypatch):
+    ssm = boto3.client("ssm", region_name="eu-central-1")
+    assert deploy.ensure_vapid_key(ssm, "livechat-test") is True
+    assert deploy.ensure_vapid_key(ssm, "livechat-test") is False
+
+    deploy.main(["destroy", "--stack", "livechat-test", "--yes"])
+
+    with pytest.raises(ssm.exceptions.ParameterNotFound):
+        ssm.get_parameter(Name="/livechat-test/vapid-private-key")
+    deploy.main(["destroy", "--stack", "livechat-test", "--yes"])  # gone already: no error

@@ -26,7 +26,12 @@ FUNCTIONS = {
     "Setup": "app.setup",
 }
 # Wildcards that AWS offers no narrower form for; each is explained in docs/deploy.md.
-DOCUMENTED_WILDCARDS = ("/api/POST/@connections/*", "/api/DELETE/@connections/*")
+DOCUMENTED_WILDCARDS = (
+    "/api/POST/@connections/*",
+    "/api/DELETE/@connections/*",
+    "/uploads/*",
+    "/files/*",
+)
 
 
 def text_of(value) -> str:
@@ -559,7 +564,9 @@ def test_the_console_is_served_with_a_csp_and_never_inside_a_frame(packaged):
     assert directives["script-src"] == "'self'" and directives["default-src"] == "'self'"
     assert directives["connect-src"] == (
         "'self' wss://${WebsocketAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+        " https://${FilesBucket.RegionalDomainName}"  # files go straight to the bucket
     )
+    assert directives["img-src"] == "'self' data: blob: https://${FilesBucket.RegionalDomainName}"
     assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
 
 
@@ -695,15 +702,24 @@ def test_no_role_reaches_a_table_outside_the_models_or_scans_or_creates_tables(p
 
 
 def test_the_socket_handlers_roles_send_no_mail_and_read_no_sso_secret(packaged):
-    """Mail (registration, approval) and sign-in happen in REST routes only."""
+    """Mail (registration, approval) happens in REST routes and the sweep (a chat waiting too
+    long, to its department's address), sign-in in REST routes only; a visitor's message over
+    the socket may push to the agent's devices, signed with the VAPID key."""
     for function in ("WebsocketConnect", "WebsocketMessage", "WebsocketDisconnect"):
         actions = granted_actions(packaged, function)
         assert not {a for a in actions if a.startswith("ses:")}, function
-        assert not {a for a in actions if "ssm:" in a or "secretsmanager:" in a}, function
+        secrets = {a for a in actions if "ssm:" in a or "secretsmanager:" in a}
+        assert secrets == ({"ssm:GetParameter"} if function == "WebsocketMessage" else set())
+    for function in FUNCTIONS:
+        statements = role_statements(packaged, function)
+        if "ReadVapidKey" in statements:
+            resource = text_of(statements["ReadVapidKey"]["Resource"])
+            assert resource.endswith(":parameter/${AWS::StackName}/vapid-private-key"), function
     for function in FUNCTIONS:
         secret = any("secretsmanager:" in a for a in granted_actions(packaged, function))
         mail = "ses:SendEmail" in granted_actions(packaged, function)
-        assert (secret, mail) == ((True, True) if function == "APIHandler" else (False, False))
+        assert secret == (function == "APIHandler"), function
+        assert mail == (function in ("APIHandler", "Maintenance")), function
 
 
 def test_only_functions_that_push_may_push_and_only_the_rest_api_and_messages_close_sockets(

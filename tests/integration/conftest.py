@@ -334,11 +334,14 @@ def stack(tables, tmp_path, monkeypatch, clock, pusher):
     import app as app_module
     from chalicelib.bootstrap import context, use_context
     from chalicelib.mail import Mailer
+    from chalicelib.objects import ObjectStore
     from chalicelib.services.context import Context
 
     settings, store = tables
     mailer = Mailer(settings.mail_sender, settings.mail_outbox_dir, settings.region)
-    use_context(Context(settings, store, pusher, mailer, clock))
+    files = ObjectStore(settings.files_bucket, settings.region)  # moto's S3, like its DynamoDB
+    files.create_bucket()
+    use_context(Context(settings, store, pusher, mailer, clock, files=files))
     ctx = context()
     result = app_module.setup(
         {

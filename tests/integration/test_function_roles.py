@@ -15,12 +15,18 @@ from collections import defaultdict
 import pytest
 
 from chalicelib import oidc
+from chalicelib.objects import upload_key
+from chalicelib.services import push_notifications
+from chalicelib.store.records import PushSubscription
 from infra.package import TEMPLATE, load_cfn_yaml
+from tests import samples
+from tests.integration.push_service import PushService
 from tests.integration.test_budget import SCHEDULED_EVENT
 
 PUSH = "execute-api:ManageConnections"
 MAIL = "ses:SendEmail"
 SSO_SECRET = "sso-client-secret"
+VAPID_KEY = "vapid-key"  # in AWS an SSM SecureString; here kept in the store
 # The app's handler (module attribute of app.py) -> the function's logical id in the template.
 HANDLERS = {
     "ws_connect": "WebsocketConnect",
@@ -31,6 +37,23 @@ HANDLERS = {
 }
 REST = "APIHandler"
 _TRANSACTION_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem"}
+# S3 operations as IAM authorises them (a HEAD is a GetObject; a copy reads and writes).
+_S3_ACTIONS = {
+    "GetObject": "s3:GetObject",
+    "HeadObject": "s3:GetObject",
+    "PutObject": "s3:PutObject",
+    "CopyObject": "s3:PutObject",
+    "DeleteObjects": "s3:DeleteObject",
+    "ListObjectsV2": "s3:ListBucket",
+    "PutBucketCors": "s3:PutBucketCORS",
+    "DeleteBucketCors": "s3:PutBucketCORS",
+}
+BUCKET = "${FilesBucket.Arn}"
+
+
+def object_resource(key: str) -> str:
+    """`files/<room>/<upload>` -> `${FilesBucket.Arn}/files/*`."""
+    return f"{BUCKET}/{key.split('/', 1)[0]}/*"
 
 
 def text_of(value) -> str:
@@ -78,6 +101,25 @@ class Recorder:
             self.note(f"dynamodb:{operation}", table)
 
 
+def s3_call(rec: Recorder, params=None, model=None, **_kwargs) -> None:
+    """botocore's `before-parameter-build` for S3: the operation and its parameters."""
+    if model.name == "CreateBucket":  # botocore's presigned POST asks it for the bucket's URL
+        return
+    action = _S3_ACTIONS[model.name]
+    if model.name == "CopyObject":
+        source = params["CopySource"]  # "bucket/key" once botocore has rendered it
+        key = source["Key"] if isinstance(source, dict) else source.split("/", 1)[1]
+        rec.note("s3:GetObject", object_resource(key))
+    if model.name == "DeleteObjects":
+        keys = [found["Key"] for found in params["Delete"]["Objects"]]
+    else:
+        keys = [params["Key"]] if "Key" in params else []
+    for key in keys:
+        rec.note(action, object_resource(key))
+    if not keys:
+        rec.note(action, BUCKET)
+
+
 def table_logical_ids(template: dict, prefix: str) -> dict[str, str]:
     found = {}
     for logical, resource in template["Resources"].items():
@@ -102,10 +144,14 @@ def granted(template: dict, function: str) -> set[tuple[str, str]]:
                     rendered = text_of(resource)
                     if isinstance(action, dict):  # the SSO secret's !If: SSM or Secrets Manager
                         pairs.add((SSO_SECRET, "read"))
+                    elif action == "ssm:GetParameter":
+                        pairs.add((VAPID_KEY, "read"))
                     elif action == PUSH:
                         pairs.add((PUSH, "DELETE" if "/DELETE/" in rendered else "POST"))
                     elif action.startswith("ses:"):
-                        pairs.add((action, "identity"))
+                        # SES v2 SendEmail with raw content: the statement names both actions
+                        # (the API's IAM pages differ on which one it checks).
+                        pairs.add((MAIL, "identity"))
                     elif not action.startswith("logs:"):  # Lambda's, not the code's
                         pairs.add((action, rendered))
     return pairs
@@ -163,7 +209,47 @@ def recorder(api, template, monkeypatch):
         return secret(settings)
 
     monkeypatch.setattr(oidc, "client_secret", recorded_secret)
+    web_pusher = push_notifications.web_pusher
+
+    def recorded_web_pusher(ctx):
+        rec.note(VAPID_KEY, "read")
+        return web_pusher(ctx)
+
+    monkeypatch.setattr(push_notifications, "web_pusher", recorded_web_pusher)
+
+    files = api.ctx.files
+    files.client.meta.events.register(
+        "before-parameter-build.s3", lambda **kwargs: s3_call(rec, **kwargs)
+    )
+    # Presigned requests are made by the browser, with the rights of the role that signed them.
+    presigned_post, download_url = files.presigned_post, files.download_url
+
+    def recorded_post(key, *args):
+        rec.note("s3:PutObject", object_resource(key))
+        return presigned_post(key, *args)
+
+    def recorded_download(key, *args):
+        rec.note("s3:GetObject", object_resource(key))
+        return download_url(key, *args)
+
+    monkeypatch.setattr(files, "presigned_post", recorded_post)
+    monkeypatch.setattr(files, "download_url", recorded_download)
     return rec
+
+
+@pytest.fixture
+def push_service():
+    with PushService() as service:
+        yield service
+
+
+@pytest.fixture
+def app_env(app_env, monkeypatch, push_service):
+    from chalicelib.settings import reset_settings
+
+    monkeypatch.setenv("PUSH_SERVICE_ORIGINS", push_service.origin)
+    reset_settings()
+    return app_env
 
 
 # ---- what the functions do: every path of the socket handlers and the sweep ------------------
@@ -175,9 +261,9 @@ def ticket_for(api, handle) -> str:
     return reply.json["ticket"]
 
 
-def run_the_chat(api) -> None:
+def run_the_chat(api, push_service) -> None:
     """Registration and approval (mail), tickets, sockets, messages, typing, heartbeats,
-    team chat, pushes to gone sockets, closing, disconnects and the sweep's requeue."""
+    team chat, pushes to gone sockets, Web Push, closing, disconnects and the sweep's requeue."""
     agent_id, _email = api.register("Rita")
     approved = api.post(
         f"/admin/agents/{agent_id}/approve",
@@ -186,6 +272,9 @@ def run_the_chat(api) -> None:
     )
     assert approved.status == 200, approved.body
     paula, piet = api.agent("Paula"), api.agent("Piet")
+    # The sweep alerts the agents of a chat waiting long (below), and mails the department.
+    alert = {"alert_after_minutes": 1, "alert_email": "sales@example.org"}
+    assert api.patch("/admin/departments/sales", alert, auth=api.admin.auth).status == 200
     # $connect: by ticket (visitor and agent), refused over the socket limit.
     visitor = api.visitor(connect=False)
     visitor.connection_id = "ws-visitor"
@@ -211,6 +300,17 @@ def run_the_chat(api) -> None:
     api.ws_send(paula.connection_id, frame)
     api.ws_send("ws-visitor", said)  # a resend: the stored message again
     api.ws_send(paula.connection_id, {"action": "typing", "room_id": room, "typing": True})
+    # Web Push: Paula's console hidden, the visitor's message goes to her device, whose push
+    # service says it is gone; her console shown again.
+    key = api.get("/push/key", auth=paula.auth).json["public_key"]
+    device, subscription = push_service.subscribe(key)
+    assert api.post("/me/push-subscriptions", subscription, auth=paula.auth).status == 201
+    device.answer = 410
+    for connection_id in (paula.connection_id, "ws-paula-2", "ws-paula-tab"):
+        api.ws_send(connection_id, {"action": "heartbeat", "visible": False})
+    api.ws_send("ws-visitor", {**said, "text": "Sind Sie noch da?", "client_id": "v2"})
+    for connection_id in (paula.connection_id, "ws-paula-2", "ws-paula-tab"):
+        api.ws_send(connection_id, {"action": "heartbeat", "visible": True})
     # Heartbeats: a visitor's, an agent's, one after the agent's presence ran out.
     api.ws_send("ws-visitor", {"action": "heartbeat"})
     api.ws_send(paula.connection_id, {"action": "heartbeat"})
@@ -257,6 +357,15 @@ def run_the_chat(api) -> None:
     assert api.app.maintenance(SCHEDULED_EVENT, None)["rooms_returned"] == 1
     assert api.get(f"/rooms/{second}", auth=other.auth).json["state"] == "queued"
     assert api.ws_connect("ws-paula-3", {"ticket": ticket_for(api, paula)})["statusCode"] == 200
+    # The returned chat waits: the sweep alerts Rita, who has no console, on her device (gone).
+    ritas_device, subscription = push_service.subscribe(
+        api.get("/push/key", auth=piet.auth).json["public_key"]
+    )
+    device = PushSubscription(
+        "push_rita", subscription["endpoint"], **subscription["keys"], created_at="2026"
+    )
+    api.ctx.store.add_push_subscription(agent_id, device, limit=10)
+    ritas_device.answer = 410
     api.app.maintenance(SCHEDULED_EVENT, None)
     # Heartbeats stop: the sweep notices; an expired session's heartbeat closes its socket.
     api.clock.advance(api.ctx.settings.presence_timeout_seconds + 1)
@@ -278,6 +387,33 @@ def run_the_chat(api) -> None:
     )
 
 
+def files_in_a_chat(api) -> None:
+    """A visitor sends a file over the socket (and again), asks for an upload never sent, the
+    agent fetches the file; the chat expires, and the hourly sweep removes both."""
+    frida, guest = api.agent("Frida"), api.visitor()
+    room = api.taken(guest, frida)["room_id"]
+    uploads = []
+    for content_type, data in (("application/pdf", samples.PDF), ("image/png", samples.png())):
+        reply = api.post(
+            f"/rooms/{room}/uploads",
+            {"name": "datei", "content_type": content_type, "size": len(data)},
+            auth=guest.auth,
+        )
+        assert reply.status == 201, reply.body
+        uploads.append(reply.json["upload_id"])
+        api.ctx.files.client.put_object(  # the browser's POST
+            Bucket=api.ctx.files.bucket, Key=upload_key(room, uploads[-1]), Body=data
+        )
+    frame = {"action": "send", "room_id": room, "client_id": "f1", "upload_id": uploads[0]}
+    api.ws_send(guest.connection_id, frame)
+    api.ws_send(guest.connection_id, frame)  # a resend finds the file kept
+    assert api.pushed(frida, "message")[-1]["message"]["file"]["upload_id"] == uploads[0]
+    assert api.get(f"/rooms/{room}/files/{uploads[0]}", auth=frida.auth).status == 200
+    api.clock.at = (api.clock.at // 3600 + 49) * 3600  # two days on, at an hour's start
+    api.app.maintenance(SCHEDULED_EVENT, None)
+    assert api.ctx.files.keys_under(f"files/{room}/") + api.ctx.files.keys_under("uploads/") == []
+
+
 # What only a race reaches, which one thread never does: a message appended while another is
 # (the sweep's system line beside a visitor's) reads the room and the message's client-id claim
 # again (chalicelib/store/dynamo/rooms.py append_message). The socket handlers' reads cover theirs.
@@ -291,8 +427,9 @@ RACE_PATHS = {
 
 
 @pytest.fixture
-def used(api, recorder):
-    run_the_chat(api)
+def used(api, recorder, push_service):
+    run_the_chat(api, push_service)
+    files_in_a_chat(api)
     return {
         function: recorder.used[function] | RACE_PATHS.get(function, set())
         for function in [REST, *HANDLERS.values()]

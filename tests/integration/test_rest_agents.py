@@ -145,6 +145,9 @@ def test_admin_manages_departments(api):
         "offline_messages": False,  # no "leave a message" until an admin allows it
         "privacy_url": None,
         "agent_display": "name",  # visitors see the agents' names
+        "alert_after_minutes": 0,  # no escalation until an admin sets minutes
+        "alert_email": None,
+        "uploads": True,  # visitors and agents may send files until an admin says no
     }
 
     patched = api.patch("/admin/departments/it", {"name": "IT", "retention_hours": 1}, auth=admin)

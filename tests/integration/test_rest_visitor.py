@@ -19,6 +19,15 @@ def test_config_tells_the_widget_where_to_connect(api):
         "languages": ["de", "en"],
         "sso": False,
         "password_login": True,
+        "max_upload_bytes": 10 * 1024 * 1024,
+        "upload_types": [
+            "image/png",
+            "image/jpeg",
+            "image/gif",
+            "image/webp",
+            "application/pdf",
+            "text/plain",
+        ],
     }
 
 

@@ -82,7 +82,7 @@ def wait_for_line(process: subprocess.Popen, words: str) -> None:
             return
 
 
-def test_a_killed_make_run_leaves_no_devserver_and_no_dynamodb_local(tmp_path):
+def test_a_killed_make_run_leaves_no_devserver_no_dynamodb_local_and_no_s3_server(tmp_path):
     make = subprocess.Popen(
         ["make", "--no-print-directory", "run", "PORT=0", f"DATA_DIR={tmp_path / 'data'}"],
         cwd=REPO_ROOT,
@@ -97,13 +97,14 @@ def test_a_killed_make_run_leaves_no_devserver_and_no_dynamodb_local(tmp_path):
         below = descendants(make.pid)
         devserver = [pid for pid, command in below.items() if "-m devserver" in command]
         java = [pid for pid, command in below.items() if "DynamoDBLocal.jar" in command]
+        s3 = [pid for pid, command in below.items() if "-m moto.server" in command]
         started = list(below)
-        assert devserver and java, below
+        assert devserver and java and s3, below
 
         make.kill()  # SIGKILL: make cannot pass anything on
         make.wait(timeout=WAIT_SECONDS)
 
-        assert [pid for pid in devserver + java if not wait_for_exit(pid, WAIT_SECONDS)] == []
+        assert [pid for pid in devserver + java + s3 if not wait_for_exit(pid, WAIT_SECONDS)] == []
     finally:
         make.kill()
         for pid in started:  # only what this test started, should it have survived

@@ -24,6 +24,8 @@ from chalicelib.store.records import (
     Handover,
     IdentityLink,
     MessageDraft,
+    PushSubscription,
+    PushTargets,
     Room,
     Session,
     SignInAttempt,
@@ -31,6 +33,7 @@ from chalicelib.store.records import (
     SocketTicket,
     StaffMember,
     StaffRoom,
+    Upload,
     Visitor,
 )
 from devserver.dynamodb_local import DynamoDBLocal
@@ -570,6 +573,30 @@ def test_a_department_takes_messages_and_links_its_privacy_notice_once_told(stor
     assert store.get_department("sales").offline_messages is True
 
 
+def test_a_department_keeps_its_alert_minutes_and_address_until_changed(store):
+    store.create_department(Department("sales", "Sales", 24))
+
+    store.change_department("sales", alert_after_minutes=5, alert_email="beratung@uni.example")
+    store.change_department("sales", name="Studienberatung")  # other changes keep them
+    told = store.get_department("sales")
+    store.change_department("sales", alert_email="")  # empty: removed
+
+    assert (told.alert_after_minutes, told.alert_email) == (5, "beratung@uni.example")
+    assert store.all_departments()[0].alert_email is None
+    assert store.get_department("sales").alert_after_minutes == 5
+
+
+def test_a_department_takes_files_until_it_is_switched_off(store):
+    store.create_department(Department("sales", "Sales", 24))
+    assert store.get_department("sales").uploads is True
+
+    store.change_department("sales", uploads=False)
+    store.change_department("sales", name="Studienberatung")  # other changes keep the switch
+
+    assert store.get_department("sales").uploads is False
+    assert store.change_department("sales", uploads=True).uploads is True
+
+
 def test_agents_gone_are_remembered_per_department_until_forgotten(store):
     store.create_department(Department("sales", "Sales", 24))
 
@@ -675,6 +702,90 @@ def test_of_two_admins_adding_the_same_first_shortcut_at_once_exactly_one_wins(a
         thread.join()
     assert sorted(outcomes) == ["added", "taken"]
     assert [r.shortcut for r in atomic_store.canned_responses("department#raced")] == ["hours"]
+
+
+def test_a_heartbeat_records_whether_the_console_is_seen(store):
+    opened = Connection("c-seen", "agent", "agt_seen", last_seen=NOW, expires_at=NOW + 7200)
+    store.add_connection(opened)
+    assert store.get_connection("c-seen", NOW).visible is True
+
+    store.touch_connection("c-seen", NOW + 1, NOW + 7200, visible=False)
+    assert [c.visible for c in store.connections_of("agt_seen", NOW + 1)] == [False]
+    store.touch_connection("c-seen", NOW + 2, NOW + 7200)
+    assert store.get_connection("c-seen", NOW + 2).visible is True
+
+
+# ---- Web Push ----------------------------------------------------------------------------------
+
+
+def subscription(n: int, **fields) -> PushSubscription:
+    values = {
+        "subscription_id": f"sub_{n}",
+        "endpoint": f"https://push.example/{n}",
+        "p256dh": "BPublic",
+        "auth": "secret",
+        "created_at": f"2026-01-01T00:00:{n:02d}.000Z",
+    }
+    return PushSubscription(**{**values, **fields})
+
+
+def test_an_agents_push_subscriptions_are_kept_up_to_the_limit_and_replaced_by_id(store):
+    assert store.push_targets("agt_push").subscriptions == ()
+    for n in (1, 2):
+        assert store.add_push_subscription("agt_push", subscription(n), limit=2)
+
+    assert not store.add_push_subscription("agt_push", subscription(3), limit=2)
+    renewed = subscription(2, auth="renewed")
+    assert store.add_push_subscription("agt_push", renewed, limit=2)
+    assert store.push_targets("agt_push").subscriptions == (subscription(1), renewed)
+    assert store.push_targets("agt_other").subscriptions == ()
+
+
+def test_a_removed_push_subscription_is_gone_and_removing_it_again_is_a_change_lost(store):
+    store.add_push_subscription("agt_push", subscription(1), limit=10)
+    store.remove_push_subscription("agt_push", "sub_1")
+
+    assert store.push_targets("agt_push").subscriptions == ()
+    with pytest.raises(Changed):
+        store.remove_push_subscription("agt_push", "sub_1")
+    store.add_push_subscription("agt_push", subscription(2), limit=10)
+    assert [s.subscription_id for s in store.push_targets("agt_push").subscriptions] == ["sub_2"]
+
+
+def test_the_preview_choice_is_read_with_the_subscriptions(store):
+    assert store.push_targets("agt_push").previews is False
+    store.set_push_previews("agt_push", True)
+    store.add_push_subscription("agt_push", subscription(1), limit=10)
+
+    assert store.push_targets("agt_push") == PushTargets((subscription(1),), previews=True)
+    store.set_push_previews("agt_push", False)
+    assert store.push_targets("agt_push").previews is False
+
+
+def test_devices_subscribing_at_once_never_pass_the_limit(atomic_store):
+    atomic_store.add_push_subscription("agt_raced", subscription(1), limit=3)
+    start = threading.Barrier(6, timeout=30)
+    added: list[bool] = []
+
+    def subscribe(n: int) -> None:
+        start.wait()
+        added.append(atomic_store.add_push_subscription("agt_raced", subscription(n), limit=3))
+
+    threads = [threading.Thread(target=subscribe, args=(n,)) for n in range(2, 8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(added) == [False] * 4 + [True] * 2
+    assert len(atomic_store.push_targets("agt_raced").subscriptions) == 3
+
+
+def test_the_first_vapid_key_kept_stays(store):
+    assert store.vapid_private_key() is None
+    assert store.keep_vapid_private_key("first") == "first"
+
+    assert store.keep_vapid_private_key("second") == "first"
+    assert store.vapid_private_key() == "first"
 
 
 # ---- visitors, contacts, counters --------------------------------------------------------------
@@ -974,6 +1085,22 @@ def test_a_room_pushes_to_the_connections_that_listen(store):
     assert stored.connections_of("vis_x") == ["c-2"] and stored.connections_of("agt_1") == []
 
 
+def test_a_room_knows_which_of_its_agents_consoles_are_not_seen(store):
+    queued = room(live={"c-1": "agt_1", "c-2": "agt_1", "c-v": "vis_x"})
+    store.create_room(queued, None)
+
+    store.mark_hidden(queued.room_id, "c-1", True)
+    store.mark_hidden("room_gone", "c-1", True)  # deleted meanwhile: no error
+    assert store.get_room(queued.room_id, NOW).seen_by("agt_1")
+    store.mark_hidden(queued.room_id, "c-2", True)
+    assert not store.get_room(queued.room_id, NOW).seen_by("agt_1")
+    store.mark_hidden(queued.room_id, "c-1", False)
+
+    stored = store.get_room(queued.room_id, NOW)
+    assert stored.hidden == {"c-2"} and stored.seen_by("agt_1")
+    assert not stored.seen_by("agt_other")
+
+
 def test_a_room_is_created_with_its_first_message(store):
     queued = room()
 
@@ -1007,6 +1134,28 @@ def test_messages_are_numbered_without_holes_and_stored_once_per_client_id(store
     assert [m.text for m in store.messages_after(queued.room_id, 0, 10, NOW)] == ["eins", "zwei"]
     assert store.messages_after(queued.room_id, 1, 10, NOW) == [second.message]
     assert store.message_for_client_id(queued.room_id, "c2", NOW) == second.message
+
+
+def test_a_message_keeps_the_file_it_carries(store):
+    queued = room()
+    store.create_room(queued, None)
+    file = {"upload_id": "upl_1", "name": "Fehler ä.png", "content_type": "image/png", "size": 69}
+
+    appended = store.append_message(queued, replace(draft("c1", ""), file=file), NOW + 5000)
+
+    assert store.messages_after(queued.room_id, 0, 10, NOW) == [appended.message]
+    assert dict(appended.message.file or {}) == file
+    assert store.message_for_client_id(queued.room_id, "c1", NOW) == appended.message
+
+
+def test_an_upload_is_kept_until_it_expires(store):
+    upload = Upload("upl_1", "room_1", "vis_1", "Antrag.pdf", "application/pdf", 1234, NOW + 60)
+
+    store.save_upload(upload)
+
+    assert store.get_upload("upl_1", NOW) == upload
+    assert store.get_upload("upl_1", NOW + 60) is None
+    assert store.get_upload("upl_2", NOW) is None
 
 
 def test_a_system_line_claims_no_client_id_but_is_numbered_like_any_message(store):
@@ -1481,6 +1630,25 @@ def test_only_the_author_changes_a_message_and_only_while_it_is_young(store):
     assert store.messages_after(channel.room_id, 0, 10, NOW) == [deleted]
 
 
+def test_a_staff_message_keeps_its_file_when_edited_and_loses_it_when_deleted(store):
+    channel = staff_room()
+    store.create_staff_room(channel, [])
+    file = {"upload_id": "upl_1", "name": "plan.pdf", "content_type": "application/pdf", "size": 9}
+    store.append_staff_message(channel, replace(staff_draft("c1"), file=file))
+    store.append_staff_message(channel, replace(staff_draft("c2"), file=file))
+    window = "2026-01-01T00:05:00.000Z"
+
+    edited = store.change_staff_message(
+        channel.room_id, 1, "agt_1", window, text="x", changed_at="t1"
+    )
+    deleted = store.change_staff_message(
+        channel.room_id, 2, "agt_1", window, text=None, changed_at="t2"
+    )
+
+    assert (edited.file, deleted.file) == (file, None)
+    assert [m.file for m in store.messages_after(channel.room_id, 0, 10, NOW)] == [file, None]
+
+
 def test_deleting_a_staff_room_removes_its_members_messages_and_name_and_names_its_last_members(
     store,
 ):
@@ -1590,6 +1758,18 @@ def test_the_agents_first_message_is_marked_once_and_messages_are_counted(store)
     assert store.get_room(queued.room_id, NOW).first_response_at == "T1"
     assert line.room.message_count == 3
     assert store.get_room(queued.room_id, NOW).message_count == 3
+
+
+def test_a_room_counts_the_messages_that_carry_a_file(store):
+    queued = room()
+    store.create_room(queued, draft("v1"))
+    file = {"upload_id": "upl_1", "name": "a.png", "content_type": "image/png", "size": 9}
+
+    with_file = store.append_message(queued, replace(draft("v2"), file=file), NOW + 5000)
+    store.append_message(with_file.room, draft("v3"), NOW + 5000)
+
+    assert with_file.room.file_count == 1
+    assert store.get_room(queued.room_id, NOW).file_count == 1
 
 
 def test_a_room_is_rated_once_and_never_while_queued(store):

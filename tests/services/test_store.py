@@ -5,6 +5,7 @@ from __future__ import annotations
 import boto3
 
 from chalicelib.mail import Mailer
+from chalicelib.objects import ObjectStore
 from chalicelib.services.context import Context
 from chalicelib.services.maintenance import setup_stack
 from chalicelib.settings import get_settings
@@ -35,7 +36,12 @@ def test_setup_creates_tables_departments_and_the_first_admin_once(moto, clock, 
     settings = get_settings()
     store = DynamoStore.from_settings(settings)
     ctx = Context(
-        settings, store, pusher, Mailer("x@y.z", settings.mail_outbox_dir, "eu-central-1"), clock
+        settings,
+        store,
+        pusher,
+        Mailer("x@y.z", settings.mail_outbox_dir, "eu-central-1"),
+        clock,
+        files=ObjectStore(settings.files_bucket, settings.region),
     )
     spec = {
         "create_tables": True,
@@ -49,4 +55,10 @@ def test_setup_creates_tables_departments_and_the_first_admin_once(moto, clock, 
 
     assert sorted(first["created_tables"]) == sorted(store.table_names())
     assert first["created_departments"] == ["demo"] and first["admin_created"] is True
-    assert second == {"created_tables": [], "created_departments": [], "admin_created": False}
+    assert first["created_bucket"] is True  # locally the bucket of the chats' files too
+    assert second == {
+        "created_tables": [],
+        "created_bucket": False,
+        "created_departments": [],
+        "admin_created": False,
+    }

@@ -9,6 +9,7 @@
 import { apiCaller, DEPARTMENT, HOST, hostOk, newState, roomPath, t, ui } from "./chat/context.js";
 import { Connection } from "./chat/connection.js";
 import { Conversation } from "./chat/conversation.js";
+import { Attachments } from "./chat/files.js";
 import { Composer, Outbox } from "./chat/sending.js";
 import { Rating } from "./chat/rating.js";
 import { loadStored, saveStored, STORAGE_KEY } from "./chat/storage.js";
@@ -23,6 +24,7 @@ const call = apiCaller(state);
 const view = new View(state, {
   connectionLost: () => connection.isLost(),
   leavingMessage: () => leavingMessage(state),
+  renderFiles: () => files.render(),
   roomRendered: () => rating.render(),
 });
 const connection = new Connection(state, call, {
@@ -38,7 +40,8 @@ const connection = new Connection(state, call, {
   onIdentityLost: () => conversation.identityLost(),
 });
 const outbox = new Outbox(state, { connection, view });
-const conversation = new Conversation(state, { call, connection, outbox, view });
+const files = new Attachments(state, { call, outbox, view });
+const conversation = new Conversation(state, { call, connection, files, outbox, view });
 const composer = new Composer(state, { call, connection, conversation, outbox, view });
 const tools = new Tools(state, { call, conversation, view });
 const offline = new Offline(state, { call, composer, connection, conversation, view });
@@ -147,6 +150,7 @@ tools.setupTools();
 offline.setup();
 rating.setup();
 composer.setupComposer();
+files.setup();
 view.renderBell();
 view.renderIdentity();
 view.renderRoom();

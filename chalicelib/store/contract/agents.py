@@ -99,9 +99,10 @@ class AgentsContract(ABC):
     def get_connection(self, connection_id: str, now: float) -> Connection | None: ...
     @abstractmethod
     def touch_connection(
-        self, connection_id: str, last_seen: float, expires_at: int
+        self, connection_id: str, last_seen: float, expires_at: int, visible: bool = True
     ) -> Connection | None:
-        """Record a heartbeat; returns the connection as it was (None when unknown)."""
+        """Record a heartbeat (and whether the console sending it is seen); returns the
+        connection as it was (None when unknown)."""
 
     @abstractmethod
     def remove_connection(self, connection_id: str) -> Connection | None:

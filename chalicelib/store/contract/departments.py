@@ -36,8 +36,12 @@ class DepartmentsContract(ABC):
         offline_messages: bool | None = None,
         privacy_url: str | None = None,
         agent_display: str | None = None,
+        alert_after_minutes: int | None = None,
+        alert_email: str | None = None,
+        uploads: bool | None = None,
     ) -> Department:
-        """Change what is given (office hours as a whole; an empty `privacy_url` removes it);
+        """Change what is given (office hours as a whole; an empty `privacy_url` or
+        `alert_email` removes it);
         `Changed` when the department is gone."""
 
     @abstractmethod

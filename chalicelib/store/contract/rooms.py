@@ -106,6 +106,10 @@ class RoomsContract(ABC):
         """A connection that is gone is no longer pushed to."""
 
     @abstractmethod
+    def mark_hidden(self, room_id: str, connection_id: str, hidden: bool) -> None:
+        """Note whether the console of this connection is seen (`Room.hidden`)."""
+
+    @abstractmethod
     def delete_room(self, room: Room, only_if_closed: bool) -> None:
         """Remove a room with its messages and agents' links; `Changed` when it is not closed
         but had to be."""

@@ -94,8 +94,8 @@ class TeamContract(ABC):
         text: str | None,
         changed_at: str,
     ) -> Message:
-        """The author edits (`text`) or deletes (None) a message created at or after
-        `not_before`; `Changed` when it is gone, deleted, another's or older."""
+        """The author edits (`text`) or deletes (None: its text and file) a message created at
+        or after `not_before`; `Changed` when it is gone, deleted, another's or older."""
 
     @abstractmethod
     def online_agent_connections(self, now: float) -> list[Connection]:

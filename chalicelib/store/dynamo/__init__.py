@@ -5,7 +5,9 @@ from __future__ import annotations
 from chalicelib.store.dynamo.agents import AgentsTables
 from chalicelib.store.dynamo.canned import CannedTables
 from chalicelib.store.dynamo.departments import DepartmentsTables
+from chalicelib.store.dynamo.files import FilesTables
 from chalicelib.store.dynamo.keys import KeysTables
+from chalicelib.store.dynamo.push import PushTables
 from chalicelib.store.dynamo.reads import ReadsTables
 from chalicelib.store.dynamo.rooms import RoomsTables
 from chalicelib.store.dynamo.stats import StatsTables
@@ -23,7 +25,9 @@ class DynamoStore(
     ReadsTables,
     StatsTables,
     CannedTables,
+    FilesTables,
     TeamTables,
     TranscriptsTables,
+    PushTables,
 ):
     """The whole store in DynamoDB."""

@@ -211,7 +211,7 @@ class AgentsTables(DynamoCore):
         return _record(Connection, item) if item is not None else None
 
     def touch_connection(
-        self, connection_id: str, last_seen: float, expires_at: int
+        self, connection_id: str, last_seen: float, expires_at: int, visible: bool = True
     ) -> Connection | None:
         Item = self.m.ConnectionItem
         try:
@@ -219,7 +219,11 @@ class AgentsTables(DynamoCore):
                 data = self._connection.update_item(
                     Item.Meta.table_name,
                     connection_id,
-                    actions=[Item.last_seen.set(last_seen), Item.expires_at.set(expires_at)],
+                    actions=[
+                        Item.last_seen.set(last_seen),
+                        Item.expires_at.set(expires_at),
+                        Item.visible.set(visible),
+                    ],
                     condition=Item.connection_id.exists(),
                     return_values="ALL_OLD",
                 )

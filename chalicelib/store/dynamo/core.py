@@ -159,6 +159,13 @@ def canned_key(owner: str) -> str:
     return f"canned#{owner}"
 
 
+def push_key(agent_id: str) -> str:
+    return f"push#{agent_id}"
+
+
+VAPID_KEY = "vapid"
+
+
 def sign_in_failures_key(email: str, address: str) -> str:
     return f"rate#failed-sign-in#{email}#{address}"
 

@@ -54,6 +54,9 @@ class DepartmentsTables(DynamoCore):
         offline_messages: bool | None = None,
         privacy_url: str | None = None,
         agent_display: str | None = None,
+        alert_after_minutes: int | None = None,
+        alert_email: str | None = None,
+        uploads: bool | None = None,
     ) -> Department:
         Item = self.m.DepartmentItem
         actions = []
@@ -73,6 +76,14 @@ class DepartmentsTables(DynamoCore):
             )
         if agent_display is not None:
             actions.append(Item.agent_display.set(agent_display))
+        if alert_after_minutes is not None:
+            actions.append(Item.alert_after_minutes.set(alert_after_minutes))
+        if alert_email is not None:
+            actions.append(
+                Item.alert_email.set(alert_email) if alert_email else Item.alert_email.remove()
+            )
+        if uploads is not None:
+            actions.append(Item.uploads.set(uploads))
         if not actions:
             department = self.get_department(department_id)
             if department is None:

@@ -345,6 +345,12 @@ class RoomsTables(DynamoCore):
                 Item(room_id), [Item.live[connection_id].set(principal_id)], Item.room_id.exists()
             )
 
+    def mark_hidden(self, room_id: str, connection_id: str, hidden: bool) -> None:
+        Item = self.m.RoomItem
+        change = Item.hidden.add if hidden else Item.hidden.delete
+        with contextlib.suppress(_Condition):  # deleted meanwhile
+            self._update(Item(room_id), [change({connection_id})], Item.room_id.exists())
+
     def stop_listening(self, room_id: str, connection_id: str) -> None:
         Item = self.m.RoomItem
         with contextlib.suppress(_Condition):  # deleted meanwhile
@@ -436,6 +442,8 @@ class RoomsTables(DynamoCore):
             actions = [Item.last_seq.set(seq)]
             if draft.author_kind != "system":
                 actions.append(Item.message_count.add(1))
+            if draft.file is not None:
+                actions.append(Item.file_count.add(1))
             # The seq condition below makes this decide once: a racing message changes it.
             first_response = draft.author_kind == "agent" and current.first_response_at is None
             if first_response:
@@ -465,6 +473,7 @@ class RoomsTables(DynamoCore):
                 current,
                 last_seq=seq,
                 message_count=current.message_count + (draft.author_kind != "system"),
+                file_count=current.file_count + (draft.file is not None),
                 first_response_at=draft.created_at if first_response else current.first_response_at,
             )
             if room_expires_at is not None:

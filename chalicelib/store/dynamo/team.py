@@ -302,7 +302,7 @@ class TeamTables(DynamoCore):
     ) -> Message:
         Item = self.m.MessageItem
         if text is None:
-            actions = [Item.text.set(""), Item.deleted_at.set(changed_at)]
+            actions = [Item.text.set(""), Item.deleted_at.set(changed_at), Item.file.remove()]
         else:
             actions = [Item.text.set(text), Item.edited_at.set(changed_at)]
         item = Item(room_id, seq)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from chalicelib.store.memory.agents import AgentsDicts
 from chalicelib.store.memory.canned import CannedDicts
 from chalicelib.store.memory.departments import DepartmentsDicts
+from chalicelib.store.memory.files import FilesDicts
 from chalicelib.store.memory.keys import KeysDicts
+from chalicelib.store.memory.push import PushDicts
 from chalicelib.store.memory.reads import ReadsDicts
 from chalicelib.store.memory.rooms import RoomsDicts
 from chalicelib.store.memory.stats import StatsDicts
@@ -23,7 +25,9 @@ class MemoryStore(
     ReadsDicts,
     StatsDicts,
     CannedDicts,
+    FilesDicts,
     TeamDicts,
     TranscriptsDicts,
+    PushDicts,
 ):
     """The whole store in memory."""

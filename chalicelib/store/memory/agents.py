@@ -181,12 +181,12 @@ class AgentsDicts(MemoryCore):
 
     @_locked
     def touch_connection(
-        self, connection_id: str, last_seen: float, expires_at: int
+        self, connection_id: str, last_seen: float, expires_at: int, visible: bool = True
     ) -> Connection | None:
         before = self._connections.get(connection_id)
         if before is not None:
             self._connections[connection_id] = replace(
-                before, last_seen=last_seen, expires_at=expires_at
+                before, last_seen=last_seen, expires_at=expires_at, visible=visible
             )
         return before
 

@@ -21,6 +21,7 @@ from chalicelib.store.records import (
     Handover,
     IdentityLink,
     Message,
+    PushSubscription,
     Room,
     Session,
     SignInAttempt,
@@ -28,6 +29,7 @@ from chalicelib.store.records import (
     SocketTicket,
     StaffMember,
     StaffRoom,
+    Upload,
     Visitor,
 )
 
@@ -83,6 +85,10 @@ class MemoryCore(Store):
         self._staff_names: dict[str, str] = {}  # lower-case name -> room_id
         self._staff_members: dict[tuple[str, str], StaffMember] = {}
         self._staff_retention: int | None = None
+        self._push_subscriptions: dict[str, dict[str, PushSubscription]] = {}
+        self._push_previews: set[str] = set()
+        self._vapid_private_key: str | None = None
+        self._uploads: dict[str, Upload] = {}
         # (department_id, hour) -> (counters, expires_at)
         self._stats: dict[tuple[str, str], tuple[dict[str, int], int]] = {}
 

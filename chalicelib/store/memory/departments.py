@@ -46,6 +46,9 @@ class DepartmentsDicts(MemoryCore):
         offline_messages: bool | None = None,
         privacy_url: str | None = None,
         agent_display: str | None = None,
+        alert_after_minutes: int | None = None,
+        alert_email: str | None = None,
+        uploads: bool | None = None,
     ) -> Department:
         department = self._departments.get(department_id)
         if department is None:
@@ -57,10 +60,14 @@ class DepartmentsDicts(MemoryCore):
             "office_hours": deepcopy(dict(office_hours)) if office_hours is not None else None,
             "offline_messages": offline_messages,
             "agent_display": agent_display,
+            "alert_after_minutes": alert_after_minutes,
+            "uploads": uploads,
         }
         department = replace(department, **{k: v for k, v in changes.items() if v is not None})
         if privacy_url is not None:
             department = replace(department, privacy_url=privacy_url or None)
+        if alert_email is not None:
+            department = replace(department, alert_email=alert_email or None)
         self._departments[department_id] = department
         return department
 

@@ -197,6 +197,15 @@ class RoomsDicts(MemoryCore):
             self._rooms[room_id] = replace(stored, live=live)
 
     @_locked
+    def mark_hidden(self, room_id: str, connection_id: str, hidden: bool) -> None:
+        stored = self._rooms.get(room_id)
+        if stored is not None:
+            others = stored.hidden - {connection_id}
+            self._rooms[room_id] = replace(
+                stored, hidden=others | {connection_id} if hidden else others
+            )
+
+    @_locked
     def stop_listening(self, room_id: str, connection_id: str) -> None:
         stored = self._rooms.get(room_id)
         if stored is not None:
@@ -293,6 +302,7 @@ class RoomsDicts(MemoryCore):
             stored,
             last_seq=seq,
             message_count=stored.message_count + (draft.author_kind != "system"),
+            file_count=stored.file_count + (draft.file is not None),
             first_response_at=draft.created_at if first_response else stored.first_response_at,
         )
         if room_expires_at is not None:

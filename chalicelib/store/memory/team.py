@@ -176,7 +176,7 @@ class TeamDicts(MemoryCore):
         ):
             raise Changed(f"{room_id}#{seq}")
         if text is None:
-            message = replace(message, text="", deleted_at=changed_at)
+            message = replace(message, text="", deleted_at=changed_at, file=None)
         else:
             message = replace(message, text=text, edited_at=changed_at)
         self._messages[room_id][seq] = message

@@ -20,6 +20,7 @@ import { live } from "./live.js";
 import { cannedManager } from "./canned.js";
 import { accessSections } from "./account-access.js";
 import { identitiesSection } from "./sso.js";
+import { deviceNotifications } from "./device.js";
 
 addStrings({
   de: {
@@ -337,6 +338,7 @@ function preferencesSection(settings) {
   away.setAttribute("aria-describedby", "account-away-hint");
   const sound = el("input", { id: "account-sound", name: "sound", type: "checkbox" });
   sound.checked = settings.sound !== false;
+  const device = deviceNotifications(settings);
   const testSound = el("button", { type: "button", class: "secondary", id: "sound-test" });
   testSound.textContent = t("accSoundTest");
   testSound.addEventListener("click", () => playSound());
@@ -356,6 +358,7 @@ function preferencesSection(settings) {
       )
     ),
     notificationsFieldset(),
+    device.fieldset,
     el(
       "fieldset",
       {},
@@ -364,8 +367,16 @@ function preferencesSection(settings) {
       el("div", { class: "actions account-line" }, testSound)
     )
   );
-  const values = () => ({ away_after_minutes: numberOrText(away), sound: sound.checked });
-  return { section, inputs: { away_after_minutes: away, sound }, values };
+  const values = () => ({
+    away_after_minutes: numberOrText(away),
+    sound: sound.checked,
+    push_previews: device.previews.checked,
+  });
+  return {
+    section,
+    inputs: { away_after_minutes: away, sound, push_previews: device.previews },
+    values,
+  };
 }
 
 /** Desktop notifications: their state in this browser, and the button that asks for them. */

@@ -115,6 +115,14 @@ addStrings({
     admPrivacyUrl: "Datenschutzhinweis (Adresse)",
     admPrivacyUrlHint:
       "Das Chat-Fenster verlinkt ihn immer, z. B. https://www.uni-example.de/datenschutz",
+    admAlertMinutes: "Alarm nach so vielen Minuten in der Warteschlange",
+    admAlertMinutesHint:
+      "Wartet ein Chat so lange, benachrichtigt der Livechat alle Agent:innen der Abteilung " +
+      "auf ihren Geräten (0 bis 1440; 0: nie).",
+    admAlertEmail: "E-Mail-Adresse für Alarme",
+    admAlertEmailHint:
+      "Optional, z. B. das Postfach des Teams: Es erhält dann auch eine E-Mail mit dem Link " +
+      "zum Chat (ohne seinen Text). Leer: keine E-Mail.",
     // team chat (S22)
     admTeamChatIntro:
       "Wie lange die Nachrichten des Team-Chats (Kanäle, Gruppen, Direktnachrichten) " +
@@ -224,6 +232,14 @@ addStrings({
     admPrivacyUrl: "Privacy notice (address)",
     admPrivacyUrlHint:
       "The chat window always links to it, e.g. https://www.uni-example.de/privacy",
+    admAlertMinutes: "Alert after this many minutes in the queue",
+    admAlertMinutesHint:
+      "A chat waiting this long alerts all the department's agents on their devices " +
+      "(0 to 1440; 0: never).",
+    admAlertEmail: "Email address for alerts",
+    admAlertEmailHint:
+      "Optional, e.g. the team's mailbox: it then gets an email too, with the link to the chat " +
+      "(not its text). Empty: no email.",
     // team chat (S22)
     admTeamChatIntro:
       "How long the team chat's messages (channels, groups, direct messages) are kept. A " +
@@ -872,9 +888,11 @@ function departmentForm(current) {
     ),
     field("department-privacy", t("admPrivacyUrl"), privacyUrl, t("admPrivacyUrlHint")),
   ];
-  // Office hours are set once the department exists (its dialog "Bearbeiten").
+  // Office hours and alerts are set once the department exists (its dialog "Bearbeiten").
   const hours = current ? officeHoursFields(current.office_hours) : null;
   if (hours) body.push(hours.fieldset);
+  const alerts = current ? alertFields(current) : null;
+  if (alerts) body.push(...alerts.body);
   const values = () => ({
     ...(current ? {} : { department_id: departmentId.value.trim() }),
     name: name.value.trim(),
@@ -890,6 +908,7 @@ function departmentForm(current) {
     offline_messages: offlineMessages.checked,
     // Empty removes it from a department that had one; a new one simply has none.
     ...(privacyUrl.value.trim() || current ? { privacy_url: privacyUrl.value.trim() } : {}),
+    ...alerts?.values(),
   });
   const inputs = {
     department_id: current ? null : departmentId,
@@ -898,8 +917,32 @@ function departmentForm(current) {
     retention_hours: retention,
     privacy_url: privacyUrl,
     ...hours?.inputs,
+    ...alerts?.inputs,
   };
   return { body, values, inputs };
+}
+
+/** When a chat left waiting alerts the department's agents, and the address mailed then. */
+function alertFields(current) {
+  const minutes = el("input", { name: "alert_after_minutes", type: "number", min: 0, max: 1440 });
+  minutes.step = 1;
+  minutes.value = String(current.alert_after_minutes ?? 0);
+  const email = el("input", { name: "alert_email", type: "email", maxLength: 254 });
+  email.autocomplete = "off";
+  email.value = current.alert_email ?? "";
+  return {
+    body: [
+      field("department-alert-minutes", t("admAlertMinutes"), minutes, t("admAlertMinutesHint")),
+      field("department-alert-email", t("admAlertEmail"), email, t("admAlertEmailHint")),
+    ],
+    values: () => ({
+      alert_after_minutes: Number.isFinite(minutes.valueAsNumber)
+        ? minutes.valueAsNumber
+        : minutes.value,
+      alert_email: email.value.trim(), // empty removes it
+    }),
+    inputs: { alert_after_minutes: minutes, alert_email: email },
+  };
 }
 
 /** An agent's own picture, only as the data URL the account screen makes: never an address

@@ -12,6 +12,7 @@ import {
   unread,
 } from "./alerts.js";
 import { renderChats, renderContact, renderContacts } from "./contacts.js";
+import { registerConsoleWorker } from "./device.js";
 import {
   addStrings,
   announce,
@@ -89,6 +90,7 @@ let leaveScreen = null; // cleanup of the screen on show
 
 async function boot() {
   setLanguage(pickLanguage(null));
+  registerConsoleWorker();
   try {
     const site = await fetch("config.json").then((r) => (r.ok ? r.json() : null));
     if (site?.api_url) session.api = site.api_url.replace(/\/+$/, "");
@@ -99,6 +101,8 @@ async function boot() {
     const config = await api("GET", "/config");
     session.wsUrl = config.ws_url;
     session.maxMessageLength = config.max_message_length;
+    session.maxUploadBytes = config.max_upload_bytes;
+    session.uploadTypes = config.upload_types || [];
     session.sso = config.sso;
     session.passwordLogin = config.password_login !== false;
   } catch (error) {

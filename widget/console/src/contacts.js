@@ -20,6 +20,7 @@ import { messageLine } from "./room.js";
 
 addStrings({
   de: {
+    withFiles: "mit Dateien ({n})",
     contacts: "Kontakte",
     chats: "Chats",
     contactsIntro:
@@ -63,6 +64,7 @@ addStrings({
     none: "–",
   },
   en: {
+    withFiles: "with files ({n})",
     contacts: "Contacts",
     chats: "Chats",
     contactsIntro:
@@ -396,7 +398,9 @@ function roomsTable(rooms, reload, selectedId) {
           el(
             "td",
             {},
-            el("span", { class: `state state-${room.state}`, text: t(`state_${room.state}`) })
+            el("span", { class: `state state-${room.state}`, text: t(`state_${room.state}`) }),
+            room.files > 0 &&
+              el("span", { class: "with-files", text: t("withFiles", { n: room.files }) })
           ),
           el("td", { text: formatDateTime(room.created_at) }),
           el("td", {}, trashButton(room, reload))

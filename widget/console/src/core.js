@@ -14,6 +14,8 @@ export const session = {
   api: `${location.origin}/api`,
   wsUrl: "",
   maxMessageLength: 2000,
+  maxUploadBytes: 0,
+  uploadTypes: [],
   token: localStorage.getItem("livechat-console:token") || "",
   agent: null,
   lang: "de",

@@ -24,6 +24,7 @@ import {
 } from "./core.js";
 import { handoverText, setScreenTitle } from "./alerts.js";
 import { editContact } from "./contact-form.js";
+import { attachFiles, fileOf } from "./files.js";
 import { live } from "./live.js";
 import { sendFrame } from "./socket.js";
 import { textWithLinks } from "../../common/links.js";
@@ -292,7 +293,8 @@ export function messageLine(message) {
       "span",
       { class: "bubble" },
       kind === "system" ? messageText(message) : textWithLinks(document, message.text)
-    )
+    ),
+    message.file && fileOf(message)
   );
 }
 
@@ -809,7 +811,17 @@ class RoomScreen {
     const send = el("button", { type: "submit", class: "primary", "aria-label": t("send") });
     send.append(icon("send"));
     const form = el("form", { class: "composer", "aria-label": t("message") });
-    form.append(canned.panel, emojis.panel, emojis.button, canned.button, text, send);
+    const files = attachFiles(form, this.roomId, (file) => this.send("", file));
+    form.append(
+      canned.panel,
+      emojis.panel,
+      emojis.button,
+      canned.button,
+      files.button,
+      files.input,
+      text,
+      send
+    );
     const updateCounter = () => {
       counter.textContent = charactersLeft(max - text.value.length, max);
     };
@@ -833,18 +845,20 @@ class RoomScreen {
       this.typing.stop();
       this.send(value);
     });
-    replace(this.ui.composer, form, counter);
+    replace(this.ui.composer, form, counter, files.progress);
   }
 
   // ---- sending ---------------------------------------------------------------------------------
 
-  send(text) {
+  /** `file`: `{upload_id, name}` of a file in the bucket that this message carries. */
+  send(text, file = null) {
     const clientId = newClientId();
-    const entry = { text, failed: false, timer: 0 };
+    const entry = { text: text || file?.name, failed: false, timer: 0, file };
     this.pending.set(clientId, entry);
     this.renderLog();
     // Answers to a message left go over REST, which mails them (the socket's handler cannot).
     const frame = { action: "send", room_id: this.roomId, text, client_id: clientId };
+    if (file) frame.upload_id = file.upload_id;
     if (this.room?.offline || !sendFrame(frame)) {
       this.sendOverRest(clientId);
       return;
@@ -857,10 +871,10 @@ class RoomScreen {
     const entry = this.pending.get(clientId);
     if (!entry) return;
     try {
-      const message = await api("POST", `/rooms/${this.roomId}/messages`, {
-        text: entry.text,
-        client_id: clientId,
-      });
+      const body = entry.file
+        ? { text: "", client_id: clientId, upload_id: entry.file.upload_id }
+        : { text: entry.text, client_id: clientId };
+      const message = await api("POST", `/rooms/${this.roomId}/messages`, body);
       this.addMessage(message);
     } catch (error) {
       entry.failed = true;

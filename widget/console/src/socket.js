@@ -24,7 +24,13 @@ let opening = false; // a ticket is being fetched
 let everOpened = false;
 let heardAt = 0; // when the current socket last received anything
 
+function visibilityChanged() {
+  if (socket !== null && isSocketOpen()) beat(socket);
+}
+
 export function startSocket() {
+  document.removeEventListener("visibilitychange", visibilityChanged);
+  document.addEventListener("visibilitychange", visibilityChanged);
   wanted = true;
   everOpened = false;
   open();
@@ -54,9 +60,11 @@ function stopBeating() {
   clearTimeout(ackTimer);
 }
 
+// Whether the page is seen: the server pushes to the agent's devices only while none of their
+// consoles is, so every change is told at once.
 function beat(current) {
   const sentAt = Date.now();
-  if (!sendFrame({ action: "heartbeat" })) return;
+  if (!sendFrame({ action: "heartbeat", visible: document.visibilityState === "visible" })) return;
   clearTimeout(ackTimer);
   ackTimer = setTimeout(() => {
     if (socket === current && heardAt < sentAt) lost(current);

@@ -16,6 +16,7 @@ import {
   showError,
   t,
 } from "./core.js";
+import { attachFiles, fileOf } from "./files.js";
 import { sendFrame } from "./socket.js";
 import { messageActions } from "./team-message.js";
 import { forgetRoom, membersText, refreshTeam, team } from "./team.js";
@@ -30,7 +31,7 @@ class TeamRoomScreen {
     this.main = main;
     this.roomId = roomId;
     this.log = new SeqLog();
-    this.pending = new Map(); // client_id -> text, until the server echoes it
+    this.pending = new Map(); // client_id -> what was sent, until the server echoes it
     this.room = null;
     this.closed = false;
     this.typingSent = false;
@@ -54,27 +55,31 @@ class TeamRoomScreen {
       this.members,
       this.list,
       this.typingLine,
-      this.form
+      this.form,
+      this.progress
     );
   }
 
   composer() {
-    const form = el(
-      "form",
-      { class: "composer", "aria-label": t("send") },
+    const form = el("form", { class: "composer", "aria-label": t("send") });
+    const files = attachFiles(form, this.roomId, (file) =>
+      this.send({ text: "", client_id: newClientId(), upload_id: file.upload_id })
+    );
+    form.append(
+      files.button,
+      files.input,
       this.label,
       this.input,
       el("button", { type: "submit", class: "primary", text: t("send") })
     );
+    this.progress = files.progress;
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const text = this.input.value.trim();
       if (!text) return;
-      const clientId = newClientId();
-      this.pending.set(clientId, text);
       this.input.value = "";
       this.stopTyping();
-      this.send(text, clientId);
+      this.send({ text, client_id: newClientId() });
     });
     this.input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey) {
@@ -97,10 +102,11 @@ class TeamRoomScreen {
     this.typingSent = false;
   }
 
-  send(text, clientId) {
-    const frame = { action: "send", room_id: this.roomId, text, client_id: clientId };
-    if (sendFrame(frame)) return;
-    api("POST", `/rooms/${this.roomId}/messages`, { text, client_id: clientId })
+  /** `message`: `{text, client_id, upload_id?}`, kept until the server echoes it. */
+  send(message) {
+    this.pending.set(message.client_id, message);
+    if (sendFrame({ action: "send", room_id: this.roomId, ...message })) return;
+    api("POST", `/rooms/${this.roomId}/messages`, message)
       .then((message) => this.show(message))
       .catch(showError);
   }
@@ -127,7 +133,8 @@ class TeamRoomScreen {
         "p",
         { class: "bubble text", id: textId },
         deleted ? t("deletedMessage") : textWithLinks(document, message.text, [session.agent.name])
-      )
+      ),
+      message.file && !deleted && fileOf(message)
     );
     const left = EDIT_WINDOW_MS - (Date.now() - Date.parse(message.created_at));
     if (own && !deleted && left > 0) {
@@ -256,7 +263,7 @@ class TeamRoomScreen {
         if (!reconnected) return;
         this.fetchMissing()
           .then(() => {
-            for (const [clientId, text] of this.pending) this.send(text, clientId);
+            for (const message of this.pending.values()) this.send(message);
           })
           .catch(() => {});
       }),

@@ -8,8 +8,8 @@ import { announce, messageItem, scrollDown, systemText, theirTyping } from "./vi
 
 /** The conversation of the chat window's `state`, with the parts it uses handed in. */
 export class Conversation {
-  constructor(state, { call, connection, outbox, view }) {
-    Object.assign(this, { state, call, connection, outbox, view });
+  constructor(state, { call, connection, files, outbox, view }) {
+    Object.assign(this, { state, call, connection, files, outbox, view });
     /** The seqs on screen; resumes start after `log.resumeAfter`. */
     this.log = new SeqLog();
   }
@@ -113,7 +113,10 @@ export class Conversation {
     const later = [...ui.messages.children].find(
       (node) => node.dataset.seq === undefined || Number(node.dataset.seq) > message.seq
     );
-    ui.messages.insertBefore(messageItem(message), later || null);
+    ui.messages.insertBefore(
+      messageItem(message, (file) => this.files.node(file)),
+      later || null
+    );
     if (live && kind !== "visitor") this.alertNew(message);
     this.view.renderRoom();
     scrollDown(live || kind === "visitor");

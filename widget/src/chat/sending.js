@@ -52,14 +52,18 @@ export class Outbox {
       if (pending.room_id !== room.room_id) continue;
       if (which === "new" && pending.sent_at) continue;
       if (which === "stale" && now - (pending.sent_at || 0) < RESEND_AFTER_MS) continue;
-      const { room_id, text, client_id } = pending;
-      this.connection.sendFrame({ action: "send", room_id, text, client_id });
+      const { room_id, text, client_id, file } = pending;
+      const frame = { action: "send", room_id, text, client_id };
+      if (file) frame.upload_id = file.upload_id;
+      this.connection.sendFrame(frame);
       pending.sent_at = now;
     }
   }
 
-  queueMessage(text, clientId = newClientId("v")) {
-    const pending = { client_id: clientId, text, room_id: this.state.room.room_id, sent_at: 0 };
+  /** `file`: `{upload_id, name}` of a file sent to the bucket, carried by this message. */
+  queueMessage(text, clientId = newClientId("v"), file = null) {
+    const room_id = this.state.room.room_id;
+    const pending = { client_id: clientId, text, room_id, sent_at: 0, file };
     this.state.saved.pending.push(pending);
     saveStored(this.state.saved);
     ui.messages.append(pendingItem(pending));

@@ -65,7 +65,9 @@ function moveInEmojiPanel(event) {
  */
 function downloadTranscript() {
   const lines = [...ui.messages.querySelectorAll("li")].map((item) => {
-    const text = item.querySelector(".text")?.textContent ?? "";
+    const said = item.querySelector(".text")?.textContent ?? "";
+    const file = item.dataset.file && t("transcriptFile", { name: item.dataset.file });
+    const text = [said, file].filter(Boolean).join(" ");
     const meta = item.querySelector(".meta")?.textContent;
     return meta ? `${meta}\n${text}\n` : `— ${text} —\n`;
   });

@@ -70,7 +70,8 @@ export function systemText(message) {
   return t(key, { name: message.event_name ?? "" });
 }
 
-export function messageItem(message) {
+/** `fileNode(file)` draws a message's file (chat/files.js). */
+export function messageItem(message, fileNode) {
   const item = el("li");
   item.dataset.seq = String(message.seq);
   const kind = message.author?.kind;
@@ -84,9 +85,16 @@ export function messageItem(message) {
   const meta = el("p", "meta");
   meta.append(el("span", "author", mine ? t("you") : message.author.name), " · ");
   meta.append(timeOf(message.created_at));
-  const text = el("p", "text");
-  text.append(...textWithLinks(document, message.text));
-  item.append(meta, text);
+  item.append(meta);
+  if (message.text) {
+    const text = el("p", "text");
+    text.append(...textWithLinks(document, message.text));
+    item.append(text);
+  }
+  if (message.file) {
+    item.append(fileNode(message.file));
+    item.dataset.file = message.file.name; // named in the transcript download
+  }
   return item;
 }
 
@@ -95,7 +103,7 @@ export function pendingItem(pending) {
   item.dataset.clientId = pending.client_id;
   const meta = el("p", "meta");
   meta.append(el("span", "author", t("you")), " · ", el("span", "sending", t("sending")));
-  item.append(meta, el("p", "text", pending.text));
+  item.append(meta, el("p", "text", pending.text || pending.file?.name || ""));
   return item;
 }
 
@@ -106,10 +114,11 @@ export function pendingItem(pending) {
  * `roomRendered()` draws what the parts above show of the room (the rating).
  */
 export class View {
-  constructor(state, { connectionLost, leavingMessage, roomRendered }) {
+  constructor(state, { connectionLost, leavingMessage, renderFiles, roomRendered }) {
     this.state = state;
     this.connectionLost = connectionLost;
     this.leavingMessage = leavingMessage;
+    this.renderFiles = renderFiles;
     this.roomRendered = roomRendered;
     this.errorTimer = 0;
   }
@@ -166,6 +175,7 @@ export class View {
     ui.ended.hidden = !closed;
     ui.endChat.setAttribute("aria-disabled", String(!isActive(room)));
     if (closed) theirTyping.update(null);
+    this.renderFiles();
     this.roomRendered();
     this.renderNotice();
   }
