@@ -9,17 +9,9 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.console_support import HIDE_TAB, SHOW_TAB
 from tests.browser.support import SCREENSHOTS, Widget, axe_violations
 from tests.local.support import new_visitor, start_chat, wait_until, write
-
-HIDE_TAB = """() => {
-    Object.defineProperty(document, "visibilityState", {value: "hidden", configurable: true});
-    document.dispatchEvent(new Event("visibilitychange"));
-}"""
-SHOW_TAB = """() => {
-    delete document.visibilityState;
-    document.dispatchEvent(new Event("visibilitychange"));
-}"""
 
 
 def test_unread_messages_and_forwarded_chats_are_counted_heard_and_notified(
