@@ -66,8 +66,9 @@ def test_the_chat_works_with_the_keyboard_alone(stack, website, page, staff):
     queued_room(anna_socket)
     expect(chat.line("Hallo per Tastatur")).to_be_visible()
 
-    # Tab reaches the paperclip, then the emoji picker; arrows move in it, Enter picks, focus
-    # returns to the text.
+    # Tab reaches the paperclip (there once the chat exists: a file goes to its room), then the
+    # emoji picker; arrows move in it, Enter picks, focus returns to the text.
+    expect(chat.frame.locator("#attach")).to_be_visible()
     page.keyboard.press("Tab")
     assert chat.focused_id() == "attach"
     page.keyboard.press("Tab")

@@ -81,7 +81,11 @@ def sso_console(browser, sso_stack):
     opened = []
 
     def open_console() -> Console:
-        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
+        # The console's service worker sees every request of its page, and requests that pass
+        # through a service worker escape `page.route`: these tests stop the console's exchange.
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 800}, locale="de-DE", service_workers="block"
+        )
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))

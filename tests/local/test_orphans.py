@@ -97,7 +97,7 @@ def test_a_killed_make_run_leaves_no_devserver_no_dynamodb_local_and_no_s3_serve
         below = descendants(make.pid)
         devserver = [pid for pid, command in below.items() if "-m devserver" in command]
         java = [pid for pid, command in below.items() if "DynamoDBLocal.jar" in command]
-        s3 = [pid for pid, command in below.items() if "-m moto.server" in command]
+        s3 = [pid for pid, command in below.items() if "-m devserver.s3_server" in command]
         started = list(below)
         assert devserver and java and s3, below
 
