@@ -10,6 +10,16 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from tests.local.support import AGENT_PASSWORD, Stack
 
+# The console's tab hidden and shown again (a `visibilitychange` as when switching tabs).
+HIDE_TAB = """() => {
+    Object.defineProperty(document, "visibilityState", {value: "hidden", configurable: true});
+    document.dispatchEvent(new Event("visibilitychange"));
+}"""
+SHOW_TAB = """() => {
+    delete document.visibilityState;
+    document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
 SIGN_IN_LABELS = {
     "de": ("E-Mail-Adresse", "Passwort", "Anmelden"),
     "en": ("Email address", "Password", "Sign in"),

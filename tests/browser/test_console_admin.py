@@ -13,6 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.console_support import HIDE_TAB, SHOW_TAB
 from tests.browser.support import axe_violations
 from tests.local.support import AGENT_PASSWORD, wait_until
 
@@ -215,6 +216,27 @@ def test_the_admin_changes_an_agents_role_and_departments_and_disables_them_at_o
     # The agent's open console is signed out at once: its socket closes and the session is gone.
     expect(agents_view.page.locator("#auth-error")).to_contain_text("Ihre Sitzung ist abgelaufen")
     expect(agents_view.page.get_by_role("button", name="Anmelden")).to_be_visible()
+
+
+def test_the_agents_list_shows_status_changes_without_a_reload(stack, consoles, agent_console):
+    """A status chosen elsewhere shows when the admin comes back to the tab, and while the
+    screen stays open within a gentle poll, in place: the admin's focus stays where it was."""
+    agent, _ = agent_console("Carla Agentin", [stack.new_department(name=unique("Beratung"))])
+    admin = admin_console(consoles, stack)
+    admin.go("#admin/agents")
+    row = admin.main.locator(f'#agents-active-table tr[data-agent="{agent.agent_id}"]')
+    expect(row.locator(".agent-status")).to_have_text("online, Livechat an")
+
+    stack.api.call("PUT", "/me/status", {"status": "away"}, token=agent.token, expect=200)
+    admin.page.evaluate(HIDE_TAB)
+    admin.page.evaluate(SHOW_TAB)
+    expect(row.locator(".agent-status")).to_have_text("abwesend, Livechat an")
+
+    edit = row.get_by_role("button", name="Bearbeiten")
+    edit.focus()
+    stack.api.call("PUT", "/me/availability", {"available": False}, token=agent.token, expect=200)
+    expect(row.locator(".agent-status")).to_have_text("abwesend, Livechat aus", timeout=25000)
+    expect(edit).to_be_focused()
 
 
 # ---- departments (S10, S27) ---------------------------------------------------------------------

@@ -9,17 +9,9 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.console_support import HIDE_TAB, SHOW_TAB
 from tests.browser.support import SCREENSHOTS, Widget, axe_violations
-from tests.local.support import wait_until
-
-HIDE_TAB = """() => {
-    Object.defineProperty(document, "visibilityState", {value: "hidden", configurable: true});
-    document.dispatchEvent(new Event("visibilitychange"));
-}"""
-SHOW_TAB = """() => {
-    delete document.visibilityState;
-    document.dispatchEvent(new Event("visibilitychange"));
-}"""
+from tests.local.support import new_visitor, start_chat, wait_until, write
 
 
 def test_unread_messages_and_forwarded_chats_are_counted_heard_and_notified(
@@ -93,3 +85,44 @@ def test_unread_messages_and_forwarded_chats_are_counted_heard_and_notified(
     expect(
         ben_console.dialog().get_by_role("button", name="An Abteilung weiterleiten")
     ).to_be_disabled()
+
+
+def test_a_list_of_open_chats_answered_before_a_read_does_not_bring_its_count_back(
+    stack, agent_console
+):
+    """The server counts unread when it answers GET /rooms; an answer that left the server
+    before the agent read the chat arrives with the old count, which must not come back."""
+    department = stack.new_department(name="Studienberatung")
+    anna, console = agent_console("Anna", [department])
+    visitor = new_visitor(stack.api)
+    room_id = start_chat(stack.api, visitor, department, "Hallo?")
+    stack.api.call("POST", f"/rooms/{room_id}/take", token=anna.token, expect=200)
+    console.go("account")
+    write(stack.api, room_id, "Sind Sie noch da?", "v-1", visitor=visitor.token)
+    badge = console.open_entry(room_id).locator(".unread-badge")
+    expect(badge).to_have_attribute("data-unread", "1")
+
+    # The next list of open chats is asked for and answered by the server now (one unread) ...
+    open_chats = re.compile(r".*/rooms\?state=open.*")
+    held = []
+    console.page.route(open_chats, lambda route: held.append(route))
+    other = start_chat(stack.api, new_visitor(stack.api), department, "Noch jemand")
+    with console.page.expect_request(open_chats):
+        stack.api.call("POST", f"/rooms/{other}/take", token=anna.token, expect=200)
+    expect(console.open_entry(other)).to_be_visible()
+    assert len(held) == 1, "the console did not ask for its open chats after the take"
+    body = held[0].fetch().json()
+    answered = next(room for room in body["rooms"] if room["room_id"] == room_id)
+    assert answered["unread"] == 1
+    answered["visitor"]["name"] = "Gast-Spät"  # shows once the console has taken the answer
+
+    # ... Anna reads the chat, goes elsewhere, and only then does the list arrive.
+    with console.page.expect_response(re.compile(rf".*/rooms/{room_id}/read$")):
+        console.open_entry(room_id).click()
+    expect(badge).to_have_count(0)
+    console.go("account")
+    held[0].fulfill(json=body)
+    console.page.unroute(open_chats)
+    expect(console.open_entry(room_id)).to_contain_text("Gast-Spät")
+    expect(badge).to_have_count(0)
+    expect(console.page).to_have_title("Mein Konto – Live-Chat")

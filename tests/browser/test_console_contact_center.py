@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_console_omnichannel import room_id_in_queue, visitor_asks
@@ -53,7 +54,7 @@ def test_an_agent_adds_contact_information_and_finds_it_in_the_contacts(
     dialog.get_by_role("button", name="Speichern").click()
     # Said next to the field, in German, not in the server's words.
     expect(console.dialog().locator("#contact-email-error")).to_have_text(
-        "Bitte prüfen Sie diese Eingabe."
+        "Eine E-Mail-Adresse wie name@uni.example: ein Name, ein @ und eine Domain mit Punkt."
     )
     expect(console.dialog().get_by_label("E-Mail-Adresse")).to_have_attribute(
         "aria-invalid", "true"
@@ -100,7 +101,8 @@ def test_chats_show_room_info_and_history_and_only_closed_ones_can_be_deleted(
 
     # At 1280 × 800 the room info beside the list covers none of the rows' buttons.
     for trash in console.main.locator("tbody button.trash").all():
-        assert trash.evaluate(UNCOVERED), "the room info covers a trash icon"
+        trash.scroll_into_view_if_needed()
+    assert trash.evaluate(UNCOVERED), "the room info covers a trash icon"
 
     # S13: an open chat cannot be deleted, and the console says why.
     open_trash = console.main.locator(f'tr[data-room="{open_room}"] button.trash')
@@ -146,3 +148,35 @@ def test_the_state_filter_lists_only_chats_in_that_state(stack, agent_console):
     console.main.get_by_label("Status", exact=True).select_option("queued")
     expect(console.main.locator("tbody tr")).to_have_count(1)
     expect(console.main.locator(f'tr[data-room="{queued}"]')).to_be_visible()
+
+
+# What sticks out: the list wider than its box (it would scroll, and the sticky trash column
+# would hide what scrolls under it), or a badge or trash icon wider than its cell.
+OVERFLOWING = """() => {
+    const list = document.querySelector(".chat-list");
+    const out = [];
+    if (list.scrollWidth > list.clientWidth) out.push(`list ${list.scrollWidth}px wide`);
+    for (const node of document.querySelectorAll(".rooms-table .state, .rooms-table .trash")) {
+        const box = node.getBoundingClientRect();
+        const cell = node.closest("td").getBoundingClientRect();
+        if (box.left < cell.left - 0.5 || box.right > cell.right + 0.5) out.push(node.className);
+    }
+    return out;
+}"""
+
+
+@pytest.mark.parametrize("width, height", [(1280, 800), (390, 844)])
+def test_the_chats_badges_and_trash_icons_stay_in_the_table(stack, agent_console, width, height):
+    department = stack.new_department(name="Studierendensekretariat und Prüfungsverwaltung")
+    anna, console = agent_console("Anna Langername-Beispielhaft", [department])
+    closed = closed_chat(stack, anna, department)
+    start_chat(stack.api, new_visitor(stack.api), department, "Hallo")
+    console.page.set_viewport_size({"width": width, "height": height})
+
+    console.go(f"#chats/{closed}")
+    expect(console.main.locator("tbody tr")).to_have_count(2)
+    expect(console.page.locator("#room-info")).to_be_visible()
+    assert console.page.evaluate(OVERFLOWING) == []
+    trash = console.main.locator(f'tr[data-room="{closed}"] .trash')
+    trash.scroll_into_view_if_needed()
+    assert trash.evaluate(UNCOVERED)

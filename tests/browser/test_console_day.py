@@ -389,3 +389,35 @@ def test_the_directory_tabs_show_which_one_is_chosen(stack, agent_console):
     expect(users).to_have_attribute("aria-pressed", "true")
     assert background(users) != background(channels)
     assert axe_violations(sven.page) == []
+
+
+def test_the_save_bar_of_my_account_covers_nothing_once_scrolled_past(stack, agent_console):
+    """The bar keeps Speichern in reach while the form scrolls; where the form ends, it covers
+    neither the form's last field nor the section after it."""
+    department = stack.new_department([], name="Speichern")
+    _, vera = agent_console("Vera", [department])
+    vera.page.set_viewport_size({"width": 1280, "height": 800})
+    vera.go("account")
+    expect(vera.page.locator("#account-save")).to_be_visible()
+    covered = vera.page.evaluate(
+        """() => {
+        const bar = document.querySelector(".account-save");
+        const main = document.getElementById("main");
+        const seen = [];
+        // Each place the bar can be: stuck to the bottom, and where the form ends.
+        for (let top = 0; top <= main.scrollHeight; top += 40) {
+            main.scrollTop = top;
+            const b = bar.getBoundingClientRect();
+            const stuck = Math.abs(b.bottom - main.getBoundingClientRect().bottom) < 2;
+            if (stuck) continue;  // over the form while it scrolls: the form goes on below
+            for (const node of main.querySelectorAll("h2, label, input, select, button, p")) {
+                if (bar.contains(node)) continue;
+                const r = node.getBoundingClientRect();
+                if (r.height && r.bottom > b.top + 1 && r.top < b.bottom - 1)
+                    seen.push(node.textContent.trim().slice(0, 40) || node.id);
+            }
+        }
+        return [...new Set(seen)];
+    }"""
+    )
+    assert covered == []

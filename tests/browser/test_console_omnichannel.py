@@ -253,7 +253,9 @@ def test_the_livechat_toggle_and_busy_hide_the_departments_button_and_the_consol
 
     toggle.click()
     expect(toggle).to_have_attribute("aria-pressed", "false")
-    expect(visibility).to_have_text("Prüfungsamt: Chat-Button nicht sichtbar")
+    expect(visibility).to_have_text(
+        "Prüfungsamt: Chat-Button nicht sichtbar: niemand ist verfügbar (Ihr Livechat ist aus)"
+    )
     assert available(stack.api, department) is False
     widget.recheck()
     widget.expect_state("hidden")
@@ -262,13 +264,29 @@ def test_the_livechat_toggle_and_busy_hide_the_departments_button_and_the_consol
     expect(visibility).to_have_text("Prüfungsamt: Chat-Button sichtbar")
     console.choose_status("beschäftigt")
     expect(console.status_dot()).to_have_class(re.compile("status-busy"))
-    expect(visibility).to_have_text("Prüfungsamt: Chat-Button nicht sichtbar")
+    expect(visibility).to_have_text(
+        "Prüfungsamt: Chat-Button nicht sichtbar: niemand ist verfügbar (Ihr Status: beschäftigt)"
+    )
     assert available(stack.api, department) is False
 
     console.choose_status("online")
     expect(visibility).to_have_text("Prüfungsamt: Chat-Button sichtbar")
     widget.recheck()
     widget.expect_state("available")
+
+    # Anna counts, yet the day is closed: the line says it is the office hours.
+    closed = {"enabled": True, "weekly": {}, "closed_dates": []}
+    stack.api.call(
+        "PATCH",
+        f"/admin/departments/{department}",
+        {"office_hours": closed},
+        token=stack.admin_token,
+        expect=200,
+    )
+    console.page.reload()
+    expect(visibility).to_have_text(
+        "Prüfungsamt: Chat-Button nicht sichtbar: außerhalb der Sprechzeiten"
+    )
 
 
 def test_auto_away_after_the_configured_delay_and_back_to_online_on_activity(

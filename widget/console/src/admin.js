@@ -660,6 +660,23 @@ class AgentsScreen {
     if (done) refreshDepartments().catch(() => {});
     if (done !== null) this.load(index);
   }
+
+  /** Statuses change elsewhere: read them again and redraw them in place, so that the tables
+   * and the admin's focus stay (only while the tab is seen). */
+  async refreshStatuses() {
+    if (document.visibilityState !== "visible") return;
+    let active;
+    try {
+      active = await apiAll("/admin/agents?state=active&limit=100", "agents");
+    } catch {
+      return; // the next round tries again
+    }
+    if (this.left) return;
+    for (const agent of active) {
+      const row = this.active.querySelector(`tr[data-agent="${CSS.escape(agent.agent_id)}"]`);
+      row?.querySelector(".agent-status")?.replaceWith(agentStatus(agent));
+    }
+  }
 }
 
 function agentStatus(agent) {
@@ -673,12 +690,21 @@ function agentStatus(agent) {
   );
 }
 
+// No event tells admins of other agents' statuses: the list reads them again when the tab is
+// shown and every STATUS_EVERY_MS while it is seen (one or two requests).
+const STATUS_EVERY_MS = 15000;
+
 export function renderAgents(main) {
   const screen = new AgentsScreen(main);
   screen.load(refocusAgentRow);
   refocusAgentRow = null;
+  const refresh = () => screen.refreshStatuses();
+  const timer = setInterval(refresh, STATUS_EVERY_MS);
+  document.addEventListener("visibilitychange", refresh);
   return () => {
     screen.left = true;
+    clearInterval(timer);
+    document.removeEventListener("visibilitychange", refresh);
   };
 }
 

@@ -69,9 +69,14 @@ export function handoverText(room) {
 // The last seq of each open chat the console has seen: the server keeps the read marker there,
 // so that unread counts survive a reload or a new sign-in.
 const lastSeq = new Map();
+// The last seq of each open chat read here: a list of open chats the server answered before
+// that read landed still counts those lines, and must not bring them back.
+const readSeq = new Map();
 
 function readUpTo(roomId, seq) {
-  if (seq > 0) api("POST", `/rooms/${roomId}/read`, { seq }).catch(() => {});
+  if (!(seq > 0)) return;
+  readSeq.set(roomId, Math.max(readSeq.get(roomId) || 0, seq));
+  api("POST", `/rooms/${roomId}/read`, { seq }).catch(() => {});
 }
 
 function markRead() {
@@ -83,14 +88,19 @@ function markRead() {
   emit("unread-changed", unread);
 }
 
-/** The counts the server kept (after a reload, a sign-in, a reconnect): never fewer than seen. */
+/** The counts the server kept (after a reload, a sign-in, a reconnect): never fewer than seen,
+ * and none of the lines already read here (the answer may have left before the read landed). */
 function takeServerCounts(rooms) {
   for (const room of rooms) {
     lastSeq.set(room.room_id, Math.max(lastSeq.get(room.room_id) || 0, room.last_seq));
     if (typeof room.unread !== "number") continue;
-    if (inView(room.room_id)) readUpTo(room.room_id, room.last_seq);
-    else if (room.unread > 0)
-      unread.set(room.room_id, Math.max(unread.get(room.room_id) || 0, room.unread));
+    if (inView(room.room_id)) {
+      readUpTo(room.room_id, room.last_seq);
+      continue;
+    }
+    const notReadHere = room.last_seq - (readSeq.get(room.room_id) || 0);
+    const count = Math.min(room.unread, notReadHere);
+    if (count > 0) unread.set(room.room_id, Math.max(unread.get(room.room_id) || 0, count));
   }
   emit("unread-changed", unread);
 }
@@ -144,6 +154,7 @@ export function startAlerts() {
     document.removeEventListener("visibilitychange", markRead);
     unread.clear();
     lastSeq.clear();
+    readSeq.clear();
     teamUnread = 0;
   };
 }

@@ -714,6 +714,12 @@ function renderVisibility() {
     return department.available ? "visible" : "hidden";
   };
   const words = { visible: "buttonVisible", hidden: "buttonHidden", unknown: "buttonUnknown" };
+  const said = (department) => {
+    const state = t(words[stateOf(department)]);
+    return stateOf(department) === "hidden"
+      ? t("buttonHiddenBecause", { state, reason: hiddenReason() })
+      : state;
+  };
   replace(
     shell.visibility,
     departments.map((department) =>
@@ -721,10 +727,20 @@ function renderVisibility() {
         "li",
         { class: stateOf(department), "data-department": department.department_id },
         el("span", { class: "visibility-dot", "aria-hidden": "true" }),
-        t("buttonState", { department: department.name, state: t(words[stateOf(department)]) })
+        t("buttonState", { department: department.name, state: said(department) })
       )
     )
   );
+}
+
+/** Why a department of this agent shows no button: the agent does not count for it (and
+ * nobody else does), or, while the agent counts, only the office hours can hide it. */
+function hiddenReason() {
+  const { available, status } = session.agent;
+  if (!available) return t("hiddenLivechatOff");
+  if (status !== "online" && status !== "away")
+    return t("hiddenStatus", { status: t(`status_${status}`) });
+  return t("hiddenOfficeHours");
 }
 
 function roomLink(room, detail, unreadCount) {
