@@ -59,4 +59,5 @@ def test_the_registration_screen_says_why_a_password_is_refused(consoles):
     page.get_by_role("button", name="Registrieren").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Registrierung")
-    expect(page.get_by_text("This is a very common password", exact=False)).to_be_visible()
+    # zxcvbn's feedback, in the console's German (widget/console/src/password-feedback.js).
+    expect(page.get_by_text("Das ist ein sehr häufiges Passwort", exact=False)).to_be_visible()

@@ -97,7 +97,8 @@ def test_a_bad_time_is_explained_next_to_its_weekday_and_changes_nothing(stack, 
     expect(tuesday).to_have_attribute("aria-invalid", "true")
     expect(tuesday).to_be_focused()
     expect(dialog.locator("#office-hours-tue-error")).to_have_text(
-        "Bitte prüfen Sie diese Eingabe."
+        "Eintrag 1 („18:00-08:00“): Das Ende muss nach dem Beginn liegen (über Mitternacht:"
+        " zwei Spannen, bis 24:00 und ab 00:00)."
     )
     assert axe_violations(admin.page) == []
     assert office_hours_of(stack, department) is None
