@@ -8,12 +8,12 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from types import TracebackType
 
 import boto3
 import botocore.config
 import botocore.exceptions
 
+from devserver.child_server import ChildServer
 from devserver.orphans import child_dies_with_us
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +43,7 @@ def free_port(host: str = "127.0.0.1") -> int:
         return probe.getsockname()[1]
 
 
-class DynamoDBLocal:
+class DynamoDBLocal(ChildServer):
     """One DynamoDB Local process.
 
     `db_dir` keeps the data on disk (one shared database file); without it the data lives in
@@ -174,27 +174,3 @@ class DynamoDBLocal:
     @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
-
-    def stop(self, timeout: float = 10.0) -> None:
-        process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def __enter__(self) -> DynamoDBLocal:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()

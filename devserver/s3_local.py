@@ -12,10 +12,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from types import TracebackType
 
 import httpx
 
+from devserver.child_server import ChildServer
 from devserver.dynamodb_local import free_port
 from devserver.orphans import child_dies_with_us
 
@@ -27,7 +27,7 @@ class S3LocalError(RuntimeError):
     """The local S3 server did not come up."""
 
 
-class S3Local:
+class S3Local(ChildServer):
     """One moto server process; `port=0` picks a free port; `data_dir` keeps the files."""
 
     def __init__(
@@ -100,27 +100,3 @@ class S3Local:
             if time.monotonic() > deadline:
                 raise S3LocalError(f"the local S3 server did not answer on {self.endpoint}")
             time.sleep(STARTUP_POLL_SECONDS)
-
-    def stop(self, timeout: float = 10.0) -> None:
-        process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def __enter__(self) -> S3Local:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
