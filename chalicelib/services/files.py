@@ -5,15 +5,12 @@ Files live as long as their room; uploads never sent go within a day (docs/data-
 
 from __future__ import annotations
 
-import math
-
 from chalicelib.clock import new_id
 from chalicelib.errors import (
     Conflict,
     InvalidInput,
     NotFound,
     TooLarge,
-    TooManyRequests,
     UnsupportedType,
 )
 from chalicelib.objects import FILES, UPLOADS, FileInfo, ObjectStore, file_key, upload_key
@@ -21,6 +18,7 @@ from chalicelib.services import media, staff
 from chalicelib.services.access import load_room, require_may_write
 from chalicelib.services.context import Context
 from chalicelib.services.principals import Principal
+from chalicelib.services.visitors import count_in_minute
 from chalicelib.store.records import Room, Upload
 
 UPLOAD_SECONDS = 300  # a presigned POST is good for five minutes
@@ -93,14 +91,12 @@ def _chat_taking_files(ctx: Context, principal: Principal, room_id: str) -> Room
 
 
 def _count_upload(ctx: Context, principal: Principal) -> None:
-    minute = int(ctx.now() // 60)
-    count = ctx.store.count_request(f"rate#uploads#{principal.id}#{minute}", (minute + 2) * 60)
-    if count > ctx.settings.uploads_per_minute:
-        raise TooManyRequests(
-            "too many files this minute; try again in a minute",
-            "rate_limited",
-            retry_after=math.ceil((minute + 1) * 60 - ctx.now()),
-        )
+    count_in_minute(
+        ctx,
+        f"uploads#{principal.id}",
+        ctx.settings.uploads_per_minute,
+        "too many files this minute; try again in a minute",
+    )
 
 
 def accept(ctx: Context, principal: Principal, room_id: str, upload_id: str) -> dict:

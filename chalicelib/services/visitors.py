@@ -15,13 +15,22 @@ from chalicelib.store.records import Visitor
 
 def check_rate(ctx: Context, scope: str, client_ip: str) -> None:
     """At most RATE_LIMIT_PER_MINUTE anonymous calls of one kind per address and minute."""
+    count_in_minute(
+        ctx,
+        f"{scope}#{client_ip}",
+        ctx.settings.rate_limit_per_minute,
+        "too many requests from this address; try again in a minute",
+    )
+
+
+def count_in_minute(ctx: Context, key: str, limit: int, refusal: str) -> None:
+    """Counts one call in the current minute's window of `key`; past `limit`, 429 `rate_limited`
+    with the seconds until the next minute."""
     minute = int(ctx.now() // 60)
-    count = ctx.store.count_request(f"rate#{scope}#{client_ip}#{minute}", (minute + 2) * 60)
-    if count > ctx.settings.rate_limit_per_minute:
+    count = ctx.store.count_request(f"rate#{key}#{minute}", (minute + 2) * 60)
+    if count > limit:
         raise TooManyRequests(
-            "too many requests from this address; try again in a minute",
-            "rate_limited",
-            retry_after=math.ceil((minute + 1) * 60 - ctx.now()),
+            refusal, "rate_limited", retry_after=math.ceil((minute + 1) * 60 - ctx.now())
         )
 
 
